@@ -1,0 +1,323 @@
+"""Run a Pulumi program offline under the SDK's mock engine and record what it registers.
+
+This is the engine behind `python -m oncall plan` and the test suite. `pulumi preview` needs the
+CLI, the provider plugins and real tokens; this needs none of them. It records every resource
+(type, name, parent, inputs as the provider would receive them, resource options that matter)
+and every invoke, so that the plan can be printed and every registration checked against the
+providers' published schemas.
+
+Two modes:
+- ``preview=True`` (the plan): ids and outputs of new resources are unknown, exactly as in
+  ``pulumi preview``; they print as ``(known after apply)``.
+- ``preview=False`` (tests): every resource gets the deterministic id ``<name>-id`` and echoes its
+  inputs as outputs, so tests can follow which resource another one points at.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.output import Unknown
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
+
+# Outputs the providers compute that the program reads back. Outside a preview the mocks fill them
+# deterministically (in a preview they stay unknown, as in `pulumi preview`).
+COMPUTED_OUTPUTS: dict[str, dict[str, str]] = {
+    "pagerduty:index/serviceIntegration:ServiceIntegration": {"integrationKey": "{name}-key"},
+    "pagerduty:index/service:Service": {
+        "htmlUrl": "https://example.pagerduty.com/service-directory/{name}-id"
+    },
+    "newrelic:index/alertPolicy:AlertPolicy": {"id": "{name}-id"},
+    "slack:index/conversation:Conversation": {"id": "{name}-id"},
+}
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A value that Pulumi encrypts in state; the plan shows it as ``[secret]``."""
+
+    value: Any
+
+
+class Computed:
+    """A value that is only known after the resource exists (an id, an integration key)."""
+
+    def __repr__(self) -> str:
+        return "(known after apply)"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Computed)
+
+    def __hash__(self) -> int:
+        return 0
+
+
+COMPUTED = Computed()
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One resource the program registered, as the engine received it."""
+
+    type: str
+    name: str
+    urn: str
+    parent_urn: str
+    inputs: dict[str, Any]
+    custom: bool
+    import_id: str | None = None
+    protect: bool = False
+    retain_on_delete: bool = False
+    additional_secret_outputs: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def parent(self) -> str:
+        """``type::name`` of the parent, or "" for children of the stack."""
+        return _short(self.parent_urn)
+
+    @property
+    def key(self) -> str:
+        """``type::name``: unique within a stack."""
+        return f"{self.type}::{self.name}"
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One invoke (data source lookup) the program called."""
+
+    token: str
+    args: dict[str, Any]
+
+
+@dataclass
+class Run:
+    """Everything one program run registered, in a stable order."""
+
+    resources: list[Registration] = field(default_factory=list)
+    invokes: list[Invocation] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def of_type(self, type_: str) -> list[Registration]:
+        return [r for r in self.resources if r.type == type_]
+
+    def get(self, type_: str, name: str) -> Registration:
+        for r in self.resources:
+            if r.type == type_ and r.name == name:
+                return r
+        known = sorted(r.name for r in self.resources if r.type == type_)
+        raise KeyError(f"no {type_} named {name!r}; registered: {known}")
+
+
+InvokeHandler = Callable[[str, Mapping[str, Any]], dict[str, Any]]
+
+
+def default_invoke_results(token: str, args: Mapping[str, Any], preview: bool) -> dict[str, Any]:
+    """Offline answers to lookups: deterministic, and unknown in a preview where a real one would
+    come from the account."""
+    function = token.rsplit(":", 1)[-1]
+    described = ", ".join(f"{k}={v}" for k, v in sorted(args.items()))
+    result = dict(args)
+    # Invoke results cannot be unknown in the SDK, so a preview names the lookup instead.
+    result["id"] = (
+        f"(looked up: {function} {described})"
+        if preview
+        else _slug(f"{function}-{described}") + "-id"
+    )
+    return result
+
+
+class _RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The SDK's mock monitor, keeping the resource options it otherwise drops."""
+
+    def __init__(self, mocks: RecordingMocks) -> None:
+        super().__init__(mocks)
+        self._recorder = mocks
+
+    def RegisterResource(self, request: Any) -> Any:  # gRPC method name
+        if request.type != "pulumi:pulumi:Stack":
+            self._recorder.options[(request.type, request.name)] = {
+                "parent_urn": request.parent,
+                "custom": bool(request.custom),
+                "import_id": request.importId or None,
+                "protect": bool(request.protect),
+                "retain_on_delete": bool(request.retainOnDelete),
+                "additional_secret_outputs": tuple(request.additionalSecretOutputs),
+                "aliases": tuple(a.spec.name or a.urn for a in request.aliases),
+                "urn": self.make_urn(request.parent, request.type, request.name),
+            }
+        return super().RegisterResource(request)
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Mocks that record registrations and invokes; thread-safe (the SDK calls from threads)."""
+
+    def __init__(
+        self,
+        preview: bool,
+        invoke_handler: InvokeHandler | None = None,
+        stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
+        self.preview = preview
+        self.invoke_handler = invoke_handler
+        self.stack_outputs = stack_outputs or {}
+        self.options: dict[tuple[str, str], dict[str, Any]] = {}
+        self._lock = threading.Lock()
+        self._resources: list[tuple[str, str, dict[str, Any]]] = []
+        self._invokes: list[Invocation] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+        inputs = dict(args.inputs)
+        with self._lock:
+            self._resources.append((args.typ, args.name, inputs))
+        if args.typ == STACK_REFERENCE:
+            name = inputs.get("name", args.name)
+            outputs = self.stack_outputs.get(name)
+            if outputs is None:
+                return (None if self.preview else f"{name}", {"name": name})
+            return (name, {"name": name, "outputs": dict(outputs), "secretOutputNames": []})
+        if args.resource_id:
+            return (args.resource_id, inputs)
+        if self.preview:
+            return (None, inputs)
+        computed = COMPUTED_OUTPUTS.get(args.typ, {})
+        outputs = {k: v.format(name=args.name) for k, v in computed.items()} | inputs
+        return (f"{args.name}-id", outputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+        call_args = dict(args.args)
+        with self._lock:
+            self._invokes.append(Invocation(args.token, _decode(call_args)))
+        if self.invoke_handler is not None:
+            return self.invoke_handler(args.token, call_args)
+        return default_invoke_results(args.token, call_args, self.preview)
+
+    def to_run(self, outputs: dict[str, Any]) -> Run:
+        registrations = []
+        for type_, name, inputs in self._resources:
+            opts = self.options.get((type_, name), {})
+            registrations.append(
+                Registration(
+                    type=type_,
+                    name=name,
+                    urn=opts.get("urn", ""),
+                    parent_urn=opts.get("parent_urn", ""),
+                    inputs=_decode(inputs),
+                    custom=opts.get("custom", True),
+                    import_id=opts.get("import_id"),
+                    protect=opts.get("protect", False),
+                    retain_on_delete=opts.get("retain_on_delete", False),
+                    additional_secret_outputs=opts.get("additional_secret_outputs", ()),
+                    aliases=opts.get("aliases", ()),
+                )
+            )
+        registrations.sort(key=lambda r: r.urn)
+        invokes = sorted(self._invokes, key=lambda i: (i.token, json.dumps(i.args, default=str)))
+        return Run(resources=registrations, invokes=invokes, outputs=outputs)
+
+
+@contextmanager
+def mocked_runtime(
+    *,
+    project: str = "pantheon-oncall",
+    stack: str = "test",
+    preview: bool = False,
+    config: Mapping[str, str] | None = None,
+    secret_keys: list[str] | None = None,
+    invoke_handler: InvokeHandler | None = None,
+    stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Iterator[RecordingMocks]:
+    """Install recording mocks (and the given raw config) for one program run, then reset.
+
+    ``config`` maps full keys (``"pantheon-oncall:site"``) to the raw strings the engine passes a
+    program: structured values JSON-encoded, as ``pulumi`` itself does.
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    mocks = RecordingMocks(preview, invoke_handler, stack_outputs)
+    pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys or []))
+    try:
+        pulumi.runtime.set_mocks(
+            mocks,
+            project=project,
+            stack=stack,
+            preview=preview,
+            monitor=_RecordingMonitor(mocks),
+        )
+        yield mocks
+    finally:
+        pulumi.runtime.reset_options()
+        pulumi.runtime.set_all_config({}, [])
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+def run_program(program: Callable[[], None], **kwargs: Any) -> Run:
+    """Run ``program`` under recording mocks (see `mocked_runtime` for the keywords) and return
+    what it registered and exported, with every RPC settled.
+
+    Exceptions raised by the program (a config error, a component's ValueError) propagate.
+    """
+    from pulumi.runtime.stack import run_pulumi_func
+
+    with mocked_runtime(**kwargs) as mocks:
+        loop = asyncio.get_event_loop()
+        loop.run_until_complete(run_pulumi_func(program))
+        root = pulumi.runtime.get_root_resource()
+        exported = dict(getattr(root, "outputs", {}) or {})
+        outputs = {k: loop.run_until_complete(resolve(v)) for k, v in sorted(exported.items())}
+        return mocks.to_run(outputs)
+
+
+async def resolve(value: Any) -> Any:
+    """Settle an Output (or plain value) into plain data with `Secret`/`COMPUTED` markers."""
+    if isinstance(value, pulumi.Output):
+        known = await value.is_known()
+        secret = await value.is_secret()
+        inner = await value.future(with_unknowns=True) if known else COMPUTED
+        inner = await resolve(inner)
+        return Secret(inner) if secret else inner
+    if isinstance(value, Unknown):
+        return COMPUTED
+    if isinstance(value, Mapping):
+        return {k: await resolve(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [await resolve(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    """Turn wire values into plain data: secrets into `Secret`, unknowns into `COMPUTED`,
+    integral floats (protobuf has only doubles) back into ints."""
+    if rpc.is_rpc_secret(value):
+        return Secret(_decode(rpc.unwrap_rpc_secret(value)))
+    if isinstance(value, Unknown) or value == rpc.UNKNOWN:
+        return COMPUTED
+    if isinstance(value, Mapping):
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_decode(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _short(urn: str) -> str:
+    if not urn:
+        return ""
+    parts = urn.split("::")
+    return f"{parts[-2].split('$')[-1]}::{parts[-1]}"
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
