@@ -1,0 +1,202 @@
+"""The offline plan: run a stack's program under the mock engine and describe what it manages.
+
+`plan_stack` loads the stack file the way `pulumi` does (oncall.stackfile), runs `__main__.py`'s
+program under recording mocks in preview mode (oncall.engine), and returns the plan as plain,
+deterministic data. `to_json` is the machine form (`oncall plan --json`, and what `oncall diff`
+compares); `to_text` is the tree a person reads. In both, secrets are `[secret]` and values that
+only exist after a deploy are `(known after apply)`.
+
+JSON shape (stable; keys sorted):
+    {"project", "stack",
+     "resources": [{"type", "name", "parent", "inputs", "import", "protect", "retainOnDelete",
+                    "additionalSecretOutputs"}],      # tree order: parents before children
+     "invokes": [{"token", "args"}], "outputs": {...},
+     "schemaViolations": [...]}                     # present when schemas were checked
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from oncall import engine, stackfile
+from oncall.engine import COMPUTED, Computed, Registration, Run, Secret
+
+SECRET_TEXT = "[secret]"
+COMPUTED_TEXT = "(known after apply)"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A planned stack: what the program registered, and the schema check when one ran."""
+
+    project: str
+    stack: str
+    run: Run
+    violations: tuple[str, ...] | None = None
+
+    def ordered(self) -> list[tuple[int, Registration]]:
+        """Resources depth-first, parents before children, siblings by (type, name)."""
+        by_parent: dict[str, list[Registration]] = {}
+        keys = {r.key for r in self.run.resources}
+        for r in self.run.resources:
+            parent = r.parent if r.parent in keys else ""
+            by_parent.setdefault(parent, []).append(r)
+        out: list[tuple[int, Registration]] = []
+
+        def walk(parent: str, depth: int) -> None:
+            for r in sorted(by_parent.get(parent, []), key=lambda r: (r.type, r.name)):
+                out.append((depth, r))
+                walk(r.key, depth + 1)
+
+        walk("", 0)
+        return out
+
+
+def plan_stack(
+    project_dir: Path,
+    stack: str,
+    program: Callable[[], None] | None = None,
+    schemas: Any | None = None,
+) -> Plan:
+    """Plan `stack` offline. Raises oncall.errors.ConfigError for a bad stack file or config.
+
+    `schemas` is an oncall.schemacheck.SchemaSet; when given, every resource and invoke is
+    checked against the providers' schemas and the violations are part of the plan.
+    """
+    stack_file = stackfile.load(project_dir, stack)
+    if program is None:
+        from oncall.program import main as program
+    run = engine.run_program(
+        program,
+        project=stack_file.project,
+        stack=stack_file.stack,
+        preview=True,
+        config=stack_file.engine_config(),
+        secret_keys=sorted(stack_file.secret_keys),
+    )
+    violations = None if schemas is None else tuple(check_run(run, schemas))
+    return Plan(stack_file.project, stack_file.stack, run, violations)
+
+
+def check_run(run: Run, schemas: Any) -> list[str]:
+    """Every schema violation of a run, each prefixed with the resource or invoke it is in."""
+    found: list[str] = []
+    for r in run.resources:
+        if r.custom and schemas.knows_package(r.type):
+            for v in schemas.check_resource(r.type, to_wire(r.inputs)):
+                found.append(f"{r.type} {r.name}: {v}")
+    for i in run.invokes:
+        if schemas.knows_package(i.token):
+            for v in schemas.check_invoke(i.token, to_wire(i.args)):
+                found.append(f"{i.token}: {v}")
+    return found
+
+
+def to_wire(value: Any) -> Any:
+    """Undo oncall.engine's markers for the schema checker: secrets unwrapped, unknowns as the
+    SDK's Unknown (accepted for any type)."""
+    from pulumi.output import Unknown
+
+    if isinstance(value, Secret):
+        return to_wire(value.value)
+    if isinstance(value, Computed):
+        return Unknown()
+    if isinstance(value, dict):
+        return {k: to_wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_wire(v) for v in value]
+    return value
+
+
+def plain(value: Any) -> Any:
+    """Data for output: secrets as `[secret]`, unknowns as `(known after apply)`."""
+    if isinstance(value, Secret):
+        return SECRET_TEXT
+    if value == COMPUTED:
+        return COMPUTED_TEXT
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def to_data(plan: Plan) -> dict[str, Any]:
+    resources = [
+        {
+            "type": r.type,
+            "name": r.name,
+            "parent": r.parent or None,
+            "inputs": plain(r.inputs),
+            "import": r.import_id,
+            "protect": r.protect,
+            "retainOnDelete": r.retain_on_delete,
+            "additionalSecretOutputs": sorted(r.additional_secret_outputs),
+        }
+        for _, r in plan.ordered()
+    ]
+    data: dict[str, Any] = {
+        "project": plan.project,
+        "stack": plan.stack,
+        "resources": resources,
+        "invokes": [{"token": i.token, "args": plain(i.args)} for i in plan.run.invokes],
+        "outputs": plain(plan.run.outputs),
+    }
+    if plan.violations is not None:
+        data["schemaViolations"] = list(plan.violations)
+    return data
+
+
+def to_json(plan: Plan) -> str:
+    return json.dumps(to_data(plan), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def to_text(plan: Plan) -> str:
+    lines = [f"Offline plan of {plan.project}/{plan.stack} (mock engine; nothing is sent)", ""]
+    creates = imports = 0
+    for depth, r in plan.ordered():
+        pad = "    " * depth
+        if r.import_id:
+            imports += 1
+            mark, note = "=", f"  (import {r.import_id})"
+        else:
+            creates += 1
+            mark, note = "+", ""
+        flags = [f for f, on in (("protect", r.protect), ("retain", r.retain_on_delete)) if on]
+        flag_text = f"  [{', '.join(flags)}]" if flags else ""
+        lines.append(f"{pad}{mark} {short_type(r.type)}  {r.name}{note}{flag_text}")
+        if r.custom and r.inputs:
+            body = yaml.safe_dump(
+                plain(r.inputs), sort_keys=True, default_flow_style=False, allow_unicode=True
+            )
+            lines.extend(f"{pad}      {line}" for line in body.rstrip().splitlines())
+    if plan.run.invokes:
+        lines += ["", "Lookups (answered by the account at deploy time):"]
+        for i in plan.run.invokes:
+            args = ", ".join(f"{k}={plain(v)}" for k, v in sorted(i.args.items()))
+            lines.append(f"    {short_type(i.token)}({args})")
+    if plan.run.outputs:
+        lines += ["", "Outputs:"]
+        body = yaml.safe_dump(plain(plan.run.outputs), sort_keys=True, allow_unicode=True)
+        lines.extend(f"    {line}" for line in body.rstrip().splitlines())
+    lines += ["", f"{creates} to create, {imports} to import."]
+    if plan.violations:
+        lines += ["", f"{len(plan.violations)} schema violation(s):"]
+        lines.extend(f"    {v}" for v in plan.violations)
+    elif plan.violations is not None:
+        lines.append("Every resource and lookup conforms to the providers' schemas.")
+    return "\n".join(lines) + "\n"
+
+
+def short_type(token: str) -> str:
+    """`pagerduty:index/user:User` → `pagerduty:User`; `newrelic:synthetics/monitor:Monitor` →
+    `newrelic:synthetics:Monitor`."""
+    package, module, name = (token.split(":") + ["", ""])[:3]
+    module = module.split("/", 1)[0]
+    return f"{package}:{name}" if module == "index" else f"{package}:{module}:{name}"

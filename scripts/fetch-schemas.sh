@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Write the Pulumi package schemas of the providers pinned in requirements.txt into .schemas/
+# (or the folder given as $1), for the schema tests: PULUMI_SCHEMA_DIR=.schemas make test.
+# Needs the Pulumi CLI; it downloads the provider plugins on first use.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+requirements="$root/requirements.txt"
+out="${1:-$root/.schemas}"
+
+if ! command -v pulumi >/dev/null 2>&1; then
+  echo "fetch-schemas: the Pulumi CLI is not on PATH." >&2
+  echo "  Install it (https://www.pulumi.com/docs/install/), or point PULUMI_SCHEMA_DIR at a" >&2
+  echo "  folder that already holds pagerduty.json, newrelic.json and slack.json." >&2
+  exit 1
+fi
+
+mkdir -p "$out"
+tmp=""
+trap '[ -n "$tmp" ] && rm -f "$tmp"' EXIT
+
+for pkg in pagerduty newrelic slack; do
+  # "pulumi-pagerduty==4.37.0" -> "4.37.0" (tolerates spaces, comments and CRLF endings)
+  version="$(sed -n -E "s/^[[:space:]]*pulumi-${pkg}[[:space:]]*==[[:space:]]*([^[:space:];#]+).*/\1/p" \
+    "$requirements" | head -n 1)"
+  if [ -z "$version" ]; then
+    echo "fetch-schemas: no exact pin 'pulumi-${pkg}==<version>' in $requirements" >&2
+    exit 1
+  fi
+  echo "fetch-schemas: ${pkg}@${version} -> $out/${pkg}.json"
+  tmp="$(mktemp "$out/.${pkg}.json.XXXXXX")"
+  if ! pulumi package get-schema "${pkg}@${version}" >"$tmp"; then
+    echo "fetch-schemas: 'pulumi package get-schema ${pkg}@${version}' failed" >&2
+    exit 1
+  fi
+  mv "$tmp" "$out/${pkg}.json"
+  tmp=""
+done
