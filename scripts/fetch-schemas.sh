@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Write the Pulumi package schemas of the providers pinned in requirements.txt into .schemas/
-# (or the folder given as $1), for the schema tests: PULUMI_SCHEMA_DIR=.schemas make test.
+# Write the Pulumi package schemas of the providers pinned in requirements.txt (and the files it
+# includes with -r) into .schemas/, or the folder given as $1, for the schema conformance tests.
 # Needs the Pulumi CLI; it downloads the provider plugins on first use.
 set -euo pipefail
 
@@ -15,16 +15,23 @@ if ! command -v pulumi >/dev/null 2>&1; then
   exit 1
 fi
 
+# requirements.txt plus the files it includes ("-r components/requirements.txt", relative to it).
+req_files=("$requirements")
+while IFS= read -r include; do
+  req_files+=("$(dirname "$requirements")/$include")
+done < <(sed -n -E 's/^[[:space:]]*(-r|--requirement)[[:space:]=]*([^[:space:]#]+).*/\2/p' "$requirements")
+
 mkdir -p "$out"
 tmp=""
 trap '[ -n "$tmp" ] && rm -f "$tmp"' EXIT
 
 for pkg in pagerduty newrelic slack; do
   # "pulumi-pagerduty==4.37.0" -> "4.37.0" (tolerates spaces, comments and CRLF endings)
-  version="$(sed -n -E "s/^[[:space:]]*pulumi-${pkg}[[:space:]]*==[[:space:]]*([^[:space:];#]+).*/\1/p" \
-    "$requirements" | head -n 1)"
+  version="$(cat "${req_files[@]}" |
+    sed -n -E "s/^[[:space:]]*pulumi-${pkg}[[:space:]]*==[[:space:]]*([^[:space:];#]+).*/\1/p" |
+    head -n 1)"
   if [ -z "$version" ]; then
-    echo "fetch-schemas: no exact pin 'pulumi-${pkg}==<version>' in $requirements" >&2
+    echo "fetch-schemas: no exact pin 'pulumi-${pkg}==<version>' in ${req_files[*]}" >&2
     exit 1
   fi
   echo "fetch-schemas: ${pkg}@${version} -> $out/${pkg}.json"
