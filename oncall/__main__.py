@@ -26,7 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     plan_cmd = commands.add_parser("plan", help="plan one stack offline under the mock engine")
-    plan_cmd.add_argument("stack", help="stack name, e.g. example-live (stacks/Pulumi.<stack>.yaml)")
+    plan_cmd.add_argument(
+        "stack", help="stack name, e.g. example-live (stacks/Pulumi.<stack>.yaml)"
+    )
     plan_cmd.add_argument("--json", action="store_true", help="print the plan as JSON")
     plan_cmd.add_argument(
         "--schemas",

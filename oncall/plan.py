@@ -71,7 +71,11 @@ def plan_stack(
     """
     stack_file = stackfile.load(project_dir, stack)
     if program is None:
-        from oncall.program import main as program
+        from oncall import program as stack_program
+
+        # Validate before the engine starts, so config errors surface as ConfigError, whole.
+        stack_program.parse(stack_file.namespace(stack_file.project))
+        program = stack_program.main
     run = engine.run_program(
         program,
         project=stack_file.project,
@@ -84,10 +88,26 @@ def plan_stack(
     return Plan(stack_file.project, stack_file.stack, run, violations)
 
 
+# Resource types the schemas do not flag but the providers have replaced (PITFALLS.md).
+FORBIDDEN_TYPES = {
+    "newrelic:index/alertChannel:AlertChannel": "deprecated; use NotificationDestination, "
+    "NotificationChannel and Workflow",
+    "newrelic:index/alertPolicyChannel:AlertPolicyChannel": "deprecated; use a Workflow",
+    "newrelic:index/alertCondition:AlertCondition": "deprecated; use an NRQL condition",
+    "newrelic:synthetics/alertCondition:AlertCondition": "deprecated; use an NRQL condition "
+    "over SyntheticCheck",
+    "pagerduty:index/extension:Extension": "the legacy Slack V1 extension cannot be automated; "
+    "use SlackConnection",
+    "pagerduty:index/schedulev2:Schedulev2": "needs an early-access flag; use Schedule",
+}
+
+
 def check_run(run: Run, schemas: Any) -> list[str]:
     """Every schema violation of a run, each prefixed with the resource or invoke it is in."""
     found: list[str] = []
     for r in run.resources:
+        if r.type in FORBIDDEN_TYPES:
+            found.append(f"{r.type} {r.name}: {FORBIDDEN_TYPES[r.type]}")
         if r.custom and schemas.knows_package(r.type):
             for v in schemas.check_resource(r.type, to_wire(r.inputs)):
                 found.append(f"{r.type} {r.name}: {v}")
@@ -197,6 +217,6 @@ def to_text(plan: Plan) -> str:
 def short_type(token: str) -> str:
     """`pagerduty:index/user:User` → `pagerduty:User`; `newrelic:synthetics/monitor:Monitor` →
     `newrelic:synthetics:Monitor`."""
-    package, module, name = (token.split(":") + ["", ""])[:3]
+    package, module, name = [*token.split(":"), "", ""][:3]
     module = module.split("/", 1)[0]
     return f"{package}:{name}" if module == "index" else f"{package}:{module}:{name}"

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from oncall.errors import ConfigError, Problem
+from oncall.errors import MISSING, ConfigError, Problem
 
 SECRET_PLACEHOLDER = "[secret]"
 
@@ -152,9 +152,9 @@ def _read_yaml(path: Path) -> Any:
         with path.open(encoding="utf-8") as f:
             return yaml.safe_load(f)
     except FileNotFoundError as e:
-        raise ConfigError([Problem(str(path), None, "file not found")]) from e
+        raise ConfigError([Problem(str(path), MISSING, "file not found")]) from e
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         reason = getattr(e, "problem", None) or str(e)
-        raise ConfigError([Problem(where, None, f"not valid YAML: {reason}")]) from e
+        raise ConfigError([Problem(where, MISSING, f"not valid YAML: {reason}")]) from e

@@ -1,0 +1,58 @@
+"""The Pulumi program: read this stack's config, validate all of it, wire the components, export.
+
+`__main__.py` calls `main()`; so does the offline plan, under the mock engine. The whole config is
+parsed and validated before the first resource is registered, so a bad stack file never leaves a
+half-registered stack: it fails with one message per problem and no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+from pulumi.runtime import config as runtime_config
+
+from oncall import wiring
+from oncall.config import StackConfig, parse_stack_config
+from oncall.errors import ConfigError
+
+NAMESPACE = "pantheon-oncall"
+
+
+def main() -> None:
+    try:
+        config = parse(project_config())
+    except ConfigError as e:
+        # RunError: the Pulumi CLI prints the message alone, without a Python traceback.
+        raise pulumi.RunError(
+            f"{len(e.problems)} problem(s) in the stack configuration:\n{e}"
+        ) from None
+    for name, value in wiring.build(config).items():
+        pulumi.export(name, value)
+
+
+def parse(values: Mapping[str, Any]) -> StackConfig:
+    """Validate the project namespace's config (keys without the `pantheon-oncall:` prefix)."""
+    return parse_stack_config(values, namespace=NAMESPACE)
+
+
+def project_config() -> dict[str, Any]:
+    """Every `pantheon-oncall:*` key the engine passed this program, JSON values decoded.
+
+    `pulumi.Config` can only read keys it is asked for; reading them all lets a typo in a key
+    (`pantheon-oncall:tema`) be reported instead of silently ignored.
+    """
+    raw: dict[str, Any] = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    prefix = f"{NAMESPACE}:"
+    return {k[len(prefix) :]: _decode(v) for k, v in sorted(raw.items()) if k.startswith(prefix)}
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
