@@ -9,9 +9,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pulumi.provider.experimental import component_provider_host  # noqa: E402
+from pulumi.provider.experimental import component_provider_host
 
-from components import PACKAGE_NAME, VERSION, COMPONENTS  # noqa: E402
+from components import COMPONENTS, PACKAGE_NAME, VERSION
 
 if __name__ == "__main__":
     component_provider_host(components=list(COMPONENTS), name=PACKAGE_NAME, version=VERSION)

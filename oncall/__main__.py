@@ -49,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
         for problem in e.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    except ValueError as e:
+        # A component's own argument check (the config layer checks first, with key paths).
+        print(f"error: {e}", file=sys.stderr)
+        return 1
 
 
 def _plan(args: argparse.Namespace) -> int:

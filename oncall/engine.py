@@ -194,13 +194,13 @@ class RecordingMocks(pulumi.runtime.Mocks):
         outputs = {k: v.format(name=args.name) for k, v in computed.items()} | inputs
         return (f"{args.name}-id", outputs)
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
         call_args = dict(args.args)
         with self._lock:
             self._invokes.append(Invocation(args.token, _decode(call_args)))
         if self.invoke_handler is not None:
-            return self.invoke_handler(args.token, call_args)
-        return default_invoke_results(args.token, call_args, self.preview)
+            return self.invoke_handler(args.token, call_args), []
+        return default_invoke_results(args.token, call_args, self.preview), []
 
     def to_run(self, outputs: dict[str, Any]) -> Run:
         registrations = []

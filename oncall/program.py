@@ -15,7 +15,7 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 
 from oncall import wiring
-from oncall.config import StackConfig, parse_stack_config
+from oncall.config import StackConfig, TeamStackConfig, parse_stack_config
 from oncall.errors import ConfigError
 
 NAMESPACE = "pantheon-oncall"
@@ -33,7 +33,7 @@ def main() -> None:
         pulumi.export(name, value)
 
 
-def parse(values: Mapping[str, Any]) -> StackConfig:
+def parse(values: Mapping[str, Any]) -> StackConfig | TeamStackConfig:
     """Validate the project namespace's config (keys without the `pantheon-oncall:` prefix)."""
     return parse_stack_config(values, namespace=NAMESPACE)
 

@@ -1,0 +1,561 @@
+"""NewRelicPagerDutyChannel: New Relic alerts for one Pantheon site, paging through PagerDuty.
+
+The guide's "Add Services" step as code. On the PagerDuty side a service bound to an escalation
+policy, with a New Relic integration whose key is kept secret. On the New Relic side an alert
+policy, an optional synthetics ping monitor for the site URL, NRQL alert conditions (ping failing
+from N locations, APM error rate, APM response time), and the notification path that replaced the
+deprecated alert channels: a PagerDuty destination holding the integration key, a channel (the
+message template), and a workflow that sends this policy's issues, and only those, to it.
+
+The NRQL strings are built by the pure module-level functions `_ping_failure_nrql`,
+`_error_rate_nrql` and `_response_time_nrql` (tested on their own).
+"""
+
+import re
+from collections.abc import Mapping
+from typing import NotRequired, TypedDict
+from urllib.parse import urlsplit
+
+import pulumi
+import pulumi_newrelic as newrelic
+import pulumi_pagerduty as pagerduty
+
+TYPE_TOKEN = "pantheon-oncall:index:NewRelicPagerDutyChannel"
+
+DEFAULT_VENDOR_NAME = "New Relic"
+DEFAULT_INCIDENT_PREFERENCE = "PER_POLICY"
+# Muting rules are how a New Relic user silences a maintenance window; a workflow that notifies
+# about fully muted issues would page through it anyway.
+DEFAULT_MUTING_RULES_HANDLING = "DONT_NOTIFY_FULLY_MUTED_ISSUES"
+DEFAULT_PERIOD = "EVERY_5_MINUTES"
+
+INCIDENT_PREFERENCES = ("PER_POLICY", "PER_CONDITION", "PER_CONDITION_AND_TARGET")
+MUTING_RULES_HANDLINGS = (
+    "DONT_NOTIFY_FULLY_MUTED_ISSUES",
+    "DONT_NOTIFY_FULLY_OR_PARTIALLY_MUTED_ISSUES",
+    "NOTIFY_ALL_ISSUES",
+)
+URGENCIES = ("high", "low")
+# Synthetics periods (the provider's valid values) and their length in seconds.
+PERIOD_SECONDS: dict[str, int] = {
+    "EVERY_MINUTE": 60,
+    "EVERY_5_MINUTES": 300,
+    "EVERY_10_MINUTES": 600,
+    "EVERY_15_MINUTES": 900,
+    "EVERY_30_MINUTES": 1800,
+    "EVERY_HOUR": 3600,
+    "EVERY_6_HOURS": 21600,
+    "EVERY_12_HOURS": 43200,
+    "EVERY_DAY": 86400,
+}
+# An NRQL condition's aggregation window is at most 6 hours; the ping-failure condition uses one
+# monitor period as its window.
+MAX_AGGREGATION_WINDOW = 21600
+APM_AGGREGATION_WINDOW = 60
+# New Relic force-closes an incident that stays open this long (its default, 3 days); closing it
+# would resolve the PagerDuty incident while the site may still be down, so keep it long.
+VIOLATION_TIME_LIMIT_SECONDS = 259200
+AGGREGATION_DELAY_SECONDS = "120"
+# The PagerDuty summary line: the New Relic issue title.
+PAGERDUTY_SUMMARY_TEMPLATE = "{{ annotations.title.[0] }}"
+
+_LOCATION = re.compile(r"^[A-Z]{2}_[A-Z]+_\d+$")
+
+
+class PingMonitorArgs(TypedDict):
+    """A New Relic synthetics ping (SIMPLE) monitor for the site URL."""
+
+    name: NotRequired[str]
+    """Monitor name, also used in the ping-failure NRQL. Default: the site URL's host name."""
+    period: NotRequired[str]
+    """How often each location checks: EVERY_MINUTE, EVERY_5_MINUTES (default), EVERY_10_MINUTES,
+    EVERY_15_MINUTES, EVERY_30_MINUTES, EVERY_HOUR, EVERY_6_HOURS, EVERY_12_HOURS or EVERY_DAY."""
+    locations: list[str]
+    """Public locations to check from, without the AWS_ prefix (e.g. US_EAST_1, EU_WEST_2)."""
+    verifySsl: NotRequired[bool]
+    """Fail the check when the TLS certificate chain does not validate. Default true."""
+
+
+class PingFailureConditionArgs(TypedDict):
+    """Open an incident when the ping monitor fails from several locations at once."""
+
+    failingLocations: int
+    """How many locations must fail within one monitor period (1..number of locations)."""
+
+
+class ErrorRateConditionArgs(TypedDict):
+    """Open an incident when the APM error rate of the site's web transactions stays high."""
+
+    percent: float
+    """Error rate threshold in percent of web transactions (above, 0 < percent <= 100)."""
+    forMinutes: int
+    """Minutes the error rate must stay above the threshold (1..1440)."""
+
+
+class ResponseTimeConditionArgs(TypedDict):
+    """Open an incident when the average APM response time of web transactions stays high."""
+
+    seconds: float
+    """Average web transaction duration threshold in seconds (above, > 0)."""
+    forMinutes: int
+    """Minutes the average must stay above the threshold (1..1440)."""
+
+
+class NewRelicConditionsArgs(TypedDict):
+    """The alert conditions of the policy; each one absent is not created."""
+
+    pingFailure: NotRequired[PingFailureConditionArgs]
+    """Ping failing from N locations (needs `pingMonitor`)."""
+    errorRate: NotRequired[ErrorRateConditionArgs]
+    """APM error rate of the site's app (needs `appName`)."""
+    responseTime: NotRequired[ResponseTimeConditionArgs]
+    """APM average response time of the site's app (needs `appName`)."""
+
+
+class NewRelicPagerDutyChannelArgs(TypedDict):
+    """Inputs of NewRelicPagerDutyChannel."""
+
+    serviceName: str
+    """Name of the PagerDuty service (Pantheon's rewrite of the guide: the site's domain)."""
+    serviceDescription: NotRequired[str]
+    """Description of the PagerDuty service. Default: "New Relic alerts for <siteUrl>"."""
+    escalationPolicyId: pulumi.Input[str]
+    """Id of the PagerDuty escalation policy the service pages."""
+    urgency: NotRequired[str]
+    """Constant urgency of the service's incidents: high (pages, escalates) or low. Default:
+    PagerDuty's own (high)."""
+    serviceImportId: NotRequired[str]
+    """Id of an existing PagerDuty service to adopt (Pulumi import) instead of creating one. Its
+    settings must match these inputs or the import fails."""
+    vendorName: NotRequired[str]
+    """PagerDuty vendor to look up for the integration. Default "New Relic"."""
+    vendorId: NotRequired[str]
+    """PagerDuty vendor id to use instead of the lookup by name (whose fallback to partial
+    matching can return the wrong vendor)."""
+    policyName: str
+    """Name of the New Relic alert policy."""
+    incidentPreference: NotRequired[str]
+    """How the policy groups incidents into issues: PER_POLICY (default; the guide's "first
+    critical event": one page per outage), PER_CONDITION or PER_CONDITION_AND_TARGET."""
+    mutingRulesHandling: NotRequired[str]
+    """Whether muted issues still page: DONT_NOTIFY_FULLY_MUTED_ISSUES (default),
+    DONT_NOTIFY_FULLY_OR_PARTIALLY_MUTED_ISSUES or NOTIFY_ALL_ISSUES."""
+    siteUrl: str
+    """The site's URL, e.g. https://www.example.com/ (what the ping monitor checks)."""
+    appName: NotRequired[str]
+    """The site's New Relic APM application name (required by the APM conditions)."""
+    pingMonitor: NotRequired[PingMonitorArgs]
+    """The synthetics ping monitor; absent: no monitor (dev and multidev environments)."""
+    conditions: NotRequired[NewRelicConditionsArgs]
+    """The alert conditions; absent: none."""
+
+
+class NewRelicPagerDutyChannel(pulumi.ComponentResource):
+    """New Relic alerting for one Pantheon site, delivered to a PagerDuty service.
+
+    Children: a PagerDuty service and its New Relic integration (vendor looked up by name unless
+    `vendorId` is given); a New Relic alert policy; optionally a synthetics ping monitor; one NRQL
+    condition per configured check; and the notification path: a PAGERDUTY_SERVICE_INTEGRATION
+    destination holding the integration key, its channel and a workflow filtered on
+    `labels.policyIds` = this policy. The deprecated alert channels (`AlertChannel`,
+    `AlertPolicyChannel`, the policy's `channel_ids`) are never used.
+
+    The integration key is a secret everywhere: in state, in the component output and in the
+    destination's auth token.
+    """
+
+    serviceId: pulumi.Output[str]
+    """Id of the PagerDuty service."""
+    serviceUrl: pulumi.Output[str]
+    """Web address of the PagerDuty service."""
+    integrationKey: pulumi.Output[str]
+    """Events API key of the New Relic integration (secret)."""
+    policyId: pulumi.Output[str]
+    """Id of the New Relic alert policy."""
+    monitorId: pulumi.Output[str] | None
+    """Entity GUID of the synthetics ping monitor; absent without a monitor."""
+    workflowId: pulumi.Output[str]
+    """Id of the New Relic workflow that notifies PagerDuty."""
+
+    def __init__(
+        self,
+        name: str,
+        args: NewRelicPagerDutyChannelArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        _validate(args)
+        self._name = name
+        self._args = args
+
+        service, integration_key = self._create_pagerduty_service()
+        policy = self._create_policy()
+        monitor_name = self._create_monitor()
+        self._create_conditions(policy, monitor_name)
+        workflow = self._create_notification_path(policy, integration_key)
+
+        self.serviceId = service.id
+        self.serviceUrl = service.html_url
+        self.integrationKey = integration_key
+        self.policyId = policy.id
+        self.workflowId = workflow.id
+        self.register_outputs(
+            {
+                "serviceId": self.serviceId,
+                "serviceUrl": self.serviceUrl,
+                "integrationKey": self.integrationKey,
+                "policyId": self.policyId,
+                "monitorId": self.monitorId,
+                "workflowId": self.workflowId,
+            }
+        )
+
+    def _create_pagerduty_service(self) -> tuple[pagerduty.Service, pulumi.Output[str]]:
+        args = self._args
+        urgency = args.get("urgency")
+        service = pagerduty.Service(
+            f"{self._name}-service",
+            name=args["serviceName"],
+            description=args.get("serviceDescription", f"New Relic alerts for {args['siteUrl']}"),
+            escalation_policy=args["escalationPolicyId"],
+            incident_urgency_rule=(
+                {"type": "constant", "urgency": urgency} if urgency is not None else None
+            ),
+            opts=pulumi.ResourceOptions(parent=self, import_=args.get("serviceImportId")),
+        )
+        vendor_id: pulumi.Input[str]
+        if "vendorId" in args:
+            vendor_id = args["vendorId"]
+        else:
+            vendor_name = args.get("vendorName", DEFAULT_VENDOR_NAME)
+            vendor_id = pagerduty.get_vendor_output(
+                name=vendor_name, opts=pulumi.InvokeOptions(parent=self)
+            ).id
+        integration = pagerduty.ServiceIntegration(
+            f"{self._name}-integration",
+            name="New Relic",
+            service=service.id,
+            vendor=vendor_id,
+            opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["integrationKey"]),
+        )
+        integration_key: pulumi.Output[str] = pulumi.Output.secret(integration.integration_key)
+        return service, integration_key
+
+    def _create_policy(self) -> newrelic.AlertPolicy:
+        return newrelic.AlertPolicy(
+            f"{self._name}-policy",
+            name=self._args["policyName"],
+            incident_preference=self._args.get("incidentPreference", DEFAULT_INCIDENT_PREFERENCE),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _create_monitor(self) -> str | None:
+        """The ping monitor, if configured; returns its name (the NRQL filters on it)."""
+        ping = self._args.get("pingMonitor")
+        if ping is None:
+            self.monitorId = None
+            return None
+        monitor_name = ping.get("name") or _host(self._args["siteUrl"])
+        monitor = newrelic.synthetics.Monitor(
+            f"{self._name}-monitor",
+            name=monitor_name,
+            type="SIMPLE",
+            status="ENABLED",
+            uri=self._args["siteUrl"],
+            period=ping.get("period", DEFAULT_PERIOD),
+            locations_publics=list(ping["locations"]),
+            verify_ssl=ping.get("verifySsl", True),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.monitorId = monitor.id
+        return monitor_name
+
+    def _create_conditions(self, policy: newrelic.AlertPolicy, monitor_name: str | None) -> None:
+        conditions = self._args.get("conditions") or {}
+        label = self._args["policyName"]
+        ping_failure = conditions.get("pingFailure")
+        if ping_failure is not None:
+            ping = self._args["pingMonitor"]
+            assert monitor_name is not None  # guaranteed by _validate
+            period = ping.get("period", DEFAULT_PERIOD)
+            window = PERIOD_SECONDS[period]
+            failing = ping_failure["failingLocations"]
+            self._condition(
+                "ping-failure",
+                policy,
+                name=f"{label}: ping failing from {failing}+ locations",
+                description=(
+                    f"{self._args['siteUrl']} failed its ping check from at least {failing} of "
+                    f"{len(ping['locations'])} locations within one period ({period})."
+                ),
+                query=_ping_failure_nrql(monitor_name),
+                operator="above_or_equals",
+                threshold=failing,
+                window=window,
+                duration=window,
+                occurrences="AT_LEAST_ONCE",
+            )
+        error_rate = conditions.get("errorRate")
+        if error_rate is not None:
+            minutes = error_rate["forMinutes"]
+            self._condition(
+                "error-rate",
+                policy,
+                name=f"{label}: error rate above {_number(error_rate['percent'])}%",
+                description=(
+                    f"More than {_number(error_rate['percent'])}% of the web transactions of "
+                    f"{self._args['appName']} failed for {minutes} minutes."
+                ),
+                query=_error_rate_nrql(self._args["appName"]),
+                operator="above",
+                threshold=error_rate["percent"],
+                window=APM_AGGREGATION_WINDOW,
+                duration=minutes * 60,
+                occurrences="ALL",
+            )
+        response_time = conditions.get("responseTime")
+        if response_time is not None:
+            minutes = response_time["forMinutes"]
+            self._condition(
+                "response-time",
+                policy,
+                name=f"{label}: response time above {_number(response_time['seconds'])} s",
+                description=(
+                    f"The average web transaction of {self._args['appName']} took more than "
+                    f"{_number(response_time['seconds'])} s for {minutes} minutes."
+                ),
+                query=_response_time_nrql(self._args["appName"]),
+                operator="above",
+                threshold=response_time["seconds"],
+                window=APM_AGGREGATION_WINDOW,
+                duration=minutes * 60,
+                occurrences="ALL",
+            )
+
+    def _condition(
+        self,
+        role: str,
+        policy: newrelic.AlertPolicy,
+        *,
+        name: str,
+        description: str,
+        query: str,
+        operator: str,
+        threshold: float,
+        window: int,
+        duration: int,
+        occurrences: str,
+    ) -> newrelic.NrqlAlertCondition:
+        return newrelic.NrqlAlertCondition(
+            f"{self._name}-{role}",
+            policy_id=policy.id,
+            type="static",
+            name=name,
+            description=description,
+            enabled=True,
+            nrql={"query": query},
+            critical={
+                "operator": operator,
+                "threshold": threshold,
+                "threshold_duration": duration,
+                "threshold_occurrences": occurrences,
+            },
+            aggregation_window=window,
+            aggregation_method="event_flow",
+            aggregation_delay=AGGREGATION_DELAY_SECONDS,
+            fill_option="none",
+            violation_time_limit_seconds=VIOLATION_TIME_LIMIT_SECONDS,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _create_notification_path(
+        self, policy: newrelic.AlertPolicy, integration_key: pulumi.Output[str]
+    ) -> newrelic.Workflow:
+        label = f"{self._args['serviceName']} (PagerDuty)"
+        destination = newrelic.NotificationDestination(
+            f"{self._name}-destination",
+            name=label,
+            type="PAGERDUTY_SERVICE_INTEGRATION",
+            # A service-integration destination has no properties, yet the API needs the block.
+            properties=[{"key": "", "value": ""}],
+            auth_token={"prefix": "Token token=", "token": integration_key},
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        channel = newrelic.NotificationChannel(
+            f"{self._name}-channel",
+            name=label,
+            type="PAGERDUTY_SERVICE_INTEGRATION",
+            product="IINT",
+            destination_id=destination.id,
+            properties=[{"key": "summary", "value": PAGERDUTY_SUMMARY_TEMPLATE}],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return newrelic.Workflow(
+            f"{self._name}-workflow",
+            name=f"{self._args['policyName']} to PagerDuty",
+            enabled=True,
+            muting_rules_handling=self._args.get(
+                "mutingRulesHandling", DEFAULT_MUTING_RULES_HANDLING
+            ),
+            issues_filter={
+                "name": f"{self._args['policyName']} policy",
+                "type": "FILTER",
+                "predicates": [
+                    {
+                        "attribute": "labels.policyIds",
+                        "operator": "EXACTLY_MATCHES",
+                        "values": [policy.id],
+                    }
+                ],
+            },
+            destinations=[{"channel_id": channel.id}],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+
+def _nrql_string(value: str) -> str:
+    """A single-quoted NRQL string literal (backslash escapes quote and backslash)."""
+    escaped = value.replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{escaped}'"
+
+
+def _ping_failure_nrql(monitor_name: str) -> str:
+    """Number of distinct locations whose check of the monitor failed in the window.
+
+    The monitor name stays in the WHERE clause and the failure test goes into filter(), so the
+    signal is 0 (not missing) while every check passes: the condition can close again.
+    """
+    return (
+        "SELECT filter(uniqueCount(location), WHERE result = 'FAILED') "
+        f"FROM SyntheticCheck WHERE monitorName = {_nrql_string(monitor_name)}"
+    )
+
+
+def _error_rate_nrql(app_name: str) -> str:
+    """Percentage of the app's web transactions that ended in an error."""
+    return (
+        "SELECT percentage(count(*), WHERE error IS true) FROM Transaction "
+        f"WHERE appName = {_nrql_string(app_name)} AND transactionType = 'Web'"
+    )
+
+
+def _response_time_nrql(app_name: str) -> str:
+    """Average duration in seconds of the app's web transactions (cron and drush runs excluded)."""
+    return (
+        "SELECT average(duration) FROM Transaction "
+        f"WHERE appName = {_nrql_string(app_name)} AND transactionType = 'Web'"
+    )
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+def _number(value: float) -> str:
+    """5.0 -> "5", 2.5 -> "2.5" (for names and descriptions)."""
+    return f"{value:g}"
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _validate(args: NewRelicPagerDutyChannelArgs) -> None:
+    """Reject bad input before anything is registered, naming the field path."""
+    raw: Mapping[str, object] = args
+    for key in ("serviceName", "policyName", "siteUrl"):
+        _text(key, raw.get(key))
+    if raw.get("escalationPolicyId") in (None, ""):
+        raise ValueError("escalationPolicyId: required, the id of a PagerDuty escalation policy")
+    for key in ("serviceDescription", "serviceImportId", "vendorName", "vendorId", "appName"):
+        if key in raw:
+            _text(key, raw[key])
+    _one_of("urgency", raw.get("urgency"), URGENCIES)
+    _one_of("incidentPreference", raw.get("incidentPreference"), INCIDENT_PREFERENCES)
+    _one_of("mutingRulesHandling", raw.get("mutingRulesHandling"), MUTING_RULES_HANDLINGS)
+    url = urlsplit(args["siteUrl"])
+    if url.scheme not in ("https", "http") or not url.hostname:
+        raise ValueError(f"siteUrl: an absolute http(s) URL; got {args['siteUrl']!r}")
+
+    ping = args.get("pingMonitor")
+    if ping is not None:
+        _validate_ping_monitor(ping)
+    conditions = args.get("conditions") or {}
+    ping_failure = conditions.get("pingFailure")
+    if ping_failure is not None:
+        if ping is None:
+            raise ValueError("conditions.pingFailure: needs pingMonitor (there is nothing to ping)")
+        count = len(ping["locations"])
+        _integer(
+            "conditions.pingFailure.failingLocations",
+            ping_failure.get("failingLocations"),
+            1,
+            count,
+            f"(the monitor checks from {count} locations)",
+        )
+        period = ping.get("period", DEFAULT_PERIOD)
+        if PERIOD_SECONDS[period] > MAX_AGGREGATION_WINDOW:
+            raise ValueError(
+                f"pingMonitor.period: {period} is longer than the 6-hour window limit of an "
+                "alert condition; the ping-failure condition needs EVERY_6_HOURS or shorter"
+            )
+    error_rate = conditions.get("errorRate")
+    if error_rate is not None:
+        _needs_app("errorRate", raw)
+        percent = error_rate.get("percent")
+        if not _is_number(percent) or not 0 < float(percent) <= 100:
+            raise ValueError(f"conditions.errorRate.percent: 0 < percent <= 100; got {percent!r}")
+        _integer("conditions.errorRate.forMinutes", error_rate.get("forMinutes"), 1, 1440)
+    response_time = conditions.get("responseTime")
+    if response_time is not None:
+        _needs_app("responseTime", raw)
+        seconds = response_time.get("seconds")
+        if not _is_number(seconds) or not float(seconds) > 0:
+            raise ValueError(f"conditions.responseTime.seconds: above 0; got {seconds!r}")
+        _integer("conditions.responseTime.forMinutes", response_time.get("forMinutes"), 1, 1440)
+
+
+def _validate_ping_monitor(ping: PingMonitorArgs) -> None:
+    raw: Mapping[str, object] = ping
+    if "name" in raw:
+        _text("pingMonitor.name", raw["name"])
+    _one_of("pingMonitor.period", raw.get("period"), tuple(PERIOD_SECONDS))
+    if "verifySsl" in raw and not isinstance(raw["verifySsl"], bool):
+        raise ValueError(f"pingMonitor.verifySsl: true or false; got {raw['verifySsl']!r}")
+    locations = raw.get("locations")
+    if not isinstance(locations, list) or not locations:
+        raise ValueError(
+            f"pingMonitor.locations: a list of public locations like US_EAST_1; got {locations!r}"
+        )
+    for index, location in enumerate(locations):
+        path = f"pingMonitor.locations[{index}]"
+        if isinstance(location, str) and location.startswith("AWS_"):
+            raise ValueError(
+                f"{path}: {location!r}: public locations take no AWS_ prefix "
+                f"(write {location.removeprefix('AWS_')!r})"
+            )
+        if not isinstance(location, str) or not _LOCATION.match(location):
+            raise ValueError(f"{path}: {location!r} is not a public location like US_EAST_1")
+    if len(set(locations)) != len(locations):
+        raise ValueError(f"pingMonitor.locations: listed twice in {locations!r}")
+
+
+def _needs_app(condition: str, raw: Mapping[str, object]) -> None:
+    if "appName" not in raw:
+        raise ValueError(f"conditions.{condition}: needs appName (the site's New Relic APM app)")
+
+
+def _text(path: str, value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{path}: a non-empty string; got {value!r}")
+
+
+def _integer(path: str, value: object, low: int, high: int, why: str = "") -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        suffix = f" {why}" if why else ""
+        raise ValueError(f"{path}: a whole number {low}..{high}{suffix}; got {value!r}")
+
+
+def _one_of(path: str, value: object, allowed: tuple[str, ...]) -> None:
+    if value is not None and value not in allowed:
+        raise ValueError(f"{path}: one of {', '.join(allowed)}; got {value!r}")

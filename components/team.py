@@ -1,0 +1,954 @@
+"""TeamOnCall: a team's PagerDuty users, notification rules, schedules and escalation policy.
+
+What the guide "Integrate PagerDuty on Pantheon" clicks through under "Add users", "Create
+Schedule" and "Create Escalation policy", as one Pulumi component. Args are TypedDicts with a
+docstring under every field, so that the SDK's analyzer can publish the component for other
+Pulumi languages.
+
+Two facts about PagerDuty shape what this component creates for a new user (see
+`TeamOnCall._create_notifications`):
+- PagerDuty itself gives every new user an email contact method for the login email, labelled
+  "Default", and two notification rules on it: email immediately, for high and for low urgency
+  (the API's user objects list one "Default" email and two "0 minutes: channel <it>" rules). The
+  component never creates a second contact method for that address (PagerDuty answers "User
+  Contact method must be unique"); steps and handoff rules "via email" look the Default one up.
+- The provider (terraform-provider-pagerduty's plugin-framework resources, which pulumi-pagerduty
+  4.x wraps) creates contact methods and notification rules with a plain POST; unlike its older
+  SDKv2 client it no longer adopts an identical existing one, and PagerDuty rejects the duplicate
+  ("Channel Start delay must be unique for a given contact method"). An "email after 0 minutes"
+  step therefore creates nothing: PagerDuty's own rule already is that step.
+"""
+
+import re
+import zoneinfo
+from collections.abc import Mapping
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Final, NotRequired, TypedDict
+
+import pulumi
+import pulumi_pagerduty as pagerduty
+
+# --- PagerDuty's API vocabulary (the only place these strings appear) -----------------------------
+
+
+class Role(StrEnum):
+    """PagerDuty user roles as the REST API spells them (the UI's words in comments)."""
+
+    RESPONDER = "limited_user"
+    MANAGER = "user"
+    ADMIN = "admin"
+    OBSERVER = "observer"
+    STAKEHOLDER = "read_only_user"  # "Full Stakeholder"
+    LIMITED_STAKEHOLDER = "read_only_limited_user"
+    RESTRICTED_ACCESS = "restricted_access"
+
+
+DEFAULT_ROLE: Final = Role.MANAGER
+"""PagerDuty's own default when a user is created without a role."""
+
+OFF_CALL_ROLES: Final = frozenset({Role.OBSERVER, Role.STAKEHOLDER, Role.LIMITED_STAKEHOLDER})
+"""Roles PagerDuty never puts on call: not on schedule layers, not escalation targets."""
+
+TEAM_ROLES: Final[dict[Role, str]] = {
+    Role.ADMIN: "manager",
+    Role.MANAGER: "manager",
+    Role.RESPONDER: "responder",
+    Role.RESTRICTED_ACCESS: "responder",
+    Role.OBSERVER: "observer",
+    Role.STAKEHOLDER: "observer",
+    Role.LIMITED_STAKEHOLDER: "observer",
+}
+"""A member's team role (`TeamMembership.role`) for their account role, as PagerDuty maps them:
+`user` is a team manager, `limited_user` a responder; stakeholders and observers only watch."""
+
+
+class Via(StrEnum):
+    """How PagerDuty reaches a person."""
+
+    EMAIL = "email"
+    SMS = "sms"
+    PHONE = "phone"
+
+
+CONTACT_METHOD_TYPES: Final[dict[Via, str]] = {
+    Via.EMAIL: "email_contact_method",
+    Via.SMS: "sms_contact_method",
+    Via.PHONE: "phone_contact_method",
+}
+
+CONTACT_METHOD_LABELS: Final[dict[Via, str]] = {Via.SMS: "SMS", Via.PHONE: "Phone"}
+"""Labels of the contact methods this component creates (never one for email: see below)."""
+
+LOGIN_EMAIL_LABEL: Final = "Default"
+"""Label of the email contact method PagerDuty creates for a new user's login email."""
+
+
+class Urgency(StrEnum):
+    """Incident urgency; a notification rule applies to one of them."""
+
+    HIGH = "high"
+    LOW = "low"
+
+
+class HandoffType(StrEnum):
+    """Which handoffs a handoff notification rule announces."""
+
+    ONCALL = "oncall"
+    OFFCALL = "offcall"
+    BOTH = "both"
+
+
+class RestrictionType(StrEnum):
+    """Schedule layer restriction types."""
+
+    DAILY = "daily_restriction"
+    WEEKLY = "weekly_restriction"
+
+
+class TargetType(StrEnum):
+    """What an escalation rule target names, in this component's args."""
+
+    SCHEDULE = "schedule"
+    USER = "user"
+
+
+TARGET_API_TYPES: Final[dict[TargetType, str]] = {
+    TargetType.SCHEDULE: "schedule_reference",
+    TargetType.USER: "user_reference",
+}
+
+DEFAULT_HANDOFF_MINUTES: Final = 1440
+DEFAULT_HANDOFF_TYPE: Final = HandoffType.ONCALL
+MIN_TURN_SECONDS: Final = 3600
+MAX_TURN_SECONDS: Final = 365 * 24 * 3600
+MAX_RESTRICTION_SECONDS: Final = 7 * 24 * 3600 - 1
+DAY_SECONDS: Final = 24 * 3600
+MAX_NUM_LOOPS: Final = 9
+TOKEN: Final = "pantheon-oncall:index:TeamOnCall"
+MANAGED_BY: Final = "managed by pantheon-oncall"
+
+
+# --- Args -----------------------------------------------------------------------------------------
+
+
+class PhoneArgs(TypedDict):
+    """A phone number as PagerDuty stores it: country calling code and national number apart."""
+
+    countryCode: int
+    """Country calling code, 1 to 3 digits: 1 for North America, 44 for the UK."""
+    number: str
+    """National number, digits only, without the country code and without a trunk prefix (no
+    leading 0 in the UK, no leading 1 in North America), e.g. "7700900123"."""
+
+
+class NotifyStepArgs(TypedDict):
+    """One step of a notification rule: reach the member this way, this long after assignment."""
+
+    via: str
+    """How: "email" (the login email), "sms" or "phone" (the member's numbers)."""
+    afterMinutes: NotRequired[int]
+    """Minutes after the incident is assigned to the member; default 0 (immediately)."""
+
+
+class HandoffArgs(TypedDict):
+    """A notification before the member goes on (or off) call."""
+
+    via: str
+    """How: "email" (the login email), "sms" or "phone"."""
+    beforeMinutes: NotRequired[int]
+    """Minutes before the handoff; default 1440 (24 hours), as the guide keeps it."""
+    type: NotRequired[str]
+    """Which handoffs: "oncall" (default), "offcall" or "both"."""
+
+
+class MemberArgs(TypedDict):
+    """A person on the team: a PagerDuty user with contact methods and notification rules."""
+
+    name: str
+    """Full name, as PagerDuty shows it."""
+    email: str
+    """Login email, lower-case; unique in the PagerDuty account."""
+    role: NotRequired[str]
+    """Account role as the PagerDuty API spells it: limited_user (Responder), user (Manager, the
+    default, as in PagerDuty), admin, observer, read_only_user (Stakeholder),
+    read_only_limited_user (Limited Stakeholder) or restricted_access. Observers and stakeholders
+    cannot be on schedule layers or escalation targets."""
+    timeZone: NotRequired[str]
+    """IANA time zone of the member; default the team's."""
+    description: NotRequired[str]
+    """Description of the PagerDuty user; default names the team. When adopting a user with
+    importId, set it to the user's current description so that the import matches."""
+    phone: NotRequired[PhoneArgs]
+    """Number to call (a phone contact method labelled "Phone")."""
+    sms: NotRequired[PhoneArgs]
+    """Number to text (an SMS contact method labelled "SMS")."""
+    notify: NotRequired[dict[str, list[NotifyStepArgs]]]
+    """Notification rules keyed by urgency ("high", "low"), e.g. high: email and sms at once,
+    phone after 15 minutes. Email at 0 minutes is PagerDuty's own default rule for a new user and
+    is never created again; PagerDuty's defaults stay when the list omits it."""
+    handoff: NotRequired[HandoffArgs]
+    """Tell the member before their on-call shift starts (the guide: email 24 hours before)."""
+    existing: NotRequired[bool]
+    """The user already exists in the account and is managed elsewhere: look it up by email and
+    create nothing for it (role, phone, sms, notify and handoff are ignored); it can still be on
+    layers, escalation targets and the team."""
+    importId: NotRequired[str]
+    """ID of a user created by hand (PXXXXXX) to adopt instead of creating a duplicate. An
+    adopted user is retained, never deleted, when the stack is destroyed."""
+
+
+class RestrictionArgs(TypedDict):
+    """A window of a schedule layer: on call only during it."""
+
+    type: str
+    """"daily_restriction" (every day) or "weekly_restriction" (once a week)."""
+    startTimeOfDay: str
+    """Start of the window, "HH:MM:00" in the schedule's time zone (seconds must be 00)."""
+    durationSeconds: int
+    """Length of the window in seconds: under a day for daily, under a week for weekly."""
+    startDayOfWeek: NotRequired[int]
+    """Day the weekly window starts, 1 = Monday … 7 = Sunday; weekly restrictions only."""
+
+
+class LayerArgs(TypedDict):
+    """A schedule layer: a rotation of members. Later layers take precedence."""
+
+    name: str
+    """Layer name, e.g. "Backstop" or "Weekly rotation"."""
+    members: list[str]
+    """Member slugs in rotation order (reordering reshuffles who is on call: append new people
+    at the end)."""
+    start: str
+    """When the layer takes effect: ISO 8601 with an offset, e.g. "2026-12-07T09:00:00-05:00"."""
+    rotationVirtualStart: NotRequired[str]
+    """When the rotation's first turn (the first member's) started, ISO 8601 with an offset;
+    default `start`."""
+    rotationTurnLengthSeconds: int
+    """Length of one turn in seconds, 3600 to 31536000: 86400 daily, 604800 weekly."""
+    end: NotRequired[str]
+    """When the layer ends, ISO 8601 with an offset; default never."""
+    restrictions: NotRequired[list[RestrictionArgs]]
+    """On call only within these windows; default around the clock."""
+
+
+class ScheduleArgs(TypedDict):
+    """An on-call schedule."""
+
+    name: str
+    """Schedule name, e.g. "Default"."""
+    timeZone: NotRequired[str]
+    """IANA time zone of the schedule; default the team's."""
+    description: NotRequired[str]
+    """Description; default names the team."""
+    importId: NotRequired[str]
+    """ID of a schedule created by hand to adopt (retained when the stack is destroyed)."""
+    layers: list[LayerArgs]
+    """Layers in PagerDuty's order: later layers take precedence where both have someone on
+    call, so a 24/7 backstop goes first and the rotation after it."""
+
+
+class TargetArgs(TypedDict):
+    """Whom an escalation rule notifies."""
+
+    type: str
+    """"schedule" (whoever is on call on it) or "user" (that member)."""
+    ref: str
+    """Slug of a schedule or member of this component."""
+
+
+class EscalationRuleArgs(TypedDict):
+    """One level of the escalation policy."""
+
+    escalationDelayInMinutes: int
+    """Minutes without acknowledgement before escalating to the next rule (at least 1)."""
+    targets: list[TargetArgs]
+    """Who is notified at this level."""
+
+
+class EscalationPolicyArgs(TypedDict):
+    """The escalation policy: whom PagerDuty notifies, in order, for an incident."""
+
+    name: str
+    """Policy name, e.g. "Default"."""
+    numLoops: NotRequired[int]
+    """How many times the policy repeats after its last rule, 0 to 9; default 0."""
+    description: NotRequired[str]
+    """Description; default names the team."""
+    importId: NotRequired[str]
+    """ID of a policy created by hand (e.g. the account's "Default") to adopt; retained when the
+    stack is destroyed."""
+    rules: list[EscalationRuleArgs]
+    """Escalation rules, in order."""
+
+
+class TeamOnCallArgs(TypedDict):
+    """A team's on-call setup in PagerDuty."""
+
+    name: str
+    """Team display name (used in descriptions and as the PagerDuty team's name)."""
+    timeZone: str
+    """IANA time zone, e.g. "America/New_York": the default of members and schedules."""
+    createTeam: NotRequired[bool]
+    """Create a PagerDuty team with every member in it and the schedules and policy assigned to
+    it (needs the account's Teams feature); default false."""
+    members: dict[str, MemberArgs]
+    """Members keyed by a slug ("jane"): used in resource names and references."""
+    schedules: NotRequired[dict[str, ScheduleArgs]]
+    """Schedules keyed by a slug ("default")."""
+    escalationPolicy: EscalationPolicyArgs
+    """The team's escalation policy."""
+
+
+# --- The component --------------------------------------------------------------------------------
+
+
+class TeamOnCall(pulumi.ComponentResource):
+    """A team's PagerDuty users (with contact methods, notification and handoff rules), optionally
+    a PagerDuty team, its on-call schedules and its escalation policy."""
+
+    escalationPolicyId: pulumi.Output[str]
+    """ID of the escalation policy (bind services to it)."""
+    scheduleIds: pulumi.Output[dict[str, str]]
+    """Schedule IDs keyed by schedule slug."""
+    userIds: pulumi.Output[dict[str, str]]
+    """PagerDuty user IDs keyed by member slug, existing members included."""
+    teamId: pulumi.Output[str | None]
+    """ID of the PagerDuty team; null unless createTeam."""
+
+    def __init__(
+        self, name: str, args: TeamOnCallArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        # Validated before anything is registered: bad args leave nothing behind.
+        _raise_if_invalid(args)
+        super().__init__(TOKEN, name, None, opts)
+        self._name = name
+        self._args = args
+
+        team = self._create_team() if args.get("createTeam", False) else None
+        user_ids = self._create_users()
+        if team is not None:
+            self._create_memberships(team, user_ids)
+        team_id = team.id if team is not None else None
+        schedules = self._create_schedules(user_ids, team_id)
+        policy = self._create_escalation_policy(user_ids, schedules, team_id)
+
+        self.escalationPolicyId = policy.id
+        self.scheduleIds = _collect({k: s.id for k, s in schedules.items()})
+        self.userIds = _collect(user_ids)
+        self.teamId = team.id if team is not None else pulumi.Output.from_input(None)
+        self.register_outputs(
+            {
+                "escalationPolicyId": self.escalationPolicyId,
+                "scheduleIds": self.scheduleIds,
+                "userIds": self.userIds,
+                "teamId": self.teamId,
+            }
+        )
+
+    # -- users -------------------------------------------------------------------------------------
+
+    def _create_team(self) -> pagerduty.Team:
+        team_name = self._args["name"]
+        return pagerduty.Team(
+            f"{self._name}-team",
+            name=team_name,
+            description=f"{team_name} ({MANAGED_BY})",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _create_users(self) -> dict[str, pulumi.Output[str]]:
+        """One PagerDuty user per member (or a lookup of an existing one); their IDs by slug."""
+        ids: dict[str, pulumi.Output[str]] = {}
+        for slug, member in self._args["members"].items():
+            if member.get("existing", False):
+                found = pagerduty.get_user_output(
+                    email=member["email"], opts=pulumi.InvokeOutputOptions(parent=self)
+                )
+                ids[slug] = found.id
+            else:
+                user = self._create_user(slug, member)
+                self._create_notifications(slug, member, user)
+                ids[slug] = user.id
+        return ids
+
+    def _create_user(self, slug: str, member: MemberArgs) -> pagerduty.User:
+        import_id = member.get("importId")
+        return pagerduty.User(
+            f"{self._name}-{slug}",
+            name=member["name"],
+            email=member["email"],
+            role=member.get("role", DEFAULT_ROLE),
+            time_zone=member.get("timeZone", self._args["timeZone"]),
+            description=member.get(
+                "description", f"On-call member of {self._args['name']} ({MANAGED_BY})"
+            ),
+            # A user adopted by hand existed before this stack: a destroy must not delete them.
+            opts=pulumi.ResourceOptions(
+                parent=self, import_=import_id, retain_on_delete=import_id is not None
+            ),
+        )
+
+    def _create_notifications(self, slug: str, member: MemberArgs, user: pagerduty.User) -> None:
+        """Contact methods, notification rules and the handoff rule of a user this stack manages."""
+        prefix = f"{self._name}-{slug}"
+        child = pulumi.ResourceOptions(parent=user)
+        methods: dict[Via, pulumi.Output[str]] = {}
+        # PagerDuty keys contact methods by (type, address): phone and SMS may share a number,
+        # but the login email must not be created again (it exists, and would be refused).
+        for via, phone in _phone_methods(member).items():
+            created = pagerduty.UserContactMethod(
+                f"{prefix}-{via}",
+                user_id=user.id,
+                type=CONTACT_METHOD_TYPES[via],
+                country_code=_int(phone["countryCode"]),
+                address=phone["number"],
+                label=CONTACT_METHOD_LABELS[via],
+                opts=child,
+            )
+            methods[via] = created.id
+        if _uses_login_email(member):
+            # PagerDuty created this one with the user (and two rules on it): look it up, never
+            # create it again.
+            methods[Via.EMAIL] = pagerduty.get_user_contact_method_output(
+                user_id=user.id,
+                type=CONTACT_METHOD_TYPES[Via.EMAIL],
+                label=LOGIN_EMAIL_LABEL,
+                opts=pulumi.InvokeOutputOptions(parent=self),
+            ).id
+
+        for urgency, via, delay in _rules_to_create(member):
+            pagerduty.UserNotificationRule(
+                f"{prefix}-{urgency}-{via}-{delay}m",
+                user_id=user.id,
+                urgency=urgency,
+                start_delay_in_minutes=delay,
+                contact_method={"id": methods[via], "type": CONTACT_METHOD_TYPES[via]},
+                opts=child,
+            )
+        missing = _defaults_kept(member)
+        if missing:
+            pulumi.log.warn(
+                f"members.{slug}.notify: PagerDuty's default email-at-0-minutes rule stays for "
+                f"{', '.join(missing)} urgency; this component cannot remove it",
+                resource=self,
+            )
+
+        handoff = member.get("handoff")
+        if handoff is not None:
+            via = Via(handoff["via"])
+            pagerduty.UserHandoffNotificationRule(
+                f"{prefix}-handoff",
+                user_id=user.id,
+                notify_advance_in_minutes=_int(
+                    handoff.get("beforeMinutes", DEFAULT_HANDOFF_MINUTES)
+                ),
+                handoff_type=handoff.get("type", DEFAULT_HANDOFF_TYPE),
+                contact_method={"id": methods[via], "type": CONTACT_METHOD_TYPES[via]},
+                opts=child,
+            )
+
+    def _create_memberships(
+        self, team: pagerduty.Team, user_ids: Mapping[str, pulumi.Output[str]]
+    ) -> None:
+        for slug, member in self._args["members"].items():
+            pagerduty.TeamMembership(
+                f"{self._name}-{slug}-membership",
+                team_id=team.id,
+                user_id=user_ids[slug],
+                role=TEAM_ROLES[Role(member.get("role", DEFAULT_ROLE))],
+                opts=pulumi.ResourceOptions(parent=team),
+            )
+
+    # -- schedules and escalation ------------------------------------------------------------------
+
+    def _create_schedules(
+        self, user_ids: Mapping[str, pulumi.Output[str]], team_id: pulumi.Output[str] | None
+    ) -> dict[str, pagerduty.Schedule]:
+        schedules: dict[str, pagerduty.Schedule] = {}
+        team_name = self._args["name"]
+        for key, schedule in self._args.get("schedules", {}).items():
+            import_id = schedule.get("importId")
+            schedules[key] = pagerduty.Schedule(
+                f"{self._name}-{key}",
+                name=schedule["name"],
+                time_zone=schedule.get("timeZone", self._args["timeZone"]),
+                description=schedule.get(
+                    "description", f"On-call schedule of {team_name} ({MANAGED_BY})"
+                ),
+                layers=[_layer(layer, user_ids) for layer in schedule["layers"]],
+                teams=[team_id] if team_id is not None else None,
+                opts=pulumi.ResourceOptions(
+                    parent=self, import_=import_id, retain_on_delete=import_id is not None
+                ),
+            )
+        return schedules
+
+    def _create_escalation_policy(
+        self,
+        user_ids: Mapping[str, pulumi.Output[str]],
+        schedules: Mapping[str, pagerduty.Schedule],
+        team_id: pulumi.Output[str] | None,
+    ) -> pagerduty.EscalationPolicy:
+        policy = self._args["escalationPolicy"]
+        import_id = policy.get("importId")
+        target_ids: dict[TargetType, Mapping[str, pulumi.Output[str]]] = {
+            TargetType.SCHEDULE: {k: s.id for k, s in schedules.items()},
+            TargetType.USER: user_ids,
+        }
+        rules: list[pagerduty.EscalationPolicyRuleArgsDict] = [
+            {
+                "escalation_delay_in_minutes": _int(rule["escalationDelayInMinutes"]),
+                "targets": [
+                    {
+                        "type": TARGET_API_TYPES[TargetType(t["type"])],
+                        "id": target_ids[TargetType(t["type"])][t["ref"]],
+                    }
+                    for t in rule["targets"]
+                ],
+            }
+            for rule in policy["rules"]
+        ]
+        return pagerduty.EscalationPolicy(
+            f"{self._name}-escalation",
+            name=policy["name"],
+            description=policy.get(
+                "description", f"Escalation policy of {self._args['name']} ({MANAGED_BY})"
+            ),
+            num_loops=_int(policy.get("numLoops", 0)),
+            rules=rules,
+            # The API takes at most one team here, as a plain ID (not a list as on schedules).
+            teams=team_id,
+            opts=pulumi.ResourceOptions(
+                parent=self, import_=import_id, retain_on_delete=import_id is not None
+            ),
+        )
+
+
+# --- Pure helpers ---------------------------------------------------------------------------------
+
+
+def _collect(ids: Mapping[str, pulumi.Output[str]]) -> pulumi.Output[dict[str, str]]:
+    """One Output of a map of IDs (an empty map when there are none)."""
+    if not ids:
+        empty: dict[str, str] = {}
+        return pulumi.Output.from_input(empty)
+    return pulumi.Output.all(**ids)
+
+
+def _layer(
+    layer: LayerArgs, user_ids: Mapping[str, pulumi.Output[str]]
+) -> pagerduty.ScheduleLayerArgsDict:
+    result: pagerduty.ScheduleLayerArgsDict = {
+        "name": layer["name"],
+        "start": layer["start"],
+        "rotation_virtual_start": layer.get("rotationVirtualStart", layer["start"]),
+        "rotation_turn_length_seconds": _int(layer["rotationTurnLengthSeconds"]),
+        # Rotation order is the list order.
+        "users": [user_ids[slug] for slug in layer["members"]],
+    }
+    if "end" in layer:
+        result["end"] = layer["end"]
+    restrictions = layer.get("restrictions", [])
+    if restrictions:
+        result["restrictions"] = [_restriction(r) for r in restrictions]
+    return result
+
+
+def _restriction(restriction: RestrictionArgs) -> pagerduty.ScheduleLayerRestrictionArgsDict:
+    result: pagerduty.ScheduleLayerRestrictionArgsDict = {
+        "type": restriction["type"],
+        "start_time_of_day": restriction["startTimeOfDay"],
+        "duration_seconds": _int(restriction["durationSeconds"]),
+    }
+    if "startDayOfWeek" in restriction:
+        result["start_day_of_week"] = _int(restriction["startDayOfWeek"])
+    return result
+
+
+def _phone_methods(member: MemberArgs) -> dict[Via, PhoneArgs]:
+    """The phone and SMS contact methods to create, by how they are used."""
+    methods: dict[Via, PhoneArgs] = {}
+    if "phone" in member:
+        methods[Via.PHONE] = member["phone"]
+    if "sms" in member:
+        methods[Via.SMS] = member["sms"]
+    return methods
+
+
+def _steps(member: MemberArgs) -> list[tuple[Urgency, Via, int]]:
+    """Every notification step of a member as (urgency, via, delay), in config order."""
+    return [
+        (Urgency(urgency), Via(step["via"]), _int(step.get("afterMinutes", 0)))
+        for urgency, steps in member.get("notify", {}).items()
+        for step in steps
+    ]
+
+
+def _is_pagerduty_default_rule(via: Via, delay: int) -> bool:
+    """PagerDuty gives every new user "email immediately" rules for both urgencies."""
+    return via is Via.EMAIL and delay == 0
+
+
+def _rules_to_create(member: MemberArgs) -> list[tuple[Urgency, Via, int]]:
+    return [step for step in _steps(member) if not _is_pagerduty_default_rule(step[1], step[2])]
+
+
+def _defaults_kept(member: MemberArgs) -> list[str]:
+    """Urgencies the member's notify lists but without email at 0: PagerDuty's rule stays."""
+    covered = {u for u, via, delay in _steps(member) if _is_pagerduty_default_rule(via, delay)}
+    return [u for u in member.get("notify", {}) if Urgency(u) not in covered]
+
+
+def _uses_login_email(member: MemberArgs) -> bool:
+    handoff = member.get("handoff")
+    return any(via is Via.EMAIL for _, via, _ in _rules_to_create(member)) or (
+        handoff is not None and handoff["via"] == Via.EMAIL
+    )
+
+
+# --- Validation -----------------------------------------------------------------------------------
+
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DIGITS = re.compile(r"^[0-9]+$")
+_TIME_OF_DAY = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]:00$")
+
+
+def _raise_if_invalid(args: Mapping[str, Any]) -> None:
+    """Raise one ValueError listing every problem in `args`, each with its key path."""
+    problems = _problems(args)
+    if problems:
+        listed = "\n".join(f"  {p}" for p in problems)
+        raise ValueError(f"invalid TeamOnCall args ({len(problems)} problem(s)):\n{listed}")
+
+
+def _problems(args: Mapping[str, Any]) -> list[str]:
+    """Every problem in `args` as "path: message (got value)"; empty when they are valid."""
+    p: list[str] = []
+    if not _keys(p, "", args, TeamOnCallArgs):
+        return p
+    _text(p, "name", args["name"])
+    _time_zone(p, "timeZone", args["timeZone"])
+    _boolean(p, "createTeam", args.get("createTeam", False))
+    members = args["members"]
+    if not isinstance(members, Mapping) or not members:
+        p.append(f"members: expected at least one member (got {members!r})")
+        members = {}
+    roles: dict[str, str] = {}
+    emails: dict[str, str] = {}
+    for slug, member in members.items():
+        path = f"members.{slug}"
+        _slug(p, "members", slug)
+        if not _keys(p, path, member, MemberArgs):
+            roles[slug] = DEFAULT_ROLE  # reported above; keep references to it quiet
+            continue
+        roles[slug] = _member(p, path, member)
+        email = member["email"]
+        if email in emails:
+            p.append(f"{path}.email: {email!r} is also members.{emails[email]}.email")
+        emails[email] = slug
+
+    schedules = args.get("schedules", {})
+    if not isinstance(schedules, Mapping):
+        p.append(f"schedules: expected a map of schedules (got {schedules!r})")
+        schedules = {}
+    valid_schedules = set()
+    for key, schedule in schedules.items():
+        path = f"schedules.{key}"
+        _slug(p, "schedules", key)
+        if _keys(p, path, schedule, ScheduleArgs):
+            _schedule(p, path, schedule, roles)
+        valid_schedules.add(key)
+
+    policy = args["escalationPolicy"]
+    if _keys(p, "escalationPolicy", policy, EscalationPolicyArgs):
+        _policy(p, "escalationPolicy", policy, roles, valid_schedules)
+    return p
+
+
+def _member(p: list[str], path: str, member: Mapping[str, Any]) -> str:
+    """Check one member; return its role (the default when absent or invalid)."""
+    _text(p, f"{path}.name", member["name"])
+    email = member["email"]
+    if not isinstance(email, str) or not _EMAIL.match(email):
+        p.append(f"{path}.email: expected an email address (got {email!r})")
+    elif email != email.lower():
+        p.append(f"{path}.email: must be lower-case, as PagerDuty compares it (got {email!r})")
+    role = member.get("role", DEFAULT_ROLE)
+    if not _one_of(role, Role):
+        allowed = ", ".join(r.value for r in Role)
+        p.append(f"{path}.role: expected one of {allowed} (got {role!r})")
+        role = DEFAULT_ROLE
+    existing = member.get("existing", False)
+    _boolean(p, f"{path}.existing", existing)
+    if "importId" in member:
+        _text(p, f"{path}.importId", member["importId"])
+        if existing:
+            p.append(f"{path}: existing and importId exclude each other (existing creates nothing)")
+    if existing is True:
+        return str(role)  # nothing else of theirs is managed here
+    if "timeZone" in member:
+        _time_zone(p, f"{path}.timeZone", member["timeZone"])
+    if "description" in member:
+        _text(p, f"{path}.description", member["description"])
+    for via in (Via.PHONE, Via.SMS):
+        if via in member and _keys(p, f"{path}.{via}", member[via], PhoneArgs):
+            _phone(p, f"{path}.{via}", member[via])
+
+    def reachable(step_path: str, via: object) -> None:
+        if not _one_of(via, Via):
+            p.append(f"{step_path}.via: expected email, sms or phone (got {via!r})")
+        elif via != Via.EMAIL and via not in member:
+            p.append(f"{step_path}.via: {via} needs {path}.{via}, which is not set")
+
+    notify = member.get("notify", {})
+    if not isinstance(notify, Mapping):
+        p.append(f"{path}.notify: expected a map of urgency to steps (got {notify!r})")
+        notify = {}
+    for urgency, steps in notify.items():
+        upath = f"{path}.notify.{urgency}"
+        if not _one_of(urgency, Urgency):
+            p.append(f"{path}.notify: urgency must be high or low (got {urgency!r})")
+            continue
+        if not isinstance(steps, list):
+            p.append(f"{upath}: expected a list of steps (got {steps!r})")
+            continue
+        seen: dict[tuple[object, object], int] = {}
+        for i, step in enumerate(steps):
+            spath = f"{upath}[{i}]"
+            if not _keys(p, spath, step, NotifyStepArgs):
+                continue
+            reachable(spath, step["via"])
+            delay = step.get("afterMinutes", 0)
+            _integer(p, f"{spath}.afterMinutes", delay, 0, None)
+            key = (step["via"], delay)
+            if key in seen:
+                p.append(f"{spath}: same via and afterMinutes as {upath}[{seen[key]}]")
+            seen[key] = i
+    handoff = member.get("handoff")
+    if handoff is not None and _keys(p, f"{path}.handoff", handoff, HandoffArgs):
+        reachable(f"{path}.handoff", handoff["via"])
+        minutes = handoff.get("beforeMinutes", DEFAULT_HANDOFF_MINUTES)
+        _integer(p, f"{path}.handoff.beforeMinutes", minutes, 0, None)
+        kind = handoff.get("type", DEFAULT_HANDOFF_TYPE)
+        if not _one_of(kind, HandoffType):
+            p.append(f"{path}.handoff.type: expected oncall, offcall or both (got {kind!r})")
+    return str(role)
+
+
+def _phone(p: list[str], path: str, phone: Mapping[str, Any]) -> None:
+    code, number = phone["countryCode"], phone["number"]
+    _integer(p, f"{path}.countryCode", code, 1, 999)
+    if not isinstance(number, str) or not _DIGITS.match(number):
+        p.append(f"{path}.number: expected digits only, national number (got {number!r})")
+    elif number.startswith("0"):
+        p.append(f"{path}.number: drop the trunk prefix 0 (got {number!r})")
+    elif code == 1 and number.startswith("1"):
+        p.append(f"{path}.number: drop the leading 1 of a North American number (got {number!r})")
+    elif len(number) > 14:
+        p.append(f"{path}.number: too long for a phone number (got {number!r})")
+
+
+def _schedule(
+    p: list[str], path: str, schedule: Mapping[str, Any], roles: Mapping[str, str]
+) -> None:
+    _text(p, f"{path}.name", schedule["name"])
+    if "timeZone" in schedule:
+        _time_zone(p, f"{path}.timeZone", schedule["timeZone"])
+    for key in ("description", "importId"):
+        if key in schedule:
+            _text(p, f"{path}.{key}", schedule[key])
+    layers = schedule["layers"]
+    if not isinstance(layers, list) or not layers:
+        p.append(f"{path}.layers: expected at least one layer (got {layers!r})")
+        return
+    for i, layer in enumerate(layers):
+        lpath = f"{path}.layers[{i}]"
+        if _keys(p, lpath, layer, LayerArgs):
+            _layer_problems(p, lpath, layer, roles)
+
+
+def _layer_problems(
+    p: list[str], path: str, layer: Mapping[str, Any], roles: Mapping[str, str]
+) -> None:
+    _text(p, f"{path}.name", layer["name"])
+    members = layer["members"]
+    if not isinstance(members, list) or not members:
+        p.append(f"{path}.members: expected at least one member slug (got {members!r})")
+        members = []
+    for j, slug in enumerate(members):
+        _on_call_member(p, f"{path}.members[{j}]", slug, roles)
+    start = _timestamp(p, f"{path}.start", layer["start"])
+    if "rotationVirtualStart" in layer:
+        _timestamp(p, f"{path}.rotationVirtualStart", layer["rotationVirtualStart"])
+    if "end" in layer:
+        end = _timestamp(p, f"{path}.end", layer["end"])
+        if start is not None and end is not None and end <= start:
+            p.append(f"{path}.end: must be after start (got {layer['end']!r})")
+    _integer(
+        p,
+        f"{path}.rotationTurnLengthSeconds",
+        layer["rotationTurnLengthSeconds"],
+        MIN_TURN_SECONDS,
+        MAX_TURN_SECONDS,
+    )
+    restrictions = layer.get("restrictions", [])
+    if not isinstance(restrictions, list):
+        p.append(f"{path}.restrictions: expected a list (got {restrictions!r})")
+        restrictions = []
+    for k, restriction in enumerate(restrictions):
+        rpath = f"{path}.restrictions[{k}]"
+        if _keys(p, rpath, restriction, RestrictionArgs):
+            _restriction_problems(p, rpath, restriction)
+
+
+def _restriction_problems(p: list[str], path: str, restriction: Mapping[str, Any]) -> None:
+    kind = restriction["type"]
+    if not _one_of(kind, RestrictionType):
+        p.append(f"{path}.type: expected daily_restriction or weekly_restriction (got {kind!r})")
+        return
+    start = restriction["startTimeOfDay"]
+    if not isinstance(start, str) or not _TIME_OF_DAY.match(start):
+        p.append(f"{path}.startTimeOfDay: expected HH:MM:00 (got {start!r})")
+    limit = DAY_SECONDS - 1 if kind == RestrictionType.DAILY else MAX_RESTRICTION_SECONDS
+    _integer(p, f"{path}.durationSeconds", restriction["durationSeconds"], 1, limit)
+    if kind == RestrictionType.WEEKLY:
+        if "startDayOfWeek" not in restriction:
+            p.append(f"{path}.startDayOfWeek: required for a weekly restriction (1 = Monday)")
+        else:
+            _integer(p, f"{path}.startDayOfWeek", restriction["startDayOfWeek"], 1, 7)
+    elif "startDayOfWeek" in restriction:
+        p.append(f"{path}.startDayOfWeek: only weekly restrictions have a start day")
+
+
+def _policy(
+    p: list[str],
+    path: str,
+    policy: Mapping[str, Any],
+    roles: Mapping[str, str],
+    schedules: set[str],
+) -> None:
+    _text(p, f"{path}.name", policy["name"])
+    _integer(p, f"{path}.numLoops", policy.get("numLoops", 0), 0, MAX_NUM_LOOPS)
+    for key in ("description", "importId"):
+        if key in policy:
+            _text(p, f"{path}.{key}", policy[key])
+    rules = policy["rules"]
+    if not isinstance(rules, list) or not rules:
+        p.append(f"{path}.rules: expected at least one rule (got {rules!r})")
+        return
+    for i, rule in enumerate(rules):
+        rpath = f"{path}.rules[{i}]"
+        if not _keys(p, rpath, rule, EscalationRuleArgs):
+            continue
+        delay = rule["escalationDelayInMinutes"]
+        _integer(p, f"{rpath}.escalationDelayInMinutes", delay, 1, None)
+        targets = rule["targets"]
+        if not isinstance(targets, list) or not targets:
+            p.append(f"{rpath}.targets: expected at least one target (got {targets!r})")
+            continue
+        for j, target in enumerate(targets):
+            tpath = f"{rpath}.targets[{j}]"
+            if not _keys(p, tpath, target, TargetArgs):
+                continue
+            kind, ref = target["type"], target["ref"]
+            if kind == TargetType.SCHEDULE:
+                if ref not in schedules:
+                    known = ", ".join(sorted(schedules)) or "none"
+                    p.append(f"{tpath}.ref: no schedule {ref!r} (schedules: {known})")
+            elif kind == TargetType.USER:
+                _on_call_member(p, f"{tpath}.ref", ref, roles)
+            else:
+                p.append(f"{tpath}.type: expected schedule or user (got {kind!r})")
+
+
+def _on_call_member(p: list[str], path: str, slug: object, roles: Mapping[str, str]) -> None:
+    if not isinstance(slug, str) or slug not in roles:
+        known = ", ".join(sorted(roles)) or "none"
+        p.append(f"{path}: no member {slug!r} (members: {known})")
+    elif roles[slug] in OFF_CALL_ROLES:
+        p.append(f"{path}: {slug!r} is {roles[slug]}, a role PagerDuty never puts on call")
+
+
+# -- small checks: each appends "path: message (got value)" and returns whether the value is usable
+
+
+def _keys(p: list[str], path: str, value: object, shape: Any) -> bool:
+    """`value` is a mapping with the TypedDict `shape`'s required keys and no unknown ones."""
+    where = path or "args"
+    if not isinstance(value, Mapping):
+        p.append(f"{where}: expected an object (got {value!r})")
+        return False
+    required: frozenset[str] = shape.__required_keys__
+    known = required | shape.__optional_keys__
+    ok = True
+    for key in sorted(required - value.keys()):
+        p.append(f"{_join(path, key)}: required")
+        ok = False
+    for key in sorted(k for k in value if k not in known):
+        allowed = ", ".join(sorted(known))
+        p.append(f"{_join(path, str(key))}: unknown key (expected one of {allowed})")
+    return ok
+
+
+def _one_of(value: object, vocabulary: type[StrEnum]) -> bool:
+    return isinstance(value, str) and value in {word.value for word in vocabulary}
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _slug(p: list[str], path: str, key: object) -> None:
+    if not isinstance(key, str) or not _SLUG.match(key):
+        p.append(f"{path}: key {key!r} must be a slug (lower-case letters, digits, - and _)")
+
+
+def _text(p: list[str], path: str, value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        p.append(f"{path}: expected a non-empty string (got {value!r})")
+
+
+def _boolean(p: list[str], path: str, value: object) -> None:
+    if not isinstance(value, bool):
+        p.append(f"{path}: expected true or false (got {value!r})")
+
+
+def _int(value: float) -> int:
+    """Numbers from other Pulumi languages arrive as floats (15.0): use them as ints."""
+    return int(value)
+
+
+def _integer(p: list[str], path: str, value: object, low: int, high: int | None) -> None:
+    # Other Pulumi languages send every number as a float: 15.0 is an integer, 15.5 is not.
+    integral = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if not isinstance(value, int | float) or not integral or isinstance(value, bool):
+        p.append(f"{path}: expected an integer (got {value!r})")
+    elif value < low or (high is not None and value > high):
+        bounds = f"{low}..{high}" if high is not None else f"at least {low}"
+        p.append(f"{path}: must be {bounds} (got {value!r})")
+
+
+def _time_zone(p: list[str], path: str, value: object) -> None:
+    try:
+        if not isinstance(value, str) or not value:
+            raise ValueError(value)
+        zoneinfo.ZoneInfo(value)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        p.append(f"{path}: expected an IANA time zone like America/New_York (got {value!r})")
+
+
+def _timestamp(p: list[str], path: str, value: object) -> datetime | None:
+    """Parse an ISO 8601 timestamp that must carry an offset; None (and a problem) otherwise."""
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        p.append(f"{path}: expected ISO 8601 like 2026-12-07T09:00:00-05:00 (got {value!r})")
+        return None
+    if parsed.tzinfo is None:
+        p.append(f"{path}: needs an offset, e.g. 2026-12-07T09:00:00-05:00 (got {value!r})")
+        return None
+    return parsed

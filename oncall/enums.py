@@ -1,0 +1,265 @@
+"""Closed vocabularies of the stack config, and how their words map to the providers' API values.
+
+Each enum's values are what the APIs expect; users may write the words PagerDuty's UI shows where
+those differ (roles, Slack events). Values are matched case-insensitively. The API strings the
+components need (contact method types, restriction types, target types) live here as well, so that
+each appears in exactly one place.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final, Self
+
+
+class _Vocabulary(StrEnum):
+    """A StrEnum that also accepts its values in any letter case ("Weekly", "every_5_minutes")."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Self | None:
+        if isinstance(value, str):
+            wanted = value.strip().lower()
+            for member in cls:
+                if member.value.lower() == wanted:
+                    return member
+        return None
+
+
+def _normalise_word(word: str) -> str:
+    """'Global Admin', 'global_admin' and 'global-admin' are the same word."""
+    return " ".join(word.replace("_", " ").replace("-", " ").lower().split())
+
+
+# --- PagerDuty users ------------------------------------------------------------------------------
+
+
+class Role(_Vocabulary):
+    """A PagerDuty user role; the value is the REST API's, the member name the UI's word."""
+
+    RESPONDER = "limited_user"
+    MANAGER = "user"
+    ADMIN = "admin"
+    OBSERVER = "observer"
+    STAKEHOLDER = "read_only_user"
+    LIMITED_STAKEHOLDER = "read_only_limited_user"
+    RESTRICTED_ACCESS = "restricted_access"
+
+
+ROLE_WORDS: Final[dict[str, Role]] = {
+    "responder": Role.RESPONDER,
+    "manager": Role.MANAGER,
+    "admin": Role.ADMIN,
+    "global admin": Role.ADMIN,
+    "observer": Role.OBSERVER,
+    "stakeholder": Role.STAKEHOLDER,
+    "full stakeholder": Role.STAKEHOLDER,
+    "limited stakeholder": Role.LIMITED_STAKEHOLDER,
+    "restricted access": Role.RESTRICTED_ACCESS,
+}
+"""UI words a config may use for a role. The API values (`limited_user`, …) are accepted too."""
+
+OFF_CALL_ROLES: Final = frozenset({Role.STAKEHOLDER, Role.LIMITED_STAKEHOLDER, Role.OBSERVER})
+"""Roles PagerDuty does not allow on schedules or escalation policies."""
+
+
+def role_from_word(word: str) -> Role:
+    """The role a UI word or API value names; ValueError listing the accepted words otherwise."""
+    normalised = _normalise_word(word)
+    if normalised in ROLE_WORDS:
+        return ROLE_WORDS[normalised]
+    for role in Role:
+        if _normalise_word(role.value) == normalised:
+            return role
+    accepted = ", ".join(ROLE_WORDS)
+    raise ValueError(f"unknown role; expected one of {accepted} (or an API value like user)")
+
+
+class Via(_Vocabulary):
+    """How PagerDuty reaches a person."""
+
+    EMAIL = "email"
+    SMS = "sms"
+    PHONE = "phone"
+
+
+CONTACT_METHOD_TYPES: Final[dict[Via, str]] = {
+    Via.EMAIL: "email_contact_method",
+    Via.SMS: "sms_contact_method",
+    Via.PHONE: "phone_contact_method",
+}
+"""`Via` → PagerDuty contact method type (also the `contact_method.type` of a rule)."""
+
+
+class Urgency(_Vocabulary):
+    """Incident urgency; a notification rule applies to one of them."""
+
+    HIGH = "high"
+    LOW = "low"
+
+
+class HandoffType(_Vocabulary):
+    """Which handoffs a handoff notification rule announces."""
+
+    ONCALL = "oncall"
+    OFFCALL = "offcall"
+    BOTH = "both"
+
+
+# --- Schedules and escalation ---------------------------------------------------------------------
+
+
+class Rotation(_Vocabulary):
+    """A named rotation turn length (`rotationHours` gives any other length)."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+ROTATION_SECONDS: Final[dict[Rotation, int]] = {Rotation.DAILY: 86_400, Rotation.WEEKLY: 604_800}
+
+
+class RestrictionType(_Vocabulary):
+    """When a schedule layer restricts on-call time: every day, or once a week."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+RESTRICTION_API_TYPES: Final[dict[RestrictionType, str]] = {
+    RestrictionType.DAILY: "daily_restriction",
+    RestrictionType.WEEKLY: "weekly_restriction",
+}
+
+
+class Weekday(_Vocabulary):
+    """A day of the week, as written in restrictions."""
+
+    MONDAY = "monday"
+    TUESDAY = "tuesday"
+    WEDNESDAY = "wednesday"
+    THURSDAY = "thursday"
+    FRIDAY = "friday"
+    SATURDAY = "saturday"
+    SUNDAY = "sunday"
+
+    @property
+    def number(self) -> int:
+        """PagerDuty's `start_day_of_week`: 1 = Monday … 7 = Sunday (ISO 8601)."""
+        return WEEKDAY_NUMBERS[self]
+
+
+WEEKDAY_NUMBERS: Final[dict[Weekday, int]] = {day: index for index, day in enumerate(Weekday, 1)}
+
+
+class TargetKind(_Vocabulary):
+    """What an escalation rule target names: `schedule:<slug>` or `user:<slug>`."""
+
+    SCHEDULE = "schedule"
+    USER = "user"
+
+
+TARGET_API_TYPES: Final[dict[TargetKind, str]] = {
+    TargetKind.SCHEDULE: "schedule_reference",
+    TargetKind.USER: "user_reference",
+}
+
+
+# --- Stacks and Pantheon --------------------------------------------------------------------------
+
+
+class Topology(StrEnum):
+    """Where a site stack's escalation policy comes from (exactly one per stack)."""
+
+    INLINE = "inline"
+    """`team:` — the stack creates the team's users, schedules and escalation policy."""
+    TEAM_STACK = "team_stack"
+    """`teamStack:` — a team stack owns them; this stack reads its outputs."""
+    EXISTING_POLICY = "existing_policy"
+    """`escalationPolicy:` — an escalation policy that already exists in the account."""
+    TEAM_STACK_OWNER = "team_stack_owner"
+    """A team stack: `team:` and no `site:`; it owns the team and exports it for site stacks."""
+
+
+class EnvKind(StrEnum):
+    """The kind of Pantheon environment, which picks a preset (see `oncall.presets`)."""
+
+    DEV = "dev"
+    TEST = "test"
+    LIVE = "live"
+    MULTIDEV = "multidev"
+
+    @classmethod
+    def of(cls, env: str) -> EnvKind:
+        """dev, test and live are themselves; any other environment name is a multidev."""
+        return cls(env) if env in (cls.DEV, cls.TEST, cls.LIVE) else cls.MULTIDEV
+
+
+# --- New Relic ------------------------------------------------------------------------------------
+
+
+class IncidentPreference(_Vocabulary):
+    """How a New Relic alert policy opens incidents; PER_POLICY is the guide's "first critical
+    event" (one incident per policy at a time)."""
+
+    PER_POLICY = "PER_POLICY"
+    PER_CONDITION = "PER_CONDITION"
+    PER_CONDITION_AND_TARGET = "PER_CONDITION_AND_TARGET"
+
+
+class MonitorPeriod(_Vocabulary):
+    """How often a New Relic Synthetics monitor checks the site."""
+
+    EVERY_MINUTE = "EVERY_MINUTE"
+    EVERY_5_MINUTES = "EVERY_5_MINUTES"
+    EVERY_10_MINUTES = "EVERY_10_MINUTES"
+    EVERY_15_MINUTES = "EVERY_15_MINUTES"
+    EVERY_30_MINUTES = "EVERY_30_MINUTES"
+    EVERY_HOUR = "EVERY_HOUR"
+    EVERY_6_HOURS = "EVERY_6_HOURS"
+    EVERY_12_HOURS = "EVERY_12_HOURS"
+    EVERY_DAY = "EVERY_DAY"
+
+
+# --- Slack ----------------------------------------------------------------------------------------
+
+
+class SlackEvent(_Vocabulary):
+    """An incident event PagerDuty posts to Slack; the value is PagerDuty's event type."""
+
+    TRIGGERED = "incident.triggered"
+    ACKNOWLEDGED = "incident.acknowledged"
+    RESOLVED = "incident.resolved"
+    REASSIGNED = "incident.reassigned"
+    ESCALATED = "incident.escalated"
+    DELEGATED = "incident.delegated"
+    ANNOTATED = "incident.annotated"
+    PRIORITY_UPDATED = "incident.priority_updated"
+    RESPONDER_ADDED = "incident.responder.added"
+    RESPONDER_REPLIED = "incident.responder.replied"
+    STATUS_UPDATE_PUBLISHED = "incident.status_update_published"
+    REOPENED = "incident.reopened"
+
+
+SLACK_EVENT_WORDS: Final[dict[str, SlackEvent]] = {
+    event.name.lower(): event for event in SlackEvent
+}
+"""Words a config uses for Slack events: `triggered`, `responder_added`, … (or the API value)."""
+
+
+def slack_event_from_word(word: str) -> SlackEvent:
+    """The event a word or API event type names; ValueError listing the accepted words otherwise."""
+    normalised = _normalise_word(word).replace(" ", "_")
+    if normalised in SLACK_EVENT_WORDS:
+        return SLACK_EVENT_WORDS[normalised]
+    try:
+        return SlackEvent(word)
+    except ValueError:
+        accepted = ", ".join(SLACK_EVENT_WORDS)
+        raise ValueError(f"unknown Slack event; expected one of {accepted}") from None
+
+
+class SlackNotificationType(_Vocabulary):
+    """Which Slack message format PagerDuty posts: for responders or for stakeholders."""
+
+    RESPONDER = "responder"
+    STAKEHOLDER = "stakeholder"

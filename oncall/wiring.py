@@ -1,0 +1,293 @@
+"""Turn a validated stack config into the three components, and name the stack's outputs.
+
+The config layer (oncall.config) has already checked and resolved everything: presets applied,
+phone numbers split, schedule starts fixed with their offsets, UI words mapped to API values.
+This module only translates those models into the components' args, and picks where the
+escalation policy comes from (the stack's own team, a team stack, or one in the account).
+
+Component names are short and fixed (`team`, `alerts`, `slack`): they prefix every child's name,
+and a change of them would replace resources.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_pagerduty as pagerduty
+
+from components.newrelic_channel import (
+    NewRelicConditionsArgs,
+    NewRelicPagerDutyChannel,
+    NewRelicPagerDutyChannelArgs,
+    PingMonitorArgs,
+)
+from components.slack import SlackChannelArgs, SlackExtension, SlackExtensionArgs
+from components.team import (
+    EscalationPolicyArgs,
+    LayerArgs,
+    MemberArgs,
+    NotifyStepArgs,
+    RestrictionArgs,
+    ScheduleArgs,
+    TeamOnCall,
+    TeamOnCallArgs,
+)
+from oncall.config import (
+    Escalation,
+    Layer,
+    Member,
+    NewRelicSettings,
+    PagerDutySettings,
+    Schedule,
+    Site,
+    SlackSettings,
+    StackConfig,
+    Team,
+    TeamStackConfig,
+)
+from oncall.enums import Topology
+
+TEAM = "team"
+ALERTS = "alerts"
+SLACK = "slack"
+
+
+def build(config: StackConfig | TeamStackConfig) -> dict[str, Any]:
+    """Create the stack's components; return the stack outputs by name."""
+    if isinstance(config, TeamStackConfig):
+        return _team_outputs(TeamOnCall(TEAM, team_args(config.team)))
+
+    outputs: dict[str, Any] = {}
+    escalation_policy_id: pulumi.Input[str]
+    if config.topology is Topology.INLINE:
+        assert config.team is not None
+        team = TeamOnCall(TEAM, team_args(config.team))
+        outputs |= _team_outputs(team)
+        escalation_policy_id = team.escalationPolicyId
+    elif config.topology is Topology.TEAM_STACK:
+        assert config.team_stack is not None
+        reference = pulumi.StackReference(config.team_stack)
+        escalation_policy_id = reference.require_output("escalationPolicyId")
+        outputs["escalationPolicyId"] = escalation_policy_id
+    else:
+        assert config.escalation_policy is not None
+        escalation_policy_id = _existing_policy_id(
+            config.escalation_policy.id, config.escalation_policy.name
+        )
+        outputs["escalationPolicyId"] = escalation_policy_id
+
+    alerts = NewRelicPagerDutyChannel(
+        ALERTS,
+        alerts_args(config.site, config.pagerduty, config.newrelic, escalation_policy_id),
+    )
+    outputs |= {
+        "serviceId": alerts.serviceId,
+        "serviceUrl": alerts.serviceUrl,
+        "integrationKey": alerts.integrationKey,
+        "newrelicPolicyId": alerts.policyId,
+    }
+    if config.slack is not None:
+        slack = SlackExtension(SLACK, slack_args(config.slack, {"service": alerts.serviceId}))
+        outputs["slackChannelId"] = slack.channelId
+    return outputs
+
+
+def _team_outputs(team: TeamOnCall) -> dict[str, Any]:
+    return {
+        "escalationPolicyId": team.escalationPolicyId,
+        "scheduleIds": team.scheduleIds,
+        "userIds": team.userIds,
+        "teamId": team.teamId,
+    }
+
+
+def _existing_policy_id(policy_id: str | None, name: str | None) -> pulumi.Input[str]:
+    if policy_id:
+        return policy_id
+    return pagerduty.get_escalation_policy_output(name=name).id
+
+
+# --- TeamOnCall -----------------------------------------------------------------------------------
+
+
+def team_args(team: Team) -> TeamOnCallArgs:
+    return {
+        "name": team.name,
+        "timeZone": team.time_zone,
+        "createTeam": team.create_pagerduty_team,
+        "members": {slug: member_args(m, team) for slug, m in team.members.items()},
+        "schedules": {slug: schedule_args(s, team) for slug, s in team.schedules.items()},
+        "escalationPolicy": escalation_args(team.escalation),
+    }
+
+
+def member_args(member: Member, team: Team) -> MemberArgs:
+    if member.existing:
+        return {"name": member.name or member.email, "email": member.email, "existing": True}
+    assert member.name is not None
+    args: MemberArgs = {
+        "name": member.name,
+        "email": member.email,
+        "role": str(member.api_role),
+        "timeZone": member.effective_time_zone(team),
+        "notify": {
+            str(urgency): [_step(s.via, s.after_minutes) for s in steps]
+            for urgency, steps in member.effective_notify(team).items()
+        },
+    }
+    if member.phone:
+        args["phone"] = {
+            "countryCode": member.phone.country_code,
+            "number": member.phone.national_number,
+        }
+    if member.sms:
+        args["sms"] = {"countryCode": member.sms.country_code, "number": member.sms.national_number}
+    handoff = member.effective_handoff(team)
+    if handoff is not None:
+        args["handoff"] = {
+            "via": str(handoff.via),
+            "beforeMinutes": handoff.before_minutes,
+            "type": str(handoff.type),
+        }
+    if member.import_id:
+        args["importId"] = member.import_id
+    return args
+
+
+def _step(via: Any, after_minutes: int) -> NotifyStepArgs:
+    return {"via": str(via), "afterMinutes": after_minutes}
+
+
+def schedule_args(schedule: Schedule, team: Team) -> ScheduleArgs:
+    args: ScheduleArgs = {
+        "name": schedule.name,
+        "timeZone": schedule.effective_time_zone(team),
+        "layers": [layer_args(layer) for layer in schedule.layers],
+    }
+    if schedule.description:
+        args["description"] = schedule.description
+    if schedule.import_id:
+        args["importId"] = schedule.import_id
+    return args
+
+
+def layer_args(layer: Layer) -> LayerArgs:
+    args: LayerArgs = {
+        "name": layer.name,
+        "members": list(layer.members),
+        "start": layer.start_iso,
+        "rotationTurnLengthSeconds": layer.rotation_seconds,
+    }
+    if layer.end_iso:
+        args["end"] = layer.end_iso
+    if layer.restrictions:
+        args["restrictions"] = [_restriction(r) for r in layer.restrictions]
+    return args
+
+
+def _restriction(r: Any) -> RestrictionArgs:
+    args: RestrictionArgs = {
+        "type": str(r.api_type),
+        "startTimeOfDay": r.start_time_of_day,
+        "durationSeconds": r.duration_seconds,
+    }
+    if r.start_day_of_week is not None:
+        args["startDayOfWeek"] = r.start_day_of_week
+    return args
+
+
+def escalation_args(escalation: Escalation) -> EscalationPolicyArgs:
+    args: EscalationPolicyArgs = {
+        "name": escalation.name,
+        "numLoops": escalation.loops,
+        "rules": [
+            {
+                "escalationDelayInMinutes": rule.escalate_after_minutes,
+                "targets": [{"type": str(t.kind), "ref": t.slug} for t in rule.targets],
+            }
+            for rule in escalation.rules
+        ],
+    }
+    if escalation.description:
+        args["description"] = escalation.description
+    if escalation.import_id:
+        args["importId"] = escalation.import_id
+    return args
+
+
+# --- NewRelicPagerDutyChannel ---------------------------------------------------------------------
+
+
+def alerts_args(
+    site: Site,
+    service: PagerDutySettings,
+    newrelic: NewRelicSettings,
+    escalation_policy_id: pulumi.Input[str],
+) -> NewRelicPagerDutyChannelArgs:
+    args: NewRelicPagerDutyChannelArgs = {
+        "serviceName": service.service,
+        "serviceDescription": service.description,
+        "escalationPolicyId": escalation_policy_id,
+        "urgency": str(service.urgency),
+        "policyName": newrelic.policy_name,
+        "incidentPreference": str(newrelic.incident_preference),
+        "siteUrl": site.url,
+        "appName": newrelic.app_name,
+    }
+    if service.import_id:
+        args["serviceImportId"] = service.import_id
+    if service.vendor_id:
+        args["vendorId"] = service.vendor_id
+    if newrelic.ping_monitor is not None:
+        monitor = newrelic.ping_monitor
+        ping: PingMonitorArgs = {
+            "name": f"{site.host} ping",
+            "period": str(monitor.period),
+            "locations": list(monitor.locations),
+            "verifySsl": monitor.verify_ssl,
+        }
+        args["pingMonitor"] = ping
+    conditions: NewRelicConditionsArgs = {}
+    if newrelic.ping_failure is not None:
+        conditions["pingFailure"] = {"failingLocations": newrelic.ping_failure.failing_locations}
+    if newrelic.error_rate is not None:
+        conditions["errorRate"] = {
+            "percent": newrelic.error_rate.percent,
+            "forMinutes": newrelic.error_rate.for_minutes,
+        }
+    if newrelic.response_time is not None:
+        conditions["responseTime"] = {
+            "seconds": newrelic.response_time.seconds,
+            "forMinutes": newrelic.response_time.for_minutes,
+        }
+    if conditions:
+        args["conditions"] = conditions
+    return args
+
+
+# --- SlackExtension -------------------------------------------------------------------------------
+
+
+def slack_args(slack: SlackSettings, services: dict[str, pulumi.Input[str]]) -> SlackExtensionArgs:
+    channel: SlackChannelArgs
+    if slack.channel_id:
+        channel = {"id": slack.channel_id}  # preferred: no Slack resource, no rate-limited lookup
+    else:
+        assert slack.channel is not None
+        channel = {
+            "name": slack.channel,
+            "adoptExisting": slack.adopt_existing,
+            "private": slack.private,
+        }
+    args: SlackExtensionArgs = {
+        "workspaceId": slack.workspace_id,
+        "channel": channel,
+        "services": services,
+        "notificationType": str(slack.notification_type),
+        "events": list(slack.event_types),
+        "priorities": list(slack.priorities),
+    }
+    if slack.urgency is not None:
+        args["urgency"] = str(slack.urgency)
+    return args
