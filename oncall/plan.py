@@ -148,11 +148,12 @@ def plain(value: Any) -> Any:
 
 
 def to_data(plan: Plan) -> dict[str, Any]:
+    keys = {r.key for r in plan.run.resources}
     resources = [
         {
             "type": r.type,
             "name": r.name,
-            "parent": r.parent or None,
+            "parent": r.parent if r.parent in keys else None,
             "inputs": plain(r.inputs),
             "import": r.import_id,
             "protect": r.protect,

@@ -1,0 +1,181 @@
+"""Whole-program tests: every stack file in stacks/ planned offline, as `make plan` does.
+
+Each stack is loaded the way `pulumi` loads it, run through `__main__.py`'s program under the mock
+engine in preview mode, and every registration checked against the providers' schemas. The guide's
+stack (example-live) is also checked for what the guide says it must contain.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from oncall import plan as planning
+from oncall import stackfile
+from oncall.plan import Plan, plan_stack
+from oncall.schemacheck import SchemaSet
+
+ROOT = Path(__file__).resolve().parent.parent
+STACKS = stackfile.stack_names(ROOT)
+
+
+@pytest.fixture(scope="module")
+def plans() -> dict[str, Plan]:
+    return {stack: plan_stack(ROOT, stack) for stack in STACKS}
+
+
+def test_the_expected_stacks_exist() -> None:
+    assert {"example-live", "example-test", "example-dev", "team-example"} <= set(STACKS)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_stack_fits_the_provider_schemas(stack: str, schemas: SchemaSet) -> None:
+    plan = plan_stack(ROOT, stack, schemas=schemas)
+
+    assert plan.violations == ()
+    assert plan.run.resources, f"{stack} registers nothing"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_planning_a_stack_twice_gives_byte_identical_json(stack: str) -> None:
+    first = planning.to_json(plan_stack(ROOT, stack))
+    second = planning.to_json(plan_stack(ROOT, stack))
+
+    assert first == second
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_resource_is_named_explicitly_and_described(stack: str, plans: dict) -> None:
+    for r in plans[stack].run.resources:
+        if r.custom and r.type != "pulumi:pulumi:StackReference":
+            inputs = r.inputs
+            assert "description" not in inputs or inputs["description"] != "Managed by Pulumi", (
+                r.key
+            )
+
+
+def counts(plan: Plan) -> Counter[str]:
+    return Counter(planning.short_type(r.type) for r in plan.run.resources)
+
+
+def test_example_live_is_the_guide_step_for_step(plans: dict[str, Plan]) -> None:
+    plan = plans["example-live"]
+
+    assert counts(plan) == {
+        "pantheon-oncall:TeamOnCall": 1,
+        "pagerduty:User": 3,
+        "pagerduty:UserContactMethod": 6,
+        "pagerduty:UserNotificationRule": 6,
+        "pagerduty:UserHandoffNotificationRule": 3,
+        "pagerduty:Schedule": 1,
+        "pagerduty:EscalationPolicy": 1,
+        "pantheon-oncall:NewRelicPagerDutyChannel": 1,
+        "pagerduty:Service": 1,
+        "pagerduty:ServiceIntegration": 1,
+        "newrelic:AlertPolicy": 1,
+        "newrelic:synthetics:Monitor": 1,
+        "newrelic:NrqlAlertCondition": 3,
+        "newrelic:NotificationDestination": 1,
+        "newrelic:NotificationChannel": 1,
+        "newrelic:Workflow": 1,
+        "pantheon-oncall:SlackExtension": 1,
+        "slack:Conversation": 1,
+        "pagerduty:SlackConnection": 1,
+    }
+    service = plan.run.get("pagerduty:index/service:Service", "alerts-service").inputs
+    assert service["name"] == "New Relic"
+    assert service["incidentUrgencyRule"] == {"type": "constant", "urgency": "high"}
+    policy = plan.run.get("newrelic:index/alertPolicy:AlertPolicy", "alerts-policy").inputs
+    assert policy["incidentPreference"] == "PER_POLICY"
+    schedule = plan.run.get("pagerduty:index/schedule:Schedule", "team-default").inputs
+    assert [layer["name"] for layer in schedule["layers"]] == ["Backstop", "Weekly rotation"]
+    escalation = plan.run.get(
+        "pagerduty:index/escalationPolicy:EscalationPolicy", "team-escalation"
+    )
+    assert escalation.inputs["name"] == "Default"
+    slack = plan.run.get("pagerduty:index/slackConnection:SlackConnection", "slack-service")
+    assert slack.inputs["configs"] == [
+        {
+            "events": [
+                "incident.triggered",
+                "incident.acknowledged",
+                "incident.resolved",
+                "incident.reassigned",
+            ],
+            "priorities": ["*"],
+        }
+    ]
+
+
+def test_the_phone_rule_waits_15_minutes_for_every_guide_member(plans: dict) -> None:
+    run = plans["example-live"].run
+    for member in ("jane", "joe", "anita"):
+        rule = run.get(
+            "pagerduty:index/userNotificationRule:UserNotificationRule",
+            f"team-{member}-high-phone-15m",
+        ).inputs
+        assert rule["startDelayInMinutes"] == 15
+        assert rule["urgency"] == "high"
+        assert rule["contactMethod"]["type"] == "phone_contact_method"
+
+
+def test_the_test_preset_pages_low_and_pings_every_15_minutes_from_one_place(plans: dict) -> None:
+    run = plans["example-test"].run
+    service = run.get("pagerduty:index/service:Service", "alerts-service").inputs
+    monitor = run.get("newrelic:synthetics/monitor:Monitor", "alerts-monitor").inputs
+
+    assert service["incidentUrgencyRule"]["urgency"] == "low"
+    assert monitor["period"] == "EVERY_15_MINUTES"
+    assert monitor["locationsPublics"] == ["US_EAST_1"]
+    assert monitor["uri"] == "https://test-example.pantheonsite.io/"
+
+
+def test_the_dev_preset_has_no_ping_monitor_and_pages_the_existing_policy(plans: dict) -> None:
+    run = plans["example-dev"].run
+
+    assert run.of_type("newrelic:synthetics/monitor:Monitor") == []
+    names = {r.name for r in run.of_type("newrelic:index/nrqlAlertCondition:NrqlAlertCondition")}
+    assert names == {"alerts-error-rate", "alerts-response-time"}
+    assert [i.token for i in run.invokes] == [
+        "pagerduty:index/getEscalationPolicy:getEscalationPolicy",
+        "pagerduty:index/getVendor:getVendor",
+    ]
+    service = run.get("pagerduty:index/service:Service", "alerts-service").inputs
+    assert service["escalationPolicy"] == "(looked up: getEscalationPolicy name=Default)"
+
+
+def test_site_stacks_of_a_team_stack_create_no_people(plans: dict) -> None:
+    for stack in ("example-test", "shop-live"):
+        run = plans[stack].run
+        assert run.of_type("pagerduty:index/user:User") == []
+        reference = run.get(
+            "pulumi:pulumi:StackReference", "organization/pantheon-oncall/team-example"
+        )
+        assert reference.inputs["name"] == "organization/pantheon-oncall/team-example"
+
+
+def test_the_team_stack_exports_what_site_stacks_read(plans: dict) -> None:
+    plan = plans["team-example"]
+
+    assert set(plan.run.outputs) == {"escalationPolicyId", "scheduleIds", "userIds", "teamId"}
+    assert plan.run.of_type("pagerduty:index/service:Service") == []
+
+
+def test_the_integration_key_is_secret_everywhere_in_the_plan(plans: dict) -> None:
+    data = planning.to_data(plans["example-live"])
+    assert data["outputs"]["integrationKey"] == "[secret]"
+    destination = next(r for r in data["resources"] if r["name"] == "alerts-destination")
+    assert destination["inputs"]["authToken"] == "[secret]"
+    integration = next(r for r in data["resources"] if r["name"] == "alerts-integration")
+    assert integration["additionalSecretOutputs"] == ["integrationKey"]
+
+
+def test_plan_json_lists_parents_before_children(plans: dict) -> None:
+    resources = json.loads(planning.to_json(plans["example-live"]))["resources"]
+    seen: set[str] = set()
+    for r in resources:
+        assert r["parent"] is None or r["parent"] in seen, r["name"]
+        seen.add(f"{r['type']}::{r['name']}")
