@@ -13,7 +13,7 @@ The NRQL strings are built by the pure module-level functions `_ping_failure_nrq
 
 import re
 from collections.abc import Mapping
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict, cast
 from urllib.parse import urlsplit
 
 import pulumi
@@ -184,6 +184,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
+        args = cast(NewRelicPagerDutyChannelArgs, _without_none(args))
         _validate(args)
         self._name = name
         self._args = args
@@ -216,7 +217,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
         service = pagerduty.Service(
             f"{self._name}-service",
             name=args["serviceName"],
-            description=args.get("serviceDescription", f"New Relic alerts for {args['siteUrl']}"),
+            description=args.get("serviceDescription") or f"New Relic alerts for {args['siteUrl']}",
             escalation_policy=args["escalationPolicyId"],
             incident_urgency_rule=(
                 {"type": "constant", "urgency": urgency} if urgency is not None else None
@@ -411,6 +412,13 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
             destinations=[{"channel_id": channel.id}],
             opts=pulumi.ResourceOptions(parent=self),
         )
+
+
+def _without_none(value: Any) -> Any:
+    """A copy of nested mappings without the keys whose value is None (None means absent)."""
+    if isinstance(value, Mapping):
+        return {key: _without_none(item) for key, item in value.items() if item is not None}
+    return value
 
 
 def _nrql_string(value: str) -> str:

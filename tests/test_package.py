@@ -35,7 +35,7 @@ def schema() -> dict[str, Any]:
         None,
         result["component_definitions"],
         result["type_definitions"],
-        result["dependencies"],
+        sorted(result["dependencies"], key=lambda d: f"{d.name}{d.version}"),
     )
     return spec.to_json()
 
