@@ -27,6 +27,7 @@ import pulumi
 from pulumi.output import Unknown
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
+from pulumi.runtime.sync_await import _ensure_event_loop
 
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
 
@@ -143,8 +144,19 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
     def __init__(self, mocks: RecordingMocks) -> None:
         super().__init__(mocks)
         self._recorder = mocks
+        self.thread_loops: set[asyncio.AbstractEventLoop] = set()
+
+    def _track_thread_loop(self) -> None:
+        # The SDK gives each worker thread an event loop of its own and never closes it; left to
+        # the garbage collector at interpreter exit, it fails noisily. Closed after the run.
+        self.thread_loops.add(_ensure_event_loop())
+
+    def Invoke(self, request: Any) -> Any:  # gRPC method name
+        self._track_thread_loop()
+        return super().Invoke(request)
 
     def RegisterResource(self, request: Any) -> Any:  # gRPC method name
+        self._track_thread_loop()
         if request.type != "pulumi:pulumi:Stack":
             self._recorder.options[(request.type, request.name)] = {
                 "parent_urn": request.parent,
@@ -245,19 +257,19 @@ def mocked_runtime(
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     mocks = RecordingMocks(preview, invoke_handler, stack_outputs)
+    monitor = _RecordingMonitor(mocks)
     pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys or []))
     try:
         pulumi.runtime.set_mocks(
-            mocks,
-            project=project,
-            stack=stack,
-            preview=preview,
-            monitor=_RecordingMonitor(mocks),
+            mocks, project=project, stack=stack, preview=preview, monitor=monitor
         )
         yield mocks
     finally:
         pulumi.runtime.reset_options()
         pulumi.runtime.set_all_config({}, [])
+        loop.run_until_complete(loop.shutdown_default_executor())
+        for thread_loop in monitor.thread_loops - {loop}:
+            thread_loop.close()
         asyncio.set_event_loop(None)
         loop.close()
 

@@ -1,0 +1,598 @@
+"""NewRelicPagerDutyChannel under the recording mocks: its children, their inputs, its outputs."""
+
+from collections import Counter
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Any
+
+import pulumi
+import pytest
+from pulumi.output import Unknown
+from pulumi.provider.experimental.analyzer import Analyzer
+
+from components.newrelic_channel import (
+    NewRelicPagerDutyChannel,
+    NewRelicPagerDutyChannelArgs,
+    _error_rate_nrql,
+    _nrql_string,
+    _ping_failure_nrql,
+    _response_time_nrql,
+)
+from oncall.engine import COMPUTED, Registration, Run, Secret, run_program
+from oncall.schemacheck import SchemaSet, schema_dir_from_env
+
+NAME = "site"
+COMPONENT = "pantheon-oncall:index:NewRelicPagerDutyChannel"
+
+
+class T(StrEnum):
+    """Type tokens of the children (and of what must never be a child)."""
+
+    SERVICE = "pagerduty:index/service:Service"
+    INTEGRATION = "pagerduty:index/serviceIntegration:ServiceIntegration"
+    POLICY = "newrelic:index/alertPolicy:AlertPolicy"
+    MONITOR = "newrelic:synthetics/monitor:Monitor"
+    CONDITION = "newrelic:index/nrqlAlertCondition:NrqlAlertCondition"
+    DESTINATION = "newrelic:index/notificationDestination:NotificationDestination"
+    CHANNEL = "newrelic:index/notificationChannel:NotificationChannel"
+    WORKFLOW = "newrelic:index/workflow:Workflow"
+    GET_VENDOR = "pagerduty:index/getVendor:getVendor"
+    # Deprecated: never used.
+    ALERT_CHANNEL = "newrelic:index/alertChannel:AlertChannel"
+    ALERT_POLICY_CHANNEL = "newrelic:index/alertPolicyChannel:AlertPolicyChannel"
+    SYNTHETICS_ALERT_CONDITION = "newrelic:synthetics/alertCondition:AlertCondition"
+
+
+def live_args(**overrides: Any) -> NewRelicPagerDutyChannelArgs:
+    """The live environment of the design's example stack."""
+    args: dict[str, Any] = {
+        "serviceName": "www.example.com",
+        "escalationPolicyId": "PESC123",
+        "urgency": "high",
+        "policyName": "www.example.com",
+        "siteUrl": "https://www.example.com/",
+        "appName": "example (live)",
+        "pingMonitor": {
+            "period": "EVERY_5_MINUTES",
+            "locations": ["US_EAST_1", "US_WEST_1", "EU_WEST_2"],
+            "verifySsl": True,
+        },
+        "conditions": {
+            "pingFailure": {"failingLocations": 2},
+            "errorRate": {"percent": 5, "forMinutes": 5},
+            "responseTime": {"seconds": 3, "forMinutes": 10},
+        },
+    }
+    args.update(overrides)
+    return args  # type: ignore[return-value]
+
+
+def dev_args(**overrides: Any) -> NewRelicPagerDutyChannelArgs:
+    """A dev environment: low urgency, no ping monitor, APM conditions only."""
+    args: dict[str, Any] = dict(
+        live_args(), urgency="low", siteUrl="https://dev-example.pantheonsite.io/"
+    )
+    del args["pingMonitor"]
+    args["conditions"] = {
+        "errorRate": {"percent": 10, "forMinutes": 10},
+        "responseTime": {"seconds": 5, "forMinutes": 15},
+    }
+    args.update(overrides)
+    return args  # type: ignore[return-value]
+
+
+def run(args: NewRelicPagerDutyChannelArgs, *, preview: bool = False) -> Run:
+    def program() -> None:
+        channel = NewRelicPagerDutyChannel(NAME, args)
+        pulumi.export("serviceId", channel.serviceId)
+        pulumi.export("serviceUrl", channel.serviceUrl)
+        pulumi.export("integrationKey", channel.integrationKey)
+        pulumi.export("policyId", channel.policyId)
+        pulumi.export("monitorId", channel.monitorId)
+        pulumi.export("workflowId", channel.workflowId)
+
+    return run_program(program, preview=preview)
+
+
+# --- assertion vocabulary ------------------------------------------------------------------------
+
+
+def children(result: Run) -> list[Registration]:
+    return [r for r in result.resources if r.parent == f"{COMPONENT}::{NAME}"]
+
+
+def assert_children(result: Run, expected: list[tuple[T, str]]) -> None:
+    """Exactly these (type, name) children: any extra or missing one fails."""
+    got = Counter((r.type, r.name) for r in children(result))
+    want = Counter((str(t), n) for t, n in expected)
+    assert got == want, f"extra: {got - want}; missing: {want - got}"
+
+
+def only(result: Run, type_: str) -> Registration:
+    found = result.of_type(type_)
+    assert len(found) == 1, f"{len(found)} {type_} registered"
+    return found[0]
+
+
+def secrets_in(value: Any, inside: bool = False) -> list[Any]:
+    """The plain values that sit inside a Secret anywhere in `value`."""
+    if isinstance(value, Secret):
+        return secrets_in(value.value, True)
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in secrets_in(item, inside)]
+    if isinstance(value, list):
+        return [s for item in value for s in secrets_in(item, inside)]
+    return [value] if inside else []
+
+
+def condition(result: Run, role: str) -> Registration:
+    return result.get(T.CONDITION, f"{NAME}-{role}")
+
+
+BASE_CHILDREN = [
+    (T.SERVICE, "site-service"),
+    (T.INTEGRATION, "site-integration"),
+    (T.POLICY, "site-policy"),
+    (T.DESTINATION, "site-destination"),
+    (T.CHANNEL, "site-channel"),
+    (T.WORKFLOW, "site-workflow"),
+]
+
+
+# --- children ------------------------------------------------------------------------------------
+
+
+def test_live_site_gets_ten_children_monitor_and_three_conditions() -> None:
+    assert_children(
+        run(live_args()),
+        [
+            *BASE_CHILDREN,
+            (T.MONITOR, "site-monitor"),
+            (T.CONDITION, "site-ping-failure"),
+            (T.CONDITION, "site-error-rate"),
+            (T.CONDITION, "site-response-time"),
+        ],
+    )
+
+
+def test_dev_site_gets_no_monitor_and_no_ping_condition() -> None:
+    assert_children(
+        run(dev_args()),
+        [*BASE_CHILDREN, (T.CONDITION, "site-error-rate"), (T.CONDITION, "site-response-time")],
+    )
+
+
+def test_no_conditions_leaves_policy_and_notification_path_only() -> None:
+    args = dev_args()
+    del args["conditions"]
+    del args["appName"]
+    assert_children(run(args), BASE_CHILDREN)
+
+
+def test_every_child_is_parented_by_the_component() -> None:
+    result = run(live_args())
+    component = only(result, COMPONENT)
+    assert component.parent == "pulumi:pulumi:Stack::pantheon-oncall-test"
+    others = [r for r in result.resources if r is not component]
+    assert others, "no children"
+    assert [r.key for r in others if r.parent != f"{COMPONENT}::{NAME}"] == []
+
+
+def test_no_deprecated_resource_types_and_no_channel_ids() -> None:
+    result = run(live_args())
+    registered = {r.type for r in result.resources}
+    deprecated = {T.ALERT_CHANNEL, T.ALERT_POLICY_CHANNEL, T.SYNTHETICS_ALERT_CONDITION}
+    assert registered.isdisjoint(deprecated)
+    assert "channelIds" not in only(result, T.POLICY).inputs
+
+
+def test_children_are_named_after_the_component() -> None:
+    assert all(r.name.startswith(f"{NAME}-") for r in children(run(live_args())))
+
+
+# --- PagerDuty side ------------------------------------------------------------------------------
+
+
+def test_service_pages_the_escalation_policy_at_constant_urgency() -> None:
+    inputs = only(run(live_args()), T.SERVICE).inputs
+    assert inputs["name"] == "www.example.com"
+    assert inputs["escalationPolicy"] == "PESC123"
+    assert inputs["incidentUrgencyRule"] == {"type": "constant", "urgency": "high"}
+    assert inputs["description"] == "New Relic alerts for https://www.example.com/"
+
+
+def test_service_urgency_absent_leaves_pagerduty_default() -> None:
+    args = live_args()
+    del args["urgency"]
+    assert "incidentUrgencyRule" not in only(run(args), T.SERVICE).inputs
+
+
+def test_service_leaves_deprecated_alert_grouping_alone() -> None:
+    inputs = only(run(live_args()), T.SERVICE).inputs
+    assert not {"alertGrouping", "alertGroupingTimeout", "alertGroupingParameters"} & set(inputs)
+
+
+def test_service_import_id_adopts_the_existing_service() -> None:
+    result = run(live_args(serviceImportId="PSVC42"))
+    assert only(result, T.SERVICE).import_id == "PSVC42"
+    assert only(run(live_args()), T.SERVICE).import_id is None
+
+
+def test_integration_uses_the_vendor_looked_up_by_name() -> None:
+    result = run(live_args())
+    lookups = [i for i in result.invokes if i.token == T.GET_VENDOR]
+    assert [i.args for i in lookups] == [{"name": "New Relic"}]
+    integration = only(result, T.INTEGRATION).inputs
+    assert integration["vendor"] == "getvendor-name-new-relic-id"
+    assert integration["service"] == "site-service-id"
+    assert integration["name"] == "New Relic"
+
+
+def test_vendor_id_override_skips_the_lookup() -> None:
+    result = run(live_args(vendorId="PVEND99"))
+    assert [i for i in result.invokes if i.token == T.GET_VENDOR] == []
+    assert only(result, T.INTEGRATION).inputs["vendor"] == "PVEND99"
+
+
+def test_integration_key_is_secret_as_output() -> None:
+    assert run(live_args()).outputs["integrationKey"] == Secret("site-integration-key")
+
+
+def test_integration_key_is_an_additional_secret_output_of_the_integration() -> None:
+    assert "integrationKey" in only(run(live_args()), T.INTEGRATION).additional_secret_outputs
+
+
+def test_integration_key_stays_secret_in_the_destination_auth_token() -> None:
+    destination = only(run(live_args()), T.DESTINATION).inputs
+    assert "site-integration-key" in secrets_in(destination["authToken"])
+    assert "site-integration-key" not in [
+        v for k, v in destination.items() if k != "authToken" and not isinstance(v, Secret)
+    ]
+
+
+def test_outputs_name_service_policy_monitor_and_workflow() -> None:
+    outputs = run(live_args()).outputs
+    assert outputs["serviceId"] == "site-service-id"
+    assert (
+        outputs["serviceUrl"] == "https://example.pagerduty.com/service-directory/site-service-id"
+    )
+    assert outputs["policyId"] == "site-policy-id"
+    assert outputs["monitorId"] == "site-monitor-id"
+    assert outputs["workflowId"] == "site-workflow-id"
+
+
+def test_monitor_output_is_absent_without_a_monitor() -> None:
+    assert run(dev_args()).outputs.get("monitorId") is None
+
+
+# --- New Relic side ------------------------------------------------------------------------------
+
+
+def test_policy_defaults_to_per_policy_the_guides_first_critical_event() -> None:
+    args = live_args()
+    args.pop("incidentPreference", None)
+    inputs = only(run(args), T.POLICY).inputs
+    assert inputs == {"name": "www.example.com", "incidentPreference": "PER_POLICY"}
+
+
+def test_policy_incident_preference_can_be_overridden() -> None:
+    policy = only(run(live_args(incidentPreference="PER_CONDITION")), T.POLICY)
+    assert policy.inputs["incidentPreference"] == "PER_CONDITION"
+
+
+def test_monitor_pings_the_site_every_5_minutes_from_3_locations_verifying_ssl() -> None:
+    inputs = only(run(live_args()), T.MONITOR).inputs
+    assert inputs == {
+        "name": "www.example.com",
+        "type": "SIMPLE",
+        "status": "ENABLED",
+        "uri": "https://www.example.com/",
+        "period": "EVERY_5_MINUTES",
+        "locationsPublics": ["US_EAST_1", "US_WEST_1", "EU_WEST_2"],
+        "verifySsl": True,
+    }
+
+
+def test_monitor_name_can_be_set_and_the_ping_condition_follows_it() -> None:
+    args = live_args()
+    args["pingMonitor"]["name"] = "Joe's site ping"
+    result = run(args)
+    assert only(result, T.MONITOR).inputs["name"] == "Joe's site ping"
+    query = condition(result, "ping-failure").inputs["nrql"]["query"]
+    assert query.endswith("WHERE monitorName = 'Joe\\'s site ping'")
+
+
+def test_ping_condition_opens_when_2_locations_fail_within_one_period() -> None:
+    inputs = condition(run(live_args()), "ping-failure").inputs
+    assert inputs["policyId"] == "site-policy-id"
+    assert inputs["type"] == "static"
+    assert inputs["enabled"] is True
+    assert inputs["nrql"] == {"query": _ping_failure_nrql("www.example.com")}
+    assert inputs["critical"] == {
+        "operator": "above_or_equals",
+        "threshold": 2,
+        "thresholdDuration": 300,
+        "thresholdOccurrences": "AT_LEAST_ONCE",
+    }
+    assert inputs["aggregationWindow"] == 300
+
+
+def test_ping_condition_window_follows_the_monitor_period() -> None:
+    args = live_args()
+    args["pingMonitor"]["period"] = "EVERY_15_MINUTES"
+    inputs = condition(run(args), "ping-failure").inputs
+    assert inputs["aggregationWindow"] == 900
+    assert inputs["critical"]["thresholdDuration"] == 900
+
+
+def test_error_rate_condition_opens_above_5_percent_for_5_minutes() -> None:
+    inputs = condition(run(live_args()), "error-rate").inputs
+    assert inputs["nrql"] == {"query": _error_rate_nrql("example (live)")}
+    assert inputs["critical"] == {
+        "operator": "above",
+        "threshold": 5,
+        "thresholdDuration": 300,
+        "thresholdOccurrences": "ALL",
+    }
+    assert inputs["aggregationWindow"] == 60
+
+
+def test_response_time_condition_opens_above_3_seconds_for_10_minutes() -> None:
+    inputs = condition(run(live_args()), "response-time").inputs
+    assert inputs["nrql"] == {"query": _response_time_nrql("example (live)")}
+    assert inputs["critical"] == {
+        "operator": "above",
+        "threshold": 3,
+        "thresholdDuration": 600,
+        "thresholdOccurrences": "ALL",
+    }
+
+
+def test_conditions_avoid_deprecated_fields_and_carry_a_description() -> None:
+    deprecated = {"terms", "violationTimeLimit"}
+    for registration in run(live_args()).of_type(T.CONDITION):
+        inputs = registration.inputs
+        assert not deprecated & set(inputs), registration.name
+        assert "duration" not in inputs["critical"]
+        assert "timeFunction" not in inputs["critical"]
+        assert set(inputs["nrql"]) == {"query"}
+        assert inputs["description"]
+        assert inputs["violationTimeLimitSeconds"] == 259200
+
+
+def test_destination_is_a_pagerduty_service_integration_with_the_token_prefix() -> None:
+    inputs = only(run(live_args()), T.DESTINATION).inputs
+    assert inputs["type"] == "PAGERDUTY_SERVICE_INTEGRATION"
+    assert inputs["properties"] == [{"key": "", "value": ""}]
+    assert inputs["authToken"] == Secret(
+        {"prefix": "Token token=", "token": "site-integration-key"}
+    )
+
+
+def test_channel_is_a_workflow_channel_of_the_destination_with_a_summary() -> None:
+    inputs = only(run(live_args()), T.CHANNEL).inputs
+    assert inputs["product"] == "IINT"
+    assert inputs["type"] == "PAGERDUTY_SERVICE_INTEGRATION"
+    assert inputs["destinationId"] == "site-destination-id"
+    assert inputs["properties"] == [{"key": "summary", "value": "{{ annotations.title.[0] }}"}]
+
+
+def test_workflow_sends_only_this_policys_issues_to_the_channel() -> None:
+    inputs = only(run(live_args()), T.WORKFLOW).inputs
+    assert inputs["issuesFilter"]["type"] == "FILTER"
+    assert inputs["issuesFilter"]["predicates"] == [
+        {
+            "attribute": "labels.policyIds",
+            "operator": "EXACTLY_MATCHES",
+            "values": ["site-policy-id"],
+        }
+    ]
+    assert inputs["destinations"] == [{"channelId": "site-channel-id"}]
+    assert inputs["mutingRulesHandling"] == "DONT_NOTIFY_FULLY_MUTED_ISSUES"
+    assert inputs["enabled"] is True
+
+
+def test_workflow_muting_rules_handling_can_be_overridden() -> None:
+    workflow = only(run(live_args(mutingRulesHandling="NOTIFY_ALL_ISSUES")), T.WORKFLOW)
+    assert workflow.inputs["mutingRulesHandling"] == "NOTIFY_ALL_ISSUES"
+
+
+def test_preview_leaves_ids_and_the_key_unknown_but_secret() -> None:
+    result = run(live_args(), preview=True)
+    assert result.outputs["integrationKey"] == Secret(COMPUTED)
+    predicates = only(result, T.WORKFLOW).inputs["issuesFilter"]["predicates"]
+    assert predicates[0]["values"] == [COMPUTED]
+
+
+def test_none_is_taken_as_absent() -> None:
+    args = live_args(serviceDescription=None, vendorId=None, serviceImportId=None)
+    result = run(args)
+    assert only(result, T.SERVICE).inputs["description"].startswith("New Relic alerts for")
+    assert [i.token for i in result.invokes] == [T.GET_VENDOR]
+
+
+# --- NRQL ----------------------------------------------------------------------------------------
+
+
+def test_ping_failure_nrql_counts_failing_locations_of_the_monitor() -> None:
+    assert _ping_failure_nrql("www.example.com") == (
+        "SELECT filter(uniqueCount(location), WHERE result = 'FAILED') "
+        "FROM SyntheticCheck WHERE monitorName = 'www.example.com'"
+    )
+
+
+def test_error_rate_nrql_is_the_percentage_of_failed_web_transactions() -> None:
+    assert _error_rate_nrql("example (live)") == (
+        "SELECT percentage(count(*), WHERE error IS true) FROM Transaction "
+        "WHERE appName = 'example (live)' AND transactionType = 'Web'"
+    )
+
+
+def test_response_time_nrql_is_the_average_web_transaction_duration() -> None:
+    assert _response_time_nrql("example (live)") == (
+        "SELECT average(duration) FROM Transaction "
+        "WHERE appName = 'example (live)' AND transactionType = 'Web'"
+    )
+
+
+def test_nrql_escapes_a_single_quote() -> None:
+    assert _nrql_string("Joe's site") == "'Joe\\'s site'"
+    assert "appName = 'Joe\\'s site'" in _error_rate_nrql("Joe's site")
+
+
+def test_nrql_escapes_a_backslash_before_the_quote() -> None:
+    assert _nrql_string("a\\'b") == "'a\\\\\\'b'"
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+def _ping(**changes: Any) -> dict[str, Any]:
+    return {"locations": ["US_EAST_1", "US_WEST_1", "EU_WEST_2"], **changes}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"serviceName": ""}, r"^serviceName: "),
+        ({"escalationPolicyId": ""}, r"^escalationPolicyId: "),
+        ({"urgency": "urgent"}, r"^urgency: one of high, low"),
+        ({"incidentPreference": "FIRST_CRITICAL"}, r"^incidentPreference: "),
+        ({"mutingRulesHandling": "MUTE"}, r"^mutingRulesHandling: "),
+        ({"siteUrl": "www.example.com"}, r"^siteUrl: an absolute http\(s\) URL"),
+        ({"pingMonitor": _ping(locations=[])}, r"^pingMonitor\.locations: "),
+        (
+            {"pingMonitor": _ping(locations=["US_EAST_1", "AWS_US_WEST_1"])},
+            r"^pingMonitor\.locations\[1\]: 'AWS_US_WEST_1': public locations take no AWS_ prefix",
+        ),
+        ({"pingMonitor": _ping(locations=["us-east-1"])}, r"^pingMonitor\.locations\[0\]: "),
+        ({"pingMonitor": _ping(locations=["US_EAST_1", "US_EAST_1"])}, r"listed twice"),
+        ({"pingMonitor": _ping(period="EVERY_2_MINUTES")}, r"^pingMonitor\.period: one of "),
+        ({"pingMonitor": _ping(verifySsl="yes")}, r"^pingMonitor\.verifySsl: "),
+        (
+            {"pingMonitor": _ping(), "conditions": {"pingFailure": {"failingLocations": 4}}},
+            r"^conditions\.pingFailure\.failingLocations: a whole number 1\.\.3",
+        ),
+        (
+            {
+                "pingMonitor": _ping(period="EVERY_DAY"),
+                "conditions": {"pingFailure": {"failingLocations": 1}},
+            },
+            r"^pingMonitor\.period: EVERY_DAY is longer than the 6-hour",
+        ),
+        (
+            {"conditions": {"errorRate": {"percent": 0, "forMinutes": 5}}},
+            r"^conditions\.errorRate\.percent: ",
+        ),
+        (
+            {"conditions": {"errorRate": {"percent": 101, "forMinutes": 5}}},
+            r"^conditions\.errorRate\.percent: ",
+        ),
+        (
+            {"conditions": {"errorRate": {"percent": 5, "forMinutes": 0}}},
+            r"^conditions\.errorRate\.forMinutes: ",
+        ),
+        (
+            {"conditions": {"responseTime": {"seconds": -1, "forMinutes": 5}}},
+            r"^conditions\.responseTime\.seconds: ",
+        ),
+        (
+            {"conditions": {"responseTime": {"seconds": 2, "forMinutes": 2.5}}},
+            r"^conditions\.responseTime\.forMinutes: ",
+        ),
+    ],
+)
+def test_bad_input_raises_naming_the_field(overrides: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        run(live_args(**overrides))
+
+
+def test_ping_condition_without_monitor_raises() -> None:
+    with pytest.raises(ValueError, match=r"^conditions\.pingFailure: needs pingMonitor"):
+        run(dev_args(conditions={"pingFailure": {"failingLocations": 1}}))
+
+
+def test_apm_condition_without_app_name_raises() -> None:
+    args = dev_args()
+    del args["appName"]
+    with pytest.raises(ValueError, match=r"^conditions\.errorRate: needs appName"):
+        run(args)
+
+
+# --- schemas -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def schemas() -> SchemaSet:
+    directory = schema_dir_from_env()
+    if directory is None:
+        pytest.skip(
+            "PULUMI_SCHEMA_DIR not set: no provider schemas to check the registrations against"
+        )
+    return SchemaSet.load(directory)
+
+
+def wire(value: Any) -> Any:
+    """The engine's decoded inputs back in the form the checker reads: secrets unwrapped (the
+    checker treats a secret's contents as the value), COMPUTED as an Unknown."""
+    if isinstance(value, Secret):
+        return wire(value.value)
+    if isinstance(value, type(COMPUTED)):
+        return Unknown()
+    if isinstance(value, dict):
+        return {k: wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [wire(v) for v in value]
+    return value
+
+
+def every_run() -> Iterator[Run]:
+    for preview in (False, True):
+        yield run(live_args(), preview=preview)
+        yield run(dev_args(), preview=preview)
+        yield run(live_args(vendorId="PVEND99", serviceImportId="PSVC42"), preview=preview)
+
+
+def test_every_registration_and_lookup_conforms_to_the_provider_schemas(schemas: SchemaSet) -> None:
+    violations: list[str] = []
+    checked = 0
+    for result in every_run():
+        for registration in result.resources:
+            if schemas.knows_package(registration.type):
+                checked += 1
+                found = schemas.check_resource(registration.type, wire(registration.inputs))
+                violations += [f"{registration.name}: {v}" for v in found]
+        for invocation in result.invokes:
+            checked += 1
+            violations += schemas.check_invoke(invocation.token, wire(invocation.args))
+    assert checked > 0
+    assert violations == []
+
+
+# --- package schema ------------------------------------------------------------------------------
+
+
+def test_analyzer_infers_a_schema_with_every_property_described() -> None:
+    result = Analyzer("pantheon-oncall").analyze([NewRelicPagerDutyChannel])
+    component = result["component_definitions"]["NewRelicPagerDutyChannel"]
+    assert component.description
+    undescribed = [
+        f"{owner}.{key}"
+        for owner, properties in [
+            ("inputs", component.inputs),
+            ("outputs", component.outputs),
+            *((t.name, t.properties) for t in result["type_definitions"].values()),
+        ]
+        for key, prop in properties.items()
+        if not prop.description
+    ]
+    assert undescribed == []
+    assert set(component.outputs) == {
+        "serviceId",
+        "serviceUrl",
+        "integrationKey",
+        "policyId",
+        "monitorId",
+        "workflowId",
+    }
+    assert component.outputs["monitorId"].optional

@@ -1,0 +1,342 @@
+"""SlackExtension under the recording mocks: the channel, one connection per service, outputs."""
+
+from collections import Counter
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Any
+
+import pulumi
+import pytest
+from pulumi.output import Unknown
+from pulumi.provider.experimental.analyzer import Analyzer
+
+from components.slack import SlackExtension, SlackExtensionArgs
+from oncall.engine import COMPUTED, Registration, Run, Secret, run_program
+from oncall.schemacheck import SchemaSet, schema_dir_from_env
+
+NAME = "slack"
+COMPONENT = "pantheon-oncall:index:SlackExtension"
+FOUR_EVENTS = [
+    "incident.triggered",
+    "incident.acknowledged",
+    "incident.resolved",
+    "incident.reassigned",
+]
+
+
+class T(StrEnum):
+    """Type tokens of the children (and of what must never be a child)."""
+
+    CONVERSATION = "slack:index/conversation:Conversation"
+    CONNECTION = "pagerduty:index/slackConnection:SlackConnection"
+    # The legacy Slack V1 extension: cannot be automated any more, never used.
+    EXTENSION = "pagerduty:index/extension:Extension"
+
+
+def slack_args(**overrides: Any) -> SlackExtensionArgs:
+    """The design's example: a channel by name, the guide's events, one service."""
+    args: dict[str, Any] = {
+        "workspaceId": "T0123ABCD",
+        "channel": {"name": "example-alerts"},
+        "services": {"live": "PSVC1"},
+        "events": list(FOUR_EVENTS),
+    }
+    args.update(overrides)
+    return args  # type: ignore[return-value]
+
+
+def run(args: SlackExtensionArgs, *, preview: bool = False) -> Run:
+    def program() -> None:
+        extension = SlackExtension(NAME, args)
+        pulumi.export("channelId", extension.channelId)
+        pulumi.export("connectionIds", extension.connectionIds)
+
+    return run_program(program, preview=preview)
+
+
+# --- assertion vocabulary ------------------------------------------------------------------------
+
+
+def children(result: Run) -> list[Registration]:
+    return [r for r in result.resources if r.parent == f"{COMPONENT}::{NAME}"]
+
+
+def assert_children(result: Run, expected: list[tuple[T, str]]) -> None:
+    """Exactly these (type, name) children: any extra or missing one fails."""
+    got = Counter((r.type, r.name) for r in children(result))
+    want = Counter((str(t), n) for t, n in expected)
+    assert got == want, f"extra: {got - want}; missing: {want - got}"
+
+
+def only(result: Run, type_: str) -> Registration:
+    found = result.of_type(type_)
+    assert len(found) == 1, f"{len(found)} {type_} registered"
+    return found[0]
+
+
+def connection(result: Run, slug: str) -> Registration:
+    return result.get(T.CONNECTION, f"{NAME}-{slug}")
+
+
+# --- children ------------------------------------------------------------------------------------
+
+
+def test_channel_by_name_gets_a_conversation_and_one_connection() -> None:
+    assert_children(
+        run(slack_args()), [(T.CONVERSATION, "slack-channel"), (T.CONNECTION, "slack-live")]
+    )
+
+
+def test_one_connection_per_service_named_after_its_slug() -> None:
+    result = run(slack_args(services={"live": "PSVC1", "test": "PSVC2", "api": "PSVC3"}))
+    assert_children(
+        result,
+        [
+            (T.CONVERSATION, "slack-channel"),
+            (T.CONNECTION, "slack-live"),
+            (T.CONNECTION, "slack-test"),
+            (T.CONNECTION, "slack-api"),
+        ],
+    )
+    assert {
+        slug: connection(result, slug).inputs["sourceId"] for slug in ("live", "test", "api")
+    } == {
+        "live": "PSVC1",
+        "test": "PSVC2",
+        "api": "PSVC3",
+    }
+
+
+def test_channel_id_skips_the_conversation() -> None:
+    result = run(slack_args(channel={"id": "C0123ABCD"}))
+    assert_children(result, [(T.CONNECTION, "slack-live")])
+    assert connection(result, "live").inputs["channelId"] == "C0123ABCD"
+    assert result.outputs["channelId"] == "C0123ABCD"
+
+
+def test_every_child_is_parented_by_the_component() -> None:
+    result = run(slack_args(services={"live": "PSVC1", "test": "PSVC2"}))
+    component = only(result, COMPONENT)
+    others = [r for r in result.resources if r is not component]
+    assert len(others) == 3
+    assert [r.key for r in others if r.parent != f"{COMPONENT}::{NAME}"] == []
+
+
+def test_legacy_slack_extension_is_never_used() -> None:
+    assert result_types(run(slack_args())).isdisjoint({T.EXTENSION})
+
+
+def result_types(result: Run) -> set[str]:
+    return {r.type for r in result.resources}
+
+
+# --- the channel ---------------------------------------------------------------------------------
+
+
+def test_adopted_channel_is_never_archived_nor_emptied() -> None:
+    inputs = only(run(slack_args()), T.CONVERSATION).inputs
+    assert inputs == {
+        "name": "example-alerts",
+        "isPrivate": False,
+        "adoptExistingChannel": True,
+        "actionOnDestroy": "none",
+        "actionOnUpdatePermanentMembers": "none",
+    }
+
+
+def test_created_channel_is_not_archived_on_destroy_either() -> None:
+    channel = {"name": "example-alerts", "adoptExisting": False, "private": True, "topic": "Pages"}
+    inputs = only(run(slack_args(channel=channel)), T.CONVERSATION).inputs
+    assert inputs["adoptExistingChannel"] is False
+    assert inputs["actionOnDestroy"] == "none"
+    assert inputs["actionOnUpdatePermanentMembers"] == "none"
+    assert inputs["isPrivate"] is True
+    assert inputs["topic"] == "Pages"
+
+
+def test_connections_post_to_the_managed_channel() -> None:
+    result = run(slack_args())
+    assert connection(result, "live").inputs["channelId"] == "slack-channel-id"
+    assert result.outputs["channelId"] == "slack-channel-id"
+
+
+# --- the connections -----------------------------------------------------------------------------
+
+
+def test_connection_links_the_service_to_the_workspace_as_responder() -> None:
+    inputs = connection(run(slack_args()), "live").inputs
+    assert inputs["sourceId"] == "PSVC1"
+    assert inputs["sourceType"] == "service_reference"
+    assert inputs["workspaceId"] == "T0123ABCD"
+    assert inputs["notificationType"] == "responder"
+
+
+def test_connection_posts_the_four_events_for_any_priority_and_urgency() -> None:
+    configs = connection(run(slack_args()), "live").inputs["configs"]
+    assert configs == [{"events": FOUR_EVENTS, "priorities": ["*"]}]
+
+
+def test_stakeholder_notifications_and_urgency_filter() -> None:
+    inputs = connection(
+        run(slack_args(notificationType="stakeholder", urgency="high", priorities=["PPRI1"])),
+        "live",
+    ).inputs
+    assert inputs["notificationType"] == "stakeholder"
+    assert inputs["configs"] == [
+        {"events": FOUR_EVENTS, "priorities": ["PPRI1"], "urgency": "high"}
+    ]
+
+
+def test_connection_ids_are_keyed_by_slug() -> None:
+    result = run(slack_args(services={"live": "PSVC1", "test": "PSVC2"}))
+    assert result.outputs["connectionIds"] == {"live": "slack-live-id", "test": "slack-test-id"}
+
+
+def test_service_ids_may_be_outputs() -> None:
+    def program() -> None:
+        service_id = pulumi.Output.from_input("PSVC7")
+        extension = SlackExtension(NAME, slack_args(services={"live": service_id}))
+        pulumi.export("connectionIds", extension.connectionIds)
+
+    result = run_program(program, preview=False)
+    assert connection(result, "live").inputs["sourceId"] == "PSVC7"
+
+
+def test_preview_leaves_the_channel_id_unknown() -> None:
+    result = run(slack_args(), preview=True)
+    assert connection(result, "live").inputs["channelId"] == COMPUTED
+
+
+def test_none_is_taken_as_absent() -> None:
+    channel = {"name": "example-alerts", "topic": None, "private": None}
+    args = slack_args(urgency=None, priorities=None, notificationType=None, channel=channel)
+    inputs = connection(run(args), "live").inputs
+    assert inputs["configs"] == [{"events": FOUR_EVENTS, "priorities": ["*"]}]
+    assert inputs["notificationType"] == "responder"
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {"events": ["incident.acknowledged", "incident.resolved"]},
+            r"^events: must include 'incident\.triggered'",
+        ),
+        ({"events": []}, r"^events: "),
+        (
+            {"events": ["triggered"]},
+            r"^events\[0\]: 'triggered' .* did you mean 'incident\.triggered'\?",
+        ),
+        ({"events": ["incident.triggered", "incident.triggered"]}, r"^events: listed twice"),
+        ({"priorities": []}, r"^priorities: \[\] would post only incidents without a priority"),
+        ({"workspaceId": "example"}, r"^workspaceId: "),
+        ({"services": {}}, r"^services: "),
+        ({"services": {"Live Site": "PSVC1"}}, r"^services: key 'Live Site' is not a slug"),
+        ({"services": {"live": ""}}, r"^services\.live: "),
+        ({"notificationType": "everyone"}, r"^notificationType: one of responder, stakeholder"),
+        ({"urgency": "medium"}, r"^urgency: one of high, low"),
+        ({"channel": {}}, r"^channel: an id \(preferred\) or a name is required"),
+        (
+            {"channel": {"id": "C0123ABCD", "name": "x"}},
+            r"^channel: give either id or name, not both",
+        ),
+        ({"channel": {"id": "example-alerts"}}, r"^channel\.id: "),
+        (
+            {"channel": {"name": "#example-alerts"}},
+            r"^channel\.name: '#example-alerts' is not a Slack channel name",
+        ),
+        ({"channel": {"name": "Example"}}, r"^channel\.name: "),
+        ({"channel": {"name": "ok", "private": "yes"}}, r"^channel\.private: "),
+    ],
+)
+def test_bad_input_raises_naming_the_field(overrides: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        run(slack_args(**overrides))
+
+
+def test_missing_triggered_event_raises_before_any_child_is_registered() -> None:
+    errors: list[str] = []
+
+    def program() -> None:
+        try:
+            SlackExtension(NAME, slack_args(events=["incident.resolved"]))
+        except ValueError as error:
+            errors.append(str(error))
+
+    result = run_program(program, preview=False)
+    assert errors == ["events: must include 'incident.triggered' (PagerDuty requires it)"]
+    assert children(result) == []
+
+
+# --- schemas -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def schemas() -> SchemaSet:
+    directory = schema_dir_from_env()
+    if directory is None:
+        pytest.skip(
+            "PULUMI_SCHEMA_DIR not set: no provider schemas to check the registrations against"
+        )
+    return SchemaSet.load(directory)
+
+
+def wire(value: Any) -> Any:
+    """The engine's decoded inputs back in the form the checker reads: secrets unwrapped (the
+    checker treats a secret's contents as the value), COMPUTED as an Unknown."""
+    if isinstance(value, Secret):
+        return wire(value.value)
+    if isinstance(value, type(COMPUTED)):
+        return Unknown()
+    if isinstance(value, dict):
+        return {k: wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [wire(v) for v in value]
+    return value
+
+
+def every_run() -> Iterator[Run]:
+    channel = {"name": "example-alerts", "adoptExisting": False, "private": True, "topic": "Pages"}
+    for preview in (False, True):
+        yield run(slack_args(), preview=preview)
+        yield run(slack_args(channel={"id": "C0123ABCD"}, urgency="low"), preview=preview)
+        yield run(slack_args(channel=channel, notificationType="stakeholder"), preview=preview)
+
+
+def test_every_registration_conforms_to_the_provider_schemas(schemas: SchemaSet) -> None:
+    violations: list[str] = []
+    checked = 0
+    for result in every_run():
+        for registration in result.resources:
+            if schemas.knows_package(registration.type):
+                checked += 1
+                found = schemas.check_resource(registration.type, wire(registration.inputs))
+                violations += [f"{registration.name}: {v}" for v in found]
+        for invocation in result.invokes:
+            violations += schemas.check_invoke(invocation.token, wire(invocation.args))
+    assert checked > 0
+    assert violations == []
+
+
+# --- package schema ------------------------------------------------------------------------------
+
+
+def test_analyzer_infers_a_schema_with_every_property_described() -> None:
+    result = Analyzer("pantheon-oncall").analyze([SlackExtension])
+    component = result["component_definitions"]["SlackExtension"]
+    assert component.description
+    undescribed = [
+        f"{owner}.{key}"
+        for owner, properties in [
+            ("inputs", component.inputs),
+            ("outputs", component.outputs),
+            *((t.name, t.properties) for t in result["type_definitions"].values()),
+        ]
+        for key, prop in properties.items()
+        if not prop.description
+    ]
+    assert undescribed == []
+    assert set(component.outputs) == {"channelId", "connectionIds"}
