@@ -1,0 +1,27 @@
+"""The README is the front door: what it promises must stay true of the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from oncall import presets, stackfile
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def test_the_readme_presets_table_is_the_one_in_the_code() -> None:
+    assert presets.render_table() in README
+
+
+def test_the_readme_two_commands_are_make_targets() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("plan", "test"):
+        assert f"make {target}" in README
+        assert re.search(rf"^{target}:", makefile, re.MULTILINE), target
+
+
+def test_every_stack_the_readme_names_exists() -> None:
+    named = set(re.findall(r"Pulumi\.([a-z0-9-]+)\.yaml", README)) - {"STACK"}
+    assert named <= set(stackfile.stack_names(ROOT)) | {"<stack>"}
