@@ -191,14 +191,15 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
 
         service, integration_key = self._create_pagerduty_service()
         policy = self._create_policy()
-        monitor_name = self._create_monitor()
-        self._create_conditions(policy, monitor_name)
+        monitor = self._create_monitor()
+        self._create_conditions(policy)
         workflow = self._create_notification_path(policy, integration_key)
 
         self.serviceId = service.id
         self.serviceUrl = service.html_url
         self.integrationKey = integration_key
         self.policyId = policy.id
+        self.monitorId = monitor.id if monitor is not None else None
         self.workflowId = workflow.id
         self.register_outputs(
             {
@@ -250,16 +251,13 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
-    def _create_monitor(self) -> str | None:
-        """The ping monitor, if configured; returns its name (the NRQL filters on it)."""
+    def _create_monitor(self) -> newrelic.synthetics.Monitor | None:
         ping = self._args.get("pingMonitor")
         if ping is None:
-            self.monitorId = None
             return None
-        monitor_name = ping.get("name") or _host(self._args["siteUrl"])
-        monitor = newrelic.synthetics.Monitor(
+        return newrelic.synthetics.Monitor(
             f"{self._name}-monitor",
-            name=monitor_name,
+            name=_monitor_name(self._args["siteUrl"], ping),
             type="SIMPLE",
             status="ENABLED",
             uri=self._args["siteUrl"],
@@ -268,16 +266,13 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
             verify_ssl=ping.get("verifySsl", True),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        self.monitorId = monitor.id
-        return monitor_name
 
-    def _create_conditions(self, policy: newrelic.AlertPolicy, monitor_name: str | None) -> None:
+    def _create_conditions(self, policy: newrelic.AlertPolicy) -> None:
         conditions = self._args.get("conditions") or {}
         label = self._args["policyName"]
         ping_failure = conditions.get("pingFailure")
         if ping_failure is not None:
-            ping = self._args["pingMonitor"]
-            assert monitor_name is not None  # guaranteed by _validate
+            ping = self._args["pingMonitor"]  # _validate made sure it is there
             period = ping.get("period", DEFAULT_PERIOD)
             window = PERIOD_SECONDS[period]
             failing = ping_failure["failingLocations"]
@@ -289,7 +284,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
                     f"{self._args['siteUrl']} failed its ping check from at least {failing} of "
                     f"{len(ping['locations'])} locations within one period ({period})."
                 ),
-                query=_ping_failure_nrql(monitor_name),
+                query=_ping_failure_nrql(_monitor_name(self._args["siteUrl"], ping)),
                 operator="above_or_equals",
                 threshold=failing,
                 window=window,
@@ -455,8 +450,9 @@ def _response_time_nrql(app_name: str) -> str:
     )
 
 
-def _host(url: str) -> str:
-    return urlsplit(url).hostname or url
+def _monitor_name(site_url: str, ping: PingMonitorArgs) -> str:
+    """The monitor's name: given, or the site's host name."""
+    return ping.get("name") or urlsplit(site_url).hostname or site_url
 
 
 def _number(value: float) -> str:
