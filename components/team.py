@@ -29,94 +29,21 @@ from typing import Any, Final, NotRequired, TypedDict
 import pulumi
 import pulumi_pagerduty as pagerduty
 
-# --- PagerDuty's API vocabulary (the only place these strings appear) -----------------------------
-
-
-class Role(StrEnum):
-    """PagerDuty user roles as the REST API spells them (the UI's words in comments)."""
-
-    RESPONDER = "limited_user"
-    MANAGER = "user"
-    ADMIN = "admin"
-    OBSERVER = "observer"
-    STAKEHOLDER = "read_only_user"  # "Full Stakeholder"
-    LIMITED_STAKEHOLDER = "read_only_limited_user"
-    RESTRICTED_ACCESS = "restricted_access"
-
-
-DEFAULT_ROLE: Final = Role.MANAGER
-"""PagerDuty's own default when a user is created without a role."""
-
-OFF_CALL_ROLES: Final = frozenset({Role.OBSERVER, Role.STAKEHOLDER, Role.LIMITED_STAKEHOLDER})
-"""Roles PagerDuty never puts on call: not on schedule layers, not escalation targets."""
-
-TEAM_ROLES: Final[dict[Role, str]] = {
-    Role.ADMIN: "manager",
-    Role.MANAGER: "manager",
-    Role.RESPONDER: "responder",
-    Role.RESTRICTED_ACCESS: "responder",
-    Role.OBSERVER: "observer",
-    Role.STAKEHOLDER: "observer",
-    Role.LIMITED_STAKEHOLDER: "observer",
-}
-"""A member's team role (`TeamMembership.role`) for their account role, as PagerDuty maps them:
-`user` is a team manager, `limited_user` a responder; stakeholders and observers only watch."""
-
-
-class Via(StrEnum):
-    """How PagerDuty reaches a person."""
-
-    EMAIL = "email"
-    SMS = "sms"
-    PHONE = "phone"
-
-
-CONTACT_METHOD_TYPES: Final[dict[Via, str]] = {
-    Via.EMAIL: "email_contact_method",
-    Via.SMS: "sms_contact_method",
-    Via.PHONE: "phone_contact_method",
-}
-
-CONTACT_METHOD_LABELS: Final[dict[Via, str]] = {Via.SMS: "SMS", Via.PHONE: "Phone"}
-"""Labels of the contact methods this component creates (never one for email: see below)."""
-
-LOGIN_EMAIL_LABEL: Final = "Default"
-"""Label of the email contact method PagerDuty creates for a new user's login email."""
-
-
-class Urgency(StrEnum):
-    """Incident urgency; a notification rule applies to one of them."""
-
-    HIGH = "high"
-    LOW = "low"
-
-
-class HandoffType(StrEnum):
-    """Which handoffs a handoff notification rule announces."""
-
-    ONCALL = "oncall"
-    OFFCALL = "offcall"
-    BOTH = "both"
-
-
-class RestrictionType(StrEnum):
-    """Schedule layer restriction types."""
-
-    DAILY = "daily_restriction"
-    WEEKLY = "weekly_restriction"
-
-
-class TargetType(StrEnum):
-    """What an escalation rule target names, in this component's args."""
-
-    SCHEDULE = "schedule"
-    USER = "user"
-
-
-TARGET_API_TYPES: Final[dict[TargetType, str]] = {
-    TargetType.SCHEDULE: "schedule_reference",
-    TargetType.USER: "user_reference",
-}
+from components.vocabulary import (
+    CONTACT_METHOD_LABELS,
+    CONTACT_METHOD_TYPES,
+    DEFAULT_ROLE,
+    LOGIN_EMAIL_LABEL,
+    OFF_CALL_ROLES,
+    TARGET_API_TYPES,
+    TEAM_ROLES,
+    HandoffType,
+    RestrictionType,
+    Role,
+    TargetType,
+    Urgency,
+    Via,
+)
 
 DEFAULT_HANDOFF_MINUTES: Final = 1440
 DEFAULT_HANDOFF_TYPE: Final = HandoffType.ONCALL

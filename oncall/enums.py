@@ -1,28 +1,29 @@
 """Closed vocabularies of the stack config, and how their words map to the providers' API values.
 
 Each enum's values are what the APIs expect; users may write the words PagerDuty's UI shows where
-those differ (roles, Slack events). Values are matched case-insensitively. The API strings the
-components need (contact method types, restriction types, target types) live here as well, so that
-each appears in exactly one place.
+those differ (roles, Slack events). Values are matched case-insensitively. PagerDuty's API strings
+themselves (roles, contact method, restriction and target types) live in components.vocabulary,
+the one place they appear; this module maps the config's words onto them.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Final, Self
+from typing import Final
 
+# PagerDuty's own vocabulary is the component package's; the config reuses it as is.
+from components.vocabulary import CONTACT_METHOD_TYPES as CONTACT_METHOD_TYPES
+from components.vocabulary import OFF_CALL_ROLES as OFF_CALL_ROLES
+from components.vocabulary import TARGET_API_TYPES as TARGET_API_TYPES
+from components.vocabulary import HandoffType as HandoffType
+from components.vocabulary import RestrictionType as ApiRestrictionType
+from components.vocabulary import Role as Role
+from components.vocabulary import TargetType, Vocabulary
+from components.vocabulary import Urgency as Urgency
+from components.vocabulary import Via as Via
 
-class _Vocabulary(StrEnum):
-    """A StrEnum that also accepts its values in any letter case ("Weekly", "every_5_minutes")."""
-
-    @classmethod
-    def _missing_(cls, value: object) -> Self | None:
-        if isinstance(value, str):
-            wanted = value.strip().lower()
-            for member in cls:
-                if member.value.lower() == wanted:
-                    return member
-        return None
+TargetKind = TargetType
+"""What an escalation rule target names: `schedule:<slug>` or `user:<slug>`."""
 
 
 def _normalise_word(word: str) -> str:
@@ -31,18 +32,6 @@ def _normalise_word(word: str) -> str:
 
 
 # --- PagerDuty users ------------------------------------------------------------------------------
-
-
-class Role(_Vocabulary):
-    """A PagerDuty user role; the value is the REST API's, the member name the UI's word."""
-
-    RESPONDER = "limited_user"
-    MANAGER = "user"
-    ADMIN = "admin"
-    OBSERVER = "observer"
-    STAKEHOLDER = "read_only_user"
-    LIMITED_STAKEHOLDER = "read_only_limited_user"
-    RESTRICTED_ACCESS = "restricted_access"
 
 
 ROLE_WORDS: Final[dict[str, Role]] = {
@@ -58,9 +47,6 @@ ROLE_WORDS: Final[dict[str, Role]] = {
 }
 """UI words a config may use for a role. The API values (`limited_user`, …) are accepted too."""
 
-OFF_CALL_ROLES: Final = frozenset({Role.STAKEHOLDER, Role.LIMITED_STAKEHOLDER, Role.OBSERVER})
-"""Roles PagerDuty does not allow on schedules or escalation policies."""
-
 
 def role_from_word(word: str) -> Role:
     """The role a UI word or API value names; ValueError listing the accepted words otherwise."""
@@ -74,41 +60,10 @@ def role_from_word(word: str) -> Role:
     raise ValueError(f"unknown role; expected one of {accepted} (or an API value like user)")
 
 
-class Via(_Vocabulary):
-    """How PagerDuty reaches a person."""
-
-    EMAIL = "email"
-    SMS = "sms"
-    PHONE = "phone"
-
-
-CONTACT_METHOD_TYPES: Final[dict[Via, str]] = {
-    Via.EMAIL: "email_contact_method",
-    Via.SMS: "sms_contact_method",
-    Via.PHONE: "phone_contact_method",
-}
-"""`Via` → PagerDuty contact method type (also the `contact_method.type` of a rule)."""
-
-
-class Urgency(_Vocabulary):
-    """Incident urgency; a notification rule applies to one of them."""
-
-    HIGH = "high"
-    LOW = "low"
-
-
-class HandoffType(_Vocabulary):
-    """Which handoffs a handoff notification rule announces."""
-
-    ONCALL = "oncall"
-    OFFCALL = "offcall"
-    BOTH = "both"
-
-
 # --- Schedules and escalation ---------------------------------------------------------------------
 
 
-class Rotation(_Vocabulary):
+class Rotation(Vocabulary):
     """A named rotation turn length (`rotationHours` gives any other length)."""
 
     DAILY = "daily"
@@ -118,20 +73,20 @@ class Rotation(_Vocabulary):
 ROTATION_SECONDS: Final[dict[Rotation, int]] = {Rotation.DAILY: 86_400, Rotation.WEEKLY: 604_800}
 
 
-class RestrictionType(_Vocabulary):
+class RestrictionType(Vocabulary):
     """When a schedule layer restricts on-call time: every day, or once a week."""
 
     DAILY = "daily"
     WEEKLY = "weekly"
 
 
-RESTRICTION_API_TYPES: Final[dict[RestrictionType, str]] = {
-    RestrictionType.DAILY: "daily_restriction",
-    RestrictionType.WEEKLY: "weekly_restriction",
+RESTRICTION_API_TYPES: Final[dict[RestrictionType, ApiRestrictionType]] = {
+    RestrictionType.DAILY: ApiRestrictionType.DAILY,
+    RestrictionType.WEEKLY: ApiRestrictionType.WEEKLY,
 }
 
 
-class Weekday(_Vocabulary):
+class Weekday(Vocabulary):
     """A day of the week, as written in restrictions."""
 
     MONDAY = "monday"
@@ -149,19 +104,6 @@ class Weekday(_Vocabulary):
 
 
 WEEKDAY_NUMBERS: Final[dict[Weekday, int]] = {day: index for index, day in enumerate(Weekday, 1)}
-
-
-class TargetKind(_Vocabulary):
-    """What an escalation rule target names: `schedule:<slug>` or `user:<slug>`."""
-
-    SCHEDULE = "schedule"
-    USER = "user"
-
-
-TARGET_API_TYPES: Final[dict[TargetKind, str]] = {
-    TargetKind.SCHEDULE: "schedule_reference",
-    TargetKind.USER: "user_reference",
-}
 
 
 # --- Stacks and Pantheon --------------------------------------------------------------------------
@@ -197,7 +139,7 @@ class EnvKind(StrEnum):
 # --- New Relic ------------------------------------------------------------------------------------
 
 
-class IncidentPreference(_Vocabulary):
+class IncidentPreference(Vocabulary):
     """How a New Relic alert policy opens incidents; PER_POLICY is the guide's "first critical
     event" (one incident per policy at a time)."""
 
@@ -206,7 +148,7 @@ class IncidentPreference(_Vocabulary):
     PER_CONDITION_AND_TARGET = "PER_CONDITION_AND_TARGET"
 
 
-class MonitorPeriod(_Vocabulary):
+class MonitorPeriod(Vocabulary):
     """How often a New Relic Synthetics monitor checks the site."""
 
     EVERY_MINUTE = "EVERY_MINUTE"
@@ -223,7 +165,7 @@ class MonitorPeriod(_Vocabulary):
 # --- Slack ----------------------------------------------------------------------------------------
 
 
-class SlackEvent(_Vocabulary):
+class SlackEvent(Vocabulary):
     """An incident event PagerDuty posts to Slack; the value is PagerDuty's event type."""
 
     TRIGGERED = "incident.triggered"
@@ -258,7 +200,7 @@ def slack_event_from_word(word: str) -> SlackEvent:
         raise ValueError(f"unknown Slack event; expected one of {accepted}") from None
 
 
-class SlackNotificationType(_Vocabulary):
+class SlackNotificationType(Vocabulary):
     """Which Slack message format PagerDuty posts: for responders or for stakeholders."""
 
     RESPONDER = "responder"

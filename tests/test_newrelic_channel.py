@@ -1,6 +1,5 @@
 """NewRelicPagerDutyChannel under the recording mocks: its children, their inputs, its outputs."""
 
-import os
 from collections import Counter
 from collections.abc import Iterator
 from enum import StrEnum
@@ -8,8 +7,6 @@ from typing import Any
 
 import pulumi
 import pytest
-from pulumi.output import Unknown
-from pulumi.provider.experimental.analyzer import Analyzer
 
 from components.newrelic_channel import (
     NewRelicPagerDutyChannel,
@@ -20,7 +17,8 @@ from components.newrelic_channel import (
     _response_time_nrql,
 )
 from oncall.engine import COMPUTED, Registration, Run, Secret, run_program
-from oncall.schemacheck import SchemaSet, schema_dir_from_env
+from oncall.plan import check_run
+from oncall.schemacheck import SchemaSet
 
 NAME = "site"
 COMPONENT = "pantheon-oncall:index:NewRelicPagerDutyChannel"
@@ -523,31 +521,6 @@ def test_apm_condition_without_app_name_raises() -> None:
 # --- schemas -------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def schemas() -> SchemaSet:
-    directory = schema_dir_from_env()
-    if directory is None:
-        reason = "PULUMI_SCHEMA_DIR not set: no provider schemas to check the registrations against"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must check against the provider schemas: {reason}")
-        pytest.skip(reason)
-    return SchemaSet.load(directory)
-
-
-def wire(value: Any) -> Any:
-    """The engine's decoded inputs back in the form the checker reads: secrets unwrapped (the
-    checker treats a secret's contents as the value), COMPUTED as an Unknown."""
-    if isinstance(value, Secret):
-        return wire(value.value)
-    if isinstance(value, type(COMPUTED)):
-        return Unknown()
-    if isinstance(value, dict):
-        return {k: wire(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [wire(v) for v in value]
-    return value
-
-
 def every_run() -> Iterator[Run]:
     for preview in (False, True):
         yield run(live_args(), preview=preview)
@@ -556,45 +529,5 @@ def every_run() -> Iterator[Run]:
 
 
 def test_every_registration_and_lookup_conforms_to_the_provider_schemas(schemas: SchemaSet) -> None:
-    violations: list[str] = []
-    checked = 0
-    for result in every_run():
-        for registration in result.resources:
-            if schemas.knows_package(registration.type):
-                checked += 1
-                found = schemas.check_resource(registration.type, wire(registration.inputs))
-                violations += [f"{registration.name}: {v}" for v in found]
-        for invocation in result.invokes:
-            checked += 1
-            violations += schemas.check_invoke(invocation.token, wire(invocation.args))
-    assert checked > 0
+    violations = [v for result in every_run() for v in check_run(result, schemas)]
     assert violations == []
-
-
-# --- package schema ------------------------------------------------------------------------------
-
-
-def test_analyzer_infers_a_schema_with_every_property_described() -> None:
-    result = Analyzer("pantheon-oncall").analyze([NewRelicPagerDutyChannel])
-    component = result["component_definitions"]["NewRelicPagerDutyChannel"]
-    assert component.description
-    undescribed = [
-        f"{owner}.{key}"
-        for owner, properties in [
-            ("inputs", component.inputs),
-            ("outputs", component.outputs),
-            *((t.name, t.properties) for t in result["type_definitions"].values()),
-        ]
-        for key, prop in properties.items()
-        if not prop.description
-    ]
-    assert undescribed == []
-    assert set(component.outputs) == {
-        "serviceId",
-        "serviceUrl",
-        "integrationKey",
-        "policyId",
-        "monitorId",
-        "workflowId",
-    }
-    assert component.outputs["monitorId"].optional

@@ -1,6 +1,5 @@
 """SlackExtension under the recording mocks: the channel, one connection per service, outputs."""
 
-import os
 from collections import Counter
 from collections.abc import Iterator
 from enum import StrEnum
@@ -8,12 +7,11 @@ from typing import Any
 
 import pulumi
 import pytest
-from pulumi.output import Unknown
-from pulumi.provider.experimental.analyzer import Analyzer
 
 from components.slack import SlackExtension, SlackExtensionArgs
-from oncall.engine import COMPUTED, Registration, Run, Secret, run_program
-from oncall.schemacheck import SchemaSet, schema_dir_from_env
+from oncall.engine import COMPUTED, Registration, Run, run_program
+from oncall.plan import check_run
+from oncall.schemacheck import SchemaSet
 
 NAME = "slack"
 COMPONENT = "pantheon-oncall:index:SlackExtension"
@@ -275,31 +273,6 @@ def test_missing_triggered_event_raises_before_any_child_is_registered() -> None
 # --- schemas -------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def schemas() -> SchemaSet:
-    directory = schema_dir_from_env()
-    if directory is None:
-        reason = "PULUMI_SCHEMA_DIR not set: no provider schemas to check the registrations against"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must check against the provider schemas: {reason}")
-        pytest.skip(reason)
-    return SchemaSet.load(directory)
-
-
-def wire(value: Any) -> Any:
-    """The engine's decoded inputs back in the form the checker reads: secrets unwrapped (the
-    checker treats a secret's contents as the value), COMPUTED as an Unknown."""
-    if isinstance(value, Secret):
-        return wire(value.value)
-    if isinstance(value, type(COMPUTED)):
-        return Unknown()
-    if isinstance(value, dict):
-        return {k: wire(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [wire(v) for v in value]
-    return value
-
-
 def every_run() -> Iterator[Run]:
     channel = {"name": "example-alerts", "adoptExisting": False, "private": True, "topic": "Pages"}
     for preview in (False, True):
@@ -309,36 +282,5 @@ def every_run() -> Iterator[Run]:
 
 
 def test_every_registration_conforms_to_the_provider_schemas(schemas: SchemaSet) -> None:
-    violations: list[str] = []
-    checked = 0
-    for result in every_run():
-        for registration in result.resources:
-            if schemas.knows_package(registration.type):
-                checked += 1
-                found = schemas.check_resource(registration.type, wire(registration.inputs))
-                violations += [f"{registration.name}: {v}" for v in found]
-        for invocation in result.invokes:
-            violations += schemas.check_invoke(invocation.token, wire(invocation.args))
-    assert checked > 0
+    violations = [v for result in every_run() for v in check_run(result, schemas)]
     assert violations == []
-
-
-# --- package schema ------------------------------------------------------------------------------
-
-
-def test_analyzer_infers_a_schema_with_every_property_described() -> None:
-    result = Analyzer("pantheon-oncall").analyze([SlackExtension])
-    component = result["component_definitions"]["SlackExtension"]
-    assert component.description
-    undescribed = [
-        f"{owner}.{key}"
-        for owner, properties in [
-            ("inputs", component.inputs),
-            ("outputs", component.outputs),
-            *((t.name, t.properties) for t in result["type_definitions"].values()),
-        ]
-        for key, prop in properties.items()
-        if not prop.description
-    ]
-    assert undescribed == []
-    assert set(component.outputs) == {"channelId", "connectionIds"}
