@@ -6,7 +6,7 @@ STACK  ?= example-live
 # Provider schemas for the conformance tests: $PULUMI_SCHEMA_DIR, else .schemas/ after `make schemas`.
 export PULUMI_SCHEMA_DIR ?= $(if $(wildcard .schemas/pagerduty.json),$(CURDIR)/.schemas,)
 
-.PHONY: plan test lint typecheck pytest schemas clean
+.PHONY: plan plan-all test lint typecheck pytest schemas clean
 
 $(VENV)/.runtime: requirements.txt components/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 plan: $(VENV)/.runtime  ## the offline plan of $(STACK) (default example-live): no accounts needed
 	$(PY) -m oncall plan $(STACK)
+
+plan-all: $(VENV)/.runtime  ## the offline plan of every stack in stacks/ (output discarded)
+	for stack in $$($(PY) -m oncall stacks); do \
+	  echo "plan $$stack"; $(PY) -m oncall plan $$stack > /dev/null || exit 1; \
+	done
 
 test: lint typecheck pytest  ## lint, type-check and the offline test suite
 
