@@ -31,7 +31,40 @@ CREDENTIAL_KEYS = frozenset(
         "slack:token",
     }
 )
-KNOWN_NAMESPACES = frozenset({"pagerduty", "newrelic", "slack", "pulumi"})
+# The providers' settings (`config.variables` of each pinned provider's schema; a test keeps
+# them in step), so that a typo such as `pagerduty:tokn` is caught instead of silently ignored.
+PROVIDER_SETTINGS: dict[str, frozenset[str]] = {
+    "pagerduty": frozenset(
+        {
+            "apiUrlOverride",
+            "insecureTls",
+            "serviceRegion",
+            "skipCredentialsValidation",
+            "token",
+            "useAppOauthScopedToken",
+            "userToken",
+        }
+    ),
+    "newrelic": frozenset(
+        {
+            "accountId",
+            "adminApiKey",
+            "apiKey",
+            "apiUrl",
+            "cacertFile",
+            "infrastructureApiUrl",
+            "insecureSkipVerify",
+            "insightsInsertKey",
+            "insightsInsertUrl",
+            "insightsQueryUrl",
+            "nerdgraphApiUrl",
+            "region",
+            "syntheticsApiUrl",
+        }
+    ),
+    "slack": frozenset({"token"}),
+}
+KNOWN_NAMESPACES = frozenset({*PROVIDER_SETTINGS, "pulumi"})
 
 
 @dataclass(frozen=True)
@@ -101,6 +134,13 @@ def load(project_dir: Path, stack: str) -> StackFile:
         if namespace not in KNOWN_NAMESPACES | {project}:
             problems.append(
                 Problem(full, value, f"unknown namespace {namespace!r}; expected {project!r}")
+            )
+            continue
+        setting = full.split(":", 1)[1]
+        if namespace in PROVIDER_SETTINGS and setting not in PROVIDER_SETTINGS[namespace]:
+            known = ", ".join(sorted(PROVIDER_SETTINGS[namespace]))
+            problems.append(
+                Problem(full, MISSING, f"unknown {namespace} setting; expected {known}")
             )
             continue
         plain, secret = _strip_secure(value)

@@ -17,6 +17,7 @@ import yaml
 
 from oncall import stackfile
 from oncall.errors import ConfigError
+from oncall.schemacheck import SchemaSet, schema_dir_from_env
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE_STACK = ROOT / "stacks" / "Pulumi.example-live.yaml"
@@ -200,6 +201,26 @@ def test_an_unknown_namespace_is_a_problem(project: Path) -> None:
         stackfile.load(project, "typo")
 
     assert [p.path for p in raised.value.problems] == ["pantheon-oncal:site"]
+
+
+def test_a_typo_in_a_provider_setting_is_a_problem(project: Path) -> None:
+    config = guide_config()
+    config["newrelic:acountId"] = config.pop("newrelic:accountId")
+    write_stack(project, "typo", config)
+
+    with pytest.raises(ConfigError) as raised:
+        stackfile.load(project, "typo")
+
+    assert [p.path for p in raised.value.problems] == ["newrelic:acountId"]
+    assert "accountId" in raised.value.problems[0].message
+
+
+def test_the_known_provider_settings_are_the_schemas(schemas: SchemaSet) -> None:
+    directory = schema_dir_from_env()
+    assert directory is not None
+    for package, settings in stackfile.PROVIDER_SETTINGS.items():
+        schema = json.loads((directory / f"{package}.json").read_text())
+        assert settings == set(schema["config"]["variables"]), package
 
 
 def test_project_config_defaults_apply_unless_the_stack_overrides(project: Path) -> None:
