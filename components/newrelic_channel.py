@@ -223,7 +223,12 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
             incident_urgency_rule=(
                 {"type": "constant", "urgency": urgency} if urgency is not None else None
             ),
-            opts=pulumi.ResourceOptions(parent=self, import_=args.get("serviceImportId")),
+            # An adopted service (created by hand before this stack) outlives a destroy.
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                import_=args.get("serviceImportId"),
+                retain_on_delete="serviceImportId" in args,
+            ),
         )
         vendor_id: pulumi.Input[str]
         if "vendorId" in args:
