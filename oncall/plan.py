@@ -17,6 +17,7 @@ JSON shape (stable; keys sorted):
 from __future__ import annotations
 
 import json
+import runpy
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +76,12 @@ def plan_stack(
 
         # Validate before the engine starts, so config errors surface as ConfigError, whole.
         stack_program.parse(stack_file.namespace(stack_file.project))
-        program = stack_program.main
+        entry = project_dir / "__main__.py"
+
+        def program() -> None:
+            # The project's own entry point, exactly as `pulumi` runs it.
+            runpy.run_path(str(entry), run_name="__main__")
+
     run = engine.run_program(
         program,
         project=stack_file.project,

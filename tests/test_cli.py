@@ -36,8 +36,9 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the project's Pulumi.yaml and stacks/ to write bad stack files into."""
+    """A copy of the project's Pulumi.yaml, __main__.py and stacks/, for bad stack files."""
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
     shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
     return tmp_path
 
