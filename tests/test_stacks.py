@@ -7,10 +7,12 @@ stack (example-live) is also checked for what the guide says it must contain.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 from pathlib import Path
 
+import pulumi
 import pytest
 
 from oncall import plan as planning
@@ -179,3 +181,21 @@ def test_plan_json_lists_parents_before_children(plans: dict) -> None:
     for r in resources:
         assert r["parent"] is None or r["parent"] in seen, r["name"]
         seen.add(f"{r['type']}::{r['name']}")
+
+
+def test_a_bad_stack_fails_whole_before_registering_anything() -> None:
+    from pulumi.runtime.stack import run_pulumi_func
+
+    from oncall import engine, program
+
+    loaded = stackfile.load(ROOT, "example-live")
+    config = loaded.engine_config()
+    team = json.loads(config["pantheon-oncall:team"])
+    team["members"]["joe"]["phone"] = "555-CALL-NOW"
+    config["pantheon-oncall:team"] = json.dumps(team)
+
+    with engine.mocked_runtime(config=config, preview=True) as mocks:
+        loop = asyncio.get_event_loop()
+        with pytest.raises(pulumi.RunError, match=r"pantheon-oncall:team\.members\.joe\.phone"):
+            loop.run_until_complete(run_pulumi_func(program.main))
+        assert mocks.to_run({}).resources == []
