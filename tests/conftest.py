@@ -13,6 +13,9 @@ import pytest
 
 from oncall.schemacheck import SchemaSet, schema_dir_from_env
 
+# Show pytest's detailed comparison for the shared assertion helpers too.
+pytest.register_assert_rewrite("support")
+
 
 @pytest.fixture(scope="session")
 def schemas() -> SchemaSet:

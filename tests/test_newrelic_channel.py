@@ -1,11 +1,8 @@
 """NewRelicPagerDutyChannel under the recording mocks: its children, their inputs, its outputs."""
 
-from collections import Counter
 from collections.abc import Iterator
-from enum import StrEnum
 from typing import Any
 
-import pulumi
 import pytest
 
 from components.newrelic_channel import (
@@ -16,30 +13,15 @@ from components.newrelic_channel import (
     _ping_failure_nrql,
     _response_time_nrql,
 )
-from oncall.engine import COMPUTED, Registration, Run, Secret, run_program
+from oncall.engine import COMPUTED, Registration, Run, Secret
 from oncall.plan import check_run
 from oncall.schemacheck import SchemaSet
 
+from support import T, assert_children, children, key, only, run_component
+
 NAME = "site"
-COMPONENT = "pantheon-oncall:index:NewRelicPagerDutyChannel"
-
-
-class T(StrEnum):
-    """Type tokens of the children (and of what must never be a child)."""
-
-    SERVICE = "pagerduty:index/service:Service"
-    INTEGRATION = "pagerduty:index/serviceIntegration:ServiceIntegration"
-    POLICY = "newrelic:index/alertPolicy:AlertPolicy"
-    MONITOR = "newrelic:synthetics/monitor:Monitor"
-    CONDITION = "newrelic:index/nrqlAlertCondition:NrqlAlertCondition"
-    DESTINATION = "newrelic:index/notificationDestination:NotificationDestination"
-    CHANNEL = "newrelic:index/notificationChannel:NotificationChannel"
-    WORKFLOW = "newrelic:index/workflow:Workflow"
-    GET_VENDOR = "pagerduty:index/getVendor:getVendor"
-    # Deprecated: never used.
-    ALERT_CHANNEL = "newrelic:index/alertChannel:AlertChannel"
-    ALERT_POLICY_CHANNEL = "newrelic:index/alertPolicyChannel:AlertPolicyChannel"
-    SYNTHETICS_ALERT_CONDITION = "newrelic:synthetics/alertCondition:AlertCondition"
+COMPONENT = key(T.NEWRELIC_CHANNEL, NAME)
+OUTPUTS = ("serviceId", "serviceUrl", "integrationKey", "policyId", "monitorId", "workflowId")
 
 
 def live_args(**overrides: Any) -> NewRelicPagerDutyChannelArgs:
@@ -81,36 +63,10 @@ def dev_args(**overrides: Any) -> NewRelicPagerDutyChannelArgs:
 
 
 def run(args: NewRelicPagerDutyChannelArgs, *, preview: bool = False) -> Run:
-    def program() -> None:
-        channel = NewRelicPagerDutyChannel(NAME, args)
-        pulumi.export("serviceId", channel.serviceId)
-        pulumi.export("serviceUrl", channel.serviceUrl)
-        pulumi.export("integrationKey", channel.integrationKey)
-        pulumi.export("policyId", channel.policyId)
-        pulumi.export("monitorId", channel.monitorId)
-        pulumi.export("workflowId", channel.workflowId)
-
-    return run_program(program, preview=preview)
+    return run_component(lambda: NewRelicPagerDutyChannel(NAME, args), OUTPUTS, preview=preview)
 
 
 # --- assertion vocabulary ------------------------------------------------------------------------
-
-
-def children(result: Run) -> list[Registration]:
-    return [r for r in result.resources if r.parent == f"{COMPONENT}::{NAME}"]
-
-
-def assert_children(result: Run, expected: list[tuple[T, str]]) -> None:
-    """Exactly these (type, name) children: any extra or missing one fails."""
-    got = Counter((r.type, r.name) for r in children(result))
-    want = Counter((str(t), n) for t, n in expected)
-    assert got == want, f"extra: {got - want}; missing: {want - got}"
-
-
-def only(result: Run, type_: str) -> Registration:
-    found = result.of_type(type_)
-    assert len(found) == 1, f"{len(found)} {type_} registered"
-    return found[0]
 
 
 def secrets_in(value: Any, inside: bool = False) -> list[Any]:
@@ -125,15 +81,15 @@ def secrets_in(value: Any, inside: bool = False) -> list[Any]:
 
 
 def condition(result: Run, role: str) -> Registration:
-    return result.get(T.CONDITION, f"{NAME}-{role}")
+    return result.get(T.NRQL_CONDITION, f"{NAME}-{role}")
 
 
 BASE_CHILDREN = [
     (T.SERVICE, "site-service"),
-    (T.INTEGRATION, "site-integration"),
-    (T.POLICY, "site-policy"),
-    (T.DESTINATION, "site-destination"),
-    (T.CHANNEL, "site-channel"),
+    (T.SERVICE_INTEGRATION, "site-integration"),
+    (T.ALERT_POLICY, "site-policy"),
+    (T.NOTIFICATION_DESTINATION, "site-destination"),
+    (T.NOTIFICATION_CHANNEL, "site-channel"),
     (T.WORKFLOW, "site-workflow"),
 ]
 
@@ -144,12 +100,13 @@ BASE_CHILDREN = [
 def test_live_site_gets_ten_children_monitor_and_three_conditions() -> None:
     assert_children(
         run(live_args()),
+        COMPONENT,
         [
             *BASE_CHILDREN,
             (T.MONITOR, "site-monitor"),
-            (T.CONDITION, "site-ping-failure"),
-            (T.CONDITION, "site-error-rate"),
-            (T.CONDITION, "site-response-time"),
+            (T.NRQL_CONDITION, "site-ping-failure"),
+            (T.NRQL_CONDITION, "site-error-rate"),
+            (T.NRQL_CONDITION, "site-response-time"),
         ],
     )
 
@@ -157,7 +114,12 @@ def test_live_site_gets_ten_children_monitor_and_three_conditions() -> None:
 def test_dev_site_gets_no_monitor_and_no_ping_condition() -> None:
     assert_children(
         run(dev_args()),
-        [*BASE_CHILDREN, (T.CONDITION, "site-error-rate"), (T.CONDITION, "site-response-time")],
+        COMPONENT,
+        [
+            *BASE_CHILDREN,
+            (T.NRQL_CONDITION, "site-error-rate"),
+            (T.NRQL_CONDITION, "site-response-time"),
+        ],
     )
 
 
@@ -165,16 +127,16 @@ def test_no_conditions_leaves_policy_and_notification_path_only() -> None:
     args = dev_args()
     del args["conditions"]
     del args["appName"]
-    assert_children(run(args), BASE_CHILDREN)
+    assert_children(run(args), COMPONENT, BASE_CHILDREN)
 
 
 def test_every_child_is_parented_by_the_component() -> None:
     result = run(live_args())
-    component = only(result, COMPONENT)
+    component = only(result, T.NEWRELIC_CHANNEL)
     assert component.parent == "pulumi:pulumi:Stack::pantheon-oncall-test"
     others = [r for r in result.resources if r is not component]
     assert others, "no children"
-    assert [r.key for r in others if r.parent != f"{COMPONENT}::{NAME}"] == []
+    assert [r.key for r in others if r.parent != COMPONENT] == []
 
 
 def test_no_deprecated_resource_types_and_no_channel_ids() -> None:
@@ -182,11 +144,11 @@ def test_no_deprecated_resource_types_and_no_channel_ids() -> None:
     registered = {r.type for r in result.resources}
     deprecated = {T.ALERT_CHANNEL, T.ALERT_POLICY_CHANNEL, T.SYNTHETICS_ALERT_CONDITION}
     assert registered.isdisjoint(deprecated)
-    assert "channelIds" not in only(result, T.POLICY).inputs
+    assert "channelIds" not in only(result, T.ALERT_POLICY).inputs
 
 
 def test_children_are_named_after_the_component() -> None:
-    assert all(r.name.startswith(f"{NAME}-") for r in children(run(live_args())))
+    assert all(r.name.startswith(f"{NAME}-") for r in children(run(live_args()), COMPONENT))
 
 
 # --- PagerDuty side ------------------------------------------------------------------------------
@@ -221,7 +183,7 @@ def test_integration_uses_the_vendor_looked_up_by_name() -> None:
     result = run(live_args())
     lookups = [i for i in result.invokes if i.token == T.GET_VENDOR]
     assert [i.args for i in lookups] == [{"name": "New Relic"}]
-    integration = only(result, T.INTEGRATION).inputs
+    integration = only(result, T.SERVICE_INTEGRATION).inputs
     assert integration["vendor"] == "getvendor-name-new-relic-id"
     assert integration["service"] == "site-service-id"
     assert integration["name"] == "New Relic"
@@ -230,7 +192,7 @@ def test_integration_uses_the_vendor_looked_up_by_name() -> None:
 def test_vendor_id_override_skips_the_lookup() -> None:
     result = run(live_args(vendorId="PVEND99"))
     assert [i for i in result.invokes if i.token == T.GET_VENDOR] == []
-    assert only(result, T.INTEGRATION).inputs["vendor"] == "PVEND99"
+    assert only(result, T.SERVICE_INTEGRATION).inputs["vendor"] == "PVEND99"
 
 
 def test_integration_key_is_secret_as_output() -> None:
@@ -238,11 +200,13 @@ def test_integration_key_is_secret_as_output() -> None:
 
 
 def test_integration_key_is_an_additional_secret_output_of_the_integration() -> None:
-    assert "integrationKey" in only(run(live_args()), T.INTEGRATION).additional_secret_outputs
+    assert (
+        "integrationKey" in only(run(live_args()), T.SERVICE_INTEGRATION).additional_secret_outputs
+    )
 
 
 def test_integration_key_stays_secret_in_the_destination_auth_token() -> None:
-    destination = only(run(live_args()), T.DESTINATION).inputs
+    destination = only(run(live_args()), T.NOTIFICATION_DESTINATION).inputs
     assert "site-integration-key" in secrets_in(destination["authToken"])
     assert "site-integration-key" not in [
         v for k, v in destination.items() if k != "authToken" and not isinstance(v, Secret)
@@ -270,12 +234,12 @@ def test_monitor_output_is_absent_without_a_monitor() -> None:
 def test_policy_defaults_to_per_policy_the_guides_first_critical_event() -> None:
     args = live_args()
     args.pop("incidentPreference", None)
-    inputs = only(run(args), T.POLICY).inputs
+    inputs = only(run(args), T.ALERT_POLICY).inputs
     assert inputs == {"name": "www.example.com", "incidentPreference": "PER_POLICY"}
 
 
 def test_policy_incident_preference_can_be_overridden() -> None:
-    policy = only(run(live_args(incidentPreference="PER_CONDITION")), T.POLICY)
+    policy = only(run(live_args(incidentPreference="PER_CONDITION")), T.ALERT_POLICY)
     assert policy.inputs["incidentPreference"] == "PER_CONDITION"
 
 
@@ -349,7 +313,7 @@ def test_response_time_condition_opens_above_3_seconds_for_10_minutes() -> None:
 
 def test_conditions_avoid_deprecated_fields_and_carry_a_description() -> None:
     deprecated = {"terms", "violationTimeLimit"}
-    for registration in run(live_args()).of_type(T.CONDITION):
+    for registration in run(live_args()).of_type(T.NRQL_CONDITION):
         inputs = registration.inputs
         assert not deprecated & set(inputs), registration.name
         assert "duration" not in inputs["critical"]
@@ -360,7 +324,7 @@ def test_conditions_avoid_deprecated_fields_and_carry_a_description() -> None:
 
 
 def test_destination_is_a_pagerduty_service_integration_with_the_token_prefix() -> None:
-    inputs = only(run(live_args()), T.DESTINATION).inputs
+    inputs = only(run(live_args()), T.NOTIFICATION_DESTINATION).inputs
     assert inputs["type"] == "PAGERDUTY_SERVICE_INTEGRATION"
     assert inputs["properties"] == [{"key": "", "value": ""}]
     assert inputs["authToken"] == Secret(
@@ -369,7 +333,7 @@ def test_destination_is_a_pagerduty_service_integration_with_the_token_prefix() 
 
 
 def test_channel_is_a_workflow_channel_of_the_destination_with_a_summary() -> None:
-    inputs = only(run(live_args()), T.CHANNEL).inputs
+    inputs = only(run(live_args()), T.NOTIFICATION_CHANNEL).inputs
     assert inputs["product"] == "IINT"
     assert inputs["type"] == "PAGERDUTY_SERVICE_INTEGRATION"
     assert inputs["destinationId"] == "site-destination-id"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -496,26 +495,12 @@ def test_schema_dir_with_the_three_schemas_is_returned(
 # --- the real provider schemas -------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def real() -> SchemaSet:
-    directory = schema_dir_from_env()
-    if directory is None:
-        reason = (
-            "PULUMI_SCHEMA_DIR not set; `make schemas` or point it at a folder holding "
-            "pagerduty.json, newrelic.json and slack.json (e.g. ../shared/provider-schemas)"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must check against the provider schemas: {reason}")
-        pytest.skip(reason)
-    return SchemaSet.load(directory)
-
-
 def violations(schemas: SchemaSet, token: str, inputs: Mapping[str, Any]) -> list[str]:
     return schemas.check_resource(token, inputs)
 
 
-def test_real_schemas_are_the_three_providers(real: SchemaSet) -> None:
-    assert real.package_names >= {"pagerduty", "newrelic", "slack"}
+def test_real_schemas_are_the_three_providers(schemas: SchemaSet) -> None:
+    assert schemas.package_names >= {"pagerduty", "newrelic", "slack"}
 
 
 @pytest.mark.parametrize(
@@ -526,11 +511,13 @@ def test_real_schemas_are_the_three_providers(real: SchemaSet) -> None:
         "pantheon-oncall:index:TeamOnCall",
     ],
 )
-def test_real_provider_stack_and_component_tokens_are_skipped(real: SchemaSet, token: str) -> None:
-    assert not real.knows_package(token)
+def test_real_provider_stack_and_component_tokens_are_skipped(
+    schemas: SchemaSet, token: str
+) -> None:
+    assert not schemas.knows_package(token)
 
 
-def test_real_user_notification_rule_conforms(real: SchemaSet) -> None:
+def test_real_user_notification_rule_conforms(schemas: SchemaSet) -> None:
     inputs = {
         "userId": "PUSER01",
         "startDelayInMinutes": 15.0,
@@ -538,11 +525,12 @@ def test_real_user_notification_rule_conforms(real: SchemaSet) -> None:
         "contactMethod": {"id": "PCM0001", "type": "phone_contact_method"},
     }
     assert (
-        violations(real, "pagerduty:index/userNotificationRule:UserNotificationRule", inputs) == []
+        violations(schemas, "pagerduty:index/userNotificationRule:UserNotificationRule", inputs)
+        == []
     )
 
 
-def test_real_user_notification_rule_contact_method_needs_id_and_type(real: SchemaSet) -> None:
+def test_real_user_notification_rule_contact_method_needs_id_and_type(schemas: SchemaSet) -> None:
     inputs = {
         "userId": "PUSER01",
         "startDelayInMinutes": 0.0,
@@ -550,18 +538,18 @@ def test_real_user_notification_rule_contact_method_needs_id_and_type(real: Sche
         "contactMethod": {"id": "PCM0001"},
     }
     assert violations(
-        real, "pagerduty:index/userNotificationRule:UserNotificationRule", inputs
+        schemas, "pagerduty:index/userNotificationRule:UserNotificationRule", inputs
     ) == ["contactMethod.type: required input missing"]
 
 
-def test_real_alert_policy_channel_ids_is_deprecated(real: SchemaSet) -> None:
+def test_real_alert_policy_channel_ids_is_deprecated(schemas: SchemaSet) -> None:
     inputs = {"name": "checkout", "incidentPreference": "PER_POLICY", "channelIds": ["1"]}
-    found = violations(real, "newrelic:index/alertPolicy:AlertPolicy", inputs)
+    found = violations(schemas, "newrelic:index/alertPolicy:AlertPolicy", inputs)
     assert len(found) == 1
     assert found[0].startswith("channelIds: deprecated: The `channelIds` attribute is deprecated")
 
 
-def test_real_schedule_layer_needs_turn_length_and_integer_restrictions(real: SchemaSet) -> None:
+def test_real_schedule_layer_needs_turn_length_and_integer_restrictions(schemas: SchemaSet) -> None:
     layer: dict[str, Any] = {
         "name": "weekdays",
         "start": "2025-01-06T00:00:00+01:00",
@@ -577,23 +565,23 @@ def test_real_schedule_layer_needs_turn_length_and_integer_restrictions(real: Sc
         ],
     }
     inputs = {"name": "ops", "timeZone": "Europe/Berlin", "layers": [layer]}
-    assert violations(real, "pagerduty:index/schedule:Schedule", inputs) == [
+    assert violations(schemas, "pagerduty:index/schedule:Schedule", inputs) == [
         "layers[0].rotationTurnLengthSeconds: required input missing",
         "layers[0].restrictions[0].startDayOfWeek: expected integer, got str '1'",
     ]
     layer["rotationTurnLengthSeconds"] = 604800.0
     layer["restrictions"][0]["startDayOfWeek"] = 1.0
-    assert violations(real, "pagerduty:index/schedule:Schedule", inputs) == []
+    assert violations(schemas, "pagerduty:index/schedule:Schedule", inputs) == []
 
 
-def test_real_get_vendor_invoke_with_name_conforms(real: SchemaSet) -> None:
-    assert real.check_invoke("pagerduty:index/getVendor:getVendor", {"name": "New Relic"}) == []
-    assert real.check_invoke("pagerduty:index/getVendor:getVendor", {}) == [
+def test_real_get_vendor_invoke_with_name_conforms(schemas: SchemaSet) -> None:
+    assert schemas.check_invoke("pagerduty:index/getVendor:getVendor", {"name": "New Relic"}) == []
+    assert schemas.check_invoke("pagerduty:index/getVendor:getVendor", {}) == [
         "name: required input missing"
     ]
 
 
-def test_real_pagerduty_notification_path_of_new_relic_conforms(real: SchemaSet) -> None:
+def test_real_pagerduty_notification_path_of_new_relic_conforms(schemas: SchemaSet) -> None:
     destination = {
         "name": "pagerduty-ops",
         "type": "PAGERDUTY_SERVICE_INTEGRATION",
@@ -621,28 +609,30 @@ def test_real_pagerduty_notification_path_of_new_relic_conforms(real: SchemaSet)
     }
     assert (
         violations(
-            real, "newrelic:index/notificationDestination:NotificationDestination", destination
+            schemas, "newrelic:index/notificationDestination:NotificationDestination", destination
         )
         == []
     )
-    assert violations(real, "newrelic:index/notificationChannel:NotificationChannel", channel) == []
-    assert violations(real, "newrelic:index/workflow:Workflow", workflow) == []
+    assert (
+        violations(schemas, "newrelic:index/notificationChannel:NotificationChannel", channel) == []
+    )
+    assert violations(schemas, "newrelic:index/workflow:Workflow", workflow) == []
 
 
-def test_real_workflow_requires_muting_rules_handling(real: SchemaSet) -> None:
+def test_real_workflow_requires_muting_rules_handling(schemas: SchemaSet) -> None:
     workflow = {
         "name": "ops",
         "issuesFilter": {"name": "policy", "type": "FILTER"},
         "destinations": [{"channelId": "chan-1"}],
         "destinationsEnabled": True,
     }
-    assert violations(real, "newrelic:index/workflow:Workflow", workflow) == [
+    assert violations(schemas, "newrelic:index/workflow:Workflow", workflow) == [
         "mutingRulesHandling: required input missing",
         "destinationsEnabled: deprecated: Please use 'enabled' instead",
     ]
 
 
-def test_real_nrql_condition_rejects_deprecated_terms(real: SchemaSet) -> None:
+def test_real_nrql_condition_rejects_deprecated_terms(schemas: SchemaSet) -> None:
     condition = {
         "policyId": "123",
         "name": "synthetics failing",
@@ -650,11 +640,11 @@ def test_real_nrql_condition_rejects_deprecated_terms(real: SchemaSet) -> None:
         "critical": {"operator": "above", "threshold": 0.0, "thresholdDuration": 300.0},
         "terms": [{"threshold": 0.0}],
     }
-    found = violations(real, "newrelic:index/nrqlAlertCondition:NrqlAlertCondition", condition)
+    found = violations(schemas, "newrelic:index/nrqlAlertCondition:NrqlAlertCondition", condition)
     assert found == ["terms: deprecated: use `critical` and `warning` attributes instead"]
 
 
-def test_real_slack_connection_config_needs_events(real: SchemaSet) -> None:
+def test_real_slack_connection_config_needs_events(schemas: SchemaSet) -> None:
     connection = {
         "sourceId": "PSERV01",
         "sourceType": "service_reference",
@@ -663,12 +653,12 @@ def test_real_slack_connection_config_needs_events(real: SchemaSet) -> None:
         "notificationType": "responder",
         "configs": [{"priorities": ["*"]}],
     }
-    assert violations(real, "pagerduty:index/slackConnection:SlackConnection", connection) == [
+    assert violations(schemas, "pagerduty:index/slackConnection:SlackConnection", connection) == [
         "configs[0].events: required input missing"
     ]
 
 
-def test_real_synthetics_monitor_conforms(real: SchemaSet) -> None:
+def test_real_synthetics_monitor_conforms(schemas: SchemaSet) -> None:
     monitor = {
         "name": "checkout",
         "type": "SIMPLE",
@@ -678,4 +668,4 @@ def test_real_synthetics_monitor_conforms(real: SchemaSet) -> None:
         "locationsPublics": ["US_EAST_1"],
         "verifySsl": True,
     }
-    assert violations(real, "newrelic:synthetics/monitor:Monitor", monitor) == []
+    assert violations(schemas, "newrelic:synthetics/monitor:Monitor", monitor) == []

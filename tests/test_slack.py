@@ -1,8 +1,6 @@
 """SlackExtension under the recording mocks: the channel, one connection per service, outputs."""
 
-from collections import Counter
 from collections.abc import Iterator
-from enum import StrEnum
 from typing import Any
 
 import pulumi
@@ -13,23 +11,17 @@ from oncall.engine import COMPUTED, Registration, Run, run_program
 from oncall.plan import check_run
 from oncall.schemacheck import SchemaSet
 
+from support import T, assert_children, children, key, only, run_component
+
 NAME = "slack"
-COMPONENT = "pantheon-oncall:index:SlackExtension"
+COMPONENT = key(T.SLACK_EXTENSION, NAME)
+OUTPUTS = ("channelId", "connectionIds")
 FOUR_EVENTS = [
     "incident.triggered",
     "incident.acknowledged",
     "incident.resolved",
     "incident.reassigned",
 ]
-
-
-class T(StrEnum):
-    """Type tokens of the children (and of what must never be a child)."""
-
-    CONVERSATION = "slack:index/conversation:Conversation"
-    CONNECTION = "pagerduty:index/slackConnection:SlackConnection"
-    # The legacy Slack V1 extension: cannot be automated any more, never used.
-    EXTENSION = "pagerduty:index/extension:Extension"
 
 
 def slack_args(**overrides: Any) -> SlackExtensionArgs:
@@ -45,36 +37,14 @@ def slack_args(**overrides: Any) -> SlackExtensionArgs:
 
 
 def run(args: SlackExtensionArgs, *, preview: bool = False) -> Run:
-    def program() -> None:
-        extension = SlackExtension(NAME, args)
-        pulumi.export("channelId", extension.channelId)
-        pulumi.export("connectionIds", extension.connectionIds)
-
-    return run_program(program, preview=preview)
+    return run_component(lambda: SlackExtension(NAME, args), OUTPUTS, preview=preview)
 
 
 # --- assertion vocabulary ------------------------------------------------------------------------
 
 
-def children(result: Run) -> list[Registration]:
-    return [r for r in result.resources if r.parent == f"{COMPONENT}::{NAME}"]
-
-
-def assert_children(result: Run, expected: list[tuple[T, str]]) -> None:
-    """Exactly these (type, name) children: any extra or missing one fails."""
-    got = Counter((r.type, r.name) for r in children(result))
-    want = Counter((str(t), n) for t, n in expected)
-    assert got == want, f"extra: {got - want}; missing: {want - got}"
-
-
-def only(result: Run, type_: str) -> Registration:
-    found = result.of_type(type_)
-    assert len(found) == 1, f"{len(found)} {type_} registered"
-    return found[0]
-
-
 def connection(result: Run, slug: str) -> Registration:
-    return result.get(T.CONNECTION, f"{NAME}-{slug}")
+    return result.get(T.SLACK_CONNECTION, f"{NAME}-{slug}")
 
 
 # --- children ------------------------------------------------------------------------------------
@@ -82,7 +52,9 @@ def connection(result: Run, slug: str) -> Registration:
 
 def test_channel_by_name_gets_a_conversation_and_one_connection() -> None:
     assert_children(
-        run(slack_args()), [(T.CONVERSATION, "slack-channel"), (T.CONNECTION, "slack-live")]
+        run(slack_args()),
+        COMPONENT,
+        [(T.CONVERSATION, "slack-channel"), (T.SLACK_CONNECTION, "slack-live")],
     )
 
 
@@ -90,11 +62,12 @@ def test_one_connection_per_service_named_after_its_slug() -> None:
     result = run(slack_args(services={"live": "PSVC1", "test": "PSVC2", "api": "PSVC3"}))
     assert_children(
         result,
+        COMPONENT,
         [
             (T.CONVERSATION, "slack-channel"),
-            (T.CONNECTION, "slack-live"),
-            (T.CONNECTION, "slack-test"),
-            (T.CONNECTION, "slack-api"),
+            (T.SLACK_CONNECTION, "slack-live"),
+            (T.SLACK_CONNECTION, "slack-test"),
+            (T.SLACK_CONNECTION, "slack-api"),
         ],
     )
     assert {
@@ -108,17 +81,17 @@ def test_one_connection_per_service_named_after_its_slug() -> None:
 
 def test_channel_id_skips_the_conversation() -> None:
     result = run(slack_args(channel={"id": "C0123ABCD"}))
-    assert_children(result, [(T.CONNECTION, "slack-live")])
+    assert_children(result, COMPONENT, [(T.SLACK_CONNECTION, "slack-live")])
     assert connection(result, "live").inputs["channelId"] == "C0123ABCD"
     assert result.outputs["channelId"] == "C0123ABCD"
 
 
 def test_every_child_is_parented_by_the_component() -> None:
     result = run(slack_args(services={"live": "PSVC1", "test": "PSVC2"}))
-    component = only(result, COMPONENT)
+    component = only(result, T.SLACK_EXTENSION)
     others = [r for r in result.resources if r is not component]
     assert len(others) == 3
-    assert [r.key for r in others if r.parent != f"{COMPONENT}::{NAME}"] == []
+    assert [r.key for r in others if r.parent != COMPONENT] == []
 
 
 def test_legacy_slack_extension_is_never_used() -> None:
@@ -267,7 +240,7 @@ def test_missing_triggered_event_raises_before_any_child_is_registered() -> None
 
     result = run_program(program, preview=False)
     assert errors == ["events: must include 'incident.triggered' (PagerDuty requires it)"]
-    assert children(result) == []
+    assert children(result, COMPONENT) == []
 
 
 # --- schemas -------------------------------------------------------------------------------------

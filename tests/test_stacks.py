@@ -20,6 +20,8 @@ from oncall import stackfile
 from oncall.plan import Plan, plan_stack
 from oncall.schemacheck import SchemaSet
 
+from support import T
+
 ROOT = Path(__file__).resolve().parent.parent
 STACKS = stackfile.stack_names(ROOT)
 
@@ -52,7 +54,7 @@ def test_planning_a_stack_twice_gives_byte_identical_json(stack: str) -> None:
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_resource_is_named_explicitly_and_described(stack: str, plans: dict) -> None:
     for r in plans[stack].run.resources:
-        if r.custom and r.type != "pulumi:pulumi:StackReference":
+        if r.custom and r.type != T.STACK_REFERENCE:
             inputs = r.inputs
             assert "description" not in inputs or inputs["description"] != "Managed by Pulumi", (
                 r.key
@@ -87,18 +89,16 @@ def test_example_live_is_the_guide_step_for_step(plans: dict[str, Plan]) -> None
         "slack:Conversation": 1,
         "pagerduty:SlackConnection": 1,
     }
-    service = plan.run.get("pagerduty:index/service:Service", "alerts-service").inputs
+    service = plan.run.get(T.SERVICE, "alerts-service").inputs
     assert service["name"] == "New Relic"
     assert service["incidentUrgencyRule"] == {"type": "constant", "urgency": "high"}
-    policy = plan.run.get("newrelic:index/alertPolicy:AlertPolicy", "alerts-policy").inputs
+    policy = plan.run.get(T.ALERT_POLICY, "alerts-policy").inputs
     assert policy["incidentPreference"] == "PER_POLICY"
-    schedule = plan.run.get("pagerduty:index/schedule:Schedule", "team-default").inputs
+    schedule = plan.run.get(T.SCHEDULE, "team-default").inputs
     assert [layer["name"] for layer in schedule["layers"]] == ["Backstop", "Weekly rotation"]
-    escalation = plan.run.get(
-        "pagerduty:index/escalationPolicy:EscalationPolicy", "team-escalation"
-    )
+    escalation = plan.run.get(T.ESCALATION_POLICY, "team-escalation")
     assert escalation.inputs["name"] == "Default"
-    slack = plan.run.get("pagerduty:index/slackConnection:SlackConnection", "slack-service")
+    slack = plan.run.get(T.SLACK_CONNECTION, "slack-service")
     assert slack.inputs["configs"] == [
         {
             "events": [
@@ -116,7 +116,7 @@ def test_the_phone_rule_waits_15_minutes_for_every_guide_member(plans: dict) -> 
     run = plans["example-live"].run
     for member in ("jane", "joe", "anita"):
         rule = run.get(
-            "pagerduty:index/userNotificationRule:UserNotificationRule",
+            T.NOTIFICATION_RULE,
             f"team-{member}-high-phone-15m",
         ).inputs
         assert rule["startDelayInMinutes"] == 15
@@ -126,8 +126,8 @@ def test_the_phone_rule_waits_15_minutes_for_every_guide_member(plans: dict) -> 
 
 def test_the_test_preset_pages_low_and_pings_every_15_minutes_from_one_place(plans: dict) -> None:
     run = plans["example-test"].run
-    service = run.get("pagerduty:index/service:Service", "alerts-service").inputs
-    monitor = run.get("newrelic:synthetics/monitor:Monitor", "alerts-monitor").inputs
+    service = run.get(T.SERVICE, "alerts-service").inputs
+    monitor = run.get(T.MONITOR, "alerts-monitor").inputs
 
     assert service["incidentUrgencyRule"]["urgency"] == "low"
     assert monitor["period"] == "EVERY_15_MINUTES"
@@ -138,24 +138,22 @@ def test_the_test_preset_pages_low_and_pings_every_15_minutes_from_one_place(pla
 def test_the_dev_preset_has_no_ping_monitor_and_pages_the_existing_policy(plans: dict) -> None:
     run = plans["example-dev"].run
 
-    assert run.of_type("newrelic:synthetics/monitor:Monitor") == []
-    names = {r.name for r in run.of_type("newrelic:index/nrqlAlertCondition:NrqlAlertCondition")}
+    assert run.of_type(T.MONITOR) == []
+    names = {r.name for r in run.of_type(T.NRQL_CONDITION)}
     assert names == {"alerts-error-rate", "alerts-response-time"}
     assert [i.token for i in run.invokes] == [
-        "pagerduty:index/getEscalationPolicy:getEscalationPolicy",
-        "pagerduty:index/getVendor:getVendor",
+        T.GET_ESCALATION_POLICY,
+        T.GET_VENDOR,
     ]
-    service = run.get("pagerduty:index/service:Service", "alerts-service").inputs
+    service = run.get(T.SERVICE, "alerts-service").inputs
     assert service["escalationPolicy"] == "(looked up: getEscalationPolicy name=Default)"
 
 
 def test_site_stacks_of_a_team_stack_create_no_people(plans: dict) -> None:
     for stack in ("example-test", "shop-live"):
         run = plans[stack].run
-        assert run.of_type("pagerduty:index/user:User") == []
-        reference = run.get(
-            "pulumi:pulumi:StackReference", "organization/pantheon-oncall/team-example"
-        )
+        assert run.of_type(T.USER) == []
+        reference = run.get(T.STACK_REFERENCE, "organization/pantheon-oncall/team-example")
         assert reference.inputs["name"] == "organization/pantheon-oncall/team-example"
 
 
@@ -163,7 +161,7 @@ def test_the_team_stack_exports_what_site_stacks_read(plans: dict) -> None:
     plan = plans["team-example"]
 
     assert set(plan.run.outputs) == {"escalationPolicyId", "scheduleIds", "userIds", "teamId"}
-    assert plan.run.of_type("pagerduty:index/service:Service") == []
+    assert plan.run.of_type(T.SERVICE) == []
 
 
 def test_the_integration_key_is_secret_everywhere_in_the_plan(plans: dict) -> None:

@@ -6,12 +6,9 @@ from __future__ import annotations
 import copy
 import json
 import logging
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from enum import StrEnum
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
-import pulumi
 import pytest
 from pulumi.provider.experimental.analyzer import Analyzer
 
@@ -20,6 +17,8 @@ from oncall.engine import Registration, Run, run_program
 from oncall.plan import check_run
 from oncall.schemacheck import SchemaSet, schema_dir_from_env
 
+from support import T, all_but, assert_exactly, run_component
+
 # --- Vocabulary -----------------------------------------------------------------------------------
 
 NAME = "t"
@@ -27,28 +26,20 @@ START = "2026-12-07T09:00:00-05:00"
 WEEK = 604_800
 
 
-class T(StrEnum):
-    """Type tokens of everything TeamOnCall registers."""
-
-    TEAM_ON_CALL = "pantheon-oncall:index:TeamOnCall"
-    USER = "pagerduty:index/user:User"
-    CONTACT_METHOD = "pagerduty:index/userContactMethod:UserContactMethod"
-    NOTIFICATION_RULE = "pagerduty:index/userNotificationRule:UserNotificationRule"
-    HANDOFF_RULE = "pagerduty:index/userHandoffNotificationRule:UserHandoffNotificationRule"
-    TEAM = "pagerduty:index/team:Team"
-    MEMBERSHIP = "pagerduty:index/teamMembership:TeamMembership"
-    SCHEDULE = "pagerduty:index/schedule:Schedule"
-    ESCALATION_POLICY = "pagerduty:index/escalationPolicy:EscalationPolicy"
-
-
-class Fn(StrEnum):
-    """Invoke tokens TeamOnCall calls."""
-
-    GET_USER = "pagerduty:index/getUser:getUser"
-    GET_CONTACT_METHOD = "pagerduty:index/getUserContactMethod:getUserContactMethod"
-
-
 COMPONENT = f"{T.TEAM_ON_CALL}::{NAME}"
+OUTPUTS = ("escalationPolicyId", "scheduleIds", "userIds", "teamId")
+# Every resource type TeamOnCall registers, and every lookup it calls.
+TEAM_TYPES = (
+    T.USER,
+    T.CONTACT_METHOD,
+    T.NOTIFICATION_RULE,
+    T.HANDOFF_RULE,
+    T.TEAM,
+    T.MEMBERSHIP,
+    T.SCHEDULE,
+    T.ESCALATION_POLICY,
+)
+TEAM_LOOKUPS = (T.GET_USER, T.GET_CONTACT_METHOD)
 NAMED_AND_DESCRIBED = (T.USER, T.TEAM, T.SCHEDULE, T.ESCALATION_POLICY)
 PAGERDUTY_DEFAULT_DESCRIPTION = "Managed by Pulumi"
 
@@ -136,26 +127,8 @@ def guide_team() -> dict[str, Any]:
 
 def plan(args: Mapping[str, Any], *, preview: bool = False) -> Run:
     """Run TeamOnCall(NAME, args) under the recording mocks; its outputs become stack exports."""
-
-    def program() -> None:
-        team = TeamOnCall(NAME, cast(TeamOnCallArgs, args))
-        pulumi.export("escalationPolicyId", team.escalationPolicyId)
-        pulumi.export("scheduleIds", team.scheduleIds)
-        pulumi.export("userIds", team.userIds)
-        pulumi.export("teamId", team.teamId)
-
-    return run_program(program, preview=preview)
-
-
-def children(run: Run) -> list[Registration]:
-    return [r for r in run.resources if r.type != T.TEAM_ON_CALL]
-
-
-def assert_children(run: Run, expected: Iterable[tuple[str, str]]) -> None:
-    """The component registered exactly these (type, name) children: none missing, none extra."""
-    got = Counter((r.type, r.name) for r in children(run))
-    want = Counter((str(t), n) for t, n in expected)
-    assert got == want, f"missing: {sorted(want - got)}; unexpected: {sorted(got - want)}"
+    team = cast(TeamOnCallArgs, args)
+    return run_component(lambda: TeamOnCall(NAME, team), OUTPUTS, preview=preview)
 
 
 def rules_of(run: Run, member: str) -> list[Registration]:
@@ -173,7 +146,7 @@ def login_email_lookup(run: Run, member: str) -> str:
     lookups = [
         i
         for i in run.invokes
-        if i.token == Fn.GET_CONTACT_METHOD and i.args["userId"] == f"{NAME}-{member}-id"
+        if i.token == T.GET_CONTACT_METHOD and i.args["userId"] == f"{NAME}-{member}-id"
     ]
     assert len(lookups) == 1, lookups
     assert lookups[0].args == {
@@ -209,8 +182,8 @@ def test_guide_team_creates_exactly_its_users_contact_methods_rules_schedule_and
             (T.NOTIFICATION_RULE, f"{NAME}-{m}-high-phone-15m"),
             (T.HANDOFF_RULE, f"{NAME}-{m}-handoff"),
         ]
-    assert_children(run, expected)
-    assert sorted(i.token for i in run.invokes) == [Fn.GET_CONTACT_METHOD] * 3
+    assert_exactly(all_but(run, COMPONENT), expected)
+    assert sorted(i.token for i in run.invokes) == [T.GET_CONTACT_METHOD] * 3
 
 
 def test_every_child_hangs_under_the_component_or_its_user() -> None:
@@ -219,7 +192,7 @@ def test_every_child_hangs_under_the_component_or_its_user() -> None:
     run = plan(args)
 
     per_user = (T.CONTACT_METHOD, T.NOTIFICATION_RULE, T.HANDOFF_RULE)
-    for r in children(run):
+    for r in all_but(run, COMPONENT):
         if r.type in per_user:
             member = r.inputs["userId"].removesuffix("-id")
             assert r.parent == f"{T.USER}::{member}", r.key
@@ -466,11 +439,11 @@ def test_no_resource_is_left_unnamed_or_described_managed_by_pulumi() -> None:
     args["createTeam"] = True
     run = plan(args)
 
-    for r in children(run):
+    for r in all_but(run, COMPONENT):
         if r.type in NAMED_AND_DESCRIBED:
             assert r.inputs.get("name"), r.key
             assert r.inputs.get("description") not in (None, "", PAGERDUTY_DEFAULT_DESCRIPTION)
-    assert {r.type for r in children(run)} >= set(NAMED_AND_DESCRIBED)
+    assert {r.type for r in all_but(run, COMPONENT)} >= set(NAMED_AND_DESCRIBED)
 
 
 def test_create_team_adds_memberships_by_role_and_assigns_schedules_and_policy() -> None:
@@ -533,8 +506,8 @@ def test_existing_member_creates_nothing_but_a_lookup_and_is_still_on_call() -> 
     run = plan(args)
 
     joe_id = "getuser-email-joe-example-com-id"  # the mocks' answer to getUser(email=...)
-    assert [i.args for i in run.invokes if i.token == Fn.GET_USER] == [{"email": "joe@example.com"}]
-    assert [r.key for r in children(run) if r.name.startswith(f"{NAME}-joe-")] == [
+    assert [i.args for i in run.invokes if i.token == T.GET_USER] == [{"email": "joe@example.com"}]
+    assert [r.key for r in all_but(run, COMPONENT) if r.name.startswith(f"{NAME}-joe-")] == [
         f"{T.MEMBERSHIP}::{NAME}-joe-membership"
     ]
     assert not any(r.type == T.USER and r.name == f"{NAME}-joe" for r in run.resources)
@@ -789,8 +762,8 @@ def test_every_registration_and_lookup_fits_the_provider_schema(
 ) -> None:
     run = plan(_everything(), preview=preview)
 
-    assert {r.type for r in children(run)} == {str(t) for t in T} - {T.TEAM_ON_CALL}
-    assert {i.token for i in run.invokes} == {str(f) for f in Fn}
+    assert {r.type for r in all_but(run, COMPONENT)} == set(TEAM_TYPES)
+    assert {i.token for i in run.invokes} == set(TEAM_LOOKUPS)
     assert check_run(run, schemas) == []
 
 
@@ -802,7 +775,7 @@ def test_every_resource_with_a_name_or_description_in_its_schema_sets_it(
     resources = json.loads((directory / "pagerduty.json").read_text())["resources"]
     run = plan(_everything())
 
-    for r in children(run):
+    for r in all_but(run, COMPONENT):
         properties = resources[r.type]["inputProperties"]
         for key in ("name", "description"):
             if key in properties:

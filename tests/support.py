@@ -1,0 +1,121 @@
+"""The tests' assertion vocabulary: every Pulumi type and invoke token in one StrEnum, and helpers
+that count what a run registered exactly, so that any missing or unexpected child fails.
+
+Tokens are spelled out here rather than imported from the components, so a wrong token in a
+component fails a test instead of agreeing with itself.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+
+import pulumi
+
+from oncall.engine import Registration, Run, run_program
+
+
+class T(StrEnum):
+    """Type tokens of everything the tests look for (and of what must never be registered), and
+    the tokens of the lookups (invokes) the program calls."""
+
+    # The components, and the stack reference a site stack reads its team stack through.
+    TEAM_ON_CALL = "pantheon-oncall:index:TeamOnCall"
+    NEWRELIC_CHANNEL = "pantheon-oncall:index:NewRelicPagerDutyChannel"
+    SLACK_EXTENSION = "pantheon-oncall:index:SlackExtension"
+    STACK_REFERENCE = "pulumi:pulumi:StackReference"
+
+    # PagerDuty: people, schedules and escalation (TeamOnCall).
+    USER = "pagerduty:index/user:User"
+    CONTACT_METHOD = "pagerduty:index/userContactMethod:UserContactMethod"
+    NOTIFICATION_RULE = "pagerduty:index/userNotificationRule:UserNotificationRule"
+    HANDOFF_RULE = "pagerduty:index/userHandoffNotificationRule:UserHandoffNotificationRule"
+    TEAM = "pagerduty:index/team:Team"
+    MEMBERSHIP = "pagerduty:index/teamMembership:TeamMembership"
+    SCHEDULE = "pagerduty:index/schedule:Schedule"
+    ESCALATION_POLICY = "pagerduty:index/escalationPolicy:EscalationPolicy"
+
+    # PagerDuty: services and where they post (NewRelicPagerDutyChannel, SlackExtension).
+    SERVICE = "pagerduty:index/service:Service"
+    SERVICE_INTEGRATION = "pagerduty:index/serviceIntegration:ServiceIntegration"
+    SLACK_CONNECTION = "pagerduty:index/slackConnection:SlackConnection"
+    # The legacy Slack V1 extension: cannot be automated any more, never used.
+    EXTENSION = "pagerduty:index/extension:Extension"
+
+    # New Relic (NewRelicPagerDutyChannel).
+    ALERT_POLICY = "newrelic:index/alertPolicy:AlertPolicy"
+    MONITOR = "newrelic:synthetics/monitor:Monitor"
+    NRQL_CONDITION = "newrelic:index/nrqlAlertCondition:NrqlAlertCondition"
+    NOTIFICATION_DESTINATION = "newrelic:index/notificationDestination:NotificationDestination"
+    NOTIFICATION_CHANNEL = "newrelic:index/notificationChannel:NotificationChannel"
+    WORKFLOW = "newrelic:index/workflow:Workflow"
+    # Deprecated: never used.
+    ALERT_CHANNEL = "newrelic:index/alertChannel:AlertChannel"
+    ALERT_POLICY_CHANNEL = "newrelic:index/alertPolicyChannel:AlertPolicyChannel"
+    SYNTHETICS_ALERT_CONDITION = "newrelic:synthetics/alertCondition:AlertCondition"
+
+    # Slack (SlackExtension).
+    CONVERSATION = "slack:index/conversation:Conversation"
+
+    # Invokes (lookups).
+    GET_USER = "pagerduty:index/getUser:getUser"
+    GET_CONTACT_METHOD = "pagerduty:index/getUserContactMethod:getUserContactMethod"
+    GET_VENDOR = "pagerduty:index/getVendor:getVendor"
+    GET_ESCALATION_POLICY = "pagerduty:index/getEscalationPolicy:getEscalationPolicy"
+
+
+def run_component(
+    create: Callable[[], pulumi.ComponentResource],
+    outputs: Iterable[str],
+    *,
+    preview: bool = False,
+) -> Run:
+    """Run a program that creates one component and exports the named outputs of it (as stack
+    outputs of the same names), under the recording mocks."""
+
+    def program() -> None:
+        component = create()
+        for output in outputs:
+            pulumi.export(output, getattr(component, output))
+
+    return run_program(program, preview=preview)
+
+
+def key(type_: str, name: str) -> str:
+    """A resource's ``type::name``, as `Registration.key` and `Registration.parent` spell it."""
+    return f"{type_}::{name}"
+
+
+def children(run: Run, parent: str) -> list[Registration]:
+    """The registrations whose parent is `parent` (a ``type::name`` key)."""
+    return [r for r in run.resources if r.parent == parent]
+
+
+def all_but(run: Run, resource: str) -> list[Registration]:
+    """Every registration of the run except `resource` (a ``type::name`` key). In a component
+    test that is all the component registered: its children, theirs, and anything it wrongly left
+    outside itself."""
+    return [r for r in run.resources if r.key != resource]
+
+
+def assert_exactly(
+    registrations: Iterable[Registration], expected: Iterable[tuple[str, str]]
+) -> None:
+    """Exactly these (type, name) registrations, counted: any missing, unexpected or repeated
+    one fails."""
+    got = Counter((r.type, r.name) for r in registrations)
+    want = Counter((str(t), n) for t, n in expected)
+    assert got == want, f"missing: {sorted(want - got)}; unexpected: {sorted(got - want)}"
+
+
+def assert_children(run: Run, parent: str, expected: Iterable[tuple[str, str]]) -> None:
+    """`parent` (a ``type::name`` key) has exactly these (type, name) children."""
+    assert_exactly(children(run, parent), expected)
+
+
+def only(run: Run, type_: str) -> Registration:
+    """The one registration of `type_`; none or several fail."""
+    found = run.of_type(type_)
+    assert len(found) == 1, f"{len(found)} {type_} registered"
+    return found[0]
