@@ -179,6 +179,11 @@ def test_service_import_id_adopts_the_existing_service() -> None:
     assert only(run(live_args()), T.SERVICE).import_id is None
 
 
+def test_an_adopted_service_outlives_a_destroy_and_a_created_one_does_not() -> None:
+    assert only(run(live_args(serviceImportId="PSVC42")), T.SERVICE).retain_on_delete
+    assert not only(run(live_args()), T.SERVICE).retain_on_delete
+
+
 def test_integration_uses_the_vendor_looked_up_by_name() -> None:
     result = run(live_args())
     lookups = [i for i in result.invokes if i.token == T.GET_VENDOR]
