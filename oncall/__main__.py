@@ -10,7 +10,6 @@ Config errors print one line per problem, with the key path and the bad value, a
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
@@ -59,8 +58,6 @@ def _plan(args: argparse.Namespace) -> int:
     from oncall.schemacheck import SchemaSet, schema_dir_from_env
 
     sys.path.insert(0, str(args.project_dir.resolve()))
-    # The SDK logs a program's failure at error level too; the CLI prints it once, itself.
-    logging.getLogger().setLevel(logging.CRITICAL)
     schema_dir = args.schemas or schema_dir_from_env()
     schemas = SchemaSet.load(schema_dir) if schema_dir else None
     plan = planning.plan_stack(args.project_dir, args.stack, schemas=schemas)

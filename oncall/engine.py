@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -108,6 +109,8 @@ class Run:
     resources: list[Registration] = field(default_factory=list)
     invokes: list[Invocation] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    """What the program logged at warning level (`pulumi.log.warn`), as `pulumi preview` shows."""
 
     def of_type(self, type_: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_]
@@ -184,6 +187,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         self.invoke_handler = invoke_handler
         self.stack_outputs = stack_outputs or {}
         self.options: dict[tuple[str, str], dict[str, Any]] = {}
+        self.warnings: list[str] = []
         self._lock = threading.Lock()
         self._resources: list[tuple[str, str, dict[str, Any]]] = []
         self._invokes: list[Invocation] = []
@@ -235,7 +239,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
             )
         registrations.sort(key=lambda r: r.urn)
         invokes = sorted(self._invokes, key=lambda i: (i.token, json.dumps(i.args, default=str)))
-        return Run(resources=registrations, invokes=invokes, outputs=outputs)
+        return Run(registrations, invokes, outputs, sorted(self.warnings))
 
 
 @contextmanager
@@ -261,7 +265,12 @@ def mocked_runtime(
     pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys or []))
     try:
         pulumi.runtime.set_mocks(
-            mocks, project=project, stack=stack, preview=preview, monitor=monitor
+            mocks,
+            project=project,
+            stack=stack,
+            preview=preview,
+            monitor=monitor,
+            logger=_program_log(mocks),
         )
         yield mocks
     finally:
@@ -272,6 +281,22 @@ def mocked_runtime(
             thread_loop.close()
         asyncio.set_event_loop(None)
         loop.close()
+
+
+def _program_log(mocks: RecordingMocks) -> logging.Logger:
+    """A logger of the program's own messages (`pulumi.log.*`) that keeps its warnings in the
+    run instead of printing them; errors are raised to the caller anyway."""
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno == logging.WARNING:
+                mocks.warnings.append(record.getMessage())
+
+    logger = logging.getLogger(f"{__name__}.program.{id(mocks)}")
+    logger.propagate = False
+    logger.setLevel(logging.WARNING)
+    logger.handlers = [Keep()]
+    return logger
 
 
 def run_program(program: Callable[[], None], **kwargs: Any) -> Run:

@@ -10,7 +10,7 @@ JSON shape (stable; keys sorted):
     {"project", "stack",
      "resources": [{"type", "name", "parent", "inputs", "import", "protect", "retainOnDelete",
                     "additionalSecretOutputs"}],      # tree order: parents before children
-     "invokes": [{"token", "args"}], "outputs": {...},
+     "invokes": [{"token", "args"}], "outputs": {...}, "warnings": [...],
      "schemaViolations": [...]}                     # present when schemas were checked
 """
 
@@ -174,6 +174,7 @@ def to_data(plan: Plan) -> dict[str, Any]:
         "resources": resources,
         "invokes": [{"token": i.token, "args": plain(i.args)} for i in plan.run.invokes],
         "outputs": plain(plan.run.outputs),
+        "warnings": list(plan.run.warnings),
     }
     if plan.violations is not None:
         data["schemaViolations"] = list(plan.violations)
@@ -212,6 +213,9 @@ def to_text(plan: Plan) -> str:
         lines += ["", "Outputs:"]
         body = yaml.safe_dump(plain(plan.run.outputs), sort_keys=True, allow_unicode=True)
         lines.extend(f"    {line}" for line in body.rstrip().splitlines())
+    if plan.run.warnings:
+        lines += ["", "Warnings:"]
+        lines.extend(f"    {warning}" for warning in plan.run.warnings)
     lines += ["", f"{creates} to create, {imports} to import."]
     if plan.violations:
         lines += ["", f"{len(plan.violations)} schema violation(s):"]

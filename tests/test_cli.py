@@ -238,3 +238,19 @@ def test_project_config_defaults_apply_unless_the_stack_overrides(project: Path)
     assert json.loads(loaded.engine_config()["pantheon-oncall:slack"]) == {
         "workspaceId": "T0DEFAULT"
     }
+
+
+def test_a_member_without_email_at_once_is_warned_that_pagerdutys_default_stays(
+    project: Path,
+) -> None:
+    config = guide_config()
+    config["pantheon-oncall:team"]["members"]["joe"]["notify"] = {"high": [{"via": "sms"}]}
+    write_stack(project, "sms-only", config)
+
+    result = run_cli("plan", "sms-only", "--json", cwd=project)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["warnings"] == [
+        "members.joe.notify: PagerDuty's default email-at-0-minutes rule stays for high "
+        "urgency; this component cannot remove it"
+    ]

@@ -197,3 +197,8 @@ def test_a_bad_stack_fails_whole_before_registering_anything() -> None:
         with pytest.raises(pulumi.RunError, match=r"pantheon-oncall:team\.members\.joe\.phone"):
             loop.run_until_complete(run_pulumi_func(program.main))
         assert mocks.to_run({}).resources == []
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_no_stack_plans_with_warnings(stack: str, plans: dict[str, Plan]) -> None:
+    assert plans[stack].run.warnings == []

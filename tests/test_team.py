@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import logging
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
@@ -278,17 +277,15 @@ def test_a_later_email_step_uses_the_login_email_contact_method() -> None:
     }
 
 
-def test_notify_without_email_at_once_warns_that_pagerdutys_default_stays(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
+def test_notify_without_email_at_once_warns_that_pagerdutys_default_stays() -> None:
     args = guide_team()
     args["members"]["joe"]["notify"]["high"] = [{"via": "sms", "afterMinutes": 0}]
 
-    with caplog.at_level(logging.WARNING):
-        plan(args)
+    warnings = plan(args).warnings
 
-    assert "members.joe.notify: PagerDuty's default email-at-0-minutes rule stays for high" in (
-        caplog.text
+    assert len(warnings) == 1
+    assert warnings[0].startswith(
+        "members.joe.notify: PagerDuty's default email-at-0-minutes rule stays for high"
     )
 
 
