@@ -109,7 +109,12 @@ FORBIDDEN_TYPES = {
 
 
 def check_run(run: Run, schemas: Any) -> list[str]:
-    """Every schema violation of a run, each prefixed with the resource or invoke it is in."""
+    """Every schema violation of a run, each prefixed with the resource or invoke it is in.
+
+    Beyond the schemas: replaced resource types (FORBIDDEN_TYPES), and a `name` or
+    `description` left to the provider, which would auto-name the resource with a random suffix
+    or describe it as "Managed by Pulumi" (PITFALLS.md, "Names and identity").
+    """
     found: list[str] = []
     for r in run.resources:
         if r.type in FORBIDDEN_TYPES:
@@ -117,11 +122,23 @@ def check_run(run: Run, schemas: Any) -> list[str]:
         if r.custom and schemas.knows_package(r.type):
             for v in schemas.check_resource(r.type, to_wire(r.inputs)):
                 found.append(f"{r.type} {r.name}: {v}")
+            found += [f"{r.type} {r.name}: {v}" for v in _left_to_provider(r, schemas)]
     for i in run.invokes:
         if schemas.knows_package(i.token):
             for v in schemas.check_invoke(i.token, to_wire(i.args)):
                 found.append(f"{i.token}: {v}")
     return found
+
+
+def _left_to_provider(r: Registration, schemas: Any) -> list[str]:
+    accepted = schemas.resource_inputs(r.type)
+    problems = []
+    if "name" in accepted and not r.inputs.get("name"):
+        problems.append("name: not set; the provider would invent one with a random suffix")
+    description = r.inputs.get("description")
+    if "description" in accepted and (not description or description == "Managed by Pulumi"):
+        problems.append('description: not set; the provider would say "Managed by Pulumi"')
+    return problems
 
 
 def to_wire(value: Any) -> Any:

@@ -63,6 +63,12 @@ class SchemaSet:
         """Names of the loaded packages (the schemas' `name` fields)."""
         return frozenset(self._packages)
 
+    def resource_inputs(self, type_token: str) -> Mapping[str, Any]:
+        """The `inputProperties` of a resource type (empty for one the schemas do not have)."""
+        package = self._packages.get(type_token.split(":", 1)[0])
+        resource = package.resources.get(type_token) if package else None
+        return (resource or {}).get("inputProperties", {})
+
     def knows_package(self, token: str) -> bool:
         """Whether the package of a type or function token (`pkg:module:Name`) is loaded."""
         return token.split(":", 1)[0] in self._packages

@@ -13,11 +13,13 @@ from collections import Counter
 from pathlib import Path
 
 import pulumi
+import pulumi_pagerduty as pagerduty
 import pytest
 
 from oncall import plan as planning
 from oncall import stackfile
-from oncall.plan import Plan, plan_stack
+from oncall.engine import run_program
+from oncall.plan import Plan, check_run, plan_stack
 from oncall.schemacheck import SchemaSet
 
 from support import T
@@ -202,3 +204,15 @@ def test_a_bad_stack_fails_whole_before_registering_anything() -> None:
 @pytest.mark.parametrize("stack", STACKS)
 def test_no_stack_plans_with_warnings(stack: str, plans: dict[str, Plan]) -> None:
     assert plans[stack].run.warnings == []
+
+
+def test_the_check_flags_a_name_or_description_left_to_the_provider(schemas: SchemaSet) -> None:
+    def program() -> None:
+        pagerduty.Service("bare", escalation_policy="P1")
+
+    run = run_program(program)
+
+    assert sorted(check_run(run, schemas)) == [
+        f'{T.SERVICE} bare: description: not set; the provider would say "Managed by Pulumi"',
+        f"{T.SERVICE} bare: name: not set; the provider would invent one with a random suffix",
+    ]
