@@ -53,16 +53,6 @@ def test_planning_a_stack_twice_gives_byte_identical_json(stack: str) -> None:
     assert first == second
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_every_resource_is_named_explicitly_and_described(stack: str, plans: dict) -> None:
-    for r in plans[stack].run.resources:
-        if r.custom and r.type != T.STACK_REFERENCE:
-            inputs = r.inputs
-            assert "description" not in inputs or inputs["description"] != "Managed by Pulumi", (
-                r.key
-            )
-
-
 def counts(plan: Plan) -> Counter[str]:
     return Counter(planning.short_type(r.type) for r in plan.run.resources)
 
