@@ -39,8 +39,6 @@ COMPUTED_OUTPUTS: dict[str, dict[str, str]] = {
     "pagerduty:index/service:Service": {
         "htmlUrl": "https://example.pagerduty.com/service-directory/{name}-id"
     },
-    "newrelic:index/alertPolicy:AlertPolicy": {"id": "{name}-id"},
-    "slack:index/conversation:Conversation": {"id": "{name}-id"},
 }
 
 
