@@ -88,6 +88,11 @@ def test_example_live_is_the_guide_step_for_step(plans: dict[str, Plan]) -> None
     assert policy["incidentPreference"] == "PER_POLICY"
     schedule = plan.run.get(T.SCHEDULE, "team-default").inputs
     assert [layer["name"] for layer in schedule["layers"]] == ["Backstop", "Weekly rotation"]
+    # The backstop covers from the first deploy on; the rotation starts at its first handoff.
+    assert [layer["start"] for layer in schedule["layers"]] == [
+        "2026-11-02T00:00:00-05:00",
+        "2026-12-07T09:00:00-05:00",
+    ]
     escalation = plan.run.get(T.ESCALATION_POLICY, "team-escalation")
     assert escalation.inputs["name"] == "Default"
     slack = plan.run.get(T.SLACK_CONNECTION, "slack-service")
