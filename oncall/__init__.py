@@ -1,0 +1,1 @@
+"""pantheon-oncall's program: the stack config contract, Pantheon presets, wiring, offline plan."""
