@@ -13,12 +13,14 @@ The NRQL strings are built by the pure module-level functions `_ping_failure_nrq
 
 import re
 from collections.abc import Mapping
-from typing import Any, NotRequired, TypedDict, cast
+from typing import NotRequired, TypedDict, cast
 from urllib.parse import urlsplit
 
 import pulumi
 import pulumi_newrelic as newrelic
 import pulumi_pagerduty as pagerduty
+
+from components._args import without_none
 
 TYPE_TOKEN = "pantheon-oncall:index:NewRelicPagerDutyChannel"
 
@@ -184,7 +186,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
-        args = cast(NewRelicPagerDutyChannelArgs, _without_none(args))
+        args = cast(NewRelicPagerDutyChannelArgs, without_none(args))
         _validate(args)
         self._name = name
         self._args = args
@@ -412,13 +414,6 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
             destinations=[{"channel_id": channel.id}],
             opts=pulumi.ResourceOptions(parent=self),
         )
-
-
-def _without_none(value: Any) -> Any:
-    """A copy of nested mappings without the keys whose value is None (None means absent)."""
-    if isinstance(value, Mapping):
-        return {key: _without_none(item) for key, item in value.items() if item is not None}
-    return value
 
 
 def _nrql_string(value: str) -> str:

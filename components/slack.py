@@ -8,11 +8,13 @@ or managed with pulumi-slack: adopted when it already exists, and never archived
 
 import re
 from collections.abc import Mapping
-from typing import Any, NotRequired, TypedDict, cast
+from typing import NotRequired, TypedDict, cast
 
 import pulumi
 import pulumi_pagerduty as pagerduty
 import pulumi_slack as slack
+
+from components._args import without_none
 
 TYPE_TOKEN = "pantheon-oncall:index:SlackExtension"
 
@@ -118,7 +120,7 @@ class SlackExtension(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
-        args = cast(SlackExtensionArgs, _without_none(args))
+        args = cast(SlackExtensionArgs, without_none(args))
         _validate(args)
         self._name = name
         self._args = args
@@ -175,14 +177,6 @@ class SlackExtension(pulumi.ComponentResource):
             )
             for slug, service_id in sorted(args["services"].items())
         }
-
-
-def _without_none(args: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy without the keys whose value is None (None means absent), the channel's too."""
-    copy = {key: value for key, value in args.items() if value is not None}
-    if isinstance(copy.get("channel"), Mapping):
-        copy["channel"] = {k: v for k, v in copy["channel"].items() if v is not None}
-    return copy
 
 
 def _validate(args: SlackExtensionArgs) -> None:
