@@ -3,6 +3,7 @@
     python -m oncall plan example-live          # the resource tree the stack would manage
     python -m oncall plan example-live --json   # the same as data
     python -m oncall stacks                     # the stacks that have a stack file
+    python -m oncall smoke example-live         # after `pulumi up`: page the team once, resolve
 
 Config errors print one line per problem, with the key path and the bad value, and exit 1.
 """
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 
 from oncall import plan as planning
-from oncall import stackfile
+from oncall import smoke, stackfile
 from oncall.errors import ConfigError
 
 
@@ -36,9 +37,12 @@ def main(argv: list[str] | None = None) -> int:
         "(default: $PULUMI_SCHEMA_DIR when set)",
     )
     commands.add_parser("stacks", help="list the stacks that have a stack file")
+    smoke.add_arguments(commands.add_parser("smoke", help="page the team once (go-live check)"))
     args = parser.parse_args(argv)
 
     try:
+        if args.command == "smoke":
+            return smoke.run(args)
         if args.command == "stacks":
             print("\n".join(stackfile.stack_names(args.project_dir)))
             return 0
