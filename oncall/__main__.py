@@ -4,6 +4,7 @@
     python -m oncall plan example-live --json   # the same as data
     python -m oncall stacks                     # the stacks that have a stack file
     python -m oncall smoke example-live         # after `pulumi up`: page the team once, resolve
+    python -m oncall affected --base origin/main --json   # the stacks a change touches (CI)
 
 Config errors print one line per problem, with the key path and the bad value, and exit 1.
 """
@@ -14,8 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from oncall import affected, smoke, stackfile
 from oncall import plan as planning
-from oncall import smoke, stackfile
 from oncall.errors import ConfigError
 
 
@@ -38,11 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands.add_parser("stacks", help="list the stacks that have a stack file")
     smoke.add_arguments(commands.add_parser("smoke", help="page the team once (go-live check)"))
+    affected.add_arguments(commands.add_parser("affected", help="the stacks a git change touches"))
     args = parser.parse_args(argv)
 
     try:
         if args.command == "smoke":
             return smoke.run(args)
+        if args.command == "affected":
+            return affected.run(args)
         if args.command == "stacks":
             print("\n".join(stackfile.stack_names(args.project_dir)))
             return 0
