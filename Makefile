@@ -30,6 +30,7 @@ test: lint typecheck pytest  ## lint, type-check and the offline test suite
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/zizmor --offline --no-progress --quiet .github/workflows
 
 typecheck: $(VENV)/.dev
 	$(PY) -m mypy
