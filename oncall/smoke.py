@@ -117,6 +117,9 @@ def run(
     except SmokeError as e:
         output.error(str(e))
         return 1
+    except KeyboardInterrupt:
+        output.line("Interrupted before anything was sent.")
+        return EXIT_INTERRUPTED
 
 
 def unique_dedup_key(stack: str) -> str:
@@ -238,12 +241,22 @@ def _run(
         sleep(args.resolve_after)
     except KeyboardInterrupt:
         out.line("Interrupted: resolving the test incident before exiting.")
-        _send(url, resolve_event(key, dedup_key), sleep, out)
-        out.line(f"Resolved: {dedup_key}")
+        _resolve(url, key, dedup_key, sleep, out)
         return EXIT_INTERRUPTED
-    _send(url, resolve_event(key, dedup_key), sleep, out)
-    out.line(f"Resolved: {dedup_key}")
+    _resolve(url, key, dedup_key, sleep, out)
     return 0
+
+
+def _resolve(url: str, key: str, dedup_key: str, sleep: Sleep, out: _Output) -> None:
+    """Send the resolve; when it cannot be sent, say that the incident is still open."""
+    still_open = f"the test incident is still open: resolve it in PagerDuty (dedup key {dedup_key})"
+    try:
+        _send(url, resolve_event(key, dedup_key), sleep, out)
+    except SmokeError as e:
+        raise SmokeError(f"{e}\n{still_open}") from None
+    except KeyboardInterrupt:
+        raise SmokeError(f"interrupted again: {still_open}") from None
+    out.line(f"Resolved: {dedup_key}")
 
 
 def _dry_run(

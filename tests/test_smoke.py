@@ -212,6 +212,9 @@ def test_400_prints_pagerdutys_message_and_does_not_retry(
                 "errors": ["Length of 'routing_key' is incorrect (should be 32 characters)"],
             },
         ),
+        # An unknown key of the right form: "400, Bad Request, Invalid routing key"
+        # (seen in robusta-dev/robusta#571).
+        (400, {"status": "invalid event", "message": "Invalid routing key"}),
         (401, {"status": "unauthorized", "message": "Unauthorized"}),
         (403, {"status": "forbidden", "message": f"key {KEY} is not allowed"}),
     ],
@@ -345,3 +348,33 @@ def test_cli_reads_the_key_from_pulumi_stack_output_and_never_prints_it(
     assert trigger["routing_key"] == resolve["routing_key"] == KEY
     assert re.fullmatch(r"pantheon-oncall-smoke/example-live/[0-9a-f-]{36}", trigger["dedup_key"])
     assert resolve["dedup_key"] == trigger["dedup_key"]
+
+
+def test_ctrl_c_during_the_trigger_retries_still_resolves(
+    httpserver: HTTPServer, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The first try may have reached PagerDuty although it answered 503: resolve to be safe.
+    httpserver.expect_ordered_request("/v2/enqueue").respond_with_data("", status=503)
+    httpserver.expect_ordered_request("/v2/enqueue").respond_with_json(ACCEPTED, status=202)
+
+    def interrupted(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    args = parse("example-live", "--integration-key", KEY, "--events-url", url)
+    status = smoke.run(args, sleep=interrupted, new_dedup_key=lambda _: DEDUP)
+    assert status == smoke.EXIT_INTERRUPTED
+    assert sent(httpserver) == [TRIGGER, RESOLVE]
+    assert KEY not in "".join(capsys.readouterr())
+
+
+def test_a_failed_resolve_says_the_incident_is_still_open(
+    httpserver: HTTPServer, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    httpserver.expect_ordered_request("/v2/enqueue").respond_with_json(ACCEPTED, status=202)
+    httpserver.expect_ordered_request("/v2/enqueue").respond_with_json(
+        {"status": "invalid event", "message": "Event object is invalid"}, status=400
+    )
+    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url)
+    assert run.status == 1
+    assert "PagerDuty refused the resolve (400): Event object is invalid" in run.err
+    assert f"still open: resolve it in PagerDuty (dedup key {DEDUP})" in run.err
