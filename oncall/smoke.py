@@ -92,8 +92,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--events-url",
-        help=f"the Events API v2 endpoint (default ${URL_ENV}, else {EVENTS_URL}; "
-        f"EU accounts: {EU_EVENTS_URL})",
+        help=f"the Events API v2 endpoint (default ${URL_ENV}, else the region's: "
+        f"{EVENTS_URL}, or {EU_EVENTS_URL} when the stack sets pagerduty:serviceRegion: eu)",
     )
     parser.add_argument(
         "--dry-run",
@@ -139,12 +139,16 @@ class Target:
     service: str
     on_call: str
     slack: str
+    events_url: str
+    """The region's endpoint: the provider setting `pagerduty:serviceRegion` picks the API host
+    as `api.<region>.pagerduty.com` unless it is "us" (terraform-provider-pagerduty,
+    pagerdutyplugin/provider.go); the Events API follows the same pattern."""
 
 
 def load_target(project_dir: Path, stack: str) -> Target:
     """The site facts of `stack`, from its stack file (ConfigError when it is wrong)."""
-    values = stackfile.load(project_dir, stack).namespace("pantheon-oncall")
-    config = parse_stack_config(values)
+    stack_file = stackfile.load(project_dir, stack)
+    config = parse_stack_config(stack_file.namespace("pantheon-oncall"))
     if isinstance(config, TeamStackConfig):
         raise SmokeError(
             f"{stack} is a team stack: it has no PagerDuty service to page; "
@@ -159,6 +163,7 @@ def load_target(project_dir: Path, stack: str) -> Target:
         service=config.pagerduty.service,
         on_call=_on_call(config),
         slack=_slack(config),
+        events_url=_region_events_url(stack_file.values.get("pagerduty:serviceRegion")),
     )
 
 
@@ -207,7 +212,7 @@ def _run(
     new_dedup_key: Callable[[str], str],
 ) -> int:
     target = load_target(args.project_dir, args.stack)
-    url = _events_url(args.events_url or os.environ.get(URL_ENV) or EVENTS_URL)
+    url = _events_url(args.events_url or os.environ.get(URL_ENV) or target.events_url)
     dedup_key = new_dedup_key(target.stack)
     resolve = (
         "left open (--no-resolve)"
@@ -342,6 +347,14 @@ def _events_url(url: str) -> str:
     if parsed.scheme == "http" and _is_loopback(parsed.hostname or ""):
         return url
     raise SmokeError(f"--events-url: expected an https:// URL such as {EVENTS_URL} (got {url!r})")
+
+
+def _region_events_url(region: object) -> str:
+    if not isinstance(region, str) or region.lower() in ("", "us"):
+        return EVENTS_URL
+    if not region.isalnum():
+        raise SmokeError(f"pagerduty:serviceRegion: expected us or eu (got {region!r})")
+    return f"https://events.{region.lower()}.pagerduty.com/v2/enqueue"
 
 
 def _is_loopback(host: str) -> bool:

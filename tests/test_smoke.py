@@ -11,12 +11,14 @@ import argparse
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from pytest_httpserver import HTTPServer
 
 from oncall import smoke
@@ -378,3 +380,17 @@ def test_a_failed_resolve_says_the_incident_is_still_open(
     assert run.status == 1
     assert "PagerDuty refused the resolve (400): Event object is invalid" in run.err
     assert f"still open: resolve it in PagerDuty (dedup key {DEDUP})" in run.err
+
+
+def test_an_eu_stack_pages_the_eu_endpoint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    stack_file = tmp_path / "stacks" / "Pulumi.example-live.yaml"
+    doc = yaml.safe_load(stack_file.read_text())
+    doc["config"]["pagerduty:serviceRegion"] = "eu"
+    stack_file.write_text(yaml.safe_dump(doc))
+    run = Run(capsys, "--project-dir", str(tmp_path), "example-live", "--dry-run")
+    assert run.status == 0
+    assert f"POST to {smoke.EU_EVENTS_URL}:" in run.out
