@@ -394,3 +394,42 @@ def test_an_eu_stack_pages_the_eu_endpoint(
     run = Run(capsys, "--project-dir", str(tmp_path), "example-live", "--dry-run")
     assert run.status == 0
     assert f"POST to {smoke.EU_EVENTS_URL}:" in run.out
+
+
+@pytest.mark.parametrize(
+    ("script", "message"),
+    [
+        (
+            "echo \"error: no stack named 'example-live' found\" >&2; exit 255",
+            "`pulumi stack output --stack example-live` failed (exit 255): "
+            "error: no stack named 'example-live' found",
+        ),
+        ("echo '{}'", "stack example-live has no integrationKey output: run `pulumi up` first"),
+        ("echo 'not json'", "`pulumi stack output --json` did not print JSON"),
+    ],
+)
+def test_a_stack_output_without_a_key_says_what_to_do(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    script: str,
+    message: str,
+) -> None:
+    pulumi = tmp_path / "pulumi"
+    pulumi.write_text(f"#!/bin/sh\n{script}\n")
+    pulumi.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv(smoke.KEY_ENV, raising=False)
+    run = Run(capsys, "example-live")
+    assert run.status == 1
+    assert message in run.err
+
+
+def test_without_the_pulumi_cli_it_asks_for_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv(smoke.KEY_ENV, raising=False)
+    run = Run(capsys, "example-live")
+    assert run.status == 1
+    assert "the pulumi CLI is not on PATH: pass --integration-key or set" in run.err
