@@ -60,7 +60,18 @@ Sleep = Callable[[float], None]
 
 
 class SmokeError(Exception):
-    """A problem the user can fix (key, endpoint, stack); printed as one line, exit 1."""
+    """A problem the user can fix (key, endpoint, stack); printed after `error:`, exit 1."""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an error: urllib would follow it as a GET without the event (and report
+    success), or carry the key to another host."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -301,7 +312,7 @@ def _send(url: str, event: dict, sleep: Sleep, out: _Output) -> str:
             url, data=body, method="POST", headers={"Content-Type": "application/json"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT_SECONDS) as response:
+            with _OPENER.open(request, timeout=REQUEST_TIMEOUT_SECONDS) as response:
                 return _message(response.read()) or f"HTTP {response.status}"
         except urllib.error.HTTPError as e:
             if e.code != 429 and e.code < 500:
@@ -321,8 +332,8 @@ def _refusal(action: str, status: int, text: bytes) -> str:
             f"PagerDuty refused the {action} ({status}): the integration key is wrong "
             f"(it must be the service's Events API v2 integration key). PagerDuty said: {message}"
         )
-    if status == 404:
-        return f"PagerDuty refused the {action} (404): is the events URL right? {message}"
+    if status == 404 or 300 <= status < 400:
+        return f"the events URL answered {status}: is it right? {message}".rstrip()
     return f"PagerDuty refused the {action} ({status}): {message}"
 
 

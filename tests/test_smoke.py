@@ -433,3 +433,19 @@ def test_without_the_pulumi_cli_it_asks_for_the_key(
     run = Run(capsys, "example-live")
     assert run.status == 1
     assert "the pulumi CLI is not on PATH: pass --integration-key or set" in run.err
+
+
+@pytest.mark.parametrize(("status", "headers"), [(404, {}), (302, {"Location": "/somewhere-else"})])
+def test_a_wrong_events_url_says_so_and_a_redirect_is_not_followed(
+    httpserver: HTTPServer,
+    url: str,
+    capsys: pytest.CaptureFixture[str],
+    status: int,
+    headers: dict[str, str],
+) -> None:
+    httpserver.expect_request("/v2/enqueue").respond_with_data("", status=status, headers=headers)
+    httpserver.expect_request("/somewhere-else").respond_with_json(ACCEPTED, status=202)
+    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url)
+    assert run.status == 1
+    assert f"error: the events URL answered {status}: is it right?" in run.err
+    assert len(httpserver.log) == 1
