@@ -3,6 +3,8 @@
     python -m oncall plan example-live          # the resource tree the stack would manage
     python -m oncall plan example-live --json   # the same as data
     python -m oncall stacks                     # the stacks that have a stack file
+    python -m oncall check example-live         # schedule gaps, shadowed layers, load
+    python -m oncall calendar example-live      # who is on call when (--ics, --svg)
 
 Config errors print one line per problem, with the key path and the bad value, and exit 1.
 """
@@ -14,7 +16,7 @@ import sys
 from pathlib import Path
 
 from oncall import plan as planning
-from oncall import stackfile
+from oncall import schedule_cli, stackfile
 from oncall.errors import ConfigError
 
 
@@ -36,12 +38,15 @@ def main(argv: list[str] | None = None) -> int:
         "(default: $PULUMI_SCHEMA_DIR when set)",
     )
     commands.add_parser("stacks", help="list the stacks that have a stack file")
+    schedule_cli.add_parsers(commands)
     args = parser.parse_args(argv)
 
     try:
         if args.command == "stacks":
             print("\n".join(stackfile.stack_names(args.project_dir)))
             return 0
+        if args.command in ("check", "calendar"):
+            return schedule_cli.run(args)
         return _plan(args)
     except ConfigError as e:
         print(f"error: {len(e.problems)} problem(s) in the configuration:", file=sys.stderr)
