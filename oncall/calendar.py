@@ -147,6 +147,9 @@ def ics(
 
 # --- SVG ------------------------------------------------------------------------------------------
 
+_Bar = tuple[datetime, datetime, str | None, bool]
+"""A bar on a timeline row: start, end, who (None: a gap), and whether it is on top."""
+
 PALETTE = ["#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#bab0ac"]
 GAP = "#d62728"
 LEFT, RIGHT, ROW, PAD, DAY_WIDTH = 210, 20, 24, 6, 34
@@ -173,29 +176,33 @@ def svg(res: TeamResolution) -> str:
     title = ET.SubElement(root, "text", x="10", y="20", style="font-size: 14px; font-weight: bold")
     title.text = f"{team.name}: on call {when(res.since, team.zone)} → {when(res.until, team.zone)}"
     y = 34
-    # Day axis: a label per day, a line at each local midnight, darker on Mondays.
+    # Day axis: the month where it starts or changes, then weekday and day; a line each midnight.
     for day in days:
         dx = x(instant(datetime.combine(day, time()), zone))
-        label = ET.SubElement(root, "text", x=str(dx + 3), y=str(y + 12))
-        label.text = (
-            day.strftime("%a %d") if day.day != 1 and day != days[0] else day.strftime("%b %d")
-        )
-    y += 20
+        if day.day == 1 or (day == days[0] and day.day < 26):
+            ET.SubElement(root, "text", x=str(dx + 2), y=str(y + 4)).text = day.strftime("%B %Y")
+        label = ET.SubElement(root, "text", x=str(dx + 3), y=str(y + 18), fill="#444")
+        label.text = f"{day:%a}"[:2] + f" {day.day}"
+    y += 26
     grid_top = y
-    rows: list[tuple[str, list[tuple[datetime, datetime, str | None, bool]], bool]] = []
+    rows: list[tuple[str, list[_Bar], bool]] = []
     for resolved in res.schedules.values():
         final = resolved.final
         for index, (layer, shifts) in enumerate(
             zip(resolved.schedule.layers, resolved.layers, strict=True)
         ):
-            bars = []
+            bars: list[_Bar] = []
             for s in shifts:
                 cuts = sorted(
                     {s.start, s.end, *(f.start for f in final.shifts if s.start < f.start < s.end)}
                 )
                 for a, b in pairwise(cuts):
                     top = final.at(a)
-                    bars.append((a, b, s.who, top is not None and top.layer == index))
+                    on_top = top is not None and top.layer == index
+                    if bars and bars[-1][1] == a and bars[-1][2:] == (s.who, on_top):
+                        bars[-1] = (bars[-1][0], b, s.who, on_top)
+                    else:
+                        bars.append((a, b, s.who, on_top))
             rows.append((f"{resolved.schedule.name} · {layer.name}", bars, False))
         bars = [(s.start, s.end, s.who, True) for s in final.shifts]
         rows.append((f"{resolved.schedule.name} · final", bars, True))
@@ -221,8 +228,9 @@ def svg(res: TeamResolution) -> str:
             )
             if x(end) - x(start) > 70:
                 name = ET.SubElement(
-                    root, "text", x=str(x(start) + 4), y=str(y + ROW / 2 + 4), fill="white"
-                )
+                    root, "text", x=str(x(start) + 4), y=str(y + ROW / 2 + 4),
+                    fill="white" if on_top else "#333",
+                )  # fmt: skip
                 name.text = team.display(who) if who else "nobody"
         y += ROW + PAD
     for day in days:
