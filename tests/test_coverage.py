@@ -362,3 +362,11 @@ def copy_project(tmp_path: Path) -> Path:
 def write_stack(project: Path, name: str, config: dict[str, Any]) -> None:
     text = yaml.safe_dump({"config": config}, sort_keys=False)
     (project / "stacks" / f"Pulumi.{name}.yaml").write_text(text)
+
+
+def test_the_readme_calendar_excerpt_and_the_docs_picture_are_what_the_code_draws() -> None:
+    model = team_model(team_of(guide_values()))
+    since = datetime(2026, 11, 30, 5, tzinfo=UTC)
+    res = resolve_team(model, since, since + timedelta(weeks=4))
+    assert calendar.text(res) in (ROOT / "README.md").read_text()
+    assert calendar.svg(res) == (ROOT / "docs" / "oncall-calendar.svg").read_text()
