@@ -150,14 +150,14 @@ def report(
 def coverage_lines(config: StackConfig | TeamStackConfig) -> list[str]:
     """One line per schedule for the plan and the PR diff: coverage % and gaps over the default
     horizon; or where the schedules are when this stack has none."""
-    if config.team is None:
+    if config.team is None or not config.team.schedules:
         return [where_schedules_live(config)]
     return summary_lines(report(config.team, live=is_live(config)))
 
 
 def plan_lines(config: StackConfig | TeamStackConfig) -> list[str]:
     """The coverage lines, then every finding as a warning (the plan does not fail on them)."""
-    if config.team is None:
+    if config.team is None or not config.team.schedules:
         return [where_schedules_live(config)]
     result = report(config.team, live=is_live(config))
     warnings = [f"warning: {f.path}: {f.message}" for f in result.findings]
@@ -183,6 +183,9 @@ def is_live(config: StackConfig | TeamStackConfig) -> bool:
 
 
 def where_schedules_live(config: StackConfig | TeamStackConfig) -> str:
+    """Why a stack has no schedules to check, and where they are."""
+    if config.team is not None:
+        return "no schedules: the team's escalation rules page people directly"
     if isinstance(config, StackConfig) and config.topology is Topology.TEAM_STACK:
         team_stack = (config.team_stack or "").rsplit("/", 1)[-1]
         return (

@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
 
 def check(args: argparse.Namespace) -> int:
     config = _load(args.project_dir, args.stack)
-    if config.team is None:
+    if config.team is None or not config.team.schedules:
         print(f"{args.stack}: {coverage.where_schedules_live(config)}")
         return 0
     if isinstance(config, TeamStackConfig):
@@ -174,7 +174,7 @@ def check(args: argparse.Namespace) -> int:
 
 def calendar_command(args: argparse.Namespace) -> int:
     config = _load(args.project_dir, args.stack)
-    if config.team is None:
+    if config.team is None or not config.team.schedules:
         print(f"{args.stack}: {coverage.where_schedules_live(config)}")
         return 0
     team = config.team

@@ -370,3 +370,12 @@ def test_the_readme_calendar_excerpt_and_the_docs_picture_are_what_the_code_draw
     res = resolve_team(model, since, since + timedelta(weeks=4))
     assert calendar.text(res) in (ROOT / "README.md").read_text()
     assert calendar.svg(res) == (ROOT / "docs" / "oncall-calendar.svg").read_text()
+
+
+def test_a_team_without_schedules_says_its_rules_page_people_directly() -> None:
+    values = guide_values()
+    del values["team"]["schedules"]
+    values["team"]["escalation"]["rules"][0]["targets"] = ["user:joe"]
+    assert coverage.coverage_lines(parsed(values)) == [
+        "no schedules: the team's escalation rules page people directly"
+    ]
