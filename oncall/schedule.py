@@ -14,10 +14,12 @@ overlaps"; "It is also possible that no one is on-call").
 
 Times of day are wall-clock times in the schedule's time zone, DST included: a 09:00 handoff
 stays at 09:00 local when the clocks change, so a daily turn across a change lasts 23 or 25 hours,
-and a restriction "Friday 17:00 for 64 hours" ends Monday 09:00 local (PagerDuty keeps schedule
-times in the schedule's zone: support.pagerduty.com/main/docs/time-zones, "Daylight Saving
-Time"). A local time the clocks skip is read one gap later (02:30 on the spring-forward night is
-03:30 daylight time), as Python's zoneinfo (PEP 495) and java.time do.
+and a restriction "Friday 17:00 for 64 hours" ends Monday 09:00 local. PagerDuty keeps a
+schedule's times in the schedule's own zone and shifts them for viewers elsewhere when DST begins
+(support.pagerduty.com/main/docs/time-zones, "Daylight Saving Time"); that turn lengths and
+restriction durations count wall-clock time across a change is our reading of that, not a
+sentence of PagerDuty's. A local time the clocks skip is read one gap later (02:30 on the
+spring-forward night is 03:30 daylight time), as Python's zoneinfo (PEP 495) and java.time do.
 
 An escalation policy's rules sit on top: rule k reaches its users and whoever is on call in its
 schedules; when nobody is, PagerDuty escalates to the next rule at once ("Scheduling Gaps",
