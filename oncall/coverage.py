@@ -307,7 +307,8 @@ def _same_person_every_rule(res: TeamResolution) -> Iterable[Finding]:
     found: list[tuple[datetime, datetime, str]] = []
     lookups = [list(levels) for levels in res.levels]
     for start, end in pairwise(cuts):
-        sets = {_level_at(levels, start) for levels in lookups}
+        # A rule that reaches nobody is skipped at once (PagerDuty escalates past it).
+        sets = {people for levels in lookups if (people := _level_at(levels, start))}
         if len(sets) == 1 and len(single := next(iter(sets))) == 1:
             if found and found[-1][1] == start and found[-1][2] == single[0]:
                 found[-1] = (found[-1][0], end, single[0])

@@ -379,3 +379,13 @@ def test_a_team_without_schedules_says_its_rules_page_people_directly() -> None:
     assert coverage.coverage_lines(parsed(values)) == [
         "no schedules: the team's escalation rules page people directly"
     ]
+
+
+def test_a_rule_with_nobody_on_call_is_skipped_so_escalation_reaches_nobody_new() -> None:
+    # Nights and weekends the business-hours schedule is empty: PagerDuty skips rule 1 and only
+    # Jane, rule 2, is ever paged.
+    values = business_hours_only(guide_values())
+    result = coverage.report(team_of(values), live=False)
+    found = [f for f in result.findings if f.path == "pantheon-oncall:team.escalation"]
+    assert len(found) == 1
+    assert "every rule reaches only Jane Doe (jane) for 512 h" in found[0].message
