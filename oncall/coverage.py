@@ -38,6 +38,7 @@ from oncall.schedule import (
     local_dates,
     resolve_team,
     team_model,
+    union,
 )
 
 DEFAULT_WEEKS = 4
@@ -338,7 +339,7 @@ def _level_at(levels: list[Level], moment: datetime) -> tuple[str, ...]:
 def _loads(res: TeamResolution, limits: Thresholds) -> list[Load]:
     loads = []
     for slug, person in res.team.people.items():
-        spans = _merged(
+        spans = union(
             (s.start, s.end)
             for r in res.schedules.values()
             for s in r.final.shifts
@@ -364,16 +365,6 @@ def _loads(res: TeamResolution, limits: Thresholds) -> list[Load]:
                 Load(slug, total / timedelta(hours=1), after / timedelta(hours=1), len(days))
             )
     return loads
-
-
-def _merged(spans: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    merged: list[tuple[datetime, datetime]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _days(res: TeamResolution) -> str:

@@ -204,8 +204,13 @@ def _windows(
                 if start < until and end > since:
                     found.append((max(start, since), min(end, until)))
             day += timedelta(days=1)
+    return union(found)
+
+
+def union(spans: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """Time spans [start, end) merged where they overlap or touch; sorted; empty ones dropped."""
     merged: list[tuple[datetime, datetime]] = []
-    for start, end in sorted(found):
+    for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         elif start < end:
