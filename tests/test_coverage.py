@@ -389,3 +389,16 @@ def test_a_rule_with_nobody_on_call_is_skipped_so_escalation_reaches_nobody_new(
     found = [f for f in result.findings if f.path == "pantheon-oncall:team.escalation"]
     assert len(found) == 1
     assert "every rule reaches only Jane Doe (jane) for 512 h" in found[0].message
+
+
+def test_the_ics_file_of_one_schedule_marks_its_gaps() -> None:
+    model = team_model(team_of(business_hours_only(guide_values())))
+    since = datetime(2026, 12, 7, 14, tzinfo=UTC)
+    res = resolve_team(model, since, since + timedelta(days=1))
+    events = icalendar.Calendar.from_ical(
+        calendar.ics(res, stack="example-live", schedule="default")
+    ).walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == [
+        "Joe Smith on call (Default)",  # Monday 09:00-17:00 New York
+        "Nobody on call (Default)",  # until Tuesday 09:00
+    ]
