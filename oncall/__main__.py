@@ -5,6 +5,8 @@
     python -m oncall stacks                     # the stacks that have a stack file
     python -m oncall smoke example-live         # after `pulumi up`: page the team once, resolve
     python -m oncall affected --base origin/main --json   # the stacks a change touches (CI)
+    python -m oncall check example-live         # schedule gaps, shadowed layers, load
+    python -m oncall calendar example-live      # who is on call when (--ics, --svg)
 
 Config errors print one line per problem, with the key path and the bad value, and exit 1.
 """
@@ -15,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from oncall import affected, smoke, stackfile
+from oncall import affected, schedule_cli, smoke, stackfile
 from oncall import plan as planning
 from oncall.errors import ConfigError
 
@@ -40,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("stacks", help="list the stacks that have a stack file")
     smoke.add_arguments(commands.add_parser("smoke", help="page the team once (go-live check)"))
     affected.add_arguments(commands.add_parser("affected", help="the stacks a git change touches"))
+    schedule_cli.add_parsers(commands)
     args = parser.parse_args(argv)
 
     try:
@@ -50,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "stacks":
             print("\n".join(stackfile.stack_names(args.project_dir)))
             return 0
+        if args.command in ("check", "calendar"):
+            return schedule_cli.run(args)
         return _plan(args)
     except ConfigError as e:
         print(f"error: {len(e.problems)} problem(s) in the configuration:", file=sys.stderr)

@@ -11,6 +11,7 @@ JSON shape (stable; keys sorted):
      "resources": [{"type", "name", "parent", "inputs", "import", "protect", "retainOnDelete",
                     "additionalSecretOutputs"}],      # tree order: parents before children
      "invokes": [{"token", "args"}], "outputs": {...}, "warnings": [...],
+     "schedules": [...],                            # coverage lines and schedule warnings
      "schemaViolations": [...]}                     # present when schemas were checked
 """
 
@@ -40,6 +41,8 @@ class Plan:
     stack: str
     run: Run
     violations: tuple[str, ...] | None = None
+    schedules: tuple[str, ...] = ()
+    """Coverage per schedule and the schedule checks' findings (oncall.coverage.plan_lines)."""
 
     def ordered(self) -> list[tuple[int, Registration]]:
         """Resources depth-first, parents before children, siblings by (type, name)."""
@@ -71,11 +74,14 @@ def plan_stack(
     checked against the providers' schemas and the violations are part of the plan.
     """
     stack_file = stackfile.load(project_dir, stack)
+    schedules: tuple[str, ...] = ()
     if program is None:
+        from oncall import coverage
         from oncall import program as stack_program
 
         # Validate before the engine starts, so config errors surface as ConfigError, whole.
-        stack_program.parse(stack_file.namespace(stack_file.project))
+        config = stack_program.parse(stack_file.namespace(stack_file.project))
+        schedules = tuple(coverage.plan_lines(config))
         entry = project_dir / "__main__.py"
 
         def program() -> None:
@@ -91,7 +97,7 @@ def plan_stack(
         secret_keys=sorted(stack_file.secret_keys),
     )
     violations = None if schemas is None else tuple(check_run(run, schemas))
-    return Plan(stack_file.project, stack_file.stack, run, violations)
+    return Plan(stack_file.project, stack_file.stack, run, violations, schedules)
 
 
 # Resource types the schemas do not flag but the providers have replaced (PITFALLS.md).
@@ -192,6 +198,7 @@ def to_data(plan: Plan) -> dict[str, Any]:
         "invokes": [{"token": i.token, "args": plain(i.args)} for i in plan.run.invokes],
         "outputs": plain(plan.run.outputs),
         "warnings": list(plan.run.warnings),
+        "schedules": list(plan.schedules),
     }
     if plan.violations is not None:
         data["schemaViolations"] = list(plan.violations)
@@ -230,6 +237,9 @@ def to_text(plan: Plan) -> str:
         lines += ["", "Outputs:"]
         body = yaml.safe_dump(plain(plan.run.outputs), sort_keys=True, allow_unicode=True)
         lines.extend(f"    {line}" for line in body.rstrip().splitlines())
+    if plan.schedules:
+        lines += ["", "Schedules (python -m oncall check / calendar for details):"]
+        lines.extend(f"    {line}" for line in plan.schedules)
     if plan.run.warnings:
         lines += ["", "Warnings:"]
         lines.extend(f"    {warning}" for warning in plan.run.warnings)
