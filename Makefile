@@ -7,7 +7,7 @@ STACK  ?= example-live
 # folder in $PULUMI_SCHEMA_DIR when set. `make schemas` refreshes tests/schemas/.
 .DEFAULT_GOAL := help
 
-.PHONY: plan plan-all test lint typecheck pytest schemas clean help
+.PHONY: plan plan-all test lint typecheck pytest schemas clean help urns
 
 $(VENV)/.runtime: requirements.txt components/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,3 +46,6 @@ clean:  ## remove venv/ and the tools' caches
 
 help:  ## list the targets (the default)
 	@awk -F ':.*## ' '/^[a-zA-Z][a-zA-Z_-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+urns: $(VENV)/.dev  ## rewrite tests/urns.json, the pinned URNs of every stack (review its diff)
+	UPDATE_URN_SNAPSHOT=1 $(PY) -m pytest -q tests/test_urns.py
