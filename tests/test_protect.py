@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
+import yaml
 from test_config import example
 from test_team import COMPONENT, NAME, OUTPUTS, guide_team
 
@@ -128,3 +130,21 @@ def test_the_plan_json_marks_what_is_protected(stack: str, protected: bool) -> N
     marked = {r["type"] for r in data["resources"] if r["protect"]}
     assert marked == (PROTECTED if protected else set())
     assert not any(r["protect"] for r in data["resources"] if r["type"] == T.SERVICE)
+
+
+@pytest.mark.parametrize("stack", ["example-live", "team-example"])
+def test_protect_false_in_a_stack_file_reaches_the_program_and_protects_nothing(
+    tmp_path: Path, stack: str
+) -> None:
+    # The engine passes a top-level value to the program as the string "false".
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
+    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    path = tmp_path / "stacks" / f"Pulumi.{stack}.yaml"
+    doc = yaml.safe_load(path.read_text())
+    doc["config"]["pantheon-oncall:protect"] = False
+    path.write_text(yaml.safe_dump(doc))
+
+    resources = plan_stack(tmp_path, stack).run.resources
+    assert {r.type for r in resources} >= PROTECTED
+    assert not any(r.protect for r in resources)
