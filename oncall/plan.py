@@ -11,7 +11,8 @@ JSON shape (stable; keys sorted):
      "resources": [{"type", "name", "parent", "inputs", "import", "protect", "retainOnDelete",
                     "additionalSecretOutputs"}],      # tree order: parents before children
      "invokes": [{"token", "args"}], "outputs": {...}, "warnings": [...],
-     "schemaViolations": [...]}                     # present when schemas were checked
+     "schemaViolations": [...],                     # present when schemas were checked
+     "environments": [...]}                         # present when the stack imports ESC ones
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class Plan:
     stack: str
     run: Run
     violations: tuple[str, ...] | None = None
+    environments: tuple[str, ...] = ()
+    """The Pulumi ESC environments the stack file imports: its credentials come from them."""
 
     def ordered(self) -> list[tuple[int, Registration]]:
         """Resources depth-first, parents before children, siblings by (type, name)."""
@@ -91,7 +94,7 @@ def plan_stack(
         secret_keys=sorted(stack_file.secret_keys),
     )
     violations = None if schemas is None else tuple(check_run(run, schemas))
-    return Plan(stack_file.project, stack_file.stack, run, violations)
+    return Plan(stack_file.project, stack_file.stack, run, violations, stack_file.environments)
 
 
 # Resource types the schemas do not flag but the providers have replaced (PITFALLS.md).
@@ -195,6 +198,8 @@ def to_data(plan: Plan) -> dict[str, Any]:
     }
     if plan.violations is not None:
         data["schemaViolations"] = list(plan.violations)
+    if plan.environments:
+        data["environments"] = list(plan.environments)
     return data
 
 
@@ -204,6 +209,8 @@ def to_json(plan: Plan) -> str:
 
 def to_text(plan: Plan) -> str:
     lines = [f"Offline plan of {plan.project}/{plan.stack} (mock engine; nothing is sent)", ""]
+    if plan.environments:
+        lines += [credentials_note(plan.environments), ""]
     creates = imports = 0
     for depth, r in plan.ordered():
         pad = "    " * depth
@@ -240,6 +247,14 @@ def to_text(plan: Plan) -> str:
     elif plan.violations is not None:
         lines.append("Every resource and lookup conforms to the providers' schemas.")
     return "\n".join(lines) + "\n"
+
+
+def credentials_note(environments: tuple[str, ...]) -> str:
+    """Where a stack's credentials come from when its stack file imports ESC environments."""
+    return (
+        f"Credentials: from the Pulumi ESC environment(s) {', '.join(environments)} "
+        "(their pulumiConfig), opened by `pulumi` at deploy time; not needed to plan."
+    )
 
 
 def short_type(token: str) -> str:
