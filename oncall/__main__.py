@@ -13,8 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from oncall import newsite, stackfile
 from oncall import plan as planning
-from oncall import stackfile
 from oncall.errors import ConfigError
 
 
@@ -36,12 +36,36 @@ def main(argv: list[str] | None = None) -> int:
         "(default: $PULUMI_SCHEMA_DIR when set)",
     )
     commands.add_parser("stacks", help="list the stacks that have a stack file")
+    new_site_cmd = commands.add_parser(
+        "new-site", help="write the stack files of Pantheon sites (one per environment)"
+    )
+    new_site_cmd.add_argument("sites", nargs="*", help="Pantheon site machine names")
+    new_site_cmd.add_argument(
+        "--sites-json", type=Path, help="the output of terminus site:list --format=json"
+    )
+    new_site_cmd.add_argument(
+        "--env", action="append", default=[], help="environments, e.g. live,test (default: all 3)"
+    )
+    new_site_cmd.add_argument(
+        "--team-stack", required=True, help="the team stack to page, org/pantheon-oncall/team-x"
+    )
+    new_site_cmd.add_argument(
+        "--environment", action="append", default=[], help="a Pulumi ESC environment to import"
+    )
+    new_site_cmd.add_argument("--newrelic-account-id", help="write newrelic:accountId")
+    new_site_cmd.add_argument("--slack-workspace", help="Slack workspace id T…: add Slack")
+    new_site_cmd.add_argument(
+        "--slack-channel", default="{site}-alerts", help="channel name template ({site}, {env})"
+    )
+    new_site_cmd.add_argument("--force", action="store_true", help="overwrite existing files")
     args = parser.parse_args(argv)
 
     try:
         if args.command == "stacks":
             print("\n".join(stackfile.stack_names(args.project_dir)))
             return 0
+        if args.command == "new-site":
+            return newsite.main(args)
         return _plan(args)
     except ConfigError as e:
         print(f"error: {len(e.problems)} problem(s) in the configuration:", file=sys.stderr)

@@ -68,9 +68,7 @@ def test_a_stack_without_environment_says_nothing_about_esc(project: Path) -> No
         ([{"name": "acme/x"}], "Pulumi.example-live.yaml:environment[0]"),
     ],
 )
-def test_environment_must_be_a_list_of_names(
-    project: Path, environment: object, path: str
-) -> None:
+def test_environment_must_be_a_list_of_names(project: Path, environment: object, path: str) -> None:
     with_environment(project, environment)
 
     with pytest.raises(ConfigError) as error:
