@@ -8,8 +8,10 @@ why — except in CI (`CI` set), where a missing schema folder fails the run ins
 from __future__ import annotations
 
 import os
+import ssl
 
 import pytest
+import trustme
 
 from oncall.schemacheck import SchemaSet, schema_dir_from_env
 
@@ -30,3 +32,17 @@ def schemas() -> SchemaSet:
             pytest.fail(f"CI must check against the provider schemas: {reason}")
         pytest.skip(reason)
     return SchemaSet.load(directory)
+
+
+@pytest.fixture(scope="session")
+def test_ca() -> trustme.CA:
+    """A throwaway certificate authority for the tests' HTTPS servers."""
+    return trustme.CA()
+
+
+@pytest.fixture(scope="session")
+def httpserver_ssl_context(test_ca: trustme.CA) -> ssl.SSLContext:
+    """pytest-httpserver serves HTTPS: PagerDuty's client refuses a base URL without https://."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    test_ca.issue_cert("localhost", "127.0.0.1").configure_cert(context)
+    return context
