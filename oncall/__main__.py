@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     new_site_cmd.add_argument("sites", nargs="*", help="Pantheon site machine names")
     new_site_cmd.add_argument(
-        "--sites-json", type=Path, help="the output of terminus site:list --format=json"
+        "--sites-json", type=Path, help="terminus site:list --format=json output (- for stdin)"
     )
     new_site_cmd.add_argument(
         "--env", action="append", default=[], help="environments, e.g. live,test (default: all 3)"

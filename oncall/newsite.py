@@ -1,8 +1,8 @@
 """`python -m oncall new-site`: scaffold the stack files of Pantheon sites, one per environment.
 
     python -m oncall new-site shop blog --env live,test --team-stack acme/pantheon-oncall/team-acme
-    terminus site:list --format=json > sites.json
-    python -m oncall new-site --sites-json sites.json --team-stack acme/pantheon-oncall/team-acme
+    terminus site:list --org=acme --format=json |
+        python -m oncall new-site --sites-json - --team-stack acme/pantheon-oncall/team-acme
 
 Each file pages the team stack (`pantheon-oncall:teamStack`) and leaves the rest to the
 environment's preset (oncall.presets), which it names in a comment. An existing stack file is
@@ -17,6 +17,7 @@ Frozen sites are skipped: Pantheon serves nothing from them.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,9 +61,11 @@ class NewSiteResult:
 
 
 def sites_from_terminus(path: Path) -> tuple[list[str], list[str]]:
-    """Site machine names from `terminus site:list --format=json`, and notes on skipped ones."""
+    """Site machine names from `terminus site:list --format=json` (a file, or `-` for standard
+    input), and notes on the sites skipped."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+        doc = json.loads(text)
     except FileNotFoundError:
         raise ConfigError([Problem(str(path), MISSING, "file not found")]) from None
     except json.JSONDecodeError as e:

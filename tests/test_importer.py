@@ -567,3 +567,14 @@ def test_region_eu_reads_the_eu_api(monkeypatch: pytest.MonkeyPatch, project: Pa
     assert cli.main(["import", "--service", "x", "--region", "eu", "--out", out]) == 1
     assert cli.main(["import", "--service", "x", "--out", out]) == 1
     assert seen == ["https://api.eu.pagerduty.com", "https://api.pagerduty.com"]
+
+
+def test_the_readme_excerpt_is_what_the_import_writes() -> None:
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("# What this stack file cannot express (review it before `pulumi up`):")
+    excerpt = readme[start : readme.index("```", start)].splitlines()
+    golden = GOLDEN.read_text().splitlines()
+
+    quoted = [line for line in excerpt if "…" not in line]
+    assert len(quoted) >= 15
+    assert [line for line in quoted if line not in golden] == []

@@ -50,10 +50,13 @@ def terminus_json(tmp_path: Path) -> Path:
     return path
 
 
-def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    project: Path, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "oncall", "--project-dir", str(project), "new-site", *args],
         cwd=ROOT,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=120,
@@ -153,3 +156,20 @@ def test_a_bad_team_stack_reference_is_refused(project: Path) -> None:
         result.stderr
     )
     assert not (project / "stacks" / "Pulumi.shop-live.yaml").exists()
+
+
+def test_the_org_wide_one_liner_reads_terminus_json_from_stdin(project: Path) -> None:
+    sites = terminus_json(project).read_text()
+
+    result = run_cli(project, "--sites-json", "-", "--team-stack", TEAM_STACK, stdin=sites)
+
+    assert result.returncode == 0, result.stderr
+    assert len(list((project / "stacks").glob("Pulumi.*.yaml"))) == 9
+
+
+def test_a_file_that_is_not_terminus_json_is_one_clear_message(project: Path) -> None:
+    result = run_cli(project, "--sites-json", "-", "--team-stack", TEAM_STACK, stdin="[{}]")
+
+    assert result.returncode == 1
+    assert "expected a site with a name (terminus site:list --format=json)" in result.stderr
+    assert "Traceback" not in result.stderr
