@@ -280,6 +280,8 @@ class _Importer:
         self.schedule_slugs: dict[str, str] = {}
 
     def run(self) -> Imported:
+        if bool(self.options.site) != bool(self.options.env):
+            raise ImportFailed("--site and --env go together (a site stack), or neither")
         service = self._service() if self.options.service else None
         pd_team = self._team() if self.options.team else None
         policy = self._policy(service, pd_team)
@@ -705,8 +707,6 @@ class _Importer:
     def _config(self, team: dict[str, Any], service: dict[str, Any] | None) -> dict[str, Any]:
         config: dict[str, Any] = {}
         if self.options.site:
-            if not self.options.env:
-                raise ImportFailed("--site needs --env (dev, test, live or a multidev)")
             site = {"name": self.options.site, "env": self.options.env}
             if self.options.domain:
                 site["domain"] = self.options.domain

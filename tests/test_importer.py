@@ -578,3 +578,12 @@ def test_the_readme_excerpt_is_what_the_import_writes() -> None:
     quoted = [line for line in excerpt if "…" not in line]
     assert len(quoted) >= 15
     assert [line for line in quoted if line not in golden] == []
+
+
+def test_site_without_env_is_refused_before_anything_is_read() -> None:
+    class NoAccount(Account):
+        def __init__(self) -> None:
+            pass
+
+    with pytest.raises(ImportFailed, match="--site and --env go together"):
+        import_stack(NoAccount(), ImportOptions(service="New Relic", site="example"))
