@@ -102,9 +102,10 @@ class ImportFailed(Exception):
 class RetryAfterTransport(httpx2.BaseTransport):
     """Retries a request answered 429 after the seconds its `Retry-After` header asks for.
 
-    The official client's own 429 handling sleeps an exponential, random time and never gives
-    up; with this transport underneath it sees a 429 only never: after MAX_RETRIES the import
-    fails with a message instead.
+    The official client's own 429 handling ignores `Retry-After`, sleeps an exponential, random
+    time and never gives up (pagerduty/api_client.py, `ApiClient.request`). Underneath it, this
+    transport answers the 429s itself, so the client never sees one: after MAX_RETRIES the
+    import fails with a message instead.
     """
 
     def __init__(
@@ -262,6 +263,8 @@ class Imported:
 
     text: str
     notes: list[str] = field(default_factory=list)
+    summary: str = ""
+    """What was read, e.g. "4 people, 1 schedule(s), escalation policy 'Default'"."""
 
 
 def import_stack(account: Account, options: ImportOptions) -> Imported:
@@ -324,7 +327,11 @@ class _Importer:
         config = self._config(team, service)
         text = self._render(config, policy, service)
         self._check(text)
-        return Imported(text, self.notes)
+        summary = (
+            f"{len(self.users)} people, {len(schedules)} schedule(s), escalation policy "
+            f"{policy['name']!r}" + (f", service {service['name']!r}" if service else "")
+        )
+        return Imported(text, self.notes, summary)
 
     def _teams_note(self, where: str, obj: dict[str, Any]) -> None:
         # `teams` is optional and not computed in the provider (pagerduty/resource_pagerduty_
@@ -914,7 +921,7 @@ def _main(args: Any, env: Mapping[str, str], sleep: Callable[[float], None]) -> 
     out.write_text(imported.text, encoding="utf-8")
     for note in imported.notes:
         print(f"warning: {note}", file=sys.stderr)
-    print(f"wrote {out}")
+    print(f"wrote {out}: {imported.summary}")
     stack = out.name.removeprefix("Pulumi.").removesuffix(".yaml")
     if out.parent.resolve() == stackfile.project_name(args.project_dir)[1].resolve():
         print(f"next: python -m oncall plan {stack}, then pulumi preview --stack {stack}")

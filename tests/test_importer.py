@@ -518,7 +518,10 @@ def test_cli_writes_the_file_warns_on_stderr_and_never_prints_the_token(
 
     assert result.returncode == 0, result.stderr
     assert yaml.safe_load(out.read_text()) == yaml.safe_load(GOLDEN.read_text())
-    assert f"wrote {out}" in result.stdout
+    assert (
+        f"wrote {out}: 4 people, 1 schedule(s), escalation policy 'Default', service 'New Relic'"
+        in result.stdout
+    )
     assert "next: python -m oncall plan example-live" in result.stdout
     assert "warning: pagerduty: an event orchestration with 2 rule(s)" in result.stderr
     assert result.stderr.count("warning: ") == 8
@@ -587,3 +590,27 @@ def test_site_without_env_is_refused_before_anything_is_read() -> None:
 
     with pytest.raises(ImportFailed, match="--site and --env go together"):
         import_stack(NoAccount(), ImportOptions(service="New Relic", site="example"))
+
+
+def test_a_turn_in_whole_hours_is_rotation_hours_and_an_ambiguous_start_keeps_its_offset(
+    httpserver: HTTPServer, test_ca: trustme.CA
+) -> None:
+    account = guide_account()
+    account.throttled.clear()
+    backstop = account.schedules["PSCHED1"]["schedule_layers"][-1]
+    # 12-hour turns, first handoff at 01:30 on the night New York's clocks go back (it happens
+    # twice): only the offset says which.
+    backstop["rotation_turn_length_seconds"] = 43200
+    backstop["rotation_virtual_start"] = backstop["start"] = "2026-11-01T01:30:00-05:00"
+    url = account.serve(httpserver)
+
+    imported = import_stack(connect(url, test_ca), GUIDE_IMPORT)
+
+    team = yaml.safe_load(imported.text)["config"]["pantheon-oncall:team"]
+    layer = team["schedules"]["default"]["layers"][0]
+    assert layer == {
+        "name": "Backstop",
+        "members": ["jane"],
+        "rotationHours": 12,
+        "start": "2026-11-01T01:30:00-05:00",
+    }
