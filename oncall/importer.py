@@ -66,6 +66,7 @@ from oncall.enums import (
     Weekday,
 )
 from oncall.errors import ConfigError
+from oncall.newsite import credentials_comment
 
 API_HOSTS: Final = {"us": "https://api.pagerduty.com", "eu": "https://api.eu.pagerduty.com"}
 """PagerDuty's REST API per service region (`--region`)."""
@@ -273,6 +274,8 @@ def import_stack(account: Account, options: ImportOptions) -> Imported:
 
 
 class _Importer:
+    """One import: reads what `options` names, collects notes, renders the stack file."""
+
     def __init__(self, account: Account, options: ImportOptions) -> None:
         self.account = account
         self.options = options
@@ -742,6 +745,7 @@ class _Importer:
             "# Contact methods and notification/handoff rules are read so that the file says what",
             "# exists, but they are not adopted: PagerDuty refuses a phone or SMS number a user",
             "# already has. Check `pulumi preview` before the first `pulumi up` (README).",
+            credentials_comment(self.options.environments),
         ]
         if self.notes:
             header += [

@@ -89,6 +89,16 @@ def sites_from_terminus(path: Path) -> tuple[list[str], list[str]]:
     return sorted(set(names)), notes
 
 
+def credentials_comment(environments: Sequence[str]) -> str:
+    """The stack file comment that says where its credentials come from."""
+    if environments:
+        return "# Credentials come from the Pulumi ESC environment(s) below."
+    return (
+        "# Credentials: pulumi config set --secret pagerduty:token (and userToken,\n"
+        "# newrelic:apiKey, slack:token), or import a shared ESC environment (README)."
+    )
+
+
 def stack_text(site: str, env: str, options: NewSiteOptions) -> str:
     """The stack file of one site environment."""
     preset = PRESETS[EnvKind.of(env)]
@@ -103,15 +113,10 @@ def stack_text(site: str, env: str, options: NewSiteOptions) -> str:
         f"# Preset {EnvKind.of(env).value}: {preset.urgency.value} urgency, {monitor};",
         "# any key below overrides it (README: Pantheon environment presets).",
     ]
+    header.append(credentials_comment(options.environments))
     doc: dict[str, Any] = {}
     if options.environments:
-        header.append("# Credentials come from the Pulumi ESC environment(s) below.")
         doc["environment"] = list(options.environments)
-    else:
-        header.append(
-            "# Credentials: pulumi config set --secret pagerduty:token (and userToken, "
-            "newrelic:apiKey, slack:token), or import a shared ESC environment (README)."
-        )
     config: dict[str, Any] = {}
     if options.newrelic_account_id:
         config["newrelic:accountId"] = options.newrelic_account_id

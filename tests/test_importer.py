@@ -614,3 +614,20 @@ def test_a_turn_in_whole_hours_is_rotation_hours_and_an_ambiguous_start_keeps_it
         "rotationHours": 12,
         "start": "2026-11-01T01:30:00-05:00",
     }
+
+
+def test_an_esc_environment_is_written_and_the_credentials_comment_names_it(
+    httpserver: HTTPServer, test_ca: trustme.CA
+) -> None:
+    account = guide_account()
+    account.throttled.clear()
+    url = account.serve(httpserver)
+    options = ImportOptions(
+        escalation_policy="PPOLICY", environments=("acme/pagerduty-credentials",), now=NOW
+    )
+
+    imported = import_stack(connect(url, test_ca), options)
+
+    assert yaml.safe_load(imported.text)["environment"] == ["acme/pagerduty-credentials"]
+    assert "# Credentials come from the Pulumi ESC environment(s) below." in imported.text
+    assert "pulumi config set --secret" not in imported.text
