@@ -39,6 +39,13 @@ COMPUTED_OUTPUTS: dict[str, dict[str, str]] = {
     "pagerduty:index/service:Service": {
         "htmlUrl": "https://example.pagerduty.com/service-directory/{name}-id"
     },
+    # The synthetics monitor's id (a UUID), apart from its entity GUID (the resource id).
+    "newrelic:synthetics/monitor:Monitor": {"monitorId": "{name}-monitor-id"},
+}
+# Results of lookups that the program reads beyond `id`, by invoke token: filled from the answer's
+# id, so they are deterministic outside a preview and name the lookup in one.
+COMPUTED_INVOKE_RESULTS: dict[str, dict[str, str]] = {
+    "newrelic:index/getEntity:getEntity": {"guid": "{id}-guid"},
 }
 
 
@@ -136,6 +143,8 @@ def default_invoke_results(token: str, args: Mapping[str, Any], preview: bool) -
         if preview
         else _slug(f"{function}-{described}") + "-id"
     )
+    for name, template in COMPUTED_INVOKE_RESULTS.get(token, {}).items():
+        result[name] = template.format(id=result["id"])
     return result
 
 
