@@ -16,7 +16,7 @@ preview instead of leaving two conditions silent forever. No user text goes into
 
 import re
 from collections.abc import Mapping
-from typing import NotRequired, TypedDict, cast
+from typing import Any, Final, NotRequired, TypedDict, cast
 from urllib.parse import urlsplit
 
 import pulumi
@@ -58,7 +58,11 @@ APM_TYPE = "APPLICATION"
 # creates (newrelic/helpers_newrelic_notifications.go, createMonitoringProperty) and reads it back,
 # so a program that does not list it sees a change on every preview (pulumi/pulumi-newrelic#551,
 # #875). The workaround documented there: list it first, as the provider stores it.
-SOURCE_PROPERTY = {"key": "source", "label": "terraform-source-internal", "value": "terraform"}
+SOURCE_PROPERTY: Final[Any] = {
+    "key": "source",
+    "label": "terraform-source-internal",
+    "value": "terraform",
+}
 
 INCIDENT_PREFERENCES = ("PER_POLICY", "PER_CONDITION", "PER_CONDITION_AND_TARGET")
 MUTING_RULES_HANDLINGS = (

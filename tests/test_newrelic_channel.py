@@ -454,7 +454,9 @@ def test_no_condition_quotes_a_name_from_the_args() -> None:
     args = live_args(appName="Joe's \\ site (live)", policyName="Joe's site")
     for registration in run(args).of_type(T.NRQL_CONDITION):
         query = registration.inputs["nrql"]["query"]
-        assert "Joe" not in query and "appName" not in query and "monitorName" not in query
+        assert "Joe" not in query
+        assert "appName" not in query
+        assert "monitorName" not in query
 
 
 # --- APM application lookup (issue 5, defect 6) ---------------------------------------------------
@@ -488,9 +490,12 @@ def test_an_apm_app_new_relic_does_not_know_fails_naming_it() -> None:
             result["guid"] = None  # what ignore_not_found leaves when nothing matched
         return result
 
+    def program() -> None:
+        NewRelicPagerDutyChannel(NAME, live_args())
+
     with pytest.raises(Exception, match=r"appName: New Relic has no APM application named "):
         run_program(
-            lambda: NewRelicPagerDutyChannel(NAME, live_args()),
+            program,
             invoke_handler=not_found,
             preview=True,
         )
