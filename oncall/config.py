@@ -151,7 +151,9 @@ def _shown(value: object) -> object:
     if isinstance(value, Target):
         return str(value)
     if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return _shown(value.model_dump(mode="json", by_alias=True, exclude_unset=True))
+    if isinstance(value, dict):
+        return {key: _shown(item) for key, item in value.items()}
     if isinstance(value, tuple):
         return [_shown(item) for item in value]
     if isinstance(value, float) and value.is_integer():
@@ -233,6 +235,14 @@ def _location(location: str) -> str:
     if not re.fullmatch(r"[A-Z]+(_[A-Z]+)*_[0-9]+", location):
         raise ValueError("expected a New Relic public location like US_EAST_1")
     return location
+
+
+def _minutes_or_off(value: object) -> int | Literal[False]:
+    if value is False:
+        return False
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("expected a whole number of minutes (at least 1), or false for never")
+    return value
 
 
 def _time_of_day(value: object) -> str:
@@ -322,6 +332,7 @@ DateTime = Annotated[datetime, PlainValidator(_date_time)]
 RoleWord = Annotated[Role, PlainValidator(_role)]
 RotationWord = Annotated[Rotation, PlainValidator(_rotation)]
 TurnHours = Annotated[int, AfterValidator(_turn_hours)]
+MinutesOrOff = Annotated[int | Literal[False], PlainValidator(_minutes_or_off)]
 
 
 # --- Models ---------------------------------------------------------------------------------------
@@ -731,6 +742,11 @@ class PagerDutySection(_Model):
     vendor_id: PagerDutyId | None = None
     """The New Relic vendor's id, when looking it up by name finds the wrong one."""
     urgency: Urgency | None = None
+    auto_resolve_minutes: MinutesOrOff | None = None
+    """Resolve an incident still open after this long; absent or false: never (New Relic resolves
+    it when its issue closes)."""
+    acknowledgement_timeout_minutes: MinutesOrOff | None = None
+    """Trigger (page) an acknowledged incident again after this long; absent: 30; false: never."""
 
 
 class PingMonitorSection(_Model):
@@ -788,6 +804,8 @@ class NewRelicSection(_Model):
     """`pantheon-oncall:newrelic` — overrides of the environment's preset, key by key."""
 
     policy_name: Name | None = None
+    apm: bool = True
+    """false: the environment has no New Relic APM app; no APM conditions, no app lookup."""
     app_name: Name | None = None
     """The site's New Relic APM app; default "<site> (<env>)" (`APP_NAME_TEMPLATE`)."""
     incident_preference: IncidentPreference = IncidentPreference.PER_POLICY
@@ -861,6 +879,10 @@ class PagerDutySettings:
     import_id: str | None
     vendor_id: str | None
     urgency: Urgency
+    auto_resolve_minutes: int | Literal[False] | None = None
+    """None: the component's default (never)."""
+    acknowledgement_timeout_minutes: int | Literal[False] | None = None
+    """None: the component's default (30 minutes)."""
 
 
 @dataclass(frozen=True)
@@ -1413,6 +1435,8 @@ def _resolve_pagerduty(section: PagerDutySection, site: Site) -> PagerDutySettin
         import_id=section.import_id,
         vendor_id=section.vendor_id,
         urgency=section.urgency or PRESETS[site.env_kind].urgency,
+        auto_resolve_minutes=section.auto_resolve_minutes,
+        acknowledgement_timeout_minutes=section.acknowledgement_timeout_minutes,
     )
 
 
@@ -1433,6 +1457,9 @@ def _resolve_newrelic(
 ) -> NewRelicSettings:
     preset, conditions = PRESETS[site.env_kind], section.conditions
     monitor = _merged(section.ping_monitor, preset.ping_monitor, FALLBACK.ping_monitor)
+    if not section.apm:
+        issues.extend(_apm_conditions_without_apm(conditions))
+        conditions = conditions.model_copy(update={"error_rate": False, "response_time": False})
     return NewRelicSettings(
         policy_name=section.policy_name or site.host,
         app_name=section.app_name or APP_NAME_TEMPLATE.format(name=site.name, env=site.env),
@@ -1444,6 +1471,19 @@ def _resolve_newrelic(
             conditions.response_time, preset.response_time, FALLBACK.response_time
         ),
     )
+
+
+def _apm_conditions_without_apm(conditions: ConditionsSection) -> list[_Issue]:
+    """With `apm: false`, an APM condition written in the stack could never fire."""
+    return [
+        _Issue(
+            ("newrelic", "conditions", to_camel(field)),
+            _shown(getattr(conditions, field)),
+            "needs the site's APM app, and newrelic.apm is false: remove this, or the apm key",
+        )
+        for field in ("error_rate", "response_time")
+        if getattr(conditions, field)
+    ]
 
 
 def _ping_failure(

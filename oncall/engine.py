@@ -16,6 +16,7 @@ Two modes:
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import threading
@@ -87,6 +88,7 @@ class Registration:
     retain_on_delete: bool = False
     additional_secret_outputs: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    ignore_changes: tuple[str, ...] = ()
 
     @property
     def parent(self) -> str:
@@ -176,6 +178,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 "retain_on_delete": bool(request.retainOnDelete),
                 "additional_secret_outputs": tuple(request.additionalSecretOutputs),
                 "aliases": tuple(a.spec.name or a.urn for a in request.aliases),
+                "ignore_changes": tuple(request.ignoreChanges),
                 "urn": self.make_urn(request.parent, request.type, request.name),
             }
         return super().RegisterResource(request)
@@ -242,6 +245,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
                     retain_on_delete=opts.get("retain_on_delete", False),
                     additional_secret_outputs=opts.get("additional_secret_outputs", ()),
                     aliases=opts.get("aliases", ()),
+                    ignore_changes=opts.get("ignore_changes", ()),
                 )
             )
         registrations.sort(key=lambda r: r.urn)
@@ -316,7 +320,14 @@ def run_program(program: Callable[[], None], **kwargs: Any) -> Run:
 
     with mocked_runtime(**kwargs) as mocks:
         loop = asyncio.get_event_loop()
-        loop.run_until_complete(run_pulumi_func(program))
+        try:
+            loop.run_until_complete(run_pulumi_func(program))
+        except BaseException:
+            # A program that fails inside an apply leaves other Outputs failed with the same
+            # error, which nobody awaits; collect them now, while this run's loop is current,
+            # rather than at an arbitrary later point of the caller's process.
+            gc.collect()
+            raise
         root = pulumi.runtime.get_root_resource()
         exported = dict(getattr(root, "outputs", {}) or {})
         outputs = {k: loop.run_until_complete(resolve(v)) for k, v in sorted(exported.items())}
