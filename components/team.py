@@ -67,6 +67,12 @@ class PhoneArgs(TypedDict):
     number: str
     """National number, digits only, without the country code and without a trunk prefix (no
     leading 0 in the UK, no leading 1 in North America), e.g. "7700900123"."""
+    importId: NotRequired[str]
+    """ID of the contact method the user already has for this number (an adopted user's), to
+    adopt instead of creating a duplicate, which PagerDuty refuses. Needs the member's importId;
+    number, country code and label must match it. Retained when the stack is destroyed."""
+    label: NotRequired[str]
+    """Label of the contact method; default "Phone" or "SMS" (an adopted one's as it is)."""
 
 
 class NotifyStepArgs(TypedDict):
@@ -123,6 +129,10 @@ class MemberArgs(TypedDict):
     importId: NotRequired[str]
     """ID of a user created by hand (PXXXXXX) to adopt instead of creating a duplicate. An
     adopted user is retained, never deleted, when the stack is destroyed."""
+    emailContactMethodId: NotRequired[str]
+    """ID of the user's login-email contact method, which rules and handoffs via email use.
+    Default: looked up by the label "Default" that PagerDuty gives it when it creates a user; give
+    the id for an adopted user, whose contact method may be labelled otherwise."""
 
 
 class RestrictionArgs(TypedDict):
@@ -320,29 +330,27 @@ class TeamOnCall(pulumi.ComponentResource):
         """Contact methods, notification rules and the handoff rule of a user this stack manages."""
         prefix = f"{self._name}-{slug}"
         child = pulumi.ResourceOptions(parent=user)
-        methods: dict[Via, pulumi.Output[str]] = {}
+        methods: dict[Via, pulumi.Input[str]] = {}
         # PagerDuty keys contact methods by (type, address): phone and SMS may share a number,
         # but the login email must not be created again (it exists, and would be refused).
         for via, phone in _phone_methods(member).items():
+            adopted = phone.get("importId")
             created = pagerduty.UserContactMethod(
                 f"{prefix}-{via}",
                 user_id=user.id,
                 type=CONTACT_METHOD_TYPES[via],
                 country_code=_int(phone["countryCode"]),
                 address=phone["number"],
-                label=CONTACT_METHOD_LABELS[via],
-                opts=child,
+                label=phone.get("label", CONTACT_METHOD_LABELS[via]),
+                # An adopted user's existing number: creating it again would be refused.
+                opts=pulumi.ResourceOptions.merge(
+                    child,
+                    pulumi.ResourceOptions(import_=adopted, retain_on_delete=adopted is not None),
+                ),
             )
             methods[via] = created.id
         if _uses_login_email(member):
-            # PagerDuty created this one with the user (and two rules on it): look it up, never
-            # create it again.
-            methods[Via.EMAIL] = pagerduty.get_user_contact_method_output(
-                user_id=user.id,
-                type=CONTACT_METHOD_TYPES[Via.EMAIL],
-                label=LOGIN_EMAIL_LABEL,
-                opts=pulumi.InvokeOutputOptions(parent=self),
-            ).id
+            methods[Via.EMAIL] = self._login_email(slug, member, user)
 
         for urgency, via, delay in _rules_to_create(member):
             pagerduty.UserNotificationRule(
@@ -374,6 +382,32 @@ class TeamOnCall(pulumi.ComponentResource):
                 contact_method={"id": methods[via], "type": CONTACT_METHOD_TYPES[via]},
                 opts=child,
             )
+
+    def _login_email(
+        self, slug: str, member: MemberArgs, user: pagerduty.User
+    ) -> pulumi.Input[str]:
+        """The id of the user's login-email contact method: given, or looked up.
+
+        PagerDuty created it with the user (and two rules on it), so it is never created again.
+        The lookup (pagerduty.get_user_contact_method) can only match type and label, both
+        required (terraform-provider-pagerduty, pagerduty/data_source_pagerduty_user_contact_method
+        .go), not the address; "Default" is the label PagerDuty gives it on the users it creates.
+        """
+        if "emailContactMethodId" in member:
+            return member["emailContactMethodId"]
+        if "importId" in member:
+            pulumi.log.warn(
+                f"members.{slug}: the adopted user's login-email contact method is looked up by "
+                f'the label "{LOGIN_EMAIL_LABEL}", which a user created by hand may not have '
+                "(the preview then fails to find it); give its id as emailContactMethodId",
+                resource=self,
+            )
+        return pagerduty.get_user_contact_method_output(
+            user_id=user.id,
+            type=CONTACT_METHOD_TYPES[Via.EMAIL],
+            label=LOGIN_EMAIL_LABEL,
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        ).id
 
     def _create_memberships(
         self, team: pagerduty.Team, user_ids: Mapping[str, pulumi.Output[str]]
@@ -622,6 +656,9 @@ def _member(p: list[str], path: str, member: Mapping[str, Any]) -> str:
     for via in (Via.PHONE, Via.SMS):
         if via in member and _keys(p, f"{path}.{via}", member[via], PhoneArgs):
             _phone(p, f"{path}.{via}", member[via])
+            _adopted_contact(p, f"{path}.{via}", member[via], "importId" in member)
+    if "emailContactMethodId" in member:
+        _text(p, f"{path}.emailContactMethodId", member["emailContactMethodId"])
 
     def reachable(step_path: str, via: object) -> None:
         if not _one_of(via, Via):
@@ -675,6 +712,18 @@ def _phone(p: list[str], path: str, phone: Mapping[str, Any]) -> None:
         p.append(f"{path}.number: drop the leading 1 of a North American number (got {number!r})")
     elif len(number) > 14:
         p.append(f"{path}.number: too long for a phone number (got {number!r})")
+
+
+def _adopted_contact(p: list[str], path: str, phone: Mapping[str, Any], user_adopted: bool) -> None:
+    """A phone or SMS contact method's importId and label."""
+    for key in ("importId", "label"):
+        if key in phone:
+            _text(p, f"{path}.{key}", phone[key])
+    if "importId" in phone and not user_adopted:
+        p.append(
+            f"{path}.importId: only an adopted user (importId on the member) has contact methods "
+            f"to adopt (got {phone['importId']!r})"
+        )
 
 
 def _schedule(

@@ -391,6 +391,10 @@ class Phone(_Model):
     national_number: str
     """The digits after the country code (no trunk 0): PagerDuty's contact method `address`."""
     e164: str
+    import_id: str | None = None
+    """The id of the user's existing contact method to adopt (Pulumi import)."""
+    label: str | None = None
+    """The contact method's label; default the component's ("Phone", "SMS")."""
 
 
 def _phone(value: object) -> Phone:
@@ -414,7 +418,30 @@ def _phone(value: object) -> Phone:
     )
 
 
-PhoneNumber = Annotated[Phone, PlainValidator(_phone)]
+class AdoptedPhone(_Model):
+    """`phone`/`sms` as a mapping: a number the adopted user already has in PagerDuty."""
+
+    number: str
+    import_id: PagerDutyId | None = None
+    """The contact method's id (PagerDuty: the user's Contact Information, or the REST API's
+    GET /users/{id}/contact_methods)."""
+    label: Name | None = None
+    """Its label as PagerDuty shows it, so that the import matches."""
+
+
+def _contact_phone(value: object) -> Phone:
+    """A number written as a string, or as {number, importId, label} to adopt one."""
+    if not isinstance(value, Mapping):
+        return _phone(value)
+    adopted = AdoptedPhone.model_validate(value)
+    try:
+        phone = _phone(adopted.number)
+    except ValueError as error:
+        _fail(_Issue(("number",), adopted.number, str(error)))
+    return phone.model_copy(update={"import_id": adopted.import_id, "label": adopted.label})
+
+
+PhoneNumber = Annotated[Phone, PlainValidator(_contact_phone)]
 
 
 class Step(_Model):
@@ -494,12 +521,24 @@ class Member(_Model):
     """An existing PagerDuty user, looked up by email; nothing is created or changed for them."""
     import_id: PagerDutyId | None = None
     """Adopt a user created by hand (Pulumi `import`) instead of creating one."""
+    email_contact_method_id: PagerDutyId | None = None
+    """The id of the user's login-email contact method, for rules via email; otherwise it is
+    looked up by the label "Default", which PagerDuty gives it on users it creates."""
 
     @model_validator(mode="after")
     def _existing_or_managed(self) -> Self:
         issues = []
         if self.existing:
-            for field in ("name", "role", "time_zone", "phone", "sms", "notify", "handoff"):
+            for field in (
+                "name",
+                "role",
+                "time_zone",
+                "phone",
+                "sms",
+                "notify",
+                "handoff",
+                "email_contact_method_id",
+            ):
                 if field in self.model_fields_set:
                     issues.append(
                         _Issue((to_camel(field),), _shown(getattr(self, field)), _EXISTING)
@@ -508,6 +547,17 @@ class Member(_Model):
                 issues.append(_Issue(("importId",), self.import_id, _EXISTING_AND_IMPORT))
         elif self.name is None:
             issues.append(_Issue(("name",), MISSING, "required (unless existing: true)"))
+        if issues:
+            _fail(*issues)
+        return self
+
+    @model_validator(mode="after")
+    def _adopts_contact_methods_only_with_the_user(self) -> Self:
+        issues = [
+            _Issue((field, "importId"), phone.import_id, _CONTACT_IMPORT_WITHOUT_USER)
+            for field, phone in (("phone", self.phone), ("sms", self.sms))
+            if phone is not None and phone.import_id is not None and self.import_id is None
+        ]
         if issues:
             _fail(*issues)
         return self
@@ -541,6 +591,10 @@ class Member(_Model):
 _EXISTING = (
     "an existing user is looked up by email and left as it is: remove this key, "
     "or drop existing: true to manage the user here"
+)
+_CONTACT_IMPORT_WITHOUT_USER = (
+    "only an adopted user has contact methods to adopt: give the member's importId too, or drop "
+    "this one (a user this stack creates has none yet)"
 )
 _EXISTING_AND_IMPORT = (
     "existing and importId exclude each other: existing only looks the user up, "

@@ -36,6 +36,7 @@ from components.team import (
     LayerArgs,
     MemberArgs,
     NotifyStepArgs,
+    PhoneArgs,
     RestrictionArgs,
     ScheduleArgs,
     TeamOnCall,
@@ -47,6 +48,7 @@ from oncall.config import (
     Member,
     NewRelicSettings,
     PagerDutySettings,
+    Phone,
     Schedule,
     Site,
     SlackSettings,
@@ -199,12 +201,11 @@ def member_args(member: Member, team: Team) -> MemberArgs:
         },
     }
     if member.phone:
-        args["phone"] = {
-            "countryCode": member.phone.country_code,
-            "number": member.phone.national_number,
-        }
+        args["phone"] = _phone(member.phone)
     if member.sms:
-        args["sms"] = {"countryCode": member.sms.country_code, "number": member.sms.national_number}
+        args["sms"] = _phone(member.sms)
+    if member.email_contact_method_id:
+        args["emailContactMethodId"] = member.email_contact_method_id
     handoff = member.effective_handoff(team)
     if handoff is not None:
         args["handoff"] = {
@@ -214,6 +215,15 @@ def member_args(member: Member, team: Team) -> MemberArgs:
         }
     if member.import_id:
         args["importId"] = member.import_id
+    return args
+
+
+def _phone(phone: Phone) -> PhoneArgs:
+    args: PhoneArgs = {"countryCode": phone.country_code, "number": phone.national_number}
+    if phone.import_id:
+        args["importId"] = phone.import_id
+    if phone.label:
+        args["label"] = phone.label
     return args
 
 

@@ -353,6 +353,21 @@ def test_false_turns_a_part_off_and_ping_failure_follows_the_monitor() -> None:
     assert config.newrelic.error_rate == ErrorRate(5, 5)
 
 
+def test_an_adopted_member_adopts_its_numbers_and_names_its_login_email_method() -> None:
+    values = example()
+    jane = values["team"]["members"]["jane"]
+    jane |= {"importId": "PJANE01", "emailContactMethodId": "PCMEMAIL"}
+    jane["phone"] = {"number": "+1 415 555 0100", "importId": "PCMPHONE", "label": "Mobile"}
+    member = parse_site(values).team.members["jane"]  # type: ignore[union-attr]
+
+    assert member.email_contact_method_id == "PCMEMAIL"
+    assert member.phone is not None
+    assert (member.phone.import_id, member.phone.label) == ("PCMPHONE", "Mobile")
+    assert (member.phone.country_code, member.phone.national_number) == (1, "4155550100")
+    assert member.sms is not None
+    assert member.sms.import_id is None
+
+
 def test_apm_false_turns_both_apm_conditions_off_and_keeps_the_ping() -> None:
     config = parse_site(minimal("live", newrelic={"apm": False}))
     assert config.newrelic.error_rate is None
@@ -733,6 +748,19 @@ BAD_INPUTS = [
         put("newrelic.pingMonitor", False),
     ),
     bad("error rate over 100 %", "newrelic.conditions.errorRate.percent", 150),
+    case(
+        "a phone importId on a user the stack creates",
+        f"{T}.members.joe.phone.importId",
+        "PCMPHONE",
+        put(f"{T}.members.joe.phone", {"number": "+1 415 555 0101", "importId": "PCMPHONE"}),
+    ),
+    case(
+        "an adopted phone number that is not one",
+        f"{T}.members.joe.phone.number",
+        "555-CALL-NOW",
+        put(f"{T}.members.joe.importId", "PJOE001"),
+        put(f"{T}.members.joe.phone", {"number": "555-CALL-NOW", "importId": "PCMPHONE"}),
+    ),
     case(
         "an APM condition with apm off",
         "newrelic.conditions.errorRate",

@@ -161,3 +161,23 @@ def test_the_apm_conditions_filter_on_the_guid_of_the_app_looked_up_by_name() ->
     assert lookup.args["name"] == "example (dev)"
     for condition in run.of_type(T.NRQL_CONDITION):
         assert "WHERE entityGuid = 'getentity-" in condition.inputs["nrql"]["query"]
+
+
+# --- Defect 7: adopted members' contact methods ---------------------------------------------------
+
+
+def test_an_adopted_member_adopts_its_phone_and_uses_its_email_method_by_id() -> None:
+    team = section("example-live", "team")
+    team["members"]["jane"] |= {
+        "importId": "PJANE01",
+        "emailContactMethodId": "PCMEMAIL",
+        "phone": {"number": "+1 415 555 0100", "importId": "PCMPHONE", "label": "Mobile"},
+    }
+    run = run_stack("example-live", {"pantheon-oncall:team": team})
+
+    phone = run.get(T.CONTACT_METHOD, "team-jane-phone")
+    assert (phone.import_id, phone.retain_on_delete) == ("PCMPHONE", True)
+    assert phone.inputs["label"] == "Mobile"
+    handoff = run.get(T.HANDOFF_RULE, "team-jane-handoff")
+    assert handoff.inputs["contactMethod"]["id"] == "PCMEMAIL"
+    assert run.warnings == []
