@@ -25,3 +25,15 @@ def test_the_readme_two_commands_are_make_targets() -> None:
 def test_every_stack_the_readme_names_exists() -> None:
     named = set(re.findall(r"Pulumi\.([a-z0-9-]+)\.yaml", README)) - {"STACK"}
     assert named <= set(stackfile.stack_names(ROOT)) | {"<stack>"}
+
+
+def test_the_readme_configuration_tables_list_every_pagerduty_newrelic_and_member_key() -> None:
+    from oncall.config import AdoptedPhone, Member, NewRelicSection, PagerDutySection
+
+    (phone_row,) = [line for line in README.splitlines() if "`members.<slug>.phone`" in line]
+    for field in AdoptedPhone.model_fields.values():
+        assert f"{field.alias}: " in phone_row, field.alias
+    for model in (PagerDutySection, NewRelicSection, Member):
+        for name, field in model.model_fields.items():
+            key = field.alias or name
+            assert re.search(rf"`{key}[`.:]", README), f"{model.__name__}.{name}"
