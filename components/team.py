@@ -68,9 +68,9 @@ class PhoneArgs(TypedDict):
     """National number, digits only, without the country code and without a trunk prefix (no
     leading 0 in the UK, no leading 1 in North America), e.g. "7700900123"."""
     importId: NotRequired[str]
-    """ID of the contact method the user already has for this number (an adopted user's), to
-    adopt instead of creating a duplicate, which PagerDuty refuses. Needs the member's importId;
-    number, country code and label must match it. Retained when the stack is destroyed."""
+    """ID (PXXXXXX) of the contact method an adopted user already has for this number, to adopt
+    instead of creating a duplicate, which PagerDuty refuses. Needs the member's importId; number,
+    country code and label must match it. Retained when the stack is destroyed."""
     label: NotRequired[str]
     """Label of the contact method; default "Phone" or "SMS" (an adopted one's as it is)."""
 
@@ -334,7 +334,7 @@ class TeamOnCall(pulumi.ComponentResource):
         # PagerDuty keys contact methods by (type, address): phone and SMS may share a number,
         # but the login email must not be created again (it exists, and would be refused).
         for via, phone in _phone_methods(member).items():
-            adopted = phone.get("importId")
+            adopted = _contact_import_id(member, phone)
             created = pagerduty.UserContactMethod(
                 f"{prefix}-{via}",
                 user_id=user.id,
@@ -352,6 +352,12 @@ class TeamOnCall(pulumi.ComponentResource):
         if _uses_login_email(member):
             methods[Via.EMAIL] = self._login_email(slug, member, user)
 
+        # Whether the REST API also gives a new phone or SMS contact method high-urgency rules of
+        # its own (which would collide with an "sms at 0 minutes" rule: "Channel Start delay must
+        # be unique for a given contact method") is unknown: neither terraform-provider-pagerduty
+        # (pagerdutyplugin/resource_pagerduty_user_contact_method.go creates it with a plain POST
+        # and nothing else; its notification-rule acceptance tests only use 1-minute delays) nor
+        # the API reference says so. Checked on the first deploy (README, "First deploy").
         for urgency, via, delay in _rules_to_create(member):
             pagerduty.UserNotificationRule(
                 f"{prefix}-{urgency}-{via}-{delay}m",
@@ -535,6 +541,15 @@ def _phone_methods(member: MemberArgs) -> dict[Via, PhoneArgs]:
     if "sms" in member:
         methods[Via.SMS] = member["sms"]
     return methods
+
+
+def _contact_import_id(member: MemberArgs, phone: PhoneArgs) -> str | None:
+    """Pulumi's import id of an adopted contact method: "<user id>:<contact method id>", the
+    form the provider's ImportState splits (terraform-provider-pagerduty,
+    pagerdutyplugin/resource_pagerduty_user_contact_method.go)."""
+    if "importId" not in phone:
+        return None
+    return f"{member['importId']}:{phone['importId']}"
 
 
 def _steps(member: MemberArgs) -> list[tuple[Urgency, Via, int]]:

@@ -12,7 +12,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from oncall import engine, program, stackfile
@@ -103,21 +102,15 @@ def test_no_secret_key_no_secret_beyond_the_integration_key() -> None:
     assert plain_strings(only(run, T.SERVICE).inputs) != []
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
-    return tmp_path
-
-
-def test_a_secure_value_in_a_stack_file_plans_as_secret_in_the_resource(project: Path) -> None:
-    stack = project / "stacks" / "Pulumi.example-live.yaml"
-    doc = yaml.safe_load(stack.read_text())
+def test_a_secure_value_in_a_stack_file_plans_as_secret_in_the_resource(tmp_path: Path) -> None:
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    doc = yaml.safe_load((ROOT / "stacks" / "Pulumi.example-live.yaml").read_text())
     doc["config"]["pantheon-oncall:pagerduty"]["description"] = {"secure": "v1:c2VjcmV0"}
-    stack.write_text(yaml.safe_dump(doc, sort_keys=False))
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "Pulumi.example-live.yaml").write_text(yaml.safe_dump(doc))
 
-    data = to_data(plan_stack(project, "example-live"))
+    data = to_data(plan_stack(tmp_path, "example-live"))
 
     service = next(r for r in data["resources"] if r["type"] == T.SERVICE)
     assert service["inputs"]["description"] == "[secret]"
@@ -176,7 +169,7 @@ def test_an_adopted_member_adopts_its_phone_and_uses_its_email_method_by_id() ->
     run = run_stack("example-live", {"pantheon-oncall:team": team})
 
     phone = run.get(T.CONTACT_METHOD, "team-jane-phone")
-    assert (phone.import_id, phone.retain_on_delete) == ("PCMPHONE", True)
+    assert (phone.import_id, phone.retain_on_delete) == ("PJANE01:PCMPHONE", True)
     assert phone.inputs["label"] == "Mobile"
     handoff = run.get(T.HANDOFF_RULE, "team-jane-handoff")
     assert handoff.inputs["contactMethod"]["id"] == "PCMEMAIL"

@@ -494,10 +494,10 @@ def test_adopted_users_phone_and_sms_are_imported_with_their_label_and_retained(
     run = plan(args)
 
     phone = run.get(T.CONTACT_METHOD, f"{NAME}-jane-phone")
-    assert (phone.import_id, phone.retain_on_delete) == ("PCMPHONE", True)
+    assert (phone.import_id, phone.retain_on_delete) == ("PJANE01:PCMPHONE", True)
     assert phone.inputs["label"] == "Mobile"
     sms = run.get(T.CONTACT_METHOD, f"{NAME}-jane-sms")
-    assert (sms.import_id, sms.retain_on_delete) == ("PCMSMS1", True)
+    assert (sms.import_id, sms.retain_on_delete) == ("PJANE01:PCMSMS1", True)
     assert sms.inputs["label"] == "SMS"
     joe_phone = run.get(T.CONTACT_METHOD, f"{NAME}-joe-phone")
     assert (joe_phone.import_id, joe_phone.retain_on_delete) == (None, False)
