@@ -43,8 +43,10 @@ TIMEOUT_OFF = "null"
 # new trigger: a PagerDuty auto-resolve after 4 hours would silence a long outage. New Relic's
 # CLOSED notification resolves the incident instead (NOTIFICATION_TRIGGERS).
 DEFAULT_AUTO_RESOLVE_TIMEOUT = TIMEOUT_OFF
-# An acknowledged incident that nobody resolves triggers (pages) again after 30 minutes: PagerDuty's
-# own default, set explicitly so that it does not depend on the provider version.
+# An acknowledged incident that nobody resolves triggers again after 30 minutes and "starts the
+# notification process from the beginning" (PagerDuty, support.pagerduty.com "Acknowledgement
+# Timeouts"): an outage someone acknowledged and then forgot pages again. 1800 is the provider's
+# default too; set explicitly so that it does not depend on the provider version.
 DEFAULT_ACKNOWLEDGEMENT_TIMEOUT = "1800"
 # Which issue events the workflow sends to PagerDuty: ACTIVATED triggers the incident, ACKNOWLEDGED
 # acknowledges it and CLOSED resolves it. Left unset the API picks them; set explicitly. The

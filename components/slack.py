@@ -63,7 +63,8 @@ class SlackChannelArgs(TypedDict):
     """Channel name without '#' (lowercase letters, digits, '-' and '_', up to 80)."""
     adoptExisting: NotRequired[bool]
     """Adopt the channel of that name if it exists (default true); false fails when it exists.
-    The channel is never archived on destroy either way."""
+    The channel is never archived on destroy either way. An archived channel is not adopted (the
+    deploy fails): unarchive it in Slack first."""
     private: NotRequired[bool]
     """Private channel (default false). Invite the PagerDuty app to a private channel."""
     topic: NotRequired[str]
