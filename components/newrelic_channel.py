@@ -516,9 +516,10 @@ def _response_time_nrql(app_guid: str) -> str:
 
 
 def _found_app(app: str, guid: str | None) -> str:
-    """The APM application's GUID, or the error that fails the preview when there is none."""
+    """The APM application's GUID, or the error that fails the preview when there is none (a
+    RunError: Pulumi prints its message without a Python traceback)."""
     if not guid:
-        raise ValueError(
+        raise pulumi.RunError(
             f"appName: New Relic has no APM application named {app!r} in this account (looked up "
             "with domain APM, type APPLICATION): give the name exactly as New Relic lists it "
             "under APM, or leave the APM conditions (errorRate, responseTime) out"

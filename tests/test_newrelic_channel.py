@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from typing import Any
 
+import pulumi
 import pytest
 
 from components.newrelic_channel import (
@@ -493,7 +494,7 @@ def test_an_apm_app_new_relic_does_not_know_fails_naming_it() -> None:
     def program() -> None:
         NewRelicPagerDutyChannel(NAME, live_args())
 
-    with pytest.raises(Exception, match=r"appName: New Relic has no APM application named "):
+    with pytest.raises(pulumi.RunError, match=r"^appName: New Relic has no APM application named "):
         run_program(
             program,
             invoke_handler=not_found,
