@@ -11,7 +11,8 @@ Two facts about PagerDuty shape what this component creates for a new user (see
   "Default", and two notification rules on it: email immediately, for high and for low urgency
   (the API's user objects list one "Default" email and two "0 minutes: channel <it>" rules). The
   component never creates a second contact method for that address (PagerDuty answers "User
-  Contact method must be unique"); steps and handoff rules "via email" look the Default one up.
+  Contact method must be unique"); steps and handoff rules "via email" use it: by its id
+  (`emailContactMethodId`), or looked up by the label "Default" (users created by hand may lack it).
 - The provider (terraform-provider-pagerduty's plugin-framework resources, which pulumi-pagerduty
   4.x wraps) creates contact methods and notification rules with a plain POST; unlike its older
   SDKv2 client it no longer adopts an identical existing one, and PagerDuty rejects the duplicate
