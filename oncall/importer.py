@@ -8,8 +8,18 @@ Reads the account through PagerDuty's REST API v2 with PagerDuty's official Pyth
 `--escalation-policy`, or the one of `--team`), the schedules it targets (and any `--schedule`),
 every person on them with their role, time zone, phone and SMS numbers, notification rules and
 handoff rule, and the service. It writes the config contract (oncall.config) with an `importId`
-on every user, schedule, the policy and the service, so `pulumi up` adopts them instead of
-creating duplicates; the file is checked by the contract before it is written.
+on every user, schedule, the policy and the service, and on every member's phone and SMS contact
+method (`{number, importId, label}`, label as PagerDuty has it), and the login e-mail's contact
+method as `emailContactMethodId`; so `pulumi up` adopts them instead of creating duplicates. The
+file is checked by the contract before it is written.
+
+Notification and handoff rules are not adopted (the contract has no id for them): the component
+creates each rule with a plain POST (terraform-provider-pagerduty,
+pagerdutyplugin/resource_pagerduty_user_notification_rule.go and
+resource_pagerduty_user_handoff_notification_rule.go, `Create`), and PagerDuty refuses a second
+notification rule on the same contact method and delay. The rules the first `pulumi up` would
+post again (all but PagerDuty's own e-mail-at-once rule) are listed by id in the file's header
+and counted in a warning, so that they can be deleted right before it.
 
 What the contract cannot say (a rule notifying a push contact method, a team target, an event
 orchestration, a second handoff rule…) is listed in the file's header comment and printed as a
@@ -91,6 +101,20 @@ def _role_words() -> dict[str, str]:
 
 
 _ROLE_WORD: Final = _role_words()
+
+
+_RULES_NOT_ADOPTED: Final = """\
+Notification and handoff rules are not adopted: the stack creates each with a
+plain POST (terraform-provider-pagerduty, pagerdutyplugin/resource_pagerduty_
+user_notification_rule.go and …_user_handoff_notification_rule.go, Create).
+For the rules below, which exist, the first `pulumi up` fails: PagerDuty
+refuses a second rule on the same contact method and delay ("Channel Start
+delay must be unique for a given contact method"); a handoff rule is posted
+again (refused or doubled: not documented). Delete them in PagerDuty right
+before the first `pulumi up`, which creates them again as this file says
+(README, "Coming from the guide's manual setup"). E-mail at once is
+PagerDuty's own rule: it stays and is not created."""
+"""The header's paragraph above the rules a first `pulumi up` posts again (`_render`)."""
 
 
 class ImportFailed(Exception):
@@ -266,6 +290,8 @@ class Imported:
     notes: list[str] = field(default_factory=list)
     summary: str = ""
     """What was read, e.g. "4 people, 1 schedule(s), escalation policy 'Default'"."""
+    recreated: list[str] = field(default_factory=list)
+    """Per member, the rules PagerDuty already has that the first `pulumi up` posts again."""
 
 
 def import_stack(account: Account, options: ImportOptions) -> Imported:
@@ -281,6 +307,8 @@ class _Importer:
         self.options = options
         self.now = options.now or datetime.now(UTC)
         self.notes: list[str] = []
+        self.recreated: dict[str, list[str]] = {}
+        """By member slug, the existing rules the stack creates again (see `_render`)."""
         self.user_slugs: dict[str, str] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.schedule_slugs: dict[str, str] = {}
@@ -334,7 +362,8 @@ class _Importer:
             f"{len(self.users)} people, {len(schedules)} schedule(s), escalation policy "
             f"{policy['name']!r}" + (f", service {service['name']!r}" if service else "")
         )
-        return Imported(text, self.notes, summary)
+        recreated = [f"{slug}: {', '.join(rules)}" for slug, rules in self.recreated.items()]
+        return Imported(text, self.notes, summary, recreated)
 
     def _teams_note(self, where: str, obj: dict[str, Any]) -> None:
         # `teams` is optional and not computed in the provider (pagerduty/resource_pagerduty_
@@ -458,6 +487,9 @@ class _Importer:
     def _note(self, where: str, message: str) -> None:
         self.notes.append(f"{where}: {message}")
 
+    def _recreated(self, where: str, rule: str) -> None:
+        self.recreated.setdefault(where.removeprefix("members."), []).append(rule)
+
     def _member(self, user: dict[str, Any], zone: str) -> dict[str, Any]:
         slug = self.user_slugs[user["id"]]
         where = f"members.{slug}"
@@ -478,24 +510,44 @@ class _Importer:
             member["timeZone"] = user["time_zone"]
         methods = {m["id"]: m for m in user["_contact_methods"]}
         numbers = self._numbers(where, user, methods)
-        member |= {via.value: number for via, number in numbers.items()}
+        member |= {via.value: _adopted_number(method) for via, method in numbers.items()}
         member["notify"] = self._notify(where, user, methods, email)
         member["handoff"] = self._handoff(where, user, methods)
         member["importId"] = user["id"]
+        login = self._login_email_method(where, methods, email)
+        if login is not None:
+            member["emailContactMethodId"] = login["id"]
         return member
+
+    def _login_email_method(
+        self, where: str, methods: Mapping[str, dict[str, Any]], email: str
+    ) -> dict[str, Any] | None:
+        """The contact method PagerDuty made for the login e-mail (type email, same address),
+        which the stack's e-mail rules and handoff use instead of looking it up by label."""
+        for method in methods.values():
+            same_address = str(method.get("address", "")).lower() == email
+            if _via_of(method.get("type")) is Via.EMAIL and same_address:
+                return method
+        self._note(
+            where,
+            "has no e-mail contact method for the login e-mail; the stack looks it up by the "
+            'label "Default" for e-mail rules and the handoff, and fails if there is none',
+        )
+        return None
 
     def _numbers(
         self, where: str, user: dict[str, Any], methods: Mapping[str, dict[str, Any]]
-    ) -> dict[Via, str]:
-        """The phone and SMS numbers: the ones the rules use, else the first of each type."""
+    ) -> dict[Via, dict[str, Any]]:
+        """The phone and SMS contact methods: the ones the rules use, else the first of each
+        type."""
         used = [_method_id(r) for r in user["_notification_rules"] + user["_handoff_rules"]]
-        numbers: dict[Via, str] = {}
+        numbers: dict[Via, dict[str, Any]] = {}
         for via in (Via.PHONE, Via.SMS):
             of_type = [m for m in methods.values() if _via_of(m.get("type")) is via]
             in_use = [m for m in of_type if m["id"] in used]
             chosen = (in_use or of_type)[:1]
             if chosen:
-                numbers[via] = _international(chosen[0])
+                numbers[via] = chosen[0]
             for other in of_type:
                 if chosen and other["id"] != chosen[0]["id"]:
                     self._note(
@@ -536,6 +588,8 @@ class _Importer:
                 self._note(where, f"{label} repeats another rule; imported once")
                 continue
             steps[urgency].append(step)
+            if via is not Via.EMAIL or delay:  # PagerDuty's own email-at-once rule stays as is
+                self._recreated(where, f"{urgency} {via.value} at {delay} min ({rule['id']})")
         for urgency in steps:
             steps[urgency].sort(key=lambda s: (s.get("afterMinutes", 0), _VIA_ORDER[s["via"]]))
         return steps
@@ -557,6 +611,7 @@ class _Importer:
         if via is None:
             self._note(where, "the handoff rule notifies a contact method the contract lacks")
             return False
+        self._recreated(where, f"handoff ({rule['id']})")
         return {
             "via": via.value,
             "beforeMinutes": int(rule.get("notify_advance_in_minutes") or 0),
@@ -740,13 +795,17 @@ class _Importer:
             source = f"service {service['name']!r}, {source}"
         header = [
             f"# Imported from PagerDuty by `python -m oncall import` ({source}).",
-            "# Every user, schedule, the escalation policy and the service carry their importId:",
-            "# `pulumi up` adopts them instead of creating duplicates.",
-            "# Contact methods and notification/handoff rules are read so that the file says what",
-            "# exists, but they are not adopted: PagerDuty refuses a phone or SMS number a user",
-            "# already has. Check `pulumi preview` before the first `pulumi up` (README).",
-            credentials_comment(self.options.environments),
+            "# Every user, schedule, the escalation policy and the service carry their importId,",
+            "# and so do members' phone and SMS contact methods ({number, importId, label}); the",
+            "# login e-mail's contact method is emailContactMethodId. `pulumi up` adopts them",
+            "# instead of creating duplicates.",
         ]
+        if self.recreated:
+            header += [f"# {line}" for line in _RULES_NOT_ADOPTED.splitlines()]
+            header += [
+                f"#   - {slug}: {', '.join(rules)}" for slug, rules in self.recreated.items()
+            ]
+        header.append(credentials_comment(self.options.environments))
         if self.notes:
             header += [
                 "#",
@@ -817,7 +876,8 @@ def _without_defaults(member: dict[str, Any], defaults: dict[str, Any]) -> dict[
     """The member with only what differs from the team defaults."""
     if member.get("existing"):
         return member
-    out = {k: v for k, v in member.items() if k not in ("notify", "handoff", "importId")}
+    adoption = ("importId", "emailContactMethodId")
+    out = {k: v for k, v in member.items() if k not in ("notify", "handoff", *adoption)}
     own = {
         urgency: _FlowList(_Flow(s) for s in steps)
         for urgency, steps in member["notify"].items()
@@ -827,7 +887,7 @@ def _without_defaults(member: dict[str, Any], defaults: dict[str, Any]) -> dict[
         out["notify"] = own
     if member["handoff"] != defaults["handoff"]:
         out["handoff"] = _Flow(member["handoff"]) if member["handoff"] else False
-    out["importId"] = member["importId"]
+    out |= {k: member[k] for k in adoption if k in member}
     return out
 
 
@@ -842,6 +902,14 @@ def _method_id(rule: Mapping[str, Any]) -> str:
 def _via_of(api_type: object) -> Via | None:
     """email_contact_method(_reference) → email; push and other types → None."""
     return _VIA_OF_TYPE.get(str(api_type).removesuffix("_reference"))
+
+
+def _adopted_number(method: Mapping[str, Any]) -> _Flow:
+    """A phone or SMS contact method as the contract adopts it: `{number, importId, label}`."""
+    adopted = _Flow(number=_international(method), importId=method["id"])
+    if method.get("label"):
+        adopted["label"] = method["label"]
+    return adopted
 
 
 def _international(method: Mapping[str, Any]) -> str:
@@ -925,6 +993,13 @@ def _main(args: Any, env: Mapping[str, str], sleep: Callable[[float], None]) -> 
     out.write_text(imported.text, encoding="utf-8")
     for note in imported.notes:
         print(f"warning: {note}", file=sys.stderr)
+    if imported.recreated:
+        print(
+            f"warning: {len(imported.recreated)} member(s) have notification or handoff rules "
+            "that the first `pulumi up` posts again (a duplicate notification rule is refused): "
+            f"delete them in PagerDuty right before it (listed in {out.name}'s header)",
+            file=sys.stderr,
+        )
     print(f"wrote {out}: {imported.summary}")
     stack = out.name.removeprefix("Pulumi.").removesuffix(".yaml")
     if out.parent.resolve() == stackfile.project_name(args.project_dir)[1].resolve():

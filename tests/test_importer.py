@@ -12,7 +12,7 @@ import shutil
 import ssl
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -122,10 +122,11 @@ def without(value: Any, keys: set[str]) -> Any:
     return value
 
 
-def pagerduty_inputs(plan: planning.Plan) -> dict[tuple[str, str], Any]:
+def pagerduty_inputs(plan: planning.Plan, known: Iterable[str] = ()) -> dict[tuple[str, str], Any]:
     """What every PagerDuty resource of the plan sends, except the Slack connection; the ids of
-    adopted objects, known in the plan, shown as the unknown ids of created ones."""
-    adopted = {r.import_id for r in plan.run.resources if r.import_id}
+    adopted objects (and the `known` ids the file names, such as emailContactMethodId), known in
+    the plan, shown as the unknown ids of created ones."""
+    adopted = {r.import_id for r in plan.run.resources if r.import_id} | set(known)
 
     def unknown(value: Any) -> Any:
         if isinstance(value, dict):
@@ -166,9 +167,18 @@ def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resource
     back = config_of(imported.text)
     assert original.team is not None
     assert back.team is not None
-    assert without(wiring.team_args(back.team), {"importId", "description"}) == wiring.team_args(
-        original.team
-    )
+    adoption = {"importId", "emailContactMethodId", "label", "description"}
+    assert without(wiring.team_args(back.team), adoption) == wiring.team_args(original.team)
+    # Every member adopts the contact methods the deploy left: numbers, labels, login e-mail.
+    for slug, member in back.team.members.items():
+        uid = account_id(account.users, str(member.name))
+        methods = {m["type"]: m for m in account.contact_methods[uid]}
+        assert member.import_id == uid
+        assert member.email_contact_method_id == methods["email_contact_method"]["id"], slug
+        for via, phone in (("phone", member.phone), ("sms", member.sms)):
+            assert phone is not None
+            assert phone.import_id == methods[f"{via}_contact_method"]["id"], slug
+            assert phone.label == methods[f"{via}_contact_method"]["label"], slug
     assert back.pagerduty.service == "New Relic"
     assert back.pagerduty.urgency == original.pagerduty.urgency
     assert back.pagerduty.description == original.pagerduty.description
@@ -178,16 +188,35 @@ def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resource
     (project / "stacks" / "Pulumi.example-live.yaml").write_text(imported.text)
     plan = planning.plan_stack(project, "example-live", schemas=schemas)
     assert plan.violations == ()
-    assert pagerduty_inputs(plan) == pagerduty_inputs(planning.plan_stack(ROOT, "example-live"))
+    login_emails = {
+        m["id"]
+        for methods in account.contact_methods.values()
+        for m in methods
+        if m["label"] == "Default"
+    }
+    assert pagerduty_inputs(plan, login_emails) == pagerduty_inputs(
+        planning.plan_stack(ROOT, "example-live")
+    )
     imports = {r.name: r.import_id for r in plan.run.resources if r.import_id}
+    users = {slug: account_id(account.users, name) for slug, name in MEMBERS.items()}
+    contact_methods = {
+        f"team-{slug}-{via}": f"{uid}:{method['id']}"
+        for slug, uid in users.items()
+        for via in ("phone", "sms")
+        for method in account.contact_methods[uid]
+        if method["type"] == f"{via}_contact_method"
+    }
+    assert len(contact_methods) == 6
     assert imports == {
-        "team-jane": account_id(account.users, "Jane Doe"),
-        "team-joe": account_id(account.users, "Joe Smith"),
-        "team-anita": account_id(account.users, "Anita Rao"),
+        **{f"team-{slug}": uid for slug, uid in users.items()},
+        **contact_methods,
         "team-default": account_id(account.schedules, "Default"),
         "team-escalation": account_id(account.policies, "Default"),
         "alerts-service": account_id(account.services, "New Relic"),
     }
+
+
+MEMBERS = {"jane": "Jane Doe", "joe": "Joe Smith", "anita": "Anita Rao"}
 
 
 def account_id(objects: dict[str, dict[str, Any]], name: str) -> str:
@@ -422,10 +451,30 @@ def test_the_imported_file_plans_offline_with_its_import_ids(
         (T.USER, "team-jane"): "PJANE01",
         (T.USER, "team-joe"): "PJOE001",
         (T.USER, "team-anita"): "PANITA1",
+        # Contact methods as the provider's ImportState splits them: "<user id>:<method id>".
+        (T.CONTACT_METHOD, "team-jane-phone"): "PJANE01:PJANE01P",
+        (T.CONTACT_METHOD, "team-jane-sms"): "PJANE01:PJANE01S",
+        (T.CONTACT_METHOD, "team-joe-phone"): "PJOE001:PJOE001P",
+        (T.CONTACT_METHOD, "team-joe-sms"): "PJOE001:PJOE001S",
+        (T.CONTACT_METHOD, "team-anita-phone"): "PANITA1:PANITA1P",
+        (T.CONTACT_METHOD, "team-anita-sms"): "PANITA1:PANITA1S",
         (T.SCHEDULE, "team-default"): "PSCHED1",
         (T.ESCALATION_POLICY, "team-escalation"): "PPOLICY",
         (T.SERVICE, "alerts-service"): "PSERV01",
     }
+    # What is adopted matches what PagerDuty has: the number (split) and the label, so the
+    # import shows no difference; e-mail rules and the handoff use the login e-mail's method by
+    # its id, without the label lookup that a hand-made user may fail.
+    anita_sms = plan.run.get(T.CONTACT_METHOD, "team-anita-sms").inputs
+    assert (anita_sms["countryCode"], anita_sms["address"], anita_sms["label"]) == (
+        44,
+        "7700900123",
+        "Mobile",
+    )
+    jane_handoff = plan.run.get(T.HANDOFF_RULE, "team-jane-handoff").inputs
+    assert jane_handoff["contactMethod"]["id"] == "PJANE01E"
+    assert not [i for i in plan.run.invokes if i.token == T.GET_CONTACT_METHOD]
+    assert not [w for w in plan.run.warnings if "emailContactMethodId" in w]
     # The account owner is referenced, never managed.
     assert not [
         r for r in plan.run.of_type(T.USER) if r.inputs.get("email") == "olivia@example.com"
@@ -551,7 +600,11 @@ def test_cli_writes_the_file_warns_on_stderr_and_never_prints_the_token(
     )
     assert "next: python -m oncall plan example-live" in result.stdout
     assert "warning: pagerduty: an event orchestration with 2 rule(s)" in result.stderr
-    assert result.stderr.count("warning: ") == 8
+    assert result.stderr.count("warning: ") == 9
+    assert (
+        "warning: 3 member(s) have notification or handoff rules that the first `pulumi up` "
+        "posts again" in result.stderr
+    )
     assert TOKEN not in result.stdout + result.stderr + out.read_text()
 
     again = run_import(project, url, ca_file, *args)
@@ -601,7 +654,8 @@ def test_region_eu_reads_the_eu_api(monkeypatch: pytest.MonkeyPatch, project: Pa
 
 def test_the_readme_excerpt_is_what_the_import_writes() -> None:
     readme = (ROOT / "README.md").read_text()
-    start = readme.index("# What this stack file cannot express (review it before `pulumi up`):")
+    notes = readme.index("# What this stack file cannot express (review it before `pulumi up`):")
+    start = readme.rindex("```yaml\n", 0, notes) + len("```yaml\n")
     excerpt = readme[start : readme.index("```", start)].splitlines()
     golden = GOLDEN.read_text().splitlines()
 
