@@ -511,6 +511,8 @@ class _Importer:
         methods = {m["id"]: m for m in user["_contact_methods"]}
         numbers = self._numbers(where, user, methods)
         member |= {via.value: _adopted_number(method) for via, method in numbers.items()}
+        for via, method in numbers.items():
+            self._check_number(f"{where}.{via.value}", method)
         member["notify"] = self._notify(where, user, methods, email)
         member["handoff"] = self._handoff(where, user, methods)
         member["importId"] = user["id"]
@@ -518,6 +520,23 @@ class _Importer:
         if login is not None:
             member["emailContactMethodId"] = login["id"]
         return member
+
+    def _check_number(self, where: str, method: Mapping[str, Any]) -> None:
+        """A note when the number, split again as the stack splits it (national significant
+        number), is not the `country_code`/`address` PagerDuty stores: the import would differ."""
+        stored = (int(method.get("country_code", 1)), str(method["address"]))
+        try:
+            number = phonenumbers.parse(_international(method), None)
+        except phonenumbers.NumberParseException:
+            return  # the contract check refuses it with a message
+        sent = (number.country_code, phonenumbers.national_significant_number(number))
+        if sent != stored:
+            self._note(
+                where,
+                f"PagerDuty stores country code {stored[0]}, address {stored[1]}; the stack "
+                f"sends {sent[0]}, {sent[1]}: `pulumi preview` shows the import differ "
+                "there; correct the number in PagerDuty first",
+            )
 
     def _login_email_method(
         self, where: str, methods: Mapping[str, dict[str, Any]], email: str
@@ -907,7 +926,7 @@ def _via_of(api_type: object) -> Via | None:
 def _adopted_number(method: Mapping[str, Any]) -> _Flow:
     """A phone or SMS contact method as the contract adopts it: `{number, importId, label}`."""
     adopted = _Flow(number=_international(method), importId=method["id"])
-    if method.get("label"):
+    if str(method.get("label") or "").strip():
         adopted["label"] = method["label"]
     return adopted
 

@@ -712,3 +712,39 @@ def test_an_esc_environment_is_written_and_the_credentials_comment_names_it(
     assert yaml.safe_load(imported.text)["environment"] == ["acme/pagerduty-credentials"]
     assert "# Credentials come from the Pulumi ESC environment(s) below." in imported.text
     assert "pulumi config set --secret" not in imported.text
+
+
+def test_a_member_without_a_login_email_method_or_with_a_number_split_otherwise_is_noted(
+    httpserver: HTTPServer, test_ca: trustme.CA
+) -> None:
+    account = guide_account()
+    account.throttled.clear()
+    # Joe's login e-mail method was deleted by hand; Anita's UK number was stored with its trunk
+    # 0, which the stack (splitting "+44 20 7946 0958") never sends.
+    account.contact_methods["PJOE001"] = [
+        m for m in account.contact_methods["PJOE001"] if m["type"] != "email_contact_method"
+    ]
+    anita_phone = next(
+        m for m in account.contact_methods["PANITA1"] if m["type"] == "phone_contact_method"
+    )
+    anita_phone["address"] = "02079460958"
+    url = account.serve(httpserver)
+
+    imported = import_stack(connect(url, test_ca), GUIDE_IMPORT)
+
+    members = yaml.safe_load(imported.text)["config"]["pantheon-oncall:team"]["members"]
+    assert "emailContactMethodId" not in members["joe"]
+    assert members["jane"]["emailContactMethodId"] == "PJANE01E"
+    assert members["anita"]["phone"] == {
+        "number": "+44 20 7946 0958",
+        "importId": "PANITA1P",
+        "label": "Mobile",
+    }
+    assert (
+        "members.joe: has no e-mail contact method for the login e-mail; the stack looks it up by "
+        'the label "Default"' in "\n".join(imported.notes)
+    )
+    assert (
+        "members.anita.phone: PagerDuty stores country code 44, address 02079460958; the stack "
+        "sends 44, 2079460958" in "\n".join(imported.notes)
+    )
