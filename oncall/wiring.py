@@ -52,6 +52,9 @@ TEAM = "team"
 ALERTS = "alerts"
 SLACK = "slack"
 
+TEAM_OUTPUTS = ("escalationPolicyId", "scheduleIds", "userIds", "teamId")
+"""What a stack with a team exports, and so what a site stack can read from a team stack."""
+
 
 def build(config: StackConfig | TeamStackConfig) -> dict[str, Any]:
     """Create the stack's components; return the stack outputs by name."""
@@ -94,12 +97,7 @@ def build(config: StackConfig | TeamStackConfig) -> dict[str, Any]:
 
 
 def _team_outputs(team: TeamOnCall) -> dict[str, Any]:
-    return {
-        "escalationPolicyId": team.escalationPolicyId,
-        "scheduleIds": team.scheduleIds,
-        "userIds": team.userIds,
-        "teamId": team.teamId,
-    }
+    return {name: getattr(team, name) for name in TEAM_OUTPUTS}
 
 
 def _existing_policy_id(policy_id: str | None, name: str | None) -> pulumi.Input[str]:
