@@ -7,8 +7,8 @@ deterministic data. `to_data`/`to_json` is the machine form (`oncall plan --json
 
 JSON shape (stable; keys sorted):
     {"project", "stack",
-     "resources": [{"type", "name", "parent", "inputs", "import", "protect", "retainOnDelete",
-                    "additionalSecretOutputs", "aliases"}],  # tree order: parents first
+     "resources": [{"type", "name", "urn", "parent", "custom", "inputs", "import", "protect",
+                    "retainOnDelete", "additionalSecretOutputs", "aliases"}],  # parents first
      "invokes": [{"token", "args"}], "outputs": {...}, "warnings": [...],
      "schemaViolations": [...]}                     # present when schemas were checked
 Inside inputs, args and outputs, markers are structural (never a string a real value could be):
@@ -183,6 +183,7 @@ def to_data(plan: Plan) -> dict[str, Any]:
         {
             "type": r.type,
             "name": r.name,
+            "urn": r.urn,
             "parent": r.parent if r.parent in keys else None,
             "custom": r.custom,
             "inputs": plain(r.inputs),
@@ -222,7 +223,10 @@ def to_text(plan: Plan) -> str:
 def text_of(data: Mapping[str, Any]) -> str:
     """The plan a reviewer reads: the resource tree with every input, the lookups, the outputs,
     warnings, and a summary line counting by provider and type."""
-    lines = [f"Offline plan of {data['project']}/{data['stack']} (mock engine; nothing is sent)", ""]
+    lines = [
+        f"Offline plan of {data['project']}/{data['stack']} (mock engine; nothing is sent)",
+        "",
+    ]
     depth: dict[str, int] = {}
     for r in data["resources"]:
         key = f"{r['type']}::{r['name']}"

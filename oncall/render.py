@@ -28,7 +28,7 @@ from oncall.enums import (
 SECRET_TEXT = "[secret]"
 COMPUTED_TEXT = "(known after apply)"
 
-# --- Markers in plan data (`oncall plan --json`) ---------------------------------------------------
+# --- Markers in plan data (`oncall plan --json`) --------------------------------------------------
 # Structural, so that no real value can be mistaken for one: {"secret": true}, {"unknown": true},
 # {"ref": "<resource name>", "type": "<type token>"}, {"ref": "<stack>", "output": "<name>"}.
 
@@ -57,7 +57,7 @@ def ref_text(value: Mapping[str, Any]) -> str:
     return str(value["ref"])
 
 
-# --- Units and words -------------------------------------------------------------------------------
+# --- Units and words ------------------------------------------------------------------------------
 
 SECONDS_KEYS = frozenset(
     {
@@ -129,7 +129,7 @@ def note(key: str, value: Any) -> str:
     return word if word and word != str(value) else ""
 
 
-# --- Values ----------------------------------------------------------------------------------------
+# --- Values ---------------------------------------------------------------------------------------
 
 _PLAIN = re.compile(r"[A-Za-z0-9_./@+()<>=*&%$!?~^|\\ -]*[A-Za-z0-9_./@+()<>=*%$!?~^|\\)-]")
 _YAML_WORDS = frozenset({"true", "false", "null", "yes", "no", "on", "off", "~"})
@@ -230,7 +230,7 @@ def _list_item_lines(key: str, element: Any, indent: str) -> Iterator[str]:
         yield f"{indent}- {value_text(key, element)}"
 
 
-# --- Types and the summary -------------------------------------------------------------------------
+# --- Types and the summary ------------------------------------------------------------------------
 
 
 def short_type(token: str) -> str:
