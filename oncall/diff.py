@@ -2,8 +2,10 @@
 
 Each stack is planned offline as its files are at git revision REF (extracted with `git archive`
 into a temporary folder: the user's checkout, index and worktrees are never touched) and as they
-are in the working tree. Both sides are planned by the working tree's code, in one process with a
-worker per core (oncall.fleet); a stack whose files are the same on both sides is planned once.
+are in the working tree, in one process with a worker per core (oncall.fleet). When the change
+touches no program code, both sides are planned by it and a stack whose files are the same on
+both sides is planned once; when it changes code, the base is planned by its own code (`python -m
+oncall plan --all --json` run in the extracted folder).
 
 The report (Markdown on stdout, or `--json`) lists per stack the resources to add `+`, delete
 `-`, update `~` (each changed property, old → new) and replace `+-` (with the reason), stacks
@@ -15,6 +17,7 @@ version does not plan (a config error), 2 when git cannot produce REF.
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import sys
@@ -338,22 +341,31 @@ def diff_stacks(
     base_dir: Path,
     stacks: Sequence[str] = (),
     *,
+    base_plans: Mapping[str, fleet.Outcome] | None = None,
     jobs: int | None = None,
     progress: fleet.Progress | None = None,
 ) -> list[StackDiff]:
-    """The report of every stack (or the named ones) from `base_dir` to `project_dir`."""
+    """The report of every stack (or the named ones) from `base_dir` to `project_dir`.
+
+    `base_plans`: the base's stacks as the base's own code planned them (see `plan_with_code_at`);
+    without it the base is planned by this process's code, and a stack whose files are the same
+    on both sides is planned once."""
     old_names, new_names = set(_names(base_dir)), set(_names(project_dir))
     names = sorted(set(stacks) or (old_names | new_names))
-    same = {
-        name
-        for name in set(names) & old_names & new_names
-        if _inputs_of(base_dir, name) == _inputs_of(project_dir, name)
-    }
+    same = set()
+    if base_plans is None:
+        same = {
+            name
+            for name in set(names) & old_names & new_names
+            if _inputs_of(base_dir, name) == _inputs_of(project_dir, name)
+        }
     tasks = [(project_dir, n) for n in names if n in new_names]
-    tasks += [(base_dir, n) for n in names if n in old_names and n not in same]
+    if base_plans is None:
+        tasks += [(base_dir, n) for n in names if n in old_names and n not in same]
     outcomes = {
         (o.project_dir, o.stack): o for o in fleet.plan_many(tasks, jobs=jobs, progress=progress)
     }
+    outcomes |= {(base_dir, n): o for n, o in (base_plans or {}).items() if n in old_names}
     reports = []
     for name in names:
         new = outcomes.get((project_dir, name))
@@ -361,6 +373,39 @@ def diff_stacks(
         live_dir = project_dir if name in new_names else base_dir
         reports.append(_stack_report(name, old, new, _is_live(live_dir, name)))
     return reports
+
+
+def code_changes(project_dir: Path, ref: str) -> list[str]:
+    """The program's Python files that differ between `ref` and the working tree (tests and
+    benchmarks aside: they don't change a plan)."""
+    root = Path(_git(project_dir, "rev-parse", "--show-toplevel").decode().strip())
+    rel = project_dir.resolve().relative_to(root.resolve())
+    changed = _git(root, "diff", "--name-only", ref, "--", str(rel)).decode().splitlines()
+    return [
+        path
+        for path in changed
+        if path.endswith(".py") and Path(path).relative_to(rel).parts[0] not in ("tests", "bench")
+    ]
+
+
+def plan_with_code_at(base_dir: Path, jobs: int | None) -> dict[str, fleet.Outcome] | None:
+    """Every stack of `base_dir` planned by the code in `base_dir` (`python -m oncall plan --all
+    --json` run there), or None when that version cannot (it predates `plan --all`)."""
+    command = [sys.executable, "-m", "oncall", "--project-dir", str(base_dir), "plan", "--all"]
+    command += ["--json", *([f"--jobs={jobs}"] if jobs else [])]
+    result = subprocess.run(command, cwd=base_dir, stdout=subprocess.PIPE, check=False)
+    if result.returncode not in (0, 1):
+        return None
+    try:
+        plans = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        return None
+    return {
+        name: fleet.Outcome(base_dir, name, None, tuple(data["problems"]))
+        if "problems" in data
+        else fleet.Outcome(base_dir, name, data)
+        for name, data in plans.items()
+    }
 
 
 def _stack_report(
@@ -399,7 +444,9 @@ def _summary(report: StackDiff) -> str:
 # --- The report -----------------------------------------------------------------------------------
 
 
-def to_data(base: str, reports: Iterable[StackDiff]) -> dict[str, Any]:
+def to_data(
+    base: str, reports: Iterable[StackDiff], planned_by: str = "both sides planned by the same code"
+) -> dict[str, Any]:
     reports = list(reports)
     totals = {"add": 0, "update": 0, "replace": 0, "delete": 0}
     for r in reports:
@@ -407,6 +454,7 @@ def to_data(base: str, reports: Iterable[StackDiff]) -> dict[str, Any]:
             totals[word] += n
     return {
         "base": base,
+        "plannedBy": planned_by,
         "callouts": [line for r in reports for line in r.callouts()],
         "totals": totals,
         "stacks": [r.to_data() for r in reports],
@@ -437,8 +485,8 @@ def markdown(data: Mapping[str, Any]) -> str:
         lines.append("Unchanged: " + ", ".join(f"`{s['stack']}`" for s in unchanged))
         lines.append("")
     lines.append(
-        "<sub>Offline plan (`python -m oncall diff`): both sides planned by this change's code "
-        "under the mock engine; secrets show as [secret].</sub>"
+        f"<sub>Offline plan (`python -m oncall diff`) under the mock engine: {data['plannedBy']}; "
+        "secrets show as [secret].</sub>"
     )
     return "\n".join(lines) + "\n"
 
@@ -493,19 +541,36 @@ def command(
     project_dir: Path, base: str, stacks: Sequence[str], as_json: bool, jobs: int | None
 ) -> int:
     """`oncall diff`: the report on stdout; exit 1 when a stack's new version does not plan."""
-    import json
-
     with tempfile.TemporaryDirectory(prefix="oncall-diff-") as tmp:
         try:
             base_dir = extract(project_dir, base, Path(tmp))
+            changed_code = code_changes(project_dir, base)
         except GitError as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
+        base_plans = plan_with_code_at(base_dir, jobs) if changed_code else None
         reports = diff_stacks(
-            project_dir, base_dir, stacks, jobs=jobs, progress=fleet.Progress(label="diff")
+            project_dir,
+            base_dir,
+            stacks,
+            base_plans=base_plans,
+            jobs=jobs,
+            progress=fleet.Progress(label="diff"),
         )
-    data = to_data(base, reports)
+    data = to_data(base, reports, _planned_by(changed_code, base_plans is not None))
     sys.stdout.write(
         json.dumps(data, indent=2, ensure_ascii=False) + "\n" if as_json else markdown(data)
     )
     return 1 if any(r.status == "error" for r in reports) else 0
+
+
+def _planned_by(changed_code: list[str], base_code_ran: bool) -> str:
+    if not changed_code:
+        return "both sides planned by the same code (this change touches no program code)"
+    if base_code_ran:
+        return f"each side planned by its own code ({len(changed_code)} code file(s) changed)"
+    return (
+        f"this change also changes {len(changed_code)} code file(s), and the base's code cannot "
+        "plan on its own (it predates `plan --all`): both sides planned by the new code, so what "
+        "the code change itself does shows in `pulumi preview`, not here"
+    )

@@ -191,3 +191,28 @@ def test_a_property_the_provider_sets_only_on_create_is_a_replace() -> None:
 
 def _resource(type_: str, name: str, inputs: dict) -> dict:
     return {"type": type_, "name": name, "custom": True, "inputs": inputs, "aliases": []}
+
+
+def test_a_code_change_is_shown_with_the_base_planned_by_its_own_code(tmp_path: Path) -> None:
+    for part in ("oncall", "components", "stacks"):
+        shutil.copytree(ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
+    for part in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / part, tmp_path / part)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    edit(tmp_path / "components" / "team.py", '"On-call member of ', '"Member of ')
+
+    result = subprocess.run(
+        [sys.executable, "-m", "oncall", "--project-dir", str(tmp_path), "diff", "--base", "HEAD"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "each side planned by its own code (1 code file(s) changed)" in result.stdout
+    assert "~ pagerduty:User  team-jane\n    description: On-call member of" in result.stdout
+    assert "Unchanged: `example-dev`, `example-test`, `shop-live`" in result.stdout
