@@ -64,6 +64,18 @@ def the_reviewed_change(repo: Path) -> None:
     git(repo, "commit", "-qm", "the change")
 
 
+def diff_cli(project: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """`python -m oncall diff --base HEAD` of `project`, run from `cwd` (whose code it uses)."""
+    return subprocess.run(
+        [sys.executable, "-m", "oncall", "--project-dir", str(project), "diff", "--base", "HEAD"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
 def report(repo: Path, base: str, *stacks: str) -> tuple[str, dict]:
     import tempfile
 
@@ -152,14 +164,7 @@ def test_a_config_error_in_the_new_version_is_reported_for_that_stack_and_exits_
 ) -> None:
     edit(repo / "stacks" / "Pulumi.example-live.yaml", "[joe, anita]", "[joe, anitta]")
 
-    result = subprocess.run(
-        [sys.executable, "-m", "oncall", "--project-dir", str(repo), "diff", "--base", "HEAD"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = diff_cli(repo)
 
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
@@ -203,14 +208,7 @@ def test_a_code_change_is_shown_with_the_base_planned_by_its_own_code(tmp_path: 
     git(tmp_path, "commit", "-qm", "base")
     edit(tmp_path / "components" / "team.py", '"On-call member of ', '"Member of ')
 
-    result = subprocess.run(
-        [sys.executable, "-m", "oncall", "--project-dir", str(tmp_path), "diff", "--base", "HEAD"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = diff_cli(tmp_path, cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert "each side planned by its own code (1 code file(s) changed)" in result.stdout

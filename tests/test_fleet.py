@@ -7,11 +7,10 @@ import io
 import json
 import logging
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from test_cli import run_cli
 
 from oncall import fleet
 from oncall import plan as planning
@@ -22,9 +21,10 @@ STACKS = planning.stackfile.stack_names(ROOT)
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    """A copy of the project's stacks and entry point, to break one stack in."""
+    for part in ("Pulumi.yaml", "__main__.py", "stacks"):
+        copy = shutil.copytree if (ROOT / part).is_dir() else shutil.copy
+        copy(ROOT / part, tmp_path / part)
     return tmp_path
 
 
@@ -55,14 +55,7 @@ def test_one_broken_stack_is_reported_and_the_others_still_plan(project: Path) -
     broken = project / "stacks" / "Pulumi.example-dev.yaml"
     broken.write_text(broken.read_text().replace("env: dev", "env: dve!"))
 
-    result = subprocess.run(
-        [sys.executable, "-m", "oncall", "--project-dir", str(project), "plan", "--all", "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_cli("plan", "--all", "--json", cwd=project)
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
