@@ -12,14 +12,17 @@ runs it, and prints medians:
 - the per-stack median inside one process (planned one after another);
 - `diff --base HEAD` after a change to every stack file (both sides planned), unless --no-diff.
 
-Timings on a shared machine are noisy: compare the ratios, which are measured in the same run.
-Nothing here asserts a target; the issue's targets are listed at the end for reading.
+Timings on a shared machine are noisy: compare the ratios, which are measured in the same run,
+and the CPU seconds (user + system, the process and its workers), which other load on the
+machine disturbs much less than wall time. Nothing here asserts a target; the issue's targets
+are listed at the end for reading.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -85,15 +88,28 @@ def write_project(folder: Path, count: int) -> list[str]:
     return names
 
 
-def timed(args: list[str], runs: int, cwd: Path = ROOT) -> float:
-    """Median wall time of `runs` runs of a command (which must succeed)."""
-    times = []
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+CPU: dict[str, float] = {}
+"""Median CPU seconds of the last `timed` command, by its label."""
+
+
+def timed(args: list[str], runs: int, cwd: Path = ROOT, label: str = "") -> float:
+    """Median wall time of `runs` runs of a command (which must succeed); its median CPU time
+    goes to CPU[label]."""
+    times, cpu = [], []
     for _ in range(runs):
+        cpu_start = _children_cpu()
         start = time.perf_counter()
         result = subprocess.run(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if result.returncode != 0:
             sys.exit(f"{' '.join(args[-3:])} failed:\n{result.stderr.decode()[-2000:]}")
         times.append(time.perf_counter() - start)
+        cpu.append(_children_cpu() - cpu_start)
+    CPU[label] = statistics.median(cpu)
     return statistics.median(times)
 
 
@@ -103,16 +119,18 @@ from pathlib import Path
 from oncall import fleet
 project, names = Path(sys.argv[1]), sys.argv[2:]
 fleet.plan_one(project, names[0])  # warm up: imports
-times = []
+times, cpu = [], []
 for name in names:
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     assert fleet.plan_one(project, name).ok, name
     times.append(time.perf_counter() - start)
-print(statistics.median(times))
+    cpu.append(time.process_time() - cpu_start)
+print(statistics.median(times), statistics.median(cpu))
 """
 
 
-def per_stack_median(project: Path, names: list[str]) -> float:
+def per_stack_median(project: Path, names: list[str]) -> tuple[float, float]:
+    """Median wall and CPU seconds of one stack's plan, stacks planned one after another."""
     result = subprocess.run(
         [PYTHON, "-c", PER_STACK, str(project), *names],
         cwd=ROOT,
@@ -120,7 +138,8 @@ def per_stack_median(project: Path, names: list[str]) -> float:
         capture_output=True,
         text=True,
     )
-    return float(result.stdout.strip())
+    wall, cpu = result.stdout.split()
+    return float(wall), float(cpu)
 
 
 def git(folder: Path, *args: str) -> None:
@@ -148,22 +167,29 @@ def main() -> int:
         names = write_project(project, args.stacks)
         oncall = [PYTHON, "-m", "oncall", "--project-dir", str(project)]
 
-        floor = timed([PYTHON, "-c", FLOOR], args.runs * 2)
-        print(f"floor (bare import of the 4 Pulumi packages): {floor:.3f} s")
-        one = timed([*oncall, "plan", names[min(3, len(names) - 1)]], args.runs * 2)
-        print(f"plan of one stack: {one:.3f} s = {one / floor:.2f}x the floor (target <= 1.5x)")
+        floor = timed([PYTHON, "-c", FLOOR], args.runs * 2, label="floor")
+        print(
+            f"floor (bare import of the 4 Pulumi packages): {floor:.3f} s, {CPU['floor']:.3f} s CPU"
+        )
+        one = timed([*oncall, "plan", names[min(3, len(names) - 1)]], args.runs * 2, label="one")
+        print(
+            f"plan of one stack: {one:.3f} s = {one / floor:.2f}x the floor "
+            f"(CPU {CPU['one'] / CPU['floor']:.2f}x)"
+        )
 
-        total = timed([*oncall, "plan", "--all"], args.runs)
+        total = timed([*oncall, "plan", "--all"], args.runs, label="all")
         rate = args.stacks / total
         print(
             f"plan --all of {args.stacks} stacks: {total:.2f} s, {rate:.1f} stacks/s, "
-            f"{total / floor:.1f}x the floor"
+            f"{total / floor:.1f}x the floor; {CPU['all']:.2f} s CPU "
+            f"({(CPU['all'] - CPU['floor']) / args.stacks * 1000:.1f} ms CPU per stack beyond "
+            "the floor)"
         )
         sample = names[: min(len(names), 60)]
-        median = per_stack_median(project, sample)
+        median, median_cpu = per_stack_median(project, sample)
         print(
             f"per-stack median, one process, sequential ({len(sample)} stacks): "
-            f"{median * 1000:.1f} ms"
+            f"{median * 1000:.1f} ms, {median_cpu * 1000:.1f} ms CPU"
         )
 
         if not args.no_diff:
@@ -174,9 +200,10 @@ def main() -> int:
                 path.write_text(path.read_text().replace("Agency primary", "Agency main"))
                 with path.open("a") as f:
                     f.write("# changed\n")
-            took = timed([*oncall, "diff", "--base", "HEAD"], args.runs)
+            took = timed([*oncall, "diff", "--base", "HEAD"], args.runs, label="diff")
             print(
-                f"diff --base HEAD of {args.stacks} stacks, every stack file changed: {took:.2f} s"
+                f"diff --base HEAD of {args.stacks} stacks, every stack file changed: "
+                f"{took:.2f} s, {CPU['diff']:.2f} s CPU"
             )
     print(
         "targets (issue 7): one stack <= 1.5x the floor; 300 stacks < 10 s on 2 cores; "
