@@ -121,10 +121,14 @@ class StackDiff:
         for c in self.changes:
             if c.op in ("-", "+-") and c.type in GUARDED_TYPES:
                 verb = "deletes" if c.op == "-" else "replaces"
+                children = sum(
+                    1 for o in self.changes if o.renamed_to and o.name.startswith(f"{c.name}-")
+                )
+                also = f" (and the same for its {children} renamed children)" if children else ""
                 keep = (
                     f" — it comes back as `{c.renamed_to}`: to keep it, give `{c.renamed_to}` "
                     f"the alias `{c.alias}`, or run `pulumi state rename -s {self.stack} "
-                    f"'{c.urn}' {c.renamed_to}` before `pulumi up`"
+                    f"'{c.urn}' {c.renamed_to}` before `pulumi up`{also}"
                     if c.renamed_to
                     else ""
                 )
