@@ -175,6 +175,9 @@ def compare(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> lis
         if (r["type"], alias) in before and (r["type"], alias) not in after
     }
     aliased = set(renamed_from.values())
+    if renamed_from:  # an alias keeps the id: what pointed at the old name points at the new
+        names = {old: new for new, old in renamed_from.items()}
+        before = {k: {**r, "inputs": _renamed(r["inputs"], names)} for k, r in before.items()}
     changes: list[Change] = []
     for key, resource in after.items():
         previous = before.get(key) or before.get(renamed_from.get(key, ("", "")))
@@ -201,6 +204,19 @@ def compare(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> lis
     _pair_type_changes(changes)
     _pair_renames(changes, before, after)
     return changes
+
+
+def _renamed(value: Any, names: Mapping[tuple[str, str], tuple[str, str]]) -> Any:
+    """`value` with every reference to an aliased resource naming its new name."""
+    if render.is_ref(value):
+        target = value["ref"]
+        key = (target.get("type", ""), target.get("name", ""))
+        return {"ref": {**target, "name": names[key][1]}} if key in names else value
+    if isinstance(value, dict):
+        return {k: _renamed(v, names) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(v, names) for v in value]
+    return value
 
 
 def _added(resource: Mapping[str, Any], removed: bool = False) -> dict[str, list[str | None]]:
@@ -273,7 +289,7 @@ def _masked(resource: Mapping[str, Any]) -> dict[str, str]:
 
     def mask(value: Any) -> Any:
         if render.is_ref(value):
-            return {"ref": "*"}
+            return {"ref": {"name": "*"}}
         if isinstance(value, dict):
             return {k: mask(v) for k, v in value.items()}
         if isinstance(value, list):

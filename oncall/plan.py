@@ -14,8 +14,8 @@ JSON shape (stable; keys sorted):
 Inside inputs, args and outputs, markers are structural (never a string a real value could be):
     {"secret": true}                       a secret (its value is never in the plan)
     {"unknown": true}                      known only after the deploy
-    {"ref": "team-joe", "type": "pagerduty:index/user:User"}   the id of another resource
-    {"ref": "organization/pantheon-oncall/team-example", "output": "escalationPolicyId"}
+    {"ref": {"type": "pagerduty:index/user:User", "name": "team-joe"}}   another resource's id
+    {"ref": {"stack": "organization/pantheon-oncall/team-example", "output": "escalationPolicyId"}}
 """
 
 from __future__ import annotations
@@ -168,8 +168,8 @@ def plain(value: Any) -> Any:
         return {"unknown": True}
     if isinstance(value, Ref):
         if value.output:
-            return {"ref": value.target, "output": value.output}
-        return {"ref": value.name, "type": value.target.rsplit("::", 1)[0]}
+            return {"ref": {"stack": value.target, "output": value.output}}
+        return {"ref": {"type": value.target.rsplit("::", 1)[0], "name": value.name}}
     if isinstance(value, dict):
         return {k: plain(v) for k, v in sorted(value.items())}
     if isinstance(value, list):

@@ -30,7 +30,7 @@ COMPUTED_TEXT = "(known after apply)"
 
 # --- Markers in plan data (`oncall plan --json`) --------------------------------------------------
 # Structural, so that no real value can be mistaken for one: {"secret": true}, {"unknown": true},
-# {"ref": "<resource name>", "type": "<type token>"}, {"ref": "<stack>", "output": "<name>"}.
+# {"ref": {"type": "<type token>", "name": "<name>"}}, {"ref": {"stack": "<s>", "output": "<o>"}}.
 
 
 def is_secret(value: Any) -> bool:
@@ -42,7 +42,7 @@ def is_unknown(value: Any) -> bool:
 
 
 def is_ref(value: Any) -> bool:
-    return isinstance(value, dict) and "ref" in value and set(value) <= {"ref", "type", "output"}
+    return isinstance(value, dict) and set(value) == {"ref"} and isinstance(value["ref"], dict)
 
 
 def is_marker(value: Any) -> bool:
@@ -52,9 +52,10 @@ def is_marker(value: Any) -> bool:
 def ref_text(value: Mapping[str, Any]) -> str:
     """What a reference points at, without the arrow: `team-joe`, `team stack team-example:
     escalationPolicyId`."""
-    if value.get("output"):
-        return f"team stack {str(value['ref']).rsplit('/', 1)[-1]}: {value['output']}"
-    return str(value["ref"])
+    target = value["ref"]
+    if "output" in target:
+        return f"team stack {str(target['stack']).rsplit('/', 1)[-1]}: {target['output']}"
+    return str(target["name"])
 
 
 # --- Units and words ------------------------------------------------------------------------------

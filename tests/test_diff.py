@@ -214,3 +214,39 @@ def test_a_code_change_is_shown_with_the_base_planned_by_its_own_code(tmp_path: 
     assert "each side planned by its own code (1 code file(s) changed)" in result.stdout
     assert "~ pagerduty:User  team-jane\n    description: On-call member of" in result.stdout
     assert "Unchanged: `example-dev`, `example-test`, `shop-live`" in result.stdout
+
+
+def test_a_rename_with_an_alias_is_the_same_resource_and_its_references_follow() -> None:
+    user, method = (
+        "pagerduty:index/user:User",
+        "pagerduty:index/userContactMethod:UserContactMethod",
+    )
+
+    def ref(name: str) -> dict:
+        return {"ref": {"type": user, "name": name}}
+
+    old = {
+        "resources": [
+            _resource(user, "team-joe", {"email": "joe@example.com"}),
+            _resource(method, "team-joe-sms", {"userId": ref("team-joe")}),
+        ]
+    }
+    new = {
+        "resources": [
+            {
+                **_resource(user, "team-joseph", {"email": "joe@example.com"}),
+                "aliases": ["team-joe"],
+            },
+            {
+                **_resource(method, "team-joseph-sms", {"userId": ref("team-joseph")}),
+                "aliases": ["team-joe-sms"],
+            },
+        ]
+    }
+
+    changes = diff.compare(old, new)
+
+    assert [(c.op, c.name, c.properties) for c in changes] == [
+        ("~", "team-joseph", {"(name)": ["team-joe", "team-joseph"]}),
+        ("~", "team-joseph-sms", {"(name)": ["team-joe-sms", "team-joseph-sms"]}),
+    ]

@@ -69,8 +69,10 @@ def test_the_json_plan_marks_secrets_unknowns_and_references_structurally(
     assert data["outputs"]["serviceUrl"] == {"unknown": True}
     service = next(r for r in data["resources"] if r["name"] == "alerts-service")
     assert service["inputs"]["escalationPolicy"] == {
-        "ref": "team-escalation",
-        "type": "pagerduty:index/escalationPolicy:EscalationPolicy",
+        "ref": {
+            "type": "pagerduty:index/escalationPolicy:EscalationPolicy",
+            "name": "team-escalation",
+        }
     }
     # A string that reads like a marker is just a string.
     assert render.value_text("name", "[secret]") == '"[secret]"'
@@ -86,7 +88,7 @@ def test_duration_text(seconds: int, text: str) -> None:
 
 
 def test_flatten_keeps_a_list_of_references_as_one_value() -> None:
-    inputs = {"layers": [{"users": [{"ref": "team-joe", "type": "t"}], "name": "Weekly"}]}
+    inputs = {"layers": [{"users": [{"ref": {"type": "t", "name": "team-joe"}}], "name": "Weekly"}]}
     assert render.flatten(inputs) == {
         "layers[0].name": "Weekly",
         "layers[0].users": "[team-joe]",
