@@ -145,6 +145,11 @@ class Progress:
             )
         self.stream.flush()
 
+    def note(self, line: str) -> None:
+        """A line of its own (a stack's error), above the bar on a terminal."""
+        self.stream.write(f"\r\x1b[K{line}\n" if self.tty else f"{line}\n")
+        self.stream.flush()
+
     def finish(self) -> None:
         if self.tty and self.total:
             self.stream.write("\n")

@@ -76,3 +76,16 @@ def test_progress_is_one_plain_line_per_stack_off_a_terminal() -> None:
         f"plan {STACKS[0]}: ok (1/2)",
         f"plan {STACKS[1]}: ok (2/2)",
     ]
+
+
+def test_progress_on_a_terminal_is_one_bar_redrawn_in_place() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+
+    list(fleet.plan_many([(ROOT, s) for s in STACKS[:2]], jobs=1, progress=fleet.Progress(stream)))
+
+    assert stream.getvalue().count("\n") == 1  # the bar ends with one newline, once
+    assert stream.getvalue().split("\r")[-1].startswith(f"plan [{'#' * 30}] 2/2 {STACKS[1]}")
