@@ -117,6 +117,16 @@ class StackDiff:
         """Every user, schedule or escalation policy this live stack would delete or replace."""
         if not self.live:
             return []
+        if self.status == "removed":  # nothing is deleted until someone destroys the stack
+            guarded = sum(1 for c in self.changes if c.type in GUARDED_TYPES)
+            return (
+                [
+                    f"`{self.stack}` is removed: `pulumi destroy -s {self.stack}` would delete its "
+                    f"{guarded} user(s), schedule(s) and escalation polic(ies)"
+                ]
+                if guarded
+                else []
+            )
         out = []
         for c in self.changes:
             if c.op in ("-", "+-") and c.type in GUARDED_TYPES:

@@ -250,3 +250,15 @@ def test_a_rename_with_an_alias_is_the_same_resource_and_its_references_follow()
         ("~", "team-joseph", {"(name)": ["team-joe", "team-joseph"]}),
         ("~", "team-joseph-sms", {"(name)": ["team-joe-sms", "team-joseph-sms"]}),
     ]
+
+
+def test_a_removed_team_stack_is_called_out_as_a_destroy_to_come(repo: Path) -> None:
+    (repo / "stacks" / "Pulumi.team-example.yaml").unlink()
+
+    text, data = report(repo, "HEAD", "team-example")
+
+    assert data["callouts"] == [
+        "`team-example` is removed: `pulumi destroy -s team-example` would delete its "
+        "5 user(s), schedule(s) and escalation polic(ies)"
+    ]
+    assert "### `team-example` (live): stack removed" in text
