@@ -9,6 +9,7 @@ for, whoever finished first; a stack that fails is reported as such and the othe
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -99,6 +100,9 @@ def plan_many(
             return
         import oncall.program  # noqa: F401 - import the program (and the SDK) once, before forking
 
+        # What the parent holds now stays put: the workers' garbage collector then leaves those
+        # pages alone instead of copying them all on its first pass.
+        gc.freeze()
         context = multiprocessing.get_context("fork")
         with context.Pool(jobs) as pool:
             work = [(str(d), s) for d, s in tasks]
