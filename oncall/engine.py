@@ -6,9 +6,12 @@ CLI, the provider plugins and real tokens; this needs none of them. It records e
 and every invoke, so that the plan can be printed and every registration checked against the
 providers' published schemas.
 
-Two modes:
-- ``preview=True`` (the plan): ids and outputs of new resources are unknown, exactly as in
+Three modes:
+- ``preview=True``: ids and outputs of new resources are unknown, exactly as in
   ``pulumi preview``; they print as ``(known after apply)``.
+- ``preview=True, references=True`` (the plan): the same, except that an id is a marker naming
+  the resource (or the team stack's output) it belongs to, which `_decode` turns into a `Ref`, so
+  that a reviewer reads `escalationPolicy: → team-escalation` instead of an unknown.
 - ``preview=False`` (tests): every resource gets the deterministic id ``<name>-id`` and echoes its
   inputs as outputs, so tests can follow which resource another one points at.
 """
@@ -16,9 +19,11 @@ Two modes:
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import gc
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -28,7 +33,9 @@ from typing import Any
 import pulumi
 from pulumi.output import Unknown
 from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import resource as runtime_resource
 from pulumi.runtime import rpc
+from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop
 
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
@@ -71,6 +78,39 @@ class Computed:
 
 
 COMPUTED = Computed()
+
+# An id in a plan with references: NUL-delimited, so no value from a stack file can be one.
+_REF = "\x00ref:"
+_REF_END = "\x00"
+_REF_PATTERN = re.compile(re.escape(_REF) + "([^\x00]*)" + re.escape(_REF_END))
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The id of another resource (``type::name``), or an output of a stack that a
+    StackReference reads (``stack`` and ``output`` set): what an input points at."""
+
+    target: str
+    output: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The resource's name, or the stack's."""
+        return self.target.rsplit("::", 1)[-1]
+
+    @property
+    def of_resource(self) -> bool:
+        """Whether this points at a resource (its id, or an output it computes), not a stack."""
+        return "::" in self.target
+
+    @property
+    def text(self) -> str:
+        """`team-joe`, `alerts-ping.monitorId`: what a reference inside a longer string shows."""
+        return f"{self.name}.{self.output}" if self.output and self.of_resource else self.name
+
+
+def _ref_id(target: str, output: str | None = None) -> str:
+    return f"{_REF}{target}{'#' + output if output else ''}{_REF_END}"
 
 
 @dataclass(frozen=True)
@@ -153,6 +193,21 @@ def default_invoke_results(token: str, args: Mapping[str, Any], preview: bool) -
     return result
 
 
+class _InlineExecutor(concurrent.futures.ThreadPoolExecutor):
+    """Runs what the SDK hands its executor (each call into the mock monitor) at once, on the
+    event loop's own thread. The SDK's `_sync_await` pumps a running loop re-entrantly, so nothing
+    waits; and a plan then costs no thread start and no handoff per resource, which on a busy
+    machine took most of its wall time."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as e:  # handed to the awaiting coroutine
+            future.set_exception(e)
+        return future
+
+
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
     """The SDK's mock monitor, keeping the resource options it otherwise drops."""
 
@@ -217,8 +272,12 @@ class RecordingMocks(pulumi.runtime.Mocks):
         preview: bool,
         invoke_handler: InvokeHandler | None = None,
         stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+        references: tuple[str, ...] | None = None,
     ) -> None:
         self.preview = preview
+        self.references = references
+        """When set (a plan): ids are `Ref` markers, and a StackReference answers these output
+        names with markers of its outputs."""
         self.invoke_handler = invoke_handler
         self.stack_outputs = stack_outputs or {}
         self.options: dict[tuple[str, str], dict[str, Any]] = {}
@@ -234,9 +293,17 @@ class RecordingMocks(pulumi.runtime.Mocks):
         if args.typ == STACK_REFERENCE:
             name = inputs.get("name", args.name)
             outputs = self.stack_outputs.get(name)
+            if outputs is None and self.references is not None:
+                outputs = {output: _ref_id(name, output) for output in self.references}
             if outputs is None:
                 return (None if self.preview else f"{name}", {"name": name})
             return (name, {"name": name, "outputs": dict(outputs), "secretOutputNames": []})
+        if self.references is not None:
+            # What the provider computes reads as a reference to it too (a monitor's monitorId
+            # inside an NRQL query): the plan shows what a value comes from, not "unknown".
+            target = f"{args.typ}::{args.name}"
+            computed = {k: _ref_id(target, k) for k in COMPUTED_OUTPUTS.get(args.typ, {})}
+            return (_ref_id(target), computed | inputs)
         if args.resource_id:
             return (args.resource_id, inputs)
         if self.preview:
@@ -289,17 +356,27 @@ def mocked_runtime(
     secret_keys: list[str] | None = None,
     invoke_handler: InvokeHandler | None = None,
     stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+    references: tuple[str, ...] | None = None,
 ) -> Iterator[RecordingMocks]:
     """Install recording mocks (and the given raw config) for one program run, then reset.
 
     ``config`` maps full keys (``"pantheon-oncall:site"``) to the raw strings the engine passes a
-    program: structured values JSON-encoded, as ``pulumi`` itself does.
+    program: structured values JSON-encoded, as ``pulumi`` itself does. ``references`` (a plan):
+    ids are `Ref` markers, and stack references answer those output names (see RecordingMocks).
+
+    Everything is reset afterwards, so that one process can run program after program (`oncall
+    plan --all`): nothing of a run outlives it.
     """
     loop = asyncio.new_event_loop()
+    loop.set_default_executor(_InlineExecutor())
     asyncio.set_event_loop(loop)
-    mocks = RecordingMocks(preview, invoke_handler, stack_outputs)
+    mocks = RecordingMocks(preview, invoke_handler, stack_outputs, references)
     monitor = _RecordingMonitor(mocks)
     pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys or []))
+    # The SDK walks the Python stack for every resource to tell the engine where it was declared;
+    # the mocks ignore it, and it is the largest cost of a plan after the imports.
+    stack_trace = runtime_resource._get_stack_trace
+    runtime_resource._get_stack_trace = source_pb2.StackTrace
     try:
         pulumi.runtime.set_mocks(
             mocks,
@@ -311,6 +388,7 @@ def mocked_runtime(
         )
         yield mocks
     finally:
+        runtime_resource._get_stack_trace = stack_trace
         pulumi.runtime.reset_options()
         pulumi.runtime.set_all_config({}, [])
         loop.run_until_complete(loop.shutdown_default_executor())
@@ -329,7 +407,9 @@ def _program_log(mocks: RecordingMocks) -> logging.Logger:
             if record.levelno == logging.WARNING:
                 mocks.warnings.append(record.getMessage())
 
-    logger = logging.getLogger(f"{__name__}.program.{id(mocks)}")
+    # Not logging.getLogger: the logging module keeps every logger it names for good, and with it
+    # this run's mocks. A logger of our own goes with the run.
+    logger = logging.Logger(f"{__name__}.program")
     logger.propagate = False
     logger.setLevel(logging.WARNING)
     logger.handlers = [Keep()]
@@ -370,6 +450,8 @@ async def resolve(value: Any) -> Any:
         return Secret(inner) if secret else inner
     if isinstance(value, Unknown):
         return COMPUTED
+    if isinstance(value, str) and _REF in value:
+        return _decode_ref(value)
     if isinstance(value, Mapping):
         return {k: await resolve(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -384,6 +466,8 @@ def _decode(value: Any) -> Any:
         return Secret(_decode(rpc.unwrap_rpc_secret(value)))
     if isinstance(value, Unknown) or value == rpc.UNKNOWN:
         return COMPUTED
+    if isinstance(value, str) and _REF in value:
+        return _decode_ref(value)
     if isinstance(value, Mapping):
         return {k: _decode(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -391,6 +475,18 @@ def _decode(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def _decode_ref(value: str) -> Any:
+    whole = _REF_PATTERN.fullmatch(value)
+    if whole is None:  # an id inside a longer string: show what it points at
+        return _REF_PATTERN.sub(lambda m: f"<{_to_ref(m.group(1)).text}>", value)
+    return _to_ref(whole.group(1))
+
+
+def _to_ref(marker: str) -> Ref:
+    target, _, output = marker.partition("#")
+    return Ref(target, output or None)
 
 
 def _short(urn: str) -> str:

@@ -2,36 +2,38 @@
 
 `plan_stack` loads the stack file the way `pulumi` does (oncall.stackfile), runs `__main__.py`'s
 program under recording mocks in preview mode (oncall.engine), and returns the plan as plain,
-deterministic data. `to_json` is the machine form (`oncall plan --json`, and what `oncall diff`
-compares); `to_text` is the tree a person reads. In both, secrets are `[secret]` and values that
-only exist after a deploy are `(known after apply)`.
+deterministic data. `to_data`/`to_json` is the machine form (`oncall plan --json`, and what
+`oncall diff` compares); `text_of` is the tree a person reads (values shown by oncall.render).
 
 JSON shape (stable; keys sorted):
     {"project", "stack",
-     "resources": [{"type", "name", "parent", "inputs", "import", "protect", "retainOnDelete",
-                    "additionalSecretOutputs"}],      # tree order: parents before children
+     "resources": [{"type", "name", "urn", "parent", "custom", "inputs", "import", "protect",
+                    "retainOnDelete", "additionalSecretOutputs", "aliases"}],  # parents first
      "invokes": [{"token", "args"}], "outputs": {...}, "warnings": [...],
      "schedules": [...],                            # coverage lines and schedule warnings
      "schemaViolations": [...],                     # present when schemas were checked
      "environments": [...]}                         # present when the stack imports ESC ones
+Inside inputs, args and outputs, markers are structural (never a string a real value could be):
+    {"secret": true}                       a secret (its value is never in the plan)
+    {"unknown": true}                      known only after the deploy
+    {"ref": {"type": "pagerduty:index/user:User", "name": "team-joe"}}   another resource's id
+    {"ref": {"stack": "organization/pantheon-oncall/team-example", "output": "escalationPolicyId"}}
+    {"ref": {"type": "newrelic:synthetics/monitor:Monitor", "name": "alerts-monitor",
+             "output": "monitorId"}}             an output that resource computes
 """
 
 from __future__ import annotations
 
 import json
 import runpy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from oncall import engine, stackfile
-from oncall.engine import COMPUTED, Computed, Registration, Run, Secret
-
-SECRET_TEXT = "[secret]"
-COMPUTED_TEXT = "(known after apply)"
+from oncall import engine, render, stackfile
+from oncall.engine import Computed, Ref, Registration, Run, Secret
+from oncall.render import short_type as short_type
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ def plan_stack(
             # The project's own entry point, exactly as `pulumi` runs it.
             runpy.run_path(str(entry), run_name="__main__")
 
+    from oncall.wiring import TEAM_OUTPUTS
+
     run = engine.run_program(
         program,
         project=stack_file.project,
@@ -98,6 +102,7 @@ def plan_stack(
         preview=True,
         config=stack_file.engine_config(),
         secret_keys=sorted(stack_file.secret_keys),
+        references=TEAM_OUTPUTS,
     )
     violations = None if schemas is None else tuple(check_run(run, schemas))
     return Plan(
@@ -164,7 +169,7 @@ def to_wire(value: Any) -> Any:
 
     if isinstance(value, Secret):
         return to_wire(value.value)
-    if isinstance(value, Computed):
+    if isinstance(value, Computed | Ref):
         return Unknown()
     if isinstance(value, dict):
         return {k: to_wire(v) for k, v in value.items()}
@@ -174,11 +179,16 @@ def to_wire(value: Any) -> Any:
 
 
 def plain(value: Any) -> Any:
-    """Data for output: secrets as `[secret]`, unknowns as `(known after apply)`."""
+    """Data for output, markers structural (see the module docstring)."""
     if isinstance(value, Secret):
-        return SECRET_TEXT
-    if value == COMPUTED:
-        return COMPUTED_TEXT
+        return {"secret": True}
+    if isinstance(value, Computed):
+        return {"unknown": True}
+    if isinstance(value, Ref):
+        if not value.of_resource:
+            return {"ref": {"stack": value.target, "output": value.output}}
+        ref = {"type": value.target.rsplit("::", 1)[0], "name": value.name}
+        return {"ref": ref | ({"output": value.output} if value.output else {})}
     if isinstance(value, dict):
         return {k: plain(v) for k, v in sorted(value.items())}
     if isinstance(value, list):
@@ -192,12 +202,15 @@ def to_data(plan: Plan) -> dict[str, Any]:
         {
             "type": r.type,
             "name": r.name,
+            "urn": r.urn,
             "parent": r.parent if r.parent in keys else None,
+            "custom": r.custom,
             "inputs": plain(r.inputs),
             "import": r.import_id,
             "protect": r.protect,
             "retainOnDelete": r.retain_on_delete,
             "additionalSecretOutputs": sorted(r.additional_secret_outputs),
+            "aliases": sorted(r.aliases),
         }
         for _, r in plan.ordered()
     ]
@@ -218,55 +231,63 @@ def to_data(plan: Plan) -> dict[str, Any]:
 
 
 def to_json(plan: Plan) -> str:
-    return json.dumps(to_data(plan), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(to_data(plan))
+
+
+def json_text(data: Any) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def to_text(plan: Plan) -> str:
-    lines = [f"Offline plan of {plan.project}/{plan.stack} (mock engine; nothing is sent)", ""]
-    if plan.environments:
-        lines += [credentials_note(plan.environments), ""]
-    creates = imports = 0
-    for depth, r in plan.ordered():
-        pad = "    " * depth
-        if r.import_id:
-            imports += 1
-            mark, note = "=", f"  (import {r.import_id})"
-        else:
-            creates += 1
-            mark, note = "+", ""
-        flags = [f for f, on in (("protect", r.protect), ("retain", r.retain_on_delete)) if on]
+    return text_of(to_data(plan))
+
+
+def text_of(data: Mapping[str, Any]) -> str:
+    """The plan a reviewer reads: the resource tree with every input, the lookups, the outputs,
+    warnings, and a summary line counting by provider and type."""
+    lines = [
+        f"Offline plan of {data['project']}/{data['stack']} (mock engine; nothing is sent)",
+        "",
+    ]
+    if data.get("environments"):
+        lines += [credentials_note(data["environments"]), ""]
+    depth: dict[str, int] = {}
+    for r in data["resources"]:
+        key = f"{r['type']}::{r['name']}"
+        parent = f"{r['parent']}" if r["parent"] else ""
+        depth[key] = depth[parent] + 1 if parent in depth else 0
+        pad = "    " * depth[key]
+        mark, note = ("=", f"  (import {r['import']})") if r["import"] else ("+", "")
+        flags = [f for f, on in (("protect", r["protect"]), ("retain", r["retainOnDelete"])) if on]
         flag_text = f"  [{', '.join(flags)}]" if flags else ""
-        lines.append(f"{pad}{mark} {short_type(r.type)}  {r.name}{note}{flag_text}")
-        if r.custom and r.inputs:
-            body = yaml.safe_dump(
-                plain(r.inputs), sort_keys=True, default_flow_style=False, allow_unicode=True
-            )
-            lines.extend(f"{pad}      {line}" for line in body.rstrip().splitlines())
-    if plan.run.invokes:
+        lines.append(f"{pad}{mark} {render.short_type(r['type'])}  {r['name']}{note}{flag_text}")
+        if r["custom"]:
+            lines.extend(render.tree_lines(r["inputs"], pad + "      "))
+    if data["invokes"]:
         lines += ["", "Lookups (answered by the account at deploy time):"]
-        for i in plan.run.invokes:
-            args = ", ".join(f"{k}={plain(v)}" for k, v in sorted(i.args.items()))
-            lines.append(f"    {short_type(i.token)}({args})")
-    if plan.run.outputs:
+        for i in data["invokes"]:
+            args = ", ".join(f"{k}={render.value_text(k, v)}" for k, v in sorted(i["args"].items()))
+            lines.append(f"    {render.short_type(i['token'])}({args})")
+    if data["outputs"]:
         lines += ["", "Outputs:"]
-        body = yaml.safe_dump(plain(plan.run.outputs), sort_keys=True, allow_unicode=True)
-        lines.extend(f"    {line}" for line in body.rstrip().splitlines())
-    if plan.schedules:
+        lines.extend(render.tree_lines(data["outputs"], "    "))
+    if data.get("schedules"):
         lines += ["", "Schedules (python -m oncall check / calendar for details):"]
-        lines.extend(f"    {line}" for line in plan.schedules)
-    if plan.run.warnings:
+        lines.extend(f"    {line}" for line in data["schedules"])
+    if data["warnings"]:
         lines += ["", "Warnings:"]
-        lines.extend(f"    {warning}" for warning in plan.run.warnings)
-    lines += ["", f"{creates} to create, {imports} to import."]
-    if plan.violations:
-        lines += ["", f"{len(plan.violations)} schema violation(s):"]
-        lines.extend(f"    {v}" for v in plan.violations)
-    elif plan.violations is not None:
+        lines.extend(f"    {warning}" for warning in data["warnings"])
+    lines += ["", summary(data)]
+    violations = data.get("schemaViolations")
+    if violations:
+        lines += ["", f"{len(violations)} schema violation(s):"]
+        lines.extend(f"    {v}" for v in violations)
+    elif violations is not None:
         lines.append("Every resource and lookup conforms to the providers' schemas.")
     return "\n".join(lines) + "\n"
 
 
-def credentials_note(environments: tuple[str, ...]) -> str:
+def credentials_note(environments: Sequence[str]) -> str:
     """Where a stack's credentials come from when its stack file imports ESC environments."""
     return (
         f"Credentials: from the Pulumi ESC environment(s) {', '.join(environments)} "
@@ -274,9 +295,9 @@ def credentials_note(environments: tuple[str, ...]) -> str:
     )
 
 
-def short_type(token: str) -> str:
-    """`pagerduty:index/user:User` → `pagerduty:User`; `newrelic:synthetics/monitor:Monitor` →
-    `newrelic:synthetics:Monitor`."""
-    package, module, name = [*token.split(":"), "", ""][:3]
-    module = module.split("/", 1)[0]
-    return f"{package}:{name}" if module == "index" else f"{package}:{module}:{name}"
+def summary(data: Mapping[str, Any]) -> str:
+    """`Resources: 33 to create, 2 to import; pagerduty 21 (3 User, …) · newrelic 8 (…)`."""
+    resources = [r for r in data["resources"] if r["custom"]]
+    imports = sum(1 for r in resources if r["import"])
+    counts = render.by_provider(r["type"] for r in resources)
+    return f"Resources: {len(resources) - imports} to create, {imports} to import; {counts}"

@@ -66,6 +66,8 @@ SLACK = "slack"
 TEAM_SOURCES = frozenset({"team"})
 ALERTS_SOURCES = frozenset({"site", "pagerduty", "newrelic", "escalationPolicy"})
 SLACK_SOURCES = frozenset({"slack"})
+TEAM_OUTPUTS = ("escalationPolicyId", "scheduleIds", "userIds", "teamId")
+"""What a stack with a team exports, and so what a site stack can read from a team stack."""
 
 
 def build(
@@ -162,12 +164,7 @@ def _secret_inputs(
 
 
 def _team_outputs(team: TeamOnCall) -> dict[str, Any]:
-    return {
-        "escalationPolicyId": team.escalationPolicyId,
-        "scheduleIds": team.scheduleIds,
-        "userIds": team.userIds,
-        "teamId": team.teamId,
-    }
+    return {name: getattr(team, name) for name in TEAM_OUTPUTS}
 
 
 def _existing_policy_id(policy_id: str | None, name: str | None) -> pulumi.Input[str]:

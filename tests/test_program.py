@@ -113,9 +113,9 @@ def test_a_secure_value_in_a_stack_file_plans_as_secret_in_the_resource(tmp_path
     data = to_data(plan_stack(tmp_path, "example-live"))
 
     service = next(r for r in data["resources"] if r["type"] == T.SERVICE)
-    assert service["inputs"]["description"] == "[secret]"
-    assert service["inputs"]["name"] == "[secret]"
-    assert data["outputs"]["serviceId"] == "[secret]"
+    assert service["inputs"]["description"] == {"secret": True}
+    assert service["inputs"]["name"] == {"secret": True}
+    assert data["outputs"]["serviceId"] == {"secret": True}
     assert "v1:c2VjcmV0" not in json.dumps(data)
 
 

@@ -164,9 +164,9 @@ def test_the_team_stack_exports_what_site_stacks_read(plans: dict) -> None:
 
 def test_the_integration_key_is_secret_everywhere_in_the_plan(plans: dict) -> None:
     data = planning.to_data(plans["example-live"])
-    assert data["outputs"]["integrationKey"] == "[secret]"
+    assert data["outputs"]["integrationKey"] == {"secret": True}
     destination = next(r for r in data["resources"] if r["name"] == "alerts-destination")
-    assert destination["inputs"]["authToken"] == "[secret]"
+    assert destination["inputs"]["authToken"] == {"secret": True}
     integration = next(r for r in data["resources"] if r["name"] == "alerts-integration")
     assert integration["additionalSecretOutputs"] == ["integrationKey"]
 

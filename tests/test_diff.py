@@ -1,0 +1,265 @@
+"""`python -m oncall diff --base REF`: a reviewer reads exactly what a change does to each stack.
+
+The tests build real git repositories in a temporary folder from copies of the project's stacks,
+commit a base and a change, and read the Markdown (and JSON) report the way a PR comment shows it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from oncall import diff
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repo whose first commit holds the project's stacks and entry point."""
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
+    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    return tmp_path
+
+
+def the_reviewed_change(repo: Path) -> None:
+    """Second commit: a member added to a layer, a notification delay changed, a member's slug
+    renamed, a stack deleted and a stack added."""
+    stacks = repo / "stacks"
+    live = stacks / "Pulumi.example-live.yaml"
+    edit(live, "members: [joe, anita], rotation", "members: [joe, anita, jane], rotation")
+    edit(live, "{via: phone, afterMinutes: 15}", "{via: phone, afterMinutes: 10}")
+    team = stacks / "Pulumi.team-example.yaml"
+    edit(team, "      marco: {", "      marcus: {")
+    edit(team, "[marco, lee]", "[marcus, lee]")
+    edit(team, "[lee, marco]", "[lee, marcus]")
+    (stacks / "Pulumi.shop-live.yaml").unlink()
+    blog = (stacks / "Pulumi.example-test.yaml").read_text().replace("name: example", "name: blog")
+    (stacks / "Pulumi.blog-test.yaml").write_text(blog)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "the change")
+
+
+def diff_cli(project: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """`python -m oncall diff --base HEAD` of `project`, run from `cwd` (whose code it uses)."""
+    return subprocess.run(
+        [sys.executable, "-m", "oncall", "--project-dir", str(project), "diff", "--base", "HEAD"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def report(repo: Path, base: str, *stacks: str) -> tuple[str, dict]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base_dir = diff.extract(repo, base, Path(tmp))
+        data = diff.to_data(base, diff.diff_stacks(repo, base_dir, stacks, jobs=1))
+    return diff.markdown(data), data
+
+
+def test_diff_names_exactly_the_changes_of_the_commit_with_the_rename_as_delete_and_create(
+    repo: Path,
+) -> None:
+    the_reviewed_change(repo)
+
+    text, data = report(repo, "HEAD~1")
+
+    status = {s["stack"]: s["status"] for s in data["stacks"]}
+    assert status == {
+        "blog-test": "added",
+        "example-dev": "unchanged",
+        "example-live": "changed",
+        "example-test": "unchanged",
+        "shop-live": "removed",
+        "team-example": "changed",
+    }
+    changes = {
+        s["stack"]: {(c["op"], c["name"]) for c in s["changes"]}
+        for s in data["stacks"]
+        if s["status"] == "changed"
+    }
+    rules = {f"team-{m}-high-phone-10m" for m in ("jane", "joe", "anita")}
+    assert changes["example-live"] == {("~", "team-default")} | {("+-", r) for r in rules}
+    parts = ["", "-membership", "-phone", "-sms", "-handoff", "-high-phone-15m", "-high-sms-0m"]
+    assert changes["team-example"] == (
+        {("~", "team-primary")}
+        | {("+", f"team-marcus{p}") for p in parts}
+        | {("-", f"team-marco{p}") for p in parts}
+    )
+    # Who was added, and where; old → new for the delay.
+    assert "    layers[1].users: [team-joe, team-anita] → [team-joe, team-anita, team-jane]" in text
+    assert "    startDelayInMinutes: 15 (15 min) → 10 (10 min)" in text
+    assert "(replace: its name changes from team-joe-high-phone-15m)" in text
+    # The rename: a delete and a create of the person, called out at the top with its alias.
+    assert "- pagerduty:User  team-marco\n" in text
+    assert "+ pagerduty:User  team-marcus\n" in text
+    callout = text.split("\n\n")[1]
+    assert "`team-example` deletes user `team-marco`" in callout
+    assert "add `formerly: [marco]` to `pantheon-oncall:team.members.marcus`" in callout
+    assert 'the alias `pulumi.Alias(name="team-marco")`' in callout
+    assert "pulumi state rename -s team-example" in callout
+    assert "### `blog-test`: new stack" in text
+    assert "### `shop-live` (live): stack removed" in text
+    assert "Unchanged: `example-dev`, `example-test`" in text
+
+
+def test_an_unchanged_stack_takes_one_line(repo: Path) -> None:
+    text, data = report(repo, "HEAD")
+
+    assert {s["status"] for s in data["stacks"]} == {"unchanged"}
+    assert "###" not in text
+    assert "Unchanged: `example-dev`, `example-live`" in text
+
+
+def test_secrets_show_as_secret_and_never_their_value(repo: Path) -> None:
+    live = repo / "stacks" / "Pulumi.example-live.yaml"
+    edit(live, "config:\n", "config:\n  pagerduty:token: {secure: v1:AAAAplanted-cipher}\n")
+    edit(live, "domain: www.example.com", "domain: www2.example.com")
+
+    text, data = report(repo, "HEAD", "example-live")
+
+    assert "planted-cipher" not in text + json.dumps(data)
+    assert "~ newrelic:synthetics:Monitor  alerts-monitor" in text
+
+
+def test_a_secret_input_shows_as_secret_on_both_sides() -> None:
+    token = "newrelic:index/notificationDestination:NotificationDestination"
+    old = {"resources": [_resource(token, "d", {"authToken": "x", "name": "a"})]}
+    new = {"resources": [_resource(token, "d", {"authToken": {"secret": True}, "name": "b"})]}
+
+    (change,) = diff.compare(old, new)
+
+    assert change.properties == {"authToken": ["x", "[secret]"], "name": ["a", "b"]}
+
+
+def test_a_config_error_in_the_new_version_is_reported_for_that_stack_and_exits_1(
+    repo: Path,
+) -> None:
+    edit(repo / "stacks" / "Pulumi.example-live.yaml", "[joe, anita]", "[joe, anitta]")
+
+    result = diff_cli(repo)
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "### `example-live` (live): does not plan" in result.stdout
+    assert "anitta" in result.stdout
+    assert "Unchanged: `example-dev`, `example-test`, `shop-live`, `team-example`" in result.stdout
+
+
+def test_diff_never_touches_the_checkout(repo: Path) -> None:
+    edit(repo / "stacks" / "Pulumi.example-dev.yaml", "name: Default", "name: Primary")
+    before = git(repo, "status", "--porcelain"), git(repo, "worktree", "list")
+
+    report(repo, "HEAD")
+
+    assert (git(repo, "status", "--porcelain"), git(repo, "worktree", "list")) == before
+
+
+def test_a_property_the_provider_sets_only_on_create_is_a_replace() -> None:
+    token = "newrelic:index/nrqlAlertCondition:NrqlAlertCondition"
+    old = {"resources": [_resource(token, "c", {"type": "static", "name": "x"})]}
+    new = {"resources": [_resource(token, "c", {"type": "baseline", "name": "x"})]}
+
+    (change,) = diff.compare(old, new)
+
+    assert change.op == "+-"
+    assert change.properties == {"type": ["static", "baseline"]}
+    assert "type can only be set when the resource is created" in change.reason
+
+
+def _resource(type_: str, name: str, inputs: dict) -> dict:
+    return {"type": type_, "name": name, "custom": True, "inputs": inputs, "aliases": []}
+
+
+def test_a_code_change_is_shown_with_the_base_planned_by_its_own_code(tmp_path: Path) -> None:
+    for part in ("oncall", "components", "stacks"):
+        shutil.copytree(ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
+    for part in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / part, tmp_path / part)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    edit(tmp_path / "components" / "team.py", '"On-call member of ', '"Member of ')
+
+    result = diff_cli(tmp_path, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "each side planned by its own code (1 code file(s) changed)" in result.stdout
+    assert "~ pagerduty:User  team-jane\n    description: On-call member of" in result.stdout
+    assert "Unchanged: `example-dev`, `example-test`, `shop-live`" in result.stdout
+
+
+def test_a_rename_with_an_alias_is_the_same_resource_and_its_references_follow() -> None:
+    user, method = (
+        "pagerduty:index/user:User",
+        "pagerduty:index/userContactMethod:UserContactMethod",
+    )
+
+    def ref(name: str) -> dict:
+        return {"ref": {"type": user, "name": name}}
+
+    old = {
+        "resources": [
+            _resource(user, "team-joe", {"email": "joe@example.com"}),
+            _resource(method, "team-joe-sms", {"userId": ref("team-joe")}),
+        ]
+    }
+    new = {
+        "resources": [
+            {
+                **_resource(user, "team-joseph", {"email": "joe@example.com"}),
+                "aliases": ["team-joe"],
+            },
+            {
+                **_resource(method, "team-joseph-sms", {"userId": ref("team-joseph")}),
+                "aliases": ["team-joe-sms"],
+            },
+        ]
+    }
+
+    changes = diff.compare(old, new)
+
+    assert [(c.op, c.name, c.properties) for c in changes] == [
+        ("~", "team-joseph", {"(name)": ["team-joe", "team-joseph"]}),
+        ("~", "team-joseph-sms", {"(name)": ["team-joe-sms", "team-joseph-sms"]}),
+    ]
+
+
+def test_a_removed_team_stack_is_called_out_as_a_destroy_to_come(repo: Path) -> None:
+    (repo / "stacks" / "Pulumi.team-example.yaml").unlink()
+
+    text, data = report(repo, "HEAD", "team-example")
+
+    assert data["callouts"] == [
+        "`team-example` is removed: `pulumi destroy -s team-example` would delete its "
+        "5 user(s), schedule(s) and escalation polic(ies)"
+    ]
+    assert "### `team-example` (live): stack removed" in text

@@ -1,0 +1,91 @@
+"""`oncall plan --all`: many stacks in one process, with nothing of one plan leaking into the next,
+every stack in order, and one stack's error reported without stopping the others."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+from test_cli import run_cli
+
+from oncall import fleet
+from oncall import plan as planning
+
+ROOT = Path(__file__).resolve().parent.parent
+STACKS = planning.stackfile.stack_names(ROOT)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's stacks and entry point, to break one stack in."""
+    for part in ("Pulumi.yaml", "__main__.py", "stacks"):
+        copy = shutil.copytree if (ROOT / part).is_dir() else shutil.copy
+        copy(ROOT / part, tmp_path / part)
+    return tmp_path
+
+
+def test_planning_stacks_one_after_another_gives_each_stack_its_own_plan() -> None:
+    alone = {s: planning.to_data(planning.plan_stack(ROOT, s)) for s in reversed(STACKS)}
+
+    together = list(fleet.plan_many([(ROOT, s) for s in STACKS], jobs=1))
+
+    assert [o.stack for o in together] == STACKS
+    assert {o.stack: o.data for o in together} == alone
+
+
+def test_workers_return_the_same_plans_in_stack_order() -> None:
+    tasks = [(ROOT, s) for s in STACKS * 2]
+
+    in_workers = [o.data for o in fleet.plan_many(tasks, jobs=2)]
+
+    assert in_workers == [o.data for o in fleet.plan_many(tasks, jobs=1)]
+
+
+def test_a_plan_leaves_no_logger_behind() -> None:
+    before = set(logging.root.manager.loggerDict)
+    list(fleet.plan_many([(ROOT, s) for s in STACKS], jobs=1))
+    assert set(logging.root.manager.loggerDict) == before
+
+
+def test_one_broken_stack_is_reported_and_the_others_still_plan(project: Path) -> None:
+    broken = project / "stacks" / "Pulumi.example-dev.yaml"
+    broken.write_text(broken.read_text().replace("env: dev", "env: dve!"))
+
+    result = run_cli("plan", "--all", "--json", cwd=project)
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "error: stack example-dev: 1 problem(s):" in result.stderr
+    assert "pantheon-oncall:site.env" in result.stderr
+    data = json.loads(result.stdout)
+    assert list(data) == STACKS
+    assert "problems" in data["example-dev"]
+    assert all(data[s]["resources"] for s in STACKS if s != "example-dev")
+
+
+def test_progress_is_one_plain_line_per_stack_off_a_terminal() -> None:
+    stream = io.StringIO()
+
+    list(fleet.plan_many([(ROOT, s) for s in STACKS[:2]], jobs=1, progress=fleet.Progress(stream)))
+
+    assert stream.getvalue().splitlines() == [
+        f"plan {STACKS[0]}: ok (1/2)",
+        f"plan {STACKS[1]}: ok (2/2)",
+    ]
+
+
+def test_progress_on_a_terminal_is_one_bar_redrawn_in_place() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+
+    list(fleet.plan_many([(ROOT, s) for s in STACKS[:2]], jobs=1, progress=fleet.Progress(stream)))
+
+    assert stream.getvalue().count("\n") == 1  # the bar ends with one newline, once
+    assert stream.getvalue().split("\r")[-1].startswith(f"plan [{'#' * 30}] 2/2 {STACKS[1]}")
