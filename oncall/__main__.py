@@ -4,7 +4,8 @@
     python -m oncall plan example-live --json   # the same as data
     python -m oncall stacks                     # the stacks that have a stack file
 
-Config errors print one line per problem, with the key path and the bad value, and exit 1.
+Config errors print one line per problem, with the key path and the bad value, and exit 1; so do
+bad arguments (a --project-dir that is not a folder, a --schemas folder without the schemas).
 """
 
 from __future__ import annotations
@@ -12,14 +13,24 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from oncall import plan as planning
-from oncall import stackfile
-from oncall.errors import ConfigError
+from oncall import secrets, stackfile
+from oncall.errors import ConfigError, printable
+from oncall.schemacheck import SchemaError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, exiting 1 like every other bad input (argparse's own status is 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(1, f"error: {printable(message, 500)}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m oncall", description=__doc__.split("\n")[0])
+    parser = _Parser(prog="python -m oncall", description=__doc__.split("\n")[0])
     parser.add_argument(
         "--project-dir", type=Path, default=Path.cwd(), help="folder with Pulumi.yaml (default: .)"
     )
@@ -48,17 +59,22 @@ def main(argv: list[str] | None = None) -> int:
         for problem in e.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    except ValueError as e:
-        # A component's own argument check (the config layer checks first, with key paths).
-        print(f"error: {e}", file=sys.stderr)
+    except (ValueError, SchemaError) as e:
+        # A component's own argument check (the config layer checks first, with key paths), or
+        # a schema folder that is not one.
+        print(f"error: {safe(str(e))}", file=sys.stderr)
         return 1
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from oncall.schemacheck import SchemaSet, schema_dir_from_env
+    from oncall.schemacheck import SchemaSet, checked_schema_dir, schema_dir_from_env
 
     sys.path.insert(0, str(args.project_dir.resolve()))
-    schema_dir = args.schemas or schema_dir_from_env()
+    schema_dir: Path | None
+    if args.schemas is not None:
+        schema_dir = checked_schema_dir(args.schemas, f"--schemas {str(args.schemas)!r}")
+    else:
+        schema_dir = schema_dir_from_env()
     schemas = SchemaSet.load(schema_dir) if schema_dir else None
     plan = planning.plan_stack(args.project_dir, args.stack, schemas=schemas)
     sys.stdout.write(planning.to_json(plan) if args.json else planning.to_text(plan))
@@ -66,6 +82,11 @@ def _plan(args: argparse.Namespace) -> int:
         print(f"error: {len(plan.violations)} schema violation(s)", file=sys.stderr)
         return 1
     return 0
+
+
+def safe(text: str) -> str:
+    """An error text fit for the terminal: escaped, shortened, no token in it."""
+    return secrets.redact(printable(text, 2000))
 
 
 if __name__ == "__main__":

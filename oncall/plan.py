@@ -70,17 +70,19 @@ def plan_stack(
     `schemas` is an oncall.schemacheck.SchemaSet; when given, every resource and invoke is
     checked against the providers' schemas and the violations are part of the plan.
     """
-    stack_file = stackfile.load(project_dir, stack)
     if program is None:
         from oncall import program as stack_program
 
         # Validate before the engine starts, so config errors surface as ConfigError, whole.
-        stack_program.parse(stack_file.namespace(stack_file.project))
+        stack_file = stack_program.checked_stack_file(project_dir, stack)
         entry = project_dir / "__main__.py"
 
         def program() -> None:
             # The project's own entry point, exactly as `pulumi` runs it.
             runpy.run_path(str(entry), run_name="__main__")
+
+    else:
+        stack_file = stackfile.load(project_dir, stack)
 
     run = engine.run_program(
         program,

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pulumi
 from pulumi.runtime import config as runtime_config
 
-from oncall import wiring
+from oncall import stackfile, wiring
 from oncall.config import StackConfig, TeamStackConfig, parse_stack_config
-from oncall.errors import ConfigError
+from oncall.errors import MISSING, ConfigError, Problem
 
 NAMESPACE = "pantheon-oncall"
 
@@ -26,8 +27,9 @@ def main() -> None:
         config = parse(project_config())
     except ConfigError as e:
         # RunError: the Pulumi CLI prints the message alone, without a Python traceback.
+        problems = ConfigError(_without_secret_values(e.problems))
         raise pulumi.RunError(
-            f"{len(e.problems)} problem(s) in the stack configuration:\n{e}"
+            f"{len(e.problems)} problem(s) in the stack configuration:\n{problems}"
         ) from None
     for name, value in wiring.build(config).items():
         pulumi.export(name, value)
@@ -36,6 +38,41 @@ def main() -> None:
 def parse(values: Mapping[str, Any]) -> StackConfig | TeamStackConfig:
     """Validate the project namespace's config (keys without the `pantheon-oncall:` prefix)."""
     return parse_stack_config(values, namespace=NAMESPACE)
+
+
+def checked_stack_file(project_dir: Path, stack: str) -> stackfile.StackFile:
+    """Load a stack file and validate its config: every problem of both in one ConfigError.
+
+    A key the stack file refused is left out of the config check, so its problem is reported
+    once, where it is, and not again as a missing key.
+    """
+    problems: list[Problem] = []
+    try:
+        loaded = stackfile.load(project_dir, stack)
+    except stackfile.StackFileError as e:
+        problems, loaded = e.problems, e.partial
+    refused = {_top_key(p.path) for p in problems}
+    try:
+        parse(loaded.namespace(loaded.project))
+    except ConfigError as e:
+        problems += [p for p in e.problems if _top_key(p.path) not in refused]
+    if problems:
+        raise ConfigError(problems)
+    return loaded
+
+
+def _top_key(path: str) -> str:
+    return path.split(".", 1)[0].split("[", 1)[0]
+
+
+def _without_secret_values(problems: list[Problem]) -> list[Problem]:
+    """Problems under a key set with `--secret` keep their path but not their (decrypted) value."""
+    return [
+        Problem(p.path, MISSING, p.message)
+        if runtime_config.is_config_secret(_top_key(p.path))
+        else p
+        for p in problems
+    ]
 
 
 def project_config() -> dict[str, Any]:

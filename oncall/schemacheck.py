@@ -123,15 +123,21 @@ def schema_dir_from_env() -> Path | None:
     raw = os.environ.get(SCHEMA_DIR_ENV, "").strip()
     if not raw:
         return None
-    directory = Path(raw).expanduser()
+    return checked_schema_dir(Path(raw).expanduser(), f"{SCHEMA_DIR_ENV}={raw!r}")
+
+
+def checked_schema_dir(directory: Path, named: str) -> Path:
+    """`directory` if it holds every provider's schema; else SchemaError saying what is wrong
+    with what the user `named` (`--schemas x`, `PULUMI_SCHEMA_DIR=x`). A partial folder would
+    check some resources and let the plan claim they all conform."""
     if not directory.is_dir():
-        raise SchemaError(f"{SCHEMA_DIR_ENV}={raw!r} is not a folder")
+        raise SchemaError(f"{named} is not a folder")
     missing = [
         f"{name}.json" for name in REQUIRED_PACKAGES if not (directory / f"{name}.json").is_file()
     ]
     if missing:
         raise SchemaError(
-            f"{SCHEMA_DIR_ENV}={raw!r} lacks {', '.join(missing)}; "
+            f"{named} lacks {', '.join(missing)}; "
             "run `make schemas` or point it at a folder with the provider schemas"
         )
     return directory
