@@ -212,7 +212,11 @@ def _stack_config(path: Path, problems: list[Problem]) -> dict[str, Any]:
         problems.append(Problem(f"{name}:config", MISSING, message))
         return {}
     found: list[Problem] = []
-    _check_data(config, "", found, _Budget())
+    budget = _Budget()
+    _check_data(config, "", found, budget)
+    if budget.left < 0:
+        # Too big to check any further (each later look would expand the aliases again).
+        raise ConfigError([*problems, *found])
     problems.extend(found)
     bad = {p.path.split(".", 1)[0].split("[", 1)[0] for p in found}
     return {k: v for k, v in config.items() if isinstance(k, str) and k not in bad}
