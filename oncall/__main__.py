@@ -69,7 +69,9 @@ def main(argv: list[str] | None = None) -> int:
 def _plan(args: argparse.Namespace) -> int:
     from oncall.schemacheck import SchemaSet, checked_schema_dir, schema_dir_from_env
 
-    sys.path.insert(0, str(args.project_dir.resolve()))
+    project = str(args.project_dir.resolve())
+    if project not in sys.path:  # planned again in one process (oncall.fuzz)
+        sys.path.insert(0, project)
     schema_dir: Path | None
     if args.schemas is not None:
         schema_dir = checked_schema_dir(args.schemas, f"--schemas {str(args.schemas)!r}")
