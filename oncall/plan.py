@@ -70,11 +70,14 @@ def plan_stack(
     `schemas` is an oncall.schemacheck.SchemaSet; when given, every resource and invoke is
     checked against the providers' schemas and the violations are part of the plan.
     """
+    fleet: list[str] = []  # warnings that compare this stack with the others in stacks/
     if program is None:
+        from oncall import advice
         from oncall import program as stack_program
 
         # Validate before the engine starts, so config errors surface as ConfigError, whole.
-        stack_file = stack_program.checked_stack_file(project_dir, stack)
+        stack_file, config = stack_program.checked_stack_file(project_dir, stack)
+        fleet = advice.fleet_warnings(project_dir, stack_file.stack, config)
         entry = project_dir / "__main__.py"
 
         def program() -> None:
@@ -92,6 +95,7 @@ def plan_stack(
         config=stack_file.engine_config(),
         secret_keys=sorted(stack_file.secret_keys),
     )
+    run.warnings[:] = sorted([*run.warnings, *fleet])
     violations = None if schemas is None else tuple(check_run(run, schemas))
     return Plan(stack_file.project, stack_file.stack, run, violations)
 

@@ -15,7 +15,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import config as runtime_config
 
-from oncall import stackfile, wiring
+from oncall import advice, stackfile, wiring
 from oncall.config import StackConfig, TeamStackConfig, parse_stack_config
 from oncall.errors import MISSING, ConfigError, Problem
 
@@ -31,6 +31,8 @@ def main() -> None:
         raise pulumi.RunError(
             f"{len(e.problems)} problem(s) in the stack configuration:\n{problems}"
         ) from None
+    for warning in advice.config_warnings(config):
+        pulumi.log.warn(warning)
     for name, value in wiring.build(config).items():
         pulumi.export(name, value)
 
@@ -40,7 +42,9 @@ def parse(values: Mapping[str, Any]) -> StackConfig | TeamStackConfig:
     return parse_stack_config(values, namespace=NAMESPACE)
 
 
-def checked_stack_file(project_dir: Path, stack: str) -> stackfile.StackFile:
+def checked_stack_file(
+    project_dir: Path, stack: str
+) -> tuple[stackfile.StackFile, StackConfig | TeamStackConfig]:
     """Load a stack file and validate its config: every problem of both in one ConfigError.
 
     A key the stack file refused is left out of the config check, so its problem is reported
@@ -53,12 +57,12 @@ def checked_stack_file(project_dir: Path, stack: str) -> stackfile.StackFile:
         problems, loaded = e.problems, e.partial
     refused = {_top_key(p.path) for p in problems}
     try:
-        parse(loaded.namespace(loaded.project))
+        config = parse(loaded.namespace(loaded.project))
     except ConfigError as e:
         problems += [p for p in e.problems if _top_key(p.path) not in refused]
     if problems:
         raise ConfigError(problems)
-    return loaded
+    return loaded, config
 
 
 def _top_key(path: str) -> str:
