@@ -15,9 +15,11 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+import pulumi
+
 from oncall import plan as planning
-from oncall import secrets, stackfile
-from oncall.errors import ConfigError, printable
+from oncall import stackfile
+from oncall.errors import ConfigError, printable, safe_text
 from oncall.schemacheck import SchemaError
 
 
@@ -59,10 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         for problem in e.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    except (ValueError, SchemaError) as e:
+    except (ValueError, SchemaError, pulumi.RunError) as e:
         # A component's own argument check (the config layer checks first, with key paths), or
         # a schema folder that is not one.
-        print(f"error: {safe(str(e))}", file=sys.stderr)
+        print(f"error: {safe_text(str(e))}", file=sys.stderr)
         return 1
 
 
@@ -84,11 +86,6 @@ def _plan(args: argparse.Namespace) -> int:
         print(f"error: {len(plan.violations)} schema violation(s)", file=sys.stderr)
         return 1
     return 0
-
-
-def safe(text: str) -> str:
-    """An error text fit for the terminal: escaped, shortened, no token in it."""
-    return secrets.redact(printable(text, 2000))
 
 
 if __name__ == "__main__":

@@ -90,6 +90,11 @@ def printable(text: str, length: int) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+def safe_text(text: str, length: int = 2000) -> str:
+    """Any error text fit for the terminal: escaped, shortened, no token-shaped string in it."""
+    return secrets.redact(printable(text, length))
+
+
 def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """ " (did you mean 'x'?)" for the closest of `choices` to a misspelled key, else ""."""
     if not isinstance(word, str) or len(word) > 100:

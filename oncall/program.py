@@ -17,7 +17,7 @@ from pulumi.runtime import config as runtime_config
 
 from oncall import advice, stackfile, wiring
 from oncall.config import StackConfig, TeamStackConfig, parse_stack_config
-from oncall.errors import MISSING, ConfigError, Problem
+from oncall.errors import MISSING, ConfigError, Problem, safe_text
 
 NAMESPACE = "pantheon-oncall"
 
@@ -33,12 +33,24 @@ def main() -> None:
         ) from None
     for warning in advice.config_warnings(config):
         pulumi.log.warn(warning)
-    for name, value in wiring.build(config).items():
+    try:
+        outputs = wiring.build(config)
+    except ValueError as e:
+        # A component's own check of its inputs: reported like a config problem, no traceback.
+        raise pulumi.RunError(f"a component refused its input: {safe_text(str(e))}") from None
+    for name, value in outputs.items():
         pulumi.export(name, value)
 
 
 def parse(values: Mapping[str, Any]) -> StackConfig | TeamStackConfig:
-    """Validate the project namespace's config (keys without the `pantheon-oncall:` prefix)."""
+    """Validate the project namespace's config (keys without the `pantheon-oncall:` prefix).
+
+    Numbers out of the engine's range, recursive or too deeply nested values are refused here
+    too (oncall.stackfile's rules), whichever way the values came in.
+    """
+    problems = stackfile.data_problems(dict(values), NAMESPACE)
+    if problems:
+        raise ConfigError(problems)
     return parse_stack_config(values, namespace=NAMESPACE)
 
 

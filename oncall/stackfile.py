@@ -147,9 +147,16 @@ def load(project_dir: Path, stack: str) -> StackFile:
     for key, spec in project_config.items():
         full = _full_key(project, str(key))
         if isinstance(spec, dict) and ("default" in spec or "value" in spec):
-            values[full] = spec.get("value", spec.get("default"))
+            value = spec.get("value", spec.get("default"))
         elif not isinstance(spec, dict):
-            values[full] = spec
+            value = spec
+        else:
+            continue
+        if _plain_credential(full, value) is not None:
+            message = "a credential in plain text (not shown): set it per stack, encrypted"
+            problems.append(Problem(f"Pulumi.yaml:config.{full}", MISSING, message))
+            continue
+        values[full] = value
 
     for key, value in _stack_config(path, problems).items():
         full = _full_key(project, key)
@@ -227,13 +234,13 @@ def _key_problem(full: str, value: Any, project: str) -> Problem | None:
     shown only under a known key: under a misspelled one it may be a misplaced credential."""
     namespace, setting = full.split(":", 1)
     known = KNOWN_NAMESPACES | {project}
-    if secrets.is_credential_key(setting) and secrets.is_plain_credential(value):
+    inside = _plain_credential(full, value)
+    if inside == full:
         fix = full if namespace in known else f"{_closest(namespace, known)}:{setting}"
         message = (
             f"a credential in plain text (not shown): encrypt it, pulumi config set --secret {fix}"
         )
         return Problem(full, MISSING, message)
-    inside = _plain_credential_in(value, full)
     if inside is not None:
         message = (
             "looks like a credential in plain text (not shown): remove it; a provider's "
@@ -258,6 +265,13 @@ def _closest(word: str, choices: frozenset[str]) -> str:
     lowered = {c.lower(): c for c in choices}
     hint = did_you_mean(word, choices)
     return lowered.get(word.lower()) or (hint.split("'")[1] if hint else word)
+
+
+def _plain_credential(full: str, value: Any) -> str | None:
+    """The path of a plain-text credential in a top-level key: the key itself, or inside it."""
+    if secrets.is_credential_key(full) and secrets.is_plain_credential(value):
+        return full
+    return _plain_credential_in(value, full)
 
 
 def _plain_credential_in(value: Any, path: str) -> str | None:
@@ -289,6 +303,17 @@ class _Budget:
 def _check_data(value: Any, path: str, problems: list[Problem], budget: _Budget) -> None:
     """Add a problem for whatever in `value` is not JSON data the engine can carry."""
     _walk(value, path, problems, budget, depth=0, parents=())
+
+
+def data_problems(values: dict[str, Any], namespace: str) -> list[Problem]:
+    """What in a namespace's config values (keys without `namespace:`) is not JSON data the
+    engine can carry: the same rules as for a stack file, for values that come from elsewhere
+    (the Pulumi CLI, a test, a program)."""
+    problems: list[Problem] = []
+    budget = _Budget()
+    for key, value in values.items():
+        _walk(value, f"{namespace}:{key}", problems, budget, depth=0, parents=())
+    return problems
 
 
 def _walk(

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
-from oncall import engine
+from oncall import engine, program, wiring
 from oncall import plan as planning
 from oncall.__main__ import main
 from oncall.errors import ConfigError
@@ -309,3 +310,39 @@ def test_a_usage_error_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert exited.value.code == 1
     assert "error: the following arguments are required: stack" in capsys.readouterr().err
+
+
+# --- values that reach the program another way (the Pulumi CLI, a test, another program) ----------
+
+
+def test_numbers_the_engine_cannot_carry_are_refused_by_the_program_too() -> None:
+    values = yaml.safe_load(GUIDE)["config"]
+    values = {k.split(":", 1)[1]: v for k, v in values.items() if k.startswith("pantheon-oncall:")}
+    values["team"]["escalation"]["rules"][0]["escalateAfterMinutes"] = 10**300
+    values["newrelic"]["conditions"]["responseTime"]["seconds"] = float("nan")
+
+    with pytest.raises(ConfigError) as raised:
+        program.parse(values)
+
+    assert [str(p) for p in raised.value.problems] == [
+        "pantheon-oncall:team.escalation.rules[0].escalateAfterMinutes: too large: numbers go "
+        "up to 2^53 (9007199254740992) (got <a number of about 301 digits>)",
+        "pantheon-oncall:newrelic.conditions.responseTime.seconds: not a finite number (got nan)",
+    ]
+
+
+def test_a_component_refusing_its_input_is_a_clean_error(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(config: object) -> dict[str, object]:
+        raise ValueError("members.jane.name: expected text (got 'xoxb-123456789-secret\x1b[2J')")
+
+    monkeypatch.setattr(wiring, "build", refuse)
+
+    status, output = plan(project, GUIDE, capsys)
+
+    assert status == 1
+    assert output == (
+        "error: a component refused its input: members.jane.name: expected text "
+        "(got '[hidden]\\x1b[2J')\n"
+    )

@@ -147,3 +147,20 @@ def test_a_decrypted_secret_is_not_echoed_by_the_program(
         )
 
     assert "plantedDecryptedSiteName" not in str(raised.value)
+
+
+def test_a_plain_credential_in_the_project_defaults_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
+    pulumi_yaml = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    pulumi_yaml["config"] = {"pagerduty:token": {"default": PLAIN}}
+    (tmp_path / "Pulumi.yaml").write_text(yaml.safe_dump(pulumi_yaml))
+
+    status = main(["--project-dir", str(tmp_path), "plan", "example-live"])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "Pulumi.yaml:config.pagerduty:token: a credential in plain text (not shown)" in err
+    assert PLAIN not in err
