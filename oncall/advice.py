@@ -13,6 +13,7 @@ backstop until then — in the past or the future, the gap is the same.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -78,6 +79,17 @@ def fleet_warnings(
 
 def _created_service(project_dir: Path, stack: str) -> str | None:
     """The PagerDuty service name a stack creates (not adopts), or None (or a broken stack)."""
+    _, stacks_dir = stackfile.project_name(project_dir)
+    try:
+        stat = (stacks_dir / f"Pulumi.{stack}.yaml").stat()
+    except OSError:
+        return None
+    return _service_of(project_dir.resolve(), stack, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=1024)
+def _service_of(project_dir: Path, stack: str, mtime_ns: int, size: int) -> str | None:
+    # Cached per file version: planning a fleet reads each other stack once, not once per stack.
     from oncall import program
 
     try:

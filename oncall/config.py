@@ -173,7 +173,15 @@ def _matching(pattern: str, expected: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+def _one_line(value: str) -> str:
+    if not value.isprintable():
+        raise ValueError("expected one line of text, without control characters")
+    return value
+
+
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_one_line)
+]
 Slug = Annotated[
     str,
     _matching(r"[a-z0-9][a-z0-9-]*", "a slug: lowercase letters, digits and hyphens"),

@@ -346,3 +346,17 @@ def test_a_component_refusing_its_input_is_a_clean_error(
         "error: a component refused its input: members.jane.name: expected text "
         "(got '[hidden]\\x1b[2J')\n"
     )
+
+
+def test_a_name_with_control_characters_is_refused(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = guide("{name: Jane Doe,", '{name: "Jane\\e[2J Doe",')
+
+    status, output = plan(project, text, capsys)
+
+    assert status == 1
+    assert (
+        "pantheon-oncall:team.members.jane.name: expected one line of text, without control "
+        "characters (got 'Jane\\x1b[2J Doe')"
+    ) in output
