@@ -3,6 +3,10 @@
     python -m oncall plan example-live          # the resource tree the stack would manage
     python -m oncall plan example-live --json   # the same as data
     python -m oncall stacks                     # the stacks that have a stack file
+    python -m oncall smoke example-live         # after `pulumi up`: page the team once, resolve
+    python -m oncall affected --base origin/main --json   # the stacks a change touches (CI)
+    python -m oncall check example-live         # schedule gaps, shadowed layers, load
+    python -m oncall calendar example-live      # who is on call when (--ics, --svg)
 
 Config errors print one line per problem, with the key path and the bad value, and exit 1; so do
 bad arguments (a --project-dir that is not a folder, a --schemas folder without the schemas).
@@ -17,8 +21,8 @@ from typing import NoReturn
 
 import pulumi
 
+from oncall import affected, schedule_cli, smoke, stackfile
 from oncall import plan as planning
-from oncall import stackfile
 from oncall.errors import ConfigError, printable, safe_text
 from oncall.schemacheck import SchemaError
 
@@ -49,12 +53,21 @@ def main(argv: list[str] | None = None) -> int:
         "(default: $PULUMI_SCHEMA_DIR when set)",
     )
     commands.add_parser("stacks", help="list the stacks that have a stack file")
+    smoke.add_arguments(commands.add_parser("smoke", help="page the team once (go-live check)"))
+    affected.add_arguments(commands.add_parser("affected", help="the stacks a git change touches"))
+    schedule_cli.add_parsers(commands)
     args = parser.parse_args(argv)
 
     try:
+        if args.command == "smoke":
+            return smoke.run(args)
+        if args.command == "affected":
+            return affected.run(args)
         if args.command == "stacks":
             print("\n".join(stackfile.stack_names(args.project_dir)))
             return 0
+        if args.command in ("check", "calendar"):
+            return schedule_cli.run(args)
         return _plan(args)
     except ConfigError as e:
         print(f"error: {len(e.problems)} problem(s) in the configuration:", file=sys.stderr)

@@ -11,6 +11,7 @@ JSON shape (stable; keys sorted):
      "resources": [{"type", "name", "parent", "inputs", "import", "protect", "retainOnDelete",
                     "additionalSecretOutputs"}],      # tree order: parents before children
      "invokes": [{"token", "args"}], "outputs": {...}, "warnings": [...],
+     "schedules": [...],                            # coverage lines and schedule warnings
      "schemaViolations": [...]}                     # present when schemas were checked
 """
 
@@ -40,6 +41,8 @@ class Plan:
     stack: str
     run: Run
     violations: tuple[str, ...] | None = None
+    schedules: tuple[str, ...] = ()
+    """Coverage per schedule and the schedule checks' findings (oncall.coverage.plan_lines)."""
 
     def ordered(self) -> list[tuple[int, Registration]]:
         """Resources depth-first, parents before children, siblings by (type, name)."""
@@ -71,12 +74,14 @@ def plan_stack(
     checked against the providers' schemas and the violations are part of the plan.
     """
     fleet: list[str] = []  # warnings that compare this stack with the others in stacks/
+    schedules: tuple[str, ...] = ()
     if program is None:
-        from oncall import advice
+        from oncall import advice, coverage
         from oncall import program as stack_program
 
         # Validate before the engine starts, so config errors surface as ConfigError, whole.
         stack_file, config = stack_program.checked_stack_file(project_dir, stack)
+        schedules = tuple(coverage.plan_lines(config))
         fleet = advice.fleet_warnings(project_dir, stack_file.stack, config)
         entry = project_dir / "__main__.py"
 
@@ -97,7 +102,7 @@ def plan_stack(
     )
     run.warnings[:] = sorted([*run.warnings, *fleet])
     violations = None if schemas is None else tuple(check_run(run, schemas))
-    return Plan(stack_file.project, stack_file.stack, run, violations)
+    return Plan(stack_file.project, stack_file.stack, run, violations, schedules)
 
 
 # Resource types the schemas do not flag but the providers have replaced (PITFALLS.md).
@@ -198,6 +203,7 @@ def to_data(plan: Plan) -> dict[str, Any]:
         "invokes": [{"token": i.token, "args": plain(i.args)} for i in plan.run.invokes],
         "outputs": plain(plan.run.outputs),
         "warnings": list(plan.run.warnings),
+        "schedules": list(plan.schedules),
     }
     if plan.violations is not None:
         data["schemaViolations"] = list(plan.violations)
@@ -236,6 +242,9 @@ def to_text(plan: Plan) -> str:
         lines += ["", "Outputs:"]
         body = yaml.safe_dump(plain(plan.run.outputs), sort_keys=True, allow_unicode=True)
         lines.extend(f"    {line}" for line in body.rstrip().splitlines())
+    if plan.schedules:
+        lines += ["", "Schedules (python -m oncall check / calendar for details):"]
+        lines.extend(f"    {line}" for line in plan.schedules)
     if plan.run.warnings:
         lines += ["", "Warnings:"]
         lines.extend(f"    {warning}" for warning in plan.run.warnings)
