@@ -100,6 +100,10 @@ SERVICE_DESCRIPTION_TEMPLATE: Final = "New Relic alerts for {url}"
 MAX_TURN_HOURS: Final = 8760
 """PagerDuty's longest rotation turn, 365 days (`rotation_turn_length_seconds` ≤ 31536000)."""
 
+YEARS: Final = range(2000, 9001)
+"""The years a date-time may fall in: far from datetime's limits, so converting between time
+zones and adding weeks cannot overflow."""
+
 MAX_WEEKLY_RESTRICTION_SECONDS: Final = 604_799
 MAX_DAILY_RESTRICTION_SECONDS: Final = 86_400
 
@@ -274,9 +278,10 @@ def _date_time(value: object) -> datetime:
         except ValueError:
             pass
         else:
-            # Far from datetime's limits, so converting between zones cannot overflow.
-            if not 2000 <= moment.year <= 9000:
-                raise ValueError("expected a date-time between the years 2000 and 9000")
+            if moment.year not in YEARS:
+                raise ValueError(
+                    f"expected a date-time between the years {YEARS[0]} and {YEARS[-1]}"
+                )
             return moment
     raise ValueError(
         'expected an ISO 8601 date-time like "2026-12-07T09:00:00" (in the schedule\'s time zone) '

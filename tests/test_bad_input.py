@@ -360,3 +360,20 @@ def test_a_name_with_control_characters_is_refused(
         "pantheon-oncall:team.members.jane.name: expected one line of text, without control "
         "characters (got 'Jane\\x1b[2J Doe')"
     ) in output
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--from", "9999-12-31"], "--from: expected a date between the years 2000 and 9000"),
+        (["--from", "2026-11-30", "--ics", "/nonexistent/x.ics"], "--ics: cannot write it"),
+        (["--from", "2026-11-30", "--svg", "/nonexistent/x.svg"], "--svg: cannot write it"),
+    ],
+)
+def test_bad_calendar_arguments_are_clean_errors(
+    args: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["--project-dir", str(ROOT), "calendar", "example-live", *args])
+
+    assert status == 1
+    assert expected in capsys.readouterr().err
