@@ -6,7 +6,8 @@ type, out of range, huge, non-finite, full of control characters or shaped like 
 unquoted timestamps, `!!binary`, a recursive alias, deep nesting, an alias bomb, invalid UTF-8, a
 truncated file. Every mutant is planned in-process with `python -m oncall plan`'s own `main`, and
 the outcome is one of: planned (exit 0), rejected (exit 1 with `error:` messages), crashed (any
-exception: a traceback a user would see) or hung (past the time limit).
+exception: a traceback a user would see) or hung (past the time limit). A mutant that plans is
+also given to `check` (the schedule model), where only a crash or a hang counts.
 
     python -m oncall.fuzz                     # 300 mutants of every stack, seed 8
     python -m oncall.fuzz --count 2000 --seed 1
@@ -257,33 +258,46 @@ def run(
 
 
 def _plan_one(root: Path, label: str, timeout: float, report: Report) -> None:
+    """Plan the mutant; when it plans, `check` its schedules too (crashes and hangs only: a
+    schedule error is check's exit 1, not a failure)."""
+    report.tried += 1
+    outcome = _run(root, ["plan", "fuzz"], label, timeout, report)
+    if outcome is None:
+        return
+    status, message = outcome
+    if status == 0:
+        report.planned += 1
+        _run(root, ["check", "fuzz", "--weeks", "8"], f"{label} (check)", timeout, report)
+    elif status == 1 and message.startswith(("error:", "usage:")) and _clean(message):
+        report.rejected += 1
+    else:
+        report.crashed.append((label, f"exit {status}: {message[:2000]!r}"))
+
+
+def _run(
+    root: Path, argv: list[str], label: str, timeout: float, report: Report
+) -> tuple[int, str] | None:
+    """Run the CLI in-process: (exit status, stderr), or None after a crash or hang (reported)."""
     from oncall.__main__ import main
 
-    report.tried += 1
     out, err = io.StringIO(), io.StringIO()
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            status = main(["--project-dir", str(root), "plan", "fuzz"])
+            status = main(["--project-dir", str(root), *argv])
     except _Hang:
         report.hung.append((label, traceback.format_exc()))
-        return
+        return None
     except SystemExit as exit_:
         status = exit_.code if isinstance(exit_.code, int) else 1
     except Exception:
         report.crashed.append((label, traceback.format_exc()))
-        return
+        return None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-    message = err.getvalue()
-    if status == 0:
-        report.planned += 1
-    elif status == 1 and message.startswith(("error:", "usage:")) and _clean(message):
-        report.rejected += 1
-    else:
-        report.crashed.append((label, f"exit {status}: {message[:2000]!r}"))
+    return status, err.getvalue()
 
 
 def _clean(message: str) -> bool:
