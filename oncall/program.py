@@ -35,7 +35,7 @@ def main() -> None:
         pulumi.log.warn(warning)
     try:
         outputs = wiring.build(config)
-    except ValueError as e:
+    except (ValueError, pulumi.InputPropertiesError, pulumi.InputPropertyError) as e:
         # A component's own check of its inputs: reported like a config problem, no traceback.
         raise pulumi.RunError(f"a component refused its input: {safe_text(str(e))}") from None
     for name, value in outputs.items():

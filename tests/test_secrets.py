@@ -4,7 +4,7 @@ project's settings, a token-shaped value under an innocent key, an encrypted val
 misspelled key) never appears in anything the CLI prints, for any command.
 
 `COMMANDS` lists the commands run over every planted stack; `oncall diff` joins it with one line
-when it exists.
+when it exists (e.g. `("diff", "--base", "HEAD")`).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ GUIDE: dict[str, Any] = yaml.safe_load((ROOT / "stacks" / "Pulumi.example-live.y
 COMMANDS: list[tuple[str, ...]] = [
     ("plan",),
     ("plan", "--json"),
+    ("check",),
 ]
 
 # Distinctive plants; the token-shaped ones are refused for their shape wherever they sit.
