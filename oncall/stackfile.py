@@ -183,7 +183,11 @@ class StackFileError(ConfigError):
 
 
 def _stack_config(path: Path, problems: list[Problem]) -> dict[str, Any]:
-    """The stack file's `config:` mapping, checked to be plain JSON data; problems added."""
+    """The stack file's `config:` mapping, checked to be plain JSON data; problems added.
+
+    A file with no usable `config:` at all raises at once: checking the config would only add
+    "required" to every key.
+    """
     doc = _read_yaml(path)
     name = path.name
     if doc is None:
@@ -191,14 +195,12 @@ def _stack_config(path: Path, problems: list[Problem]) -> dict[str, Any]:
             "the stack file is empty; its settings go under config:, "
             "e.g. config: {pantheon-oncall:site: {name: example, env: live}, ...}"
         )
-        problems.append(Problem(str(path), MISSING, message))
-        return {}
+        raise ConfigError([Problem(str(path), MISSING, message)])
     if not isinstance(doc, dict):
         message = (
             f"a stack file is a YAML mapping with the settings under config:, not {_kind(doc)}"
         )
-        problems.append(Problem(str(path), MISSING, message))
-        return {}
+        raise ConfigError([Problem(str(path), MISSING, message)])
     for key in doc:
         if key not in STACK_FILE_KEYS:
             hint = did_you_mean(key, STACK_FILE_KEYS) or " (the stack's settings go under config:)"
@@ -208,16 +210,16 @@ def _stack_config(path: Path, problems: list[Problem]) -> dict[str, Any]:
     config = doc.get("config")
     if config is None:
         if "config" not in doc:
+            if problems:  # settings written outside config: (reported above), none inside
+                raise ConfigError(problems)
             return {}
         message = "empty; write the stack's settings under it, e.g. pantheon-oncall:site"
-        problems.append(Problem(f"{name}:config", MISSING, message))
-        return {}
+        raise ConfigError([*problems, Problem(f"{name}:config", MISSING, message)])
     if not isinstance(config, dict):
         message = (
             f"must be a mapping of keys (like pantheon-oncall:site) to values, not {_kind(config)}"
         )
-        problems.append(Problem(f"{name}:config", MISSING, message))
-        return {}
+        raise ConfigError([*problems, Problem(f"{name}:config", MISSING, message)])
     found: list[Problem] = []
     budget = _Budget()
     _check_data(config, "", found, budget)

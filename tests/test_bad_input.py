@@ -377,3 +377,18 @@ def test_bad_calendar_arguments_are_clean_errors(
 
     assert status == 1
     assert expected in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "# nothing yet\n", "- config\n", "config: [a]\n", "config:\n", "site: {name: x}\n"],
+    ids=["empty", "comments", "a list", "config a list", "config empty", "outside config"],
+)
+def test_a_file_without_usable_config_says_only_that(
+    project: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    status, output = plan(project, text, capsys)
+
+    assert status == 1
+    assert output.startswith("error: 1 problem(s) in the configuration:\n")
+    assert "required" not in output
