@@ -59,7 +59,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        head = f"{printable(self.path, 200)}: {printable(self.message, 1000)}"
+        # Redacted before shortening, so that a cut cannot leave half a token behind.
+        path, message = secrets.redact(self.path), secrets.redact(self.message)
+        head = f"{printable(path, 200)}: {printable(message, 1000)}"
         if self.value is not MISSING:
             got = secrets.HIDDEN if _hidden_at(self.path, self.value) else shown(self.value)
             head += f" (got {got})"
@@ -86,13 +88,13 @@ def shown(value: object, length: int = SHOWN_LENGTH) -> str:
 
 def printable(text: str, length: int) -> str:
     """`text` with control and other non-printable characters escaped, shortened to `length`."""
-    text = text if len(text) <= length else text[: length - 1] + "…"
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    escaped = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[: length + 1])
+    return escaped if len(escaped) <= length else escaped[: length - 1] + "…"
 
 
 def safe_text(text: str, length: int = 2000) -> str:
     """Any error text fit for the terminal: escaped, shortened, no token-shaped string in it."""
-    return secrets.redact(printable(text, length))
+    return printable(secrets.redact(text), length)
 
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from oncall import program
 from oncall.config import StackConfig, TeamStackConfig
-from oncall.errors import ConfigError
+from oncall.errors import SHOWN_LENGTH, ConfigError, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "pantheon-oncall:"
@@ -97,3 +97,22 @@ def parsed(values: dict[str, Any]) -> StackConfig | TeamStackConfig | ConfigErro
         return program.parse(values)
     except ConfigError as error:
         return error
+
+
+TOKENS = st.sampled_from(
+    ["NRAK-ABCDEFGHIJKLMNOPQRSTUVWXYZ1", "xoxb-1234567890-abcdefghij", "u+AbCdEfGhIjKlMnOpQr"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=json_values, token=TOKENS, path=st.text(max_size=300))
+def test_a_problem_line_is_short_printable_and_never_shows_a_token(
+    value: Any, token: str, path: str
+) -> None:
+    planted = [value, {"note": f"see {token}"}, token]
+
+    line = str(Problem(path, planted, "bad"))
+
+    assert line.isprintable()
+    assert len(line) <= 200 + len(": bad (got )") + SHOWN_LENGTH
+    assert token not in line
