@@ -21,7 +21,7 @@ from typing import NoReturn
 
 import pulumi
 
-from oncall import affected, schedule_cli, smoke, stackfile
+from oncall import affected, newsite, schedule_cli, smoke, stackfile
 from oncall import plan as planning
 from oncall.errors import ConfigError, printable, safe_text
 from oncall.schemacheck import SchemaError
@@ -56,6 +56,49 @@ def main(argv: list[str] | None = None) -> int:
     smoke.add_arguments(commands.add_parser("smoke", help="page the team once (go-live check)"))
     affected.add_arguments(commands.add_parser("affected", help="the stacks a git change touches"))
     schedule_cli.add_parsers(commands)
+    new_site_cmd = commands.add_parser(
+        "new-site", help="write the stack files of Pantheon sites (one per environment)"
+    )
+    new_site_cmd.add_argument("sites", nargs="*", help="Pantheon site machine names")
+    new_site_cmd.add_argument(
+        "--sites-json", type=Path, help="terminus site:list --format=json output (- for stdin)"
+    )
+    new_site_cmd.add_argument(
+        "--env", action="append", default=[], help="environments, e.g. live,test (default: all 3)"
+    )
+    new_site_cmd.add_argument(
+        "--team-stack", required=True, help="the team stack to page, org/pantheon-oncall/team-x"
+    )
+    new_site_cmd.add_argument(
+        "--environment", action="append", default=[], help="a Pulumi ESC environment to import"
+    )
+    new_site_cmd.add_argument("--newrelic-account-id", help="write newrelic:accountId")
+    new_site_cmd.add_argument("--slack-workspace", help="Slack workspace id T…: add Slack")
+    new_site_cmd.add_argument(
+        "--slack-channel", default="{site}-alerts", help="channel name template ({site}, {env})"
+    )
+    new_site_cmd.add_argument("--force", action="store_true", help="overwrite existing files")
+    import_cmd = commands.add_parser(
+        "import", help="write a stack file from a PagerDuty account (token: $PAGERDUTY_TOKEN)"
+    )
+    import_cmd.add_argument("--out", type=Path, required=True, help="stacks/Pulumi.<name>.yaml")
+    import_cmd.add_argument("--service", help="a service (name or id): its escalation policy")
+    import_cmd.add_argument("--escalation-policy", help="an escalation policy (name or id)")
+    import_cmd.add_argument("--team", help="a PagerDuty team (name or id): its policy and name")
+    import_cmd.add_argument(
+        "--schedule", action="append", default=[], help="another schedule (name or id)"
+    )
+    import_cmd.add_argument("--site", help="Pantheon site: write a site stack with the service")
+    import_cmd.add_argument("--env", help="the site's environment (dev, test, live, a multidev)")
+    import_cmd.add_argument("--domain", help="the site's host, e.g. www.example.com")
+    import_cmd.add_argument("--team-name", help="the team's name in the stack file")
+    import_cmd.add_argument(
+        "--environment", action="append", default=[], help="a Pulumi ESC environment to import"
+    )
+    import_cmd.add_argument("--region", choices=["us", "eu"], default="us", help="service region")
+    import_cmd.add_argument("--api-url", help="another REST API base URL (tests, proxies)")
+    import_cmd.add_argument("--ca-file", type=Path, help="trust this CA bundle (a TLS proxy's)")
+    import_cmd.add_argument("--force", action="store_true", help="overwrite --out")
     args = parser.parse_args(argv)
 
     try:
@@ -68,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command in ("check", "calendar"):
             return schedule_cli.run(args)
+        if args.command == "new-site":
+            return newsite.main(args)
+        if args.command == "import":
+            from oncall import importer  # the PagerDuty client loads only for this command
+
+            return importer.main(args)
         return _plan(args)
     except ConfigError as e:
         print(f"error: {len(e.problems)} problem(s) in the configuration:", file=sys.stderr)

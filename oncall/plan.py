@@ -12,7 +12,8 @@ JSON shape (stable; keys sorted):
                     "additionalSecretOutputs"}],      # tree order: parents before children
      "invokes": [{"token", "args"}], "outputs": {...}, "warnings": [...],
      "schedules": [...],                            # coverage lines and schedule warnings
-     "schemaViolations": [...]}                     # present when schemas were checked
+     "schemaViolations": [...],                     # present when schemas were checked
+     "environments": [...]}                         # present when the stack imports ESC ones
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class Plan:
     violations: tuple[str, ...] | None = None
     schedules: tuple[str, ...] = ()
     """Coverage per schedule and the schedule checks' findings (oncall.coverage.plan_lines)."""
+    environments: tuple[str, ...] = ()
+    """The Pulumi ESC environments the stack file imports: its credentials come from them."""
 
     def ordered(self) -> list[tuple[int, Registration]]:
         """Resources depth-first, parents before children, siblings by (type, name)."""
@@ -102,7 +105,14 @@ def plan_stack(
     )
     run.warnings[:] = sorted([*run.warnings, *fleet])
     violations = None if schemas is None else tuple(check_run(run, schemas))
-    return Plan(stack_file.project, stack_file.stack, run, violations, schedules)
+    return Plan(
+        stack_file.project,
+        stack_file.stack,
+        run,
+        violations,
+        schedules,
+        environments=stack_file.environments,
+    )
 
 
 # Resource types the schemas do not flag but the providers have replaced (PITFALLS.md).
@@ -207,6 +217,8 @@ def to_data(plan: Plan) -> dict[str, Any]:
     }
     if plan.violations is not None:
         data["schemaViolations"] = list(plan.violations)
+    if plan.environments:
+        data["environments"] = list(plan.environments)
     return data
 
 
@@ -216,6 +228,8 @@ def to_json(plan: Plan) -> str:
 
 def to_text(plan: Plan) -> str:
     lines = [f"Offline plan of {plan.project}/{plan.stack} (mock engine; nothing is sent)", ""]
+    if plan.environments:
+        lines += [credentials_note(plan.environments), ""]
     creates = imports = 0
     for depth, r in plan.ordered():
         pad = "    " * depth
@@ -255,6 +269,14 @@ def to_text(plan: Plan) -> str:
     elif plan.violations is not None:
         lines.append("Every resource and lookup conforms to the providers' schemas.")
     return "\n".join(lines) + "\n"
+
+
+def credentials_note(environments: tuple[str, ...]) -> str:
+    """Where a stack's credentials come from when its stack file imports ESC environments."""
+    return (
+        f"Credentials: from the Pulumi ESC environment(s) {', '.join(environments)} "
+        "(their pulumiConfig), opened by `pulumi` at deploy time; not needed to plan."
+    )
 
 
 def short_type(token: str) -> str:

@@ -34,7 +34,7 @@ def main() -> None:
     for warning in advice.config_warnings(config):
         pulumi.log.warn(warning)
     try:
-        outputs = wiring.build(config)
+        outputs = wiring.build(config, secret_sections())
     except (ValueError, pulumi.InputPropertiesError, pulumi.InputPropertyError) as e:
         # A component's own check of its inputs: reported like a config problem, no traceback.
         raise pulumi.RunError(f"a component refused its input: {safe_text(str(e))}") from None
@@ -100,6 +100,19 @@ def project_config() -> dict[str, Any]:
     raw: dict[str, Any] = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
     prefix = f"{NAMESPACE}:"
     return {k[len(prefix) :]: _decode(v) for k, v in sorted(raw.items()) if k.startswith(prefix)}
+
+
+def secret_sections() -> frozenset[str]:
+    """The `pantheon-oncall:*` keys (without the prefix) that Pulumi marks secret.
+
+    A `secure:` value anywhere inside a key (`pulumi config set --secret --path ...`) makes the
+    whole key secret; the program then reads it decrypted like any other (`project_config`), so
+    the wiring must mark everything built from it secret again.
+    """
+    keys = set(runtime_config.get_config_secret_keys_env())
+    keys |= {key for key in runtime_config.CONFIG.get() if runtime_config.is_config_secret(key)}
+    prefix = f"{NAMESPACE}:"
+    return frozenset(key[len(prefix) :] for key in keys if key.startswith(prefix))
 
 
 def _decode(value: Any) -> Any:

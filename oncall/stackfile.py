@@ -12,6 +12,11 @@ the text that was written (the config layer parses date-times itself), values th
 data (`!!binary`, `!!set`, a recursive alias, nesting deeper than any real config, an alias bomb,
 numbers the engine cannot carry) are refused, and so is a credential in plain text
 (oncall.secrets), without echoing it.
+
+A stack file may import Pulumi ESC environments (`environment: [agency/pagerduty]`), whose
+`pulumiConfig` supplies config at deploy time, typically the credentials shared by every stack.
+Offline nothing can be opened: the names are kept (`StackFile.environments`) so the plan can say
+where the credentials come from, and only the stack file's own config is planned.
 """
 
 from __future__ import annotations
@@ -95,6 +100,8 @@ class StackFile:
     path: Path
     values: dict[str, Any]
     secret_keys: frozenset[str] = field(default_factory=frozenset)
+    environments: tuple[str, ...] = ()
+    """Pulumi ESC environments the stack file imports (`environment:`), in merge order."""
 
     def namespace(self, ns: str) -> dict[str, Any]:
         """The values of one namespace, keyed without the `ns:` prefix."""
@@ -158,7 +165,8 @@ def load(project_dir: Path, stack: str) -> StackFile:
             continue
         values[full] = value
 
-    for key, value in _stack_config(path, problems).items():
+    config, stack_doc = _stack_config(path, problems)
+    for key, value in config.items():
         full = _full_key(project, key)
         problem = _key_problem(full, value, project)
         if problem is not None:
@@ -168,7 +176,8 @@ def load(project_dir: Path, stack: str) -> StackFile:
         values[full] = plain
         if secret:
             secret_keys.add(full)
-    loaded = StackFile(project, short, path, values, frozenset(secret_keys))
+    environments = _environments(stack_doc.get("environment"), f"{path.name}:environment", problems)
+    loaded = StackFile(project, short, path, values, frozenset(secret_keys), environments)
     if problems:
         raise StackFileError(problems, loaded)
     return loaded
@@ -182,8 +191,9 @@ class StackFileError(ConfigError):
         self.partial = partial
 
 
-def _stack_config(path: Path, problems: list[Problem]) -> dict[str, Any]:
-    """The stack file's `config:` mapping, checked to be plain JSON data; problems added.
+def _stack_config(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The stack file's `config:` mapping, checked to be plain JSON data (problems added), and
+    the whole file.
 
     A file with no usable `config:` at all raises at once: checking the config would only add
     "required" to every key.
@@ -212,7 +222,7 @@ def _stack_config(path: Path, problems: list[Problem]) -> dict[str, Any]:
         if "config" not in doc:
             if problems:  # settings written outside config: (reported above), none inside
                 raise ConfigError(problems)
-            return {}
+            return {}, doc
         message = "empty; write the stack's settings under it, e.g. pantheon-oncall:site"
         raise ConfigError([*problems, Problem(f"{name}:config", MISSING, message)])
     if not isinstance(config, dict):
@@ -228,7 +238,7 @@ def _stack_config(path: Path, problems: list[Problem]) -> dict[str, Any]:
         raise ConfigError([*problems, *found])
     problems.extend(found)
     bad = {p.path.split(".", 1)[0].split("[", 1)[0] for p in found}
-    return {k: v for k, v in config.items() if isinstance(k, str) and k not in bad}
+    return {k: v for k, v in config.items() if isinstance(k, str) and k not in bad}, doc
 
 
 def _key_problem(full: str, value: Any, project: str) -> Problem | None:
@@ -378,6 +388,20 @@ def _kind(value: object) -> str:
     if isinstance(value, int | float):
         return "a number"
     return f"a {type(value).__name__}"
+
+
+def _environments(value: Any, where: str, problems: list[Problem]) -> tuple[str, ...]:
+    """The `environment:` list of ESC environment names (`project/env`), or () when absent."""
+    if value is None:
+        return ()
+    expected = "a list of Pulumi ESC environment names, e.g. [agency/pagerduty]"
+    if not isinstance(value, list):
+        problems.append(Problem(where, value, f"expected {expected}"))
+        return ()
+    for index, name in enumerate(value):
+        if not isinstance(name, str) or not name.strip():
+            problems.append(Problem(f"{where}[{index}]", name, f"expected {expected}"))
+    return tuple(name for name in value if isinstance(name, str) and name.strip())
 
 
 def _full_key(project: str, key: str) -> str:

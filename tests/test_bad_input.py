@@ -334,7 +334,7 @@ def test_numbers_the_engine_cannot_carry_are_refused_by_the_program_too() -> Non
 def test_a_component_refusing_its_input_is_a_clean_error(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(config: object) -> dict[str, object]:
+    def refuse(*args: object) -> dict[str, object]:
         raise ValueError("members.jane.name: expected text (got 'xoxb-123456789-secret\x1b[2J')")
 
     monkeypatch.setattr(wiring, "build", refuse)
