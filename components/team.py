@@ -984,7 +984,7 @@ def _time_zone(p: list[str], path: str, value: object) -> None:
         if not isinstance(value, str) or not value:
             raise ValueError(value)
         zoneinfo.ZoneInfo(value)
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+    except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):  # OSError: "America", a folder
         p.append(f"{path}: expected an IANA time zone like America/New_York (got {value!r})")
 
 

@@ -10,7 +10,8 @@
     python -m oncall check example-live         # schedule gaps, shadowed layers, load
     python -m oncall calendar example-live      # who is on call when (--ics, --svg)
 
-Config errors print one line per problem, with the key path and the bad value, and exit 1.
+Config errors print one line per problem, with the key path and the bad value, and exit 1; so do
+bad arguments (a --project-dir that is not a folder, a --schemas folder without the schemas).
 """
 
 from __future__ import annotations
@@ -19,14 +20,26 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
+
+import pulumi
 
 from oncall import affected, newsite, schedule_cli, smoke, stackfile
 from oncall import plan as planning
-from oncall.errors import ConfigError
+from oncall.errors import ConfigError, printable, safe_text
+from oncall.schemacheck import SchemaError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, exiting 1 like every other bad input (argparse's own status is 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(1, f"error: {printable(message, 500)}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m oncall", description=__doc__.split("\n")[0])
+    parser = _Parser(prog="python -m oncall", description=__doc__.split("\n")[0])
     parser.add_argument(
         "--project-dir", type=Path, default=Path.cwd(), help="folder with Pulumi.yaml (default: .)"
     )
@@ -126,17 +139,24 @@ def main(argv: list[str] | None = None) -> int:
         for problem in e.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    except ValueError as e:
-        # A component's own argument check (the config layer checks first, with key paths).
-        print(f"error: {e}", file=sys.stderr)
+    except (ValueError, SchemaError, pulumi.RunError) as e:
+        # A component's own argument check (the config layer checks first, with key paths), or
+        # a schema folder that is not one.
+        print(f"error: {safe_text(str(e))}", file=sys.stderr)
         return 1
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from oncall.schemacheck import SchemaSet, schema_dir_from_env
+    from oncall.schemacheck import SchemaSet, checked_schema_dir, schema_dir_from_env
 
-    sys.path.insert(0, str(args.project_dir.resolve()))
-    schema_dir = args.schemas or schema_dir_from_env()
+    project = str(args.project_dir.resolve())
+    if project not in sys.path:  # planned again in one process (oncall.fuzz)
+        sys.path.insert(0, project)
+    schema_dir: Path | None
+    if args.schemas is not None:
+        schema_dir = checked_schema_dir(args.schemas, f"--schemas {str(args.schemas)!r}")
+    else:
+        schema_dir = schema_dir_from_env()
     schemas = SchemaSet.load(schema_dir) if schema_dir else None
     if args.all:
         from oncall import fleet

@@ -77,7 +77,7 @@ from oncall.enums import (
     role_from_word,
     slack_event_from_word,
 )
-from oncall.errors import MISSING, ConfigError, Problem
+from oncall.errors import MISSING, ConfigError, Problem, did_you_mean
 from oncall.presets import (
     FALLBACK,
     PRESETS,
@@ -99,6 +99,10 @@ SERVICE_DESCRIPTION_TEMPLATE: Final = "New Relic alerts for {url}"
 
 MAX_TURN_HOURS: Final = 8760
 """PagerDuty's longest rotation turn, 365 days (`rotation_turn_length_seconds` ≤ 31536000)."""
+
+YEARS: Final = range(2000, 9001)
+"""The years a date-time may fall in: far from datetime's limits, so converting between time
+zones and adding weeks cannot overflow."""
 
 MAX_WEEKLY_RESTRICTION_SECONDS: Final = 604_799
 MAX_DAILY_RESTRICTION_SECONDS: Final = 86_400
@@ -175,7 +179,15 @@ def _matching(pattern: str, expected: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+def _one_line(value: str) -> str:
+    if not value.isprintable():
+        raise ValueError("expected one line of text, without control characters")
+    return value
+
+
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_one_line)
+]
 Slug = Annotated[
     str,
     _matching(r"[a-z0-9][a-z0-9-]*", "a slug: lowercase letters, digits and hyphens"),
@@ -188,7 +200,8 @@ SlackChannelId = Annotated[str, _matching(r"[CG][A-Z0-9]+", "a Slack channel id 
 def _time_zone(name: str) -> str:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a folder of the zone database ("America"), or a name too long for a file.
         raise ValueError("unknown time zone; expected an IANA name like America/New_York") from None
     return name
 
@@ -271,9 +284,15 @@ def _date_time(value: object) -> datetime:
         return value
     if isinstance(value, str) and len(value) > 10:
         try:
-            return datetime.fromisoformat(value)
+            moment = datetime.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            if moment.year not in YEARS:
+                raise ValueError(
+                    f"expected a date-time between the years {YEARS[0]} and {YEARS[-1]}"
+                )
+            return moment
     raise ValueError(
         'expected an ISO 8601 date-time like "2026-12-07T09:00:00" (in the schedule\'s time zone) '
         'or "2026-12-07T09:00:00-05:00"'
@@ -639,7 +658,11 @@ class Restriction(_Model):
             message = "only a weekly restriction has a startDay; a daily one repeats every day"
             issues.append(_Issue(("startDay",), self.start_day.value, message))
         longest = MAX_WEEKLY_RESTRICTION_SECONDS if weekly else MAX_DAILY_RESTRICTION_SECONDS
-        if not 1 <= self.duration_seconds <= longest:
+        # Compared in hours first: a huge number of hours would overflow the rounding to seconds.
+        if (
+            not self.duration_hours <= longest / 3600 + 1
+            or not 1 <= self.duration_seconds <= longest
+        ):
             limit = "less than 168 hours" if weekly else "at most 24 hours"
             message = f"a {self.type.value} restriction lasts {limit} (1 to {longest} seconds)"
             issues.append(_Issue(("durationHours",), _shown(self.duration_hours), message))
@@ -1090,8 +1113,12 @@ def _path(namespace: str, loc: Loc) -> str:
 
 
 def _unknown_sections(values: Mapping[str, Any]) -> list[_Issue]:
-    expected = f"unknown key; expected one of {', '.join(_SECTIONS)}"
-    return [_Issue((key,), values[key], expected) for key in values if key not in _SECTIONS]
+    expected = f"expected one of {', '.join(_SECTIONS)}"
+    return [
+        _Issue((key,), values[key], f"unknown key{did_you_mean(key, _SECTIONS)}; {expected}")
+        for key in values
+        if key not in _SECTIONS
+    ]
 
 
 def _section(values: Mapping[str, Any], key: str, issues: list[_Issue]) -> Any:
@@ -1165,7 +1192,8 @@ def _message(detail: Any, root: Any, loc: Loc) -> str:
     kind = detail["type"]
     if kind == "extra_forbidden":
         keys = _keys_at(root, loc[:-1])
-        return f"unknown key; expected one of {', '.join(keys)}" if keys else "unknown key"
+        hint = did_you_mean(loc[-1], keys)
+        return f"unknown key{hint}; expected one of {', '.join(keys)}" if keys else "unknown key"
     if kind == "value_error":
         return str(detail["msg"]).removeprefix("Value error, ")
     if kind == "enum":

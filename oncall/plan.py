@@ -78,21 +78,24 @@ def plan_stack(
     `schemas` is an oncall.schemacheck.SchemaSet; when given, every resource and invoke is
     checked against the providers' schemas and the violations are part of the plan.
     """
-    stack_file = stackfile.load(project_dir, stack)
+    fleet: list[str] = []  # warnings that compare this stack with the others in stacks/
     schedules: tuple[str, ...] = ()
     if program is None:
-        from oncall import coverage
+        from oncall import advice, coverage
         from oncall import program as stack_program
 
         # Validate before the engine starts, so config errors surface as ConfigError, whole.
-        config = stack_program.parse(stack_file.namespace(stack_file.project))
+        stack_file, config = stack_program.checked_stack_file(project_dir, stack)
         schedules = tuple(coverage.plan_lines(config))
+        fleet = advice.fleet_warnings(project_dir, stack_file.stack, config)
         entry = project_dir / "__main__.py"
 
         def program() -> None:
             # The project's own entry point, exactly as `pulumi` runs it.
             runpy.run_path(str(entry), run_name="__main__")
 
+    else:
+        stack_file = stackfile.load(project_dir, stack)
     from oncall.wiring import TEAM_OUTPUTS
 
     run = engine.run_program(
@@ -104,6 +107,7 @@ def plan_stack(
         secret_keys=sorted(stack_file.secret_keys),
         references=TEAM_OUTPUTS,
     )
+    run.warnings[:] = sorted([*run.warnings, *fleet])
     violations = None if schemas is None else tuple(check_run(run, schemas))
     return Plan(
         stack_file.project,

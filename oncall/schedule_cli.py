@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from oncall import calendar, coverage, stackfile
-from oncall.config import StackConfig, TeamStackConfig
+from oncall.config import YEARS, StackConfig, TeamStackConfig
 from oncall.errors import ConfigError, Problem
 from oncall.schedule import resolve_team, team_model
 
@@ -73,8 +73,7 @@ def _horizon_arguments(parser: argparse.ArgumentParser, default_from: str) -> No
 def _load(project_dir: Path, stack: str) -> StackConfig | TeamStackConfig:
     from oncall import program
 
-    stack_file = stackfile.load(project_dir, stack)
-    return program.parse(stack_file.namespace(stack_file.project))
+    return program.checked_stack_file(project_dir, stack)[1]
 
 
 def _since(value: str | None, zone: str) -> datetime | None:
@@ -85,6 +84,9 @@ def _since(value: str | None, zone: str) -> datetime | None:
     except ValueError:
         message = "expected a date like 2026-12-07 or a date-time like 2026-12-07T09:00"
         raise ConfigError([Problem("--from", value, message)]) from None
+    if moment.year not in YEARS:
+        message = f"expected a date between the years {YEARS[0]} and {YEARS[-1]}"
+        raise ConfigError([Problem("--from", value, message)])
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone))
     return moment.astimezone(UTC)
@@ -195,11 +197,16 @@ def calendar_command(args: argparse.Namespace) -> int:
     res = resolve_team(model, since, since + timedelta(weeks=_weeks(args.weeks)))
     sys.stdout.write(calendar.text(res))
     if args.ics:
-        args.ics.write_bytes(
-            calendar.ics(res, stack=args.stack, person=args.person, schedule=args.schedule)
-        )
-        print(f"wrote {args.ics}")
+        ics = calendar.ics(res, stack=args.stack, person=args.person, schedule=args.schedule)
+        _write("--ics", args.ics, ics)
     if args.svg:
-        args.svg.write_text(calendar.svg(res), encoding="utf-8")
-        print(f"wrote {args.svg}")
+        _write("--svg", args.svg, calendar.svg(res).encode())
     return 0
+
+
+def _write(option: str, path: Path, content: bytes) -> None:
+    try:
+        path.write_bytes(content)
+    except OSError as e:
+        raise ConfigError([Problem(option, str(path), f"cannot write it: {e.strerror}")]) from None
+    print(f"wrote {path}")

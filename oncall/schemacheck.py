@@ -127,9 +127,15 @@ def schema_dir_from_env() -> Path | None:
     raw = os.environ.get(SCHEMA_DIR_ENV, "").strip()
     if not raw:
         return None
-    directory = Path(raw).expanduser()
+    return checked_schema_dir(Path(raw).expanduser(), f"{SCHEMA_DIR_ENV}={raw!r}")
+
+
+def checked_schema_dir(directory: Path, named: str) -> Path:
+    """`directory` if it holds every provider's schema; else SchemaError saying what is wrong
+    with what the user `named` (`--schemas x`, `PULUMI_SCHEMA_DIR=x`). A partial folder would
+    check some resources and let the plan claim they all conform."""
     if not directory.is_dir():
-        raise SchemaError(f"{SCHEMA_DIR_ENV}={raw!r} is not a folder")
+        raise SchemaError(f"{named} is not a folder")
     missing = [
         f"{name}.json"
         for name in REQUIRED_PACKAGES
@@ -137,7 +143,7 @@ def schema_dir_from_env() -> Path | None:
     ]
     if missing:
         raise SchemaError(
-            f"{SCHEMA_DIR_ENV}={raw!r} lacks {', '.join(missing)}; "
+            f"{named} lacks {', '.join(missing)}; "
             "run `make schemas` or point it at a folder with the provider schemas"
         )
     return directory

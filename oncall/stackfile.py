@@ -6,6 +6,13 @@ project's, passes structured values as JSON, and decrypts `secure:` values. Offl
 decrypted, so a secure value becomes the placeholder `[secret]` and its key is marked secret: the
 plan prints it as `[secret]` and no plain-text secret is ever needed to plan.
 
+The YAML is read strictly, with every problem reported at once and located (file, line, key
+path): duplicate keys are errors (YAML's last-wins would silently drop the first), timestamps stay
+the text that was written (the config layer parses date-times itself), values that are not JSON
+data (`!!binary`, `!!set`, a recursive alias, nesting deeper than any real config, an alias bomb,
+numbers the engine cannot carry) are refused, and so is a credential in plain text
+(oncall.secrets), without echoing it.
+
 A stack file may import Pulumi ESC environments (`environment: [agency/pagerduty]`), whose
 `pulumiConfig` supplies config at deploy time, typically the credentials shared by every stack.
 Offline nothing can be opened: the names are kept (`StackFile.environments`) so the plan can say
@@ -15,13 +22,15 @@ where the credentials come from, and only the stack file's own config is planned
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import yaml
 
-from oncall.errors import MISSING, ConfigError, Problem
+from oncall import secrets
+from oncall.errors import MISSING, ConfigError, Problem, did_you_mean, printable
 
 SECRET_PLACEHOLDER = "[secret]"
 
@@ -70,6 +79,16 @@ PROVIDER_SETTINGS: dict[str, frozenset[str]] = {
     "slack": frozenset({"token"}),
 }
 KNOWN_NAMESPACES = frozenset({*PROVIDER_SETTINGS, "pulumi"})
+# What a stack file may hold besides `config:` (the Pulumi CLI's stack settings).
+STACK_FILE_KEYS = frozenset(
+    {"config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"}
+)
+MAX_DEPTH: Final = 32
+"""Deeper nesting than any real config has: refused rather than recursed into."""
+MAX_NODES: Final = 100_000
+"""Values (after expanding YAML aliases) one stack file may hold: stops an alias bomb."""
+MAX_NUMBER: Final = 2**53
+"""The largest number the engine carries exactly: config numbers travel as JSON and doubles."""
 
 
 @dataclass(frozen=True)
@@ -96,9 +115,13 @@ class StackFile:
 
 def project_name(project_dir: Path) -> tuple[str, Path]:
     """The project's name and its stack config folder, read from Pulumi.yaml."""
+    if not project_dir.is_dir():
+        what = "a file" if project_dir.exists() else "nothing"
+        message = f"not a folder ({what} is there); expected the project folder with Pulumi.yaml"
+        raise ConfigError([Problem(str(project_dir), MISSING, message)])
     doc = _read_yaml(project_dir / "Pulumi.yaml")
     if not isinstance(doc, dict) or not isinstance(doc.get("name"), str):
-        raise ConfigError([Problem("Pulumi.yaml:name", doc, "the project needs a name")])
+        raise ConfigError([Problem("Pulumi.yaml:name", MISSING, "the project needs a name")])
     return doc["name"], project_dir / str(doc.get("stackConfigDir", "."))
 
 
@@ -115,58 +138,256 @@ def load(project_dir: Path, stack: str) -> StackFile:
     path = stacks_dir / f"Pulumi.{short}.yaml"
     if not path.is_file():
         known = ", ".join(stack_names(project_dir)) or "none"
-        raise ConfigError([Problem(str(path), short, f"no such stack file (stacks: {known})")])
+        hint = did_you_mean(short, stack_names(project_dir))
+        raise ConfigError(
+            [Problem(str(path), MISSING, f"no such stack file{hint} (stacks: {known})")]
+        )
 
     problems: list[Problem] = []
     values: dict[str, Any] = {}
     secret_keys: set[str] = set()
 
-    project_doc = _read_yaml(project_dir / "Pulumi.yaml")
-    for key, spec in (project_doc.get("config") or {}).items():
+    project_config = _read_yaml(project_dir / "Pulumi.yaml").get("config") or {}
+    if not isinstance(project_config, dict):
+        project_config = {}
+        problems.append(Problem("Pulumi.yaml:config", MISSING, "must be a mapping of keys"))
+    for key, spec in project_config.items():
         full = _full_key(project, str(key))
         if isinstance(spec, dict) and ("default" in spec or "value" in spec):
-            values[full] = spec.get("value", spec.get("default"))
+            value = spec.get("value", spec.get("default"))
         elif not isinstance(spec, dict):
-            values[full] = spec
-
-    stack_doc = _read_yaml(path) or {}
-    if not isinstance(stack_doc, dict):
-        raise ConfigError([Problem(str(path), stack_doc, "a stack file is a YAML mapping")])
-    config = stack_doc.get("config") or {}
-    if not isinstance(config, dict):
-        raise ConfigError([Problem(f"{path.name}:config", config, "config must be a mapping")])
-    for key, value in config.items():
-        full = _full_key(project, str(key))
-        namespace = full.split(":", 1)[0]
-        if namespace not in KNOWN_NAMESPACES | {project}:
-            problems.append(
-                Problem(full, value, f"unknown namespace {namespace!r}; expected {project!r}")
-            )
+            value = spec
+        else:
             continue
-        setting = full.split(":", 1)[1]
-        if namespace in PROVIDER_SETTINGS and setting not in PROVIDER_SETTINGS[namespace]:
-            known = ", ".join(sorted(PROVIDER_SETTINGS[namespace]))
-            problems.append(
-                Problem(full, MISSING, f"unknown {namespace} setting; expected {known}")
-            )
+        if _plain_credential(full, value) is not None:
+            message = "a credential in plain text (not shown): set it per stack, encrypted"
+            problems.append(Problem(f"Pulumi.yaml:config.{full}", MISSING, message))
+            continue
+        values[full] = value
+
+    config, stack_doc = _stack_config(path, problems)
+    for key, value in config.items():
+        full = _full_key(project, key)
+        problem = _key_problem(full, value, project)
+        if problem is not None:
+            problems.append(problem)
             continue
         plain, secret = _strip_secure(value)
-        if full in CREDENTIAL_KEYS and not secret:
-            problems.append(
-                Problem(
-                    full,
-                    "<plain text>",
-                    f"a credential must be encrypted: pulumi config set --secret {full}",
-                )
-            )
-            continue
         values[full] = plain
         if secret:
             secret_keys.add(full)
     environments = _environments(stack_doc.get("environment"), f"{path.name}:environment", problems)
+    loaded = StackFile(project, short, path, values, frozenset(secret_keys), environments)
     if problems:
-        raise ConfigError(problems)
-    return StackFile(project, short, path, values, frozenset(secret_keys), environments)
+        raise StackFileError(problems, loaded)
+    return loaded
+
+
+class StackFileError(ConfigError):
+    """Problems in a stack file; `partial` holds the keys that had none, for checking further."""
+
+    def __init__(self, problems: list[Problem], partial: StackFile) -> None:
+        super().__init__(problems)
+        self.partial = partial
+
+
+def _stack_config(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The stack file's `config:` mapping, checked to be plain JSON data (problems added), and
+    the whole file.
+
+    A file with no usable `config:` at all raises at once: checking the config would only add
+    "required" to every key.
+    """
+    doc = _read_yaml(path)
+    name = path.name
+    if doc is None:
+        message = (
+            "the stack file is empty; its settings go under config:, "
+            "e.g. config: {pantheon-oncall:site: {name: example, env: live}, ...}"
+        )
+        raise ConfigError([Problem(str(path), MISSING, message)])
+    if not isinstance(doc, dict):
+        message = (
+            f"a stack file is a YAML mapping with the settings under config:, not {_kind(doc)}"
+        )
+        raise ConfigError([Problem(str(path), MISSING, message)])
+    for key in doc:
+        if key not in STACK_FILE_KEYS:
+            hint = did_you_mean(key, STACK_FILE_KEYS) or " (the stack's settings go under config:)"
+            others = ", ".join(sorted(STACK_FILE_KEYS - {"config"}))
+            message = f"not a stack-file key; expected config (or {others}){hint}"
+            problems.append(Problem(f"{name}:{key}", MISSING, message))
+    config = doc.get("config")
+    if config is None:
+        if "config" not in doc:
+            if problems:  # settings written outside config: (reported above), none inside
+                raise ConfigError(problems)
+            return {}, doc
+        message = "empty; write the stack's settings under it, e.g. pantheon-oncall:site"
+        raise ConfigError([*problems, Problem(f"{name}:config", MISSING, message)])
+    if not isinstance(config, dict):
+        message = (
+            f"must be a mapping of keys (like pantheon-oncall:site) to values, not {_kind(config)}"
+        )
+        raise ConfigError([*problems, Problem(f"{name}:config", MISSING, message)])
+    found: list[Problem] = []
+    budget = _Budget()
+    _check_data(config, "", found, budget)
+    if budget.left < 0:
+        # Too big to check any further (each later look would expand the aliases again).
+        raise ConfigError([*problems, *found])
+    problems.extend(found)
+    bad = {p.path.split(".", 1)[0].split("[", 1)[0] for p in found}
+    return {k: v for k, v in config.items() if isinstance(k, str) and k not in bad}, doc
+
+
+def _key_problem(full: str, value: Any, project: str) -> Problem | None:
+    """What is wrong with one top-level config key (and its value), if anything. A value is
+    shown only under a known key: under a misspelled one it may be a misplaced credential."""
+    namespace, setting = full.split(":", 1)
+    known = KNOWN_NAMESPACES | {project}
+    inside = _plain_credential(full, value)
+    if inside == full:
+        fix = full if namespace in known else f"{_closest(namespace, known)}:{setting}"
+        message = (
+            f"a credential in plain text (not shown): encrypt it, pulumi config set --secret {fix}"
+        )
+        return Problem(full, MISSING, message)
+    if inside is not None:
+        message = (
+            "looks like a credential in plain text (not shown): remove it; a provider's "
+            "credentials are its own settings, set encrypted (pulumi config set --secret "
+            "pagerduty:token)"
+        )
+        return Problem(inside, MISSING, message)
+    if namespace not in known:
+        hint = did_you_mean(namespace, known) or f"; expected {project!r}"
+        return Problem(full, MISSING, f"unknown namespace {namespace!r}{hint}")
+    if namespace in PROVIDER_SETTINGS and setting not in PROVIDER_SETTINGS[namespace]:
+        names = ", ".join(sorted(PROVIDER_SETTINGS[namespace]))
+        hint = did_you_mean(setting, PROVIDER_SETTINGS[namespace])
+        return Problem(full, MISSING, f"unknown {namespace} setting{hint}; expected {names}")
+    if full in CREDENTIAL_KEYS and not secrets.is_secure(value):
+        message = f"a credential must be encrypted: pulumi config set --secret {full}"
+        return Problem(full, MISSING, message)
+    return None
+
+
+def _closest(word: str, choices: frozenset[str]) -> str:
+    lowered = {c.lower(): c for c in choices}
+    hint = did_you_mean(word, choices)
+    return lowered.get(word.lower()) or (hint.split("'")[1] if hint else word)
+
+
+def _plain_credential(full: str, value: Any) -> str | None:
+    """The path of a plain-text credential in a top-level key: the key itself, or inside it."""
+    if secrets.is_credential_key(full) and secrets.is_plain_credential(value):
+        return full
+    return _plain_credential_in(value, full)
+
+
+def _plain_credential_in(value: Any, path: str) -> str | None:
+    """The path of a credential key with a plain value, or of a token-shaped string, inside."""
+    if isinstance(value, dict) and not secrets.is_secure(value):
+        for key, item in value.items():
+            if secrets.is_credential_key(key) and secrets.is_plain_credential(item):
+                return f"{path}.{key}"
+            found = _plain_credential_in(item, f"{path}.{key}")
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _plain_credential_in(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    elif secrets.looks_like_token(value):
+        return path
+    return None
+
+
+class _Budget:
+    """How many more values a file may hold after expanding aliases (MAX_NODES)."""
+
+    def __init__(self) -> None:
+        self.left = MAX_NODES
+
+
+def _check_data(value: Any, path: str, problems: list[Problem], budget: _Budget) -> None:
+    """Add a problem for whatever in `value` is not JSON data the engine can carry."""
+    _walk(value, path, problems, budget, depth=0, parents=())
+
+
+def data_problems(values: dict[str, Any], namespace: str) -> list[Problem]:
+    """What in a namespace's config values (keys without `namespace:`) is not JSON data the
+    engine can carry: the same rules as for a stack file, for values that come from elsewhere
+    (the Pulumi CLI, a test, a program)."""
+    problems: list[Problem] = []
+    budget = _Budget()
+    for key, value in values.items():
+        _walk(value, f"{namespace}:{key}", problems, budget, depth=0, parents=())
+    return problems
+
+
+def _walk(
+    value: Any,
+    path: str,
+    problems: list[Problem],
+    budget: _Budget,
+    depth: int,
+    parents: tuple[int, ...],
+) -> None:
+    budget.left -= 1
+    if budget.left < 0:
+        if budget.left == -1:
+            message = (
+                f"more than {MAX_NODES} values once YAML aliases are expanded (an alias bomb?)"
+            )
+            problems.append(Problem(path or "config", MISSING, message))
+        return
+    if isinstance(value, dict | list):
+        if id(value) in parents:
+            problems.append(Problem(path, MISSING, "contains itself (a recursive YAML alias)"))
+            return
+        if depth >= MAX_DEPTH:
+            problems.append(Problem(path, MISSING, f"nested more than {MAX_DEPTH} levels deep"))
+            return
+        inner = (*parents, id(value))
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    message = f"a key must be text, not {_kind(key)}: quote it"
+                    problems.append(
+                        Problem(f"{path}.{key!r}" if path else repr(key), MISSING, message)
+                    )
+                    continue
+                _walk(item, f"{path}.{key}" if path else key, problems, budget, depth + 1, inner)
+        else:
+            for index, item in enumerate(value):
+                _walk(item, f"{path}[{index}]", problems, budget, depth + 1, inner)
+        return
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            problems.append(Problem(path, value, "not a finite number"))
+        elif abs(value) > MAX_NUMBER:
+            problems.append(
+                Problem(path, value, f"too large: numbers go up to 2^53 ({MAX_NUMBER})")
+            )
+        return
+    problems.append(Problem(path, MISSING, f"{_kind(value)} is not a config value"))
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    return f"a {type(value).__name__}"
 
 
 def _environments(value: Any, where: str, problems: list[Problem]) -> tuple[str, ...]:
@@ -206,17 +427,76 @@ def _strip_secure(value: Any) -> tuple[Any, bool]:
 def _engine_string(value: Any) -> str:
     if isinstance(value, str):
         return value
-    return json.dumps(value, sort_keys=False)
+    return json.dumps(value, sort_keys=False, allow_nan=False)
 
 
 def _read_yaml(path: Path) -> Any:
     try:
-        with path.open(encoding="utf-8") as f:
-            return yaml.safe_load(f)
+        data = path.read_bytes()
     except FileNotFoundError as e:
         raise ConfigError([Problem(str(path), MISSING, "file not found")]) from e
+    except OSError as e:
+        raise ConfigError([Problem(str(path), MISSING, f"cannot be read: {e.strerror}")]) from e
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        message = (
+            f"not valid UTF-8 (byte 0x{data[e.start]:02x} at column {column}); "
+            "save the file as UTF-8"
+        )
+        raise ConfigError([Problem(f"{path}:{line}", MISSING, message)]) from None
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # a safe loader (below)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         reason = getattr(e, "problem", None) or str(e)
-        raise ConfigError([Problem(where, MISSING, f"not valid YAML: {reason}")]) from e
+        raise ConfigError([Problem(where, MISSING, f"not valid YAML: {reason}")]) from None
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader (libyaml's C parser when installed) with duplicate keys refused,
+    timestamps kept as the text written, and non-JSON types (`!!binary`, `!!set`…) refused."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.setdefault(key, key_node)
+            except TypeError:
+                continue  # an unhashable key: the safe constructor reports it
+            if first is not key_node:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {printable(str(key), 60)!r} "
+                    f"(first on line {first.start_mark.line + 1}); remove one of them",
+                    key_node.start_mark,
+                )
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_as_text(self, node: yaml.Node) -> str:
+        return str(self.construct_scalar(node))
+
+    def refuse(self, node: yaml.Node) -> None:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.tag.rsplit(':', 1)[-1]} values are not supported", node.start_mark
+        )
+
+
+_StrictLoader.add_constructor(_TIMESTAMP, _StrictLoader.construct_as_text)
+for _tag in ("binary", "set", "omap", "pairs"):
+    _StrictLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _StrictLoader.refuse)

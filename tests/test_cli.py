@@ -251,6 +251,7 @@ def test_a_member_without_email_at_once_is_warned_that_pagerdutys_default_stays(
 ) -> None:
     config = guide_config()
     config["pantheon-oncall:team"]["members"]["joe"]["notify"] = {"high": [{"via": "sms"}]}
+    config["pantheon-oncall:pagerduty"]["service"] = "SMS only"  # not example-live's service
     write_stack(project, "sms-only", config)
 
     result = run_cli("plan", "sms-only", "--json", cwd=project)

@@ -1,0 +1,166 @@
+"""Warnings for configurations that are valid but probably not what was meant.
+
+A config error stops the plan; these do not. `config_warnings` reads one validated config and is
+logged by the program (`pulumi.log.warn`), so `pulumi preview` and the offline plan both show
+them. `fleet_warnings` compares the stack with the other stacks in `stacks/`, which only the
+offline plan can see.
+
+Nothing here reads the clock. "A backstop that starts in the future" is judged against the
+schedule's own other layers: the backstop is the first layer, on call around the clock (no
+restrictions); if it starts after another layer of the schedule starts, that layer runs without a
+backstop until then — in the past or the future, the gap is the same.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Final
+
+import phonenumbers
+
+from oncall import stackfile
+from oncall.config import NAMESPACE, Layer, StackConfig, Team, TeamStackConfig
+from oncall.enums import ROTATION_SECONDS, EnvKind, Rotation
+from oncall.errors import ConfigError, did_you_mean, printable, shown
+
+_ZONE_ABBREVIATION: Final = re.compile(r"[A-Z]{2,5}([0-9][A-Z]{3})?|[A-Z]{3}[0-9]")
+"""Legacy zone names such as EST, MST, HST, EST5EDT, CST6CDT: not places. UTC is fine."""
+
+
+def config_warnings(config: StackConfig | TeamStackConfig) -> list[str]:
+    """What looks wrong in one stack's validated config, one line each, with its key path."""
+    found: list[str] = []
+    if isinstance(config, StackConfig) and config.site.env_kind is EnvKind.MULTIDEV:
+        found.append(
+            f"{NAMESPACE}:site.env: {shown(config.site.env)} is not dev, test or live, so it is "
+            "treated as a multidev (the multidev preset); write dev, test or live if you meant one"
+        )
+    if config.team is not None:
+        found += _team_warnings(config.team)
+    return [printable(line, 1000) for line in found]
+
+
+def fleet_warnings(
+    project_dir: Path, stack: str, config: StackConfig | TeamStackConfig
+) -> list[str]:
+    """What looks wrong about this stack next to the others in `stacks/`."""
+    if not isinstance(config, StackConfig):
+        return []
+    found: list[str] = []
+    project, _ = stackfile.project_name(project_dir)
+    names = stackfile.stack_names(project_dir)
+    if config.team_stack is not None:
+        _, other_project, other = config.team_stack.split("/")
+        if other_project != project or other not in names:
+            hint = did_you_mean(other, names) if other_project == project else ""
+            found.append(
+                f"{NAMESPACE}:teamStack: '{config.team_stack}' names no stack in stacks/{hint} "
+                f"(stacks of {project}: {', '.join(names)})"
+            )
+    if config.pagerduty.import_id is None:
+        service = config.pagerduty.service
+        same = [
+            name
+            for name in names
+            if name != stack and _created_service(project_dir, name) == service
+        ]
+        if same:
+            found.append(
+                f"{NAMESPACE}:pagerduty.service: {shown(service)} is also created by "
+                f"{', '.join(same)}; PagerDuty service names are unique in an account, so one "
+                "of the deploys fails: give each stack its own pagerduty.service"
+            )
+    return [printable(line, 1000) for line in found]
+
+
+def _created_service(project_dir: Path, stack: str) -> str | None:
+    """The PagerDuty service name a stack creates (not adopts), or None (or a broken stack)."""
+    _, stacks_dir = stackfile.project_name(project_dir)
+    try:
+        stat = (stacks_dir / f"Pulumi.{stack}.yaml").stat()
+    except OSError:
+        return None
+    return _service_of(project_dir.resolve(), stack, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=1024)
+def _service_of(project_dir: Path, stack: str, mtime_ns: int, size: int) -> str | None:
+    # Cached per file version: planning a fleet reads each other stack once, not once per stack.
+    from oncall import program
+
+    try:
+        loaded = stackfile.load(project_dir, stack)
+        config = program.parse(loaded.namespace(loaded.project))
+    except ConfigError:
+        return None
+    if isinstance(config, StackConfig) and config.pagerduty.import_id is None:
+        return config.pagerduty.service
+    return None
+
+
+def _team_warnings(team: Team) -> Iterator[str]:
+    at = f"{NAMESPACE}:team"
+    yield from _zone_warning(f"{at}.timeZone", team.time_zone)
+    for slug, member in team.members.items():
+        yield from _zone_warning(f"{at}.members.{slug}.timeZone", member.time_zone)
+        for via in ("phone", "sms"):
+            phone = getattr(member, via)
+            if phone is not None and not _valid(phone.e164):
+                yield (
+                    f"{at}.members.{slug}.{via}: {phone.e164} is a possible number but not one "
+                    "in use in its country's numbering plan; check it, or PagerDuty cannot "
+                    "reach them"
+                )
+    for slug, schedule in team.schedules.items():
+        where = f"{at}.schedules.{slug}"
+        yield from _zone_warning(f"{where}.timeZone", schedule.time_zone)
+        yield from _layer_name_warnings(where, schedule.layers)
+        yield from _late_backstop(where, schedule.layers)
+
+
+def _zone_warning(path: str, zone: str | None) -> Iterator[str]:
+    if zone is not None and zone != "UTC" and _ZONE_ABBREVIATION.fullmatch(zone):
+        yield (
+            f"{path}: {shown(zone)} is a legacy abbreviation, not a place: it may ignore daylight "
+            "saving (EST is UTC-5 all year); use an IANA name like America/New_York"
+        )
+
+
+def _layer_name_warnings(where: str, layers: tuple[Layer, ...]) -> Iterator[str]:
+    for index, layer in enumerate(layers):
+        for rotation in Rotation:
+            named = re.search(rf"\b{rotation.value}\b", layer.name, re.IGNORECASE)
+            if named and layer.rotation_seconds != ROTATION_SECONDS[rotation]:
+                hours = layer.rotation_seconds // 3600
+                yield (
+                    f"{where}.layers[{index}].name: {shown(layer.name)} says {rotation.value}, "
+                    f"but a turn lasts {hours} hours; set rotation: {rotation.value} or rename it"
+                )
+
+
+def _late_backstop(where: str, layers: tuple[Layer, ...]) -> Iterator[str]:
+    if len(layers) < 2 or layers[0].restrictions:
+        return
+    backstop = _start(layers[0])
+    others = [(index, _start(layer)) for index, layer in enumerate(layers) if index]
+    early = [(index, start) for index, start in others if start and backstop and start < backstop]
+    if early:
+        index, start = min(early, key=lambda pair: pair[1])
+        assert backstop is not None
+        yield (
+            f"{where}.layers[0].start: the backstop starts {backstop.isoformat()}, after "
+            f"layers[{index}] starts ({start.isoformat()}): until then nobody backs that layer "
+            "up; start the backstop no later than the layers it backs up (a past start is fine)"
+        )
+
+
+def _start(layer: Layer) -> datetime | None:
+    return layer.start
+
+
+def _valid(e164: str) -> bool:
+    return phonenumbers.is_valid_number(phonenumbers.parse(e164, None))
