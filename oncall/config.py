@@ -53,6 +53,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel, to_snake
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from components.vocabulary import trunk_prefix_problem
 from oncall.enums import (
     OFF_CALL_ROLES,
     RESTRICTION_API_TYPES,
@@ -378,7 +379,9 @@ class Phone(_Model):
 
     country_code: int
     national_number: str
-    """The digits after the country code (no trunk 0): PagerDuty's contact method `address`."""
+    """The digits after the country code, as phonenumbers gives them: PagerDuty's contact method
+    `address`. Italy's keep their leading 0 (+39 06 6988 3712 → 0669883712); a trunk prefix
+    PagerDuty refuses (`components.vocabulary.TRUNK_PREFIXES`) is never part of it."""
     e164: str
 
 
@@ -396,9 +399,13 @@ def _phone(value: object) -> Phone:
         raise ValueError(f"not a phone number ({example})") from None
     if not phonenumbers.is_possible_number(number):
         raise ValueError(f"not a possible phone number for country code +{number.country_code}")
+    national = phonenumbers.national_significant_number(number)
+    trunk = trunk_prefix_problem(number.country_code or 0, national)
+    if trunk is not None:
+        raise ValueError(trunk)
     return Phone(
         country_code=number.country_code,
-        national_number=phonenumbers.national_significant_number(number),
+        national_number=national,
         e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
     )
 
