@@ -16,7 +16,7 @@ from typing import Any
 
 import pulumi
 
-from components.vocabulary import whole_number
+from components.vocabulary import real_number, whole_number
 
 
 def without_none(value: Any) -> Any:
@@ -108,7 +108,7 @@ class Problems:
         return True
 
     def number(self, path: str, value: object) -> bool:
-        if not isinstance(value, int | float) or isinstance(value, bool):
+        if real_number(value) is None:
             self.add(path, f"expected a number (got {value!r})")
             return False
         return True

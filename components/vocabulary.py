@@ -163,6 +163,13 @@ def trunk_prefix_problem(country_code: int, number: str) -> str | None:
     )
 
 
+def real_number(value: object) -> float | None:
+    """`value` as a float when it is a number (true and false are not), else None."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
 def whole_number(value: object) -> int | None:
     """`value` as an int when it is a whole number, else None. Other Pulumi languages send every
     number as a double over gRPC, so 15.0 is the whole number 15; 15.5 and true are not."""
@@ -173,3 +180,107 @@ def whole_number(value: object) -> int | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return None
+
+
+# --- New Relic ------------------------------------------------------------------------------------
+
+
+class IncidentPreference(Vocabulary):
+    """How a New Relic alert policy opens incidents; PER_POLICY is the guide's "first critical
+    event" (one incident per policy at a time)."""
+
+    PER_POLICY = "PER_POLICY"
+    PER_CONDITION = "PER_CONDITION"
+    PER_CONDITION_AND_TARGET = "PER_CONDITION_AND_TARGET"
+
+
+class MutingRulesHandling(Vocabulary):
+    """Whether a New Relic workflow notifies about muted issues."""
+
+    DONT_NOTIFY_FULLY_MUTED_ISSUES = "DONT_NOTIFY_FULLY_MUTED_ISSUES"
+    DONT_NOTIFY_FULLY_OR_PARTIALLY_MUTED_ISSUES = "DONT_NOTIFY_FULLY_OR_PARTIALLY_MUTED_ISSUES"
+    NOTIFY_ALL_ISSUES = "NOTIFY_ALL_ISSUES"
+
+
+class MonitorPeriod(Vocabulary):
+    """How often a New Relic Synthetics monitor checks the site (the provider's valid values)."""
+
+    EVERY_MINUTE = "EVERY_MINUTE"
+    EVERY_5_MINUTES = "EVERY_5_MINUTES"
+    EVERY_10_MINUTES = "EVERY_10_MINUTES"
+    EVERY_15_MINUTES = "EVERY_15_MINUTES"
+    EVERY_30_MINUTES = "EVERY_30_MINUTES"
+    EVERY_HOUR = "EVERY_HOUR"
+    EVERY_6_HOURS = "EVERY_6_HOURS"
+    EVERY_12_HOURS = "EVERY_12_HOURS"
+    EVERY_DAY = "EVERY_DAY"
+
+
+PERIOD_SECONDS: Final[dict[MonitorPeriod, int]] = {
+    MonitorPeriod.EVERY_MINUTE: 60,
+    MonitorPeriod.EVERY_5_MINUTES: 300,
+    MonitorPeriod.EVERY_10_MINUTES: 600,
+    MonitorPeriod.EVERY_15_MINUTES: 900,
+    MonitorPeriod.EVERY_30_MINUTES: 1800,
+    MonitorPeriod.EVERY_HOUR: 3600,
+    MonitorPeriod.EVERY_6_HOURS: 21600,
+    MonitorPeriod.EVERY_12_HOURS: 43200,
+    MonitorPeriod.EVERY_DAY: 86400,
+}
+"""A monitor period's length in seconds."""
+
+MAX_AGGREGATION_WINDOW: Final = 21600
+"""An NRQL condition's aggregation window is at most 6 hours; the ping-failure condition uses one
+monitor period as its window."""
+
+LOCATION: Final = r"[A-Z]{2}_[A-Z]+_[0-9]+"
+"""A New Relic public Synthetics location, without the AWS_ prefix: US_EAST_1, AP_SOUTHEAST_2."""
+
+MIN_FOR_MINUTES: Final = 1
+MAX_FOR_MINUTES: Final = 1440
+"""How long an APM condition's signal must stay above its threshold: 1 minute to a day."""
+MAX_ERROR_PERCENT: Final = 100
+"""The error-rate threshold, in percent: above 0, at most 100."""
+
+
+# --- Slack ----------------------------------------------------------------------------------------
+
+
+class SlackEvent(Vocabulary):
+    """An incident event PagerDuty posts to Slack; the value is PagerDuty's event type (the
+    provider's documented list for `pagerduty_slack_connection` `config.events`)."""
+
+    TRIGGERED = "incident.triggered"
+    ACKNOWLEDGED = "incident.acknowledged"
+    RESOLVED = "incident.resolved"
+    REASSIGNED = "incident.reassigned"
+    ESCALATED = "incident.escalated"
+    DELEGATED = "incident.delegated"
+    ANNOTATED = "incident.annotated"
+    UNACKNOWLEDGED = "incident.unacknowledged"
+    PRIORITY_UPDATED = "incident.priority_updated"
+    RESPONDER_ADDED = "incident.responder.added"
+    RESPONDER_REPLIED = "incident.responder.replied"
+    STATUS_UPDATE_PUBLISHED = "incident.status_update_published"
+    REOPENED = "incident.reopened"
+
+
+REQUIRED_SLACK_EVENT: Final = SlackEvent.TRIGGERED
+"""PagerDuty requires every Slack connection to post triggered incidents."""
+
+
+class SlackNotificationType(Vocabulary):
+    """Which Slack message format PagerDuty posts: for responders or for stakeholders."""
+
+    RESPONDER = "responder"
+    STAKEHOLDER = "stakeholder"
+
+
+SLACK_WORKSPACE_ID: Final = r"[TE][A-Z0-9]{2,}"
+"""A Slack workspace (team) id, T…, or E… for an Enterprise Grid org."""
+SLACK_CHANNEL_ID: Final = r"[CG][A-Z0-9]{2,}"
+"""A Slack channel id, C… (G… for an old private channel)."""
+SLACK_CHANNEL_NAME: Final = r"[a-z0-9][a-z0-9_-]{0,79}"
+"""A Slack channel name: "Channel names may only contain lowercase letters, numbers, hyphens, and
+underscores, and must be 80 characters or less" (Slack's conversations.create reference,
+docs.slack.dev); a dot is refused ("invalid_name_specials")."""

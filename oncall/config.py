@@ -41,6 +41,7 @@ import phonenumbers
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -53,7 +54,25 @@ from pydantic import (
 from pydantic.alias_generators import to_camel, to_snake
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from components.vocabulary import trunk_prefix_problem
+from components.vocabulary import (
+    LOCATION,
+    MAX_DAILY_RESTRICTION_SECONDS,
+    MAX_ERROR_PERCENT,
+    MAX_FOR_MINUTES,
+    MAX_NUM_LOOPS,
+    MAX_TURN_SECONDS,
+    MAX_WEEKLY_RESTRICTION_SECONDS,
+    MIN_ESCALATION_DELAY_MINUTES,
+    MIN_FOR_MINUTES,
+    PAGERDUTY_ID,
+    SLACK_CHANNEL_ID,
+    SLACK_CHANNEL_NAME,
+    SLACK_WORKSPACE_ID,
+    SLUG,
+    real_number,
+    trunk_prefix_problem,
+    whole_number,
+)
 from oncall.enums import (
     OFF_CALL_ROLES,
     RESTRICTION_API_TYPES,
@@ -98,11 +117,8 @@ APP_NAME_TEMPLATE: Final = "{name} ({env})"
 SERVICE_DESCRIPTION_TEMPLATE: Final = "New Relic alerts for {url}"
 """Default description of the PagerDuty service."""
 
-MAX_TURN_HOURS: Final = 8760
+MAX_TURN_HOURS: Final = MAX_TURN_SECONDS // 3600
 """PagerDuty's longest rotation turn, 365 days (`rotation_turn_length_seconds` ≤ 31536000)."""
-
-MAX_WEEKLY_RESTRICTION_SECONDS: Final = 604_799
-MAX_DAILY_RESTRICTION_SECONDS: Final = 86_400
 
 
 # --- Issues: problems before they get the namespace -----------------------------------------------
@@ -177,11 +193,35 @@ def _matching(pattern: str, expected: str) -> AfterValidator:
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[
     str,
-    _matching(r"[a-z0-9][a-z0-9-]*", "a slug: lowercase letters, digits and hyphens"),
+    _matching(
+        SLUG, "a slug: lowercase letters, digits and hyphens, not starting or ending with a hyphen"
+    ),
 ]
-PagerDutyId = Annotated[str, _matching(r"P[A-Z0-9]+", "a PagerDuty id like PABC123")]
-SlackTeamId = Annotated[str, _matching(r"T[A-Z0-9]+", "a Slack workspace id like T0123ABCD")]
-SlackChannelId = Annotated[str, _matching(r"[CG][A-Z0-9]+", "a Slack channel id like C0123ABCD")]
+PagerDutyId = Annotated[str, _matching(PAGERDUTY_ID, "a PagerDuty id like PABC123")]
+SlackTeamId = Annotated[str, _matching(SLACK_WORKSPACE_ID, "a Slack workspace id like T0123ABCD")]
+SlackChannelId = Annotated[str, _matching(SLACK_CHANNEL_ID, "a Slack channel id like C0123ABCD")]
+
+
+def _whole_number(value: object) -> int:
+    number = whole_number(value)
+    if number is None:
+        raise ValueError("expected a whole number")
+    return number
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+"""A whole number by the components' rule: 5 or 5.0, never 5.5 or true."""
+
+
+def _real_number(value: object) -> float:
+    number = real_number(value)
+    if number is None:
+        raise ValueError("expected a number")
+    return number
+
+
+RealNumber = Annotated[float, BeforeValidator(_real_number)]
+"""A number by the components' rule: 5 or 2.5, never true."""
 
 
 def _time_zone(name: str) -> str:
@@ -219,10 +259,10 @@ def _host(host: str) -> str:
 def _channel_name(name: str) -> str:
     if name.startswith("#"):
         raise ValueError(f"write the channel name without '#': {name[1:]}")
-    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,79}", name):
+    if not re.fullmatch(SLACK_CHANNEL_NAME, name):
         raise ValueError(
-            "expected a Slack channel name: lowercase letters, digits, '-', '_' and '.', "
-            "at most 80 characters, no spaces"
+            "expected a Slack channel name: lowercase letters, digits, '-' and '_', "
+            "at most 80 characters, no spaces or dots"
         )
     return name
 
@@ -231,7 +271,7 @@ def _location(location: str) -> str:
     location = location.upper()
     if location.startswith("AWS_"):
         raise ValueError(f"drop the AWS_ prefix: public locations are named like {location[4:]}")
-    if not re.fullmatch(r"[A-Z]+(_[A-Z]+)*_[0-9]+", location):
+    if not re.fullmatch(LOCATION, location):
         raise ValueError("expected a New Relic public location like US_EAST_1")
     return location
 
@@ -322,7 +362,7 @@ TimeOfDay = Annotated[str, PlainValidator(_time_of_day)]
 DateTime = Annotated[datetime, PlainValidator(_date_time)]
 RoleWord = Annotated[Role, PlainValidator(_role)]
 RotationWord = Annotated[Rotation, PlainValidator(_rotation)]
-TurnHours = Annotated[int, AfterValidator(_turn_hours)]
+TurnHours = Annotated[WholeNumber, AfterValidator(_turn_hours)]
 
 
 # --- Models ---------------------------------------------------------------------------------------
@@ -417,7 +457,7 @@ class Step(_Model):
     """One notification rule: reach the person `via` this, `afterMinutes` into the incident."""
 
     via: Via
-    after_minutes: int = Field(default=0, ge=0)
+    after_minutes: WholeNumber = Field(default=0, ge=0)
 
 
 Steps = Annotated[tuple[Step, ...], AfterValidator(_distinct)]
@@ -455,7 +495,7 @@ class Handoff(_Model):
     """A handoff notification: "email me 24 h before my on-call shift starts"."""
 
     via: Via = Via.EMAIL
-    before_minutes: int = Field(default=1440, ge=0)
+    before_minutes: WholeNumber = Field(default=1440, ge=0)
     type: HandoffType = HandoffType.ONCALL
 
 
@@ -567,7 +607,7 @@ class Restriction(_Model):
             issues.append(_Issue(("startDay",), self.start_day.value, message))
         longest = MAX_WEEKLY_RESTRICTION_SECONDS if weekly else MAX_DAILY_RESTRICTION_SECONDS
         if not 1 <= self.duration_seconds <= longest:
-            limit = "less than 168 hours" if weekly else "at most 24 hours"
+            limit = "less than 168 hours" if weekly else "less than 24 hours"
             message = f"a {self.type.value} restriction lasts {limit} (1 to {longest} seconds)"
             issues.append(_Issue(("durationHours",), _shown(self.duration_hours), message))
         if issues:
@@ -665,7 +705,7 @@ def _target(value: object) -> Target:
     if isinstance(value, Target):
         return value
     kind, _, slug = value.partition(":") if isinstance(value, str) else ("", "", "")
-    if kind not in tuple(TargetKind) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
+    if kind not in tuple(TargetKind) or not re.fullmatch(SLUG, slug):
         raise ValueError("expected schedule:<slug> or user:<slug>")
     return Target(kind=TargetKind(kind), slug=slug)
 
@@ -678,14 +718,14 @@ class EscalationRule(_Model):
         Field(min_length=1),
         AfterValidator(_distinct),
     ]
-    escalate_after_minutes: int = Field(default=30, ge=1)
+    escalate_after_minutes: WholeNumber = Field(default=30, ge=MIN_ESCALATION_DELAY_MINUTES)
 
 
 class Escalation(_Model):
     """`team.escalation`: the escalation policy, rules in order."""
 
     name: Name
-    loops: int = Field(default=0, ge=0, le=9)
+    loops: WholeNumber = Field(default=0, ge=0, le=MAX_NUM_LOOPS)
     description: str | None = None
     import_id: PagerDutyId | None = None
     rules: Annotated[tuple[EscalationRule, ...], Field(min_length=1)]
@@ -753,21 +793,21 @@ class PingMonitorSection(_Model):
 class PingFailureSection(_Model):
     """`newrelic.conditions.pingFailure`: page when the check fails from this many locations."""
 
-    failing_locations: int | None = Field(default=None, ge=1)
+    failing_locations: WholeNumber | None = Field(default=None, ge=1)
 
 
 class ErrorRateSection(_Model):
     """`newrelic.conditions.errorRate`: page when errors stay above `percent` for a while."""
 
-    percent: float | None = Field(default=None, gt=0, le=100)
-    for_minutes: int | None = Field(default=None, ge=1, le=1440)
+    percent: RealNumber | None = Field(default=None, gt=0, le=MAX_ERROR_PERCENT)
+    for_minutes: WholeNumber | None = Field(default=None, ge=MIN_FOR_MINUTES, le=MAX_FOR_MINUTES)
 
 
 class ResponseTimeSection(_Model):
     """`newrelic.conditions.responseTime`: page when responses stay slower than `seconds`."""
 
-    seconds: float | None = Field(default=None, gt=0)
-    for_minutes: int | None = Field(default=None, ge=1, le=1440)
+    seconds: RealNumber | None = Field(default=None, gt=0)
+    for_minutes: WholeNumber | None = Field(default=None, ge=MIN_FOR_MINUTES, le=MAX_FOR_MINUTES)
 
 
 # Each part is a mapping merged over the preset, `false` to turn it off, or absent (the preset).

@@ -119,3 +119,9 @@ def only(run: Run, type_: str) -> Registration:
     found = run.of_type(type_)
     assert len(found) == 1, f"{len(found)} {type_} registered"
     return found[0]
+
+
+def problem_lines(error: BaseException) -> list[str]:
+    """A component's `InputPropertiesError` as "property path: reason" lines, one per problem."""
+    assert isinstance(error, pulumi.InputPropertiesError), f"not an input error: {error!r}"
+    return [f"{e['property_path']}: {e['reason']}" for e in error.errors or []]
