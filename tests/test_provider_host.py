@@ -53,7 +53,7 @@ class _Mocks(pulumi.runtime.Mocks):
     def call(
         self, args: pulumi.runtime.MockCallArgs
     ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {"id": f"{args.token.rsplit(':', 1)[-1]}-id"}, None
+        return {"id": f"{args.token.rsplit(':', 1)[-1]}-id"}, []
 
 
 class _Monitor(MockMonitor):
