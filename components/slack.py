@@ -71,8 +71,9 @@ class SlackExtensionArgs(TypedDict):
     incident.resolved, incident.reassigned, incident.escalated; must include
     incident.triggered."""
     priorities: NotRequired[list[str]]
-    """PagerDuty priority ids to post; default ["*"] (any priority). An empty list would mean
-    only incidents without a priority, so it is refused."""
+    """PagerDuty priority ids to post; default ["*"] (any priority). An empty list posts only
+    incidents without a priority, as the provider documents `configs.priorities` (the stack
+    config accepts it too: on an account without priorities that is every incident)."""
     urgency: NotRequired[str]
     """Only incidents of this urgency: high or low; absent: both."""
 
@@ -217,12 +218,6 @@ def _validate(args: SlackExtensionArgs) -> None:
             p.add(
                 "priorities",
                 f"expected a list of PagerDuty priority ids or ['*'] (got {priorities!r})",
-            )
-        elif not priorities:
-            p.add(
-                "priorities",
-                "[] would post only incidents without a priority; "
-                "use ['*'] for any priority, or list priority ids",
             )
     p.raise_if_any()
 

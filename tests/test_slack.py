@@ -160,6 +160,13 @@ def test_stakeholder_notifications_and_urgency_filter() -> None:
     ]
 
 
+def test_an_empty_priority_list_posts_incidents_without_a_priority() -> None:
+    """pagerduty_slack_connection: `priorities` empty means incidents with no priority only; the
+    stack config accepts [] as well, so the component passes it through."""
+    inputs = connection(run(slack_args(priorities=[])), "live").inputs
+    assert inputs["configs"] == [{"events": FOUR_EVENTS, "priorities": []}]
+
+
 def test_connection_ids_are_keyed_by_slug() -> None:
     result = run(slack_args(services={"live": "PSVC1", "test": "PSVC2"}))
     assert result.outputs["connectionIds"] == {"live": "slack-live-id", "test": "slack-test-id"}
@@ -207,7 +214,6 @@ def test_none_is_taken_as_absent() -> None:
             {"events": ["incident.triggered", "incident.triggered"]},
             r"^events\[1\]: duplicate of ",
         ),
-        ({"priorities": []}, r"^priorities: \[\] would post only incidents without a priority"),
         ({"workspaceId": "example"}, r"^workspaceId: "),
         ({"services": {}}, r"^services: "),
         ({"services": {"Live Site": "PSVC1"}}, r"^services: key 'Live Site' is not a slug"),
