@@ -37,6 +37,7 @@ from components.vocabulary import (
     LOGIN_EMAIL_LABEL,
     MAX_DAILY_RESTRICTION_SECONDS,
     MAX_NUM_LOOPS,
+    MAX_PHONE_ADDRESS_LENGTH,
     MAX_TURN_SECONDS,
     MAX_WEEKLY_RESTRICTION_SECONDS,
     MIN_ESCALATION_DELAY_MINUTES,
@@ -674,7 +675,7 @@ def _phone(p: Problems, path: str, phone: Mapping[str, Any]) -> None:
         p.add(f"{path}.number", f"expected digits only, national number (got {number!r})")
     elif (trunk := trunk_prefix_problem(whole_number(code) or 0, number)) is not None:
         p.add(f"{path}.number", f"{trunk} (got {number!r})")
-    elif len(number) > 14:
+    elif len(number) > MAX_PHONE_ADDRESS_LENGTH:
         p.add(f"{path}.number", f"too long for a phone number (got {number!r})")
 
 

@@ -152,6 +152,11 @@ prefixes are not supported for following countries…"). Elsewhere the national 
 leading 0: Italy's +39 06 6988 3712 is country 39, address "0669883712"."""
 
 
+MAX_PHONE_ADDRESS_LENGTH: Final = 40
+"""The longest phone or SMS contact method address PagerDuty takes (terraform-provider-pagerduty,
+util/validate_contact_address.go: "phone numbers may not exceed 40 characters")."""
+
+
 def trunk_prefix_problem(country_code: int, number: str) -> str | None:
     """Why PagerDuty would refuse `number` as the national number of `country_code`, or None."""
     prefix = TRUNK_PREFIXES.get(country_code)

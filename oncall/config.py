@@ -17,7 +17,7 @@ Pure: no clock, no network, no environment variables, no Pulumi.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
@@ -202,25 +202,21 @@ SlackTeamId = Annotated[str, _matching(SLACK_WORKSPACE_ID, "a Slack workspace id
 SlackChannelId = Annotated[str, _matching(SLACK_CHANNEL_ID, "a Slack channel id like C0123ABCD")]
 
 
-def _whole_number(value: object) -> int:
-    number = whole_number(value)
-    if number is None:
-        raise ValueError("expected a whole number")
-    return number
+def _by_rule(rule: Callable[[object], object], expected: str) -> BeforeValidator:
+    """A value the components' `rule` accepts (it returns None for what it refuses)."""
+
+    def check(value: object) -> object:
+        accepted = rule(value)
+        if accepted is None:
+            raise ValueError(expected)
+        return accepted
+
+    return BeforeValidator(check)
 
 
-WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+WholeNumber = Annotated[int, _by_rule(whole_number, "expected a whole number")]
 """A whole number by the components' rule: 5 or 5.0, never 5.5 or true."""
-
-
-def _real_number(value: object) -> float:
-    number = real_number(value)
-    if number is None:
-        raise ValueError("expected a number")
-    return number
-
-
-RealNumber = Annotated[float, BeforeValidator(_real_number)]
+RealNumber = Annotated[float, _by_rule(real_number, "expected a number")]
 """A number by the components' rule: 5 or 2.5, never true."""
 
 

@@ -122,3 +122,22 @@ def test_a_uk_number_given_with_its_trunk_0_is_refused_by_the_component() -> Non
 
     with pytest.raises(ValueError, match=r"members\.giulia\.phone\.number: drop the trunk prefix"):
         run_program(lambda: _team(args))
+
+
+@pytest.mark.parametrize(("digits", "accepted"), [(15, True), (40, True), (41, False)])
+def test_the_component_takes_addresses_up_to_the_providers_40_characters(
+    digits: int, accepted: bool
+) -> None:
+    """validate_contact_address.go: "phone numbers may not exceed 40 characters" (a German
+    national number may have 15 digits)."""
+    config = parse_stack_config({"team": copy.deepcopy(TEAM)})
+    assert not isinstance(config, StackConfig)
+    assert config.team is not None
+    args: Any = wiring.team_args(config.team)
+    args["members"]["giulia"]["phone"] = {"countryCode": 49, "number": "3" * digits}
+
+    if accepted:
+        run_program(lambda: _team(args))
+    else:
+        with pytest.raises(ValueError, match=r"members\.giulia\.phone\.number: too long"):
+            run_program(lambda: _team(args))
