@@ -72,15 +72,20 @@ class Problems:
             self.add(path, f"expected an object (got {value!r})")
             return False
         required: frozenset[str] = shape.__required_keys__
-        known = required | shape.__optional_keys__
         ok = True
         for key in sorted(required - value.keys()):
             self.add(join(path, key), "required")
             ok = False
-        for key in sorted(str(k) for k in value if k not in known):
+        return self.unknown_keys(path, value, shape) and ok
+
+    def unknown_keys(self, path: str, value: Mapping[Any, Any], shape: Any) -> bool:
+        """No key of `value` is unknown to the TypedDict `shape` (a typo is never ignored)."""
+        known: frozenset[str] = shape.__required_keys__ | shape.__optional_keys__
+        unknown = sorted(str(k) for k in value if k not in known)
+        for key in unknown:
             allowed = ", ".join(sorted(known))
             self.add(join(path, key), f"unknown key (expected one of {allowed})")
-        return ok
+        return not unknown
 
     def text(self, path: str, value: object) -> bool:
         if not isinstance(value, str) or not value.strip():

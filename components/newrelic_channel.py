@@ -449,10 +449,18 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+_CONDITION_SHAPES: dict[str, type] = {
+    "pingFailure": PingFailureConditionArgs,
+    "errorRate": ErrorRateConditionArgs,
+    "responseTime": ResponseTimeConditionArgs,
+}
+
+
 def _validate(args: NewRelicPagerDutyChannelArgs) -> None:
     """Reject bad input before anything is registered: every problem, each with its path."""
     p = Problems("NewRelicPagerDutyChannel")
     raw: Mapping[str, object] = args
+    p.unknown_keys("", raw, NewRelicPagerDutyChannelArgs)
     for key in ("serviceName", "policyName", "siteUrl"):
         p.text(key, raw.get(key))
     if raw.get("escalationPolicyId") in (None, ""):
@@ -473,7 +481,17 @@ def _validate(args: NewRelicPagerDutyChannelArgs) -> None:
     ping = args.get("pingMonitor")
     locations = _validate_ping_monitor(p, ping) if ping is not None else None
     conditions = args.get("conditions") or {}
-    ping_failure = conditions.get("pingFailure")
+    if not isinstance(conditions, Mapping):
+        p.add("conditions", f"expected an object (got {conditions!r})")
+        conditions = {}
+    p.unknown_keys("conditions", conditions, NewRelicConditionsArgs)
+    given: Mapping[str, object] = conditions
+    usable = {
+        key
+        for key, shape in _CONDITION_SHAPES.items()
+        if key in given and p.keys(f"conditions.{key}", given[key], shape)
+    }
+    ping_failure = conditions.get("pingFailure") if "pingFailure" in usable else None
     if ping_failure is not None:
         if ping is None:
             p.add("conditions.pingFailure", "needs pingMonitor (there is nothing to ping)")
@@ -495,7 +513,7 @@ def _validate(args: NewRelicPagerDutyChannelArgs) -> None:
                 f"{period} is longer than the 6-hour window limit of an alert condition; the "
                 "ping-failure condition needs EVERY_6_HOURS or shorter",
             )
-    error_rate = conditions.get("errorRate")
+    error_rate = conditions.get("errorRate") if "errorRate" in usable else None
     if error_rate is not None:
         _needs_app(p, "errorRate", raw)
         percent = error_rate.get("percent")
@@ -509,7 +527,7 @@ def _validate(args: NewRelicPagerDutyChannelArgs) -> None:
             MIN_FOR_MINUTES,
             MAX_FOR_MINUTES,
         )
-    response_time = conditions.get("responseTime")
+    response_time = conditions.get("responseTime") if "responseTime" in usable else None
     if response_time is not None:
         _needs_app(p, "responseTime", raw)
         seconds = response_time.get("seconds")
@@ -527,6 +545,8 @@ def _validate(args: NewRelicPagerDutyChannelArgs) -> None:
 def _validate_ping_monitor(p: Problems, ping: PingMonitorArgs) -> int | None:
     """Check the ping monitor; the number of its locations when they are usable."""
     raw: Mapping[str, object] = ping
+    if not p.keys("pingMonitor", raw, PingMonitorArgs):
+        return None
     if "name" in raw:
         p.text("pingMonitor.name", raw["name"])
     _one_of(p, "pingMonitor.period", raw.get("period"), MonitorPeriod)

@@ -171,6 +171,7 @@ def _validate(args: SlackExtensionArgs) -> None:
     """Reject bad input before anything is registered: every problem, each with its path."""
     p = Problems("SlackExtension")
     raw: Mapping[str, object] = args
+    p.unknown_keys("", raw, SlackExtensionArgs)
     p.matches(
         "workspaceId", raw.get("workspaceId"), SLACK_WORKSPACE_ID, "a Slack team id like T0123ABCD"
     )
@@ -226,6 +227,7 @@ def _validate_channel(p: Problems, channel: object) -> None:
     if not isinstance(channel, Mapping):
         p.add("channel", f"expected an object with an id or a name (got {channel!r})")
         return
+    p.unknown_keys("channel", channel, SlackChannelArgs)
     if "id" in channel:
         others = sorted(key for key in channel if key != "id")
         if others:

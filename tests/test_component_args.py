@@ -129,3 +129,36 @@ def test_whole_numbers_sent_as_doubles_register_the_same_resources(
     assert [(r.type, r.name, r.inputs) for r in doubles.resources] == [
         (r.type, r.name, r.inputs) for r in native.resources
     ]
+
+
+def test_a_misspelt_key_is_refused_not_ignored() -> None:
+    """A YAML program's typo (`failingLocation`) names the key instead of silently changing
+    nothing; the same holds for every component, as TeamOnCall always did."""
+    channel: dict[str, Any] = dict(live_args())
+    channel["conditions"] = {"pingFailure": {"failingLocation": 2}}
+    channel["pingMonitor"] = {**channel["pingMonitor"], "verifySSL": True}
+    slack: dict[str, Any] = dict(slack_args())
+    slack["channel"] = {"name": "example-alerts", "topics": "Pages"}
+    raised: list[list[str]] = []
+
+    def program() -> None:
+        built: list[tuple[Any, dict[str, Any]]] = [
+            (NewRelicPagerDutyChannel, channel),
+            (SlackExtension, slack),
+        ]
+        for component, args in built:
+            try:
+                component("typo", args)
+            except pulumi.InputPropertiesError as error:
+                raised.append([line.split(" (")[0] for line in problem_lines(error)])
+
+    run_program(program)
+
+    assert raised == [
+        [
+            "pingMonitor.verifySSL: unknown key",
+            "conditions.pingFailure.failingLocations: required",
+            "conditions.pingFailure.failingLocation: unknown key",
+        ],
+        ["channel.topics: unknown key"],
+    ]
