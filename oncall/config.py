@@ -675,7 +675,7 @@ class Schedule(_Model):
 
     name: Name
     time_zone: TimeZoneName | None = None
-    description: str | None = None
+    description: Name | None = None
     import_id: PagerDutyId | None = None
     layers: Annotated[tuple[Layer, ...], Field(min_length=1)]
 
@@ -722,7 +722,7 @@ class Escalation(_Model):
 
     name: Name
     loops: WholeNumber = Field(default=0, ge=0, le=MAX_NUM_LOOPS)
-    description: str | None = None
+    description: Name | None = None
     import_id: PagerDutyId | None = None
     rules: Annotated[tuple[EscalationRule, ...], Field(min_length=1)]
 
@@ -769,7 +769,7 @@ class PagerDutySection(_Model):
     """`pantheon-oncall:pagerduty` — the PagerDuty service New Relic opens incidents on."""
 
     service: Name | None = None
-    description: str | None = None
+    description: Name | None = None
     import_id: PagerDutyId | None = None
     vendor_id: PagerDutyId | None = None
     """The New Relic vendor's id, when looking it up by name finds the wrong one."""

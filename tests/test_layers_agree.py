@@ -182,6 +182,7 @@ PHONES = (
     *("+52 55 1234 5678", "+81 3 1234 5678", "+27 21 123 4567", "+45 32 12 34 56"),
 )
 phones = st.sampled_from(PHONES)
+descriptions = st.sampled_from(["", "  ", "Pages the web team", " Ops "])
 locations = st.lists(
     st.sampled_from(["US_EAST_1", "US_WEST_1", "EU_WEST_2", "AP_SOUTHEAST_2", "us_east_1"])
     | st.text("AEUSW_12", min_size=1, max_size=10),
@@ -216,7 +217,11 @@ def _vary_team(draw: st.DrawFn, values: dict[str, Any]) -> None:
     if draw(sometimes):
         hours = draw(real_numbers(0, 24))
         layer["restrictions"] = [{"type": "daily", "startTime": "09:00", "durationHours": hours}]
+    if draw(sometimes):
+        team["schedules"]["default"]["description"] = draw(descriptions)
     escalation = team["escalation"]
+    if draw(sometimes):
+        escalation["description"] = draw(descriptions)
     if draw(sometimes):
         escalation["loops"] = draw(whole_numbers(0, 9))
     if draw(sometimes):
@@ -224,6 +229,8 @@ def _vary_team(draw: st.DrawFn, values: dict[str, Any]) -> None:
 
 
 def _vary_newrelic(draw: st.DrawFn, values: dict[str, Any]) -> None:
+    if draw(sometimes):
+        values["pagerduty"]["description"] = draw(descriptions)
     newrelic = values["newrelic"]
     if draw(sometimes):
         newrelic["pingMonitor"]["locations"] = draw(locations)
