@@ -3,21 +3,22 @@ PYTHON ?= python3
 VENV   := venv
 PY     := $(VENV)/bin/python
 STACK  ?= example-live
-# Provider schemas for the conformance tests: $PULUMI_SCHEMA_DIR, else .schemas/ after `make schemas`.
-export PULUMI_SCHEMA_DIR ?= $(if $(wildcard .schemas/pagerduty.json),$(CURDIR)/.schemas,)
+# Provider schemas for the conformance tests: tests/schemas/ (vendored, gzip-compressed), or the
+# folder in $PULUMI_SCHEMA_DIR when set. `make schemas` refreshes tests/schemas/.
+.DEFAULT_GOAL := help
 
-.PHONY: plan plan-all test lint typecheck pytest schemas clean
+.PHONY: plan plan-all test lint typecheck pytest schemas clean help urns
 
 $(VENV)/.runtime: requirements.txt components/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt policy/requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-plan: $(VENV)/.runtime  ## the offline plan of $(STACK) (default example-live): no accounts needed
+plan: $(VENV)/.runtime  ## the offline plan of STACK=<name> (default example-live): no accounts needed
 	$(PY) -m oncall plan $(STACK)
 
 plan-all: $(VENV)/.runtime  ## the offline plan of every stack in stacks/ (output discarded)
@@ -27,18 +28,25 @@ plan-all: $(VENV)/.runtime  ## the offline plan of every stack in stacks/ (outpu
 
 test: lint typecheck pytest  ## lint, type-check and the offline test suite
 
-lint: $(VENV)/.dev
+lint: $(VENV)/.dev  ## ruff: lint and format check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/zizmor --offline --no-progress --quiet .github/workflows
 
-typecheck: $(VENV)/.dev
+typecheck: $(VENV)/.dev  ## mypy
 	$(PY) -m mypy
 
-pytest: $(VENV)/.dev
+pytest: $(VENV)/.dev  ## the offline test suite alone
 	$(PY) -m pytest
 
-schemas:  ## fetch the pinned providers' schemas with the Pulumi CLI into .schemas/
+schemas:  ## refresh tests/schemas/ with the pinned providers' schemas (needs the Pulumi CLI)
 	scripts/fetch-schemas.sh
 
-clean:
+clean:  ## remove venv/ and the tools' caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+help:  ## list the targets (the default)
+	@awk -F ':.*## ' '/^[a-zA-Z][a-zA-Z_-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+urns: $(VENV)/.dev  ## rewrite tests/urns.json, the pinned URNs of every stack (review its diff)
+	UPDATE_URN_SNAPSHOT=1 $(PY) -m pytest -q tests/test_urns.py

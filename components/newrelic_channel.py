@@ -214,6 +214,9 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
             incident_urgency_rule=(
                 {"type": "constant", "urgency": urgency} if urgency is not None else None
             ),
+            # Never resolve on a timer while New Relic keeps its issue open; absent, the provider
+            # sets "14400" (terraform-provider-pagerduty, pagerduty/resource_pagerduty_service.go).
+            auto_resolve_timeout="null",
             # An adopted service (created by hand before this stack) outlives a destroy.
             opts=pulumi.ResourceOptions(
                 parent=self,

@@ -131,6 +131,10 @@ class MemberArgs(TypedDict):
     importId: NotRequired[str]
     """ID of a user created by hand (PXXXXXX) to adopt instead of creating a duplicate. An
     adopted user is retained, never deleted, when the stack is destroyed."""
+    formerly: NotRequired[list[str]]
+    """Slugs this member had before (renamed "joe" to "joseph": ["joe"]). The user and its
+    contact methods, rules and team membership keep their resources (Pulumi aliases) instead of
+    being deleted and created again."""
 
 
 class RestrictionArgs(TypedDict):
@@ -233,6 +237,9 @@ class TeamOnCallArgs(TypedDict):
     """Schedules keyed by a slug ("default")."""
     escalationPolicy: EscalationPolicyArgs
     """The team's escalation policy."""
+    protect: NotRequired[bool]
+    """Protect the users, schedules and escalation policy (Pulumi's `protect`): an update that
+    would delete or replace one fails instead; default false."""
 
 
 # --- The component --------------------------------------------------------------------------------
@@ -320,14 +327,32 @@ class TeamOnCall(pulumi.ComponentResource):
             ),
             # A user adopted by hand existed before this stack: a destroy must not delete them.
             opts=pulumi.ResourceOptions(
-                parent=self, import_=import_id, retain_on_delete=import_id is not None
+                parent=self,
+                import_=import_id,
+                retain_on_delete=import_id is not None,
+                protect=self._args.get("protect", False),
+                aliases=self._formerly(member),
             ),
         )
+
+    def _formerly(self, member: MemberArgs, suffix: str = "") -> list[pulumi.Input[pulumi.Alias]]:
+        """Aliases of a member's resource (the user, or the child named `suffix`) under the
+        member's earlier slugs: a renamed slug keeps the resources."""
+        return [
+            pulumi.Alias(name=f"{self._name}-{old}{suffix}") for old in member.get("formerly", [])
+        ]
 
     def _create_notifications(self, slug: str, member: MemberArgs, user: pagerduty.User) -> None:
         """Contact methods, notification rules and the handoff rule of a user this stack manages."""
         prefix = f"{self._name}-{slug}"
-        child = pulumi.ResourceOptions(parent=user)
+
+        def child(suffix: str) -> pulumi.ResourceOptions:
+            # protect=False: a child inherits its parent's protect, but changing a number or a
+            # rule is routine; only the user itself, schedules and policies are protected.
+            return pulumi.ResourceOptions(
+                parent=user, protect=False, aliases=self._formerly(member, suffix)
+            )
+
         methods: dict[Via, pulumi.Output[str]] = {}
         # PagerDuty keys contact methods by (type, address): phone and SMS may share a number,
         # but the login email must not be created again (it exists, and would be refused).
@@ -339,7 +364,7 @@ class TeamOnCall(pulumi.ComponentResource):
                 country_code=whole(phone["countryCode"]),
                 address=phone["number"],
                 label=CONTACT_METHOD_LABELS[via],
-                opts=child,
+                opts=child(f"-{via}"),
             )
             methods[via] = created.id
         if _uses_login_email(member):
@@ -359,7 +384,7 @@ class TeamOnCall(pulumi.ComponentResource):
                 urgency=urgency,
                 start_delay_in_minutes=delay,
                 contact_method={"id": methods[via], "type": CONTACT_METHOD_TYPES[via]},
-                opts=child,
+                opts=child(f"-{urgency}-{via}-{delay}m"),
             )
         missing = _defaults_kept(member)
         if missing:
@@ -380,7 +405,7 @@ class TeamOnCall(pulumi.ComponentResource):
                 ),
                 handoff_type=handoff.get("type", DEFAULT_HANDOFF_TYPE),
                 contact_method={"id": methods[via], "type": CONTACT_METHOD_TYPES[via]},
-                opts=child,
+                opts=child("-handoff"),
             )
 
     def _create_memberships(
@@ -392,7 +417,9 @@ class TeamOnCall(pulumi.ComponentResource):
                 team_id=team.id,
                 user_id=user_ids[slug],
                 role=TEAM_ROLES[Role(member.get("role", DEFAULT_ROLE))],
-                opts=pulumi.ResourceOptions(parent=team),
+                opts=pulumi.ResourceOptions(
+                    parent=team, aliases=self._formerly(member, "-membership")
+                ),
             )
 
     # -- schedules and escalation ------------------------------------------------------------------
@@ -414,7 +441,10 @@ class TeamOnCall(pulumi.ComponentResource):
                 layers=[_layer(layer, user_ids) for layer in schedule["layers"]],
                 teams=[team_id] if team_id is not None else None,
                 opts=pulumi.ResourceOptions(
-                    parent=self, import_=import_id, retain_on_delete=import_id is not None
+                    parent=self,
+                    import_=import_id,
+                    retain_on_delete=import_id is not None,
+                    protect=self._args.get("protect", False),
                 ),
             )
         return schedules
@@ -455,7 +485,10 @@ class TeamOnCall(pulumi.ComponentResource):
             # The API takes at most one team here, as a plain ID (not a list as on schedules).
             teams=team_id,
             opts=pulumi.ResourceOptions(
-                parent=self, import_=import_id, retain_on_delete=import_id is not None
+                parent=self,
+                import_=import_id,
+                retain_on_delete=import_id is not None,
+                protect=self._args.get("protect", False),
             ),
         )
 
@@ -562,6 +595,7 @@ def _problems(args: Mapping[str, Any]) -> Problems:
     p.text("name", args["name"])
     _time_zone(p, "timeZone", args["timeZone"])
     p.boolean("createTeam", args.get("createTeam", False))
+    p.boolean("protect", args.get("protect", False))
     members = args["members"]
     if not isinstance(members, Mapping) or not members:
         p.add("members", f"expected at least one member (got {members!r})")
@@ -579,6 +613,7 @@ def _problems(args: Mapping[str, Any]) -> Problems:
         if email in emails:
             p.add(f"{path}.email", f"{email!r} is also members.{emails[email]}.email")
         emails[email] = slug
+    _former_slugs(p, members)
 
     schedules = args.get("schedules", {})
     if not isinstance(schedules, Mapping):
@@ -666,6 +701,28 @@ def _member(p: Problems, path: str, member: Mapping[str, Any]) -> str:
         if not _one_of(kind, HandoffType):
             p.add(f"{path}.handoff.type", f"expected oncall, offcall or both (got {kind!r})")
     return str(role)
+
+
+def _former_slugs(p: Problems, members: Mapping[str, Any]) -> None:
+    """`formerly` lists slugs that no member has now, each claimed by one member only."""
+    claimed: dict[object, str] = {}
+    for slug, member in members.items():
+        if not isinstance(member, Mapping) or "formerly" not in member:
+            continue
+        formerly = member["formerly"]
+        if not isinstance(formerly, list):
+            p.add(
+                f"members.{slug}.formerly", f"expected a list of earlier slugs (got {formerly!r})"
+            )
+            continue
+        for i, old in enumerate(formerly):
+            path = f"members.{slug}.formerly[{i}]"
+            _slug(p, path, old)
+            if old in members:
+                p.add(path, f"{old!r} is a member's slug now; an alias must name a gone one")
+            elif old in claimed:
+                p.add(path, f"{old!r} is also members.{claimed[old]}.formerly")
+            claimed[old] = slug
 
 
 def _phone(p: Problems, path: str, phone: Mapping[str, Any]) -> None:

@@ -3,6 +3,10 @@
     python -m oncall plan example-live          # the resource tree the stack would manage
     python -m oncall plan example-live --json   # the same as data
     python -m oncall stacks                     # the stacks that have a stack file
+    python -m oncall smoke example-live         # after `pulumi up`: page the team once, resolve
+    python -m oncall affected --base origin/main --json   # the stacks a change touches (CI)
+    python -m oncall check example-live         # schedule gaps, shadowed layers, load
+    python -m oncall calendar example-live      # who is on call when (--ics, --svg)
 
 Config errors print one line per problem, with the key path and the bad value, and exit 1.
 """
@@ -13,8 +17,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from oncall import affected, newsite, schedule_cli, smoke, stackfile
 from oncall import plan as planning
-from oncall import stackfile
 from oncall.errors import ConfigError
 
 
@@ -36,12 +40,70 @@ def main(argv: list[str] | None = None) -> int:
         "(default: $PULUMI_SCHEMA_DIR when set)",
     )
     commands.add_parser("stacks", help="list the stacks that have a stack file")
+    smoke.add_arguments(commands.add_parser("smoke", help="page the team once (go-live check)"))
+    affected.add_arguments(commands.add_parser("affected", help="the stacks a git change touches"))
+    schedule_cli.add_parsers(commands)
+    new_site_cmd = commands.add_parser(
+        "new-site", help="write the stack files of Pantheon sites (one per environment)"
+    )
+    new_site_cmd.add_argument("sites", nargs="*", help="Pantheon site machine names")
+    new_site_cmd.add_argument(
+        "--sites-json", type=Path, help="terminus site:list --format=json output (- for stdin)"
+    )
+    new_site_cmd.add_argument(
+        "--env", action="append", default=[], help="environments, e.g. live,test (default: all 3)"
+    )
+    new_site_cmd.add_argument(
+        "--team-stack", required=True, help="the team stack to page, org/pantheon-oncall/team-x"
+    )
+    new_site_cmd.add_argument(
+        "--environment", action="append", default=[], help="a Pulumi ESC environment to import"
+    )
+    new_site_cmd.add_argument("--newrelic-account-id", help="write newrelic:accountId")
+    new_site_cmd.add_argument("--slack-workspace", help="Slack workspace id T…: add Slack")
+    new_site_cmd.add_argument(
+        "--slack-channel", default="{site}-alerts", help="channel name template ({site}, {env})"
+    )
+    new_site_cmd.add_argument("--force", action="store_true", help="overwrite existing files")
+    import_cmd = commands.add_parser(
+        "import", help="write a stack file from a PagerDuty account (token: $PAGERDUTY_TOKEN)"
+    )
+    import_cmd.add_argument("--out", type=Path, required=True, help="stacks/Pulumi.<name>.yaml")
+    import_cmd.add_argument("--service", help="a service (name or id): its escalation policy")
+    import_cmd.add_argument("--escalation-policy", help="an escalation policy (name or id)")
+    import_cmd.add_argument("--team", help="a PagerDuty team (name or id): its policy and name")
+    import_cmd.add_argument(
+        "--schedule", action="append", default=[], help="another schedule (name or id)"
+    )
+    import_cmd.add_argument("--site", help="Pantheon site: write a site stack with the service")
+    import_cmd.add_argument("--env", help="the site's environment (dev, test, live, a multidev)")
+    import_cmd.add_argument("--domain", help="the site's host, e.g. www.example.com")
+    import_cmd.add_argument("--team-name", help="the team's name in the stack file")
+    import_cmd.add_argument(
+        "--environment", action="append", default=[], help="a Pulumi ESC environment to import"
+    )
+    import_cmd.add_argument("--region", choices=["us", "eu"], default="us", help="service region")
+    import_cmd.add_argument("--api-url", help="another REST API base URL (tests, proxies)")
+    import_cmd.add_argument("--ca-file", type=Path, help="trust this CA bundle (a TLS proxy's)")
+    import_cmd.add_argument("--force", action="store_true", help="overwrite --out")
     args = parser.parse_args(argv)
 
     try:
+        if args.command == "smoke":
+            return smoke.run(args)
+        if args.command == "affected":
+            return affected.run(args)
         if args.command == "stacks":
             print("\n".join(stackfile.stack_names(args.project_dir)))
             return 0
+        if args.command in ("check", "calendar"):
+            return schedule_cli.run(args)
+        if args.command == "new-site":
+            return newsite.main(args)
+        if args.command == "import":
+            from oncall import importer  # the PagerDuty client loads only for this command
+
+            return importer.main(args)
         return _plan(args)
     except ConfigError as e:
         print(f"error: {len(e.problems)} problem(s) in the configuration:", file=sys.stderr)

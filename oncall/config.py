@@ -229,6 +229,18 @@ def _time_zone(name: str) -> str:
 
 
 TimeZoneName = Annotated[str, AfterValidator(_time_zone)]
+
+
+def _flag(value: object) -> bool:
+    """true or false, as YAML writes it or as the engine passes a top-level value ("false")."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ValueError("expected true or false")
+
+
+Flag = Annotated[bool, PlainValidator(_flag)]
 Email = Annotated[EmailStr, AfterValidator(str.lower)]
 
 
@@ -526,6 +538,9 @@ class Member(_Model):
     """An existing PagerDuty user, looked up by email; nothing is created or changed for them."""
     import_id: PagerDutyId | None = None
     """Adopt a user created by hand (Pulumi `import`) instead of creating one."""
+    formerly: tuple[Slug, ...] = ()
+    """The member's earlier slugs (renamed joe to joseph: `formerly: [joe]`): Pulumi aliases keep
+    the user and its contact methods and rules instead of replacing them."""
 
     @model_validator(mode="after")
     def _existing_or_managed(self) -> Self:
@@ -932,6 +947,8 @@ class StackConfig:
     pagerduty: PagerDutySettings
     newrelic: NewRelicSettings
     slack: SlackSettings | None
+    protect: bool = False
+    """Protect the team's users, schedules and escalation policy (see `protected`)."""
 
 
 @dataclass(frozen=True)
@@ -941,6 +958,8 @@ class TeamStackConfig:
 
     team: Team
     topology: Topology = Topology.TEAM_STACK_OWNER
+    protect: bool = True
+    """Protect the team's users, schedules and escalation policy (see `protected`)."""
 
 
 # --- The entry point ------------------------------------------------------------------------------
@@ -953,6 +972,7 @@ _SECTIONS: Final[dict[str, Any]] = {
     "pagerduty": PagerDutySection,
     "newrelic": NewRelicSection,
     "slack": SlackSettings,
+    "protect": Flag,
 }
 _TOPOLOGIES: Final = {
     "team": Topology.INLINE,
@@ -969,7 +989,7 @@ def parse_stack_config(
     Raises ConfigError listing every problem found, each with its key path and value.
     """
     issues = _unknown_sections(values)
-    if "team" in values and not set(values) & (set(_SECTIONS) - {"team"}):
+    if "team" in values and not set(values) & (set(_SECTIONS) - {"team", "protect"}):
         return _team_stack_config(values, namespace, issues)
     if "site" not in values:
         message = "required: the Pantheon site's name and env (a team stack has only team)"
@@ -981,6 +1001,7 @@ def parse_stack_config(
     pagerduty: PagerDutySection = _section(values, "pagerduty", issues) or PagerDutySection()
     newrelic: NewRelicSection = _section(values, "newrelic", issues) or NewRelicSection()
     slack: SlackSettings | None = _section(values, "slack", issues)
+    protect: bool | None = _section(values, "protect", issues)
     topology = _topology(values, issues)
     if "team" in values:
         team = _checked_team(values["team"], team, issues)
@@ -998,6 +1019,7 @@ def parse_stack_config(
         pagerduty=_resolve_pagerduty(pagerduty, site),
         newrelic=resolved_newrelic,
         slack=slack,
+        protect=protected(site, protect),
     )
 
 
@@ -1008,9 +1030,19 @@ def _team_stack_config(
     through `teamStack`."""
     team: Team | None = _section(values, "team", issues)
     team = _checked_team(values["team"], team, issues)
+    protect = protected(None, _section(values, "protect", issues))
     if issues or team is None:
         raise _config_error(namespace, issues)
-    return TeamStackConfig(team=team)
+    return TeamStackConfig(team=team, protect=protect)
+
+
+def protected(site: Site | None, protect: bool | None) -> bool:
+    """Whether PagerDuty users, schedules and escalation policies get Pulumi's `protect`: as
+    `pantheon-oncall:protect` says, else on for a live site and for a team stack (`site` None),
+    which pages live sites; off for dev, test and multidevs."""
+    if protect is not None:
+        return protect
+    return site is None or site.env_kind is EnvKind.LIVE
 
 
 def _config_error(namespace: str, issues: Iterable[_Issue]) -> ConfigError:

@@ -80,6 +80,9 @@ class Registration:
     retain_on_delete: bool = False
     additional_secret_outputs: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    """URNs the resource had before (Pulumi aliases), as the engine resolves them."""
+    property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """URNs of the resources each input was computed from (what a policy pack follows)."""
 
     @property
     def parent(self) -> str:
@@ -166,10 +169,32 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 "protect": bool(request.protect),
                 "retain_on_delete": bool(request.retainOnDelete),
                 "additional_secret_outputs": tuple(request.additionalSecretOutputs),
-                "aliases": tuple(a.spec.name or a.urn for a in request.aliases),
+                "aliases": tuple(self._alias_urn(request, a) for a in request.aliases),
+                "property_dependencies": {
+                    key: tuple(deps.urns)
+                    for key, deps in request.propertyDependencies.items()
+                    if deps.urns
+                },
                 "urn": self.make_urn(request.parent, request.type, request.name),
             }
         return super().RegisterResource(request)
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The URN the engine gives a resource: under a parent, the parent's whole qualified type
+        (`A$B$C`), of which the SDK's mock keeps only the last part (`B$C`)."""
+        if parent:
+            qualified = parent.split("::")[2]
+            if qualified != "pulumi:pulumi:Stack":
+                type_ = f"{qualified}${type_}"
+        return super().make_urn("", type_, name)
+
+    def _alias_urn(self, request: Any, alias: Any) -> str:
+        """An alias as the URN it stands for: a spec's unset parts are the resource's own."""
+        if alias.WhichOneof("alias") == "urn":
+            return str(alias.urn)
+        spec = alias.spec
+        parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+        return self.make_urn(parent, spec.type or request.type, spec.name or request.name)
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
@@ -233,6 +258,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
                     retain_on_delete=opts.get("retain_on_delete", False),
                     additional_secret_outputs=opts.get("additional_secret_outputs", ()),
                     aliases=opts.get("aliases", ()),
+                    property_dependencies=opts.get("property_dependencies", {}),
                 )
             )
         registrations.sort(key=lambda r: r.urn)

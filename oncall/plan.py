@@ -11,7 +11,9 @@ JSON shape (stable; keys sorted):
      "resources": [{"type", "name", "parent", "inputs", "import", "protect", "retainOnDelete",
                     "additionalSecretOutputs"}],      # tree order: parents before children
      "invokes": [{"token", "args"}], "outputs": {...}, "warnings": [...],
-     "schemaViolations": [...]}                     # present when schemas were checked
+     "schedules": [...],                            # coverage lines and schedule warnings
+     "schemaViolations": [...],                     # present when schemas were checked
+     "environments": [...]}                         # present when the stack imports ESC ones
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ class Plan:
     stack: str
     run: Run
     violations: tuple[str, ...] | None = None
+    schedules: tuple[str, ...] = ()
+    """Coverage per schedule and the schedule checks' findings (oncall.coverage.plan_lines)."""
+    environments: tuple[str, ...] = ()
+    """The Pulumi ESC environments the stack file imports: its credentials come from them."""
 
     def ordered(self) -> list[tuple[int, Registration]]:
         """Resources depth-first, parents before children, siblings by (type, name)."""
@@ -71,11 +77,14 @@ def plan_stack(
     checked against the providers' schemas and the violations are part of the plan.
     """
     stack_file = stackfile.load(project_dir, stack)
+    schedules: tuple[str, ...] = ()
     if program is None:
+        from oncall import coverage
         from oncall import program as stack_program
 
         # Validate before the engine starts, so config errors surface as ConfigError, whole.
-        stack_program.parse(stack_file.namespace(stack_file.project))
+        config = stack_program.parse(stack_file.namespace(stack_file.project))
+        schedules = tuple(coverage.plan_lines(config))
         entry = project_dir / "__main__.py"
 
         def program() -> None:
@@ -91,7 +100,14 @@ def plan_stack(
         secret_keys=sorted(stack_file.secret_keys),
     )
     violations = None if schemas is None else tuple(check_run(run, schemas))
-    return Plan(stack_file.project, stack_file.stack, run, violations)
+    return Plan(
+        stack_file.project,
+        stack_file.stack,
+        run,
+        violations,
+        schedules,
+        environments=stack_file.environments,
+    )
 
 
 # Resource types the schemas do not flag but the providers have replaced (PITFALLS.md).
@@ -192,9 +208,12 @@ def to_data(plan: Plan) -> dict[str, Any]:
         "invokes": [{"token": i.token, "args": plain(i.args)} for i in plan.run.invokes],
         "outputs": plain(plan.run.outputs),
         "warnings": list(plan.run.warnings),
+        "schedules": list(plan.schedules),
     }
     if plan.violations is not None:
         data["schemaViolations"] = list(plan.violations)
+    if plan.environments:
+        data["environments"] = list(plan.environments)
     return data
 
 
@@ -204,6 +223,8 @@ def to_json(plan: Plan) -> str:
 
 def to_text(plan: Plan) -> str:
     lines = [f"Offline plan of {plan.project}/{plan.stack} (mock engine; nothing is sent)", ""]
+    if plan.environments:
+        lines += [credentials_note(plan.environments), ""]
     creates = imports = 0
     for depth, r in plan.ordered():
         pad = "    " * depth
@@ -230,6 +251,9 @@ def to_text(plan: Plan) -> str:
         lines += ["", "Outputs:"]
         body = yaml.safe_dump(plain(plan.run.outputs), sort_keys=True, allow_unicode=True)
         lines.extend(f"    {line}" for line in body.rstrip().splitlines())
+    if plan.schedules:
+        lines += ["", "Schedules (python -m oncall check / calendar for details):"]
+        lines.extend(f"    {line}" for line in plan.schedules)
     if plan.run.warnings:
         lines += ["", "Warnings:"]
         lines.extend(f"    {warning}" for warning in plan.run.warnings)
@@ -240,6 +264,14 @@ def to_text(plan: Plan) -> str:
     elif plan.violations is not None:
         lines.append("Every resource and lookup conforms to the providers' schemas.")
     return "\n".join(lines) + "\n"
+
+
+def credentials_note(environments: tuple[str, ...]) -> str:
+    """Where a stack's credentials come from when its stack file imports ESC environments."""
+    return (
+        f"Credentials: from the Pulumi ESC environment(s) {', '.join(environments)} "
+        "(their pulumiConfig), opened by `pulumi` at deploy time; not needed to plan."
+    )
 
 
 def short_type(token: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import gzip
 import json
 import os
 import re
@@ -27,7 +28,10 @@ SCHEMA_DIR_ENV = "PULUMI_SCHEMA_DIR"
 """Environment variable naming the folder that holds the package schemas."""
 
 REQUIRED_PACKAGES = ("newrelic", "pagerduty", "slack")
-"""Packages whose schemas `schema_dir_from_env` insists on (`<name>.json` each)."""
+"""Packages whose schemas `schema_dir_from_env` insists on (`<name>.json` or `.json.gz` each)."""
+
+SCHEMA_SUFFIXES = (".json", ".json.gz")
+"""A schema file is plain JSON or gzip-compressed JSON (the copies vendored under tests/)."""
 
 _TYPES_REF = "#/types/"
 # Markup the doc generator puts into descriptions and deprecation messages:
@@ -127,7 +131,9 @@ def schema_dir_from_env() -> Path | None:
     if not directory.is_dir():
         raise SchemaError(f"{SCHEMA_DIR_ENV}={raw!r} is not a folder")
     missing = [
-        f"{name}.json" for name in REQUIRED_PACKAGES if not (directory / f"{name}.json").is_file()
+        f"{name}.json"
+        for name in REQUIRED_PACKAGES
+        if not any((directory / f"{name}{suffix}").is_file() for suffix in SCHEMA_SUFFIXES)
     ]
     if missing:
         raise SchemaError(
@@ -137,20 +143,26 @@ def schema_dir_from_env() -> Path | None:
     return directory
 
 
+def read_schema(file: Path) -> Any:
+    """The JSON document in a schema file, plain (`.json`) or gzip-compressed (`.json.gz`)."""
+    try:
+        opener = gzip.open if file.name.endswith(".gz") else open
+        with opener(file, "rb") as fh:
+            return json.load(fh)
+    except (OSError, EOFError, ValueError) as exc:  # EOFError: a truncated .gz
+        raise SchemaError(f"{file}: not a readable JSON schema: {exc}") from exc
+
+
 @functools.lru_cache(maxsize=8)
 def _load(directory: Path) -> SchemaSet:
     if not directory.is_dir():
         raise SchemaError(f"schema folder {directory} does not exist")
-    files = sorted(directory.glob("*.json"))
+    files = sorted(f for suffix in SCHEMA_SUFFIXES for f in directory.glob(f"*{suffix}"))
     if not files:
         raise SchemaError(f"no *.json package schemas in {directory}")
     packages: dict[str, _Package] = {}
     for file in files:
-        try:
-            with file.open("rb") as fh:
-                doc = json.load(fh)
-        except (OSError, ValueError) as exc:
-            raise SchemaError(f"{file}: not a readable JSON schema: {exc}") from exc
+        doc = read_schema(file)
         name = doc.get("name") if isinstance(doc, dict) else None
         if not isinstance(name, str) or not name:
             raise SchemaError(f"{file}: not a Pulumi package schema (no 'name')")

@@ -5,6 +5,11 @@
 project's, passes structured values as JSON, and decrypts `secure:` values. Offline nothing can be
 decrypted, so a secure value becomes the placeholder `[secret]` and its key is marked secret: the
 plan prints it as `[secret]` and no plain-text secret is ever needed to plan.
+
+A stack file may import Pulumi ESC environments (`environment: [agency/pagerduty]`), whose
+`pulumiConfig` supplies config at deploy time, typically the credentials shared by every stack.
+Offline nothing can be opened: the names are kept (`StackFile.environments`) so the plan can say
+where the credentials come from, and only the stack file's own config is planned.
 """
 
 from __future__ import annotations
@@ -76,6 +81,8 @@ class StackFile:
     path: Path
     values: dict[str, Any]
     secret_keys: frozenset[str] = field(default_factory=frozenset)
+    environments: tuple[str, ...] = ()
+    """Pulumi ESC environments the stack file imports (`environment:`), in merge order."""
 
     def namespace(self, ns: str) -> dict[str, Any]:
         """The values of one namespace, keyed without the `ns:` prefix."""
@@ -156,9 +163,24 @@ def load(project_dir: Path, stack: str) -> StackFile:
         values[full] = plain
         if secret:
             secret_keys.add(full)
+    environments = _environments(stack_doc.get("environment"), f"{path.name}:environment", problems)
     if problems:
         raise ConfigError(problems)
-    return StackFile(project, short, path, values, frozenset(secret_keys))
+    return StackFile(project, short, path, values, frozenset(secret_keys), environments)
+
+
+def _environments(value: Any, where: str, problems: list[Problem]) -> tuple[str, ...]:
+    """The `environment:` list of ESC environment names (`project/env`), or () when absent."""
+    if value is None:
+        return ()
+    expected = "a list of Pulumi ESC environment names, e.g. [agency/pagerduty]"
+    if not isinstance(value, list):
+        problems.append(Problem(where, value, f"expected {expected}"))
+        return ()
+    for index, name in enumerate(value):
+        if not isinstance(name, str) or not name.strip():
+            problems.append(Problem(f"{where}[{index}]", name, f"expected {expected}"))
+    return tuple(name for name in value if isinstance(name, str) and name.strip())
 
 
 def _full_key(project: str, key: str) -> str:

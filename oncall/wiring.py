@@ -56,13 +56,13 @@ SLACK = "slack"
 def build(config: StackConfig | TeamStackConfig) -> dict[str, Any]:
     """Create the stack's components; return the stack outputs by name."""
     if isinstance(config, TeamStackConfig):
-        return _team_outputs(TeamOnCall(TEAM, team_args(config.team)))
+        return _team_outputs(TeamOnCall(TEAM, team_args(config.team, config.protect)))
 
     outputs: dict[str, Any] = {}
     escalation_policy_id: pulumi.Input[str]
     if config.topology is Topology.INLINE:
         assert config.team is not None
-        team = TeamOnCall(TEAM, team_args(config.team))
+        team = TeamOnCall(TEAM, team_args(config.team, config.protect))
         outputs |= _team_outputs(team)
         escalation_policy_id = team.escalationPolicyId
     elif config.topology is Topology.TEAM_STACK:
@@ -111,7 +111,7 @@ def _existing_policy_id(policy_id: str | None, name: str | None) -> pulumi.Input
 # --- TeamOnCall -----------------------------------------------------------------------------------
 
 
-def team_args(team: Team) -> TeamOnCallArgs:
+def team_args(team: Team, protect: bool = False) -> TeamOnCallArgs:
     return {
         "name": team.name,
         "timeZone": team.time_zone,
@@ -119,6 +119,7 @@ def team_args(team: Team) -> TeamOnCallArgs:
         "members": {slug: member_args(m, team) for slug, m in team.members.items()},
         "schedules": {slug: schedule_args(s, team) for slug, s in team.schedules.items()},
         "escalationPolicy": escalation_args(team.escalation),
+        "protect": protect,
     }
 
 
@@ -152,6 +153,8 @@ def member_args(member: Member, team: Team) -> MemberArgs:
         }
     if member.import_id:
         args["importId"] = member.import_id
+    if member.formerly:
+        args["formerly"] = list(member.formerly)
     return args
 
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Write the Pulumi package schemas of the providers pinned in requirements.txt (and the files it
-# includes with -r) into .schemas/, or the folder given as $1, for the schema conformance tests.
+# includes with -r), gzip-compressed, into tests/schemas/ (the copies the schema conformance tests
+# use; commit them and update tests/schemas/README.md), or into the folder given as $1.
 # Needs the Pulumi CLI; it downloads the provider plugins on first use.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 requirements="$root/requirements.txt"
-out="${1:-$root/.schemas}"
+out="${1:-$root/tests/schemas}"
 
 if ! command -v pulumi >/dev/null 2>&1; then
   echo "fetch-schemas: the Pulumi CLI is not on PATH." >&2
@@ -34,12 +35,16 @@ for pkg in pagerduty newrelic slack; do
     echo "fetch-schemas: no exact pin 'pulumi-${pkg}==<version>' in ${req_files[*]}" >&2
     exit 1
   fi
-  echo "fetch-schemas: ${pkg}@${version} -> $out/${pkg}.json"
+  echo "fetch-schemas: ${pkg}@${version} -> $out/${pkg}.json.gz"
   tmp="$(mktemp "$out/.${pkg}.json.XXXXXX")"
   if ! pulumi package get-schema "${pkg}@${version}" >"$tmp"; then
     echo "fetch-schemas: 'pulumi package get-schema ${pkg}@${version}' failed" >&2
     exit 1
   fi
-  mv "$tmp" "$out/${pkg}.json"
+  # -n: no file name or time stamp inside, so the same schema gives the same bytes (no spurious diff).
+  gzip -9 -n "$tmp"  # replaces $tmp by $tmp.gz
+  tmp="$tmp.gz"
+  mv "$tmp" "$out/${pkg}.json.gz"
+  rm -f "$out/${pkg}.json"  # a plain copy beside it would be a second schema of the package
   tmp=""
 done

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import schema_folder
 
 from oncall import stackfile
 from oncall.errors import ConfigError
-from oncall.schemacheck import SchemaSet, schema_dir_from_env
+from oncall.schemacheck import SCHEMA_SUFFIXES, read_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE_STACK = ROOT / "stacks" / "Pulumi.example-live.yaml"
@@ -216,11 +217,15 @@ def test_a_typo_in_a_provider_setting_is_a_problem(project: Path) -> None:
     assert "accountId" in raised.value.problems[0].message
 
 
-def test_the_known_provider_settings_are_the_schemas(schemas: SchemaSet) -> None:
-    directory = schema_dir_from_env()
-    assert directory is not None
+def test_the_known_provider_settings_are_the_schemas() -> None:
+    directory = schema_folder()
     for package, settings in stackfile.PROVIDER_SETTINGS.items():
-        schema = json.loads((directory / f"{package}.json").read_text())
+        (file,) = [
+            directory / f"{package}{suffix}"
+            for suffix in SCHEMA_SUFFIXES
+            if (directory / f"{package}{suffix}").is_file()
+        ]
+        schema = read_schema(file)
         assert settings == set(schema["config"]["variables"]), package
 
 

@@ -25,3 +25,12 @@ def test_the_readme_two_commands_are_make_targets() -> None:
 def test_every_stack_the_readme_names_exists() -> None:
     named = set(re.findall(r"Pulumi\.([a-z0-9-]+)\.yaml", README)) - {"STACK"}
     assert named <= set(stackfile.stack_names(ROOT)) | {"<stack>"}
+
+
+def test_make_help_is_the_default_and_lists_every_target() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^\.DEFAULT_GOAL := help$", makefile, re.MULTILINE)
+    phony = re.search(r"^\.PHONY: (.*)$", makefile, re.MULTILINE)
+    assert phony is not None
+    described = set(re.findall(r"^([a-z][a-z_-]*):.*## ", makefile, re.MULTILINE))
+    assert set(phony.group(1).split()) <= described

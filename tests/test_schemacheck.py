@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import VENDORED_SCHEMAS, schema_folder
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
-from oncall.schemacheck import SchemaError, SchemaSet, schema_dir_from_env
+from oncall.schemacheck import REQUIRED_PACKAGES, SchemaError, SchemaSet, schema_dir_from_env
 
 THING = "demo:index/thing:Thing"
 GET_THING = "demo:index/getThing:getThing"
@@ -454,6 +456,53 @@ def test_invoke_without_inputs_rejects_any_arg(demo: SchemaSet) -> None:
     ]
 
 
+def test_load_reads_gzip_compressed_schemas(tmp_path: Path) -> None:
+    (tmp_path / "demo.json.gz").write_bytes(gzip.compress(json.dumps(DEMO_SCHEMA).encode()))
+    (tmp_path / "second.json").write_text(json.dumps(OTHER_SCHEMA))
+    assert SchemaSet.load(tmp_path).package_names == {"demo", "other"}
+
+
+def test_load_rejects_a_truncated_gzip_schema(tmp_path: Path) -> None:
+    packed = gzip.compress(json.dumps(DEMO_SCHEMA).encode())
+    (tmp_path / "demo.json.gz").write_bytes(packed[: len(packed) // 2])
+    with pytest.raises(SchemaError, match=r"demo\.json\.gz: not a readable JSON schema"):
+        SchemaSet.load(tmp_path)
+
+
+def test_load_rejects_a_plain_and_a_gzip_schema_of_one_package(tmp_path: Path) -> None:
+    (tmp_path / "other.json").write_text(json.dumps(OTHER_SCHEMA))
+    (tmp_path / "other.json.gz").write_bytes(gzip.compress(json.dumps(OTHER_SCHEMA).encode()))
+    with pytest.raises(SchemaError, match="second schema for package 'other'"):
+        SchemaSet.load(tmp_path)
+
+
+# --- the vendored schemas ------------------------------------------------------------------------
+
+
+def test_the_vendored_schemas_are_the_three_providers_compressed() -> None:
+    files = sorted(p.name for p in VENDORED_SCHEMAS.iterdir() if p.name != "README.md")
+    assert files == sorted(f"{name}.json.gz" for name in REQUIRED_PACKAGES)
+    assert SchemaSet.load(VENDORED_SCHEMAS).package_names == set(REQUIRED_PACKAGES)
+
+
+def test_the_vendored_schemas_readme_names_each_file_and_its_version() -> None:
+    readme = (VENDORED_SCHEMAS / "README.md").read_text()
+    for name in REQUIRED_PACKAGES:
+        row = next(line for line in readme.splitlines() if line.startswith(f"| {name}.json.gz |"))
+        assert f"pulumi/pulumi-{name} | v" in row
+
+
+def test_the_schemas_are_the_vendored_ones_unless_pulumi_schema_dir_is_set(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("PULUMI_SCHEMA_DIR", raising=False)
+    assert schema_folder() == VENDORED_SCHEMAS
+    for name in REQUIRED_PACKAGES:
+        (tmp_path / f"{name}.json").write_text("{}")
+    monkeypatch.setenv("PULUMI_SCHEMA_DIR", str(tmp_path))
+    assert schema_folder() == tmp_path
+
+
 # --- PULUMI_SCHEMA_DIR ---------------------------------------------------------------------------
 
 
@@ -481,6 +530,15 @@ def test_schema_dir_must_hold_the_three_schemas(
     monkeypatch.setenv("PULUMI_SCHEMA_DIR", str(tmp_path))
     with pytest.raises(SchemaError, match=r"lacks newrelic\.json, slack\.json; run `make schemas`"):
         schema_dir_from_env()
+
+
+def test_schema_dir_may_hold_gzip_compressed_schemas(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in ("pagerduty", "newrelic", "slack"):
+        (tmp_path / f"{name}.json.gz").write_bytes(gzip.compress(b"{}"))
+    monkeypatch.setenv("PULUMI_SCHEMA_DIR", str(tmp_path))
+    assert schema_dir_from_env() == tmp_path
 
 
 def test_schema_dir_with_the_three_schemas_is_returned(

@@ -4,7 +4,6 @@ each other, which args are refused, and that every registration fits the provide
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
@@ -14,7 +13,7 @@ from pulumi.provider.experimental.analyzer import Analyzer
 from components.team import TeamOnCall, TeamOnCallArgs
 from oncall.engine import Registration, Run, run_program
 from oncall.plan import check_run
-from oncall.schemacheck import SchemaSet, schema_dir_from_env
+from oncall.schemacheck import SchemaSet
 
 from support import T, all_but, assert_exactly, run_component
 
@@ -767,13 +766,11 @@ def test_every_registration_and_lookup_fits_the_provider_schema(
 def test_every_resource_with_a_name_or_description_in_its_schema_sets_it(
     schemas: SchemaSet,
 ) -> None:
-    directory = schema_dir_from_env()
-    assert directory is not None
-    resources = json.loads((directory / "pagerduty.json").read_text())["resources"]
     run = plan(_everything())
 
     for r in all_but(run, COMPONENT):
-        properties = resources[r.type]["inputProperties"]
+        properties = schemas.resource_inputs(r.type)
+        assert properties, r.type
         for key in ("name", "description"):
             if key in properties:
                 assert r.inputs.get(key), f"{r.key} leaves {key} to the provider"

@@ -1,0 +1,198 @@
+"""`python -m oncall affected --base REF`: the stacks a change touches, for CI's matrices.
+
+CI previews (pull requests) and deploys (`main`) only the stacks whose outcome a change can move:
+
+- a stack file `stacks/Pulumi.<stack>.yaml` → that stack;
+- a team stack's file → the team stack and every site stack whose `teamStack` names it (their
+  escalation policy comes from its outputs);
+- the program or its dependencies (`components/`, `oncall/`, `__main__.py`, `Pulumi.yaml`,
+  `requirements*`) → every stack;
+- anything else (docs, tests, CI, tooling) → none: `pulumi up` never reads it.
+
+A stack file that the change deletes names a stack that no longer has a config; it is listed
+under `removed` (its resources stay until someone runs `pulumi destroy` on it).
+
+Team stacks are listed apart from site stacks so a deploy can update a team before the sites that
+read its outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Final
+
+from oncall import stackfile
+from oncall.config import TeamStackConfig, parse_stack_config
+from oncall.errors import ConfigError, Problem
+
+NAMESPACE: Final = "pantheon-oncall"
+PROGRAM_DIRS: Final = ("components", "oncall")
+"""Folders of the program itself: a change in them can change every stack's plan."""
+PROGRAM_FILES: Final = ("__main__.py", "Pulumi.yaml")
+PROGRAM_FILE_PREFIXES: Final = ("requirements",)
+"""Top-level files whose name starts so: the program's dependencies (requirements*.txt)."""
+
+
+@dataclass(frozen=True)
+class Stack:
+    """A stack that has a stack file: its name, whether it is a team stack, whose team it pages."""
+
+    name: str
+    is_team: bool
+    team_stack: str | None
+
+
+@dataclass(frozen=True)
+class Affected:
+    """The stacks to preview or deploy, in stack order: team stacks and site stacks apart."""
+
+    teams: tuple[str, ...]
+    sites: tuple[str, ...]
+    removed: tuple[str, ...]
+
+    @property
+    def stacks(self) -> tuple[str, ...]:
+        return self.teams + self.sites
+
+    def to_json(self) -> str:
+        """One line, for `$GITHUB_OUTPUT` and `fromJSON` in a workflow's matrix."""
+        data = {
+            "stacks": list(self.stacks),
+            "teams": list(self.teams),
+            "sites": list(self.sites),
+            "removed": list(self.removed),
+        }
+        return json.dumps(data, separators=(",", ":"))
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The `affected` subcommand's arguments."""
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--base", help="a git revision: the changes from it (their merge base) to --head"
+    )
+    which.add_argument("--paths", nargs="+", metavar="PATH", help="the changed paths, given")
+    which.add_argument("--all", action="store_true", help="every stack (the nightly drift check)")
+    parser.add_argument("--head", default="HEAD", help="the changed revision (default HEAD)")
+    parser.add_argument(
+        "--json", action="store_true", help="print {stacks, teams, sites, removed} as JSON"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the affected stacks, one a line (or as JSON); exit 0. A revision git does not know
+    raises ValueError; a stack file that cannot be read, ConfigError (the CLI prints both)."""
+    project_dir: Path = args.project_dir
+    stacks = load_stacks(project_dir)
+    if args.all:
+        result = _split(stacks, {stack.name for stack in stacks}, set())
+    else:
+        changed = args.paths or changed_paths(project_dir, args.base, args.head)
+        result = affected(stacks, changed, _stacks_dir(project_dir))
+    print(result.to_json() if args.json else "\n".join(result.stacks))
+    return 0
+
+
+def affected(stacks: Iterable[Stack], changed: Iterable[str], stacks_dir: str) -> Affected:
+    """The stacks that `changed` (paths relative to the project folder) can move."""
+    by_name = {stack.name: stack for stack in stacks}
+    hit: set[str] = set()
+    removed: set[str] = set()
+    for path in changed:
+        parts = PurePosixPath(path).parts
+        if _is_program(parts):
+            hit.update(by_name)
+            continue
+        name = _stack_of(path, stacks_dir)
+        if name is None:
+            continue
+        if name not in by_name:
+            removed.add(name)
+            continue
+        hit.add(name)
+        if by_name[name].is_team:
+            hit.update(s.name for s in by_name.values() if s.team_stack == name)
+    return _split(by_name.values(), hit, removed)
+
+
+def _split(stacks: Iterable[Stack], names: set[str], removed: set[str]) -> Affected:
+    teams = {stack.name for stack in stacks if stack.is_team}
+    return Affected(
+        teams=tuple(sorted(names & teams)),
+        sites=tuple(sorted(names - teams)),
+        removed=tuple(sorted(removed)),
+    )
+
+
+def load_stacks(project_dir: Path) -> list[Stack]:
+    """Every stack with a stack file, with its team stack (the last part of `teamStack`)."""
+    stacks = []
+    for name in stackfile.stack_names(project_dir):
+        values = stackfile.load(project_dir, name).namespace(NAMESPACE)
+        reference = values.get("teamStack")
+        team_stack = reference.rsplit("/", 1)[-1] if isinstance(reference, str) else None
+        stacks.append(Stack(name, _is_team_stack(values), team_stack))
+    return stacks
+
+
+def changed_paths(project_dir: Path, base: str, head: str = "HEAD") -> list[str]:
+    """Paths (relative to the project folder) changed from the merge base of `base` and `head`
+    to `head`; a rename counts as a delete and an add."""
+    command = ["git", "diff", "--name-only", "--no-renames", "--relative", "-z"]
+    result = subprocess.run(
+        [*command, f"{base}...{head}", "--"],
+        cwd=project_dir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        said = (result.stderr.strip().splitlines() or ["no message"])[0]
+        raise ValueError(f"--base {base!r}: git diff failed: {said}")
+    return [path for path in result.stdout.split("\0") if path]
+
+
+def _is_team_stack(values: dict) -> bool:
+    """The config parser's own rule decides; a stack whose config does not parse is a site
+    stack here (its preview reports the problem)."""
+    try:
+        return isinstance(parse_stack_config(values, namespace=NAMESPACE), TeamStackConfig)
+    except ConfigError:
+        return False
+
+
+def _is_program(parts: tuple[str, ...]) -> bool:
+    if not parts:
+        return False
+    if len(parts) > 1:
+        return parts[0] in PROGRAM_DIRS
+    return parts[0] in PROGRAM_FILES or parts[0].startswith(PROGRAM_FILE_PREFIXES)
+
+
+def _stack_of(path: str, stacks_dir: str) -> str | None:
+    """The stack whose stack file `path` is, or None."""
+    file = PurePosixPath(path)
+    if str(file.parent) != stacks_dir:
+        return None
+    if not (file.name.startswith("Pulumi.") and file.name.endswith(".yaml")):
+        return None
+    name = file.name[len("Pulumi.") : -len(".yaml")]
+    return name or None
+
+
+def _stacks_dir(project_dir: Path) -> str:
+    """The stack files' folder relative to the project folder, as git prints paths ("stacks")."""
+    _, stacks_dir = stackfile.project_name(project_dir)
+    try:
+        relative = stacks_dir.resolve().relative_to(project_dir.resolve())
+    except ValueError:
+        message = "must be inside the project folder"
+        raise ConfigError(
+            [Problem("Pulumi.yaml:stackConfigDir", str(stacks_dir), message)]
+        ) from None
+    return relative.as_posix()

@@ -1,0 +1,219 @@
+"""`python -m oncall new-site`: scaffold the stack files of Pantheon sites, one per environment.
+
+    python -m oncall new-site shop blog --env live,test --team-stack acme/pantheon-oncall/team-acme
+    terminus site:list --org=acme --format=json |
+        python -m oncall new-site --sites-json - --team-stack acme/pantheon-oncall/team-acme
+
+Each file pages the team stack (`pantheon-oncall:teamStack`) and leaves the rest to the
+environment's preset (oncall.presets), which it names in a comment. An existing stack file is
+skipped unless `force`. Every file written is parsed by the config contract before it is kept, so
+what this writes always plans.
+
+`terminus site:list --format=json` prints the sites keyed by id, each with its machine `name`
+(pantheon-systems/terminus, src/Commands/Site/ListCommand.php); a list of rows is accepted too.
+Frozen sites are skipped: Pantheon serves nothing from them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from oncall import stackfile
+from oncall.config import NAMESPACE, Site, parse_stack_config
+from oncall.enums import EnvKind
+from oncall.errors import MISSING, ConfigError, Problem
+from oncall.presets import PRESETS
+
+DEFAULT_ENVS = ("live", "test", "dev")
+
+
+@dataclass(frozen=True)
+class NewSiteOptions:
+    """What `new-site` writes: for every site and env, a stack file paging `team_stack`."""
+
+    sites: tuple[str, ...]
+    envs: tuple[str, ...]
+    team_stack: str
+    environments: tuple[str, ...] = ()
+    """Pulumi ESC environments every stack file imports (the shared credentials)."""
+    newrelic_account_id: str | None = None
+    slack_workspace: str | None = None
+    slack_channel: str = "{site}-alerts"
+    """Slack channel name template ({site}, {env}); used with slack_workspace."""
+    force: bool = False
+
+
+@dataclass
+class NewSiteResult:
+    """The stack files written and skipped, and notes for the user."""
+
+    written: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def sites_from_terminus(path: Path) -> tuple[list[str], list[str]]:
+    """Site machine names from `terminus site:list --format=json` (a file, or `-` for standard
+    input), and notes on the sites skipped."""
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+        doc = json.loads(text)
+    except FileNotFoundError:
+        raise ConfigError([Problem(str(path), MISSING, "file not found")]) from None
+    except json.JSONDecodeError as e:
+        raise ConfigError([Problem(str(path), MISSING, f"not valid JSON: {e.msg}")]) from None
+    rows: Iterable[Any] = doc.values() if isinstance(doc, dict) else doc
+    if not isinstance(doc, dict | list):
+        rows = ()
+    names, notes = [], []
+    for index, row in enumerate(rows):
+        name = row.get("name") if isinstance(row, dict) else None
+        if not isinstance(name, str):
+            message = "expected a site with a name (terminus site:list --format=json)"
+            raise ConfigError([Problem(f"{path}[{index}]", row, message)])
+        if row.get("frozen") in (True, "true", "1", 1):
+            notes.append(f"skipped {name}: the site is frozen")
+            continue
+        names.append(name)
+    if not names and not notes:
+        message = "no sites found; expected the output of terminus site:list --format=json"
+        raise ConfigError([Problem(str(path), MISSING, message)])
+    return sorted(set(names)), notes
+
+
+def credentials_comment(environments: Sequence[str]) -> str:
+    """The stack file comment that says where its credentials come from."""
+    if environments:
+        return "# Credentials come from the Pulumi ESC environment(s) below."
+    return (
+        "# Credentials: pulumi config set --secret pagerduty:token (and userToken,\n"
+        "# newrelic:apiKey, slack:token), or import a shared ESC environment (README)."
+    )
+
+
+def stack_text(site: str, env: str, options: NewSiteOptions) -> str:
+    """The stack file of one site environment."""
+    preset = PRESETS[EnvKind.of(env)]
+    monitor = (
+        f"a ping {preset.ping_monitor.period.value.replace('_', ' ').lower()} "
+        f"from {len(preset.ping_monitor.locations)} location(s)"
+        if preset.ping_monitor
+        else "no ping monitor"
+    )
+    header = [
+        f"# {site} ({env}), written by `python -m oncall new-site`.",
+        f"# Preset {EnvKind.of(env).value}: {preset.urgency.value} urgency, {monitor};",
+        "# any key below overrides it (README: Pantheon environment presets).",
+    ]
+    header.append(credentials_comment(options.environments))
+    doc: dict[str, Any] = {}
+    if options.environments:
+        doc["environment"] = list(options.environments)
+    config: dict[str, Any] = {}
+    if options.newrelic_account_id:
+        config["newrelic:accountId"] = options.newrelic_account_id
+    config[f"{NAMESPACE}:site"] = {"name": site, "env": env}
+    config[f"{NAMESPACE}:teamStack"] = options.team_stack
+    if options.slack_workspace:
+        config[f"{NAMESPACE}:slack"] = {
+            "workspaceId": options.slack_workspace,
+            "channel": options.slack_channel.format(site=site, env=env),
+        }
+    doc["config"] = config
+    body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    hint = (
+        f"    # domain: www.{site}.com      # the live site's own host; default "
+        f"{env}-{site}.pantheonsite.io\n"
+    )
+    site_line = f"    env: {env}\n"
+    body = body.replace(site_line, site_line + hint, 1) if env == EnvKind.LIVE else body
+    return "\n".join(header) + "\n" + body
+
+
+def new_site(project_dir: Path, options: NewSiteOptions) -> NewSiteResult:
+    """Write the stack files; raise ConfigError for a bad site or env name (nothing written)."""
+    _check_names(options.sites, options.envs)
+    _, stacks_dir = stackfile.project_name(project_dir)
+    result = NewSiteResult()
+    for site in options.sites:
+        for env in options.envs:
+            path = stacks_dir / f"Pulumi.{site}-{env}.yaml"
+            if path.exists() and not options.force:
+                result.skipped.append(path)
+                continue
+            text = stack_text(site, env, options)
+            _check_parses(path, text)
+            stacks_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            result.written.append(path)
+    return result
+
+
+def _check_names(sites: Sequence[str], envs: Sequence[str]) -> None:
+    problems = []
+    if not sites:
+        problems.append(Problem("sites", MISSING, "name at least one site, or --sites-json"))
+    for site in sites:
+        for env in envs:
+            try:
+                Site(name=site, env=env)
+            except ValidationError as e:
+                for error in e.errors(include_url=False):
+                    key = "site" if error["loc"] == ("name",) else "--env"
+                    value = site if key == "site" else env
+                    message = str(error["msg"]).removeprefix("Value error, ")
+                    problems.append(Problem(key, value, message))
+    if problems:
+        raise ConfigError(list(dict.fromkeys(problems)))
+
+
+def _check_parses(path: Path, text: str) -> None:
+    """The written file must satisfy the config contract (a bad --team-stack fails here)."""
+    config = yaml.safe_load(text)["config"]
+    prefix = f"{NAMESPACE}:"
+    values = {k[len(prefix) :]: v for k, v in config.items() if k.startswith(prefix)}
+    try:
+        parse_stack_config(values)
+    except ConfigError as e:
+        raise ConfigError(
+            [Problem(f"{path.name}: {p.path}", p.value, p.message) for p in e.problems]
+        ) from None
+
+
+def report(result: NewSiteResult) -> str:
+    """What happened, one line per file."""
+    lines = [f"wrote {p}" for p in result.written]
+    lines += [f"skipped {p}: it exists (--force overwrites it)" for p in result.skipped]
+    lines += result.notes
+    return "\n".join(lines) + "\n"
+
+
+def main(args: Any) -> int:
+    """`python -m oncall new-site` (arguments as oncall.__main__ defines them)."""
+    sites, notes = list(args.sites), list[str]()
+    if args.sites_json:
+        from_file, notes = sites_from_terminus(args.sites_json)
+        sites += from_file
+    options = NewSiteOptions(
+        sites=tuple(dict.fromkeys(sites)),
+        envs=tuple(dict.fromkeys(e.strip() for e in ",".join(args.env).split(",") if e.strip()))
+        or DEFAULT_ENVS,
+        team_stack=args.team_stack,
+        environments=tuple(args.environment),
+        newrelic_account_id=args.newrelic_account_id,
+        slack_workspace=args.slack_workspace,
+        slack_channel=args.slack_channel,
+        force=args.force,
+    )
+    result = new_site(args.project_dir, options)
+    result.notes[:0] = notes
+    print(report(result), end="")
+    return 0

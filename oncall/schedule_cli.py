@@ -1,0 +1,205 @@
+"""`python -m oncall check STACK` and `python -m oncall calendar STACK`: schedules, offline.
+
+    python -m oncall check example-live      # gaps, shadowed layers, load; exit 1 on errors
+    python -m oncall calendar example-live --from 2026-12-07
+    python -m oncall calendar example-live --ics oncall.ics --person joe
+    python -m oncall calendar example-live --svg oncall.svg
+
+Where the horizon starts: `check` is part of planning and never reads the clock; by default it
+starts at the latest layer start (the first moment every layer is in effect). `calendar` is for
+people asking "who is on call next?", so it starts today (midnight in the team's time zone) unless
+`--from` says otherwise; it says so in its first line. Both take `--from` as a date
+(`2026-12-07`, midnight in the team's zone) or a date-time (`2026-12-07T09:00`, the team's zone
+unless it has an offset), and `--weeks N` (default 4).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from oncall import calendar, coverage, stackfile
+from oncall.config import StackConfig, TeamStackConfig
+from oncall.errors import ConfigError, Problem
+from oncall.schedule import resolve_team, team_model
+
+
+def add_parsers(commands: Any) -> None:
+    """The `check` and `calendar` subcommands (for oncall/__main__.py)."""
+    check = commands.add_parser(
+        "check", help="check a stack's schedules over the next weeks (exit 1 on errors)"
+    )
+    _horizon_arguments(check, "the latest layer start")
+    defaults = coverage.Thresholds()
+    check.add_argument(
+        "--max-after-hours-share",
+        type=float,
+        default=defaults.max_after_hours_share,
+        help="warn when more of a person's on-call hours than this share fall outside working "
+        f"hours (Mon-Fri 09:00-17:00 in their time zone; default {defaults.max_after_hours_share})",
+    )
+    check.add_argument(
+        "--max-after-hours-days",
+        type=float,
+        default=defaults.max_after_hours_days,
+        help="warn when a person is on call outside working hours on more days per 30 "
+        f"(default {defaults.max_after_hours_days:g})",
+    )
+    cal = commands.add_parser("calendar", help="who is on call when: a table, ICS or SVG")
+    _horizon_arguments(cal, "today")
+    cal.add_argument("--ics", type=Path, help="write an iCalendar file of the shifts")
+    cal.add_argument("--person", help="with --ics: only this member's shifts (a member slug)")
+    cal.add_argument("--schedule", help="with --ics: only this schedule's shifts (a slug)")
+    cal.add_argument("--svg", type=Path, help="write the timeline as an SVG picture")
+
+
+def _horizon_arguments(parser: argparse.ArgumentParser, default_from: str) -> None:
+    parser.add_argument("stack", help="stack name, e.g. example-live")
+    parser.add_argument(
+        "--weeks", type=int, default=coverage.DEFAULT_WEEKS, help="horizon in weeks (default 4)"
+    )
+    parser.add_argument(
+        "--from",
+        dest="since",
+        metavar="DATE",
+        help=f"start of the horizon, e.g. 2026-12-07 or 2026-12-07T09:00 (default: {default_from})",
+    )
+
+
+def _load(project_dir: Path, stack: str) -> StackConfig | TeamStackConfig:
+    from oncall import program
+
+    stack_file = stackfile.load(project_dir, stack)
+    return program.parse(stack_file.namespace(stack_file.project))
+
+
+def _since(value: str | None, zone: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        message = "expected a date like 2026-12-07 or a date-time like 2026-12-07T09:00"
+        raise ConfigError([Problem("--from", value, message)]) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return moment.astimezone(UTC)
+
+
+def _weeks(weeks: int) -> int:
+    if not 1 <= weeks <= 52:
+        raise ConfigError([Problem("--weeks", weeks, "expected 1 to 52")])
+    return weeks
+
+
+def paged_by_live(project_dir: Path, team_stack: str) -> list[str]:
+    """Live site stacks in this repository that page team stack `team_stack`."""
+    found = []
+    for name in stackfile.stack_names(project_dir):
+        if name == team_stack:
+            continue
+        try:
+            values = stackfile.load(project_dir, name)
+        except ConfigError:
+            continue
+        ns = values.namespace(values.project)
+        ref, site = ns.get("teamStack"), ns.get("site")
+        if (
+            isinstance(ref, str)
+            and ref.rsplit("/", 1)[-1] == team_stack
+            and isinstance(site, dict)
+            and site.get("env") == "live"
+        ):
+            found.append(name)
+    return found
+
+
+def run(args: argparse.Namespace) -> int:
+    """Dispatch `check` or `calendar`."""
+    return check(args) if args.command == "check" else calendar_command(args)
+
+
+def check(args: argparse.Namespace) -> int:
+    config = _load(args.project_dir, args.stack)
+    if config.team is None or not config.team.schedules:
+        print(f"{args.stack}: {coverage.where_schedules_live(config)}")
+        return 0
+    if isinstance(config, TeamStackConfig):
+        pagers = paged_by_live(args.project_dir, args.stack)
+        live = bool(pagers)
+        context = f"team stack, paged by live {', '.join(pagers)}" if live else "team stack"
+    else:
+        live, context = coverage.is_live(config), f"{config.site.env} environment"
+    thresholds = coverage.Thresholds(
+        max_after_hours_share=args.max_after_hours_share,
+        max_after_hours_days=args.max_after_hours_days,
+    )
+    since = _since(args.since, config.team.time_zone)
+    result = coverage.report(
+        config.team, live=live, since=since, weeks=_weeks(args.weeks), thresholds=thresholds
+    )
+    res = result.resolution
+    start_note = "--from" if since else "the latest layer start; --from to choose"
+    print(f"Schedules of {args.stack} ({context}), from {coverage.when(res.since, res.team.zone)}")
+    print(f"({start_note}) for {args.weeks} weeks:")
+    for line in coverage.summary_lines(result):
+        print(f"  {line}")
+    print()
+    for finding in result.findings:
+        print(finding)
+    if result.findings:
+        print()
+    print(
+        f"On-call load over {args.weeks} weeks (final schedules; after hours = outside "
+        f"Mon-Fri {thresholds.work_start:%H:%M}-{thresholds.work_end:%H:%M} in the person's "
+        "own time zone):"
+    )
+    for load in result.loads:
+        print(
+            f"  {res.team.display(load.slug):<24} {load.hours:6.0f} h on call, "
+            f"{load.after_hours:5.0f} h after hours ({100 * load.after_hours_share:3.0f} %), "
+            f"{load.after_hours_days} after-hours days "
+            f"({coverage.per_month(load.after_hours_days, res):.0f} a month)"
+        )
+    if not result.loads:
+        print("  nobody is on call in this horizon")
+    errors, warnings = len(result.errors), len(result.findings) - len(result.errors)
+    print(f"\n{errors} error(s), {warnings} warning(s).")
+    return 1 if errors else 0
+
+
+def calendar_command(args: argparse.Namespace) -> int:
+    config = _load(args.project_dir, args.stack)
+    if config.team is None or not config.team.schedules:
+        print(f"{args.stack}: {coverage.where_schedules_live(config)}")
+        return 0
+    team = config.team
+    model = team_model(team)
+    since = _since(args.since, team.time_zone)
+    if since is None:
+        # A person asking "who is on call" means from today: the one place that reads the clock.
+        today = datetime.now(ZoneInfo(team.time_zone)).date()
+        since = datetime.combine(today, datetime.min.time(), ZoneInfo(team.time_zone))
+        print(f"(from today, {today}; --from to choose another start)")
+    for option, value, known in (
+        ("--person", args.person, team.members),
+        ("--schedule", args.schedule, team.schedules),
+    ):
+        if value is not None and value not in known:
+            message = f"unknown; expected one of {', '.join(known)}"
+            raise ConfigError([Problem(option, value, message)])
+    res = resolve_team(model, since, since + timedelta(weeks=_weeks(args.weeks)))
+    sys.stdout.write(calendar.text(res))
+    if args.ics:
+        args.ics.write_bytes(
+            calendar.ics(res, stack=args.stack, person=args.person, schedule=args.schedule)
+        )
+        print(f"wrote {args.ics}")
+    if args.svg:
+        args.svg.write_text(calendar.svg(res), encoding="utf-8")
+        print(f"wrote {args.svg}")
+    return 0

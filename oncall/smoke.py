@@ -1,0 +1,475 @@
+"""`python -m oncall smoke STACK`: page the team once after `pulumi up`, then resolve it again.
+
+The guide ends by triggering a test incident and watching it reach the person on call and the
+Slack channel. This does the same through PagerDuty's Events API v2 (the API New Relic itself
+uses to page the service): a `trigger` with a dedup key of its own, then, after
+`--resolve-after` seconds (or at Ctrl-C), a `resolve` for the same key.
+
+The request bodies, the responses and the retry rules follow PagerDuty's Events API v2
+reference (PagerDuty/api-schema, reference/events-v2/openapiv3.json): POST JSON to
+`/v2/enqueue`; `routing_key` is the service integration's key; `payload.summary`, `.source` and
+`.severity` are required on a trigger; 202 means accepted (with the `dedup_key`); 400 is an
+invalid event (`message`, `errors`) and must not be retried; 429, 5xx and network errors should
+be retried after some time.
+
+The site facts (name, env, URL) come from the stack file through the same config loader as the
+plan; the integration key from `pulumi stack output`, `--integration-key` or
+$PAGERDUTY_INTEGRATION_KEY. The key is never printed: every line this prints passes through
+`_Output`, which replaces it with `[redacted]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, TextIO
+
+from oncall import stackfile
+from oncall.config import StackConfig, TeamStackConfig, parse_stack_config
+from oncall.enums import TargetKind, Topology
+
+EVENTS_URL: Final = "https://events.pagerduty.com/v2/enqueue"
+EU_EVENTS_URL: Final = "https://events.eu.pagerduty.com/v2/enqueue"
+KEY_ENV: Final = "PAGERDUTY_INTEGRATION_KEY"
+URL_ENV: Final = "PAGERDUTY_EVENTS_URL"
+KEY_OUTPUT: Final = "integrationKey"
+"""The site stack's output holding the service integration's key (oncall/wiring.py)."""
+SEVERITIES: Final = ("info", "warning", "error", "critical")
+MAX_TRIES: Final = 5
+"""Attempts per event on 429, 5xx and network errors; the waits between them are 1, 2, 4, 8 s
+(longer when PagerDuty's Retry-After asks for it, at most MAX_WAIT_SECONDS)."""
+MAX_WAIT_SECONDS: Final = 30.0
+REQUEST_TIMEOUT_SECONDS: Final = 15.0
+REDACTED: Final = "[redacted]"
+EXIT_INTERRUPTED: Final = 130
+
+Sleep = Callable[[float], None]
+
+
+class SmokeError(Exception):
+    """A problem the user can fix (key, endpoint, stack); printed after `error:`, exit 1."""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an error: urllib would follow it as a GET without the event (and report
+    success), or carry the key to another host."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The `smoke` subcommand's arguments."""
+    parser.add_argument(
+        "stack", help="a site stack, e.g. example-live (stacks/Pulumi.<stack>.yaml)"
+    )
+    parser.add_argument(
+        "--severity",
+        choices=SEVERITIES,
+        default="info",
+        help="the alert's severity (default info; critical pages as a real outage would)",
+    )
+    resolve = parser.add_mutually_exclusive_group()
+    resolve.add_argument(
+        "--resolve-after",
+        type=_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="resolve the incident after this many seconds (default 60; Ctrl-C resolves now)",
+    )
+    resolve.add_argument(
+        "--no-resolve", action="store_true", help="leave the incident open (resolve it by hand)"
+    )
+    parser.add_argument(
+        "--integration-key",
+        help=f"the service's Events API v2 key (default ${KEY_ENV}, else the stack output "
+        f"{KEY_OUTPUT} read with `pulumi stack output --show-secrets`)",
+    )
+    parser.add_argument(
+        "--events-url",
+        help=f"the Events API v2 endpoint (default ${URL_ENV}, else the region's: "
+        f"{EVENTS_URL}, or {EU_EVENTS_URL} when the stack sets pagerduty:serviceRegion: eu)",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the exact requests (key redacted) and send nothing",
+    )
+
+
+def run(
+    args: argparse.Namespace,
+    *,
+    sleep: Sleep | None = None,
+    new_dedup_key: Callable[[str], str] | None = None,
+) -> int:
+    """Run the smoke check; return the exit status. Tests inject `sleep` and the dedup key;
+    otherwise each run waits for real and makes a new unique key."""
+    key = args.integration_key or os.environ.get(KEY_ENV) or None
+    output = _Output(sys.stdout, secret=key)
+    try:
+        return _run(args, key, output, sleep or time.sleep, new_dedup_key or unique_dedup_key)
+    except SmokeError as e:
+        output.error(str(e))
+        return 1
+    except KeyboardInterrupt:
+        output.line("Interrupted before anything was sent.")
+        return EXIT_INTERRUPTED
+
+
+def unique_dedup_key(stack: str) -> str:
+    """A dedup key no other event has: a trigger with a reused key would only update the alert
+    that key already opened instead of paging anyone."""
+    return f"pantheon-oncall-smoke/{stack}/{uuid.uuid4()}"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the check pages: the site, and where the user should see the page arrive."""
+
+    stack: str
+    name: str
+    env: str
+    url: str
+    service: str
+    on_call: str
+    slack: str
+    events_url: str
+    """The region's endpoint: the provider setting `pagerduty:serviceRegion` picks the API host
+    as `api.<region>.pagerduty.com` unless it is "us" (terraform-provider-pagerduty,
+    pagerdutyplugin/provider.go); the Events API follows the same pattern."""
+
+
+def load_target(project_dir: Path, stack: str) -> Target:
+    """The site facts of `stack`, from its stack file (ConfigError when it is wrong)."""
+    stack_file = stackfile.load(project_dir, stack)
+    config = parse_stack_config(stack_file.namespace("pantheon-oncall"))
+    if isinstance(config, TeamStackConfig):
+        raise SmokeError(
+            f"{stack} is a team stack: it has no PagerDuty service to page; "
+            "run the check on a site stack that uses it"
+        )
+    site = config.site
+    return Target(
+        stack=stack.rsplit("/", 1)[-1],
+        name=site.name,
+        env=site.env,
+        url=site.url,
+        service=config.pagerduty.service,
+        on_call=_on_call(config),
+        slack=_slack(config),
+        events_url=_region_events_url(stack_file.values.get("pagerduty:serviceRegion")),
+    )
+
+
+def trigger_event(target: Target, key: str, dedup_key: str, severity: str, resolve: str) -> dict:
+    """The Events API v2 `trigger` body."""
+    return {
+        "routing_key": key,
+        "event_action": "trigger",
+        "dedup_key": dedup_key,
+        "client": "pantheon-oncall smoke",
+        "payload": {
+            "summary": (
+                f"TEST from pantheon-oncall: go-live check of {target.name} ({target.env}), "
+                f"{target.url}; nothing is wrong with the site"
+            ),
+            "source": target.url,
+            "severity": severity,
+            "component": "pantheon-oncall",
+            "group": target.name,
+            "class": "go-live check",
+            "custom_details": {
+                "stack": target.stack,
+                "site": target.name,
+                "env": target.env,
+                "url": target.url,
+                "check": "a test page sent by `python -m oncall smoke`",
+                "resolves": resolve,
+            },
+        },
+    }
+
+
+def resolve_event(key: str, dedup_key: str) -> dict:
+    """The Events API v2 `resolve` body: the same key resolves the alert the trigger opened."""
+    return {"routing_key": key, "event_action": "resolve", "dedup_key": dedup_key}
+
+
+# --- the run --------------------------------------------------------------------------------------
+
+
+def _run(
+    args: argparse.Namespace,
+    key: str | None,
+    out: _Output,
+    sleep: Sleep,
+    new_dedup_key: Callable[[str], str],
+) -> int:
+    target = load_target(args.project_dir, args.stack)
+    url = _events_url(args.events_url or os.environ.get(URL_ENV) or target.events_url)
+    dedup_key = new_dedup_key(target.stack)
+    resolve = (
+        "left open (--no-resolve)"
+        if args.no_resolve
+        else (f"after {_shown_seconds(args.resolve_after)} s")
+    )
+    if args.dry_run:
+        _dry_run(target, url, dedup_key, args, resolve, out)
+        return 0
+
+    if key is None:
+        key = _key_from_stack_output(args.project_dir, args.stack)
+        out.secret = key
+    trigger = trigger_event(target, key, dedup_key, args.severity, resolve)
+    try:
+        accepted = _send(url, trigger, sleep, out)
+        out.line(
+            f"Triggered a test incident for {target.name} ({target.env}), "
+            f"severity {args.severity}: {accepted}"
+        )
+        out.line(f"  dedup key: {dedup_key}")
+        out.line("  Look for:")
+        out.line(
+            f"  - PagerDuty: an incident on the service {target.service!r} paging {target.on_call}"
+        )
+        out.line(f"  - Slack: {target.slack}")
+        if args.no_resolve:
+            out.line("Left open (--no-resolve): resolve it in PagerDuty.")
+            return 0
+        out.line(f"Resolving in {_shown_seconds(args.resolve_after)} s (Ctrl-C resolves it now).")
+        sleep(args.resolve_after)
+    except KeyboardInterrupt:
+        out.line("Interrupted: resolving the test incident before exiting.")
+        _resolve(url, key, dedup_key, sleep, out)
+        return EXIT_INTERRUPTED
+    _resolve(url, key, dedup_key, sleep, out)
+    return 0
+
+
+def _resolve(url: str, key: str, dedup_key: str, sleep: Sleep, out: _Output) -> None:
+    """Send the resolve; when it cannot be sent, say that the incident is still open."""
+    still_open = f"the test incident is still open: resolve it in PagerDuty (dedup key {dedup_key})"
+    try:
+        _send(url, resolve_event(key, dedup_key), sleep, out)
+    except SmokeError as e:
+        raise SmokeError(f"{e}\n{still_open}") from None
+    except KeyboardInterrupt:
+        raise SmokeError(f"interrupted again: {still_open}") from None
+    out.line(f"Resolved: {dedup_key}")
+
+
+def _dry_run(
+    target: Target,
+    url: str,
+    dedup_key: str,
+    args: argparse.Namespace,
+    resolve: str,
+    out: _Output,
+) -> None:
+    out.line(f"Dry run: nothing is sent. The check would POST to {url}:")
+    out.line(_json(trigger_event(target, REDACTED, dedup_key, args.severity, resolve)))
+    if args.no_resolve:
+        out.line("and leave the incident open (--no-resolve).")
+        return
+    out.line(f"then, {_shown_seconds(args.resolve_after)} s later (or at Ctrl-C):")
+    out.line(_json(resolve_event(REDACTED, dedup_key)))
+    out.line(f"routing_key: the stack output {KEY_OUTPUT} (or --integration-key, ${KEY_ENV}).")
+    out.line(f"Look for: PagerDuty paging {target.on_call}; Slack: {target.slack}.")
+
+
+# --- HTTP -----------------------------------------------------------------------------------------
+
+
+def _send(url: str, event: dict, sleep: Sleep, out: _Output) -> str:
+    """POST one event; return PagerDuty's message. Retries 429, 5xx and network errors with
+    backoff, at most MAX_TRIES attempts; raises SmokeError on anything else."""
+    action = event["event_action"]
+    body = json.dumps(event).encode()
+    problem, retry_after = "", 0.0
+    for attempt in range(MAX_TRIES):
+        if attempt:
+            wait = min(max(float(2 ** (attempt - 1)), retry_after), MAX_WAIT_SECONDS)
+            out.line(f"  {problem}; retrying the {action} in {_shown_seconds(wait)} s")
+            sleep(wait)
+        request = urllib.request.Request(
+            url, data=body, method="POST", headers={"Content-Type": "application/json"}
+        )
+        try:
+            with _OPENER.open(request, timeout=REQUEST_TIMEOUT_SECONDS) as response:
+                return _message(response.read()) or f"HTTP {response.status}"
+        except urllib.error.HTTPError as e:
+            if e.code != 429 and e.code < 500:
+                raise SmokeError(_refusal(action, e.code, e.read())) from None
+            problem = f"PagerDuty answered {e.code} {e.reason}"
+            header = e.headers.get("Retry-After", "")
+            retry_after = float(header) if header.isdigit() else 0.0
+        except (urllib.error.URLError, OSError) as e:
+            problem, retry_after = f"could not reach {url}: {getattr(e, 'reason', e)}", 0.0
+    raise SmokeError(f"the {action} was not sent after {MAX_TRIES} tries: {problem}")
+
+
+def _refusal(action: str, status: int, text: bytes) -> str:
+    message = _message(text)
+    if status in (401, 403) or "routing_key" in message or "routing key" in message.lower():
+        return (
+            f"PagerDuty refused the {action} ({status}): the integration key is wrong "
+            f"(it must be the service's Events API v2 integration key). PagerDuty said: {message}"
+        )
+    if status == 404 or 300 <= status < 400:
+        return f"the events URL answered {status}: is it right? {message}".rstrip()
+    return f"PagerDuty refused the {action} ({status}): {message}"
+
+
+def _message(text: bytes) -> str:
+    """PagerDuty's `message` and `errors` (`status` and `dedup_key` on success), or the text."""
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return text.decode(errors="replace").strip()[:300]
+    if not isinstance(doc, dict):
+        return str(doc)[:300]
+    parts = [str(doc.get("message") or doc.get("status") or "")]
+    parts += [str(error) for error in doc.get("errors") or ()]
+    return "; ".join(part for part in parts if part)
+
+
+def _events_url(url: str) -> str:
+    """Only https, or http to this machine (tests): the key travels in the body."""
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme == "https" and parsed.hostname:
+        return url
+    if parsed.scheme == "http" and _is_loopback(parsed.hostname or ""):
+        return url
+    raise SmokeError(f"--events-url: expected an https:// URL such as {EVENTS_URL} (got {url!r})")
+
+
+def _region_events_url(region: object) -> str:
+    if not isinstance(region, str) or region.lower() in ("", "us"):
+        return EVENTS_URL
+    if not region.isalnum():
+        raise SmokeError(f"pagerduty:serviceRegion: expected us or eu (got {region!r})")
+    return f"https://events.{region.lower()}.pagerduty.com/v2/enqueue"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# --- the key --------------------------------------------------------------------------------------
+
+
+def _key_from_stack_output(project_dir: Path, stack: str) -> str:
+    """Run `pulumi stack output --json --show-secrets` for the user and take the key."""
+    pulumi = shutil.which("pulumi")
+    if pulumi is None:
+        raise SmokeError(f"the pulumi CLI is not on PATH: pass --integration-key or set ${KEY_ENV}")
+    command = [pulumi, "stack", "output", "--json", "--show-secrets", "--stack", stack]
+    try:
+        result = subprocess.run(
+            command, cwd=project_dir, capture_output=True, text=True, timeout=120, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise SmokeError(f"`pulumi stack output` failed: {e}") from None
+    if result.returncode != 0:
+        said = result.stderr.strip().splitlines()[-1:] or ["no message"]
+        raise SmokeError(
+            f"`pulumi stack output --stack {stack}` failed (exit {result.returncode}): {said[0]}"
+        )
+    try:
+        outputs: Any = json.loads(result.stdout)
+    except ValueError:
+        raise SmokeError("`pulumi stack output --json` did not print JSON") from None
+    key = outputs.get(KEY_OUTPUT) if isinstance(outputs, dict) else None
+    if not isinstance(key, str) or not key:
+        raise SmokeError(
+            f"stack {stack} has no {KEY_OUTPUT} output: run `pulumi up` first "
+            f"(or pass --integration-key)"
+        )
+    return key
+
+
+# --- words ----------------------------------------------------------------------------------------
+
+
+def _on_call(config: StackConfig) -> str:
+    if config.topology is Topology.INLINE and config.team is not None:
+        team = config.team
+        names = []
+        for target in team.escalation.rules[0].targets:
+            if target.kind is TargetKind.SCHEDULE:
+                names.append(
+                    f"whoever is on call in the schedule {team.schedules[target.slug].name!r}"
+                )
+            else:
+                names.append(repr(team.members[target.slug].name))
+        return f"{' and '.join(names)} (first rule of {team.escalation.name!r})"
+    if config.topology is Topology.TEAM_STACK:
+        return f"the first on call in the escalation policy of the team stack {config.team_stack}"
+    policy = config.escalation_policy
+    which = f"{policy.name!r}" if policy and policy.name else f"id {policy.id if policy else '?'}"
+    return f"the first on call in the escalation policy {which}"
+
+
+def _slack(config: StackConfig) -> str:
+    slack = config.slack
+    if slack is None:
+        return "nothing (no pantheon-oncall:slack in this stack)"
+    channel = slack.channel_id or f"#{slack.channel}"
+    return f"a message in the channel {channel} (workspace {slack.workspace_id})"
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds (got {text!r})") from None
+    if not 0 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"expected 0 to 86400 seconds (got {text!r})")
+    return value
+
+
+def _shown_seconds(value: float) -> str:
+    return f"{value:g}"
+
+
+def _json(event: dict) -> str:
+    return json.dumps(event, indent=2)
+
+
+class _Output:
+    """Prints lines with the integration key replaced by [redacted], wherever it appears."""
+
+    def __init__(self, stream: TextIO, secret: str | None) -> None:
+        self.stream = stream
+        self.secret = secret
+
+    def _clean(self, text: str) -> str:
+        return text.replace(self.secret, REDACTED) if self.secret else text
+
+    def line(self, text: str) -> None:
+        print(self._clean(text), file=self.stream, flush=True)
+
+    def error(self, text: str) -> None:
+        print(f"error: {self._clean(text)}", file=sys.stderr, flush=True)

@@ -1,0 +1,78 @@
+"""Shared credentials through Pulumi ESC: a stack file's `environment:` list is accepted offline.
+
+Pulumi's stack file imports ESC environments with a top-level `environment:` list
+(pulumi.com/docs/esc/integrations/infrastructure/pulumi-iac/); at deploy time their
+`pulumiConfig` supplies the credentials. Offline nothing can be opened, so the plan must accept
+such a stack without any credential in it and say where the credentials come from.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from oncall import plan as planning
+from oncall import stackfile
+from oncall.errors import ConfigError
+from oncall.schemacheck import SchemaSet
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
+    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    return tmp_path
+
+
+def with_environment(project: Path, environment: object) -> None:
+    """example-live, importing `environment`, with no credential in its config."""
+    path = project / "stacks" / "Pulumi.example-live.yaml"
+    doc = yaml.safe_load(path.read_text())
+    assert not set(doc["config"]) & stackfile.CREDENTIAL_KEYS
+    path.write_text(yaml.safe_dump({"environment": environment, **doc}, sort_keys=False))
+
+
+def test_a_stack_importing_an_esc_environment_plans_without_credentials(
+    project: Path, schemas: SchemaSet
+) -> None:
+    with_environment(project, ["acme/pagerduty-credentials"])
+
+    plan = planning.plan_stack(project, "example-live", schemas=schemas)
+
+    assert plan.violations == ()
+    assert plan.environments == ("acme/pagerduty-credentials",)
+    text = planning.to_text(plan)
+    assert "Credentials: from the Pulumi ESC environment(s) acme/pagerduty-credentials" in text
+    assert planning.to_data(plan)["environments"] == ["acme/pagerduty-credentials"]
+
+
+def test_a_stack_without_environment_says_nothing_about_esc(project: Path) -> None:
+    plan = planning.plan_stack(project, "example-live")
+
+    assert plan.environments == ()
+    assert "ESC" not in planning.to_text(plan)
+    assert "environments" not in planning.to_data(plan)
+
+
+@pytest.mark.parametrize(
+    ("environment", "path"),
+    [
+        ("acme/pagerduty-credentials", "Pulumi.example-live.yaml:environment"),
+        (["acme/ok", ""], "Pulumi.example-live.yaml:environment[1]"),
+        ([{"name": "acme/x"}], "Pulumi.example-live.yaml:environment[0]"),
+    ],
+)
+def test_environment_must_be_a_list_of_names(project: Path, environment: object, path: str) -> None:
+    with_environment(project, environment)
+
+    with pytest.raises(ConfigError) as error:
+        stackfile.load(project, "example-live")
+
+    assert [p.path for p in error.value.problems] == [path]
+    assert "list of Pulumi ESC environment names" in str(error.value)

@@ -1,0 +1,660 @@
+"""`python -m oncall import`: a PagerDuty account, read over real HTTP, becomes a stack file.
+
+The account is served by pytest-httpserver on 127.0.0.1 in the API reference's shapes
+(tests/fake_pagerduty.py), through PagerDuty's official client, with pagination and a 429.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+import shutil
+import ssl
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+import yaml
+from fake_pagerduty import FakeAccount, ref
+from pytest_httpserver import HTTPServer
+
+from oncall import engine, stackfile, wiring
+from oncall import plan as planning
+from oncall.config import StackConfig, parse_stack_config
+from oncall.importer import (
+    Account,
+    ImportFailed,
+    ImportOptions,
+    import_stack,
+    token_from_environment,
+)
+from oncall.schemacheck import SchemaSet
+
+from support import T
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "u+fAkEtOkEn-not-REAL-1234"
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project with Pulumi.yaml and __main__.py and an empty stacks/."""
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
+    (tmp_path / "stacks").mkdir()
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def test_ca() -> trustme.CA:
+    """A throwaway certificate authority for this module's HTTPS server."""
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def https_server(test_ca: trustme.CA) -> Iterator[HTTPServer]:
+    """pytest-httpserver over HTTPS: PagerDuty's client refuses a base URL without https://.
+    Its own (plain HTTP, session-wide) server stays as it is for the other test modules."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    test_ca.issue_cert("localhost", "127.0.0.1").configure_cert(context)
+    server = HTTPServer(ssl_context=context)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+@pytest.fixture
+def httpserver(https_server: HTTPServer) -> Iterator[HTTPServer]:
+    """This module's tests get the HTTPS server under the plugin's usual fixture name."""
+    yield https_server
+    https_server.clear()
+
+
+def connect(
+    url: str, ca: trustme.CA, sleep: Callable[[float], None] = lambda seconds: None
+) -> Account:
+    """A client of the test server, trusting its certificate authority."""
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    return Account.connect(TOKEN, url, sleep=sleep, verify=context)
+
+
+def deployed(stack: str) -> FakeAccount:
+    """The account a deploy of `stack` leaves: its program run under the mocks, not a preview."""
+    stack_file = stackfile.load(ROOT, stack)
+
+    def program() -> None:
+        runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
+
+    run = engine.run_program(
+        program,
+        project=stack_file.project,
+        stack=stack_file.stack,
+        preview=False,
+        config=stack_file.engine_config(),
+        secret_keys=sorted(stack_file.secret_keys),
+    )
+    return FakeAccount.from_run(run)
+
+
+def config_of(text: str) -> StackConfig:
+    config = yaml.safe_load(text)["config"]
+    values = {k.split(":", 1)[1]: v for k, v in config.items() if k.startswith("pantheon-oncall:")}
+    parsed = parse_stack_config(values)
+    assert isinstance(parsed, StackConfig)
+    return parsed
+
+
+def without(value: Any, keys: set[str]) -> Any:
+    """`value` with these keys removed at every depth."""
+    if isinstance(value, dict):
+        return {k: without(v, keys) for k, v in value.items() if k not in keys}
+    if isinstance(value, list):
+        return [without(v, keys) for v in value]
+    return value
+
+
+def pagerduty_inputs(plan: planning.Plan) -> dict[tuple[str, str], Any]:
+    """What every PagerDuty resource of the plan sends, except the Slack connection; the ids of
+    adopted objects, known in the plan, shown as the unknown ids of created ones."""
+    adopted = {r.import_id for r in plan.run.resources if r.import_id}
+
+    def unknown(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: unknown(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [unknown(v) for v in value]
+        known = isinstance(value, str) and any(oid in value for oid in adopted)
+        return planning.COMPUTED_TEXT if known else value
+
+    return {
+        (r.type, r.name): unknown(planning.plain(r.inputs))
+        for r in plan.run.resources
+        if r.type.startswith("pagerduty:") and r.type != T.SLACK_CONNECTION
+    }
+
+
+# --- the round trip -------------------------------------------------------------------------------
+
+
+def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resources(
+    httpserver: HTTPServer, project: Path, schemas: SchemaSet, test_ca: trustme.CA
+) -> None:
+    account = deployed("example-live")
+    account.page_size = 1  # every index endpoint pages
+    url = account.serve(httpserver)
+    options = ImportOptions(
+        service="New Relic",
+        site="example",
+        env="live",
+        domain="www.example.com",
+        team_name="Example Web Team",
+        now=NOW,
+    )
+
+    imported = import_stack(connect(url, test_ca), options)
+
+    original = config_of((ROOT / "stacks" / "Pulumi.example-live.yaml").read_text())
+    back = config_of(imported.text)
+    assert original.team is not None
+    assert back.team is not None
+    assert without(wiring.team_args(back.team), {"importId", "description"}) == wiring.team_args(
+        original.team
+    )
+    assert back.pagerduty.service == "New Relic"
+    assert back.pagerduty.urgency == original.pagerduty.urgency
+    assert back.pagerduty.description == original.pagerduty.description
+    assert imported.notes == []
+
+    # Planned, the imported file sends PagerDuty exactly what the guide stack does: no changes.
+    (project / "stacks" / "Pulumi.example-live.yaml").write_text(imported.text)
+    plan = planning.plan_stack(project, "example-live", schemas=schemas)
+    assert plan.violations == ()
+    assert pagerduty_inputs(plan) == pagerduty_inputs(planning.plan_stack(ROOT, "example-live"))
+    imports = {r.name: r.import_id for r in plan.run.resources if r.import_id}
+    assert imports == {
+        "team-jane": account_id(account.users, "Jane Doe"),
+        "team-joe": account_id(account.users, "Joe Smith"),
+        "team-anita": account_id(account.users, "Anita Rao"),
+        "team-default": account_id(account.schedules, "Default"),
+        "team-escalation": account_id(account.policies, "Default"),
+        "alerts-service": account_id(account.services, "New Relic"),
+    }
+
+
+def account_id(objects: dict[str, dict[str, Any]], name: str) -> str:
+    (found,) = [oid for oid, obj in objects.items() if obj["name"] == name]
+    return found
+
+
+def test_round_trip_the_team_stack_with_restrictions(
+    httpserver: HTTPServer, project: Path, schemas: SchemaSet, test_ca: trustme.CA
+) -> None:
+    account = deployed("team-example")
+    url = account.serve(httpserver)
+    options = ImportOptions(
+        escalation_policy="Agency escalation", team_name="Example Agency On-Call", now=NOW
+    )
+
+    imported = import_stack(connect(url, test_ca), options)
+
+    (project / "stacks" / "Pulumi.team-example.yaml").write_text(imported.text)
+    plan = planning.plan_stack(project, "team-example", schemas=schemas)
+    assert plan.violations == ()
+    original = planning.plan_stack(ROOT, "team-example")
+    # The team stack creates a PagerDuty team; an import cannot adopt one (no importId for it).
+    # The schedule's slug comes from its name ("agency-primary", not "primary"): compare what is
+    # sent, not the resource names.
+    assert sent(pagerduty_inputs(plan)) == sent(
+        {
+            key: without(inputs, {"teams"})
+            for key, inputs in pagerduty_inputs(original).items()
+            if key[0] not in (T.TEAM, T.MEMBERSHIP)
+        }
+    )
+    assert "agency-primary" in config_text_keys(imported.text)
+
+
+def sent(inputs: dict[tuple[str, str], Any]) -> list[str]:
+    return sorted(f"{t} {json.dumps(i, sort_keys=True)}" for (t, _), i in inputs.items())
+
+
+def config_text_keys(text: str) -> list[str]:
+    return list(yaml.safe_load(text)["config"]["pantheon-oncall:team"]["schedules"])
+
+
+# --- an account clicked together by hand ----------------------------------------------------------
+
+
+def guide_account() -> FakeAccount:
+    """What following the guide by hand leaves, plus what the contract cannot express."""
+    account = FakeAccount(page_size=1)
+    team = {"id": "PTEAM01", "name": "Web Team"}
+    account.teams["PTEAM01"] = team
+    jane = account.add_user("PJANE01", "Jane Doe", "Jane@Example.com", "user", "America/New_York")
+    joe = account.add_user(
+        "PJOE001", "Joe Smith", "joe@example.com", "limited_user", "America/New_York"
+    )
+    anita = account.add_user(
+        "PANITA1", "Anita Rao", "anita@example.com", "limited_user", "Europe/London"
+    )
+    owner = account.add_user(
+        "POWNER1", "Olivia Owner", "olivia@example.com", "owner", "America/New_York"
+    )
+    numbers = {
+        "PJANE01": (1, "4155550100", "4155550100"),
+        "PJOE001": (1, "4155550101", "4155550101"),
+        "PANITA1": (44, "2079460958", "7700900123"),
+    }
+    for uid, (country, phone_number, sms_number) in numbers.items():
+        email = account.contact_methods[uid][0]
+        phone = account.add_contact_method(
+            uid, f"{uid}P", "phone_contact_method", phone_number, "Mobile", country
+        )
+        sms = account.add_contact_method(
+            uid, f"{uid}S", "sms_contact_method", sms_number, "Mobile", country
+        )
+        account.add_rule(uid, f"{uid}HS", "high", 0, sms)
+        account.add_rule(uid, f"{uid}HP", "high", 15, phone)
+        if uid == "PANITA1":
+            account.add_handoff(uid, f"{uid}HO", "both", 60, sms)
+        else:
+            account.add_handoff(uid, f"{uid}HO", "oncall", 1440, email)
+    push = account.add_contact_method(
+        "PJOE001", "PJOEPSH", "push_notification_contact_method", "iPhone", "iPhone"
+    )
+    account.add_rule("PJOE001", "PJOEHPU", "high", 5, push)
+    schedule = {
+        "id": "PSCHED1",
+        "type": "schedule",
+        "summary": "Default",
+        "name": "Default",
+        "time_zone": "America/New_York",
+        "description": "Who is on call for the site",
+        "schedule_layers": [  # the API's order: the winning layer first
+            {
+                "id": "PLAYER3",
+                "name": "Weekly rotation",
+                "start": "2026-12-07T09:00:00-05:00",
+                "end": None,
+                "rotation_virtual_start": "2026-12-07T09:00:00-05:00",
+                "rotation_turn_length_seconds": 604800,
+                "users": [{"user": ref("user", joe)}, {"user": ref("user", anita)}],
+                "restrictions": [
+                    {
+                        "type": "daily_restriction",
+                        "start_time_of_day": "08:00:00",
+                        "duration_seconds": 43200,
+                    },
+                ],
+            },
+            {
+                "id": "PLAYER2",
+                "name": "Old nights",
+                "start": "2026-01-05T20:00:00-05:00",
+                "end": "2026-06-01T00:00:00-04:00",
+                "rotation_virtual_start": "2026-01-05T20:00:00-05:00",
+                "rotation_turn_length_seconds": 86400,
+                "users": [{"user": ref("user", joe)}],
+                "restrictions": [],
+            },
+            {
+                "id": "PLAYER1",
+                "name": "Backstop",
+                "start": "2026-11-02T00:00:00-05:00",
+                "end": None,
+                "rotation_virtual_start": "2026-11-02T00:00:00-05:00",
+                "rotation_turn_length_seconds": 604800,
+                "users": [{"user": ref("user", jane)}],
+                "restrictions": [],
+            },
+        ],
+        "teams": [ref("team", team)],
+    }
+    account.schedules["PSCHED1"] = schedule
+    policy = {
+        "id": "PPOLICY",
+        "type": "escalation_policy",
+        "summary": "Default",
+        "name": "Default",
+        "description": "",
+        "num_loops": 1,
+        "on_call_handoff_notifications": "if_has_services",
+        "escalation_rules": [
+            {
+                "id": "PRULE01",
+                "escalation_delay_in_minutes": 15,
+                "targets": [ref("schedule", schedule)],
+            },
+            {
+                "id": "PRULE02",
+                "escalation_delay_in_minutes": 30,
+                "targets": [ref("user", jane), ref("user", owner)],
+            },
+        ],
+        "services": [],
+        "teams": [ref("team", team)],
+    }
+    account.policies["PPOLICY"] = policy
+    for sid, name in (
+        ("PSTAGE1", "New Relic (staging)"),
+        ("PSERV01", "New Relic"),
+        ("PEU0001", "New Relic EU"),
+    ):
+        account.services[sid] = {
+            "id": sid,
+            "type": "service",
+            "summary": name,
+            "name": name,
+            "description": f"{name} alerts",
+            "status": "active",
+            "escalation_policy": ref("escalation_policy", policy),
+            "incident_urgency_rule": {"type": "constant", "urgency": "high"},
+            "integrations": [
+                {
+                    "id": "PINTEG1",
+                    "type": "generic_events_api_inbound_integration_reference",
+                    "summary": "New Relic",
+                }
+            ],
+            "teams": [],
+        }
+    account.orchestrations["PSERV01"] = {
+        "type": "service",
+        "parent": ref("service", account.services["PSERV01"]),
+        "sets": [
+            {
+                "id": "start",
+                "rules": [{"id": "a1", "label": "drop noise"}, {"id": "a2", "label": "route db"}],
+            }
+        ],
+        "catch_all": {"actions": {}},
+    }
+    account.throttled.add("/escalation_policies/PPOLICY")
+    return account
+
+
+GOLDEN = Path(__file__).parent / "golden" / "Pulumi.imported-example-live.yaml"
+GUIDE_IMPORT = ImportOptions(service="New Relic", site="example", env="live", now=NOW)
+
+
+def test_import_writes_the_exact_stack_file_paging_and_retrying_after_429(
+    httpserver: HTTPServer, test_ca: trustme.CA
+) -> None:
+    account = guide_account()
+    url = account.serve(httpserver)
+    sleeps: list[float] = []
+
+    imported = import_stack(connect(url, test_ca, sleep=sleeps.append), GUIDE_IMPORT)
+
+    assert imported.text == GOLDEN.read_text()
+    # Three services match the query, one per page: the client follows `more` with `offset`.
+    assert [r for r in account.requests if r.startswith("GET /services")] == [
+        "GET /services?limit=100&offset=0&query=New Relic&total=false",
+        "GET /services?limit=1&offset=1&query=New Relic&total=false",
+        "GET /services?limit=1&offset=2&query=New Relic&total=false",
+    ]
+    # The policy answered 429 with Retry-After: 7 once; the import waited 7 s and asked again.
+    assert sleeps == [7.0]
+    assert account.requests.count("GET /escalation_policies/PPOLICY?") == 2
+    assert account.authorizations == {f"Token token={TOKEN}"}
+    assert len(imported.notes) == 8
+
+
+def test_the_imported_file_plans_offline_with_its_import_ids(
+    httpserver: HTTPServer, project: Path, schemas: SchemaSet, test_ca: trustme.CA
+) -> None:
+    (project / "stacks" / "Pulumi.example-live.yaml").write_text(GOLDEN.read_text())
+
+    plan = planning.plan_stack(project, "example-live", schemas=schemas)
+
+    assert plan.violations == ()
+    imports = {(r.type, r.name): r.import_id for r in plan.run.resources if r.import_id}
+    assert imports == {
+        (T.USER, "team-jane"): "PJANE01",
+        (T.USER, "team-joe"): "PJOE001",
+        (T.USER, "team-anita"): "PANITA1",
+        (T.SCHEDULE, "team-default"): "PSCHED1",
+        (T.ESCALATION_POLICY, "team-escalation"): "PPOLICY",
+        (T.SERVICE, "alerts-service"): "PSERV01",
+    }
+    # The account owner is referenced, never managed.
+    assert not [
+        r for r in plan.run.of_type(T.USER) if r.inputs.get("email") == "olivia@example.com"
+    ]
+
+
+def test_team_picks_its_escalation_policy_and_schedule_adds_one(
+    httpserver: HTTPServer, test_ca: trustme.CA
+) -> None:
+    account = guide_account()
+    account.schedules["PNIGHTS"] = {
+        **account.schedules["PSCHED1"],
+        "id": "PNIGHTS",
+        "name": "Nights",
+        "summary": "Nights",
+    }
+    url = account.serve(httpserver)
+    options = ImportOptions(team="Web Team", schedules=("Nights",), now=NOW)
+
+    imported = import_stack(connect(url, test_ca), options)
+
+    team = yaml.safe_load(imported.text)["config"]["pantheon-oncall:team"]
+    assert team["name"] == "Web Team"
+    assert team["escalation"]["importId"] == "PPOLICY"
+    assert {slug: s["importId"] for slug, s in team["schedules"].items()} == {
+        "default": "PSCHED1",
+        "nights": "PNIGHTS",
+    }
+    assert "GET /escalation_policies?limit=100&offset=0&team_ids[]=PTEAM01&total=false" in (
+        account.requests
+    )
+    # Without --site this is a team stack: the service is named in a note, not in the config.
+    assert "pantheon-oncall:pagerduty" not in yaml.safe_load(imported.text)["config"]
+
+
+def test_a_429_that_never_ends_fails_with_a_message(
+    httpserver: HTTPServer, test_ca: trustme.CA
+) -> None:
+    httpserver.expect_request("/services").respond_with_data(
+        "{}", status=429, headers={"Retry-After": "1"}
+    )
+    sleeps: list[float] = []
+
+    with pytest.raises(ImportFailed, match="429 Too Many Requests 6 times to GET /services"):
+        import_stack(connect(httpserver.url_for(""), test_ca, sleeps.append), GUIDE_IMPORT)
+
+    assert sleeps == [1.0] * 5
+
+
+def test_token_comes_from_the_environment_then_from_pulumi_config() -> None:
+    calls: list[list[str]] = []
+
+    def pulumi(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        calls.append(argv)
+        return subprocess.CompletedProcess(argv, 0, stdout="u+from-pulumi\n", stderr="")
+
+    assert token_from_environment({"PAGERDUTY_TOKEN": "u+from-env"}, pulumi) == "u+from-env"
+    assert calls == []
+    assert token_from_environment({}, pulumi) == "u+from-pulumi"
+    assert calls == [["pulumi", "config", "get", "pagerduty:token"]]
+
+
+def test_no_token_anywhere_is_one_clear_message() -> None:
+    def no_pulumi(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        raise FileNotFoundError("pulumi")
+
+    with pytest.raises(ImportFailed, match="no PagerDuty token: set PAGERDUTY_TOKEN"):
+        token_from_environment({}, no_pulumi)
+
+
+# --- the command ----------------------------------------------------------------------------------
+
+
+def run_import(
+    project: Path, url: str, ca_file: Path, *args: str, token: str = TOKEN
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "oncall",
+            "--project-dir",
+            str(project),
+            "import",
+            "--api-url",
+            url,
+            "--ca-file",
+            str(ca_file),
+            *args,
+        ],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "PAGERDUTY_TOKEN": token},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def ca_file(tmp_path: Path, test_ca: trustme.CA) -> Path:
+    path = tmp_path / "ca.pem"
+    test_ca.cert_pem.write_to_path(str(path))
+    return path
+
+
+def test_cli_writes_the_file_warns_on_stderr_and_never_prints_the_token(
+    httpserver: HTTPServer, project: Path, ca_file: Path
+) -> None:
+    account = guide_account()
+    account.throttled.clear()
+    url = account.serve(httpserver)
+    out = project / "stacks" / "Pulumi.example-live.yaml"
+    args = ("--service", "New Relic", "--site", "example", "--env", "live", "--out", str(out))
+
+    result = run_import(project, url, ca_file, *args)
+
+    assert result.returncode == 0, result.stderr
+    assert yaml.safe_load(out.read_text()) == yaml.safe_load(GOLDEN.read_text())
+    assert (
+        f"wrote {out}: 4 people, 1 schedule(s), escalation policy 'Default', service 'New Relic'"
+        in result.stdout
+    )
+    assert "next: python -m oncall plan example-live" in result.stdout
+    assert "warning: pagerduty: an event orchestration with 2 rule(s)" in result.stderr
+    assert result.stderr.count("warning: ") == 8
+    assert TOKEN not in result.stdout + result.stderr + out.read_text()
+
+    again = run_import(project, url, ca_file, *args)
+
+    assert again.returncode == 1
+    assert f"error: {out} exists: pass --force to overwrite it" in again.stderr
+
+
+def test_cli_a_refused_token_is_one_message_without_the_token(
+    httpserver: HTTPServer, project: Path, ca_file: Path
+) -> None:
+    httpserver.expect_request("/services").respond_with_json(
+        {"error": {"message": "Unauthorized", "code": 2006}}, status=401
+    )
+    out = project / "stacks" / "Pulumi.x-live.yaml"
+
+    result = run_import(
+        project, httpserver.url_for(""), ca_file, "--service", "x", "--out", str(out)
+    )
+
+    assert result.returncode == 1
+    assert "error: GET /services: PagerDuty refused the token (401 Unauthorized)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert TOKEN not in result.stderr
+    assert TOKEN[-4:] not in result.stderr
+    assert not out.exists()
+
+
+def test_region_eu_reads_the_eu_api(monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
+    from oncall import __main__ as cli
+    from oncall import importer
+
+    seen: list[str] = []
+
+    def connect(token: str, base_url: str, *args: Any) -> Account:
+        seen.append(base_url)
+        raise ImportFailed("stop here")
+
+    monkeypatch.setattr(importer.Account, "connect", connect)
+    monkeypatch.setenv("PAGERDUTY_TOKEN", TOKEN)
+    out = str(project / "stacks" / "Pulumi.x.yaml")
+
+    assert cli.main(["import", "--service", "x", "--region", "eu", "--out", out]) == 1
+    assert cli.main(["import", "--service", "x", "--out", out]) == 1
+    assert seen == ["https://api.eu.pagerduty.com", "https://api.pagerduty.com"]
+
+
+def test_the_readme_excerpt_is_what_the_import_writes() -> None:
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("# What this stack file cannot express (review it before `pulumi up`):")
+    excerpt = readme[start : readme.index("```", start)].splitlines()
+    golden = GOLDEN.read_text().splitlines()
+
+    quoted = [line for line in excerpt if "…" not in line]
+    assert len(quoted) >= 15
+    assert [line for line in quoted if line not in golden] == []
+
+
+def test_site_without_env_is_refused_before_anything_is_read() -> None:
+    class NoAccount(Account):
+        def __init__(self) -> None:
+            pass
+
+    with pytest.raises(ImportFailed, match="--site and --env go together"):
+        import_stack(NoAccount(), ImportOptions(service="New Relic", site="example"))
+
+
+def test_a_turn_in_whole_hours_is_rotation_hours_and_an_ambiguous_start_keeps_its_offset(
+    httpserver: HTTPServer, test_ca: trustme.CA
+) -> None:
+    account = guide_account()
+    account.throttled.clear()
+    backstop = account.schedules["PSCHED1"]["schedule_layers"][-1]
+    # 12-hour turns, first handoff at 01:30 on the night New York's clocks go back (it happens
+    # twice): only the offset says which.
+    backstop["rotation_turn_length_seconds"] = 43200
+    backstop["rotation_virtual_start"] = backstop["start"] = "2026-11-01T01:30:00-05:00"
+    url = account.serve(httpserver)
+
+    imported = import_stack(connect(url, test_ca), GUIDE_IMPORT)
+
+    team = yaml.safe_load(imported.text)["config"]["pantheon-oncall:team"]
+    layer = team["schedules"]["default"]["layers"][0]
+    assert layer == {
+        "name": "Backstop",
+        "members": ["jane"],
+        "rotationHours": 12,
+        "start": "2026-11-01T01:30:00-05:00",
+    }
+
+
+def test_an_esc_environment_is_written_and_the_credentials_comment_names_it(
+    httpserver: HTTPServer, test_ca: trustme.CA
+) -> None:
+    account = guide_account()
+    account.throttled.clear()
+    url = account.serve(httpserver)
+    options = ImportOptions(
+        escalation_policy="PPOLICY", environments=("acme/pagerduty-credentials",), now=NOW
+    )
+
+    imported = import_stack(connect(url, test_ca), options)
+
+    assert yaml.safe_load(imported.text)["environment"] == ["acme/pagerduty-credentials"]
+    assert "# Credentials come from the Pulumi ESC environment(s) below." in imported.text
+    assert "pulumi config set --secret" not in imported.text

@@ -1,0 +1,175 @@
+"""`python -m oncall new-site`: one stack file per site and environment, paging a team stack.
+
+Three sites by three environments from a `terminus site:list --format=json` file: the files, their
+`teamStack`, the preset they follow, existing files skipped unless --force, and every file
+written plans offline.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from oncall import plan as planning
+from oncall.newsite import NewSiteOptions, new_site, stack_text
+
+ROOT = Path(__file__).resolve().parent.parent
+TEAM_STACK = "acme/pantheon-oncall/team-acme"
+SITES = ("blog", "intranet", "shop")
+ENVS = ("live", "test", "dev")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project with Pulumi.yaml and __main__.py and no stack files yet."""
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
+    return tmp_path
+
+
+def terminus_json(tmp_path: Path) -> Path:
+    """What `terminus site:list --format=json` prints: rows keyed by site id."""
+    rows = {
+        f"0000000{index}-site": {
+            "name": name,
+            "id": f"0000000{index}-site",
+            "framework": "drupal10",
+            "frozen": False,
+        }
+        for index, name in enumerate(SITES)
+    }
+    rows["99999999-site"] = {"name": "old-campaign", "id": "99999999-site", "frozen": True}
+    path = tmp_path / "sites.json"
+    path.write_text(json.dumps(rows))
+    return path
+
+
+def run_cli(
+    project: Path, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "oncall", "--project-dir", str(project), "new-site", *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_three_sites_times_three_envs_from_terminus_json(project: Path) -> None:
+    result = run_cli(
+        project, "--sites-json", str(terminus_json(project)), "--env", "live,test,dev",
+        "--team-stack", TEAM_STACK,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    files = sorted(p.name for p in (project / "stacks").iterdir())
+    assert files == sorted(f"Pulumi.{s}-{e}.yaml" for s in SITES for e in ENVS)
+    for site in SITES:
+        for env in ENVS:
+            config = yaml.safe_load((project / "stacks" / f"Pulumi.{site}-{env}.yaml").read_text())
+            assert config == {
+                "config": {
+                    "pantheon-oncall:site": {"name": site, "env": env},
+                    "pantheon-oncall:teamStack": TEAM_STACK,
+                }
+            }
+    assert "skipped old-campaign: the site is frozen" in result.stdout
+    assert result.stdout.count("wrote ") == 9
+
+
+def test_existing_files_are_skipped_unless_force(project: Path) -> None:
+    (project / "stacks").mkdir()
+    mine = project / "stacks" / "Pulumi.shop-live.yaml"
+    mine.write_text("# edited by hand\nconfig: {}\n")
+
+    first = run_cli(project, *SITES, "--team-stack", TEAM_STACK)
+
+    assert first.returncode == 0, first.stderr
+    assert mine.read_text() == "# edited by hand\nconfig: {}\n"
+    assert f"skipped {mine}: it exists (--force overwrites it)" in first.stdout
+    assert first.stdout.count("wrote ") == 8
+
+    forced = run_cli(project, "shop", "--env", "live", "--team-stack", TEAM_STACK, "--force")
+
+    assert forced.returncode == 0, forced.stderr
+    assert yaml.safe_load(mine.read_text())["config"]["pantheon-oncall:teamStack"] == TEAM_STACK
+
+
+def test_each_file_names_its_preset_and_the_live_domain_hint() -> None:
+    options = NewSiteOptions(sites=("shop",), envs=ENVS, team_stack=TEAM_STACK)
+
+    live, test, dev = (stack_text("shop", env, options) for env in ENVS)
+
+    assert "# Preset live: high urgency, a ping every 5 minutes from 3 location(s);" in live
+    assert "# domain: www.shop.com" in live
+    assert "# Preset test: low urgency, a ping every 15 minutes from 1 location(s);" in test
+    assert "# Preset dev: low urgency, no ping monitor;" in dev
+    assert "domain" not in dev
+
+
+def test_written_files_plan_offline_with_esc_credentials_and_slack(
+    project: Path, schemas: object
+) -> None:
+    options = NewSiteOptions(
+        sites=("shop",),
+        envs=("live",),
+        team_stack=TEAM_STACK,
+        environments=("acme/pagerduty-credentials",),
+        newrelic_account_id="1234567",
+        slack_workspace="T0123ABCD",
+    )
+
+    result = new_site(project, options)
+    plan = planning.plan_stack(project, "shop-live", schemas=schemas)
+
+    assert [p.name for p in result.written] == ["Pulumi.shop-live.yaml"]
+    assert plan.violations == ()
+    assert plan.environments == ("acme/pagerduty-credentials",)
+    slack = yaml.safe_load(result.written[0].read_text())["config"]["pantheon-oncall:slack"]
+    assert slack == {"workspaceId": "T0123ABCD", "channel": "shop-alerts"}
+
+
+def test_bad_names_are_refused_with_the_value_and_nothing_is_written(project: Path) -> None:
+    result = run_cli(project, "Shop", "--env", "live", "--team-stack", "team-acme")
+
+    assert result.returncode == 1
+    assert "site: expected a Pantheon site machine name" in result.stderr
+    assert "(got 'Shop')" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project / "stacks").exists()
+
+
+def test_a_bad_team_stack_reference_is_refused(project: Path) -> None:
+    result = run_cli(project, "shop", "--env", "live", "--team-stack", "team-acme")
+
+    assert result.returncode == 1
+    assert "pantheon-oncall:teamStack: expected a stack reference org/project/stack" in (
+        result.stderr
+    )
+    assert not (project / "stacks" / "Pulumi.shop-live.yaml").exists()
+
+
+def test_the_org_wide_one_liner_reads_terminus_json_from_stdin(project: Path) -> None:
+    sites = terminus_json(project).read_text()
+
+    result = run_cli(project, "--sites-json", "-", "--team-stack", TEAM_STACK, stdin=sites)
+
+    assert result.returncode == 0, result.stderr
+    assert len(list((project / "stacks").glob("Pulumi.*.yaml"))) == 9
+
+
+def test_a_file_that_is_not_terminus_json_is_one_clear_message(project: Path) -> None:
+    result = run_cli(project, "--sites-json", "-", "--team-stack", TEAM_STACK, stdin="[{}]")
+
+    assert result.returncode == 1
+    assert "expected a site with a name (terminus site:list --format=json)" in result.stderr
+    assert "Traceback" not in result.stderr
