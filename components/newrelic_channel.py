@@ -8,12 +8,15 @@ deprecated alert channels: a PagerDuty destination holding the integration key, 
 message template), and a workflow that sends this policy's issues, and only those, to it.
 
 The NRQL strings are built by the pure module-level functions `_ping_failure_nrql`,
-`_error_rate_nrql` and `_response_time_nrql` (tested on their own).
+`_error_rate_nrql` and `_response_time_nrql` (tested on their own). They filter on ids, never on
+names: the ping condition on the monitor's id, the APM conditions on the GUID of the APM
+application, which is looked up by name (`newrelic.get_entity`) so that a wrong name fails the
+preview instead of leaving two conditions silent forever. No user text goes into NRQL.
 """
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import NotRequired, TypedDict, cast
+from typing import Any, Final, NotRequired, TypedDict, cast
 from urllib.parse import urlsplit
 
 import pulumi
@@ -42,6 +45,38 @@ DEFAULT_INCIDENT_PREFERENCE = IncidentPreference.PER_POLICY.value
 # about fully muted issues would page through it anyway.
 DEFAULT_MUTING_RULES_HANDLING = MutingRulesHandling.DONT_NOTIFY_FULLY_MUTED_ISSUES.value
 DEFAULT_PERIOD = MonitorPeriod.EVERY_5_MINUTES.value
+# PagerDuty service timeouts, seconds as strings; "null" turns one off. The provider's defaults
+# (terraform-provider-pagerduty, pagerduty/resource_pagerduty_service.go: auto_resolve_timeout
+# Default "14400", acknowledgement_timeout Default "1800") are set when the input is absent; with
+# "null" it sends JSON null (the client's Service struct has no omitempty on either field), which
+# the PagerDuty API takes as "disabled".
+TIMEOUT_OFF = "null"
+# New Relic keeps an issue open for up to 3 days (VIOLATION_TIME_LIMIT_SECONDS) without sending a
+# new trigger: a PagerDuty auto-resolve after 4 hours would silence a long outage. New Relic's
+# CLOSED notification resolves the incident instead (NOTIFICATION_TRIGGERS).
+DEFAULT_AUTO_RESOLVE_TIMEOUT = TIMEOUT_OFF
+# An acknowledged incident that nobody resolves triggers again after 30 minutes and "starts the
+# notification process from the beginning" (PagerDuty, support.pagerduty.com "Acknowledgement
+# Timeouts"): an outage someone acknowledged and then forgot pages again. 1800 is the provider's
+# default too; set explicitly so that it does not depend on the provider version.
+DEFAULT_ACKNOWLEDGEMENT_TIMEOUT = "1800"
+# Which issue events the workflow sends to PagerDuty: ACTIVATED triggers the incident, ACKNOWLEDGED
+# acknowledges it and CLOSED resolves it. Left unset the API picks them; set explicitly. The
+# provider keeps the order of the saved state (terraform-provider-newrelic,
+# newrelic/structures_newrelic_workflow.go, normaliseTriggerList), so the list causes no diff.
+NOTIFICATION_TRIGGERS = ("ACTIVATED", "ACKNOWLEDGED", "CLOSED")
+# The APM application the APM conditions watch (newrelic.get_entity's domain and type).
+APM_DOMAIN = "APM"
+APM_TYPE = "APPLICATION"
+# terraform-provider-newrelic adds this property to every notification destination and channel it
+# creates (newrelic/helpers_newrelic_notifications.go, createMonitoringProperty) and reads it back,
+# so a program that does not list it sees a change on every preview (pulumi/pulumi-newrelic#551,
+# #875). The workaround documented there: list it first, as the provider stores it.
+SOURCE_PROPERTY: Final[Any] = {
+    "key": "source",
+    "label": "terraform-source-internal",
+    "value": "terraform",
+}
 
 APM_AGGREGATION_WINDOW = 60
 # New Relic force-closes an incident that stays open this long (its default, 3 days); closing it
@@ -56,7 +91,7 @@ class PingMonitorArgs(TypedDict):
     """A New Relic synthetics ping (SIMPLE) monitor for the site URL."""
 
     name: NotRequired[str]
-    """Monitor name, also used in the ping-failure NRQL. Default: the site URL's host name."""
+    """Monitor name. Default: the site URL's host name."""
     period: NotRequired[str]
     """How often each location checks: EVERY_MINUTE, EVERY_5_MINUTES (default), EVERY_10_MINUTES,
     EVERY_15_MINUTES, EVERY_30_MINUTES, EVERY_HOUR, EVERY_6_HOURS, EVERY_12_HOURS or EVERY_DAY."""
@@ -114,6 +149,12 @@ class NewRelicPagerDutyChannelArgs(TypedDict):
     urgency: NotRequired[str]
     """Constant urgency of the service's incidents: high (pages, escalates) or low. Default:
     PagerDuty's own (high)."""
+    autoResolveTimeout: NotRequired[str]
+    """Seconds (as a string, e.g. "14400") after which PagerDuty resolves an incident that is
+    still open, or "null" (the default): never; New Relic resolves it when its issue closes."""
+    acknowledgementTimeout: NotRequired[str]
+    """Seconds (as a string) after which an acknowledged incident that is still open triggers and
+    pages again, or "null": never. Default "1800" (30 minutes)."""
     serviceImportId: NotRequired[str]
     """Id of an existing PagerDuty service to adopt (Pulumi import) instead of creating one. Its
     settings must match these inputs or the import fails."""
@@ -133,7 +174,9 @@ class NewRelicPagerDutyChannelArgs(TypedDict):
     siteUrl: str
     """The site's URL, e.g. https://www.example.com/ (what the ping monitor checks)."""
     appName: NotRequired[str]
-    """The site's New Relic APM application name (required by the APM conditions)."""
+    """The site's New Relic APM application name, exactly as New Relic lists it (required by the
+    APM conditions). It is looked up (domain APM, type APPLICATION); a name New Relic does not know
+    fails the preview, and the conditions filter on the application's GUID."""
     pingMonitor: NotRequired[PingMonitorArgs]
     """The synthetics ping monitor; absent: no monitor (dev and multidev environments)."""
     conditions: NotRequired[NewRelicConditionsArgs]
@@ -183,7 +226,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
         service, integration_key = self._create_pagerduty_service()
         policy = self._create_policy()
         monitor = self._create_monitor()
-        self._create_conditions(policy)
+        self._create_conditions(policy, monitor)
         workflow = self._create_notification_path(policy, integration_key)
 
         self.serviceId = service.id
@@ -214,9 +257,10 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
             incident_urgency_rule=(
                 {"type": "constant", "urgency": urgency} if urgency is not None else None
             ),
-            # Never resolve on a timer while New Relic keeps its issue open; absent, the provider
-            # sets "14400" (terraform-provider-pagerduty, pagerduty/resource_pagerduty_service.go).
-            auto_resolve_timeout="null",
+            auto_resolve_timeout=args.get("autoResolveTimeout", DEFAULT_AUTO_RESOLVE_TIMEOUT),
+            acknowledgement_timeout=args.get(
+                "acknowledgementTimeout", DEFAULT_ACKNOWLEDGEMENT_TIMEOUT
+            ),
             # An adopted service (created by hand before this stack) outlives a destroy.
             opts=pulumi.ResourceOptions(
                 parent=self,
@@ -266,11 +310,31 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
-    def _create_conditions(self, policy: newrelic.AlertPolicy) -> None:
+    def _app_guid(self) -> pulumi.Output[str]:
+        """The GUID of the APM application named `appName`; the preview fails when there is none.
+
+        The lookup matches the name exactly within the provider's account
+        (terraform-provider-newrelic, newrelic/data_source_newrelic_entity.go). `ignore_not_found`
+        turns the provider's generic "no entities found" error into a warning, so that the error
+        the user sees is this one, naming the app.
+        """
+        app = self._args["appName"]
+        entity = newrelic.get_entity_output(
+            name=app,
+            domain=APM_DOMAIN,
+            type=APM_TYPE,
+            ignore_not_found=True,
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        )
+        return entity.guid.apply(lambda guid: _found_app(app, guid))
+
+    def _create_conditions(
+        self, policy: newrelic.AlertPolicy, monitor: newrelic.synthetics.Monitor | None
+    ) -> None:
         conditions = self._args.get("conditions") or {}
         label = self._args["policyName"]
         ping_failure = conditions.get("pingFailure")
-        if ping_failure is not None:
+        if ping_failure is not None and monitor is not None:
             ping = self._args["pingMonitor"]  # _validate made sure it is there
             period = ping.get("period", DEFAULT_PERIOD)
             window = PERIOD_SECONDS[MonitorPeriod(period)]
@@ -283,7 +347,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
                     f"{self._args['siteUrl']} failed its ping check from at least {failing} of "
                     f"{len(ping['locations'])} locations within one period ({period})."
                 ),
-                query=_ping_failure_nrql(_monitor_name(self._args["siteUrl"], ping)),
+                query=monitor.monitor_id.apply(_ping_failure_nrql),
                 operator="above_or_equals",
                 threshold=failing,
                 window=window,
@@ -291,7 +355,9 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
                 occurrences="AT_LEAST_ONCE",
             )
         error_rate = conditions.get("errorRate")
-        if error_rate is not None:
+        response_time = conditions.get("responseTime")
+        app_guid = self._app_guid() if error_rate or response_time else None
+        if error_rate is not None and app_guid is not None:
             minutes = whole(error_rate["forMinutes"])
             self._condition(
                 "error-rate",
@@ -301,15 +367,14 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
                     f"More than {_number(error_rate['percent'])}% of the web transactions of "
                     f"{self._args['appName']} failed for {minutes} minutes."
                 ),
-                query=_error_rate_nrql(self._args["appName"]),
+                query=app_guid.apply(_error_rate_nrql),
                 operator="above",
                 threshold=error_rate["percent"],
                 window=APM_AGGREGATION_WINDOW,
                 duration=minutes * 60,
                 occurrences="ALL",
             )
-        response_time = conditions.get("responseTime")
-        if response_time is not None:
+        if response_time is not None and app_guid is not None:
             minutes = whole(response_time["forMinutes"])
             self._condition(
                 "response-time",
@@ -319,7 +384,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
                     f"The average web transaction of {self._args['appName']} took more than "
                     f"{_number(response_time['seconds'])} s for {minutes} minutes."
                 ),
-                query=_response_time_nrql(self._args["appName"]),
+                query=app_guid.apply(_response_time_nrql),
                 operator="above",
                 threshold=response_time["seconds"],
                 window=APM_AGGREGATION_WINDOW,
@@ -334,7 +399,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
         *,
         name: str,
         description: str,
-        query: str,
+        query: pulumi.Output[str],
         operator: str,
         threshold: float,
         window: int,
@@ -372,7 +437,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
             name=label,
             type="PAGERDUTY_SERVICE_INTEGRATION",
             # A service-integration destination has no properties, yet the API needs the block.
-            properties=[{"key": "", "value": ""}],
+            properties=[SOURCE_PROPERTY, {"key": "", "value": ""}],
             auth_token={"prefix": "Token token=", "token": integration_key},
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -382,7 +447,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
             type="PAGERDUTY_SERVICE_INTEGRATION",
             product="IINT",
             destination_id=destination.id,
-            properties=[{"key": "summary", "value": PAGERDUTY_SUMMARY_TEMPLATE}],
+            properties=[SOURCE_PROPERTY, {"key": "summary", "value": PAGERDUTY_SUMMARY_TEMPLATE}],
             opts=pulumi.ResourceOptions(parent=self),
         )
         return newrelic.Workflow(
@@ -403,43 +468,52 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
                     }
                 ],
             },
-            destinations=[{"channel_id": channel.id}],
+            destinations=[
+                {"channel_id": channel.id, "notification_triggers": list(NOTIFICATION_TRIGGERS)}
+            ],
             opts=pulumi.ResourceOptions(parent=self),
         )
 
 
-def _nrql_string(value: str) -> str:
-    """A single-quoted NRQL string literal (backslash escapes quote and backslash)."""
-    escaped = value.replace("\\", "\\\\").replace("'", "\\'")
-    return f"'{escaped}'"
-
-
-def _ping_failure_nrql(monitor_name: str) -> str:
+def _ping_failure_nrql(monitor_id: str) -> str:
     """Number of distinct locations whose check of the monitor failed in the window.
 
-    The monitor name stays in the WHERE clause and the failure test goes into filter(), so the
-    signal is 0 (not missing) while every check passes: the condition can close again.
+    The monitor id (a UUID, not the entity GUID) stays in the WHERE clause and the failure test
+    goes into filter(), so the signal is 0 (not missing) while every check passes: the condition
+    can close again.
     """
     return (
         "SELECT filter(uniqueCount(location), WHERE result = 'FAILED') "
-        f"FROM SyntheticCheck WHERE monitorName = {_nrql_string(monitor_name)}"
+        f"FROM SyntheticCheck WHERE monitorId = '{monitor_id}'"
     )
 
 
-def _error_rate_nrql(app_name: str) -> str:
+def _error_rate_nrql(app_guid: str) -> str:
     """Percentage of the app's web transactions that ended in an error."""
     return (
         "SELECT percentage(count(*), WHERE error IS true) FROM Transaction "
-        f"WHERE appName = {_nrql_string(app_name)} AND transactionType = 'Web'"
+        f"WHERE entityGuid = '{app_guid}' AND transactionType = 'Web'"
     )
 
 
-def _response_time_nrql(app_name: str) -> str:
+def _response_time_nrql(app_guid: str) -> str:
     """Average duration in seconds of the app's web transactions (cron and drush runs excluded)."""
     return (
         "SELECT average(duration) FROM Transaction "
-        f"WHERE appName = {_nrql_string(app_name)} AND transactionType = 'Web'"
+        f"WHERE entityGuid = '{app_guid}' AND transactionType = 'Web'"
     )
+
+
+def _found_app(app: str, guid: str | None) -> str:
+    """The APM application's GUID, or the error that fails the preview when there is none (a
+    RunError: Pulumi prints its message without a Python traceback)."""
+    if not guid:
+        raise pulumi.RunError(
+            f"appName: New Relic has no APM application named {app!r} in this account (looked up "
+            "with domain APM, type APPLICATION): give the name exactly as New Relic lists it "
+            "under APM, or leave the APM conditions (errorRate, responseTime) out"
+        )
+    return guid
 
 
 def _monitor_name(site_url: str, ping: PingMonitorArgs) -> str:
@@ -471,6 +545,9 @@ def _validate(args: NewRelicPagerDutyChannelArgs) -> None:
     for key in ("serviceDescription", "serviceImportId", "vendorName", "vendorId", "appName"):
         if key in raw:
             p.text(key, raw[key])
+    for key in ("autoResolveTimeout", "acknowledgementTimeout"):
+        if key in raw:
+            _timeout(p, key, raw[key])
     _one_of(p, "urgency", raw.get("urgency"), Urgency)
     _one_of(p, "incidentPreference", raw.get("incidentPreference"), IncidentPreference)
     _one_of(p, "mutingRulesHandling", raw.get("mutingRulesHandling"), MutingRulesHandling)
@@ -585,3 +662,14 @@ def _needs_app(p: Problems, condition: str, raw: Mapping[str, object]) -> None:
 def _one_of(p: Problems, path: str, value: object, allowed: type[StrEnum]) -> None:
     if value is not None:
         p.one_of(path, value, allowed)
+
+
+def _timeout(p: Problems, path: str, value: object) -> None:
+    """A PagerDuty service timeout: whole seconds as a string, or "null" (off)."""
+    if value != TIMEOUT_OFF and not (
+        isinstance(value, str) and value.isascii() and value.isdigit() and int(value) > 0
+    ):
+        p.add(
+            path,
+            f'expected seconds as a string, e.g. "1800", or "null" to turn it off (got {value!r})',
+        )

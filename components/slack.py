@@ -35,6 +35,9 @@ ALL_PRIORITIES = ["*"]
 # the program does not list. "none" for both, always.
 ACTION_ON_DESTROY = "none"
 ACTION_ON_UPDATE_PERMANENT_MEMBERS = "none"
+# The conversation's free-text properties: managed when given, ignored when not (_unmanaged_text).
+# This component never sets a purpose, so an adopted channel's purpose is always left alone.
+TEXT_PROPERTIES = ("topic", "purpose")
 
 
 class SlackChannelArgs(TypedDict):
@@ -46,11 +49,13 @@ class SlackChannelArgs(TypedDict):
     """Channel name without '#' (lowercase letters, digits, '-' and '_', up to 80)."""
     adoptExisting: NotRequired[bool]
     """Adopt the channel of that name if it exists (default true); false fails when it exists.
-    The channel is never archived on destroy either way."""
+    The channel is never archived on destroy either way. An archived channel is not adopted (the
+    deploy fails): unarchive it in Slack first."""
     private: NotRequired[bool]
     """Private channel (default false). Invite the PagerDuty app to a private channel."""
     topic: NotRequired[str]
-    """Channel topic to set (replaces the topic of an adopted channel)."""
+    """Channel topic to set (replaces the topic of an adopted channel). Absent: the channel's
+    topic is left as it is, whatever it is or becomes."""
 
 
 class SlackExtensionArgs(TypedDict):
@@ -92,7 +97,14 @@ class SlackExtension(pulumi.ComponentResource):
       dedicated bot user): Slack connections cannot be managed with an account token.
 
     The slack provider's token needs channels:read/manage/join (groups:read/write for private
-    channels); adopting an archived channel unarchives it and needs a user token.
+    channels). An archived channel is never adopted: its name stays taken, so Slack refuses to
+    create it ("name_taken"), and the provider's search for the channel to adopt skips archived
+    channels, so `pulumi up` fails with "could not find channel with name …". Unarchive it in
+    Slack first, or give its id (`channel.id`).
+
+    The channel's topic and purpose are managed only when given: the provider reads the live
+    ones into its state and, on every update, sets whatever differs from the inputs, so an absent
+    topic would blank an adopted channel's topic. Absent ones are ignored (`ignore_changes`).
     """
 
     channelId: pulumi.Output[str]
@@ -116,7 +128,10 @@ class SlackExtension(pulumi.ComponentResource):
         channel_id = self._channel()
         connections = self._create_connections(channel_id)
 
-        self.channelId = pulumi.Output.from_input(channel_id)
+        # Read back from a connection rather than echoed from the args: a channel id that the
+        # caller registered as a secret stays one in this output too (the engine keeps an output
+        # secret when the input of the same name was).
+        self.channelId = connections[min(connections)].channel_id
         self.connectionIds = pulumi.Output.all(
             **{slug: connection.id for slug, connection in connections.items()}
         )
@@ -134,11 +149,12 @@ class SlackExtension(pulumi.ComponentResource):
             topic=channel.get("topic"),
             adopt_existing_channel=channel.get("adoptExisting", True),
             # Archiving on destroy loses the channel for good: its name stays taken, so creating
-            # it again fails (unless adopted, which unarchives it with a user token only). A
-            # created channel is left in place like an adopted one; delete it in Slack if wanted.
+            # it again fails, and adopting it fails too (the provider's search for the existing
+            # channel excludes archived ones). A created channel is left in place like an adopted
+            # one; delete it in Slack if wanted.
             action_on_destroy=ACTION_ON_DESTROY,
             action_on_update_permanent_members=ACTION_ON_UPDATE_PERMANENT_MEMBERS,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=_unmanaged_text(channel)),
         )
         return conversation.id
 
@@ -165,6 +181,16 @@ class SlackExtension(pulumi.ComponentResource):
             )
             for slug, service_id in sorted(args["services"].items())
         }
+
+
+def _unmanaged_text(channel: SlackChannelArgs) -> list[str]:
+    """The conversation's topic and purpose that the args leave out, to be left alone.
+
+    pablovarela/terraform-provider-slack v1.2.2, slack/resource_conversation.go: Read stores the
+    live `topic` and `purpose`; Update calls conversations.setTopic / setPurpose whenever they
+    differ from the configuration, so an input left out would blank them on the first update.
+    """
+    return [key for key in TEXT_PROPERTIES if key not in channel]
 
 
 def _validate(args: SlackExtensionArgs) -> None:

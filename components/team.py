@@ -11,7 +11,8 @@ Two facts about PagerDuty shape what this component creates for a new user (see
   "Default", and two notification rules on it: email immediately, for high and for low urgency
   (the API's user objects list one "Default" email and two "0 minutes: channel <it>" rules). The
   component never creates a second contact method for that address (PagerDuty answers "User
-  Contact method must be unique"); steps and handoff rules "via email" look the Default one up.
+  Contact method must be unique"); steps and handoff rules "via email" use it: by its id
+  (`emailContactMethodId`), or looked up by the label "Default" (users created by hand may lack it).
 - The provider (terraform-provider-pagerduty's plugin-framework resources, which pulumi-pagerduty
   4.x wraps) creates contact methods and notification rules with a plain POST; unlike its older
   SDKv2 client it no longer adopts an identical existing one, and PagerDuty rejects the duplicate
@@ -75,6 +76,12 @@ class PhoneArgs(TypedDict):
     refuses a trunk prefix only for some countries: a leading 0 for 33, 40, 44, 45, 49, 61, 66
     and 91 (the UK's 07700 900123 is "7700900123"), a leading 1 for 1. Elsewhere the number keeps
     its leading 0: Italy's +39 06 6988 3712 is "0669883712"."""
+    importId: NotRequired[str]
+    """ID (PXXXXXX) of the contact method an adopted user already has for this number, to adopt
+    instead of creating a duplicate, which PagerDuty refuses. Needs the member's importId; number,
+    country code and label must match it. Retained when the stack is destroyed."""
+    label: NotRequired[str]
+    """Label of the contact method; default "Phone" or "SMS" (an adopted one's as it is)."""
 
 
 class NotifyStepArgs(TypedDict):
@@ -135,6 +142,10 @@ class MemberArgs(TypedDict):
     """Slugs this member had before (renamed "joe" to "joseph": ["joe"]). The user and its
     contact methods, rules and team membership keep their resources (Pulumi aliases) instead of
     being deleted and created again."""
+    emailContactMethodId: NotRequired[str]
+    """ID of the user's login-email contact method, which rules and handoffs via email use.
+    Default: looked up by the label "Default" that PagerDuty gives it when it creates a user; give
+    the id for an adopted user, whose contact method may be labelled otherwise."""
 
 
 class RestrictionArgs(TypedDict):
@@ -353,30 +364,34 @@ class TeamOnCall(pulumi.ComponentResource):
                 parent=user, protect=False, aliases=self._formerly(member, suffix)
             )
 
-        methods: dict[Via, pulumi.Output[str]] = {}
+        methods: dict[Via, pulumi.Input[str]] = {}
         # PagerDuty keys contact methods by (type, address): phone and SMS may share a number,
         # but the login email must not be created again (it exists, and would be refused).
         for via, phone in _phone_methods(member).items():
+            adopted = _contact_import_id(member, phone)
             created = pagerduty.UserContactMethod(
                 f"{prefix}-{via}",
                 user_id=user.id,
                 type=CONTACT_METHOD_TYPES[via],
                 country_code=whole(phone["countryCode"]),
                 address=phone["number"],
-                label=CONTACT_METHOD_LABELS[via],
-                opts=child(f"-{via}"),
+                label=phone.get("label", CONTACT_METHOD_LABELS[via]),
+                # An adopted user's existing number: creating it again would be refused.
+                opts=pulumi.ResourceOptions.merge(
+                    child(f"-{via}"),
+                    pulumi.ResourceOptions(import_=adopted, retain_on_delete=adopted is not None),
+                ),
             )
             methods[via] = created.id
         if _uses_login_email(member):
-            # PagerDuty created this one with the user (and two rules on it): look it up, never
-            # create it again.
-            methods[Via.EMAIL] = pagerduty.get_user_contact_method_output(
-                user_id=user.id,
-                type=CONTACT_METHOD_TYPES[Via.EMAIL],
-                label=LOGIN_EMAIL_LABEL,
-                opts=pulumi.InvokeOutputOptions(parent=self),
-            ).id
+            methods[Via.EMAIL] = self._login_email(slug, member, user)
 
+        # Whether the REST API also gives a new phone or SMS contact method high-urgency rules of
+        # its own (which would collide with an "sms at 0 minutes" rule: "Channel Start delay must
+        # be unique for a given contact method") is unknown: neither terraform-provider-pagerduty
+        # (pagerdutyplugin/resource_pagerduty_user_contact_method.go creates it with a plain POST
+        # and nothing else; its notification-rule acceptance tests only use 1-minute delays) nor
+        # the API reference says so. Checked on the first deploy (README, "First deploy").
         for urgency, via, delay in _rules_to_create(member):
             pagerduty.UserNotificationRule(
                 f"{prefix}-{urgency}-{via}-{delay}m",
@@ -407,6 +422,32 @@ class TeamOnCall(pulumi.ComponentResource):
                 contact_method={"id": methods[via], "type": CONTACT_METHOD_TYPES[via]},
                 opts=child("-handoff"),
             )
+
+    def _login_email(
+        self, slug: str, member: MemberArgs, user: pagerduty.User
+    ) -> pulumi.Input[str]:
+        """The id of the user's login-email contact method: given, or looked up.
+
+        PagerDuty created it with the user (and two rules on it), so it is never created again.
+        The lookup (pagerduty.get_user_contact_method) can only match type and label, both
+        required (terraform-provider-pagerduty, pagerduty/data_source_pagerduty_user_contact_method
+        .go), not the address; "Default" is the label PagerDuty gives it on the users it creates.
+        """
+        if "emailContactMethodId" in member:
+            return member["emailContactMethodId"]
+        if "importId" in member:
+            pulumi.log.warn(
+                f"members.{slug}: the adopted user's login-email contact method is looked up by "
+                f'the label "{LOGIN_EMAIL_LABEL}", which a user created by hand may not have '
+                "(the preview then fails to find it); give its id as emailContactMethodId",
+                resource=self,
+            )
+        return pagerduty.get_user_contact_method_output(
+            user_id=user.id,
+            type=CONTACT_METHOD_TYPES[Via.EMAIL],
+            label=LOGIN_EMAIL_LABEL,
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        ).id
 
     def _create_memberships(
         self, team: pagerduty.Team, user_ids: Mapping[str, pulumi.Output[str]]
@@ -544,6 +585,15 @@ def _phone_methods(member: MemberArgs) -> dict[Via, PhoneArgs]:
     return methods
 
 
+def _contact_import_id(member: MemberArgs, phone: PhoneArgs) -> str | None:
+    """Pulumi's import id of an adopted contact method: "<user id>:<contact method id>", the
+    form the provider's ImportState splits (terraform-provider-pagerduty,
+    pagerdutyplugin/resource_pagerduty_user_contact_method.go)."""
+    if "importId" not in phone:
+        return None
+    return f"{member['importId']}:{phone['importId']}"
+
+
 def _steps(member: MemberArgs) -> list[tuple[Urgency, Via, int]]:
     """Every notification step of a member as (urgency, via, delay), in config order."""
     return [
@@ -661,6 +711,9 @@ def _member(p: Problems, path: str, member: Mapping[str, Any]) -> str:
     for via in (Via.PHONE, Via.SMS):
         if via in member and p.keys(f"{path}.{via}", member[via], PhoneArgs):
             _phone(p, f"{path}.{via}", member[via])
+            _adopted_contact(p, f"{path}.{via}", member[via], "importId" in member)
+    if "emailContactMethodId" in member:
+        p.text(f"{path}.emailContactMethodId", member["emailContactMethodId"])
 
     def reachable(step_path: str, via: object) -> None:
         if not _one_of(via, Via):
@@ -734,6 +787,19 @@ def _phone(p: Problems, path: str, phone: Mapping[str, Any]) -> None:
         p.add(f"{path}.number", f"{trunk} (got {number!r})")
     elif len(number) > MAX_PHONE_ADDRESS_LENGTH:
         p.add(f"{path}.number", f"too long for a phone number (got {number!r})")
+
+
+def _adopted_contact(p: Problems, path: str, phone: Mapping[str, Any], user_adopted: bool) -> None:
+    """A phone or SMS contact method's importId and label."""
+    for key in ("importId", "label"):
+        if key in phone:
+            p.text(f"{path}.{key}", phone[key])
+    if "importId" in phone and not user_adopted:
+        p.add(
+            f"{path}.importId",
+            "only an adopted user (importId on the member) has contact methods to adopt "
+            f"(got {phone['importId']!r})",
+        )
 
 
 def _schedule(

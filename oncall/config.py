@@ -168,7 +168,9 @@ def _shown(value: object) -> object:
     if isinstance(value, Target):
         return str(value)
     if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return _shown(value.model_dump(mode="json", by_alias=True, exclude_unset=True))
+    if isinstance(value, dict):
+        return {key: _shown(item) for key, item in value.items()}
     if isinstance(value, tuple):
         return [_shown(item) for item in value]
     if isinstance(value, float) and value.is_integer():
@@ -284,6 +286,15 @@ def _location(location: str) -> str:
     return location
 
 
+def _minutes_or_off(value: object) -> int | Literal[False]:
+    if value is False:
+        return False
+    minutes = whole_number(value)
+    if minutes is None or minutes < 1:
+        raise ValueError("expected a whole number of minutes (at least 1), or false for never")
+    return minutes
+
+
 def _time_of_day(value: object) -> str:
     match = (
         re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", value) if isinstance(value, str) else None
@@ -371,6 +382,7 @@ DateTime = Annotated[datetime, PlainValidator(_date_time)]
 RoleWord = Annotated[Role, PlainValidator(_role)]
 RotationWord = Annotated[Rotation, PlainValidator(_rotation)]
 TurnHours = Annotated[WholeNumber, AfterValidator(_turn_hours)]
+MinutesOrOff = Annotated[int | Literal[False], PlainValidator(_minutes_or_off)]
 
 
 # --- Models ---------------------------------------------------------------------------------------
@@ -431,6 +443,10 @@ class Phone(_Model):
     `address`. Italy's keep their leading 0 (+39 06 6988 3712 → 0669883712); a trunk prefix
     PagerDuty refuses (`components.vocabulary.TRUNK_PREFIXES`) is never part of it."""
     e164: str
+    import_id: str | None = None
+    """The id of the user's existing contact method to adopt (Pulumi import)."""
+    label: str | None = None
+    """The contact method's label; default the component's ("Phone", "SMS")."""
 
 
 def _phone(value: object) -> Phone:
@@ -458,7 +474,30 @@ def _phone(value: object) -> Phone:
     )
 
 
-PhoneNumber = Annotated[Phone, PlainValidator(_phone)]
+class AdoptedPhone(_Model):
+    """`phone`/`sms` as a mapping: a number the adopted user already has in PagerDuty."""
+
+    number: str
+    import_id: PagerDutyId | None = None
+    """The contact method's id (PagerDuty: the user's Contact Information, or the REST API's
+    GET /users/{id}/contact_methods)."""
+    label: Name | None = None
+    """Its label as PagerDuty shows it, so that the import matches."""
+
+
+def _contact_phone(value: object) -> Phone:
+    """A number written as a string, or as {number, importId, label} to adopt one."""
+    if not isinstance(value, Mapping):
+        return _phone(value)
+    adopted = AdoptedPhone.model_validate(value)
+    try:
+        phone = _phone(adopted.number)
+    except ValueError as error:
+        _fail(_Issue(("number",), adopted.number, str(error)))
+    return phone.model_copy(update={"import_id": adopted.import_id, "label": adopted.label})
+
+
+PhoneNumber = Annotated[Phone, PlainValidator(_contact_phone)]
 
 
 class Step(_Model):
@@ -541,12 +580,24 @@ class Member(_Model):
     formerly: tuple[Slug, ...] = ()
     """The member's earlier slugs (renamed joe to joseph: `formerly: [joe]`): Pulumi aliases keep
     the user and its contact methods and rules instead of replacing them."""
+    email_contact_method_id: PagerDutyId | None = None
+    """The id of the user's login-email contact method, for rules via email; otherwise it is
+    looked up by the label "Default", which PagerDuty gives it on users it creates."""
 
     @model_validator(mode="after")
     def _existing_or_managed(self) -> Self:
         issues = []
         if self.existing:
-            for field in ("name", "role", "time_zone", "phone", "sms", "notify", "handoff"):
+            for field in (
+                "name",
+                "role",
+                "time_zone",
+                "phone",
+                "sms",
+                "notify",
+                "handoff",
+                "email_contact_method_id",
+            ):
                 if field in self.model_fields_set:
                     issues.append(
                         _Issue((to_camel(field),), _shown(getattr(self, field)), _EXISTING)
@@ -555,6 +606,17 @@ class Member(_Model):
                 issues.append(_Issue(("importId",), self.import_id, _EXISTING_AND_IMPORT))
         elif self.name is None:
             issues.append(_Issue(("name",), MISSING, "required (unless existing: true)"))
+        if issues:
+            _fail(*issues)
+        return self
+
+    @model_validator(mode="after")
+    def _adopts_contact_methods_only_with_the_user(self) -> Self:
+        issues = [
+            _Issue((field, "importId"), phone.import_id, _CONTACT_IMPORT_WITHOUT_USER)
+            for field, phone in (("phone", self.phone), ("sms", self.sms))
+            if phone is not None and phone.import_id is not None and self.import_id is None
+        ]
         if issues:
             _fail(*issues)
         return self
@@ -588,6 +650,10 @@ class Member(_Model):
 _EXISTING = (
     "an existing user is looked up by email and left as it is: remove this key, "
     "or drop existing: true to manage the user here"
+)
+_CONTACT_IMPORT_WITHOUT_USER = (
+    "only an adopted user has contact methods to adopt: give the member's importId too, or drop "
+    "this one (a user this stack creates has none yet)"
 )
 _EXISTING_AND_IMPORT = (
     "existing and importId exclude each other: existing only looks the user up, "
@@ -789,6 +855,11 @@ class PagerDutySection(_Model):
     vendor_id: PagerDutyId | None = None
     """The New Relic vendor's id, when looking it up by name finds the wrong one."""
     urgency: Urgency | None = None
+    auto_resolve_minutes: MinutesOrOff | None = None
+    """Resolve an incident still open after this long; absent or false: never (New Relic resolves
+    it when its issue closes)."""
+    acknowledgement_timeout_minutes: MinutesOrOff | None = None
+    """Trigger (page) an acknowledged incident again after this long; absent: 30; false: never."""
 
 
 class PingMonitorSection(_Model):
@@ -846,6 +917,8 @@ class NewRelicSection(_Model):
     """`pantheon-oncall:newrelic` — overrides of the environment's preset, key by key."""
 
     policy_name: Name | None = None
+    apm: bool = True
+    """false: the environment has no New Relic APM app; no APM conditions, no app lookup."""
     app_name: Name | None = None
     """The site's New Relic APM app; default "<site> (<env>)" (`APP_NAME_TEMPLATE`)."""
     incident_preference: IncidentPreference = IncidentPreference.PER_POLICY
@@ -919,6 +992,10 @@ class PagerDutySettings:
     import_id: str | None
     vendor_id: str | None
     urgency: Urgency
+    auto_resolve_minutes: int | Literal[False] | None = None
+    """None: the component's default (never)."""
+    acknowledgement_timeout_minutes: int | Literal[False] | None = None
+    """None: the component's default (30 minutes)."""
 
 
 @dataclass(frozen=True)
@@ -1488,6 +1565,8 @@ def _resolve_pagerduty(section: PagerDutySection, site: Site) -> PagerDutySettin
         import_id=section.import_id,
         vendor_id=section.vendor_id,
         urgency=section.urgency or PRESETS[site.env_kind].urgency,
+        auto_resolve_minutes=section.auto_resolve_minutes,
+        acknowledgement_timeout_minutes=section.acknowledgement_timeout_minutes,
     )
 
 
@@ -1508,6 +1587,9 @@ def _resolve_newrelic(
 ) -> NewRelicSettings:
     preset, conditions = PRESETS[site.env_kind], section.conditions
     monitor = _merged(section.ping_monitor, preset.ping_monitor, FALLBACK.ping_monitor)
+    if not section.apm:
+        issues.extend(_apm_conditions_without_apm(conditions))
+        conditions = conditions.model_copy(update={"error_rate": False, "response_time": False})
     return NewRelicSettings(
         policy_name=section.policy_name or site.host,
         app_name=section.app_name or APP_NAME_TEMPLATE.format(name=site.name, env=site.env),
@@ -1519,6 +1601,19 @@ def _resolve_newrelic(
             conditions.response_time, preset.response_time, FALLBACK.response_time
         ),
     )
+
+
+def _apm_conditions_without_apm(conditions: ConditionsSection) -> list[_Issue]:
+    """With `apm: false`, an APM condition written in the stack could never fire."""
+    return [
+        _Issue(
+            ("newrelic", "conditions", to_camel(field)),
+            _shown(getattr(conditions, field)),
+            "needs the site's APM app, and newrelic.apm is false: remove this, or the apm key",
+        )
+        for field in ("error_rate", "response_time")
+        if getattr(conditions, field)
+    ]
 
 
 def _ping_failure(

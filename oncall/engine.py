@@ -16,6 +16,7 @@ Two modes:
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import threading
@@ -39,6 +40,13 @@ COMPUTED_OUTPUTS: dict[str, dict[str, str]] = {
     "pagerduty:index/service:Service": {
         "htmlUrl": "https://example.pagerduty.com/service-directory/{name}-id"
     },
+    # The synthetics monitor's id (a UUID), apart from its entity GUID (the resource id).
+    "newrelic:synthetics/monitor:Monitor": {"monitorId": "{name}-monitor-id"},
+}
+# Results of lookups that the program reads beyond `id`, by invoke token: filled from the answer's
+# id, so they are deterministic outside a preview and name the lookup in one.
+COMPUTED_INVOKE_RESULTS: dict[str, dict[str, str]] = {
+    "newrelic:index/getEntity:getEntity": {"guid": "{id}-guid"},
 }
 
 
@@ -83,6 +91,7 @@ class Registration:
     """URNs the resource had before (Pulumi aliases), as the engine resolves them."""
     property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """URNs of the resources each input was computed from (what a policy pack follows)."""
+    ignore_changes: tuple[str, ...] = ()
 
     @property
     def parent(self) -> str:
@@ -139,6 +148,8 @@ def default_invoke_results(token: str, args: Mapping[str, Any], preview: bool) -
         if preview
         else _slug(f"{function}-{described}") + "-id"
     )
+    for name, template in COMPUTED_INVOKE_RESULTS.get(token, {}).items():
+        result[name] = template.format(id=result["id"])
     return result
 
 
@@ -175,6 +186,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                     for key, deps in request.propertyDependencies.items()
                     if deps.urns
                 },
+                "ignore_changes": tuple(request.ignoreChanges),
                 "urn": self.make_urn(request.parent, request.type, request.name),
             }
         return super().RegisterResource(request)
@@ -259,6 +271,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
                     additional_secret_outputs=opts.get("additional_secret_outputs", ()),
                     aliases=opts.get("aliases", ()),
                     property_dependencies=opts.get("property_dependencies", {}),
+                    ignore_changes=opts.get("ignore_changes", ()),
                 )
             )
         registrations.sort(key=lambda r: r.urn)
@@ -333,7 +346,14 @@ def run_program(program: Callable[[], None], **kwargs: Any) -> Run:
 
     with mocked_runtime(**kwargs) as mocks:
         loop = asyncio.get_event_loop()
-        loop.run_until_complete(run_pulumi_func(program))
+        try:
+            loop.run_until_complete(run_pulumi_func(program))
+        except BaseException:
+            # A program that fails inside an apply leaves other Outputs failed with the same
+            # error, which nobody awaits; collect them now, while this run's loop is current,
+            # rather than at an arbitrary later point of the caller's process.
+            gc.collect()
+            raise
         root = pulumi.runtime.get_root_resource()
         exported = dict(getattr(root, "outputs", {}) or {})
         outputs = {k: loop.run_until_complete(resolve(v)) for k, v in sorted(exported.items())}

@@ -29,7 +29,7 @@ def main() -> None:
         raise pulumi.RunError(
             f"{len(e.problems)} problem(s) in the stack configuration:\n{e}"
         ) from None
-    for name, value in wiring.build(config).items():
+    for name, value in wiring.build(config, secret_sections()).items():
         pulumi.export(name, value)
 
 
@@ -47,6 +47,19 @@ def project_config() -> dict[str, Any]:
     raw: dict[str, Any] = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
     prefix = f"{NAMESPACE}:"
     return {k[len(prefix) :]: _decode(v) for k, v in sorted(raw.items()) if k.startswith(prefix)}
+
+
+def secret_sections() -> frozenset[str]:
+    """The `pantheon-oncall:*` keys (without the prefix) that Pulumi marks secret.
+
+    A `secure:` value anywhere inside a key (`pulumi config set --secret --path ...`) makes the
+    whole key secret; the program then reads it decrypted like any other (`project_config`), so
+    the wiring must mark everything built from it secret again.
+    """
+    keys = set(runtime_config.get_config_secret_keys_env())
+    keys |= {key for key in runtime_config.CONFIG.get() if runtime_config.is_config_secret(key)}
+    prefix = f"{NAMESPACE}:"
+    return frozenset(key[len(prefix) :] for key in keys if key.startswith(prefix))
 
 
 def _decode(value: Any) -> Any:

@@ -7,16 +7,24 @@ escalation policy comes from (the stack's own team, a team stack, or one in the 
 
 Component names are short and fixed (`team`, `alerts`, `slack`): they prefix every child's name,
 and a change of them would replace resources.
+
+Secrets in the project's own config: Pulumi marks a whole `pantheon-oncall:*` key secret when any
+value inside it is `secure:`, and hands the program the value decrypted. Whatever is built from
+such a key stays secret: every input of every resource in the components it feeds (a resource
+transformation, `_secret_inputs`), and every stack output that comes from it. The components
+themselves need plain values to validate them, so the wrapping happens here, at registration.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Collection
+from typing import Any, Literal
 
 import pulumi
 import pulumi_pagerduty as pagerduty
 
 from components.newrelic_channel import (
+    TIMEOUT_OFF,
     NewRelicConditionsArgs,
     NewRelicPagerDutyChannel,
     NewRelicPagerDutyChannelArgs,
@@ -28,6 +36,7 @@ from components.team import (
     LayerArgs,
     MemberArgs,
     NotifyStepArgs,
+    PhoneArgs,
     RestrictionArgs,
     ScheduleArgs,
     TeamOnCall,
@@ -39,6 +48,7 @@ from oncall.config import (
     Member,
     NewRelicSettings,
     PagerDutySettings,
+    Phone,
     Schedule,
     Site,
     SlackSettings,
@@ -52,18 +62,35 @@ TEAM = "team"
 ALERTS = "alerts"
 SLACK = "slack"
 
+# The config keys (`pantheon-oncall:<key>`) each component is built from.
+TEAM_SOURCES = frozenset({"team"})
+ALERTS_SOURCES = frozenset({"site", "pagerduty", "newrelic", "escalationPolicy"})
+SLACK_SOURCES = frozenset({"slack"})
 
-def build(config: StackConfig | TeamStackConfig) -> dict[str, Any]:
-    """Create the stack's components; return the stack outputs by name."""
+
+def build(
+    config: StackConfig | TeamStackConfig, secret_sections: Collection[str] = ()
+) -> dict[str, Any]:
+    """Create the stack's components; return the stack outputs by name.
+
+    `secret_sections` are the config keys (without the namespace) that Pulumi marks secret:
+    everything built from them is registered and exported as a secret.
+    """
+    secret = _Secrets(frozenset(secret_sections))
     if isinstance(config, TeamStackConfig):
-        return _team_outputs(TeamOnCall(TEAM, team_args(config.team, config.protect)))
+        team = TeamOnCall(
+            TEAM, team_args(config.team, config.protect), secret.options(TEAM_SOURCES)
+        )
+        return secret.outputs(_team_outputs(team), TEAM_SOURCES)
 
     outputs: dict[str, Any] = {}
     escalation_policy_id: pulumi.Input[str]
     if config.topology is Topology.INLINE:
         assert config.team is not None
-        team = TeamOnCall(TEAM, team_args(config.team, config.protect))
-        outputs |= _team_outputs(team)
+        team = TeamOnCall(
+            TEAM, team_args(config.team, config.protect), secret.options(TEAM_SOURCES)
+        )
+        outputs |= secret.outputs(_team_outputs(team), TEAM_SOURCES)
         escalation_policy_id = team.escalationPolicyId
     elif config.topology is Topology.TEAM_STACK:
         assert config.team_stack is not None
@@ -75,22 +102,63 @@ def build(config: StackConfig | TeamStackConfig) -> dict[str, Any]:
         escalation_policy_id = _existing_policy_id(
             config.escalation_policy.id, config.escalation_policy.name
         )
-        outputs["escalationPolicyId"] = escalation_policy_id
+        outputs |= secret.outputs({"escalationPolicyId": escalation_policy_id}, ALERTS_SOURCES)
 
     alerts = NewRelicPagerDutyChannel(
         ALERTS,
         alerts_args(config.site, config.pagerduty, config.newrelic, escalation_policy_id),
+        secret.options(ALERTS_SOURCES),
     )
-    outputs |= {
+    alerts_outputs = {
         "serviceId": alerts.serviceId,
         "serviceUrl": alerts.serviceUrl,
         "integrationKey": alerts.integrationKey,
         "newrelicPolicyId": alerts.policyId,
     }
+    outputs |= secret.outputs(alerts_outputs, ALERTS_SOURCES)
     if config.slack is not None:
-        slack = SlackExtension(SLACK, slack_args(config.slack, {"service": alerts.serviceId}))
-        outputs["slackChannelId"] = slack.channelId
+        slack = SlackExtension(
+            SLACK,
+            slack_args(config.slack, {"service": alerts.serviceId}),
+            secret.options(SLACK_SOURCES),
+        )
+        outputs |= secret.outputs({"slackChannelId": slack.channelId}, SLACK_SOURCES)
     return outputs
+
+
+class _Secrets:
+    """What to mark secret, given the config keys Pulumi marks secret."""
+
+    def __init__(self, sections: frozenset[str]) -> None:
+        self._sections = sections
+
+    def _any(self, sources: frozenset[str]) -> bool:
+        return not self._sections.isdisjoint(sources)
+
+    def options(self, sources: frozenset[str]) -> pulumi.ResourceOptions | None:
+        """A component's options: every input of its resources secret when a source is."""
+        if not self._any(sources):
+            return None
+        return pulumi.ResourceOptions(transformations=[_secret_inputs])
+
+    def outputs(self, outputs: dict[str, Any], sources: frozenset[str]) -> dict[str, Any]:
+        """Stack outputs, each secret when a source is."""
+        if not self._any(sources):
+            return outputs
+        return {name: pulumi.Output.secret(value) for name, value in outputs.items()}
+
+
+def _secret_inputs(
+    args: pulumi.ResourceTransformationArgs,
+) -> pulumi.ResourceTransformationResult | None:
+    """Every input of a resource (not of a component, which has none) marked secret."""
+    if not isinstance(args.resource, pulumi.CustomResource):
+        return None
+    props = {
+        key: value if value is None else pulumi.Output.secret(value)
+        for key, value in args.props.items()
+    }
+    return pulumi.ResourceTransformationResult(props, args.opts)
 
 
 def _team_outputs(team: TeamOnCall) -> dict[str, Any]:
@@ -138,12 +206,11 @@ def member_args(member: Member, team: Team) -> MemberArgs:
         },
     }
     if member.phone:
-        args["phone"] = {
-            "countryCode": member.phone.country_code,
-            "number": member.phone.national_number,
-        }
+        args["phone"] = _phone(member.phone)
     if member.sms:
-        args["sms"] = {"countryCode": member.sms.country_code, "number": member.sms.national_number}
+        args["sms"] = _phone(member.sms)
+    if member.email_contact_method_id:
+        args["emailContactMethodId"] = member.email_contact_method_id
     handoff = member.effective_handoff(team)
     if handoff is not None:
         args["handoff"] = {
@@ -155,6 +222,15 @@ def member_args(member: Member, team: Team) -> MemberArgs:
         args["importId"] = member.import_id
     if member.formerly:
         args["formerly"] = list(member.formerly)
+    return args
+
+
+def _phone(phone: Phone) -> PhoneArgs:
+    args: PhoneArgs = {"countryCode": phone.country_code, "number": phone.national_number}
+    if phone.import_id:
+        args["importId"] = phone.import_id
+    if phone.label:
+        args["label"] = phone.label
     return args
 
 
@@ -242,6 +318,10 @@ def alerts_args(
         args["serviceImportId"] = service.import_id
     if service.vendor_id:
         args["vendorId"] = service.vendor_id
+    if service.auto_resolve_minutes is not None:
+        args["autoResolveTimeout"] = _timeout(service.auto_resolve_minutes)
+    if service.acknowledgement_timeout_minutes is not None:
+        args["acknowledgementTimeout"] = _timeout(service.acknowledgement_timeout_minutes)
     if newrelic.ping_monitor is not None:
         monitor = newrelic.ping_monitor
         ping: PingMonitorArgs = {
@@ -267,6 +347,11 @@ def alerts_args(
     if conditions:
         args["conditions"] = conditions
     return args
+
+
+def _timeout(minutes: int | Literal[False]) -> str:
+    """A PagerDuty service timeout: minutes from the config as the API's seconds, false off."""
+    return TIMEOUT_OFF if minutes is False else str(minutes * 60)
 
 
 # --- SlackExtension -------------------------------------------------------------------------------

@@ -63,6 +63,7 @@ class T(StrEnum):
     GET_CONTACT_METHOD = "pagerduty:index/getUserContactMethod:getUserContactMethod"
     GET_VENDOR = "pagerduty:index/getVendor:getVendor"
     GET_ESCALATION_POLICY = "pagerduty:index/getEscalationPolicy:getEscalationPolicy"
+    GET_ENTITY = "newrelic:index/getEntity:getEntity"
 
 
 def run_component(

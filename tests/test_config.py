@@ -353,6 +353,41 @@ def test_false_turns_a_part_off_and_ping_failure_follows_the_monitor() -> None:
     assert config.newrelic.error_rate == ErrorRate(5, 5)
 
 
+def test_an_adopted_member_adopts_its_numbers_and_names_its_login_email_method() -> None:
+    values = example()
+    jane = values["team"]["members"]["jane"]
+    jane |= {"importId": "PJANE01", "emailContactMethodId": "PCMEMAIL"}
+    jane["phone"] = {"number": "+1 415 555 0100", "importId": "PCMPHONE", "label": "Mobile"}
+    member = parse_site(values).team.members["jane"]  # type: ignore[union-attr]
+
+    assert member.email_contact_method_id == "PCMEMAIL"
+    assert member.phone is not None
+    assert (member.phone.import_id, member.phone.label) == ("PCMPHONE", "Mobile")
+    assert (member.phone.country_code, member.phone.national_number) == (1, "4155550100")
+    assert member.sms is not None
+    assert member.sms.import_id is None
+
+
+def test_apm_false_turns_both_apm_conditions_off_and_keeps_the_ping() -> None:
+    config = parse_site(minimal("live", newrelic={"apm": False}))
+    assert config.newrelic.error_rate is None
+    assert config.newrelic.response_time is None
+    assert config.newrelic.ping_failure == PingFailure(2)
+
+
+def test_service_timeouts_are_left_to_the_component_unless_written() -> None:
+    config = parse_site(minimal("live"))
+    assert config.pagerduty.auto_resolve_minutes is None
+    assert config.pagerduty.acknowledgement_timeout_minutes is None
+
+
+def test_service_timeouts_take_minutes_or_false() -> None:
+    pagerduty = {"autoResolveMinutes": 1440, "acknowledgementTimeoutMinutes": False}
+    config = parse_site(minimal("live", pagerduty=pagerduty))
+    assert config.pagerduty.auto_resolve_minutes == 1440
+    assert config.pagerduty.acknowledgement_timeout_minutes is False
+
+
 def test_a_monitor_turned_on_in_dev_takes_missing_keys_from_the_test_preset() -> None:
     newrelic = {"pingMonitor": {"locations": ["US_WEST_1", "EU_WEST_2"]}}
     config = parse_site(minimal("dev", newrelic=newrelic))
@@ -713,6 +748,28 @@ BAD_INPUTS = [
         put("newrelic.pingMonitor", False),
     ),
     bad("error rate over 100 %", "newrelic.conditions.errorRate.percent", 150),
+    case(
+        "a phone importId on a user the stack creates",
+        f"{T}.members.joe.phone.importId",
+        "PCMPHONE",
+        put(f"{T}.members.joe.phone", {"number": "+1 415 555 0101", "importId": "PCMPHONE"}),
+    ),
+    case(
+        "an adopted phone number that is not one",
+        f"{T}.members.joe.phone.number",
+        "555-CALL-NOW",
+        put(f"{T}.members.joe.importId", "PJOE001"),
+        put(f"{T}.members.joe.phone", {"number": "555-CALL-NOW", "importId": "PCMPHONE"}),
+    ),
+    case(
+        "an APM condition with apm off",
+        "newrelic.conditions.errorRate",
+        {"percent": 5, "forMinutes": 5},
+        put("newrelic.apm", False),
+    ),
+    bad("auto-resolve timeout of 0 minutes", "pagerduty.autoResolveMinutes", 0),
+    bad("auto-resolve timeout true", "pagerduty.autoResolveMinutes", True),
+    bad("acknowledgement timeout as text", "pagerduty.acknowledgementTimeoutMinutes", "30m"),
     bad("slack events without triggered", "slack.events", ["acknowledged", "resolved"]),
     bad("unknown slack event", "slack.events[1]", "snoozed"),
     bad("slack channel with #", "slack.channel", "#example-alerts"),

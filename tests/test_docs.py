@@ -34,3 +34,15 @@ def test_make_help_is_the_default_and_lists_every_target() -> None:
     assert phony is not None
     described = set(re.findall(r"^([a-z][a-z_-]*):.*## ", makefile, re.MULTILINE))
     assert set(phony.group(1).split()) <= described
+
+
+def test_the_readme_configuration_tables_list_every_pagerduty_newrelic_and_member_key() -> None:
+    from oncall.config import AdoptedPhone, Member, NewRelicSection, PagerDutySection
+
+    (phone_row,) = [line for line in README.splitlines() if "`members.<slug>.phone`" in line]
+    for field in AdoptedPhone.model_fields.values():
+        assert f"{field.alias}: " in phone_row, field.alias
+    for model in (PagerDutySection, NewRelicSection, Member):
+        for name, field in model.model_fields.items():
+            key = field.alias or name
+            assert re.search(rf"`{key}[`.:]", README), f"{model.__name__}.{name}"

@@ -4,17 +4,17 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import pulumi
 import pytest
 
 from components.newrelic_channel import (
     NewRelicPagerDutyChannel,
     NewRelicPagerDutyChannelArgs,
     _error_rate_nrql,
-    _nrql_string,
     _ping_failure_nrql,
     _response_time_nrql,
 )
-from oncall.engine import COMPUTED, Registration, Run, Secret
+from oncall.engine import COMPUTED, Registration, Run, Secret, default_invoke_results, run_program
 from oncall.plan import check_run
 from oncall.schemacheck import SchemaSet
 
@@ -61,6 +61,13 @@ def dev_args(**overrides: Any) -> NewRelicPagerDutyChannelArgs:
     }
     args.update(overrides)
     return args  # type: ignore[return-value]
+
+
+# The GUID the offline lookup of "example (live)" answers (oncall.engine.COMPUTED_INVOKE_RESULTS).
+APP_GUID = (
+    "getentity-domain-apm--ignorenotfound-true--name-example--live---type-application-id-guid"
+)
+MONITOR_ID = "site-monitor-monitor-id"
 
 
 def run(args: NewRelicPagerDutyChannelArgs, *, preview: bool = False) -> Run:
@@ -163,6 +170,24 @@ def test_service_pages_the_escalation_policy_at_constant_urgency() -> None:
     assert inputs["description"] == "New Relic alerts for https://www.example.com/"
 
 
+def test_service_never_auto_resolves_so_a_long_outage_keeps_paging() -> None:
+    # Issue 5, defect 1: the provider defaults auto_resolve_timeout to "14400" (4 hours;
+    # terraform-provider-pagerduty, pagerduty/resource_pagerduty_service.go) while New Relic keeps
+    # its issue open for days without a new trigger. New Relic's CLOSED resolves the incident.
+    inputs = only(run(live_args()), T.SERVICE).inputs
+    assert inputs["autoResolveTimeout"] == "null"
+
+
+def test_service_acknowledgement_timeout_is_set_explicitly_to_30_minutes() -> None:
+    assert only(run(live_args()), T.SERVICE).inputs["acknowledgementTimeout"] == "1800"
+
+
+def test_service_timeouts_can_be_set_or_turned_off() -> None:
+    args = live_args(autoResolveTimeout="86400", acknowledgementTimeout="null")
+    inputs = only(run(args), T.SERVICE).inputs
+    assert (inputs["autoResolveTimeout"], inputs["acknowledgementTimeout"]) == ("86400", "null")
+
+
 def test_service_urgency_absent_leaves_pagerduty_default() -> None:
     args = live_args()
     del args["urgency"]
@@ -262,13 +287,14 @@ def test_monitor_pings_the_site_every_5_minutes_from_3_locations_verifying_ssl()
     }
 
 
-def test_monitor_name_can_be_set_and_the_ping_condition_follows_it() -> None:
+def test_monitor_name_can_be_set_and_the_ping_condition_keeps_filtering_on_its_id() -> None:
     args = live_args()
     args["pingMonitor"]["name"] = "Joe's site ping"
     result = run(args)
     assert only(result, T.MONITOR).inputs["name"] == "Joe's site ping"
     query = condition(result, "ping-failure").inputs["nrql"]["query"]
-    assert query.endswith("WHERE monitorName = 'Joe\\'s site ping'")
+    assert query.endswith(f"WHERE monitorId = '{MONITOR_ID}'")
+    assert "Joe" not in query
 
 
 def test_ping_condition_opens_when_2_locations_fail_within_one_period() -> None:
@@ -276,7 +302,7 @@ def test_ping_condition_opens_when_2_locations_fail_within_one_period() -> None:
     assert inputs["policyId"] == "site-policy-id"
     assert inputs["type"] == "static"
     assert inputs["enabled"] is True
-    assert inputs["nrql"] == {"query": _ping_failure_nrql("www.example.com")}
+    assert inputs["nrql"] == {"query": _ping_failure_nrql(MONITOR_ID)}
     assert inputs["critical"] == {
         "operator": "above_or_equals",
         "threshold": 2,
@@ -296,7 +322,7 @@ def test_ping_condition_window_follows_the_monitor_period() -> None:
 
 def test_error_rate_condition_opens_above_5_percent_for_5_minutes() -> None:
     inputs = condition(run(live_args()), "error-rate").inputs
-    assert inputs["nrql"] == {"query": _error_rate_nrql("example (live)")}
+    assert inputs["nrql"] == {"query": _error_rate_nrql(APP_GUID)}
     assert inputs["critical"] == {
         "operator": "above",
         "threshold": 5,
@@ -308,7 +334,7 @@ def test_error_rate_condition_opens_above_5_percent_for_5_minutes() -> None:
 
 def test_response_time_condition_opens_above_3_seconds_for_10_minutes() -> None:
     inputs = condition(run(live_args()), "response-time").inputs
-    assert inputs["nrql"] == {"query": _response_time_nrql("example (live)")}
+    assert inputs["nrql"] == {"query": _response_time_nrql(APP_GUID)}
     assert inputs["critical"] == {
         "operator": "above",
         "threshold": 3,
@@ -332,7 +358,7 @@ def test_conditions_avoid_deprecated_fields_and_carry_a_description() -> None:
 def test_destination_is_a_pagerduty_service_integration_with_the_token_prefix() -> None:
     inputs = only(run(live_args()), T.NOTIFICATION_DESTINATION).inputs
     assert inputs["type"] == "PAGERDUTY_SERVICE_INTEGRATION"
-    assert inputs["properties"] == [{"key": "", "value": ""}]
+    assert inputs["properties"] == [SOURCE, {"key": "", "value": ""}]
     assert inputs["authToken"] == Secret(
         {"prefix": "Token token=", "token": "site-integration-key"}
     )
@@ -343,7 +369,22 @@ def test_channel_is_a_workflow_channel_of_the_destination_with_a_summary() -> No
     assert inputs["product"] == "IINT"
     assert inputs["type"] == "PAGERDUTY_SERVICE_INTEGRATION"
     assert inputs["destinationId"] == "site-destination-id"
-    assert inputs["properties"] == [{"key": "summary", "value": "{{ annotations.title.[0] }}"}]
+    assert inputs["properties"] == [
+        SOURCE,
+        {"key": "summary", "value": "{{ annotations.title.[0] }}"},
+    ]
+
+
+# pulumi/pulumi-newrelic#551, #875: the provider adds this property to every destination and
+# channel it creates (terraform-provider-newrelic, helpers_newrelic_notifications.go); listing it
+# first, as the provider stores it, is the documented way to stop the diff on every preview.
+SOURCE = {"key": "source", "label": "terraform-source-internal", "value": "terraform"}
+
+
+def test_destination_and_channel_list_the_providers_source_property_first() -> None:
+    result = run(live_args())
+    for type_ in (T.NOTIFICATION_DESTINATION, T.NOTIFICATION_CHANNEL):
+        assert only(result, type_).inputs["properties"][0] == SOURCE
 
 
 def test_workflow_sends_only_this_policys_issues_to_the_channel() -> None:
@@ -356,9 +397,16 @@ def test_workflow_sends_only_this_policys_issues_to_the_channel() -> None:
             "values": ["site-policy-id"],
         }
     ]
-    assert inputs["destinations"] == [{"channelId": "site-channel-id"}]
+    assert [d["channelId"] for d in inputs["destinations"]] == ["site-channel-id"]
     assert inputs["mutingRulesHandling"] == "DONT_NOTIFY_FULLY_MUTED_ISSUES"
     assert inputs["enabled"] is True
+
+
+def test_workflow_pages_on_activated_acknowledges_and_resolves_on_closed() -> None:
+    # Issue 5, defect 2: left unset the API chooses; set explicitly. The provider keeps the saved
+    # order (terraform-provider-newrelic, structures_newrelic_workflow.go, normaliseTriggerList).
+    (destination,) = only(run(live_args()), T.WORKFLOW).inputs["destinations"]
+    assert destination["notificationTriggers"] == ["ACTIVATED", "ACKNOWLEDGED", "CLOSED"]
 
 
 def test_workflow_muting_rules_handling_can_be_overridden() -> None:
@@ -377,40 +425,82 @@ def test_none_is_taken_as_absent() -> None:
     args = live_args(serviceDescription=None, vendorId=None, serviceImportId=None)
     result = run(args)
     assert only(result, T.SERVICE).inputs["description"].startswith("New Relic alerts for")
-    assert [i.token for i in result.invokes] == [T.GET_VENDOR]
+    assert [i.token for i in result.invokes] == [T.GET_ENTITY, T.GET_VENDOR]
 
 
 # --- NRQL ----------------------------------------------------------------------------------------
 
 
-def test_ping_failure_nrql_counts_failing_locations_of_the_monitor() -> None:
-    assert _ping_failure_nrql("www.example.com") == (
+def test_ping_failure_nrql_counts_failing_locations_of_the_monitor_by_its_id() -> None:
+    assert _ping_failure_nrql("6f1c2d3e-0000-4000-8000-000000000001") == (
         "SELECT filter(uniqueCount(location), WHERE result = 'FAILED') "
-        "FROM SyntheticCheck WHERE monitorName = 'www.example.com'"
+        "FROM SyntheticCheck WHERE monitorId = '6f1c2d3e-0000-4000-8000-000000000001'"
     )
 
 
-def test_error_rate_nrql_is_the_percentage_of_failed_web_transactions() -> None:
-    assert _error_rate_nrql("example (live)") == (
+def test_error_rate_nrql_is_the_percentage_of_failed_web_transactions_of_the_app_guid() -> None:
+    assert _error_rate_nrql("MTIzNHxBUE18QVBQTElDQVRJT058NTY3") == (
         "SELECT percentage(count(*), WHERE error IS true) FROM Transaction "
-        "WHERE appName = 'example (live)' AND transactionType = 'Web'"
+        "WHERE entityGuid = 'MTIzNHxBUE18QVBQTElDQVRJT058NTY3' AND transactionType = 'Web'"
     )
 
 
-def test_response_time_nrql_is_the_average_web_transaction_duration() -> None:
-    assert _response_time_nrql("example (live)") == (
+def test_response_time_nrql_is_the_average_web_transaction_duration_of_the_app_guid() -> None:
+    assert _response_time_nrql("MTIzNHxBUE18QVBQTElDQVRJT058NTY3") == (
         "SELECT average(duration) FROM Transaction "
-        "WHERE appName = 'example (live)' AND transactionType = 'Web'"
+        "WHERE entityGuid = 'MTIzNHxBUE18QVBQTElDQVRJT058NTY3' AND transactionType = 'Web'"
     )
 
 
-def test_nrql_escapes_a_single_quote() -> None:
-    assert _nrql_string("Joe's site") == "'Joe\\'s site'"
-    assert "appName = 'Joe\\'s site'" in _error_rate_nrql("Joe's site")
+def test_no_condition_quotes_a_name_from_the_args() -> None:
+    args = live_args(appName="Joe's \\ site (live)", policyName="Joe's site")
+    for registration in run(args).of_type(T.NRQL_CONDITION):
+        query = registration.inputs["nrql"]["query"]
+        assert "Joe" not in query
+        assert "appName" not in query
+        assert "monitorName" not in query
 
 
-def test_nrql_escapes_a_backslash_before_the_quote() -> None:
-    assert _nrql_string("a\\'b") == "'a\\\\\\'b'"
+# --- APM application lookup (issue 5, defect 6) ---------------------------------------------------
+
+
+def test_apm_app_is_looked_up_by_name_in_the_apm_domain() -> None:
+    lookups = [i for i in run(live_args()).invokes if i.token == T.GET_ENTITY]
+    assert [i.args for i in lookups] == [
+        {
+            "name": "example (live)",
+            "domain": "APM",
+            "type": "APPLICATION",
+            "ignoreNotFound": True,
+        }
+    ]
+
+
+def test_no_apm_condition_no_app_lookup() -> None:
+    args = live_args()
+    del args["conditions"]["errorRate"]
+    del args["conditions"]["responseTime"]
+    result = run(args)
+    assert [i for i in result.invokes if i.token == T.GET_ENTITY] == []
+    assert [r.name for r in result.of_type(T.NRQL_CONDITION)] == ["site-ping-failure"]
+
+
+def test_an_apm_app_new_relic_does_not_know_fails_naming_it() -> None:
+    def not_found(token: str, args: Any) -> dict[str, Any]:
+        result = default_invoke_results(token, args, preview=True)
+        if token == T.GET_ENTITY:
+            result["guid"] = None  # what ignore_not_found leaves when nothing matched
+        return result
+
+    def program() -> None:
+        NewRelicPagerDutyChannel(NAME, live_args())
+
+    with pytest.raises(pulumi.RunError, match=r"^appName: New Relic has no APM application named "):
+        run_program(
+            program,
+            invoke_handler=not_found,
+            preview=True,
+        )
 
 
 # --- validation ----------------------------------------------------------------------------------
@@ -428,6 +518,15 @@ def _ping(**changes: Any) -> dict[str, Any]:
         ({"urgency": "urgent"}, r"^urgency: expected one of high, low"),
         ({"incidentPreference": "FIRST_CRITICAL"}, r"^incidentPreference: "),
         ({"mutingRulesHandling": "MUTE"}, r"^mutingRulesHandling: "),
+        (
+            {"autoResolveTimeout": 14400},
+            r'^autoResolveTimeout: expected seconds as a string, e\.g\. "1800"',
+        ),
+        (
+            {"acknowledgementTimeout": "30m"},
+            r"^acknowledgementTimeout: expected seconds as a string",
+        ),
+        ({"acknowledgementTimeout": "0"}, r"^acknowledgementTimeout: expected seconds as a string"),
         ({"siteUrl": "www.example.com"}, r"^siteUrl: expected an absolute http\(s\) URL"),
         ({"pingMonitor": _ping(locations=[])}, r"^pingMonitor\.locations: "),
         (

@@ -42,7 +42,8 @@ TIMEOUT = 30  # seconds per RPC; a hung host fails the test instead of blocking 
 
 
 class _Mocks(pulumi.runtime.Mocks):
-    """Every resource gets the id `<name>-id`; lookups return an id named after their token."""
+    """Every resource gets the id `<name>-id`; lookups return an id (and an entity GUID) named
+    after their token."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         state = dict(args.inputs)
@@ -53,7 +54,8 @@ class _Mocks(pulumi.runtime.Mocks):
     def call(
         self, args: pulumi.runtime.MockCallArgs
     ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {"id": f"{args.token.rsplit(':', 1)[-1]}-id"}, []
+        found = args.token.rsplit(":", 1)[-1]
+        return {"id": f"{found}-id", "guid": f"{found}-guid"}, []
 
 
 class _Monitor(MockMonitor):

@@ -8,7 +8,7 @@ import pulumi
 import pytest
 
 from components.slack import SlackExtension, SlackExtensionArgs
-from oncall.engine import COMPUTED, Registration, Run, run_program
+from oncall.engine import COMPUTED, Registration, Run, Secret, run_program
 from oncall.plan import check_run
 from oncall.schemacheck import SchemaSet
 
@@ -125,6 +125,39 @@ def test_created_channel_is_not_archived_on_destroy_either() -> None:
     assert inputs["actionOnUpdatePermanentMembers"] == "none"
     assert inputs["isPrivate"] is True
     assert inputs["topic"] == "Pages"
+
+
+def test_adopted_channel_without_topic_keeps_its_topic_and_purpose() -> None:
+    # Issue 5, defect 4: pablovarela/terraform-provider-slack v1.2.2, resource_conversation.go
+    # reads the live topic and purpose and sets them on update when they differ from the inputs.
+    conversation = only(run(slack_args()), T.CONVERSATION)
+    assert "topic" not in conversation.inputs
+    assert conversation.ignore_changes == ("topic", "purpose")
+
+
+def test_a_given_topic_is_managed_and_the_purpose_still_left_alone() -> None:
+    channel = {"name": "example-alerts", "topic": "Pages for www.example.com"}
+    conversation = only(run(slack_args(channel=channel)), T.CONVERSATION)
+    assert conversation.inputs["topic"] == "Pages for www.example.com"
+    assert conversation.ignore_changes == ("purpose",)
+
+
+def test_channel_id_output_is_read_back_so_a_secret_channel_id_stays_secret() -> None:
+    def secret_inputs(
+        args: pulumi.ResourceTransformationArgs,
+    ) -> pulumi.ResourceTransformationResult:
+        props = {k: v if v is None else pulumi.Output.secret(v) for k, v in args.props.items()}
+        return pulumi.ResourceTransformationResult(props, args.opts)
+
+    def program() -> None:
+        extension = SlackExtension(
+            NAME,
+            slack_args(channel={"id": "C0123ABCD"}),
+            pulumi.ResourceOptions(transformations=[secret_inputs]),
+        )
+        pulumi.export("channelId", extension.channelId)
+
+    assert run_program(program).outputs["channelId"] == Secret("C0123ABCD")
 
 
 def test_connections_post_to_the_managed_channel() -> None:

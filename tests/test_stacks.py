@@ -139,6 +139,7 @@ def test_the_dev_preset_has_no_ping_monitor_and_pages_the_existing_policy(plans:
     names = {r.name for r in run.of_type(T.NRQL_CONDITION)}
     assert names == {"alerts-error-rate", "alerts-response-time"}
     assert [i.token for i in run.invokes] == [
+        T.GET_ENTITY,
         T.GET_ESCALATION_POLICY,
         T.GET_VENDOR,
     ]

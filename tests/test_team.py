@@ -483,6 +483,46 @@ def test_adopted_user_is_imported_and_never_deleted_on_destroy() -> None:
     assert (joe.import_id, joe.retain_on_delete) == (None, False)
 
 
+def test_adopted_users_phone_and_sms_are_imported_with_their_label_and_retained() -> None:
+    # Issue 5, defect 7: creating a contact method the user already has is refused.
+    args = guide_team()
+    jane = args["members"]["jane"]
+    jane["importId"] = "PJANE01"
+    jane["phone"] |= {"importId": "PCMPHONE", "label": "Mobile"}
+    jane["sms"] |= {"importId": "PCMSMS1"}
+    run = plan(args)
+
+    phone = run.get(T.CONTACT_METHOD, f"{NAME}-jane-phone")
+    assert (phone.import_id, phone.retain_on_delete) == ("PJANE01:PCMPHONE", True)
+    assert phone.inputs["label"] == "Mobile"
+    sms = run.get(T.CONTACT_METHOD, f"{NAME}-jane-sms")
+    assert (sms.import_id, sms.retain_on_delete) == ("PJANE01:PCMSMS1", True)
+    assert sms.inputs["label"] == "SMS"
+    joe_phone = run.get(T.CONTACT_METHOD, f"{NAME}-joe-phone")
+    assert (joe_phone.import_id, joe_phone.retain_on_delete) == (None, False)
+
+
+def test_login_email_contact_method_id_skips_the_lookup_by_the_default_label() -> None:
+    args = guide_team()
+    args["members"]["jane"] |= {"importId": "PJANE01", "emailContactMethodId": "PCMEMAIL"}
+    run = plan(args)
+
+    assert [i for i in run.invokes if i.args.get("userId") == f"{NAME}-jane-id"] == []
+    handoff = run.get(T.HANDOFF_RULE, f"{NAME}-jane-handoff")
+    assert handoff.inputs["contactMethod"] == {"id": "PCMEMAIL", "type": "email_contact_method"}
+    assert run.warnings == []
+
+
+def test_an_adopted_user_without_the_email_contact_method_id_is_warned() -> None:
+    args = guide_team()
+    args["members"]["jane"]["importId"] = "PJANE01"
+    warnings = plan(args).warnings
+
+    assert len(warnings) == 1
+    assert warnings[0].startswith("members.jane: the adopted user's login-email contact method")
+    assert "emailContactMethodId" in warnings[0]
+
+
 def test_adopted_schedule_and_policy_are_imported_and_retained() -> None:
     args = guide_team()
     args["schedules"]["default"]["importId"] = "PSCHED1"
@@ -691,6 +731,14 @@ BAD_ARGS: dict[str, tuple[Mutation, str]] = {
     "end before start": (
         _set("schedules.default.layers.1.end", "2026-12-01T09:00:00-05:00"),
         r"schedules\.default\.layers\[1\]\.end: must be after start",
+    ),
+    "a phone importId on a user this stack creates": (
+        _set("members.joe.phone.importId", "PCMPHONE"),
+        r"members\.joe\.phone\.importId: only an adopted user",
+    ),
+    "an empty sms label": (
+        _set("members.joe.sms.label", ""),
+        r"members\.joe\.sms\.label: expected a non-empty string",
     ),
     "existing and importId together": (
         _both(_set("members.joe.existing", True), _set("members.joe.importId", "PJOE001")),
