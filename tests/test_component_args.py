@@ -21,7 +21,7 @@ from components.slack import SlackExtension
 from components.team import TeamOnCall
 from oncall.engine import run_program
 
-from support import problem_lines
+from support import as_doubles, problem_lines
 
 
 def _bad_team() -> tuple[type, dict[str, Any]]:
@@ -95,18 +95,6 @@ def test_every_problem_comes_back_at_once_and_nothing_is_registered(
     assert run.resources == []
 
 
-def _as_doubles(value: Any) -> Any:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return float(value)
-    if isinstance(value, dict):
-        return {key: _as_doubles(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_as_doubles(item) for item in value]
-    return value
-
-
 GOOD: dict[str, Callable[[], tuple[type, Any]]] = {
     "TeamOnCall": lambda: (TeamOnCall, guide_team()),
     "NewRelicPagerDutyChannel": lambda: (NewRelicPagerDutyChannel, live_args()),
@@ -124,7 +112,7 @@ def test_whole_numbers_sent_as_doubles_register_the_same_resources(
         return lambda: component("same", form) and None
 
     native = run_program(program(args))
-    doubles = run_program(program(_as_doubles(args)))
+    doubles = run_program(program(as_doubles(args)))
 
     assert [(r.type, r.name, r.inputs) for r in doubles.resources] == [
         (r.type, r.name, r.inputs) for r in native.resources

@@ -11,7 +11,7 @@ as over gRPC). A value the components would refuse must be refused by the config
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,23 +29,12 @@ from oncall.config import StackConfig, TeamStackConfig, parse_stack_config
 from oncall.engine import run_program
 from oncall.errors import ConfigError
 
+from support import as_doubles
+
 ROOT = Path(__file__).resolve().parent.parent
 NS = "pantheon-oncall"
 POLICY_ID = "PPOLICY1"
 SERVICE_ID = "PSERVICE1"
-
-
-def as_doubles(value: Any) -> Any:
-    """`value` as gRPC delivers it to a component hosted for another language: ints are doubles."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return float(value)
-    if isinstance(value, Mapping):
-        return {key: as_doubles(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [as_doubles(item) for item in value]
-    return value
 
 
 def component_args(config: StackConfig | TeamStackConfig) -> list[tuple[type, dict[str, Any]]]:
