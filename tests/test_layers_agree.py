@@ -218,8 +218,12 @@ def _vary_team(draw: st.DrawFn, values: dict[str, Any]) -> None:
 
 
 def _vary_newrelic(draw: st.DrawFn, values: dict[str, Any]) -> None:
+    pagerduty = values["pagerduty"]
     if draw(sometimes):
-        values["pagerduty"]["description"] = draw(descriptions)
+        pagerduty["description"] = draw(descriptions)
+    for key in ("autoResolveMinutes", "acknowledgementTimeoutMinutes"):
+        if draw(sometimes):
+            pagerduty[key] = draw(whole_numbers(1, 1440) | st.just(False))
     newrelic = values["newrelic"]
     if draw(sometimes):
         newrelic["pingMonitor"]["locations"] = draw(locations)
