@@ -21,7 +21,6 @@ Two facts about PagerDuty shape what this component creates for a new user (see
 """
 
 import re
-import zoneinfo
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
@@ -53,6 +52,7 @@ from components.vocabulary import (
     TargetType,
     Urgency,
     Via,
+    is_time_zone,
     trunk_prefix_problem,
     whole_number,
 )
@@ -942,11 +942,7 @@ def _slug(p: Problems, path: str, key: object) -> None:
 
 
 def _time_zone(p: Problems, path: str, value: object) -> None:
-    try:
-        if not isinstance(value, str) or not value:
-            raise ValueError(value)
-        zoneinfo.ZoneInfo(value)
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+    if not is_time_zone(value):
         p.add(path, f"expected an IANA time zone like America/New_York (got {value!r})")
 
 

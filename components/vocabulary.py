@@ -8,6 +8,7 @@ themselves compare exact values.
 
 from __future__ import annotations
 
+import zoneinfo
 from enum import StrEnum
 from typing import Final, Self
 
@@ -166,6 +167,17 @@ def trunk_prefix_problem(country_code: int, number: str) -> str | None:
         f"drop the trunk prefix {prefix}: PagerDuty refuses a leading {prefix} for country code "
         f"{country_code}"
     )
+
+
+def is_time_zone(value: object) -> bool:
+    """An IANA time zone name (America/New_York), as PagerDuty's `time_zone` takes."""
+    if not isinstance(value, str) or not value:
+        return False
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return False
+    return True
 
 
 def real_number(value: object) -> float | None:

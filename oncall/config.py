@@ -35,7 +35,7 @@ from typing import (
     get_args,
     get_origin,
 )
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 from pydantic import (
@@ -69,6 +69,7 @@ from components.vocabulary import (
     SLACK_CHANNEL_NAME,
     SLACK_WORKSPACE_ID,
     SLUG,
+    is_time_zone,
     real_number,
     trunk_prefix_problem,
     whole_number,
@@ -223,10 +224,8 @@ RealNumber = Annotated[float, _by_rule(real_number, "expected a number")]
 
 
 def _time_zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError("unknown time zone; expected an IANA name like America/New_York") from None
+    if not is_time_zone(name):
+        raise ValueError("unknown time zone; expected an IANA name like America/New_York")
     return name
 
 
