@@ -14,8 +14,8 @@ application, which is looked up by name (`newrelic.get_entity`) so that a wrong 
 preview instead of leaving two conditions silent forever. No user text goes into NRQL.
 """
 
-import re
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any, Final, NotRequired, TypedDict, cast
 from urllib.parse import urlsplit
 
@@ -23,16 +23,28 @@ import pulumi
 import pulumi_newrelic as newrelic
 import pulumi_pagerduty as pagerduty
 
-from components._args import without_none
+from components._args import Problems, whole, without_none
+from components.vocabulary import (
+    LOCATION,
+    MAX_AGGREGATION_WINDOW,
+    MAX_ERROR_PERCENT,
+    MAX_FOR_MINUTES,
+    MIN_FOR_MINUTES,
+    PERIOD_SECONDS,
+    IncidentPreference,
+    MonitorPeriod,
+    MutingRulesHandling,
+    Urgency,
+)
 
 TYPE_TOKEN = "pantheon-oncall:index:NewRelicPagerDutyChannel"
 
 DEFAULT_VENDOR_NAME = "New Relic"
-DEFAULT_INCIDENT_PREFERENCE = "PER_POLICY"
+DEFAULT_INCIDENT_PREFERENCE = IncidentPreference.PER_POLICY.value
 # Muting rules are how a New Relic user silences a maintenance window; a workflow that notifies
 # about fully muted issues would page through it anyway.
-DEFAULT_MUTING_RULES_HANDLING = "DONT_NOTIFY_FULLY_MUTED_ISSUES"
-DEFAULT_PERIOD = "EVERY_5_MINUTES"
+DEFAULT_MUTING_RULES_HANDLING = MutingRulesHandling.DONT_NOTIFY_FULLY_MUTED_ISSUES.value
+DEFAULT_PERIOD = MonitorPeriod.EVERY_5_MINUTES.value
 # PagerDuty service timeouts, seconds as strings; "null" turns one off. The provider's defaults
 # (terraform-provider-pagerduty, pagerduty/resource_pagerduty_service.go: auto_resolve_timeout
 # Default "14400", acknowledgement_timeout Default "1800") are set when the input is absent; with
@@ -66,28 +78,6 @@ SOURCE_PROPERTY: Final[Any] = {
     "value": "terraform",
 }
 
-INCIDENT_PREFERENCES = ("PER_POLICY", "PER_CONDITION", "PER_CONDITION_AND_TARGET")
-MUTING_RULES_HANDLINGS = (
-    "DONT_NOTIFY_FULLY_MUTED_ISSUES",
-    "DONT_NOTIFY_FULLY_OR_PARTIALLY_MUTED_ISSUES",
-    "NOTIFY_ALL_ISSUES",
-)
-URGENCIES = ("high", "low")
-# Synthetics periods (the provider's valid values) and their length in seconds.
-PERIOD_SECONDS: dict[str, int] = {
-    "EVERY_MINUTE": 60,
-    "EVERY_5_MINUTES": 300,
-    "EVERY_10_MINUTES": 600,
-    "EVERY_15_MINUTES": 900,
-    "EVERY_30_MINUTES": 1800,
-    "EVERY_HOUR": 3600,
-    "EVERY_6_HOURS": 21600,
-    "EVERY_12_HOURS": 43200,
-    "EVERY_DAY": 86400,
-}
-# An NRQL condition's aggregation window is at most 6 hours; the ping-failure condition uses one
-# monitor period as its window.
-MAX_AGGREGATION_WINDOW = 21600
 APM_AGGREGATION_WINDOW = 60
 # New Relic force-closes an incident that stays open this long (its default, 3 days); closing it
 # would resolve the PagerDuty incident while the site may still be down, so keep it long.
@@ -95,8 +85,6 @@ VIOLATION_TIME_LIMIT_SECONDS = 259200
 AGGREGATION_DELAY_SECONDS = "120"
 # The PagerDuty summary line: the New Relic issue title.
 PAGERDUTY_SUMMARY_TEMPLATE = "{{ annotations.title.[0] }}"
-
-_LOCATION = re.compile(r"^[A-Z]{2}_[A-Z]+_\d+$")
 
 
 class PingMonitorArgs(TypedDict):
@@ -228,9 +216,10 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
         args: NewRelicPagerDutyChannelArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        # Checked before anything is registered: bad args leave nothing behind.
         args = cast(NewRelicPagerDutyChannelArgs, without_none(args))
         _validate(args)
+        super().__init__(TYPE_TOKEN, name, None, opts)
         self._name = name
         self._args = args
 
@@ -348,8 +337,8 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
         if ping_failure is not None and monitor is not None:
             ping = self._args["pingMonitor"]  # _validate made sure it is there
             period = ping.get("period", DEFAULT_PERIOD)
-            window = PERIOD_SECONDS[period]
-            failing = ping_failure["failingLocations"]
+            window = PERIOD_SECONDS[MonitorPeriod(period)]
+            failing = whole(ping_failure["failingLocations"])
             self._condition(
                 "ping-failure",
                 policy,
@@ -369,7 +358,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
         response_time = conditions.get("responseTime")
         app_guid = self._app_guid() if error_rate or response_time else None
         if error_rate is not None and app_guid is not None:
-            minutes = error_rate["forMinutes"]
+            minutes = whole(error_rate["forMinutes"])
             self._condition(
                 "error-rate",
                 policy,
@@ -386,7 +375,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
                 occurrences="ALL",
             )
         if response_time is not None and app_guid is not None:
-            minutes = response_time["forMinutes"]
+            minutes = whole(response_time["forMinutes"])
             self._condition(
                 "response-time",
                 policy,
@@ -537,119 +526,150 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+_CONDITION_SHAPES: dict[str, type] = {
+    "pingFailure": PingFailureConditionArgs,
+    "errorRate": ErrorRateConditionArgs,
+    "responseTime": ResponseTimeConditionArgs,
+}
 
 
 def _validate(args: NewRelicPagerDutyChannelArgs) -> None:
-    """Reject bad input before anything is registered, naming the field path."""
+    """Reject bad input before anything is registered: every problem, each with its path."""
+    p = Problems("NewRelicPagerDutyChannel")
     raw: Mapping[str, object] = args
+    p.unknown_keys("", raw, NewRelicPagerDutyChannelArgs)
     for key in ("serviceName", "policyName", "siteUrl"):
-        _text(key, raw.get(key))
+        p.text(key, raw.get(key))
     if raw.get("escalationPolicyId") in (None, ""):
-        raise ValueError("escalationPolicyId: required, the id of a PagerDuty escalation policy")
+        p.add("escalationPolicyId", "required, the id of a PagerDuty escalation policy")
     for key in ("serviceDescription", "serviceImportId", "vendorName", "vendorId", "appName"):
         if key in raw:
-            _text(key, raw[key])
+            p.text(key, raw[key])
     for key in ("autoResolveTimeout", "acknowledgementTimeout"):
         if key in raw:
-            _timeout(key, raw[key])
-    _one_of("urgency", raw.get("urgency"), URGENCIES)
-    _one_of("incidentPreference", raw.get("incidentPreference"), INCIDENT_PREFERENCES)
-    _one_of("mutingRulesHandling", raw.get("mutingRulesHandling"), MUTING_RULES_HANDLINGS)
-    url = urlsplit(args["siteUrl"])
-    if url.scheme not in ("https", "http") or not url.hostname:
-        raise ValueError(f"siteUrl: an absolute http(s) URL; got {args['siteUrl']!r}")
+            _timeout(p, key, raw[key])
+    _one_of(p, "urgency", raw.get("urgency"), Urgency)
+    _one_of(p, "incidentPreference", raw.get("incidentPreference"), IncidentPreference)
+    _one_of(p, "mutingRulesHandling", raw.get("mutingRulesHandling"), MutingRulesHandling)
+    site_url = raw.get("siteUrl")
+    url = urlsplit(site_url) if isinstance(site_url, str) else None
+    if isinstance(site_url, str) and (
+        url is None or url.scheme not in ("https", "http") or not url.hostname
+    ):
+        p.add("siteUrl", f"expected an absolute http(s) URL (got {site_url!r})")
 
     ping = args.get("pingMonitor")
-    if ping is not None:
-        _validate_ping_monitor(ping)
+    locations = _validate_ping_monitor(p, ping) if ping is not None else None
     conditions = args.get("conditions") or {}
-    ping_failure = conditions.get("pingFailure")
+    if not isinstance(conditions, Mapping):
+        p.add("conditions", f"expected an object (got {conditions!r})")
+        conditions = {}
+    p.unknown_keys("conditions", conditions, NewRelicConditionsArgs)
+    given: Mapping[str, object] = conditions
+    usable = {
+        key
+        for key, shape in _CONDITION_SHAPES.items()
+        if key in given and p.keys(f"conditions.{key}", given[key], shape)
+    }
+    ping_failure = conditions.get("pingFailure") if "pingFailure" in usable else None
     if ping_failure is not None:
         if ping is None:
-            raise ValueError("conditions.pingFailure: needs pingMonitor (there is nothing to ping)")
-        count = len(ping["locations"])
-        _integer(
-            "conditions.pingFailure.failingLocations",
-            ping_failure.get("failingLocations"),
-            1,
-            count,
-            f"(the monitor checks from {count} locations)",
-        )
-        period = ping.get("period", DEFAULT_PERIOD)
-        if PERIOD_SECONDS[period] > MAX_AGGREGATION_WINDOW:
-            raise ValueError(
-                f"pingMonitor.period: {period} is longer than the 6-hour window limit of an "
-                "alert condition; the ping-failure condition needs EVERY_6_HOURS or shorter"
+            p.add("conditions.pingFailure", "needs pingMonitor (there is nothing to ping)")
+        elif locations is not None:
+            p.integer(
+                "conditions.pingFailure.failingLocations",
+                ping_failure.get("failingLocations"),
+                1,
+                locations,
+                f"(the monitor checks from {locations} locations)",
             )
-    error_rate = conditions.get("errorRate")
+        period = ping.get("period", DEFAULT_PERIOD) if ping is not None else DEFAULT_PERIOD
+        if (
+            period in PERIOD_SECONDS
+            and PERIOD_SECONDS[MonitorPeriod(period)] > MAX_AGGREGATION_WINDOW
+        ):
+            p.add(
+                "pingMonitor.period",
+                f"{period} is longer than the 6-hour window limit of an alert condition; the "
+                "ping-failure condition needs EVERY_6_HOURS or shorter",
+            )
+    error_rate = conditions.get("errorRate") if "errorRate" in usable else None
     if error_rate is not None:
-        _needs_app("errorRate", raw)
+        _needs_app(p, "errorRate", raw)
         percent = error_rate.get("percent")
-        if not _is_number(percent) or not 0 < float(percent) <= 100:
-            raise ValueError(f"conditions.errorRate.percent: 0 < percent <= 100; got {percent!r}")
-        _integer("conditions.errorRate.forMinutes", error_rate.get("forMinutes"), 1, 1440)
-    response_time = conditions.get("responseTime")
+        if p.number("conditions.errorRate.percent", percent) and not (
+            0 < float(percent) <= MAX_ERROR_PERCENT
+        ):
+            p.add("conditions.errorRate.percent", f"must be 0 < percent <= 100 (got {percent!r})")
+        p.integer(
+            "conditions.errorRate.forMinutes",
+            error_rate.get("forMinutes"),
+            MIN_FOR_MINUTES,
+            MAX_FOR_MINUTES,
+        )
+    response_time = conditions.get("responseTime") if "responseTime" in usable else None
     if response_time is not None:
-        _needs_app("responseTime", raw)
+        _needs_app(p, "responseTime", raw)
         seconds = response_time.get("seconds")
-        if not _is_number(seconds) or not float(seconds) > 0:
-            raise ValueError(f"conditions.responseTime.seconds: above 0; got {seconds!r}")
-        _integer("conditions.responseTime.forMinutes", response_time.get("forMinutes"), 1, 1440)
+        if p.number("conditions.responseTime.seconds", seconds) and not float(seconds) > 0:
+            p.add("conditions.responseTime.seconds", f"must be above 0 (got {seconds!r})")
+        p.integer(
+            "conditions.responseTime.forMinutes",
+            response_time.get("forMinutes"),
+            MIN_FOR_MINUTES,
+            MAX_FOR_MINUTES,
+        )
+    p.raise_if_any()
 
 
-def _validate_ping_monitor(ping: PingMonitorArgs) -> None:
+def _validate_ping_monitor(p: Problems, ping: PingMonitorArgs) -> int | None:
+    """Check the ping monitor; the number of its locations when they are usable."""
     raw: Mapping[str, object] = ping
+    if not p.keys("pingMonitor", raw, PingMonitorArgs):
+        return None
     if "name" in raw:
-        _text("pingMonitor.name", raw["name"])
-    _one_of("pingMonitor.period", raw.get("period"), tuple(PERIOD_SECONDS))
-    if "verifySsl" in raw and not isinstance(raw["verifySsl"], bool):
-        raise ValueError(f"pingMonitor.verifySsl: true or false; got {raw['verifySsl']!r}")
+        p.text("pingMonitor.name", raw["name"])
+    _one_of(p, "pingMonitor.period", raw.get("period"), MonitorPeriod)
+    if "verifySsl" in raw:
+        p.boolean("pingMonitor.verifySsl", raw["verifySsl"])
     locations = raw.get("locations")
     if not isinstance(locations, list) or not locations:
-        raise ValueError(
-            f"pingMonitor.locations: a list of public locations like US_EAST_1; got {locations!r}"
+        p.add(
+            "pingMonitor.locations",
+            f"expected a list of public locations like US_EAST_1 (got {locations!r})",
         )
+        return None
+    ok = True
     for index, location in enumerate(locations):
         path = f"pingMonitor.locations[{index}]"
         if isinstance(location, str) and location.startswith("AWS_"):
-            raise ValueError(
-                f"{path}: {location!r}: public locations take no AWS_ prefix "
-                f"(write {location.removeprefix('AWS_')!r})"
+            p.add(
+                path,
+                f"public locations take no AWS_ prefix: write {location.removeprefix('AWS_')!r} "
+                f"(got {location!r})",
             )
-        if not isinstance(location, str) or not _LOCATION.match(location):
-            raise ValueError(f"{path}: {location!r} is not a public location like US_EAST_1")
-    if len(set(locations)) != len(locations):
-        raise ValueError(f"pingMonitor.locations: listed twice in {locations!r}")
+            ok = False
+        else:
+            ok = p.matches(path, location, LOCATION, "a public location like US_EAST_1") and ok
+    return len(locations) if p.distinct("pingMonitor.locations", locations) and ok else None
 
 
-def _needs_app(condition: str, raw: Mapping[str, object]) -> None:
+def _needs_app(p: Problems, condition: str, raw: Mapping[str, object]) -> None:
     if "appName" not in raw:
-        raise ValueError(f"conditions.{condition}: needs appName (the site's New Relic APM app)")
+        p.add(f"conditions.{condition}", "needs appName (the site's New Relic APM app)")
 
 
-def _text(path: str, value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{path}: a non-empty string; got {value!r}")
+def _one_of(p: Problems, path: str, value: object, allowed: type[StrEnum]) -> None:
+    if value is not None:
+        p.one_of(path, value, allowed)
 
 
-def _integer(path: str, value: object, low: int, high: int, why: str = "") -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        suffix = f" {why}" if why else ""
-        raise ValueError(f"{path}: a whole number {low}..{high}{suffix}; got {value!r}")
-
-
-def _timeout(path: str, value: object) -> None:
+def _timeout(p: Problems, path: str, value: object) -> None:
     """A PagerDuty service timeout: whole seconds as a string, or "null" (off)."""
     if value != TIMEOUT_OFF and not (
         isinstance(value, str) and value.isascii() and value.isdigit() and int(value) > 0
     ):
-        raise ValueError(
-            f'{path}: seconds as a string, e.g. "1800", or "null" to turn it off; got {value!r}'
+        p.add(
+            path,
+            f'expected seconds as a string, e.g. "1800", or "null" to turn it off (got {value!r})',
         )
-
-
-def _one_of(path: str, value: object, allowed: tuple[str, ...]) -> None:
-    if value is not None and value not in allowed:
-        raise ValueError(f"{path}: one of {', '.join(allowed)}; got {value!r}")

@@ -14,30 +14,21 @@ import pulumi
 import pulumi_pagerduty as pagerduty
 import pulumi_slack as slack
 
-from components._args import without_none
+from components._args import Problems, without_none
+from components.vocabulary import (
+    REQUIRED_SLACK_EVENT,
+    SLACK_CHANNEL_ID,
+    SLACK_CHANNEL_NAME,
+    SLACK_WORKSPACE_ID,
+    SLUG,
+    SlackEvent,
+    SlackNotificationType,
+    Urgency,
+)
 
 TYPE_TOKEN = "pantheon-oncall:index:SlackExtension"
 
-NOTIFICATION_TYPES = ("responder", "stakeholder")
-DEFAULT_NOTIFICATION_TYPE = "responder"
-URGENCIES = ("high", "low")
-REQUIRED_EVENT = "incident.triggered"
-# PagerDuty's Slack connection event types (the provider's documented list).
-EVENT_TYPES = (
-    "incident.triggered",
-    "incident.acknowledged",
-    "incident.escalated",
-    "incident.resolved",
-    "incident.reassigned",
-    "incident.annotated",
-    "incident.unacknowledged",
-    "incident.delegated",
-    "incident.priority_updated",
-    "incident.responder.added",
-    "incident.responder.replied",
-    "incident.status_update_published",
-    "incident.reopened",
-)
+DEFAULT_NOTIFICATION_TYPE = SlackNotificationType.RESPONDER.value
 ALL_PRIORITIES = ["*"]
 # What pulumi-slack does to a channel on destroy and to members missing from `permanent_members`.
 # Its defaults ("archive", "kick") would archive the channel, and empty an adopted one of everyone
@@ -47,11 +38,6 @@ ACTION_ON_UPDATE_PERMANENT_MEMBERS = "none"
 # The conversation's free-text properties: managed when given, ignored when not (_unmanaged_text).
 # This component never sets a purpose, so an adopted channel's purpose is always left alone.
 TEXT_PROPERTIES = ("topic", "purpose")
-
-_WORKSPACE_ID = re.compile(r"^[TE][A-Z0-9]{2,}$")
-_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
-_CHANNEL_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 class SlackChannelArgs(TypedDict):
@@ -90,8 +76,9 @@ class SlackExtensionArgs(TypedDict):
     incident.resolved, incident.reassigned, incident.escalated; must include
     incident.triggered."""
     priorities: NotRequired[list[str]]
-    """PagerDuty priority ids to post; default ["*"] (any priority). An empty list would mean
-    only incidents without a priority, so it is refused."""
+    """PagerDuty priority ids to post; default ["*"] (any priority). An empty list posts only
+    incidents without a priority, as the provider documents `configs.priorities` (the stack
+    config accepts it too: on an account without priorities that is every incident)."""
     urgency: NotRequired[str]
     """Only incidents of this urgency: high or low; absent: both."""
 
@@ -131,9 +118,10 @@ class SlackExtension(pulumi.ComponentResource):
         args: SlackExtensionArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        # Checked before anything is registered: bad args leave nothing behind.
         args = cast(SlackExtensionArgs, without_none(args))
         _validate(args)
+        super().__init__(TYPE_TOKEN, name, None, opts)
         self._name = name
         self._args = args
 
@@ -206,87 +194,86 @@ def _unmanaged_text(channel: SlackChannelArgs) -> list[str]:
 
 
 def _validate(args: SlackExtensionArgs) -> None:
-    """Reject bad input before anything is registered, naming the field path."""
+    """Reject bad input before anything is registered: every problem, each with its path."""
+    p = Problems("SlackExtension")
     raw: Mapping[str, object] = args
-    workspace = raw.get("workspaceId")
-    if not isinstance(workspace, str) or not _WORKSPACE_ID.match(workspace):
-        raise ValueError(f"workspaceId: a Slack team id like T0123ABCD; got {workspace!r}")
-    _validate_channel(raw.get("channel"))
+    p.unknown_keys("", raw, SlackExtensionArgs)
+    p.matches(
+        "workspaceId", raw.get("workspaceId"), SLACK_WORKSPACE_ID, "a Slack team id like T0123ABCD"
+    )
+    _validate_channel(p, raw.get("channel"))
 
     services = raw.get("services")
     if not isinstance(services, Mapping) or not services:
-        raise ValueError(
-            f"services: at least one PagerDuty service id keyed by slug; got {services!r}"
+        p.add(
+            "services",
+            f"expected at least one PagerDuty service id keyed by slug (got {services!r})",
         )
+        services = {}
     for slug, service_id in services.items():
-        if not isinstance(slug, str) or not _SLUG.match(slug):
-            raise ValueError(
-                f"services: key {slug!r} is not a slug (lowercase letters, digits and '-')"
+        if not isinstance(slug, str) or not re.fullmatch(SLUG, slug):
+            p.add(
+                "services",
+                f"key {slug!r} is not a slug (lower-case letters, digits and -, not at either end)",
             )
         if service_id is None or service_id == "":
-            raise ValueError(f"services.{slug}: a PagerDuty service id; got {service_id!r}")
+            p.add(f"services.{slug}", f"expected a PagerDuty service id (got {service_id!r})")
 
-    notification_type = raw.get("notificationType")
-    if notification_type is not None and notification_type not in NOTIFICATION_TYPES:
-        raise ValueError(
-            f"notificationType: one of {', '.join(NOTIFICATION_TYPES)}; got {notification_type!r}"
-        )
-    urgency = raw.get("urgency")
-    if urgency is not None and urgency not in URGENCIES:
-        raise ValueError(f"urgency: one of {', '.join(URGENCIES)} (absent: both); got {urgency!r}")
+    if "notificationType" in raw:
+        p.one_of("notificationType", raw["notificationType"], SlackNotificationType)
+    if "urgency" in raw:
+        p.one_of("urgency", raw["urgency"], Urgency)
 
     events = raw.get("events")
     if not isinstance(events, list) or not events:
-        raise ValueError(f"events: a list of PagerDuty event types; got {events!r}")
+        p.add("events", f"expected a list of PagerDuty event types (got {events!r})")
+        events = []
+    known = {event.value for event in SlackEvent}
     for index, event in enumerate(events):
-        if event not in EVENT_TYPES:
-            hint = (
-                f"; did you mean 'incident.{event}'?" if f"incident.{event}" in EVENT_TYPES else ""
-            )
-            raise ValueError(f"events[{index}]: {event!r} is not a PagerDuty event type{hint}")
-    if len(set(events)) != len(events):
-        raise ValueError(f"events: listed twice in {events!r}")
-    if REQUIRED_EVENT not in events:
-        raise ValueError(f"events: must include {REQUIRED_EVENT!r} (PagerDuty requires it)")
+        if event not in known:
+            hint = f"; did you mean 'incident.{event}'?" if f"incident.{event}" in known else ""
+            p.add(f"events[{index}]", f"{event!r} is not a PagerDuty event type{hint}")
+    p.distinct("events", events)
+    if events and REQUIRED_SLACK_EVENT not in events:
+        p.add("events", f"must include {REQUIRED_SLACK_EVENT.value!r} (PagerDuty requires it)")
 
     if "priorities" in raw:
         priorities = raw["priorities"]
         if not isinstance(priorities, list) or not all(
-            isinstance(p, str) and p for p in priorities
+            isinstance(priority, str) and priority for priority in priorities
         ):
-            raise ValueError(
-                f"priorities: a list of PagerDuty priority ids or ['*']; got {priorities!r}"
+            p.add(
+                "priorities",
+                f"expected a list of PagerDuty priority ids or ['*'] (got {priorities!r})",
             )
-        if not priorities:
-            raise ValueError(
-                "priorities: [] would post only incidents without a priority; "
-                "use ['*'] for any priority, or list priority ids"
-            )
+    p.raise_if_any()
 
 
-def _validate_channel(channel: object) -> None:
+def _validate_channel(p: Problems, channel: object) -> None:
     if not isinstance(channel, Mapping):
-        raise ValueError(f"channel: an object with an id or a name; got {channel!r}")
+        p.add("channel", f"expected an object with an id or a name (got {channel!r})")
+        return
+    p.unknown_keys("channel", channel, SlackChannelArgs)
     if "id" in channel:
         others = sorted(key for key in channel if key != "id")
         if others:
-            raise ValueError(
-                f"channel: give either id or name, not both (id excludes {', '.join(others)})"
-            )
-        channel_id = channel["id"]
-        if not isinstance(channel_id, str) or not _CHANNEL_ID.match(channel_id):
-            raise ValueError(f"channel.id: a Slack channel id like C0123ABCD; got {channel_id!r}")
+            p.add("channel", f"give either id or name, not both (id excludes {', '.join(others)})")
+        p.matches(
+            "channel.id", channel["id"], SLACK_CHANNEL_ID, "a Slack channel id like C0123ABCD"
+        )
         return
     name = channel.get("name")
     if name is None:
-        raise ValueError("channel: an id (preferred) or a name is required")
-    if not isinstance(name, str) or not _CHANNEL_NAME.match(name):
-        raise ValueError(
-            f"channel.name: {name!r} is not a Slack channel name (lowercase letters, digits, "
-            "'-' and '_', at most 80, no '#')"
+        p.add("channel", "an id (preferred) or a name is required")
+    else:
+        p.matches(
+            "channel.name",
+            name,
+            SLACK_CHANNEL_NAME,
+            "a Slack channel name (lowercase letters, digits, '-' and '_', at most 80, no '#')",
         )
     for key in ("adoptExisting", "private"):
-        if key in channel and not isinstance(channel[key], bool):
-            raise ValueError(f"channel.{key}: true or false; got {channel[key]!r}")
+        if key in channel:
+            p.boolean(f"channel.{key}", channel[key])
     if "topic" in channel and not isinstance(channel["topic"], str):
-        raise ValueError(f"channel.topic: a string; got {channel['topic']!r}")
+        p.add("channel.topic", f"expected a string (got {channel['topic']!r})")

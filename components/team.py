@@ -21,7 +21,6 @@ Two facts about PagerDuty shape what this component creates for a new user (see
 """
 
 import re
-import zoneinfo
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
@@ -30,12 +29,21 @@ from typing import Any, Final, NotRequired, TypedDict
 import pulumi
 import pulumi_pagerduty as pagerduty
 
+from components._args import Problems, whole
 from components.vocabulary import (
     CONTACT_METHOD_LABELS,
     CONTACT_METHOD_TYPES,
     DEFAULT_ROLE,
     LOGIN_EMAIL_LABEL,
+    MAX_DAILY_RESTRICTION_SECONDS,
+    MAX_NUM_LOOPS,
+    MAX_PHONE_ADDRESS_LENGTH,
+    MAX_TURN_SECONDS,
+    MAX_WEEKLY_RESTRICTION_SECONDS,
+    MIN_ESCALATION_DELAY_MINUTES,
+    MIN_TURN_SECONDS,
     OFF_CALL_ROLES,
+    SLUG,
     TARGET_API_TYPES,
     TEAM_ROLES,
     HandoffType,
@@ -44,15 +52,13 @@ from components.vocabulary import (
     TargetType,
     Urgency,
     Via,
+    is_time_zone,
+    trunk_prefix_problem,
+    whole_number,
 )
 
 DEFAULT_HANDOFF_MINUTES: Final = 1440
 DEFAULT_HANDOFF_TYPE: Final = HandoffType.ONCALL
-MIN_TURN_SECONDS: Final = 3600
-MAX_TURN_SECONDS: Final = 365 * 24 * 3600
-MAX_RESTRICTION_SECONDS: Final = 7 * 24 * 3600 - 1
-DAY_SECONDS: Final = 24 * 3600
-MAX_NUM_LOOPS: Final = 9
 TOKEN: Final = "pantheon-oncall:index:TeamOnCall"
 MANAGED_BY: Final = "managed by pantheon-oncall"
 
@@ -66,8 +72,10 @@ class PhoneArgs(TypedDict):
     countryCode: int
     """Country calling code, 1 to 3 digits: 1 for North America, 44 for the UK."""
     number: str
-    """National number, digits only, without the country code and without a trunk prefix (no
-    leading 0 in the UK, no leading 1 in North America), e.g. "7700900123"."""
+    """National number, digits only, without the country code, e.g. "7700900123". PagerDuty
+    refuses a trunk prefix only for some countries: a leading 0 for 33, 40, 44, 45, 49, 61, 66
+    and 91 (the UK's 07700 900123 is "7700900123"), a leading 1 for 1. Elsewhere the number keeps
+    its leading 0: Italy's +39 06 6988 3712 is "0669883712"."""
     importId: NotRequired[str]
     """ID (PXXXXXX) of the contact method an adopted user already has for this number, to adopt
     instead of creating a duplicate, which PagerDuty refuses. Needs the member's importId; number,
@@ -365,7 +373,7 @@ class TeamOnCall(pulumi.ComponentResource):
                 f"{prefix}-{via}",
                 user_id=user.id,
                 type=CONTACT_METHOD_TYPES[via],
-                country_code=_int(phone["countryCode"]),
+                country_code=whole(phone["countryCode"]),
                 address=phone["number"],
                 label=phone.get("label", CONTACT_METHOD_LABELS[via]),
                 # An adopted user's existing number: creating it again would be refused.
@@ -407,7 +415,7 @@ class TeamOnCall(pulumi.ComponentResource):
             pagerduty.UserHandoffNotificationRule(
                 f"{prefix}-handoff",
                 user_id=user.id,
-                notify_advance_in_minutes=_int(
+                notify_advance_in_minutes=whole(
                     handoff.get("beforeMinutes", DEFAULT_HANDOFF_MINUTES)
                 ),
                 handoff_type=handoff.get("type", DEFAULT_HANDOFF_TYPE),
@@ -496,7 +504,7 @@ class TeamOnCall(pulumi.ComponentResource):
         }
         rules: list[pagerduty.EscalationPolicyRuleArgsDict] = [
             {
-                "escalation_delay_in_minutes": _int(rule["escalationDelayInMinutes"]),
+                "escalation_delay_in_minutes": whole(rule["escalationDelayInMinutes"]),
                 "targets": [
                     {
                         "type": TARGET_API_TYPES[TargetType(t["type"])],
@@ -513,7 +521,7 @@ class TeamOnCall(pulumi.ComponentResource):
             description=policy.get(
                 "description", f"Escalation policy of {self._args['name']} ({MANAGED_BY})"
             ),
-            num_loops=_int(policy.get("numLoops", 0)),
+            num_loops=whole(policy.get("numLoops", 0)),
             rules=rules,
             # The API takes at most one team here, as a plain ID (not a list as on schedules).
             teams=team_id,
@@ -544,7 +552,7 @@ def _layer(
         "name": layer["name"],
         "start": layer["start"],
         "rotation_virtual_start": layer.get("rotationVirtualStart", layer["start"]),
-        "rotation_turn_length_seconds": _int(layer["rotationTurnLengthSeconds"]),
+        "rotation_turn_length_seconds": whole(layer["rotationTurnLengthSeconds"]),
         # Rotation order is the list order.
         "users": [user_ids[slug] for slug in layer["members"]],
     }
@@ -560,10 +568,10 @@ def _restriction(restriction: RestrictionArgs) -> pagerduty.ScheduleLayerRestric
     result: pagerduty.ScheduleLayerRestrictionArgsDict = {
         "type": restriction["type"],
         "start_time_of_day": restriction["startTimeOfDay"],
-        "duration_seconds": _int(restriction["durationSeconds"]),
+        "duration_seconds": whole(restriction["durationSeconds"]),
     }
     if "startDayOfWeek" in restriction:
-        result["start_day_of_week"] = _int(restriction["startDayOfWeek"])
+        result["start_day_of_week"] = whole(restriction["startDayOfWeek"])
     return result
 
 
@@ -589,7 +597,7 @@ def _contact_import_id(member: MemberArgs, phone: PhoneArgs) -> str | None:
 def _steps(member: MemberArgs) -> list[tuple[Urgency, Via, int]]:
     """Every notification step of a member as (urgency, via, delay), in config order."""
     return [
-        (Urgency(urgency), Via(step["via"]), _int(step.get("afterMinutes", 0)))
+        (Urgency(urgency), Via(step["via"]), whole(step.get("afterMinutes", 0)))
         for urgency, steps in member.get("notify", {}).items()
         for step in steps
     ]
@@ -619,140 +627,136 @@ def _uses_login_email(member: MemberArgs) -> bool:
 
 # --- Validation -----------------------------------------------------------------------------------
 
-_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DIGITS = re.compile(r"^[0-9]+$")
 _TIME_OF_DAY = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]:00$")
 
 
 def _raise_if_invalid(args: Mapping[str, Any]) -> None:
-    """Raise one ValueError listing every problem in `args`, each with its key path."""
-    problems = _problems(args)
-    if problems:
-        listed = "\n".join(f"  {p}" for p in problems)
-        raise ValueError(f"invalid TeamOnCall args ({len(problems)} problem(s)):\n{listed}")
+    """Raise one ComponentArgsError (an InputPropertiesError) listing every problem in `args`."""
+    _problems(args).raise_if_any()
 
 
-def _problems(args: Mapping[str, Any]) -> list[str]:
-    """Every problem in `args` as "path: message (got value)"; empty when they are valid."""
-    p: list[str] = []
-    if not _keys(p, "", args, TeamOnCallArgs):
+def _problems(args: Mapping[str, Any]) -> Problems:
+    """Every problem in `args`, each with its property path; empty when they are valid."""
+    p = Problems("TeamOnCall")
+    if not p.keys("", args, TeamOnCallArgs):
         return p
-    _text(p, "name", args["name"])
+    p.text("name", args["name"])
     _time_zone(p, "timeZone", args["timeZone"])
-    _boolean(p, "createTeam", args.get("createTeam", False))
-    _boolean(p, "protect", args.get("protect", False))
+    p.boolean("createTeam", args.get("createTeam", False))
+    p.boolean("protect", args.get("protect", False))
     members = args["members"]
     if not isinstance(members, Mapping) or not members:
-        p.append(f"members: expected at least one member (got {members!r})")
+        p.add("members", f"expected at least one member (got {members!r})")
         members = {}
     roles: dict[str, str] = {}
     emails: dict[str, str] = {}
     for slug, member in members.items():
         path = f"members.{slug}"
         _slug(p, "members", slug)
-        if not _keys(p, path, member, MemberArgs):
+        if not p.keys(path, member, MemberArgs):
             roles[slug] = DEFAULT_ROLE  # reported above; keep references to it quiet
             continue
         roles[slug] = _member(p, path, member)
         email = member["email"]
         if email in emails:
-            p.append(f"{path}.email: {email!r} is also members.{emails[email]}.email")
+            p.add(f"{path}.email", f"{email!r} is also members.{emails[email]}.email")
         emails[email] = slug
     _former_slugs(p, members)
 
     schedules = args.get("schedules", {})
     if not isinstance(schedules, Mapping):
-        p.append(f"schedules: expected a map of schedules (got {schedules!r})")
+        p.add("schedules", f"expected a map of schedules (got {schedules!r})")
         schedules = {}
     valid_schedules = set()
     for key, schedule in schedules.items():
         path = f"schedules.{key}"
         _slug(p, "schedules", key)
-        if _keys(p, path, schedule, ScheduleArgs):
+        if p.keys(path, schedule, ScheduleArgs):
             _schedule(p, path, schedule, roles)
         valid_schedules.add(key)
 
     policy = args["escalationPolicy"]
-    if _keys(p, "escalationPolicy", policy, EscalationPolicyArgs):
+    if p.keys("escalationPolicy", policy, EscalationPolicyArgs):
         _policy(p, "escalationPolicy", policy, roles, valid_schedules)
     return p
 
 
-def _member(p: list[str], path: str, member: Mapping[str, Any]) -> str:
+def _member(p: Problems, path: str, member: Mapping[str, Any]) -> str:
     """Check one member; return its role (the default when absent or invalid)."""
-    _text(p, f"{path}.name", member["name"])
+    p.text(f"{path}.name", member["name"])
     email = member["email"]
     if not isinstance(email, str) or not _EMAIL.match(email):
-        p.append(f"{path}.email: expected an email address (got {email!r})")
+        p.add(f"{path}.email", f"expected an email address (got {email!r})")
     elif email != email.lower():
-        p.append(f"{path}.email: must be lower-case, as PagerDuty compares it (got {email!r})")
+        p.add(f"{path}.email", f"must be lower-case, as PagerDuty compares it (got {email!r})")
     role = member.get("role", DEFAULT_ROLE)
     if not _one_of(role, Role):
         allowed = ", ".join(r.value for r in Role)
-        p.append(f"{path}.role: expected one of {allowed} (got {role!r})")
+        p.add(f"{path}.role", f"expected one of {allowed} (got {role!r})")
         role = DEFAULT_ROLE
     existing = member.get("existing", False)
-    _boolean(p, f"{path}.existing", existing)
+    p.boolean(f"{path}.existing", existing)
     if "importId" in member:
-        _text(p, f"{path}.importId", member["importId"])
+        p.text(f"{path}.importId", member["importId"])
         if existing:
-            p.append(f"{path}: existing and importId exclude each other (existing creates nothing)")
+            p.add(path, "existing and importId exclude each other (existing creates nothing)")
     if existing is True:
         return str(role)  # nothing else of theirs is managed here
     if "timeZone" in member:
         _time_zone(p, f"{path}.timeZone", member["timeZone"])
     if "description" in member:
-        _text(p, f"{path}.description", member["description"])
+        p.text(f"{path}.description", member["description"])
     for via in (Via.PHONE, Via.SMS):
-        if via in member and _keys(p, f"{path}.{via}", member[via], PhoneArgs):
+        if via in member and p.keys(f"{path}.{via}", member[via], PhoneArgs):
             _phone(p, f"{path}.{via}", member[via])
             _adopted_contact(p, f"{path}.{via}", member[via], "importId" in member)
     if "emailContactMethodId" in member:
-        _text(p, f"{path}.emailContactMethodId", member["emailContactMethodId"])
+        p.text(f"{path}.emailContactMethodId", member["emailContactMethodId"])
 
     def reachable(step_path: str, via: object) -> None:
         if not _one_of(via, Via):
-            p.append(f"{step_path}.via: expected email, sms or phone (got {via!r})")
+            p.add(f"{step_path}.via", f"expected email, sms or phone (got {via!r})")
         elif via != Via.EMAIL and via not in member:
-            p.append(f"{step_path}.via: {via} needs {path}.{via}, which is not set")
+            p.add(f"{step_path}.via", f"{via} needs {path}.{via}, which is not set")
 
     notify = member.get("notify", {})
     if not isinstance(notify, Mapping):
-        p.append(f"{path}.notify: expected a map of urgency to steps (got {notify!r})")
+        p.add(f"{path}.notify", f"expected a map of urgency to steps (got {notify!r})")
         notify = {}
     for urgency, steps in notify.items():
         upath = f"{path}.notify.{urgency}"
         if not _one_of(urgency, Urgency):
-            p.append(f"{path}.notify: urgency must be high or low (got {urgency!r})")
+            p.add(f"{path}.notify", f"urgency must be high or low (got {urgency!r})")
             continue
         if not isinstance(steps, list):
-            p.append(f"{upath}: expected a list of steps (got {steps!r})")
+            p.add(upath, f"expected a list of steps (got {steps!r})")
             continue
         seen: dict[tuple[object, object], int] = {}
         for i, step in enumerate(steps):
             spath = f"{upath}[{i}]"
-            if not _keys(p, spath, step, NotifyStepArgs):
+            if not p.keys(spath, step, NotifyStepArgs):
                 continue
             reachable(spath, step["via"])
             delay = step.get("afterMinutes", 0)
-            _integer(p, f"{spath}.afterMinutes", delay, 0, None)
+            p.integer(f"{spath}.afterMinutes", delay, 0, None)
             key = (step["via"], delay)
             if key in seen:
-                p.append(f"{spath}: same via and afterMinutes as {upath}[{seen[key]}]")
+                p.add(spath, f"same via and afterMinutes as {upath}[{seen[key]}]")
             seen[key] = i
     handoff = member.get("handoff")
-    if handoff is not None and _keys(p, f"{path}.handoff", handoff, HandoffArgs):
+    if handoff is not None and p.keys(f"{path}.handoff", handoff, HandoffArgs):
         reachable(f"{path}.handoff", handoff["via"])
         minutes = handoff.get("beforeMinutes", DEFAULT_HANDOFF_MINUTES)
-        _integer(p, f"{path}.handoff.beforeMinutes", minutes, 0, None)
+        p.integer(f"{path}.handoff.beforeMinutes", minutes, 0, None)
         kind = handoff.get("type", DEFAULT_HANDOFF_TYPE)
         if not _one_of(kind, HandoffType):
-            p.append(f"{path}.handoff.type: expected oncall, offcall or both (got {kind!r})")
+            p.add(f"{path}.handoff.type", f"expected oncall, offcall or both (got {kind!r})")
     return str(role)
 
 
-def _former_slugs(p: list[str], members: Mapping[str, Any]) -> None:
+def _former_slugs(p: Problems, members: Mapping[str, Any]) -> None:
     """`formerly` lists slugs that no member has now, each claimed by one member only."""
     claimed: dict[object, str] = {}
     for slug, member in members.items():
@@ -760,71 +764,70 @@ def _former_slugs(p: list[str], members: Mapping[str, Any]) -> None:
             continue
         formerly = member["formerly"]
         if not isinstance(formerly, list):
-            p.append(
-                f"members.{slug}.formerly: expected a list of earlier slugs (got {formerly!r})"
+            p.add(
+                f"members.{slug}.formerly", f"expected a list of earlier slugs (got {formerly!r})"
             )
             continue
         for i, old in enumerate(formerly):
             path = f"members.{slug}.formerly[{i}]"
             _slug(p, path, old)
             if old in members:
-                p.append(f"{path}: {old!r} is a member's slug now; an alias must name a gone one")
+                p.add(path, f"{old!r} is a member's slug now; an alias must name a gone one")
             elif old in claimed:
-                p.append(f"{path}: {old!r} is also members.{claimed[old]}.formerly")
+                p.add(path, f"{old!r} is also members.{claimed[old]}.formerly")
             claimed[old] = slug
 
 
-def _phone(p: list[str], path: str, phone: Mapping[str, Any]) -> None:
+def _phone(p: Problems, path: str, phone: Mapping[str, Any]) -> None:
     code, number = phone["countryCode"], phone["number"]
-    _integer(p, f"{path}.countryCode", code, 1, 999)
+    p.integer(f"{path}.countryCode", code, 1, 999)
     if not isinstance(number, str) or not _DIGITS.match(number):
-        p.append(f"{path}.number: expected digits only, national number (got {number!r})")
-    elif number.startswith("0"):
-        p.append(f"{path}.number: drop the trunk prefix 0 (got {number!r})")
-    elif code == 1 and number.startswith("1"):
-        p.append(f"{path}.number: drop the leading 1 of a North American number (got {number!r})")
-    elif len(number) > 14:
-        p.append(f"{path}.number: too long for a phone number (got {number!r})")
+        p.add(f"{path}.number", f"expected digits only, national number (got {number!r})")
+    elif (trunk := trunk_prefix_problem(whole_number(code) or 0, number)) is not None:
+        p.add(f"{path}.number", f"{trunk} (got {number!r})")
+    elif len(number) > MAX_PHONE_ADDRESS_LENGTH:
+        p.add(f"{path}.number", f"too long for a phone number (got {number!r})")
 
 
-def _adopted_contact(p: list[str], path: str, phone: Mapping[str, Any], user_adopted: bool) -> None:
+def _adopted_contact(p: Problems, path: str, phone: Mapping[str, Any], user_adopted: bool) -> None:
     """A phone or SMS contact method's importId and label."""
     for key in ("importId", "label"):
         if key in phone:
-            _text(p, f"{path}.{key}", phone[key])
+            p.text(f"{path}.{key}", phone[key])
     if "importId" in phone and not user_adopted:
-        p.append(
-            f"{path}.importId: only an adopted user (importId on the member) has contact methods "
-            f"to adopt (got {phone['importId']!r})"
+        p.add(
+            f"{path}.importId",
+            "only an adopted user (importId on the member) has contact methods to adopt "
+            f"(got {phone['importId']!r})",
         )
 
 
 def _schedule(
-    p: list[str], path: str, schedule: Mapping[str, Any], roles: Mapping[str, str]
+    p: Problems, path: str, schedule: Mapping[str, Any], roles: Mapping[str, str]
 ) -> None:
-    _text(p, f"{path}.name", schedule["name"])
+    p.text(f"{path}.name", schedule["name"])
     if "timeZone" in schedule:
         _time_zone(p, f"{path}.timeZone", schedule["timeZone"])
     for key in ("description", "importId"):
         if key in schedule:
-            _text(p, f"{path}.{key}", schedule[key])
+            p.text(f"{path}.{key}", schedule[key])
     layers = schedule["layers"]
     if not isinstance(layers, list) or not layers:
-        p.append(f"{path}.layers: expected at least one layer (got {layers!r})")
+        p.add(f"{path}.layers", f"expected at least one layer (got {layers!r})")
         return
     for i, layer in enumerate(layers):
         lpath = f"{path}.layers[{i}]"
-        if _keys(p, lpath, layer, LayerArgs):
+        if p.keys(lpath, layer, LayerArgs):
             _layer_problems(p, lpath, layer, roles)
 
 
 def _layer_problems(
-    p: list[str], path: str, layer: Mapping[str, Any], roles: Mapping[str, str]
+    p: Problems, path: str, layer: Mapping[str, Any], roles: Mapping[str, str]
 ) -> None:
-    _text(p, f"{path}.name", layer["name"])
+    p.text(f"{path}.name", layer["name"])
     members = layer["members"]
     if not isinstance(members, list) or not members:
-        p.append(f"{path}.members: expected at least one member slug (got {members!r})")
+        p.add(f"{path}.members", f"expected at least one member slug (got {members!r})")
         members = []
     for j, slug in enumerate(members):
         _on_call_member(p, f"{path}.members[{j}]", slug, roles)
@@ -834,9 +837,8 @@ def _layer_problems(
     if "end" in layer:
         end = _timestamp(p, f"{path}.end", layer["end"])
         if start is not None and end is not None and end <= start:
-            p.append(f"{path}.end: must be after start (got {layer['end']!r})")
-    _integer(
-        p,
+            p.add(f"{path}.end", f"must be after start (got {layer['end']!r})")
+    p.integer(
         f"{path}.rotationTurnLengthSeconds",
         layer["rotationTurnLengthSeconds"],
         MIN_TURN_SECONDS,
@@ -844,160 +846,116 @@ def _layer_problems(
     )
     restrictions = layer.get("restrictions", [])
     if not isinstance(restrictions, list):
-        p.append(f"{path}.restrictions: expected a list (got {restrictions!r})")
+        p.add(f"{path}.restrictions", f"expected a list (got {restrictions!r})")
         restrictions = []
     for k, restriction in enumerate(restrictions):
         rpath = f"{path}.restrictions[{k}]"
-        if _keys(p, rpath, restriction, RestrictionArgs):
+        if p.keys(rpath, restriction, RestrictionArgs):
             _restriction_problems(p, rpath, restriction)
 
 
-def _restriction_problems(p: list[str], path: str, restriction: Mapping[str, Any]) -> None:
+def _restriction_problems(p: Problems, path: str, restriction: Mapping[str, Any]) -> None:
     kind = restriction["type"]
     if not _one_of(kind, RestrictionType):
-        p.append(f"{path}.type: expected daily_restriction or weekly_restriction (got {kind!r})")
+        p.add(f"{path}.type", f"expected daily_restriction or weekly_restriction (got {kind!r})")
         return
     start = restriction["startTimeOfDay"]
     if not isinstance(start, str) or not _TIME_OF_DAY.match(start):
-        p.append(f"{path}.startTimeOfDay: expected HH:MM:00 (got {start!r})")
-    limit = DAY_SECONDS - 1 if kind == RestrictionType.DAILY else MAX_RESTRICTION_SECONDS
-    _integer(p, f"{path}.durationSeconds", restriction["durationSeconds"], 1, limit)
+        p.add(f"{path}.startTimeOfDay", f"expected HH:MM:00 (got {start!r})")
+    limit = (
+        MAX_DAILY_RESTRICTION_SECONDS
+        if kind == RestrictionType.DAILY
+        else MAX_WEEKLY_RESTRICTION_SECONDS
+    )
+    p.integer(f"{path}.durationSeconds", restriction["durationSeconds"], 1, limit)
     if kind == RestrictionType.WEEKLY:
         if "startDayOfWeek" not in restriction:
-            p.append(f"{path}.startDayOfWeek: required for a weekly restriction (1 = Monday)")
+            p.add(f"{path}.startDayOfWeek", "required for a weekly restriction (1 = Monday)")
         else:
-            _integer(p, f"{path}.startDayOfWeek", restriction["startDayOfWeek"], 1, 7)
+            p.integer(f"{path}.startDayOfWeek", restriction["startDayOfWeek"], 1, 7)
     elif "startDayOfWeek" in restriction:
-        p.append(f"{path}.startDayOfWeek: only weekly restrictions have a start day")
+        p.add(f"{path}.startDayOfWeek", "only weekly restrictions have a start day")
 
 
 def _policy(
-    p: list[str],
+    p: Problems,
     path: str,
     policy: Mapping[str, Any],
     roles: Mapping[str, str],
     schedules: set[str],
 ) -> None:
-    _text(p, f"{path}.name", policy["name"])
-    _integer(p, f"{path}.numLoops", policy.get("numLoops", 0), 0, MAX_NUM_LOOPS)
+    p.text(f"{path}.name", policy["name"])
+    p.integer(f"{path}.numLoops", policy.get("numLoops", 0), 0, MAX_NUM_LOOPS)
     for key in ("description", "importId"):
         if key in policy:
-            _text(p, f"{path}.{key}", policy[key])
+            p.text(f"{path}.{key}", policy[key])
     rules = policy["rules"]
     if not isinstance(rules, list) or not rules:
-        p.append(f"{path}.rules: expected at least one rule (got {rules!r})")
+        p.add(f"{path}.rules", f"expected at least one rule (got {rules!r})")
         return
     for i, rule in enumerate(rules):
         rpath = f"{path}.rules[{i}]"
-        if not _keys(p, rpath, rule, EscalationRuleArgs):
+        if not p.keys(rpath, rule, EscalationRuleArgs):
             continue
         delay = rule["escalationDelayInMinutes"]
-        _integer(p, f"{rpath}.escalationDelayInMinutes", delay, 1, None)
+        p.integer(f"{rpath}.escalationDelayInMinutes", delay, MIN_ESCALATION_DELAY_MINUTES, None)
         targets = rule["targets"]
         if not isinstance(targets, list) or not targets:
-            p.append(f"{rpath}.targets: expected at least one target (got {targets!r})")
+            p.add(f"{rpath}.targets", f"expected at least one target (got {targets!r})")
             continue
         for j, target in enumerate(targets):
             tpath = f"{rpath}.targets[{j}]"
-            if not _keys(p, tpath, target, TargetArgs):
+            if not p.keys(tpath, target, TargetArgs):
                 continue
             kind, ref = target["type"], target["ref"]
             if kind == TargetType.SCHEDULE:
                 if ref not in schedules:
                     known = ", ".join(sorted(schedules)) or "none"
-                    p.append(f"{tpath}.ref: no schedule {ref!r} (schedules: {known})")
+                    p.add(f"{tpath}.ref", f"no schedule {ref!r} (schedules: {known})")
             elif kind == TargetType.USER:
                 _on_call_member(p, f"{tpath}.ref", ref, roles)
             else:
-                p.append(f"{tpath}.type: expected schedule or user (got {kind!r})")
+                p.add(f"{tpath}.type", f"expected schedule or user (got {kind!r})")
 
 
-def _on_call_member(p: list[str], path: str, slug: object, roles: Mapping[str, str]) -> None:
+def _on_call_member(p: Problems, path: str, slug: object, roles: Mapping[str, str]) -> None:
     if not isinstance(slug, str) or slug not in roles:
         known = ", ".join(sorted(roles)) or "none"
-        p.append(f"{path}: no member {slug!r} (members: {known})")
+        p.add(path, f"no member {slug!r} (members: {known})")
     elif roles[slug] in OFF_CALL_ROLES:
-        p.append(f"{path}: {slug!r} is {roles[slug]}, a role PagerDuty never puts on call")
+        p.add(path, f"{slug!r} is {roles[slug]}, a role PagerDuty never puts on call")
 
 
-# -- small checks: each appends "path: message (got value)" and returns whether the value is usable
-
-
-def _keys(p: list[str], path: str, value: object, shape: Any) -> bool:
-    """`value` is a mapping with the TypedDict `shape`'s required keys and no unknown ones."""
-    where = path or "args"
-    if not isinstance(value, Mapping):
-        p.append(f"{where}: expected an object (got {value!r})")
-        return False
-    required: frozenset[str] = shape.__required_keys__
-    known = required | shape.__optional_keys__
-    ok = True
-    for key in sorted(required - value.keys()):
-        p.append(f"{_join(path, key)}: required")
-        ok = False
-    for key in sorted(k for k in value if k not in known):
-        allowed = ", ".join(sorted(known))
-        p.append(f"{_join(path, str(key))}: unknown key (expected one of {allowed})")
-    return ok
+# -- small checks of this component's own (the shared ones are Problems' methods)
 
 
 def _one_of(value: object, vocabulary: type[StrEnum]) -> bool:
     return isinstance(value, str) and value in {word.value for word in vocabulary}
 
 
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+def _slug(p: Problems, path: str, key: object) -> None:
+    if not isinstance(key, str) or not re.fullmatch(SLUG, key):
+        p.add(
+            path,
+            f"key {key!r} must be a slug (lower-case letters, digits and -, not at either end)",
+        )
 
 
-def _slug(p: list[str], path: str, key: object) -> None:
-    if not isinstance(key, str) or not _SLUG.match(key):
-        p.append(f"{path}: key {key!r} must be a slug (lower-case letters, digits, - and _)")
+def _time_zone(p: Problems, path: str, value: object) -> None:
+    if not is_time_zone(value):
+        p.add(path, f"expected an IANA time zone like America/New_York (got {value!r})")
 
 
-def _text(p: list[str], path: str, value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        p.append(f"{path}: expected a non-empty string (got {value!r})")
-
-
-def _boolean(p: list[str], path: str, value: object) -> None:
-    if not isinstance(value, bool):
-        p.append(f"{path}: expected true or false (got {value!r})")
-
-
-def _int(value: float) -> int:
-    """Numbers from other Pulumi languages arrive as floats (15.0): use them as ints."""
-    return int(value)
-
-
-def _integer(p: list[str], path: str, value: object, low: int, high: int | None) -> None:
-    # Other Pulumi languages send every number as a float: 15.0 is an integer, 15.5 is not.
-    integral = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-    if not isinstance(value, int | float) or not integral or isinstance(value, bool):
-        p.append(f"{path}: expected an integer (got {value!r})")
-    elif value < low or (high is not None and value > high):
-        bounds = f"{low}..{high}" if high is not None else f"at least {low}"
-        p.append(f"{path}: must be {bounds} (got {value!r})")
-
-
-def _time_zone(p: list[str], path: str, value: object) -> None:
-    try:
-        if not isinstance(value, str) or not value:
-            raise ValueError(value)
-        zoneinfo.ZoneInfo(value)
-    except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):  # OSError: "America", a folder
-        p.append(f"{path}: expected an IANA time zone like America/New_York (got {value!r})")
-
-
-def _timestamp(p: list[str], path: str, value: object) -> datetime | None:
+def _timestamp(p: Problems, path: str, value: object) -> datetime | None:
     """Parse an ISO 8601 timestamp that must carry an offset; None (and a problem) otherwise."""
     try:
         if not isinstance(value, str):
             raise ValueError(value)
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        p.append(f"{path}: expected ISO 8601 like 2026-12-07T09:00:00-05:00 (got {value!r})")
+        p.add(path, f"expected ISO 8601 like 2026-12-07T09:00:00-05:00 (got {value!r})")
         return None
     if parsed.tzinfo is None:
-        p.append(f"{path}: needs an offset, e.g. 2026-12-07T09:00:00-05:00 (got {value!r})")
+        p.add(path, f"needs an offset, e.g. 2026-12-07T09:00:00-05:00 (got {value!r})")
         return None
     return parsed

@@ -17,7 +17,7 @@ Pure: no clock, no network, no environment variables, no Pulumi.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
@@ -35,12 +35,13 @@ from typing import (
     get_args,
     get_origin,
 )
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -53,6 +54,26 @@ from pydantic import (
 from pydantic.alias_generators import to_camel, to_snake
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from components.vocabulary import (
+    LOCATION,
+    MAX_DAILY_RESTRICTION_SECONDS,
+    MAX_ERROR_PERCENT,
+    MAX_FOR_MINUTES,
+    MAX_NUM_LOOPS,
+    MAX_TURN_SECONDS,
+    MAX_WEEKLY_RESTRICTION_SECONDS,
+    MIN_ESCALATION_DELAY_MINUTES,
+    MIN_FOR_MINUTES,
+    PAGERDUTY_ID,
+    SLACK_CHANNEL_ID,
+    SLACK_CHANNEL_NAME,
+    SLACK_WORKSPACE_ID,
+    SLUG,
+    is_time_zone,
+    real_number,
+    trunk_prefix_problem,
+    whole_number,
+)
 from oncall.enums import (
     OFF_CALL_ROLES,
     RESTRICTION_API_TYPES,
@@ -97,15 +118,12 @@ APP_NAME_TEMPLATE: Final = "{name} ({env})"
 SERVICE_DESCRIPTION_TEMPLATE: Final = "New Relic alerts for {url}"
 """Default description of the PagerDuty service."""
 
-MAX_TURN_HOURS: Final = 8760
+MAX_TURN_HOURS: Final = MAX_TURN_SECONDS // 3600
 """PagerDuty's longest rotation turn, 365 days (`rotation_turn_length_seconds` ≤ 31536000)."""
 
 YEARS: Final = range(2000, 9001)
 """The years a date-time may fall in: far from datetime's limits, so converting between time
 zones and adding weeks cannot overflow."""
-
-MAX_WEEKLY_RESTRICTION_SECONDS: Final = 604_799
-MAX_DAILY_RESTRICTION_SECONDS: Final = 86_400
 
 
 # --- Issues: problems before they get the namespace -----------------------------------------------
@@ -190,19 +208,36 @@ Name = Annotated[
 ]
 Slug = Annotated[
     str,
-    _matching(r"[a-z0-9][a-z0-9-]*", "a slug: lowercase letters, digits and hyphens"),
+    _matching(
+        SLUG, "a slug: lowercase letters, digits and hyphens, not starting or ending with a hyphen"
+    ),
 ]
-PagerDutyId = Annotated[str, _matching(r"P[A-Z0-9]+", "a PagerDuty id like PABC123")]
-SlackTeamId = Annotated[str, _matching(r"T[A-Z0-9]+", "a Slack workspace id like T0123ABCD")]
-SlackChannelId = Annotated[str, _matching(r"[CG][A-Z0-9]+", "a Slack channel id like C0123ABCD")]
+PagerDutyId = Annotated[str, _matching(PAGERDUTY_ID, "a PagerDuty id like PABC123")]
+SlackTeamId = Annotated[str, _matching(SLACK_WORKSPACE_ID, "a Slack workspace id like T0123ABCD")]
+SlackChannelId = Annotated[str, _matching(SLACK_CHANNEL_ID, "a Slack channel id like C0123ABCD")]
+
+
+def _by_rule(rule: Callable[[object], object], expected: str) -> BeforeValidator:
+    """A value the components' `rule` accepts (it returns None for what it refuses)."""
+
+    def check(value: object) -> object:
+        accepted = rule(value)
+        if accepted is None:
+            raise ValueError(expected)
+        return accepted
+
+    return BeforeValidator(check)
+
+
+WholeNumber = Annotated[int, _by_rule(whole_number, "expected a whole number")]
+"""A whole number by the components' rule: 5 or 5.0, never 5.5 or true."""
+RealNumber = Annotated[float, _by_rule(real_number, "expected a number")]
+"""A number by the components' rule: 5 or 2.5, never true."""
 
 
 def _time_zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        # OSError: a folder of the zone database ("America"), or a name too long for a file.
-        raise ValueError("unknown time zone; expected an IANA name like America/New_York") from None
+    if not is_time_zone(name):
+        raise ValueError("unknown time zone; expected an IANA name like America/New_York")
     return name
 
 
@@ -245,10 +280,10 @@ def _host(host: str) -> str:
 def _channel_name(name: str) -> str:
     if name.startswith("#"):
         raise ValueError(f"write the channel name without '#': {name[1:]}")
-    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,79}", name):
+    if not re.fullmatch(SLACK_CHANNEL_NAME, name):
         raise ValueError(
-            "expected a Slack channel name: lowercase letters, digits, '-', '_' and '.', "
-            "at most 80 characters, no spaces"
+            "expected a Slack channel name: lowercase letters, digits, '-' and '_', "
+            "at most 80 characters, no spaces or dots"
         )
     return name
 
@@ -257,7 +292,7 @@ def _location(location: str) -> str:
     location = location.upper()
     if location.startswith("AWS_"):
         raise ValueError(f"drop the AWS_ prefix: public locations are named like {location[4:]}")
-    if not re.fullmatch(r"[A-Z]+(_[A-Z]+)*_[0-9]+", location):
+    if not re.fullmatch(LOCATION, location):
         raise ValueError("expected a New Relic public location like US_EAST_1")
     return location
 
@@ -265,9 +300,10 @@ def _location(location: str) -> str:
 def _minutes_or_off(value: object) -> int | Literal[False]:
     if value is False:
         return False
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    minutes = whole_number(value)
+    if minutes is None or minutes < 1:
         raise ValueError("expected a whole number of minutes (at least 1), or false for never")
-    return value
+    return minutes
 
 
 def _time_of_day(value: object) -> str:
@@ -362,7 +398,7 @@ TimeOfDay = Annotated[str, PlainValidator(_time_of_day)]
 DateTime = Annotated[datetime, PlainValidator(_date_time)]
 RoleWord = Annotated[Role, PlainValidator(_role)]
 RotationWord = Annotated[Rotation, PlainValidator(_rotation)]
-TurnHours = Annotated[int, AfterValidator(_turn_hours)]
+TurnHours = Annotated[WholeNumber, AfterValidator(_turn_hours)]
 MinutesOrOff = Annotated[int | Literal[False], PlainValidator(_minutes_or_off)]
 
 
@@ -420,7 +456,9 @@ class Phone(_Model):
 
     country_code: int
     national_number: str
-    """The digits after the country code (no trunk 0): PagerDuty's contact method `address`."""
+    """The digits after the country code, as phonenumbers gives them: PagerDuty's contact method
+    `address`. Italy's keep their leading 0 (+39 06 6988 3712 → 0669883712); a trunk prefix
+    PagerDuty refuses (`components.vocabulary.TRUNK_PREFIXES`) is never part of it."""
     e164: str
     import_id: str | None = None
     """The id of the user's existing contact method to adopt (Pulumi import)."""
@@ -442,9 +480,13 @@ def _phone(value: object) -> Phone:
         raise ValueError(f"not a phone number ({example})") from None
     if not phonenumbers.is_possible_number(number):
         raise ValueError(f"not a possible phone number for country code +{number.country_code}")
+    national = phonenumbers.national_significant_number(number)
+    trunk = trunk_prefix_problem(number.country_code or 0, national)
+    if trunk is not None:
+        raise ValueError(trunk)
     return Phone(
         country_code=number.country_code,
-        national_number=phonenumbers.national_significant_number(number),
+        national_number=national,
         e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
     )
 
@@ -479,7 +521,7 @@ class Step(_Model):
     """One notification rule: reach the person `via` this, `afterMinutes` into the incident."""
 
     via: Via
-    after_minutes: int = Field(default=0, ge=0)
+    after_minutes: WholeNumber = Field(default=0, ge=0)
 
 
 Steps = Annotated[tuple[Step, ...], AfterValidator(_distinct)]
@@ -517,7 +559,7 @@ class Handoff(_Model):
     """A handoff notification: "email me 24 h before my on-call shift starts"."""
 
     via: Via = Via.EMAIL
-    before_minutes: int = Field(default=1440, ge=0)
+    before_minutes: WholeNumber = Field(default=1440, ge=0)
     type: HandoffType = HandoffType.ONCALL
 
 
@@ -663,7 +705,7 @@ class Restriction(_Model):
             not self.duration_hours <= longest / 3600 + 1
             or not 1 <= self.duration_seconds <= longest
         ):
-            limit = "less than 168 hours" if weekly else "at most 24 hours"
+            limit = "less than 168 hours" if weekly else "less than 24 hours"
             message = f"a {self.type.value} restriction lasts {limit} (1 to {longest} seconds)"
             issues.append(_Issue(("durationHours",), _shown(self.duration_hours), message))
         if issues:
@@ -735,7 +777,7 @@ class Schedule(_Model):
 
     name: Name
     time_zone: TimeZoneName | None = None
-    description: str | None = None
+    description: Name | None = None
     import_id: PagerDutyId | None = None
     layers: Annotated[tuple[Layer, ...], Field(min_length=1)]
 
@@ -761,7 +803,7 @@ def _target(value: object) -> Target:
     if isinstance(value, Target):
         return value
     kind, _, slug = value.partition(":") if isinstance(value, str) else ("", "", "")
-    if kind not in tuple(TargetKind) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
+    if kind not in tuple(TargetKind) or not re.fullmatch(SLUG, slug):
         raise ValueError("expected schedule:<slug> or user:<slug>")
     return Target(kind=TargetKind(kind), slug=slug)
 
@@ -774,15 +816,15 @@ class EscalationRule(_Model):
         Field(min_length=1),
         AfterValidator(_distinct),
     ]
-    escalate_after_minutes: int = Field(default=30, ge=1)
+    escalate_after_minutes: WholeNumber = Field(default=30, ge=MIN_ESCALATION_DELAY_MINUTES)
 
 
 class Escalation(_Model):
     """`team.escalation`: the escalation policy, rules in order."""
 
     name: Name
-    loops: int = Field(default=0, ge=0, le=9)
-    description: str | None = None
+    loops: WholeNumber = Field(default=0, ge=0, le=MAX_NUM_LOOPS)
+    description: Name | None = None
     import_id: PagerDutyId | None = None
     rules: Annotated[tuple[EscalationRule, ...], Field(min_length=1)]
 
@@ -829,7 +871,7 @@ class PagerDutySection(_Model):
     """`pantheon-oncall:pagerduty` — the PagerDuty service New Relic opens incidents on."""
 
     service: Name | None = None
-    description: str | None = None
+    description: Name | None = None
     import_id: PagerDutyId | None = None
     vendor_id: PagerDutyId | None = None
     """The New Relic vendor's id, when looking it up by name finds the wrong one."""
@@ -854,21 +896,21 @@ class PingMonitorSection(_Model):
 class PingFailureSection(_Model):
     """`newrelic.conditions.pingFailure`: page when the check fails from this many locations."""
 
-    failing_locations: int | None = Field(default=None, ge=1)
+    failing_locations: WholeNumber | None = Field(default=None, ge=1)
 
 
 class ErrorRateSection(_Model):
     """`newrelic.conditions.errorRate`: page when errors stay above `percent` for a while."""
 
-    percent: float | None = Field(default=None, gt=0, le=100)
-    for_minutes: int | None = Field(default=None, ge=1, le=1440)
+    percent: RealNumber | None = Field(default=None, gt=0, le=MAX_ERROR_PERCENT)
+    for_minutes: WholeNumber | None = Field(default=None, ge=MIN_FOR_MINUTES, le=MAX_FOR_MINUTES)
 
 
 class ResponseTimeSection(_Model):
     """`newrelic.conditions.responseTime`: page when responses stay slower than `seconds`."""
 
-    seconds: float | None = Field(default=None, gt=0)
-    for_minutes: int | None = Field(default=None, ge=1, le=1440)
+    seconds: RealNumber | None = Field(default=None, gt=0)
+    for_minutes: WholeNumber | None = Field(default=None, ge=MIN_FOR_MINUTES, le=MAX_FOR_MINUTES)
 
 
 # Each part is a mapping merged over the preset, `false` to turn it off, or absent (the preset).

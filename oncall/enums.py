@@ -2,8 +2,8 @@
 
 Each enum's values are what the APIs expect; users may write the words PagerDuty's UI shows where
 those differ (roles, Slack events). Values are matched case-insensitively. PagerDuty's API strings
-themselves (roles, contact method, restriction and target types) live in components.vocabulary,
-the one place they appear; this module maps the config's words onto them.
+themselves (roles, contact method, restriction and target types), New Relic's and Slack's live in
+components.vocabulary, the one place they appear; this module maps the config's words onto them.
 """
 
 from __future__ import annotations
@@ -16,8 +16,12 @@ from components.vocabulary import CONTACT_METHOD_TYPES as CONTACT_METHOD_TYPES
 from components.vocabulary import OFF_CALL_ROLES as OFF_CALL_ROLES
 from components.vocabulary import TARGET_API_TYPES as TARGET_API_TYPES
 from components.vocabulary import HandoffType as HandoffType
+from components.vocabulary import IncidentPreference as IncidentPreference
+from components.vocabulary import MonitorPeriod as MonitorPeriod
 from components.vocabulary import RestrictionType as ApiRestrictionType
 from components.vocabulary import Role as Role
+from components.vocabulary import SlackEvent as SlackEvent
+from components.vocabulary import SlackNotificationType as SlackNotificationType
 from components.vocabulary import TargetType, Vocabulary
 from components.vocabulary import Urgency as Urgency
 from components.vocabulary import Via as Via
@@ -136,50 +140,9 @@ class EnvKind(StrEnum):
         return cls(env) if env in (cls.DEV, cls.TEST, cls.LIVE) else cls.MULTIDEV
 
 
-# --- New Relic ------------------------------------------------------------------------------------
-
-
-class IncidentPreference(Vocabulary):
-    """How a New Relic alert policy opens incidents; PER_POLICY is the guide's "first critical
-    event" (one incident per policy at a time)."""
-
-    PER_POLICY = "PER_POLICY"
-    PER_CONDITION = "PER_CONDITION"
-    PER_CONDITION_AND_TARGET = "PER_CONDITION_AND_TARGET"
-
-
-class MonitorPeriod(Vocabulary):
-    """How often a New Relic Synthetics monitor checks the site."""
-
-    EVERY_MINUTE = "EVERY_MINUTE"
-    EVERY_5_MINUTES = "EVERY_5_MINUTES"
-    EVERY_10_MINUTES = "EVERY_10_MINUTES"
-    EVERY_15_MINUTES = "EVERY_15_MINUTES"
-    EVERY_30_MINUTES = "EVERY_30_MINUTES"
-    EVERY_HOUR = "EVERY_HOUR"
-    EVERY_6_HOURS = "EVERY_6_HOURS"
-    EVERY_12_HOURS = "EVERY_12_HOURS"
-    EVERY_DAY = "EVERY_DAY"
-
-
 # --- Slack ----------------------------------------------------------------------------------------
-
-
-class SlackEvent(Vocabulary):
-    """An incident event PagerDuty posts to Slack; the value is PagerDuty's event type."""
-
-    TRIGGERED = "incident.triggered"
-    ACKNOWLEDGED = "incident.acknowledged"
-    RESOLVED = "incident.resolved"
-    REASSIGNED = "incident.reassigned"
-    ESCALATED = "incident.escalated"
-    DELEGATED = "incident.delegated"
-    ANNOTATED = "incident.annotated"
-    PRIORITY_UPDATED = "incident.priority_updated"
-    RESPONDER_ADDED = "incident.responder.added"
-    RESPONDER_REPLIED = "incident.responder.replied"
-    STATUS_UPDATE_PUBLISHED = "incident.status_update_published"
-    REOPENED = "incident.reopened"
+# New Relic's and Slack's vocabularies (IncidentPreference, MonitorPeriod, SlackEvent,
+# SlackNotificationType) are the component package's, imported above.
 
 
 SLACK_EVENT_WORDS: Final[dict[str, SlackEvent]] = {
@@ -198,10 +161,3 @@ def slack_event_from_word(word: str) -> SlackEvent:
     except ValueError:
         accepted = ", ".join(SLACK_EVENT_WORDS)
         raise ValueError(f"unknown Slack event; expected one of {accepted}") from None
-
-
-class SlackNotificationType(Vocabulary):
-    """Which Slack message format PagerDuty posts: for responders or for stakeholders."""
-
-    RESPONDER = "responder"
-    STAKEHOLDER = "stakeholder"

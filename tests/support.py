@@ -120,3 +120,23 @@ def only(run: Run, type_: str) -> Registration:
     found = run.of_type(type_)
     assert len(found) == 1, f"{len(found)} {type_} registered"
     return found[0]
+
+
+def problem_lines(error: BaseException) -> list[str]:
+    """A component's `InputPropertiesError` as "property path: reason" lines, one per problem."""
+    assert isinstance(error, pulumi.InputPropertiesError), f"not an input error: {error!r}"
+    return [f"{e['property_path']}: {e['reason']}" for e in error.errors or []]
+
+
+def as_doubles(value: object) -> object:
+    """`value` as gRPC delivers it to a component hosted for another language: a Struct has no
+    integers, so every int is a double (bools stay bools)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: as_doubles(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_doubles(item) for item in value]
+    return value

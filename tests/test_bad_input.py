@@ -103,7 +103,7 @@ REJECTED: list[tuple[str, Callable[[], str | bytes], str]] = [
             ROTATION_START + ', restrictions: [{type: daily, startTime: "09:00", '
             'durationHours: "1e308"}]',
         ),
-        "restrictions[0].durationHours: a daily restriction lasts at most 24 hours",
+        "restrictions[0].durationHours: a daily restriction lasts less than 24 hours",
     ),
     (
         "a zone that is a folder",

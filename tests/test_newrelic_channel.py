@@ -1,5 +1,6 @@
 """NewRelicPagerDutyChannel under the recording mocks: its children, their inputs, its outputs."""
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,7 +18,7 @@ from oncall.engine import COMPUTED, Registration, Run, Secret, default_invoke_re
 from oncall.plan import check_run
 from oncall.schemacheck import SchemaSet
 
-from support import T, assert_children, children, key, only, run_component
+from support import T, assert_children, children, key, only, problem_lines, run_component
 
 NAME = "site"
 COMPONENT = key(T.NEWRELIC_CHANNEL, NAME)
@@ -514,25 +515,37 @@ def _ping(**changes: Any) -> dict[str, Any]:
     [
         ({"serviceName": ""}, r"^serviceName: "),
         ({"escalationPolicyId": ""}, r"^escalationPolicyId: "),
-        ({"urgency": "urgent"}, r"^urgency: one of high, low"),
+        ({"urgency": "urgent"}, r"^urgency: expected one of high, low"),
         ({"incidentPreference": "FIRST_CRITICAL"}, r"^incidentPreference: "),
         ({"mutingRulesHandling": "MUTE"}, r"^mutingRulesHandling: "),
-        ({"autoResolveTimeout": 14400}, r'^autoResolveTimeout: seconds as a string, e\.g\. "1800"'),
-        ({"acknowledgementTimeout": "30m"}, r"^acknowledgementTimeout: seconds as a string"),
-        ({"acknowledgementTimeout": "0"}, r"^acknowledgementTimeout: seconds as a string"),
-        ({"siteUrl": "www.example.com"}, r"^siteUrl: an absolute http\(s\) URL"),
+        (
+            {"autoResolveTimeout": 14400},
+            r'^autoResolveTimeout: expected seconds as a string, e\.g\. "1800"',
+        ),
+        (
+            {"acknowledgementTimeout": "30m"},
+            r"^acknowledgementTimeout: expected seconds as a string",
+        ),
+        ({"acknowledgementTimeout": "0"}, r"^acknowledgementTimeout: expected seconds as a string"),
+        ({"siteUrl": "www.example.com"}, r"^siteUrl: expected an absolute http\(s\) URL"),
         ({"pingMonitor": _ping(locations=[])}, r"^pingMonitor\.locations: "),
         (
             {"pingMonitor": _ping(locations=["US_EAST_1", "AWS_US_WEST_1"])},
-            r"^pingMonitor\.locations\[1\]: 'AWS_US_WEST_1': public locations take no AWS_ prefix",
+            r"^pingMonitor\.locations\[1\]: public locations take no AWS_ prefix",
         ),
         ({"pingMonitor": _ping(locations=["us-east-1"])}, r"^pingMonitor\.locations\[0\]: "),
-        ({"pingMonitor": _ping(locations=["US_EAST_1", "US_EAST_1"])}, r"listed twice"),
-        ({"pingMonitor": _ping(period="EVERY_2_MINUTES")}, r"^pingMonitor\.period: one of "),
+        (
+            {"pingMonitor": _ping(locations=["US_EAST_1", "US_EAST_1"])},
+            r"^pingMonitor\.locations\[1\]: duplicate of ",
+        ),
+        (
+            {"pingMonitor": _ping(period="EVERY_2_MINUTES")},
+            r"^pingMonitor\.period: expected one of",
+        ),
         ({"pingMonitor": _ping(verifySsl="yes")}, r"^pingMonitor\.verifySsl: "),
         (
             {"pingMonitor": _ping(), "conditions": {"pingFailure": {"failingLocations": 4}}},
-            r"^conditions\.pingFailure\.failingLocations: a whole number 1\.\.3",
+            r"^conditions\.pingFailure\.failingLocations: must be 1\.\.3",
         ),
         (
             {
@@ -564,19 +577,21 @@ def _ping(**changes: Any) -> dict[str, Any]:
     ],
 )
 def test_bad_input_raises_naming_the_field(overrides: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match="problem") as raised:
         run(live_args(**overrides))
+    lines = problem_lines(raised.value)
+    assert any(re.search(message, line) for line in lines), lines
 
 
 def test_ping_condition_without_monitor_raises() -> None:
-    with pytest.raises(ValueError, match=r"^conditions\.pingFailure: needs pingMonitor"):
+    with pytest.raises(ValueError, match=r"(?m)^  conditions\.pingFailure: needs pingMonitor"):
         run(dev_args(conditions={"pingFailure": {"failingLocations": 1}}))
 
 
 def test_apm_condition_without_app_name_raises() -> None:
     args = dev_args()
     del args["appName"]
-    with pytest.raises(ValueError, match=r"^conditions\.errorRate: needs appName"):
+    with pytest.raises(ValueError, match=r"(?m)^  conditions\.errorRate: needs appName"):
         run(args)
 
 

@@ -108,5 +108,5 @@ def test_the_plugin_files_host_the_same_components() -> None:
     host = (ROOT / "components" / "__main__.py").read_text()
 
     assert plugin["runtime"]["name"] == "python"
-    assert "component_provider_host(components=list(COMPONENTS)" in host
+    assert "_Provider(list(COMPONENTS), PACKAGE_NAME, version=VERSION)" in host
     assert [c.__name__ for c in components.COMPONENTS] == list(TOKENS)

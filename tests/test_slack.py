@@ -1,5 +1,6 @@
 """SlackExtension under the recording mocks: the channel, one connection per service, outputs."""
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,7 +12,7 @@ from oncall.engine import COMPUTED, Registration, Run, Secret, run_program
 from oncall.plan import check_run
 from oncall.schemacheck import SchemaSet
 
-from support import T, assert_children, children, key, only, run_component
+from support import T, assert_children, children, key, only, problem_lines, run_component
 
 NAME = "slack"
 COMPONENT = key(T.SLACK_EXTENSION, NAME)
@@ -192,6 +193,13 @@ def test_stakeholder_notifications_and_urgency_filter() -> None:
     ]
 
 
+def test_an_empty_priority_list_posts_incidents_without_a_priority() -> None:
+    """pagerduty_slack_connection: `priorities` empty means incidents with no priority only; the
+    stack config accepts [] as well, so the component passes it through."""
+    inputs = connection(run(slack_args(priorities=[])), "live").inputs
+    assert inputs["configs"] == [{"events": FOUR_EVENTS, "priorities": []}]
+
+
 def test_connection_ids_are_keyed_by_slug() -> None:
     result = run(slack_args(services={"live": "PSVC1", "test": "PSVC2"}))
     assert result.outputs["connectionIds"] == {"live": "slack-live-id", "test": "slack-test-id"}
@@ -235,14 +243,19 @@ def test_none_is_taken_as_absent() -> None:
             {"events": ["triggered"]},
             r"^events\[0\]: 'triggered' .* did you mean 'incident\.triggered'\?",
         ),
-        ({"events": ["incident.triggered", "incident.triggered"]}, r"^events: listed twice"),
-        ({"priorities": []}, r"^priorities: \[\] would post only incidents without a priority"),
+        (
+            {"events": ["incident.triggered", "incident.triggered"]},
+            r"^events\[1\]: duplicate of ",
+        ),
         ({"workspaceId": "example"}, r"^workspaceId: "),
         ({"services": {}}, r"^services: "),
         ({"services": {"Live Site": "PSVC1"}}, r"^services: key 'Live Site' is not a slug"),
         ({"services": {"live": ""}}, r"^services\.live: "),
-        ({"notificationType": "everyone"}, r"^notificationType: one of responder, stakeholder"),
-        ({"urgency": "medium"}, r"^urgency: one of high, low"),
+        (
+            {"notificationType": "everyone"},
+            r"^notificationType: expected one of responder, st",
+        ),
+        ({"urgency": "medium"}, r"^urgency: expected one of high, low"),
         ({"channel": {}}, r"^channel: an id \(preferred\) or a name is required"),
         (
             {"channel": {"id": "C0123ABCD", "name": "x"}},
@@ -251,15 +264,17 @@ def test_none_is_taken_as_absent() -> None:
         ({"channel": {"id": "example-alerts"}}, r"^channel\.id: "),
         (
             {"channel": {"name": "#example-alerts"}},
-            r"^channel\.name: '#example-alerts' is not a Slack channel name",
+            r"^channel\.name: expected a Slack channel name .*\(got '#example-alerts'\)",
         ),
         ({"channel": {"name": "Example"}}, r"^channel\.name: "),
         ({"channel": {"name": "ok", "private": "yes"}}, r"^channel\.private: "),
     ],
 )
 def test_bad_input_raises_naming_the_field(overrides: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match="problem") as raised:
         run(slack_args(**overrides))
+    lines = problem_lines(raised.value)
+    assert any(re.search(message, line) for line in lines), lines
 
 
 def test_missing_triggered_event_raises_before_any_child_is_registered() -> None:
@@ -269,7 +284,7 @@ def test_missing_triggered_event_raises_before_any_child_is_registered() -> None
         try:
             SlackExtension(NAME, slack_args(events=["incident.resolved"]))
         except ValueError as error:
-            errors.append(str(error))
+            errors.extend(problem_lines(error))
 
     result = run_program(program, preview=False)
     assert errors == ["events: must include 'incident.triggered' (PagerDuty requires it)"]
