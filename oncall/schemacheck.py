@@ -5,6 +5,10 @@ every registered resource and every invoke to the published schemas instead (req
 unknown keys, deprecated properties, nested types), so a mistake that would fail `pulumi up`
 fails a test. Values are checked as the mocks deliver them: wire (camelCase) keys, every number a
 float, unknowns as `pulumi.output.Unknown`, secrets wrapped in the RPC secret envelope.
+
+`check_run` applies the schemas to a whole run of the mock engine (oncall.engine.Run): it turns
+the engine's markers back into wire values (`to_wire`) and adds the checks the schemas cannot
+express (replaced resource types, names and descriptions left to the provider).
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from urllib.parse import unquote
 
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
+
+from oncall.engine import Computed, Ref, Registration, Run, Secret
 
 SCHEMA_DIR_ENV = "PULUMI_SCHEMA_DIR"
 """Environment variable naming the folder that holds the package schemas."""
@@ -181,6 +187,67 @@ def _load(directory: Path) -> SchemaSet:
             types=doc.get("types") or {},
         )
     return SchemaSet(packages)
+
+
+# Resource types the schemas do not flag but the providers have replaced (PITFALLS.md).
+FORBIDDEN_TYPES = {
+    "newrelic:index/alertChannel:AlertChannel": "deprecated; use NotificationDestination, "
+    "NotificationChannel and Workflow",
+    "newrelic:index/alertPolicyChannel:AlertPolicyChannel": "deprecated; use a Workflow",
+    "newrelic:index/alertCondition:AlertCondition": "deprecated; use an NRQL condition",
+    "newrelic:synthetics/alertCondition:AlertCondition": "deprecated; use an NRQL condition "
+    "over SyntheticCheck",
+    "pagerduty:index/extension:Extension": "the legacy Slack V1 extension cannot be automated; "
+    "use SlackConnection",
+    "pagerduty:index/schedulev2:Schedulev2": "needs an early-access flag; use Schedule",
+}
+
+
+def check_run(run: Run, schemas: Any) -> list[str]:
+    """Every schema violation of a run, each prefixed with the resource or invoke it is in.
+
+    Beyond the schemas: replaced resource types (FORBIDDEN_TYPES), and a `name` or
+    `description` left to the provider, which would auto-name the resource with a random suffix
+    or describe it as "Managed by Pulumi" (PITFALLS.md, "Names and identity").
+    """
+    found: list[str] = []
+    for r in run.resources:
+        if r.type in FORBIDDEN_TYPES:
+            found.append(f"{r.type} {r.name}: {FORBIDDEN_TYPES[r.type]}")
+        if r.custom and schemas.knows_package(r.type):
+            for v in schemas.check_resource(r.type, to_wire(r.inputs)):
+                found.append(f"{r.type} {r.name}: {v}")
+            found += [f"{r.type} {r.name}: {v}" for v in _left_to_provider(r, schemas)]
+    for i in run.invokes:
+        if schemas.knows_package(i.token):
+            for v in schemas.check_invoke(i.token, to_wire(i.args)):
+                found.append(f"{i.token}: {v}")
+    return found
+
+
+def _left_to_provider(r: Registration, schemas: Any) -> list[str]:
+    accepted = schemas.resource_inputs(r.type)
+    problems = []
+    if "name" in accepted and not r.inputs.get("name"):
+        problems.append("name: not set; the provider would invent one with a random suffix")
+    description = r.inputs.get("description")
+    if "description" in accepted and (not description or description == "Managed by Pulumi"):
+        problems.append('description: not set; the provider would say "Managed by Pulumi"')
+    return problems
+
+
+def to_wire(value: Any) -> Any:
+    """Undo oncall.engine's markers for the schema checker: secrets unwrapped, unknowns as the
+    SDK's Unknown (accepted for any type)."""
+    if isinstance(value, Secret):
+        return to_wire(value.value)
+    if isinstance(value, Computed | Ref):
+        return Unknown()
+    if isinstance(value, dict):
+        return {k: to_wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_wire(v) for v in value]
+    return value
 
 
 def _deprecated(path: str, spec: Mapping[str, Any]) -> list[str]:

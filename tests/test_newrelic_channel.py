@@ -15,8 +15,7 @@ from components.newrelic_channel import (
     _response_time_nrql,
 )
 from oncall.engine import COMPUTED, Registration, Run, Secret, default_invoke_results, run_program
-from oncall.plan import check_run
-from oncall.schemacheck import SchemaSet
+from oncall.schemacheck import SchemaSet, check_run
 
 from support import T, assert_children, children, key, only, problem_lines, run_component
 

@@ -9,8 +9,7 @@ import pytest
 
 from components.slack import SlackExtension, SlackExtensionArgs
 from oncall.engine import COMPUTED, Registration, Run, Secret, run_program
-from oncall.plan import check_run
-from oncall.schemacheck import SchemaSet
+from oncall.schemacheck import SchemaSet, check_run
 
 from support import T, assert_children, children, key, only, problem_lines, run_component
 

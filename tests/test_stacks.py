@@ -19,8 +19,8 @@ import pytest
 from oncall import plan as planning
 from oncall import stackfile
 from oncall.engine import run_program
-from oncall.plan import Plan, check_run, plan_stack
-from oncall.schemacheck import SchemaSet
+from oncall.plan import Plan, plan_stack
+from oncall.schemacheck import SchemaSet, check_run
 
 from support import T
 

@@ -12,8 +12,7 @@ from pulumi.provider.experimental.analyzer import Analyzer
 
 from components.team import TeamOnCall, TeamOnCallArgs
 from oncall.engine import Registration, Run, run_program
-from oncall.plan import check_run
-from oncall.schemacheck import SchemaSet
+from oncall.schemacheck import SchemaSet, check_run
 
 from support import T, all_but, assert_exactly, run_component
 
