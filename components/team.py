@@ -1,9 +1,9 @@
 """TeamOnCall: a team's PagerDuty users, notification rules, schedules and escalation policy.
 
 What the guide "Integrate PagerDuty on Pantheon" clicks through under "Add users", "Create
-Schedule" and "Create Escalation policy", as one Pulumi component. Args are TypedDicts with a
-docstring under every field, so that the SDK's analyzer can publish the component for other
-Pulumi languages.
+Schedule" and "Create Escalation policy", as one Pulumi component. Its Args (TypedDicts the SDK's
+analyzer publishes for other Pulumi languages) are in components.team_args, its input checks in
+components.team_checks.
 
 Two facts about PagerDuty shape what this component creates for a new user (see
 `TeamOnCall._create_notifications`):
@@ -20,237 +20,61 @@ Two facts about PagerDuty shape what this component creates for a new user (see
   step therefore creates nothing: PagerDuty's own rule already is that step.
 """
 
-import re
 from collections.abc import Mapping
-from datetime import datetime
-from enum import StrEnum
-from typing import Any, Final, NotRequired, TypedDict
+from typing import Final
 
 import pulumi
 import pulumi_pagerduty as pagerduty
 
-from components._args import Problems, whole
+from components._args import whole
+from components.team_args import (
+    DEFAULT_HANDOFF_MINUTES,
+    DEFAULT_HANDOFF_TYPE,
+    EscalationPolicyArgs,
+    EscalationRuleArgs,
+    HandoffArgs,
+    LayerArgs,
+    MemberArgs,
+    NotifyStepArgs,
+    PhoneArgs,
+    RestrictionArgs,
+    ScheduleArgs,
+    TargetArgs,
+    TeamOnCallArgs,
+)
+from components.team_checks import raise_if_invalid
 from components.vocabulary import (
     CONTACT_METHOD_LABELS,
     CONTACT_METHOD_TYPES,
     DEFAULT_ROLE,
     LOGIN_EMAIL_LABEL,
-    MAX_DAILY_RESTRICTION_SECONDS,
-    MAX_NUM_LOOPS,
-    MAX_PHONE_ADDRESS_LENGTH,
-    MAX_TURN_SECONDS,
-    MAX_WEEKLY_RESTRICTION_SECONDS,
-    MIN_ESCALATION_DELAY_MINUTES,
-    MIN_TURN_SECONDS,
-    OFF_CALL_ROLES,
-    SLUG,
     TARGET_API_TYPES,
     TEAM_ROLES,
-    HandoffType,
-    RestrictionType,
     Role,
     TargetType,
     Urgency,
     Via,
-    is_time_zone,
-    trunk_prefix_problem,
-    whole_number,
 )
 
-DEFAULT_HANDOFF_MINUTES: Final = 1440
-DEFAULT_HANDOFF_TYPE: Final = HandoffType.ONCALL
+__all__ = [  # the Args live in components.team_args; importable from here as before
+    "DEFAULT_HANDOFF_MINUTES",
+    "DEFAULT_HANDOFF_TYPE",
+    "EscalationPolicyArgs",
+    "EscalationRuleArgs",
+    "HandoffArgs",
+    "LayerArgs",
+    "MemberArgs",
+    "NotifyStepArgs",
+    "PhoneArgs",
+    "RestrictionArgs",
+    "ScheduleArgs",
+    "TargetArgs",
+    "TeamOnCall",
+    "TeamOnCallArgs",
+]
+
 TOKEN: Final = "pantheon-oncall:index:TeamOnCall"
 MANAGED_BY: Final = "managed by pantheon-oncall"
-
-
-# --- Args -----------------------------------------------------------------------------------------
-
-
-class PhoneArgs(TypedDict):
-    """A phone number as PagerDuty stores it: country calling code and national number apart."""
-
-    countryCode: int
-    """Country calling code, 1 to 3 digits: 1 for North America, 44 for the UK."""
-    number: str
-    """National number, digits only, without the country code, e.g. "7700900123". PagerDuty
-    refuses a trunk prefix only for some countries: a leading 0 for 33, 40, 44, 45, 49, 61, 66
-    and 91 (the UK's 07700 900123 is "7700900123"), a leading 1 for 1. Elsewhere the number keeps
-    its leading 0: Italy's +39 06 6988 3712 is "0669883712"."""
-    importId: NotRequired[str]
-    """ID (PXXXXXX) of the contact method an adopted user already has for this number, to adopt
-    instead of creating a duplicate, which PagerDuty refuses. Needs the member's importId; number,
-    country code and label must match it. Retained when the stack is destroyed."""
-    label: NotRequired[str]
-    """Label of the contact method; default "Phone" or "SMS" (an adopted one's as it is)."""
-
-
-class NotifyStepArgs(TypedDict):
-    """One step of a notification rule: reach the member this way, this long after assignment."""
-
-    via: str
-    """How: "email" (the login email), "sms" or "phone" (the member's numbers)."""
-    afterMinutes: NotRequired[int]
-    """Minutes after the incident is assigned to the member; default 0 (immediately)."""
-
-
-class HandoffArgs(TypedDict):
-    """A notification before the member goes on (or off) call."""
-
-    via: str
-    """How: "email" (the login email), "sms" or "phone"."""
-    beforeMinutes: NotRequired[int]
-    """Minutes before the handoff; default 1440 (24 hours), as the guide keeps it."""
-    type: NotRequired[str]
-    """Which handoffs: "oncall" (default), "offcall" or "both"."""
-
-
-class MemberArgs(TypedDict):
-    """A person on the team: a PagerDuty user with contact methods and notification rules."""
-
-    name: str
-    """Full name, as PagerDuty shows it."""
-    email: str
-    """Login email, lower-case; unique in the PagerDuty account."""
-    role: NotRequired[str]
-    """Account role as the PagerDuty API spells it: limited_user (Responder), user (Manager, the
-    default, as in PagerDuty), admin, observer, read_only_user (Stakeholder),
-    read_only_limited_user (Limited Stakeholder) or restricted_access. Observers and stakeholders
-    cannot be on schedule layers or escalation targets."""
-    timeZone: NotRequired[str]
-    """IANA time zone of the member; default the team's."""
-    description: NotRequired[str]
-    """Description of the PagerDuty user; default names the team. When adopting a user with
-    importId, set it to the user's current description so that the import matches."""
-    phone: NotRequired[PhoneArgs]
-    """Number to call (a phone contact method labelled "Phone")."""
-    sms: NotRequired[PhoneArgs]
-    """Number to text (an SMS contact method labelled "SMS")."""
-    notify: NotRequired[dict[str, list[NotifyStepArgs]]]
-    """Notification rules keyed by urgency ("high", "low"), e.g. high: email and sms at once,
-    phone after 15 minutes. Email at 0 minutes is PagerDuty's own default rule for a new user and
-    is never created again; PagerDuty's defaults stay when the list omits it."""
-    handoff: NotRequired[HandoffArgs]
-    """Tell the member before their on-call shift starts (the guide: email 24 hours before)."""
-    existing: NotRequired[bool]
-    """The user already exists in the account and is managed elsewhere: look it up by email and
-    create nothing for it (role, phone, sms, notify and handoff are ignored); it can still be on
-    layers, escalation targets and the team."""
-    importId: NotRequired[str]
-    """ID of a user created by hand (PXXXXXX) to adopt instead of creating a duplicate. An
-    adopted user is retained, never deleted, when the stack is destroyed."""
-    formerly: NotRequired[list[str]]
-    """Slugs this member had before (renamed "joe" to "joseph": ["joe"]). The user and its
-    contact methods, rules and team membership keep their resources (Pulumi aliases) instead of
-    being deleted and created again."""
-    emailContactMethodId: NotRequired[str]
-    """ID of the user's login-email contact method, which rules and handoffs via email use.
-    Default: looked up by the label "Default" that PagerDuty gives it when it creates a user; give
-    the id for an adopted user, whose contact method may be labelled otherwise."""
-
-
-class RestrictionArgs(TypedDict):
-    """A window of a schedule layer: on call only during it."""
-
-    type: str
-    """"daily_restriction" (every day) or "weekly_restriction" (once a week)."""
-    startTimeOfDay: str
-    """Start of the window, "HH:MM:00" in the schedule's time zone (seconds must be 00)."""
-    durationSeconds: int
-    """Length of the window in seconds: under a day for daily, under a week for weekly."""
-    startDayOfWeek: NotRequired[int]
-    """Day the weekly window starts, 1 = Monday … 7 = Sunday; weekly restrictions only."""
-
-
-class LayerArgs(TypedDict):
-    """A schedule layer: a rotation of members. Later layers take precedence."""
-
-    name: str
-    """Layer name, e.g. "Backstop" or "Weekly rotation"."""
-    members: list[str]
-    """Member slugs in rotation order (reordering reshuffles who is on call: append new people
-    at the end)."""
-    start: str
-    """When the layer takes effect: ISO 8601 with an offset, e.g. "2026-12-07T09:00:00-05:00"."""
-    rotationVirtualStart: NotRequired[str]
-    """When the rotation's first turn (the first member's) started, ISO 8601 with an offset;
-    default `start`."""
-    rotationTurnLengthSeconds: int
-    """Length of one turn in seconds, 3600 to 31536000: 86400 daily, 604800 weekly."""
-    end: NotRequired[str]
-    """When the layer ends, ISO 8601 with an offset; default never."""
-    restrictions: NotRequired[list[RestrictionArgs]]
-    """On call only within these windows; default around the clock."""
-
-
-class ScheduleArgs(TypedDict):
-    """An on-call schedule."""
-
-    name: str
-    """Schedule name, e.g. "Default"."""
-    timeZone: NotRequired[str]
-    """IANA time zone of the schedule; default the team's."""
-    description: NotRequired[str]
-    """Description; default names the team."""
-    importId: NotRequired[str]
-    """ID of a schedule created by hand to adopt (retained when the stack is destroyed)."""
-    layers: list[LayerArgs]
-    """Layers in PagerDuty's order: later layers take precedence where both have someone on
-    call, so a 24/7 backstop goes first and the rotation after it."""
-
-
-class TargetArgs(TypedDict):
-    """Whom an escalation rule notifies."""
-
-    type: str
-    """"schedule" (whoever is on call on it) or "user" (that member)."""
-    ref: str
-    """Slug of a schedule or member of this component."""
-
-
-class EscalationRuleArgs(TypedDict):
-    """One level of the escalation policy."""
-
-    escalationDelayInMinutes: int
-    """Minutes without acknowledgement before escalating to the next rule (at least 1)."""
-    targets: list[TargetArgs]
-    """Who is notified at this level."""
-
-
-class EscalationPolicyArgs(TypedDict):
-    """The escalation policy: whom PagerDuty notifies, in order, for an incident."""
-
-    name: str
-    """Policy name, e.g. "Default"."""
-    numLoops: NotRequired[int]
-    """How many times the policy repeats after its last rule, 0 to 9; default 0."""
-    description: NotRequired[str]
-    """Description; default names the team."""
-    importId: NotRequired[str]
-    """ID of a policy created by hand (e.g. the account's "Default") to adopt; retained when the
-    stack is destroyed."""
-    rules: list[EscalationRuleArgs]
-    """Escalation rules, in order."""
-
-
-class TeamOnCallArgs(TypedDict):
-    """A team's on-call setup in PagerDuty."""
-
-    name: str
-    """Team display name (used in descriptions and as the PagerDuty team's name)."""
-    timeZone: str
-    """IANA time zone, e.g. "America/New_York": the default of members and schedules."""
-    createTeam: NotRequired[bool]
-    """Create a PagerDuty team with every member in it and the schedules and policy assigned to
-    it (needs the account's Teams feature); default false."""
-    members: dict[str, MemberArgs]
-    """Members keyed by a slug ("jane"): used in resource names and references."""
-    schedules: NotRequired[dict[str, ScheduleArgs]]
-    """Schedules keyed by a slug ("default")."""
-    escalationPolicy: EscalationPolicyArgs
-    """The team's escalation policy."""
-    protect: NotRequired[bool]
-    """Protect the users, schedules and escalation policy (Pulumi's `protect`): an update that
-    would delete or replace one fails instead; default false."""
 
 
 # --- The component --------------------------------------------------------------------------------
@@ -273,7 +97,7 @@ class TeamOnCall(pulumi.ComponentResource):
         self, name: str, args: TeamOnCallArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         # Validated before anything is registered: bad args leave nothing behind.
-        _raise_if_invalid(args)
+        raise_if_invalid(args)
         super().__init__(TOKEN, name, None, opts)
         self._name = name
         self._args = args
@@ -355,22 +179,34 @@ class TeamOnCall(pulumi.ComponentResource):
 
     def _create_notifications(self, slug: str, member: MemberArgs, user: pagerduty.User) -> None:
         """Contact methods, notification rules and the handoff rule of a user this stack manages."""
-        prefix = f"{self._name}-{slug}"
+        methods = self._create_contact_methods(slug, member, user)
+        self._create_rules(slug, member, user, methods)
+        handoff = member.get("handoff")
+        if handoff is not None:
+            self._create_handoff(slug, member, user, handoff, methods)
 
-        def child(suffix: str) -> pulumi.ResourceOptions:
-            # protect=False: a child inherits its parent's protect, but changing a number or a
-            # rule is routine; only the user itself, schedules and policies are protected.
-            return pulumi.ResourceOptions(
-                parent=user, protect=False, aliases=self._formerly(member, suffix)
-            )
+    def _child(
+        self, member: MemberArgs, user: pagerduty.User, suffix: str
+    ) -> pulumi.ResourceOptions:
+        """Options of a user's child (contact method or rule) named `<user>{suffix}`."""
+        # protect=False: a child inherits its parent's protect, but changing a number or a rule
+        # is routine; only the user itself, schedules and policies are protected.
+        return pulumi.ResourceOptions(
+            parent=user, protect=False, aliases=self._formerly(member, suffix)
+        )
 
+    def _create_contact_methods(
+        self, slug: str, member: MemberArgs, user: pagerduty.User
+    ) -> dict[Via, pulumi.Input[str]]:
+        """The member's phone and SMS contact methods, and the login email's when a rule uses
+        it; their ids by how they reach the member."""
         methods: dict[Via, pulumi.Input[str]] = {}
         # PagerDuty keys contact methods by (type, address): phone and SMS may share a number,
         # but the login email must not be created again (it exists, and would be refused).
         for via, phone in _phone_methods(member).items():
             adopted = _contact_import_id(member, phone)
             created = pagerduty.UserContactMethod(
-                f"{prefix}-{via}",
+                f"{self._name}-{slug}-{via}",
                 user_id=user.id,
                 type=CONTACT_METHOD_TYPES[via],
                 country_code=whole(phone["countryCode"]),
@@ -378,14 +214,24 @@ class TeamOnCall(pulumi.ComponentResource):
                 label=phone.get("label", CONTACT_METHOD_LABELS[via]),
                 # An adopted user's existing number: creating it again would be refused.
                 opts=pulumi.ResourceOptions.merge(
-                    child(f"-{via}"),
+                    self._child(member, user, f"-{via}"),
                     pulumi.ResourceOptions(import_=adopted, retain_on_delete=adopted is not None),
                 ),
             )
             methods[via] = created.id
         if _uses_login_email(member):
             methods[Via.EMAIL] = self._login_email(slug, member, user)
+        return methods
 
+    def _create_rules(
+        self,
+        slug: str,
+        member: MemberArgs,
+        user: pagerduty.User,
+        methods: Mapping[Via, pulumi.Input[str]],
+    ) -> None:
+        """One notification rule per notify step PagerDuty does not already have; a warning for
+        the default rule that stays."""
         # Whether the REST API also gives a new phone or SMS contact method high-urgency rules of
         # its own (which would collide with an "sms at 0 minutes" rule: "Channel Start delay must
         # be unique for a given contact method") is unknown: neither terraform-provider-pagerduty
@@ -394,12 +240,12 @@ class TeamOnCall(pulumi.ComponentResource):
         # the API reference says so. Checked on the first deploy (README, "First deploy").
         for urgency, via, delay in _rules_to_create(member):
             pagerduty.UserNotificationRule(
-                f"{prefix}-{urgency}-{via}-{delay}m",
+                f"{self._name}-{slug}-{urgency}-{via}-{delay}m",
                 user_id=user.id,
                 urgency=urgency,
                 start_delay_in_minutes=delay,
                 contact_method={"id": methods[via], "type": CONTACT_METHOD_TYPES[via]},
-                opts=child(f"-{urgency}-{via}-{delay}m"),
+                opts=self._child(member, user, f"-{urgency}-{via}-{delay}m"),
             )
         missing = _defaults_kept(member)
         if missing:
@@ -409,19 +255,24 @@ class TeamOnCall(pulumi.ComponentResource):
                 resource=self,
             )
 
-        handoff = member.get("handoff")
-        if handoff is not None:
-            via = Via(handoff["via"])
-            pagerduty.UserHandoffNotificationRule(
-                f"{prefix}-handoff",
-                user_id=user.id,
-                notify_advance_in_minutes=whole(
-                    handoff.get("beforeMinutes", DEFAULT_HANDOFF_MINUTES)
-                ),
-                handoff_type=handoff.get("type", DEFAULT_HANDOFF_TYPE),
-                contact_method={"id": methods[via], "type": CONTACT_METHOD_TYPES[via]},
-                opts=child("-handoff"),
-            )
+    def _create_handoff(
+        self,
+        slug: str,
+        member: MemberArgs,
+        user: pagerduty.User,
+        handoff: HandoffArgs,
+        methods: Mapping[Via, pulumi.Input[str]],
+    ) -> None:
+        """The rule that notifies the member before they go on (or off) call."""
+        via = Via(handoff["via"])
+        pagerduty.UserHandoffNotificationRule(
+            f"{self._name}-{slug}-handoff",
+            user_id=user.id,
+            notify_advance_in_minutes=whole(handoff.get("beforeMinutes", DEFAULT_HANDOFF_MINUTES)),
+            handoff_type=handoff.get("type", DEFAULT_HANDOFF_TYPE),
+            contact_method={"id": methods[via], "type": CONTACT_METHOD_TYPES[via]},
+            opts=self._child(member, user, "-handoff"),
+        )
 
     def _login_email(
         self, slug: str, member: MemberArgs, user: pagerduty.User
@@ -623,339 +474,3 @@ def _uses_login_email(member: MemberArgs) -> bool:
     return any(via is Via.EMAIL for _, via, _ in _rules_to_create(member)) or (
         handoff is not None and handoff["via"] == Via.EMAIL
     )
-
-
-# --- Validation -----------------------------------------------------------------------------------
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_DIGITS = re.compile(r"^[0-9]+$")
-_TIME_OF_DAY = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]:00$")
-
-
-def _raise_if_invalid(args: Mapping[str, Any]) -> None:
-    """Raise one ComponentArgsError (an InputPropertiesError) listing every problem in `args`."""
-    _problems(args).raise_if_any()
-
-
-def _problems(args: Mapping[str, Any]) -> Problems:
-    """Every problem in `args`, each with its property path; empty when they are valid."""
-    p = Problems("TeamOnCall")
-    if not p.keys("", args, TeamOnCallArgs):
-        return p
-    p.text("name", args["name"])
-    _time_zone(p, "timeZone", args["timeZone"])
-    p.boolean("createTeam", args.get("createTeam", False))
-    p.boolean("protect", args.get("protect", False))
-    members = args["members"]
-    if not isinstance(members, Mapping) or not members:
-        p.add("members", f"expected at least one member (got {members!r})")
-        members = {}
-    roles: dict[str, str] = {}
-    emails: dict[str, str] = {}
-    for slug, member in members.items():
-        path = f"members.{slug}"
-        _slug(p, "members", slug)
-        if not p.keys(path, member, MemberArgs):
-            roles[slug] = DEFAULT_ROLE  # reported above; keep references to it quiet
-            continue
-        roles[slug] = _member(p, path, member)
-        email = member["email"]
-        if email in emails:
-            p.add(f"{path}.email", f"{email!r} is also members.{emails[email]}.email")
-        emails[email] = slug
-    _former_slugs(p, members)
-
-    schedules = args.get("schedules", {})
-    if not isinstance(schedules, Mapping):
-        p.add("schedules", f"expected a map of schedules (got {schedules!r})")
-        schedules = {}
-    valid_schedules = set()
-    for key, schedule in schedules.items():
-        path = f"schedules.{key}"
-        _slug(p, "schedules", key)
-        if p.keys(path, schedule, ScheduleArgs):
-            _schedule(p, path, schedule, roles)
-        valid_schedules.add(key)
-
-    policy = args["escalationPolicy"]
-    if p.keys("escalationPolicy", policy, EscalationPolicyArgs):
-        _policy(p, "escalationPolicy", policy, roles, valid_schedules)
-    return p
-
-
-def _member(p: Problems, path: str, member: Mapping[str, Any]) -> str:
-    """Check one member; return its role (the default when absent or invalid)."""
-    p.text(f"{path}.name", member["name"])
-    email = member["email"]
-    if not isinstance(email, str) or not _EMAIL.match(email):
-        p.add(f"{path}.email", f"expected an email address (got {email!r})")
-    elif email != email.lower():
-        p.add(f"{path}.email", f"must be lower-case, as PagerDuty compares it (got {email!r})")
-    role = member.get("role", DEFAULT_ROLE)
-    if not _one_of(role, Role):
-        allowed = ", ".join(r.value for r in Role)
-        p.add(f"{path}.role", f"expected one of {allowed} (got {role!r})")
-        role = DEFAULT_ROLE
-    existing = member.get("existing", False)
-    p.boolean(f"{path}.existing", existing)
-    if "importId" in member:
-        p.text(f"{path}.importId", member["importId"])
-        if existing:
-            p.add(path, "existing and importId exclude each other (existing creates nothing)")
-    if existing is True:
-        return str(role)  # nothing else of theirs is managed here
-    if "timeZone" in member:
-        _time_zone(p, f"{path}.timeZone", member["timeZone"])
-    if "description" in member:
-        p.text(f"{path}.description", member["description"])
-    for via in (Via.PHONE, Via.SMS):
-        if via in member and p.keys(f"{path}.{via}", member[via], PhoneArgs):
-            _phone(p, f"{path}.{via}", member[via])
-            _adopted_contact(p, f"{path}.{via}", member[via], "importId" in member)
-    if "emailContactMethodId" in member:
-        p.text(f"{path}.emailContactMethodId", member["emailContactMethodId"])
-
-    def reachable(step_path: str, via: object) -> None:
-        if not _one_of(via, Via):
-            p.add(f"{step_path}.via", f"expected email, sms or phone (got {via!r})")
-        elif via != Via.EMAIL and via not in member:
-            p.add(f"{step_path}.via", f"{via} needs {path}.{via}, which is not set")
-
-    notify = member.get("notify", {})
-    if not isinstance(notify, Mapping):
-        p.add(f"{path}.notify", f"expected a map of urgency to steps (got {notify!r})")
-        notify = {}
-    for urgency, steps in notify.items():
-        upath = f"{path}.notify.{urgency}"
-        if not _one_of(urgency, Urgency):
-            p.add(f"{path}.notify", f"urgency must be high or low (got {urgency!r})")
-            continue
-        if not isinstance(steps, list):
-            p.add(upath, f"expected a list of steps (got {steps!r})")
-            continue
-        seen: dict[tuple[object, object], int] = {}
-        for i, step in enumerate(steps):
-            spath = f"{upath}[{i}]"
-            if not p.keys(spath, step, NotifyStepArgs):
-                continue
-            reachable(spath, step["via"])
-            delay = step.get("afterMinutes", 0)
-            p.integer(f"{spath}.afterMinutes", delay, 0, None)
-            key = (step["via"], delay)
-            if key in seen:
-                p.add(spath, f"same via and afterMinutes as {upath}[{seen[key]}]")
-            seen[key] = i
-    handoff = member.get("handoff")
-    if handoff is not None and p.keys(f"{path}.handoff", handoff, HandoffArgs):
-        reachable(f"{path}.handoff", handoff["via"])
-        minutes = handoff.get("beforeMinutes", DEFAULT_HANDOFF_MINUTES)
-        p.integer(f"{path}.handoff.beforeMinutes", minutes, 0, None)
-        kind = handoff.get("type", DEFAULT_HANDOFF_TYPE)
-        if not _one_of(kind, HandoffType):
-            p.add(f"{path}.handoff.type", f"expected oncall, offcall or both (got {kind!r})")
-    return str(role)
-
-
-def _former_slugs(p: Problems, members: Mapping[str, Any]) -> None:
-    """`formerly` lists slugs that no member has now, each claimed by one member only."""
-    claimed: dict[object, str] = {}
-    for slug, member in members.items():
-        if not isinstance(member, Mapping) or "formerly" not in member:
-            continue
-        formerly = member["formerly"]
-        if not isinstance(formerly, list):
-            p.add(
-                f"members.{slug}.formerly", f"expected a list of earlier slugs (got {formerly!r})"
-            )
-            continue
-        for i, old in enumerate(formerly):
-            path = f"members.{slug}.formerly[{i}]"
-            _slug(p, path, old)
-            if old in members:
-                p.add(path, f"{old!r} is a member's slug now; an alias must name a gone one")
-            elif old in claimed:
-                p.add(path, f"{old!r} is also members.{claimed[old]}.formerly")
-            claimed[old] = slug
-
-
-def _phone(p: Problems, path: str, phone: Mapping[str, Any]) -> None:
-    code, number = phone["countryCode"], phone["number"]
-    p.integer(f"{path}.countryCode", code, 1, 999)
-    if not isinstance(number, str) or not _DIGITS.match(number):
-        p.add(f"{path}.number", f"expected digits only, national number (got {number!r})")
-    elif (trunk := trunk_prefix_problem(whole_number(code) or 0, number)) is not None:
-        p.add(f"{path}.number", f"{trunk} (got {number!r})")
-    elif len(number) > MAX_PHONE_ADDRESS_LENGTH:
-        p.add(f"{path}.number", f"too long for a phone number (got {number!r})")
-
-
-def _adopted_contact(p: Problems, path: str, phone: Mapping[str, Any], user_adopted: bool) -> None:
-    """A phone or SMS contact method's importId and label."""
-    for key in ("importId", "label"):
-        if key in phone:
-            p.text(f"{path}.{key}", phone[key])
-    if "importId" in phone and not user_adopted:
-        p.add(
-            f"{path}.importId",
-            "only an adopted user (importId on the member) has contact methods to adopt "
-            f"(got {phone['importId']!r})",
-        )
-
-
-def _schedule(
-    p: Problems, path: str, schedule: Mapping[str, Any], roles: Mapping[str, str]
-) -> None:
-    p.text(f"{path}.name", schedule["name"])
-    if "timeZone" in schedule:
-        _time_zone(p, f"{path}.timeZone", schedule["timeZone"])
-    for key in ("description", "importId"):
-        if key in schedule:
-            p.text(f"{path}.{key}", schedule[key])
-    layers = schedule["layers"]
-    if not isinstance(layers, list) or not layers:
-        p.add(f"{path}.layers", f"expected at least one layer (got {layers!r})")
-        return
-    for i, layer in enumerate(layers):
-        lpath = f"{path}.layers[{i}]"
-        if p.keys(lpath, layer, LayerArgs):
-            _layer_problems(p, lpath, layer, roles)
-
-
-def _layer_problems(
-    p: Problems, path: str, layer: Mapping[str, Any], roles: Mapping[str, str]
-) -> None:
-    p.text(f"{path}.name", layer["name"])
-    members = layer["members"]
-    if not isinstance(members, list) or not members:
-        p.add(f"{path}.members", f"expected at least one member slug (got {members!r})")
-        members = []
-    for j, slug in enumerate(members):
-        _on_call_member(p, f"{path}.members[{j}]", slug, roles)
-    start = _timestamp(p, f"{path}.start", layer["start"])
-    if "rotationVirtualStart" in layer:
-        _timestamp(p, f"{path}.rotationVirtualStart", layer["rotationVirtualStart"])
-    if "end" in layer:
-        end = _timestamp(p, f"{path}.end", layer["end"])
-        if start is not None and end is not None and end <= start:
-            p.add(f"{path}.end", f"must be after start (got {layer['end']!r})")
-    p.integer(
-        f"{path}.rotationTurnLengthSeconds",
-        layer["rotationTurnLengthSeconds"],
-        MIN_TURN_SECONDS,
-        MAX_TURN_SECONDS,
-    )
-    restrictions = layer.get("restrictions", [])
-    if not isinstance(restrictions, list):
-        p.add(f"{path}.restrictions", f"expected a list (got {restrictions!r})")
-        restrictions = []
-    for k, restriction in enumerate(restrictions):
-        rpath = f"{path}.restrictions[{k}]"
-        if p.keys(rpath, restriction, RestrictionArgs):
-            _restriction_problems(p, rpath, restriction)
-
-
-def _restriction_problems(p: Problems, path: str, restriction: Mapping[str, Any]) -> None:
-    kind = restriction["type"]
-    if not _one_of(kind, RestrictionType):
-        p.add(f"{path}.type", f"expected daily_restriction or weekly_restriction (got {kind!r})")
-        return
-    start = restriction["startTimeOfDay"]
-    if not isinstance(start, str) or not _TIME_OF_DAY.match(start):
-        p.add(f"{path}.startTimeOfDay", f"expected HH:MM:00 (got {start!r})")
-    limit = (
-        MAX_DAILY_RESTRICTION_SECONDS
-        if kind == RestrictionType.DAILY
-        else MAX_WEEKLY_RESTRICTION_SECONDS
-    )
-    p.integer(f"{path}.durationSeconds", restriction["durationSeconds"], 1, limit)
-    if kind == RestrictionType.WEEKLY:
-        if "startDayOfWeek" not in restriction:
-            p.add(f"{path}.startDayOfWeek", "required for a weekly restriction (1 = Monday)")
-        else:
-            p.integer(f"{path}.startDayOfWeek", restriction["startDayOfWeek"], 1, 7)
-    elif "startDayOfWeek" in restriction:
-        p.add(f"{path}.startDayOfWeek", "only weekly restrictions have a start day")
-
-
-def _policy(
-    p: Problems,
-    path: str,
-    policy: Mapping[str, Any],
-    roles: Mapping[str, str],
-    schedules: set[str],
-) -> None:
-    p.text(f"{path}.name", policy["name"])
-    p.integer(f"{path}.numLoops", policy.get("numLoops", 0), 0, MAX_NUM_LOOPS)
-    for key in ("description", "importId"):
-        if key in policy:
-            p.text(f"{path}.{key}", policy[key])
-    rules = policy["rules"]
-    if not isinstance(rules, list) or not rules:
-        p.add(f"{path}.rules", f"expected at least one rule (got {rules!r})")
-        return
-    for i, rule in enumerate(rules):
-        rpath = f"{path}.rules[{i}]"
-        if not p.keys(rpath, rule, EscalationRuleArgs):
-            continue
-        delay = rule["escalationDelayInMinutes"]
-        p.integer(f"{rpath}.escalationDelayInMinutes", delay, MIN_ESCALATION_DELAY_MINUTES, None)
-        targets = rule["targets"]
-        if not isinstance(targets, list) or not targets:
-            p.add(f"{rpath}.targets", f"expected at least one target (got {targets!r})")
-            continue
-        for j, target in enumerate(targets):
-            tpath = f"{rpath}.targets[{j}]"
-            if not p.keys(tpath, target, TargetArgs):
-                continue
-            kind, ref = target["type"], target["ref"]
-            if kind == TargetType.SCHEDULE:
-                if ref not in schedules:
-                    known = ", ".join(sorted(schedules)) or "none"
-                    p.add(f"{tpath}.ref", f"no schedule {ref!r} (schedules: {known})")
-            elif kind == TargetType.USER:
-                _on_call_member(p, f"{tpath}.ref", ref, roles)
-            else:
-                p.add(f"{tpath}.type", f"expected schedule or user (got {kind!r})")
-
-
-def _on_call_member(p: Problems, path: str, slug: object, roles: Mapping[str, str]) -> None:
-    if not isinstance(slug, str) or slug not in roles:
-        known = ", ".join(sorted(roles)) or "none"
-        p.add(path, f"no member {slug!r} (members: {known})")
-    elif roles[slug] in OFF_CALL_ROLES:
-        p.add(path, f"{slug!r} is {roles[slug]}, a role PagerDuty never puts on call")
-
-
-# -- small checks of this component's own (the shared ones are Problems' methods)
-
-
-def _one_of(value: object, vocabulary: type[StrEnum]) -> bool:
-    return isinstance(value, str) and value in {word.value for word in vocabulary}
-
-
-def _slug(p: Problems, path: str, key: object) -> None:
-    if not isinstance(key, str) or not re.fullmatch(SLUG, key):
-        p.add(
-            path,
-            f"key {key!r} must be a slug (lower-case letters, digits and -, not at either end)",
-        )
-
-
-def _time_zone(p: Problems, path: str, value: object) -> None:
-    if not is_time_zone(value):
-        p.add(path, f"expected an IANA time zone like America/New_York (got {value!r})")
-
-
-def _timestamp(p: Problems, path: str, value: object) -> datetime | None:
-    """Parse an ISO 8601 timestamp that must carry an offset; None (and a problem) otherwise."""
-    try:
-        if not isinstance(value, str):
-            raise ValueError(value)
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        p.add(path, f"expected ISO 8601 like 2026-12-07T09:00:00-05:00 (got {value!r})")
-        return None
-    if parsed.tzinfo is None:
-        p.add(path, f"needs an offset, e.g. 2026-12-07T09:00:00-05:00 (got {value!r})")
-        return None
-    return parsed
