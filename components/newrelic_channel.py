@@ -7,6 +7,9 @@ from N locations, APM error rate, APM response time), and the notification path 
 deprecated alert channels: a PagerDuty destination holding the integration key, a channel (the
 message template), and a workflow that sends this policy's issues, and only those, to it.
 
+Its Args (TypedDicts the SDK's analyzer publishes) are in components.newrelic_channel_args, its
+input checks in components.newrelic_channel_checks.
+
 The NRQL strings are built by the pure module-level functions `_ping_failure_nrql`,
 `_error_rate_nrql` and `_response_time_nrql` (tested on their own). They filter on ids, never on
 names: the ping condition on the monitor's id, the APM conditions on the GUID of the APM
@@ -14,28 +17,43 @@ application, which is looked up by name (`newrelic.get_entity`) so that a wrong 
 preview instead of leaving two conditions silent forever. No user text goes into NRQL.
 """
 
-from collections.abc import Mapping
-from enum import StrEnum
-from typing import Any, Final, NotRequired, TypedDict, cast
+from typing import Any, Final, cast
 from urllib.parse import urlsplit
 
 import pulumi
 import pulumi_newrelic as newrelic
 import pulumi_pagerduty as pagerduty
 
-from components._args import Problems, whole, without_none
+from components._args import whole, without_none
+from components.newrelic_channel_args import (
+    DEFAULT_PERIOD,
+    TIMEOUT_OFF,
+    ErrorRateConditionArgs,
+    NewRelicConditionsArgs,
+    NewRelicPagerDutyChannelArgs,
+    PingFailureConditionArgs,
+    PingMonitorArgs,
+    ResponseTimeConditionArgs,
+)
+from components.newrelic_channel_checks import validate
 from components.vocabulary import (
-    LOCATION,
-    MAX_AGGREGATION_WINDOW,
-    MAX_ERROR_PERCENT,
-    MAX_FOR_MINUTES,
-    MIN_FOR_MINUTES,
     PERIOD_SECONDS,
     IncidentPreference,
     MonitorPeriod,
     MutingRulesHandling,
-    Urgency,
 )
+
+__all__ = [  # the Args live in components.newrelic_channel_args; importable from here as before
+    "DEFAULT_PERIOD",
+    "TIMEOUT_OFF",
+    "ErrorRateConditionArgs",
+    "NewRelicConditionsArgs",
+    "NewRelicPagerDutyChannel",
+    "NewRelicPagerDutyChannelArgs",
+    "PingFailureConditionArgs",
+    "PingMonitorArgs",
+    "ResponseTimeConditionArgs",
+]
 
 TYPE_TOKEN = "pantheon-oncall:index:NewRelicPagerDutyChannel"
 
@@ -44,13 +62,6 @@ DEFAULT_INCIDENT_PREFERENCE = IncidentPreference.PER_POLICY.value
 # Muting rules are how a New Relic user silences a maintenance window; a workflow that notifies
 # about fully muted issues would page through it anyway.
 DEFAULT_MUTING_RULES_HANDLING = MutingRulesHandling.DONT_NOTIFY_FULLY_MUTED_ISSUES.value
-DEFAULT_PERIOD = MonitorPeriod.EVERY_5_MINUTES.value
-# PagerDuty service timeouts, seconds as strings; "null" turns one off. The provider's defaults
-# (terraform-provider-pagerduty, pagerduty/resource_pagerduty_service.go: auto_resolve_timeout
-# Default "14400", acknowledgement_timeout Default "1800") are set when the input is absent; with
-# "null" it sends JSON null (the client's Service struct has no omitempty on either field), which
-# the PagerDuty API takes as "disabled".
-TIMEOUT_OFF = "null"
 # New Relic keeps an issue open for up to 3 days (VIOLATION_TIME_LIMIT_SECONDS) without sending a
 # new trigger: a PagerDuty auto-resolve after 4 hours would silence a long outage. New Relic's
 # CLOSED notification resolves the incident instead (NOTIFICATION_TRIGGERS).
@@ -85,102 +96,6 @@ VIOLATION_TIME_LIMIT_SECONDS = 259200
 AGGREGATION_DELAY_SECONDS = "120"
 # The PagerDuty summary line: the New Relic issue title.
 PAGERDUTY_SUMMARY_TEMPLATE = "{{ annotations.title.[0] }}"
-
-
-class PingMonitorArgs(TypedDict):
-    """A New Relic synthetics ping (SIMPLE) monitor for the site URL."""
-
-    name: NotRequired[str]
-    """Monitor name. Default: the site URL's host name."""
-    period: NotRequired[str]
-    """How often each location checks: EVERY_MINUTE, EVERY_5_MINUTES (default), EVERY_10_MINUTES,
-    EVERY_15_MINUTES, EVERY_30_MINUTES, EVERY_HOUR, EVERY_6_HOURS, EVERY_12_HOURS or EVERY_DAY."""
-    locations: list[str]
-    """Public locations to check from, without the AWS_ prefix (e.g. US_EAST_1, EU_WEST_2)."""
-    verifySsl: NotRequired[bool]
-    """Fail the check when the TLS certificate chain does not validate. Default true."""
-
-
-class PingFailureConditionArgs(TypedDict):
-    """Open an incident when the ping monitor fails from several locations at once."""
-
-    failingLocations: int
-    """How many locations must fail within one monitor period (1..number of locations)."""
-
-
-class ErrorRateConditionArgs(TypedDict):
-    """Open an incident when the APM error rate of the site's web transactions stays high."""
-
-    percent: float
-    """Error rate threshold in percent of web transactions (above, 0 < percent <= 100)."""
-    forMinutes: int
-    """Minutes the error rate must stay above the threshold (1..1440)."""
-
-
-class ResponseTimeConditionArgs(TypedDict):
-    """Open an incident when the average APM response time of web transactions stays high."""
-
-    seconds: float
-    """Average web transaction duration threshold in seconds (above, > 0)."""
-    forMinutes: int
-    """Minutes the average must stay above the threshold (1..1440)."""
-
-
-class NewRelicConditionsArgs(TypedDict):
-    """The alert conditions of the policy; each one absent is not created."""
-
-    pingFailure: NotRequired[PingFailureConditionArgs]
-    """Ping failing from N locations (needs `pingMonitor`)."""
-    errorRate: NotRequired[ErrorRateConditionArgs]
-    """APM error rate of the site's app (needs `appName`)."""
-    responseTime: NotRequired[ResponseTimeConditionArgs]
-    """APM average response time of the site's app (needs `appName`)."""
-
-
-class NewRelicPagerDutyChannelArgs(TypedDict):
-    """Inputs of NewRelicPagerDutyChannel."""
-
-    serviceName: str
-    """Name of the PagerDuty service (Pantheon's rewrite of the guide: the site's domain)."""
-    serviceDescription: NotRequired[str]
-    """Description of the PagerDuty service. Default: "New Relic alerts for <siteUrl>"."""
-    escalationPolicyId: pulumi.Input[str]
-    """Id of the PagerDuty escalation policy the service pages."""
-    urgency: NotRequired[str]
-    """Constant urgency of the service's incidents: high (pages, escalates) or low. Default:
-    PagerDuty's own (high)."""
-    autoResolveTimeout: NotRequired[str]
-    """Seconds (as a string, e.g. "14400") after which PagerDuty resolves an incident that is
-    still open, or "null" (the default): never; New Relic resolves it when its issue closes."""
-    acknowledgementTimeout: NotRequired[str]
-    """Seconds (as a string) after which an acknowledged incident that is still open triggers and
-    pages again, or "null": never. Default "1800" (30 minutes)."""
-    serviceImportId: NotRequired[str]
-    """Id of an existing PagerDuty service to adopt (Pulumi import) instead of creating one. Its
-    settings must match these inputs or the import fails."""
-    vendorName: NotRequired[str]
-    """PagerDuty vendor to look up for the integration. Default "New Relic"."""
-    vendorId: NotRequired[str]
-    """PagerDuty vendor id to use instead of the lookup by name (whose fallback to partial
-    matching can return the wrong vendor)."""
-    policyName: str
-    """Name of the New Relic alert policy."""
-    incidentPreference: NotRequired[str]
-    """How the policy groups incidents into issues: PER_POLICY (default; the guide's "first
-    critical event": one page per outage), PER_CONDITION or PER_CONDITION_AND_TARGET."""
-    mutingRulesHandling: NotRequired[str]
-    """Whether muted issues still page: DONT_NOTIFY_FULLY_MUTED_ISSUES (default),
-    DONT_NOTIFY_FULLY_OR_PARTIALLY_MUTED_ISSUES or NOTIFY_ALL_ISSUES."""
-    siteUrl: str
-    """The site's URL, e.g. https://www.example.com/ (what the ping monitor checks)."""
-    appName: NotRequired[str]
-    """The site's New Relic APM application name, exactly as New Relic lists it (required by the
-    APM conditions). It is looked up (domain APM, type APPLICATION); a name New Relic does not know
-    fails the preview, and the conditions filter on the application's GUID."""
-    pingMonitor: NotRequired[PingMonitorArgs]
-    """The synthetics ping monitor; absent: no monitor (dev and multidev environments)."""
-    conditions: NotRequired[NewRelicConditionsArgs]
-    """The alert conditions; absent: none."""
 
 
 class NewRelicPagerDutyChannel(pulumi.ComponentResource):
@@ -218,7 +133,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
     ) -> None:
         # Checked before anything is registered: bad args leave nothing behind.
         args = cast(NewRelicPagerDutyChannelArgs, without_none(args))
-        _validate(args)
+        validate(args)
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._name = name
         self._args = args
@@ -331,66 +246,96 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
     def _create_conditions(
         self, policy: newrelic.AlertPolicy, monitor: newrelic.synthetics.Monitor | None
     ) -> None:
+        """One NRQL condition per configured check whose signal exists (a monitor to ping, an
+        APM application to watch)."""
         conditions = self._args.get("conditions") or {}
-        label = self._args["policyName"]
         ping_failure = conditions.get("pingFailure")
         if ping_failure is not None and monitor is not None:
-            ping = self._args["pingMonitor"]  # _validate made sure it is there
-            period = ping.get("period", DEFAULT_PERIOD)
-            window = PERIOD_SECONDS[MonitorPeriod(period)]
-            failing = whole(ping_failure["failingLocations"])
-            self._condition(
-                "ping-failure",
-                policy,
-                name=f"{label}: ping failing from {failing}+ locations",
-                description=(
-                    f"{self._args['siteUrl']} failed its ping check from at least {failing} of "
-                    f"{len(ping['locations'])} locations within one period ({period})."
-                ),
-                query=monitor.monitor_id.apply(_ping_failure_nrql),
-                operator="above_or_equals",
-                threshold=failing,
-                window=window,
-                duration=window,
-                occurrences="AT_LEAST_ONCE",
-            )
+            self._create_ping_failure(policy, monitor, ping_failure)
         error_rate = conditions.get("errorRate")
         response_time = conditions.get("responseTime")
         app_guid = self._app_guid() if error_rate or response_time else None
         if error_rate is not None and app_guid is not None:
-            minutes = whole(error_rate["forMinutes"])
-            self._condition(
-                "error-rate",
-                policy,
-                name=f"{label}: error rate above {_number(error_rate['percent'])}%",
-                description=(
-                    f"More than {_number(error_rate['percent'])}% of the web transactions of "
-                    f"{self._args['appName']} failed for {minutes} minutes."
-                ),
-                query=app_guid.apply(_error_rate_nrql),
-                operator="above",
-                threshold=error_rate["percent"],
-                window=APM_AGGREGATION_WINDOW,
-                duration=minutes * 60,
-                occurrences="ALL",
-            )
+            self._create_error_rate(policy, app_guid, error_rate)
         if response_time is not None and app_guid is not None:
-            minutes = whole(response_time["forMinutes"])
-            self._condition(
-                "response-time",
-                policy,
-                name=f"{label}: response time above {_number(response_time['seconds'])} s",
-                description=(
-                    f"The average web transaction of {self._args['appName']} took more than "
-                    f"{_number(response_time['seconds'])} s for {minutes} minutes."
-                ),
-                query=app_guid.apply(_response_time_nrql),
-                operator="above",
-                threshold=response_time["seconds"],
-                window=APM_AGGREGATION_WINDOW,
-                duration=minutes * 60,
-                occurrences="ALL",
-            )
+            self._create_response_time(policy, app_guid, response_time)
+
+    def _create_ping_failure(
+        self,
+        policy: newrelic.AlertPolicy,
+        monitor: newrelic.synthetics.Monitor,
+        condition: PingFailureConditionArgs,
+    ) -> None:
+        """Pages when the ping fails from `failingLocations` or more within one monitor period."""
+        ping = self._args["pingMonitor"]  # validate made sure it is there
+        period = ping.get("period", DEFAULT_PERIOD)
+        window = PERIOD_SECONDS[MonitorPeriod(period)]
+        failing = whole(condition["failingLocations"])
+        self._condition(
+            "ping-failure",
+            policy,
+            name=f"{self._args['policyName']}: ping failing from {failing}+ locations",
+            description=(
+                f"{self._args['siteUrl']} failed its ping check from at least {failing} of "
+                f"{len(ping['locations'])} locations within one period ({period})."
+            ),
+            query=monitor.monitor_id.apply(_ping_failure_nrql),
+            operator="above_or_equals",
+            threshold=failing,
+            window=window,
+            duration=window,
+            occurrences="AT_LEAST_ONCE",
+        )
+
+    def _create_error_rate(
+        self,
+        policy: newrelic.AlertPolicy,
+        app_guid: pulumi.Output[str],
+        condition: ErrorRateConditionArgs,
+    ) -> None:
+        """Pages when the APM error rate stays above `percent` for `forMinutes`."""
+        minutes = whole(condition["forMinutes"])
+        percent = _number(condition["percent"])
+        self._condition(
+            "error-rate",
+            policy,
+            name=f"{self._args['policyName']}: error rate above {percent}%",
+            description=(
+                f"More than {percent}% of the web transactions of "
+                f"{self._args['appName']} failed for {minutes} minutes."
+            ),
+            query=app_guid.apply(_error_rate_nrql),
+            operator="above",
+            threshold=condition["percent"],
+            window=APM_AGGREGATION_WINDOW,
+            duration=minutes * 60,
+            occurrences="ALL",
+        )
+
+    def _create_response_time(
+        self,
+        policy: newrelic.AlertPolicy,
+        app_guid: pulumi.Output[str],
+        condition: ResponseTimeConditionArgs,
+    ) -> None:
+        """Pages when the average web transaction takes longer than `seconds` for `forMinutes`."""
+        minutes = whole(condition["forMinutes"])
+        seconds = _number(condition["seconds"])
+        self._condition(
+            "response-time",
+            policy,
+            name=f"{self._args['policyName']}: response time above {seconds} s",
+            description=(
+                f"The average web transaction of {self._args['appName']} took more than "
+                f"{seconds} s for {minutes} minutes."
+            ),
+            query=app_guid.apply(_response_time_nrql),
+            operator="above",
+            threshold=condition["seconds"],
+            window=APM_AGGREGATION_WINDOW,
+            duration=minutes * 60,
+            occurrences="ALL",
+        )
 
     def _condition(
         self,
@@ -524,152 +469,3 @@ def _monitor_name(site_url: str, ping: PingMonitorArgs) -> str:
 def _number(value: float) -> str:
     """5.0 -> "5", 2.5 -> "2.5" (for names and descriptions)."""
     return f"{value:g}"
-
-
-_CONDITION_SHAPES: dict[str, type] = {
-    "pingFailure": PingFailureConditionArgs,
-    "errorRate": ErrorRateConditionArgs,
-    "responseTime": ResponseTimeConditionArgs,
-}
-
-
-def _validate(args: NewRelicPagerDutyChannelArgs) -> None:
-    """Reject bad input before anything is registered: every problem, each with its path."""
-    p = Problems("NewRelicPagerDutyChannel")
-    raw: Mapping[str, object] = args
-    p.unknown_keys("", raw, NewRelicPagerDutyChannelArgs)
-    for key in ("serviceName", "policyName", "siteUrl"):
-        p.text(key, raw.get(key))
-    if raw.get("escalationPolicyId") in (None, ""):
-        p.add("escalationPolicyId", "required, the id of a PagerDuty escalation policy")
-    for key in ("serviceDescription", "serviceImportId", "vendorName", "vendorId", "appName"):
-        if key in raw:
-            p.text(key, raw[key])
-    for key in ("autoResolveTimeout", "acknowledgementTimeout"):
-        if key in raw:
-            _timeout(p, key, raw[key])
-    _one_of(p, "urgency", raw.get("urgency"), Urgency)
-    _one_of(p, "incidentPreference", raw.get("incidentPreference"), IncidentPreference)
-    _one_of(p, "mutingRulesHandling", raw.get("mutingRulesHandling"), MutingRulesHandling)
-    site_url = raw.get("siteUrl")
-    url = urlsplit(site_url) if isinstance(site_url, str) else None
-    if isinstance(site_url, str) and (
-        url is None or url.scheme not in ("https", "http") or not url.hostname
-    ):
-        p.add("siteUrl", f"expected an absolute http(s) URL (got {site_url!r})")
-
-    ping = args.get("pingMonitor")
-    locations = _validate_ping_monitor(p, ping) if ping is not None else None
-    conditions = args.get("conditions") or {}
-    if not isinstance(conditions, Mapping):
-        p.add("conditions", f"expected an object (got {conditions!r})")
-        conditions = {}
-    p.unknown_keys("conditions", conditions, NewRelicConditionsArgs)
-    given: Mapping[str, object] = conditions
-    usable = {
-        key
-        for key, shape in _CONDITION_SHAPES.items()
-        if key in given and p.keys(f"conditions.{key}", given[key], shape)
-    }
-    ping_failure = conditions.get("pingFailure") if "pingFailure" in usable else None
-    if ping_failure is not None:
-        if ping is None:
-            p.add("conditions.pingFailure", "needs pingMonitor (there is nothing to ping)")
-        elif locations is not None:
-            p.integer(
-                "conditions.pingFailure.failingLocations",
-                ping_failure.get("failingLocations"),
-                1,
-                locations,
-                f"(the monitor checks from {locations} locations)",
-            )
-        period = ping.get("period", DEFAULT_PERIOD) if ping is not None else DEFAULT_PERIOD
-        if (
-            period in PERIOD_SECONDS
-            and PERIOD_SECONDS[MonitorPeriod(period)] > MAX_AGGREGATION_WINDOW
-        ):
-            p.add(
-                "pingMonitor.period",
-                f"{period} is longer than the 6-hour window limit of an alert condition; the "
-                "ping-failure condition needs EVERY_6_HOURS or shorter",
-            )
-    error_rate = conditions.get("errorRate") if "errorRate" in usable else None
-    if error_rate is not None:
-        _needs_app(p, "errorRate", raw)
-        percent = error_rate.get("percent")
-        if p.number("conditions.errorRate.percent", percent) and not (
-            0 < float(percent) <= MAX_ERROR_PERCENT
-        ):
-            p.add("conditions.errorRate.percent", f"must be 0 < percent <= 100 (got {percent!r})")
-        p.integer(
-            "conditions.errorRate.forMinutes",
-            error_rate.get("forMinutes"),
-            MIN_FOR_MINUTES,
-            MAX_FOR_MINUTES,
-        )
-    response_time = conditions.get("responseTime") if "responseTime" in usable else None
-    if response_time is not None:
-        _needs_app(p, "responseTime", raw)
-        seconds = response_time.get("seconds")
-        if p.number("conditions.responseTime.seconds", seconds) and not float(seconds) > 0:
-            p.add("conditions.responseTime.seconds", f"must be above 0 (got {seconds!r})")
-        p.integer(
-            "conditions.responseTime.forMinutes",
-            response_time.get("forMinutes"),
-            MIN_FOR_MINUTES,
-            MAX_FOR_MINUTES,
-        )
-    p.raise_if_any()
-
-
-def _validate_ping_monitor(p: Problems, ping: PingMonitorArgs) -> int | None:
-    """Check the ping monitor; the number of its locations when they are usable."""
-    raw: Mapping[str, object] = ping
-    if not p.keys("pingMonitor", raw, PingMonitorArgs):
-        return None
-    if "name" in raw:
-        p.text("pingMonitor.name", raw["name"])
-    _one_of(p, "pingMonitor.period", raw.get("period"), MonitorPeriod)
-    if "verifySsl" in raw:
-        p.boolean("pingMonitor.verifySsl", raw["verifySsl"])
-    locations = raw.get("locations")
-    if not isinstance(locations, list) or not locations:
-        p.add(
-            "pingMonitor.locations",
-            f"expected a list of public locations like US_EAST_1 (got {locations!r})",
-        )
-        return None
-    ok = True
-    for index, location in enumerate(locations):
-        path = f"pingMonitor.locations[{index}]"
-        if isinstance(location, str) and location.startswith("AWS_"):
-            p.add(
-                path,
-                f"public locations take no AWS_ prefix: write {location.removeprefix('AWS_')!r} "
-                f"(got {location!r})",
-            )
-            ok = False
-        else:
-            ok = p.matches(path, location, LOCATION, "a public location like US_EAST_1") and ok
-    return len(locations) if p.distinct("pingMonitor.locations", locations) and ok else None
-
-
-def _needs_app(p: Problems, condition: str, raw: Mapping[str, object]) -> None:
-    if "appName" not in raw:
-        p.add(f"conditions.{condition}", "needs appName (the site's New Relic APM app)")
-
-
-def _one_of(p: Problems, path: str, value: object, allowed: type[StrEnum]) -> None:
-    if value is not None:
-        p.one_of(path, value, allowed)
-
-
-def _timeout(p: Problems, path: str, value: object) -> None:
-    """A PagerDuty service timeout: whole seconds as a string, or "null" (off)."""
-    if value != TIMEOUT_OFF and not (
-        isinstance(value, str) and value.isascii() and value.isdigit() and int(value) > 0
-    ):
-        p.add(
-            path,
-            f'expected seconds as a string, e.g. "1800", or "null" to turn it off (got {value!r})',
-        )

@@ -202,8 +202,26 @@ def _validate(args: SlackExtensionArgs) -> None:
         "workspaceId", raw.get("workspaceId"), SLACK_WORKSPACE_ID, "a Slack team id like T0123ABCD"
     )
     _validate_channel(p, raw.get("channel"))
+    _validate_services(p, raw.get("services"))
+    if "notificationType" in raw:
+        p.one_of("notificationType", raw["notificationType"], SlackNotificationType)
+    if "urgency" in raw:
+        p.one_of("urgency", raw["urgency"], Urgency)
+    _validate_events(p, raw.get("events"))
+    if "priorities" in raw:
+        priorities = raw["priorities"]
+        if not isinstance(priorities, list) or not all(
+            isinstance(priority, str) and priority for priority in priorities
+        ):
+            p.add(
+                "priorities",
+                f"expected a list of PagerDuty priority ids or ['*'] (got {priorities!r})",
+            )
+    p.raise_if_any()
 
-    services = raw.get("services")
+
+def _validate_services(p: Problems, services: object) -> None:
+    """At least one PagerDuty service id, keyed by a slug."""
     if not isinstance(services, Mapping) or not services:
         p.add(
             "services",
@@ -219,12 +237,9 @@ def _validate(args: SlackExtensionArgs) -> None:
         if service_id is None or service_id == "":
             p.add(f"services.{slug}", f"expected a PagerDuty service id (got {service_id!r})")
 
-    if "notificationType" in raw:
-        p.one_of("notificationType", raw["notificationType"], SlackNotificationType)
-    if "urgency" in raw:
-        p.one_of("urgency", raw["urgency"], Urgency)
 
-    events = raw.get("events")
+def _validate_events(p: Problems, events: object) -> None:
+    """Known PagerDuty event types, each once, including the one PagerDuty requires."""
     if not isinstance(events, list) or not events:
         p.add("events", f"expected a list of PagerDuty event types (got {events!r})")
         events = []
@@ -236,17 +251,6 @@ def _validate(args: SlackExtensionArgs) -> None:
     p.distinct("events", events)
     if events and REQUIRED_SLACK_EVENT not in events:
         p.add("events", f"must include {REQUIRED_SLACK_EVENT.value!r} (PagerDuty requires it)")
-
-    if "priorities" in raw:
-        priorities = raw["priorities"]
-        if not isinstance(priorities, list) or not all(
-            isinstance(priority, str) and priority for priority in priorities
-        ):
-            p.add(
-                "priorities",
-                f"expected a list of PagerDuty priority ids or ['*'] (got {priorities!r})",
-            )
-    p.raise_if_any()
 
 
 def _validate_channel(p: Problems, channel: object) -> None:

@@ -109,6 +109,29 @@ def problems(args: Mapping[str, Any]) -> Problems:
 
 def _member(p: Problems, path: str, member: Mapping[str, Any]) -> str:
     """Check one member; return its role (the default when absent or invalid)."""
+    role = _account(p, path, member)
+    if member.get("existing", False) is True:
+        return role  # nothing else of theirs is managed here
+    if "timeZone" in member:
+        _time_zone(p, f"{path}.timeZone", member["timeZone"])
+    if "description" in member:
+        p.text(f"{path}.description", member["description"])
+    for via in (Via.PHONE, Via.SMS):
+        if via in member and p.keys(f"{path}.{via}", member[via], PhoneArgs):
+            _phone(p, f"{path}.{via}", member[via])
+            _adopted_contact(p, f"{path}.{via}", member[via], "importId" in member)
+    if "emailContactMethodId" in member:
+        p.text(f"{path}.emailContactMethodId", member["emailContactMethodId"])
+    _notify(p, path, member)
+    handoff = member.get("handoff")
+    if handoff is not None and p.keys(f"{path}.handoff", handoff, HandoffArgs):
+        _handoff(p, path, member, handoff)
+    return role
+
+
+def _account(p: Problems, path: str, member: Mapping[str, Any]) -> str:
+    """The member's user account: name, email, role, and whether it exists or is adopted; the
+    role (the default when absent or invalid), which decides whether they can be on call."""
     p.text(f"{path}.name", member["name"])
     email = member["email"]
     if not isinstance(email, str) or not _EMAIL.match(email):
@@ -126,25 +149,21 @@ def _member(p: Problems, path: str, member: Mapping[str, Any]) -> str:
         p.text(f"{path}.importId", member["importId"])
         if existing:
             p.add(path, "existing and importId exclude each other (existing creates nothing)")
-    if existing is True:
-        return str(role)  # nothing else of theirs is managed here
-    if "timeZone" in member:
-        _time_zone(p, f"{path}.timeZone", member["timeZone"])
-    if "description" in member:
-        p.text(f"{path}.description", member["description"])
-    for via in (Via.PHONE, Via.SMS):
-        if via in member and p.keys(f"{path}.{via}", member[via], PhoneArgs):
-            _phone(p, f"{path}.{via}", member[via])
-            _adopted_contact(p, f"{path}.{via}", member[via], "importId" in member)
-    if "emailContactMethodId" in member:
-        p.text(f"{path}.emailContactMethodId", member["emailContactMethodId"])
+    return str(role)
 
-    def reachable(step_path: str, via: object) -> None:
-        if not _one_of(via, Via):
-            p.add(f"{step_path}.via", f"expected email, sms or phone (got {via!r})")
-        elif via != Via.EMAIL and via not in member:
-            p.add(f"{step_path}.via", f"{via} needs {path}.{via}, which is not set")
 
+def _reachable(
+    p: Problems, path: str, member: Mapping[str, Any], step_path: str, via: object
+) -> None:
+    """A step or handoff `via` names a way to reach the member that they have."""
+    if not _one_of(via, Via):
+        p.add(f"{step_path}.via", f"expected email, sms or phone (got {via!r})")
+    elif via != Via.EMAIL and via not in member:
+        p.add(f"{step_path}.via", f"{via} needs {path}.{via}, which is not set")
+
+
+def _notify(p: Problems, path: str, member: Mapping[str, Any]) -> None:
+    """The member's notification steps per urgency: reachable, and no two alike."""
     notify = member.get("notify", {})
     if not isinstance(notify, Mapping):
         p.add(f"{path}.notify", f"expected a map of urgency to steps (got {notify!r})")
@@ -162,22 +181,23 @@ def _member(p: Problems, path: str, member: Mapping[str, Any]) -> str:
             spath = f"{upath}[{i}]"
             if not p.keys(spath, step, NotifyStepArgs):
                 continue
-            reachable(spath, step["via"])
+            _reachable(p, path, member, spath, step["via"])
             delay = step.get("afterMinutes", 0)
             p.integer(f"{spath}.afterMinutes", delay, 0, None)
             key = (step["via"], delay)
             if key in seen:
                 p.add(spath, f"same via and afterMinutes as {upath}[{seen[key]}]")
             seen[key] = i
-    handoff = member.get("handoff")
-    if handoff is not None and p.keys(f"{path}.handoff", handoff, HandoffArgs):
-        reachable(f"{path}.handoff", handoff["via"])
-        minutes = handoff.get("beforeMinutes", DEFAULT_HANDOFF_MINUTES)
-        p.integer(f"{path}.handoff.beforeMinutes", minutes, 0, None)
-        kind = handoff.get("type", DEFAULT_HANDOFF_TYPE)
-        if not _one_of(kind, HandoffType):
-            p.add(f"{path}.handoff.type", f"expected oncall, offcall or both (got {kind!r})")
-    return str(role)
+
+
+def _handoff(p: Problems, path: str, member: Mapping[str, Any], handoff: Mapping[str, Any]) -> None:
+    """The member's handoff notification: reachable, a lead time, a known kind."""
+    _reachable(p, path, member, f"{path}.handoff", handoff["via"])
+    minutes = handoff.get("beforeMinutes", DEFAULT_HANDOFF_MINUTES)
+    p.integer(f"{path}.handoff.beforeMinutes", minutes, 0, None)
+    kind = handoff.get("type", DEFAULT_HANDOFF_TYPE)
+    if not _one_of(kind, HandoffType):
+        p.add(f"{path}.handoff.type", f"expected oncall, offcall or both (got {kind!r})")
 
 
 def _former_slugs(p: Problems, members: Mapping[str, Any]) -> None:
@@ -319,27 +339,37 @@ def _policy(
         return
     for i, rule in enumerate(rules):
         rpath = f"{path}.rules[{i}]"
-        if not p.keys(rpath, rule, EscalationRuleArgs):
+        if p.keys(rpath, rule, EscalationRuleArgs):
+            _rule(p, rpath, rule, roles, schedules)
+
+
+def _rule(
+    p: Problems,
+    path: str,
+    rule: Mapping[str, Any],
+    roles: Mapping[str, str],
+    schedules: set[str],
+) -> None:
+    """One escalation rule: a delay PagerDuty accepts, and targets that exist and can be on call."""
+    delay = rule["escalationDelayInMinutes"]
+    p.integer(f"{path}.escalationDelayInMinutes", delay, MIN_ESCALATION_DELAY_MINUTES, None)
+    targets = rule["targets"]
+    if not isinstance(targets, list) or not targets:
+        p.add(f"{path}.targets", f"expected at least one target (got {targets!r})")
+        return
+    for j, target in enumerate(targets):
+        tpath = f"{path}.targets[{j}]"
+        if not p.keys(tpath, target, TargetArgs):
             continue
-        delay = rule["escalationDelayInMinutes"]
-        p.integer(f"{rpath}.escalationDelayInMinutes", delay, MIN_ESCALATION_DELAY_MINUTES, None)
-        targets = rule["targets"]
-        if not isinstance(targets, list) or not targets:
-            p.add(f"{rpath}.targets", f"expected at least one target (got {targets!r})")
-            continue
-        for j, target in enumerate(targets):
-            tpath = f"{rpath}.targets[{j}]"
-            if not p.keys(tpath, target, TargetArgs):
-                continue
-            kind, ref = target["type"], target["ref"]
-            if kind == TargetType.SCHEDULE:
-                if ref not in schedules:
-                    known = ", ".join(sorted(schedules)) or "none"
-                    p.add(f"{tpath}.ref", f"no schedule {ref!r} (schedules: {known})")
-            elif kind == TargetType.USER:
-                _on_call_member(p, f"{tpath}.ref", ref, roles)
-            else:
-                p.add(f"{tpath}.type", f"expected schedule or user (got {kind!r})")
+        kind, ref = target["type"], target["ref"]
+        if kind == TargetType.SCHEDULE:
+            if ref not in schedules:
+                known = ", ".join(sorted(schedules)) or "none"
+                p.add(f"{tpath}.ref", f"no schedule {ref!r} (schedules: {known})")
+        elif kind == TargetType.USER:
+            _on_call_member(p, f"{tpath}.ref", ref, roles)
+        else:
+            p.add(f"{tpath}.type", f"expected schedule or user (got {kind!r})")
 
 
 def _on_call_member(p: Problems, path: str, slug: object, roles: Mapping[str, str]) -> None:
