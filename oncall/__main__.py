@@ -39,6 +39,30 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command `argv` names (default: the process's arguments); the exit status.
+
+    Every bad input, from arguments to the stack file, ends here as lines on stderr and 1.
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "plan" and bool(args.all) == bool(args.stack):
+        parser.error("plan needs a stack name or --all")
+    try:
+        return _run(args)
+    except ConfigError as e:
+        print(f"error: {len(e.problems)} problem(s) in the configuration:", file=sys.stderr)
+        for problem in e.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except (ValueError, SchemaError, pulumi.RunError) as e:
+        # A component's own argument check (the config layer checks first, with key paths), or
+        # a schema folder that is not one.
+        print(f"error: {safe_text(str(e))}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> _Parser:
+    """Every command and its arguments."""
     parser = _Parser(prog="python -m oncall", description=__doc__.split("\n")[0])
     parser.add_argument(
         "--project-dir", type=Path, default=Path.cwd(), help="folder with Pulumi.yaml (default: .)"
@@ -109,41 +133,31 @@ def main(argv: list[str] | None = None) -> int:
     diff_cmd.add_argument("stacks", nargs="*", help="only these stacks (default: every stack)")
     diff_cmd.add_argument("--json", action="store_true", help="print the report as JSON")
     diff_cmd.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
-    args = parser.parse_args(argv)
-    if args.command == "plan" and bool(args.all) == bool(args.stack):
-        parser.error("plan needs a stack name or --all")
+    return parser
 
-    try:
-        if args.command == "smoke":
-            return smoke.run(args)
-        if args.command == "affected":
-            return affected.run(args)
-        if args.command == "stacks":
-            print("\n".join(stackfile.stack_names(args.project_dir)))
-            return 0
-        if args.command in ("check", "calendar"):
-            return schedule_cli.run(args)
-        if args.command == "new-site":
-            return newsite.main(args)
-        if args.command == "import":
-            from oncall import importer  # the PagerDuty client loads only for this command
 
-            return importer.main(args)
-        if args.command == "diff":
-            from oncall import diff
+def _run(args: argparse.Namespace) -> int:
+    """Dispatch to the command's own module."""
+    if args.command == "smoke":
+        return smoke.run(args)
+    if args.command == "affected":
+        return affected.run(args)
+    if args.command == "stacks":
+        print("\n".join(stackfile.stack_names(args.project_dir)))
+        return 0
+    if args.command in ("check", "calendar"):
+        return schedule_cli.run(args)
+    if args.command == "new-site":
+        return newsite.main(args)
+    if args.command == "import":
+        from oncall import importer  # the PagerDuty client loads only for this command
 
-            return diff.command(args.project_dir, args.base, args.stacks, args.json, args.jobs)
-        return _plan(args)
-    except ConfigError as e:
-        print(f"error: {len(e.problems)} problem(s) in the configuration:", file=sys.stderr)
-        for problem in e.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
-    except (ValueError, SchemaError, pulumi.RunError) as e:
-        # A component's own argument check (the config layer checks first, with key paths), or
-        # a schema folder that is not one.
-        print(f"error: {safe_text(str(e))}", file=sys.stderr)
-        return 1
+        return importer.main(args)
+    if args.command == "diff":
+        from oncall import diff
+
+        return diff.command(args.project_dir, args.base, args.stacks, args.json, args.jobs)
+    return _plan(args)
 
 
 def _plan(args: argparse.Namespace) -> int:

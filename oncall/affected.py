@@ -57,6 +57,8 @@ class Affected:
 
     @property
     def stacks(self) -> tuple[str, ...]:
+        """Every affected stack, team stacks first (they are deployed before the sites that page
+        them)."""
         return self.teams + self.sites
 
     def to_json(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, time
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from oncall.coverage import when
-from oncall.schedule import Level, Shift, TeamResolution, instant, local_dates
+from oncall.schedule import Level, Shift, TeamResolution, Timeline, instant, local_dates
 
 NOBODY = "— nobody —"
 
@@ -155,6 +155,55 @@ GAP = "#d62728"
 LEFT, RIGHT, ROW, PAD, DAY_WIDTH = 210, 20, 24, 6, 34
 
 
+def _rows(res: TeamResolution) -> list[tuple[str, list[_Bar], bool]]:
+    """The timeline's rows (label, bars, whether it is a result row drawn bold): per schedule
+    its layers and the final schedule, then the escalation levels."""
+    rows: list[tuple[str, list[_Bar], bool]] = []
+    for resolved in res.schedules.values():
+        final = resolved.final
+        for index, (layer, shifts) in enumerate(
+            zip(resolved.schedule.layers, resolved.layers, strict=True)
+        ):
+            bars = _layer_bars(index, shifts, final)
+            rows.append((f"{resolved.schedule.name} · {layer.name}", bars, False))
+        bars = [(s.start, s.end, s.who, True) for s in final.shifts]
+        rows.append((f"{resolved.schedule.name} · final", bars, True))
+    for index, levels in enumerate(res.levels):
+        bars = [(lv.start, lv.end, lv.people[0] if lv.people else None, True) for lv in levels]
+        rows.append((f"Escalation level {index + 1}", bars, True))
+    return rows
+
+
+def _layer_bars(index: int, shifts: Sequence[Shift], final: Timeline) -> list[_Bar]:
+    """A layer's shifts cut where the final schedule changes, each piece marked on top or not
+    (a later layer hides it); neighbours alike are joined again."""
+    bars: list[_Bar] = []
+    for s in shifts:
+        cuts = sorted(
+            {s.start, s.end, *(f.start for f in final.shifts if s.start < f.start < s.end)}
+        )
+        for a, b in pairwise(cuts):
+            top = final.at(a)
+            on_top = top is not None and top.layer == index
+            if bars and bars[-1][1] == a and bars[-1][2:] == (s.who, on_top):
+                bars[-1] = (bars[-1][0], b, s.who, on_top)
+            else:
+                bars.append((a, b, s.who, on_top))
+    return bars
+
+
+def _svg_legend(
+    root: ET.Element, y: float, colours: Mapping[str, str], display: Callable[[str], str]
+) -> None:
+    """One swatch per person in their colour, and the gaps' red, in a line at `y`."""
+    legend_x = 10.0
+    for slug, colour in [*colours.items(), ("", GAP)]:
+        ET.SubElement(root, "rect", x=str(legend_x), y=str(y), width="12", height="12", fill=colour)
+        entry = ET.SubElement(root, "text", x=str(legend_x + 16), y=str(y + 10))
+        entry.text = display(slug) if slug else "nobody on call (gap)"
+        legend_x += 24 + 7 * len(entry.text)
+
+
 def svg(res: TeamResolution) -> str:
     """A timeline: per schedule one row per layer (dimmed where a later layer hides it) and the
     final row (gaps in red), then one row per escalation level; days in the team's zone."""
@@ -185,31 +234,7 @@ def svg(res: TeamResolution) -> str:
         label.text = f"{day:%a}"[:2] + f" {day.day}"
     y += 26
     grid_top = y
-    rows: list[tuple[str, list[_Bar], bool]] = []
-    for resolved in res.schedules.values():
-        final = resolved.final
-        for index, (layer, shifts) in enumerate(
-            zip(resolved.schedule.layers, resolved.layers, strict=True)
-        ):
-            bars: list[_Bar] = []
-            for s in shifts:
-                cuts = sorted(
-                    {s.start, s.end, *(f.start for f in final.shifts if s.start < f.start < s.end)}
-                )
-                for a, b in pairwise(cuts):
-                    top = final.at(a)
-                    on_top = top is not None and top.layer == index
-                    if bars and bars[-1][1] == a and bars[-1][2:] == (s.who, on_top):
-                        bars[-1] = (bars[-1][0], b, s.who, on_top)
-                    else:
-                        bars.append((a, b, s.who, on_top))
-            rows.append((f"{resolved.schedule.name} · {layer.name}", bars, False))
-        bars = [(s.start, s.end, s.who, True) for s in final.shifts]
-        rows.append((f"{resolved.schedule.name} · final", bars, True))
-    for index, levels in enumerate(res.levels):
-        bars = [(lv.start, lv.end, lv.people[0] if lv.people else None, True) for lv in levels]
-        rows.append((f"Escalation level {index + 1}", bars, True))
-    for label_text, bars, strong in rows:
+    for label_text, bars, strong in _rows(res):
         label = ET.SubElement(root, "text", x="10", y=str(y + ROW / 2 + 4))
         label.text = label_text
         if strong:
@@ -241,12 +266,7 @@ def svg(res: TeamResolution) -> str:
             stroke=colour, attrib={"stroke-width": "1", "stroke-dasharray": "2,2"},
         )  # fmt: skip
     y += 8
-    legend_x = 10.0
-    for slug, colour in [*colours.items(), ("", GAP)]:
-        ET.SubElement(root, "rect", x=str(legend_x), y=str(y), width="12", height="12", fill=colour)
-        entry = ET.SubElement(root, "text", x=str(legend_x + 16), y=str(y + 10))
-        entry.text = team.display(slug) if slug else "nobody on call (gap)"
-        legend_x += 24 + 7 * len(entry.text)
+    _svg_legend(root, y, colours, team.display)
     y += 24
     root.set("height", str(y))
     root.set("viewBox", f"0 0 {width} {y}")

@@ -82,6 +82,7 @@ class Load:
 
     @property
     def after_hours_share(self) -> float:
+        """The share of on-call hours outside working hours (0 when the person has none)."""
         return self.after_hours / self.hours if self.hours else 0.0
 
 
@@ -95,6 +96,7 @@ class Report:
 
     @property
     def errors(self) -> list[Finding]:
+        """The findings that make `check` exit 1 (the rest are warnings)."""
         return [f for f in self.findings if f.error]
 
 
@@ -107,10 +109,12 @@ def when(moment: datetime, zone: str) -> str:
 
 
 def span(start: datetime, end: datetime, zone: str) -> str:
+    """`start → end` as people read it, in `zone`."""
     return f"{when(start, zone)} → {when(end, zone)}"
 
 
 def hours(delta: timedelta) -> str:
+    """A duration in hours, whole when it is (`8 h`, `1.5 h`)."""
     value = delta.total_seconds() / 3600
     return f"{value:.0f} h" if value == int(value) else f"{value:.1f} h"
 
@@ -166,6 +170,7 @@ def plan_lines(config: StackConfig | TeamStackConfig) -> list[str]:
 
 
 def summary_lines(result: Report) -> list[str]:
+    """Per schedule its coverage and gaps, per person their load: `check`'s summary."""
     res, team = result.resolution, result.resolution.team
     weeks = round((res.until - res.since) / timedelta(weeks=1))
     lines = []
@@ -180,6 +185,8 @@ def summary_lines(result: Report) -> list[str]:
 
 
 def is_live(config: StackConfig | TeamStackConfig) -> bool:
+    """Whether the stack is a site's live environment, where the schedule checks are strict (a gap
+    the first escalation rule does not cover is an error, elsewhere a warning)."""
     return isinstance(config, StackConfig) and config.site.env_kind is EnvKind.LIVE
 
 
@@ -372,6 +379,7 @@ def _days(res: TeamResolution) -> str:
 
 
 def per_month(days: int, res: TeamResolution) -> float:
+    """`days` over the horizon scaled to a 30-day month, so that loads compare across horizons."""
     return days * 30 / ((res.until - res.since) / timedelta(days=1))
 
 

@@ -163,9 +163,11 @@ class Run:
     """What the program logged at warning level (`pulumi.log.warn`), as `pulumi preview` shows."""
 
     def of_type(self, type_: str) -> list[Registration]:
+        """The resources of one type, in registration order."""
         return [r for r in self.resources if r.type == type_]
 
     def get(self, type_: str, name: str) -> Registration:
+        """The resource of `type_` named `name`; KeyError naming the ones there are."""
         for r in self.resources:
             if r.type == type_ and r.name == name:
                 return r
@@ -221,11 +223,11 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         # the garbage collector at interpreter exit, it fails noisily. Closed after the run.
         self.thread_loops.add(_ensure_event_loop())
 
-    def Invoke(self, request: Any) -> Any:  # gRPC method name
+    def Invoke(self, request: Any) -> Any:  # noqa: N802 (the gRPC method name)
         self._track_thread_loop()
         return super().Invoke(request)
 
-    def RegisterResource(self, request: Any) -> Any:  # gRPC method name
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (the gRPC method name)
         self._track_thread_loop()
         if request.type != "pulumi:pulumi:Stack":
             self._recorder.options[(request.type, request.name)] = {
@@ -287,6 +289,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
         self._invokes: list[Invocation] = []
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+        """Record a registration and answer as the engine would: when planning, references to
+        what the resource computes; otherwise an id and computed outputs (unknown in a preview).
+        A stack reference answers with the outputs of the stack it names."""
         inputs = dict(args.inputs)
         with self._lock:
             self._resources.append((args.typ, args.name, inputs))
@@ -313,6 +318,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return (f"{args.name}-id", outputs)
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
+        """Record an invoke; answer with the handler's result, or the default lookups'
+        (oncall.engine.default_invoke_results)."""
         call_args = dict(args.args)
         with self._lock:
             self._invokes.append(Invocation(args.token, _decode(call_args)))
@@ -321,6 +328,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return default_invoke_results(args.token, call_args, self.preview), []
 
     def to_run(self, outputs: dict[str, Any]) -> Run:
+        """The run as data: every registration with its options, the invokes, and the stack's
+        outputs."""
         registrations = []
         for type_, name, inputs in self._resources:
             opts = self.options.get((type_, name), {})

@@ -126,23 +126,28 @@ def _brief(value: object, depth: int) -> str:
             return f"<a number of about {int(value.bit_length() * 0.30103) + 1} digits>"
         return repr(value)
     if isinstance(value, Mapping):
-        if secrets.is_secure(value):
-            return secrets.HIDDEN
-        if depth >= 2:
-            return "{…}"
-        parts = [
-            f"{_brief(k, depth + 1)}: "
-            + (
-                secrets.HIDDEN
-                if secrets.is_credential_key(k) and secrets.is_plain_credential(v)
-                else _brief(v, depth + 1)
-            )
-            for k, v in itertools.islice(value.items(), _ITEMS)
-        ]
-        return "{" + ", ".join(parts + ["…"] * (len(value) > _ITEMS)) + "}"
+        return _brief_mapping(value, depth)
     if isinstance(value, list | tuple):
         if depth >= 2:
             return "[…]"
         parts = [_brief(v, depth + 1) for v in itertools.islice(value, _ITEMS)]
         return "[" + ", ".join(parts + ["…"] * (len(value) > _ITEMS)) + "]"
     return printable(repr(value), SHOWN_LENGTH)
+
+
+def _brief_mapping(value: Mapping[object, object], depth: int) -> str:
+    """_brief of a mapping: its first items, a credential's value hidden, a secure one whole."""
+    if secrets.is_secure(value):
+        return secrets.HIDDEN
+    if depth >= 2:
+        return "{…}"
+    parts = [
+        f"{_brief(k, depth + 1)}: "
+        + (
+            secrets.HIDDEN
+            if secrets.is_credential_key(k) and secrets.is_plain_credential(v)
+            else _brief(v, depth + 1)
+        )
+        for k, v in itertools.islice(value.items(), _ITEMS)
+    ]
+    return "{" + ", ".join(parts + ["…"] * (len(value) > _ITEMS)) + "}"

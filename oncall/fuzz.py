@@ -100,6 +100,8 @@ class Report:
     """(what the mutant was, where it was when stopped)."""
 
     def summary(self) -> str:
+        """One line for the end of a run: how many mutants planned, were rejected cleanly, crashed
+        or hung."""
         return (
             f"{self.tried} mutants: {self.planned} planned, {self.rejected} rejected cleanly, "
             f"{len(self.crashed)} tracebacks, {len(self.hung)} hangs"
@@ -311,6 +313,7 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`python -m oncall.fuzz`: plan mutants of every stack; exit 1 when one crashed or hung."""
     parser = argparse.ArgumentParser(prog="python -m oncall.fuzz", description=__doc__)
     parser.add_argument("--project-dir", type=Path, default=Path.cwd())
     parser.add_argument("--count", type=int, default=300)

@@ -117,7 +117,7 @@ PagerDuty's own rule: it stays and is not created."""
 """The header's paragraph above the rules a first `pulumi up` posts again (`_render`)."""
 
 
-class ImportFailed(Exception):
+class ImportFailed(Exception):  # noqa: N818 (a refusal to go on, named as callers catch it)
     """The import cannot go on: one clear message (never the token), exit 1."""
 
 
@@ -144,6 +144,7 @@ class RetryAfterTransport(httpx2.BaseTransport):
         self._max_retries = max_retries
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        """Send the request; on 429, wait as Retry-After says and try again, up to the limit."""
         for attempt in range(self._max_retries + 1):
             response = self._inner.handle_request(request)
             if response.status_code != 429:
@@ -159,6 +160,7 @@ class RetryAfterTransport(httpx2.BaseTransport):
         )
 
     def close(self) -> None:
+        """Close the wrapped transport."""
         self._inner.close()
 
 

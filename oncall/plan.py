@@ -139,6 +139,7 @@ def plain(value: Any) -> Any:
 
 
 def to_data(plan: Plan) -> dict[str, Any]:
+    """The plan as JSON-ready data (the shape in the module docstring), resources parents first."""
     keys = {r.key for r in plan.run.resources}
     resources = [
         {
@@ -173,14 +174,17 @@ def to_data(plan: Plan) -> dict[str, Any]:
 
 
 def to_json(plan: Plan) -> str:
+    """The plan as `oncall plan --json` prints it."""
     return json_text(to_data(plan))
 
 
 def json_text(data: Any) -> str:
+    """Stable JSON: keys sorted, two-space indent, UTF-8 as is, a final newline (small diffs)."""
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def to_text(plan: Plan) -> str:
+    """The plan as `oncall plan` prints it (text_of)."""
     return text_of(to_data(plan))
 
 
@@ -193,18 +197,7 @@ def text_of(data: Mapping[str, Any]) -> str:
     ]
     if data.get("environments"):
         lines += [credentials_note(data["environments"]), ""]
-    depth: dict[str, int] = {}
-    for r in data["resources"]:
-        key = f"{r['type']}::{r['name']}"
-        parent = f"{r['parent']}" if r["parent"] else ""
-        depth[key] = depth[parent] + 1 if parent in depth else 0
-        pad = "    " * depth[key]
-        mark, note = ("=", f"  (import {r['import']})") if r["import"] else ("+", "")
-        flags = [f for f, on in (("protect", r["protect"]), ("retain", r["retainOnDelete"])) if on]
-        flag_text = f"  [{', '.join(flags)}]" if flags else ""
-        lines.append(f"{pad}{mark} {render.short_type(r['type'])}  {r['name']}{note}{flag_text}")
-        if r["custom"]:
-            lines.extend(render.tree_lines(r["inputs"], pad + "      "))
+    lines.extend(_resource_lines(data["resources"]))
     if data["invokes"]:
         lines += ["", "Lookups (answered by the account at deploy time):"]
         for i in data["invokes"]:
@@ -227,6 +220,25 @@ def text_of(data: Mapping[str, Any]) -> str:
     elif violations is not None:
         lines.append("Every resource and lookup conforms to the providers' schemas.")
     return "\n".join(lines) + "\n"
+
+
+def _resource_lines(resources: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The resource tree, children indented under their parent, each with its inputs; `+` to
+    create, `=` to import, and the protect/retain flags."""
+    lines: list[str] = []
+    depth: dict[str, int] = {}
+    for r in resources:
+        key = f"{r['type']}::{r['name']}"
+        parent = f"{r['parent']}" if r["parent"] else ""
+        depth[key] = depth[parent] + 1 if parent in depth else 0
+        pad = "    " * depth[key]
+        mark, note = ("=", f"  (import {r['import']})") if r["import"] else ("+", "")
+        flags = [f for f, on in (("protect", r["protect"]), ("retain", r["retainOnDelete"])) if on]
+        flag_text = f"  [{', '.join(flags)}]" if flags else ""
+        lines.append(f"{pad}{mark} {render.short_type(r['type'])}  {r['name']}{note}{flag_text}")
+        if r["custom"]:
+            lines.extend(render.tree_lines(r["inputs"], pad + "      "))
+    return lines
 
 
 def credentials_note(environments: Sequence[str]) -> str:

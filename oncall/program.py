@@ -23,6 +23,8 @@ NAMESPACE = "pantheon-oncall"
 
 
 def main() -> None:
+    """The stack's Pulumi program: parse the config, then wire the components; a config problem
+    fails the run with one line per problem, secrets not shown."""
     try:
         config = parse(project_config())
     except ConfigError as e:

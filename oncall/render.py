@@ -35,18 +35,22 @@ COMPUTED_TEXT = "(known after apply)"
 
 
 def is_secret(value: Any) -> bool:
+    """Whether a plan value is the secret marker (its value never reaches the plan)."""
     return isinstance(value, dict) and value == {"secret": True}
 
 
 def is_unknown(value: Any) -> bool:
+    """Whether a plan value is the unknown marker (known only after the deploy)."""
     return isinstance(value, dict) and value == {"unknown": True}
 
 
 def is_ref(value: Any) -> bool:
+    """Whether a plan value is a reference marker (a resource's id or output, a stack output)."""
     return isinstance(value, dict) and set(value) == {"ref"} and isinstance(value["ref"], dict)
 
 
 def is_marker(value: Any) -> bool:
+    """Whether a plan value is any of the markers rather than data."""
     return is_secret(value) or is_unknown(value) or is_ref(value)
 
 

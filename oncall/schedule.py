@@ -74,6 +74,7 @@ class Layer:
 
     @property
     def anchor(self) -> datetime:
+        """Where the rotation is counted from: the virtual start if given, else the start."""
         return self.virtual_start or self.start
 
 
@@ -98,6 +99,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Policy:
+    """An escalation policy: its rules in order, and how often it loops when nobody acknowledges."""
+
     name: str
     rules: tuple[Rule, ...]
     loops: int = 0
@@ -109,6 +112,8 @@ class Policy:
 
 @dataclass(frozen=True)
 class Person:
+    """Someone on the team: the name shown, and the time zone their working hours are in."""
+
     name: str
     zone: str
 
@@ -124,6 +129,7 @@ class TeamModel:
     policy: Policy
 
     def display(self, slug: str | None) -> str:
+        """The person's name for `slug`; `nobody` for a gap, the slug itself when it is unknown."""
         if slug is None:
             return "nobody"
         person = self.people.get(slug)
@@ -146,6 +152,7 @@ class Shift:
 
     @property
     def hours(self) -> float:
+        """The shift's length in hours."""
         return (self.end - self.start).total_seconds() / 3600
 
 
@@ -247,24 +254,29 @@ class Timeline:
         object.__setattr__(self, "_starts", tuple(s.start for s in self.shifts))
 
     def at(self, moment: datetime) -> Shift | None:
+        """The shift that covers `moment`, or None outside every shift."""
         index = bisect.bisect_right(self._starts, moment) - 1
         if index < 0 or moment >= self.shifts[index].end:
             return None
         return self.shifts[index]
 
     def who(self, moment: datetime) -> str | None:
+        """The slug on call at `moment` (None: nobody, a gap)."""
         shift = self.at(moment)
         return shift.who if shift else None
 
     def gaps(self) -> list[Shift]:
+        """The shifts with nobody on call."""
         return [s for s in self.shifts if s.who is None]
 
     def covered_share(self) -> float:
+        """The share of the timeline's time someone is on call (1.0 for an empty timeline)."""
         total = sum((s.end - s.start for s in self.shifts), timedelta())
         covered = sum((s.end - s.start for s in self.shifts if s.who), timedelta())
         return covered / total if total else 1.0
 
     def boundaries(self) -> list[datetime]:
+        """Where the shifts start: the moments the answer to `who` can change."""
         return [s.start for s in self.shifts]
 
 
@@ -314,6 +326,7 @@ class Level:
 
     @property
     def people(self) -> tuple[str, ...]:
+        """Everyone the level reaches, each once, in target order."""
         return tuple(dict.fromkeys(person for person, _ in self.reached))
 
 
@@ -352,6 +365,7 @@ class TeamResolution:
     levels: tuple[tuple[Level, ...], ...]
 
     def finals(self) -> dict[str, Timeline]:
+        """Each schedule's final timeline, by slug (what escalation rules resolve against)."""
         return {slug: r.final for slug, r in self.schedules.items()}
 
 

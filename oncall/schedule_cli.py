@@ -126,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
+    """`oncall check STACK`: coverage, gaps and load of the stack's schedules; 1 on an error."""
     config = _load(args.project_dir, args.stack)
     if config.team is None or not config.team.schedules:
         print(f"{args.stack}: {coverage.where_schedules_live(config)}")
@@ -175,6 +176,7 @@ def check(args: argparse.Namespace) -> int:
 
 
 def calendar_command(args: argparse.Namespace) -> int:
+    """`oncall calendar STACK`: who is on call when, as text, or as an .ics or .svg file."""
     config = _load(args.project_dir, args.stack)
     if config.team is None or not config.team.schedules:
         print(f"{args.stack}: {coverage.where_schedules_live(config)}")

@@ -371,27 +371,35 @@ class _Checker:
         elif kind == "number":
             ok = _is_number(value)
         elif kind == "array":
-            if not isinstance(value, list | tuple):
-                self.fail(path, f"expected array, got {_got(value)}")
-                return
-            items = spec.get("items") or {}
-            for index, item in enumerate(value):
-                self.check_value(f"{path}[{index}]", item, items)
+            self.check_array(path, value, spec)
             return
         elif kind == "object":
-            if not isinstance(value, Mapping):
-                self.fail(path, f"expected object, got {_got(value)}")
-                return
-            values = spec.get("additionalProperties")
-            if values:
-                for key, item in value.items():
-                    self.check_value(f"{path}[{key!r}]", item, values)
+            self.check_map(path, value, spec)
             return
         else:
             # No type (or one this checker does not know): nothing to hold the value to.
             return
         if not ok:
             self.fail(path, f"expected {kind}, got {_got(value)}")
+
+    def check_array(self, path: str, value: Any, spec: Mapping[str, Any]) -> None:
+        """A list (or tuple) whose every item conforms to the spec's `items`."""
+        if not isinstance(value, list | tuple):
+            self.fail(path, f"expected array, got {_got(value)}")
+            return
+        items = spec.get("items") or {}
+        for index, item in enumerate(value):
+            self.check_value(f"{path}[{index}]", item, items)
+
+    def check_map(self, path: str, value: Any, spec: Mapping[str, Any]) -> None:
+        """A mapping whose every value conforms to the spec's `additionalProperties`, if any."""
+        if not isinstance(value, Mapping):
+            self.fail(path, f"expected object, got {_got(value)}")
+            return
+        values = spec.get("additionalProperties")
+        if values:
+            for key, item in value.items():
+                self.check_value(f"{path}[{key!r}]", item, values)
 
 
 def _is_number(value: Any) -> bool:

@@ -147,6 +147,30 @@ def load(project_dir: Path, stack: str) -> StackFile:
     values: dict[str, Any] = {}
     secret_keys: set[str] = set()
 
+    _project_defaults(project_dir, project, values, problems)
+    config, stack_doc = _stack_config(path, problems)
+    for key, value in config.items():
+        full = _full_key(project, key)
+        problem = _key_problem(full, value, project)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        plain, secret = _strip_secure(value)
+        values[full] = plain
+        if secret:
+            secret_keys.add(full)
+    environments = _environments(stack_doc.get("environment"), f"{path.name}:environment", problems)
+    loaded = StackFile(project, short, path, values, frozenset(secret_keys), environments)
+    if problems:
+        raise StackFileError(problems, loaded)
+    return loaded
+
+
+def _project_defaults(
+    project_dir: Path, project: str, values: dict[str, Any], problems: list[Problem]
+) -> None:
+    """Add Pulumi.yaml's config defaults (and values) to `values`, as `pulumi` does; a credential
+    written there in plain text is a problem instead (it would be in git, for every stack)."""
     project_config = _read_yaml(project_dir / "Pulumi.yaml").get("config") or {}
     if not isinstance(project_config, dict):
         project_config = {}
@@ -164,23 +188,6 @@ def load(project_dir: Path, stack: str) -> StackFile:
             problems.append(Problem(f"Pulumi.yaml:config.{full}", MISSING, message))
             continue
         values[full] = value
-
-    config, stack_doc = _stack_config(path, problems)
-    for key, value in config.items():
-        full = _full_key(project, key)
-        problem = _key_problem(full, value, project)
-        if problem is not None:
-            problems.append(problem)
-            continue
-        plain, secret = _strip_secure(value)
-        values[full] = plain
-        if secret:
-            secret_keys.add(full)
-    environments = _environments(stack_doc.get("environment"), f"{path.name}:environment", problems)
-    loaded = StackFile(project, short, path, values, frozenset(secret_keys), environments)
-    if problems:
-        raise StackFileError(problems, loaded)
-    return loaded
 
 
 class StackFileError(ConfigError):
@@ -231,8 +238,8 @@ def _stack_config(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], 
         )
         raise ConfigError([*problems, Problem(f"{name}:config", MISSING, message)])
     found: list[Problem] = []
-    budget = _Budget()
-    _check_data(config, "", found, budget)
+    budget = _Budget(found)
+    _check_data(config, "", budget)
     if budget.left < 0:
         # Too big to check any further (each later look would expand the aliases again).
         raise ConfigError([*problems, *found])
@@ -306,15 +313,17 @@ def _plain_credential_in(value: Any, path: str) -> str | None:
 
 
 class _Budget:
-    """How many more values a file may hold after expanding aliases (MAX_NODES)."""
+    """How many more values a file may hold after expanding aliases (MAX_NODES), and the problems
+    found so far."""
 
-    def __init__(self) -> None:
+    def __init__(self, problems: list[Problem]) -> None:
         self.left = MAX_NODES
+        self.problems = problems
 
 
-def _check_data(value: Any, path: str, problems: list[Problem], budget: _Budget) -> None:
+def _check_data(value: Any, path: str, budget: _Budget) -> None:
     """Add a problem for whatever in `value` is not JSON data the engine can carry."""
-    _walk(value, path, problems, budget, depth=0, parents=())
+    _walk(value, path, budget, depth=0, parents=())
 
 
 def data_problems(values: dict[str, Any], namespace: str) -> list[Problem]:
@@ -322,60 +331,64 @@ def data_problems(values: dict[str, Any], namespace: str) -> list[Problem]:
     engine can carry: the same rules as for a stack file, for values that come from elsewhere
     (the Pulumi CLI, a test, a program)."""
     problems: list[Problem] = []
-    budget = _Budget()
+    budget = _Budget(problems)
     for key, value in values.items():
-        _walk(value, f"{namespace}:{key}", problems, budget, depth=0, parents=())
+        _walk(value, f"{namespace}:{key}", budget, depth=0, parents=())
     return problems
 
 
-def _walk(
-    value: Any,
-    path: str,
-    problems: list[Problem],
-    budget: _Budget,
-    depth: int,
-    parents: tuple[int, ...],
-) -> None:
+def _walk(value: Any, path: str, budget: _Budget, depth: int, parents: tuple[int, ...]) -> None:
     budget.left -= 1
     if budget.left < 0:
         if budget.left == -1:
             message = (
                 f"more than {MAX_NODES} values once YAML aliases are expanded (an alias bomb?)"
             )
-            problems.append(Problem(path or "config", MISSING, message))
+            budget.problems.append(Problem(path or "config", MISSING, message))
         return
     if isinstance(value, dict | list):
-        if id(value) in parents:
-            problems.append(Problem(path, MISSING, "contains itself (a recursive YAML alias)"))
-            return
-        if depth >= MAX_DEPTH:
-            problems.append(Problem(path, MISSING, f"nested more than {MAX_DEPTH} levels deep"))
-            return
-        inner = (*parents, id(value))
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if not isinstance(key, str):
-                    message = f"a key must be text, not {_kind(key)}: quote it"
-                    problems.append(
-                        Problem(f"{path}.{key!r}" if path else repr(key), MISSING, message)
-                    )
-                    continue
-                _walk(item, f"{path}.{key}" if path else key, problems, budget, depth + 1, inner)
-        else:
-            for index, item in enumerate(value):
-                _walk(item, f"{path}[{index}]", problems, budget, depth + 1, inner)
+        _walk_items(value, path, budget, depth, parents)
         return
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
-            problems.append(Problem(path, value, "not a finite number"))
+            budget.problems.append(Problem(path, value, "not a finite number"))
         elif abs(value) > MAX_NUMBER:
-            problems.append(
+            budget.problems.append(
                 Problem(path, value, f"too large: numbers go up to 2^53 ({MAX_NUMBER})")
             )
         return
-    problems.append(Problem(path, MISSING, f"{_kind(value)} is not a config value"))
+    budget.problems.append(Problem(path, MISSING, f"{_kind(value)} is not a config value"))
+
+
+def _walk_items(
+    value: dict[Any, Any] | list[Any],
+    path: str,
+    budget: _Budget,
+    depth: int,
+    parents: tuple[int, ...],
+) -> None:
+    """_walk into a mapping's or a list's items, unless it contains itself or is too deep."""
+    if id(value) in parents:
+        budget.problems.append(Problem(path, MISSING, "contains itself (a recursive YAML alias)"))
+        return
+    if depth >= MAX_DEPTH:
+        budget.problems.append(Problem(path, MISSING, f"nested more than {MAX_DEPTH} levels deep"))
+        return
+    inner = (*parents, id(value))
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            _walk(item, f"{path}[{index}]", budget, depth + 1, inner)
+        return
+    for key, item in value.items():
+        if not isinstance(key, str):
+            message = f"a key must be text, not {_kind(key)}: quote it"
+            budget.problems.append(
+                Problem(f"{path}.{key!r}" if path else repr(key), MISSING, message)
+            )
+            continue
+        _walk(item, f"{path}.{key}" if path else key, budget, depth + 1, inner)
 
 
 def _kind(value: object) -> str:

@@ -190,15 +190,7 @@ def _vary_team(draw: st.DrawFn, values: dict[str, Any]) -> None:
     team = values["team"]
     if draw(sometimes):
         _renamed_member(values, "joe", draw(slugs))
-    for member in team["members"].values():
-        if draw(sometimes):
-            member["phone"] = member["sms"] = draw(phones)
-        if draw(sometimes):
-            member["notify"] = {
-                "high": [{"via": "sms", "afterMinutes": draw(whole_numbers(0, 60))}]
-            }
-        if draw(sometimes):
-            member["handoff"] = {"via": "email", "beforeMinutes": draw(whole_numbers(0, 2880))}
+    _vary_members(draw, team["members"])
     layer = team["schedules"]["default"]["layers"][1]
     if draw(sometimes):
         del layer["rotation"]
@@ -215,6 +207,18 @@ def _vary_team(draw: st.DrawFn, values: dict[str, Any]) -> None:
         escalation["loops"] = draw(whole_numbers(0, 9))
     if draw(sometimes):
         escalation["rules"][0]["escalateAfterMinutes"] = draw(whole_numbers(1, 60))
+
+
+def _vary_members(draw: st.DrawFn, members: dict[str, Any]) -> None:
+    for member in members.values():
+        if draw(sometimes):
+            member["phone"] = member["sms"] = draw(phones)
+        if draw(sometimes):
+            member["notify"] = {
+                "high": [{"via": "sms", "afterMinutes": draw(whole_numbers(0, 60))}]
+            }
+        if draw(sometimes):
+            member["handoff"] = {"via": "email", "beforeMinutes": draw(whole_numbers(0, 2880))}
 
 
 def _vary_newrelic(draw: st.DrawFn, values: dict[str, Any]) -> None:
