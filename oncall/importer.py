@@ -34,9 +34,9 @@ first; the contract (like terraform-provider-pagerduty's flattenScheduleLayers i
 pagerduty/resource_pagerduty_schedule.go) lists them the other way round, so they are reversed;
 layers that have ended are skipped, as the provider does.
 
-Lists are paged with `offset`/`more` by the client's `iter_all`. A 429 is retried after the
-`Retry-After` the API sends (`RetryAfterTransport`; the sleep is injectable for tests). The token
-comes from PAGERDUTY_TOKEN or `pulumi config get pagerduty:token` and is never printed.
+This module maps what PagerDuty has to the contract. Reading the account (paging, 429s, errors,
+the token) is oncall.pagerduty_account's; laying out, heading and checking the file is
+oncall.import_file's.
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ from __future__ import annotations
 import os
 import re
 import ssl
-import subprocess
 import sys
 import time
 import unicodedata
@@ -56,13 +55,10 @@ from pathlib import Path
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-import httpx2
-import pagerduty
 import phonenumbers
-import yaml
 
-from oncall import stackfile
-from oncall.config import NAMESPACE, parse_stack_config
+from oncall import import_file, stackfile
+from oncall.config import NAMESPACE
 from oncall.enums import (
     CONTACT_METHOD_TYPES,
     OFF_CALL_ROLES,
@@ -75,14 +71,8 @@ from oncall.enums import (
     Via,
     Weekday,
 )
-from oncall.errors import ConfigError
-from oncall.newsite import credentials_comment
-
-API_HOSTS: Final = {"us": "https://api.pagerduty.com", "eu": "https://api.eu.pagerduty.com"}
-"""PagerDuty's REST API per service region (`--region`)."""
-
-MAX_RETRIES: Final = 5
-"""How many times one request is retried after a 429 before giving up."""
+from oncall.import_file import Flow, FlowList, team_defaults, without_defaults
+from oncall.pagerduty_account import API_HOSTS, Account, ImportFailed, token_from_environment
 
 _VIA_OF_TYPE: Final = {api_type: via for via, api_type in CONTACT_METHOD_TYPES.items()}
 _TARGET_OF_TYPE: Final = {api_type: kind for kind, api_type in TARGET_API_TYPES.items()}
@@ -101,161 +91,6 @@ def _role_words() -> dict[str, str]:
 
 
 _ROLE_WORD: Final = _role_words()
-
-
-_RULES_NOT_ADOPTED: Final = """\
-Notification and handoff rules are not adopted: the stack creates each with a
-plain POST (terraform-provider-pagerduty, pagerdutyplugin/resource_pagerduty_
-user_notification_rule.go and …_user_handoff_notification_rule.go, Create).
-For the rules below, which exist, the first `pulumi up` fails: PagerDuty
-refuses a second rule on the same contact method and delay ("Channel Start
-delay must be unique for a given contact method"); a handoff rule is posted
-again (refused or doubled: not documented). Delete them in PagerDuty right
-before the first `pulumi up`, which creates them again as this file says
-(README, "Coming from the guide's manual setup"). E-mail at once is
-PagerDuty's own rule: it stays and is not created."""
-"""The header's paragraph above the rules a first `pulumi up` posts again (`_render`)."""
-
-
-class ImportFailed(Exception):  # noqa: N818 (a refusal to go on, named as callers catch it)
-    """The import cannot go on: one clear message (never the token), exit 1."""
-
-
-# --- Talking to PagerDuty -------------------------------------------------------------------------
-
-
-class RetryAfterTransport(httpx2.BaseTransport):
-    """Retries a request answered 429 after the seconds its `Retry-After` header asks for.
-
-    The official client's own 429 handling ignores `Retry-After`, sleeps an exponential, random
-    time and never gives up (pagerduty/api_client.py, `ApiClient.request`). Underneath it, this
-    transport answers the 429s itself, so the client never sees one: after MAX_RETRIES the
-    import fails with a message instead.
-    """
-
-    def __init__(
-        self,
-        inner: httpx2.BaseTransport,
-        sleep: Callable[[float], None] = time.sleep,
-        max_retries: int = MAX_RETRIES,
-    ) -> None:
-        self._inner = inner
-        self._sleep = sleep
-        self._max_retries = max_retries
-
-    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        """Send the request; on 429, wait as Retry-After says and try again, up to the limit."""
-        for attempt in range(self._max_retries + 1):
-            response = self._inner.handle_request(request)
-            if response.status_code != 429:
-                return response
-            response.read()
-            response.close()
-            if attempt == self._max_retries:
-                break
-            self._sleep(_retry_after(response.headers.get("Retry-After"), attempt))
-        raise ImportFailed(
-            f"PagerDuty answered 429 Too Many Requests {self._max_retries + 1} times to "
-            f"{request.method} {request.url.path}; wait a minute and run the import again"
-        )
-
-    def close(self) -> None:
-        """Close the wrapped transport."""
-        self._inner.close()
-
-
-def _retry_after(header: str | None, attempt: int) -> float:
-    """Seconds to wait: the header's, or 1, 2, 4… when it is missing or not a number."""
-    try:
-        return max(0.0, float(header)) if header is not None else float(2**attempt)
-    except ValueError:
-        return float(2**attempt)
-
-
-class Account:
-    """Read-only access to one PagerDuty account through the official client."""
-
-    def __init__(self, client: pagerduty.RestApiV2Client) -> None:
-        self._client = client
-
-    @classmethod
-    def connect(
-        cls,
-        token: str,
-        base_url: str,
-        sleep: Callable[[float], None] = time.sleep,
-        verify: ssl.SSLContext | None = None,
-    ) -> Account:
-        """A client for `base_url` (https:// only, as the official client requires); `verify`
-        trusts another certificate authority (a TLS proxy's, or a test server's)."""
-        inner = httpx2.HTTPTransport(verify=verify if verify is not None else True)
-        transport = RetryAfterTransport(inner, sleep)
-        return cls(pagerduty.RestApiV2Client(token, base_url=base_url, transport=transport))
-
-    def list(self, path: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Every item of an index endpoint, page after page (`offset`, `more`)."""
-        try:
-            return list(self._client.iter_all(path, params=dict(params or {})))
-        except pagerduty.Error as e:
-            raise _failed("GET", path, e) from None
-
-    def get(self, path: str, wrapper: str, missing_ok: bool = False) -> Any:
-        """The object (or list) under `wrapper` in the response to GET `path`."""
-        try:
-            response = self._client.get(path)
-        except pagerduty.Error as e:
-            raise _failed("GET", path, e) from None
-        if missing_ok and response.status_code == 404:
-            return None
-        if not response.is_success:
-            raise _failed("GET", path, response.status_code)
-        body = response.json()
-        if not isinstance(body, dict) or wrapper not in body:
-            raise ImportFailed(f"GET {path}: PagerDuty's answer has no {wrapper!r}")
-        return body[wrapper]
-
-
-def _failed(method: str, path: str, error: pagerduty.Error | int) -> ImportFailed:
-    status = error if isinstance(error, int) else getattr(error, "response", None)
-    code = status if isinstance(status, int) else getattr(status, "status_code", None)
-    if code == 401:
-        return ImportFailed(
-            f"{method} {path}: PagerDuty refused the token (401 Unauthorized): check "
-            "PAGERDUTY_TOKEN or pagerduty:token, and --region (eu accounts need --region eu)"
-        )
-    if code == 403:
-        return ImportFailed(
-            f"{method} {path}: the token may not read this (403 Forbidden); use a REST API "
-            "key with read access to users, schedules, escalation policies and services"
-        )
-    if code is not None:
-        return ImportFailed(f"{method} {path}: PagerDuty answered HTTP {code}")
-    return ImportFailed(f"{method} {path}: could not reach PagerDuty ({type(error).__name__})")
-
-
-def token_from_environment(
-    env: Mapping[str, str] = os.environ,
-    run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run,
-) -> str:
-    """PAGERDUTY_TOKEN, else `pulumi config get pagerduty:token` of the selected stack."""
-    token = env.get("PAGERDUTY_TOKEN", "").strip()
-    if token:
-        return token
-    try:
-        result = run(
-            ["pulumi", "config", "get", "pagerduty:token"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except FileNotFoundError:
-        result = None
-    if result is not None and result.returncode == 0 and result.stdout.strip():
-        return result.stdout.strip()
-    raise ImportFailed(
-        "no PagerDuty token: set PAGERDUTY_TOKEN (a REST API key with read access), or select "
-        "a stack that has pagerduty:token (pulumi stack select …)"
-    )
 
 
 # --- What to import -------------------------------------------------------------------------------
@@ -310,7 +145,7 @@ class _Importer:
         self.now = options.now or datetime.now(UTC)
         self.notes: list[str] = []
         self.recreated: dict[str, list[str]] = {}
-        """By member slug, the existing rules the stack creates again (see `_render`)."""
+        """By member slug, the existing rules the stack creates again (import_file.render)."""
         self.user_slugs: dict[str, str] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.schedule_slugs: dict[str, str] = {}
@@ -345,9 +180,9 @@ class _Importer:
         zone = self._team_time_zone(schedules)
         team: dict[str, Any] = {"name": team_name, "timeZone": zone}
         members = {slug: self._member(self.users[uid], zone) for uid, slug in self._slugs()}
-        team["defaults"] = _defaults(members)
+        team["defaults"] = team_defaults(members)
         team["members"] = {
-            slug: _Flow(_without_defaults(member, team["defaults"]))
+            slug: Flow(without_defaults(member, team["defaults"]))
             for slug, member in members.items()
         }
         team["schedules"] = {
@@ -358,8 +193,13 @@ class _Importer:
         for schedule in schedules:
             self._teams_note(f"schedules.{self.schedule_slugs[schedule['id']]}", schedule)
         config = self._config(team, service)
-        text = self._render(config, policy, service)
-        self._check(text)
+        source = f"escalation policy {policy['name']!r}"
+        if service is not None:
+            source = f"service {service['name']!r}, {source}"
+        text = import_file.render(
+            config, source, self.recreated, self.notes, self.options.environments
+        )
+        import_file.check(text)
         summary = (
             f"{len(self.users)} people, {len(schedules)} schedule(s), escalation policy "
             f"{policy['name']!r}" + (f", service {service['name']!r}" if service else "")
@@ -660,7 +500,7 @@ class _Importer:
         for index, layer in enumerate(reversed(schedule.get("schedule_layers") or [])):
             converted = self._layer(f"schedules.{slug}.layers[{index}]", layer, zone)
             if converted is not None:
-                layers.append(_Flow(converted))
+                layers.append(Flow(converted))
         out["layers"] = layers
         return out
 
@@ -670,7 +510,7 @@ class _Importer:
             self._note(where, f"layer {layer.get('name')!r} ended {layer['end']}: not imported")
             return None
         out: dict[str, Any] = {"name": layer.get("name") or "Layer"}
-        out["members"] = _FlowList(self.user_slugs[ref["user"]["id"]] for ref in layer["users"])
+        out["members"] = FlowList(self.user_slugs[ref["user"]["id"]] for ref in layer["users"])
         seconds = int(layer["rotation_turn_length_seconds"])
         if seconds in _ROTATION_WORD:
             out["rotation"] = _ROTATION_WORD[seconds]
@@ -694,7 +534,7 @@ class _Importer:
             out["end"] = _local_time(end, zone)
         restrictions = [self._restriction(where, r) for r in layer.get("restrictions") or []]
         if restrictions:
-            out["restrictions"] = _FlowList(_Flow(r) for r in restrictions)
+            out["restrictions"] = FlowList(Flow(r) for r in restrictions)
         return out
 
     def _restriction(self, where: str, restriction: dict[str, Any]) -> dict[str, Any]:
@@ -735,8 +575,8 @@ class _Importer:
                 self._note(where, "has no target the contract can express: left out")
                 continue
             rules.append(
-                _Flow(
-                    targets=_FlowList(targets),
+                Flow(
+                    targets=FlowList(targets),
                     escalateAfterMinutes=int(rule["escalation_delay_in_minutes"]),
                 )
             )
@@ -808,112 +648,8 @@ class _Importer:
             )
         return config
 
-    def _render(
-        self, config: dict[str, Any], policy: dict[str, Any], service: dict[str, Any] | None
-    ) -> str:
-        source = f"escalation policy {policy['name']!r}"
-        if service is not None:
-            source = f"service {service['name']!r}, {source}"
-        header = [
-            f"# Imported from PagerDuty by `python -m oncall import` ({source}).",
-            "# Every user, schedule, the escalation policy and the service carry their importId,",
-            "# and so do members' phone and SMS contact methods ({number, importId, label}); the",
-            "# login e-mail's contact method is emailContactMethodId. `pulumi up` adopts them",
-            "# instead of creating duplicates.",
-        ]
-        if self.recreated:
-            header += [f"# {line}" for line in _RULES_NOT_ADOPTED.splitlines()]
-            header += [
-                f"#   - {slug}: {', '.join(rules)}" for slug, rules in self.recreated.items()
-            ]
-        header.append(credentials_comment(self.options.environments))
-        if self.notes:
-            header += [
-                "#",
-                "# What this stack file cannot express (review it before `pulumi up`):",
-            ]
-            header += [f"#   - {note}" for note in self.notes]
-        doc: dict[str, Any] = {}
-        if self.options.environments:
-            doc["environment"] = list(self.options.environments)
-        doc["config"] = config
-        body = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096)
-        return "\n".join(header) + "\n" + body
-
-    def _check(self, text: str) -> None:
-        """The file must satisfy the config contract; a failure here is a bug in the import."""
-        doc = yaml.safe_load(text)
-        prefix = f"{NAMESPACE}:"
-        values = {k[len(prefix) :]: v for k, v in doc["config"].items() if k.startswith(prefix)}
-        try:
-            parse_stack_config(values)
-        except ConfigError as e:
-            raise ImportFailed(
-                "the imported account does not fit the config contract:\n"
-                + "\n".join(f"  {p}" for p in e.problems)
-            ) from None
-
 
 # --- Pure helpers ---------------------------------------------------------------------------------
-
-
-class _Flow(dict[str, Any]):
-    """A mapping written on one line (`{name: Jane, …}`), as the stack files in stacks/ do."""
-
-
-class _FlowList(list[Any]):
-    """A list written on one line."""
-
-
-class _Dumper(yaml.SafeDumper):
-    """Indents block lists under their key, as the stack files in stacks/ do."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
-
-
-_Dumper.add_representer(
-    _Flow, lambda d, data: d.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
-)
-_Dumper.add_representer(
-    _FlowList, lambda d, data: d.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
-)
-
-
-def _defaults(members: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
-    """The team defaults: each urgency's most common rules, and the most common handoff."""
-    managed = [m for m in members.values() if not m.get("existing")]
-    notify = {}
-    for urgency in ("high", "low"):
-        lists = [tuple(_freeze(s) for s in m["notify"][urgency]) for m in managed]
-        common = Counter(lists).most_common(1)[0][0] if lists else ()
-        notify[urgency] = _FlowList(_Flow(dict(step)) for step in common)
-    handoffs: list[Any] = [_freeze(m["handoff"]) for m in managed]
-    handoff: Any = Counter(handoffs).most_common(1)[0][0] if handoffs else False
-    return {"notify": notify, "handoff": _Flow(handoff) if handoff else False}
-
-
-def _without_defaults(member: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
-    """The member with only what differs from the team defaults."""
-    if member.get("existing"):
-        return member
-    adoption = ("importId", "emailContactMethodId")
-    out = {k: v for k, v in member.items() if k not in ("notify", "handoff", *adoption)}
-    own = {
-        urgency: _FlowList(_Flow(s) for s in steps)
-        for urgency, steps in member["notify"].items()
-        if steps != defaults["notify"][urgency]
-    }
-    if own:
-        out["notify"] = own
-    if member["handoff"] != defaults["handoff"]:
-        out["handoff"] = _Flow(member["handoff"]) if member["handoff"] else False
-    out |= {k: member[k] for k in adoption if k in member}
-    return out
-
-
-def _freeze(value: Any) -> Any:
-    return tuple(value.items()) if isinstance(value, dict) else value
 
 
 def _method_id(rule: Mapping[str, Any]) -> str:
@@ -925,9 +661,9 @@ def _via_of(api_type: object) -> Via | None:
     return _VIA_OF_TYPE.get(str(api_type).removesuffix("_reference"))
 
 
-def _adopted_number(method: Mapping[str, Any]) -> _Flow:
+def _adopted_number(method: Mapping[str, Any]) -> Flow:
     """A phone or SMS contact method as the contract adopts it: `{number, importId, label}`."""
-    adopted = _Flow(number=_international(method), importId=method["id"])
+    adopted = Flow(number=_international(method), importId=method["id"])
     if str(method.get("label") or "").strip():
         adopted["label"] = method["label"]
     return adopted

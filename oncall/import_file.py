@@ -1,0 +1,141 @@
+"""The stack file `python -m oncall import` writes: YAML laid out as the files in stacks/ are.
+
+Team defaults are what most members have (each urgency's notification steps, the handoff rule), so
+members list only what differs. The header says what was imported, which rules the first
+`pulumi up` posts again, where the credentials come from, and what the contract cannot express.
+Before it is written, the file is parsed by the config contract (oncall.config): a failure there
+is a bug in the import, reported as one `ImportFailed`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import yaml
+
+from oncall.config import NAMESPACE, parse_stack_config
+from oncall.errors import ConfigError
+from oncall.newsite import credentials_comment
+from oncall.pagerduty_account import ImportFailed
+
+_RULES_NOT_ADOPTED: Final = """\
+Notification and handoff rules are not adopted: the stack creates each with a
+plain POST (terraform-provider-pagerduty, pagerdutyplugin/resource_pagerduty_
+user_notification_rule.go and …_user_handoff_notification_rule.go, Create).
+For the rules below, which exist, the first `pulumi up` fails: PagerDuty
+refuses a second rule on the same contact method and delay ("Channel Start
+delay must be unique for a given contact method"); a handoff rule is posted
+again (refused or doubled: not documented). Delete them in PagerDuty right
+before the first `pulumi up`, which creates them again as this file says
+(README, "Coming from the guide's manual setup"). E-mail at once is
+PagerDuty's own rule: it stays and is not created."""
+"""The header's paragraph above the rules a first `pulumi up` posts again (`render`)."""
+
+
+class Flow(dict[str, Any]):
+    """A mapping written on one line (`{name: Jane, …}`), as the stack files in stacks/ do."""
+
+
+class FlowList(list[Any]):
+    """A list written on one line."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Indents block lists under their key, as the stack files in stacks/ do."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+_Dumper.add_representer(
+    Flow, lambda d, data: d.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
+)
+_Dumper.add_representer(
+    FlowList, lambda d, data: d.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+)
+
+
+def team_defaults(members: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """The team defaults: each urgency's most common rules, and the most common handoff."""
+    managed = [m for m in members.values() if not m.get("existing")]
+    notify = {}
+    for urgency in ("high", "low"):
+        lists = [tuple(_freeze(s) for s in m["notify"][urgency]) for m in managed]
+        common = Counter(lists).most_common(1)[0][0] if lists else ()
+        notify[urgency] = FlowList(Flow(dict(step)) for step in common)
+    handoffs: list[Any] = [_freeze(m["handoff"]) for m in managed]
+    handoff: Any = Counter(handoffs).most_common(1)[0][0] if handoffs else False
+    return {"notify": notify, "handoff": Flow(handoff) if handoff else False}
+
+
+def without_defaults(member: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """The member with only what differs from the team defaults."""
+    if member.get("existing"):
+        return member
+    adoption = ("importId", "emailContactMethodId")
+    out = {k: v for k, v in member.items() if k not in ("notify", "handoff", *adoption)}
+    own = {
+        urgency: FlowList(Flow(s) for s in steps)
+        for urgency, steps in member["notify"].items()
+        if steps != defaults["notify"][urgency]
+    }
+    if own:
+        out["notify"] = own
+    if member["handoff"] != defaults["handoff"]:
+        out["handoff"] = Flow(member["handoff"]) if member["handoff"] else False
+    out |= {k: member[k] for k in adoption if k in member}
+    return out
+
+
+def _freeze(value: Any) -> Any:
+    return tuple(value.items()) if isinstance(value, dict) else value
+
+
+def render(
+    config: dict[str, Any],
+    source: str,
+    recreated: Mapping[str, Sequence[str]],
+    notes: Sequence[str],
+    environments: Sequence[str],
+) -> str:
+    """The stack file's text: the header (what `source` was imported, the `recreated` rules per
+    member, the credentials, the `notes`), then the ESC `environments` and the `config`."""
+    header = [
+        f"# Imported from PagerDuty by `python -m oncall import` ({source}).",
+        "# Every user, schedule, the escalation policy and the service carry their importId,",
+        "# and so do members' phone and SMS contact methods ({number, importId, label}); the",
+        "# login e-mail's contact method is emailContactMethodId. `pulumi up` adopts them",
+        "# instead of creating duplicates.",
+    ]
+    if recreated:
+        header += [f"# {line}" for line in _RULES_NOT_ADOPTED.splitlines()]
+        header += [f"#   - {slug}: {', '.join(rules)}" for slug, rules in recreated.items()]
+    header.append(credentials_comment(environments))
+    if notes:
+        header += [
+            "#",
+            "# What this stack file cannot express (review it before `pulumi up`):",
+        ]
+        header += [f"#   - {note}" for note in notes]
+    doc: dict[str, Any] = {}
+    if environments:
+        doc["environment"] = list(environments)
+    doc["config"] = config
+    body = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096)
+    return "\n".join(header) + "\n" + body
+
+
+def check(text: str) -> None:
+    """The file must satisfy the config contract; a failure here is a bug in the import."""
+    doc = yaml.safe_load(text)
+    prefix = f"{NAMESPACE}:"
+    values = {k[len(prefix) :]: v for k, v in doc["config"].items() if k.startswith(prefix)}
+    try:
+        parse_stack_config(values)
+    except ConfigError as e:
+        raise ImportFailed(
+            "the imported account does not fit the config contract:\n"
+            + "\n".join(f"  {p}" for p in e.problems)
+        ) from None

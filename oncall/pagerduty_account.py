@@ -1,0 +1,164 @@
+"""Read-only access to a PagerDuty account for `python -m oncall import`.
+
+Through PagerDuty's official Python client (`pagerduty`, REST API v2): lists are paged with
+`offset`/`more` by the client's `iter_all`; a 429 is retried after the `Retry-After` the API sends
+(`RetryAfterTransport`; the sleep is injectable for tests); an HTTP error becomes one clear
+`ImportFailed` message that says what to check (the token, its access, the region), never the
+token. The token comes from PAGERDUTY_TOKEN or `pulumi config get pagerduty:token`.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+import subprocess
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import httpx2
+import pagerduty
+
+API_HOSTS: Final = {"us": "https://api.pagerduty.com", "eu": "https://api.eu.pagerduty.com"}
+"""PagerDuty's REST API per service region (`--region`)."""
+
+MAX_RETRIES: Final = 5
+"""How many times one request is retried after a 429 before giving up."""
+
+
+class ImportFailed(Exception):  # noqa: N818 (a refusal to go on, named as callers catch it)
+    """The import cannot go on: one clear message (never the token), exit 1."""
+
+
+class RetryAfterTransport(httpx2.BaseTransport):
+    """Retries a request answered 429 after the seconds its `Retry-After` header asks for.
+
+    The official client's own 429 handling ignores `Retry-After`, sleeps an exponential, random
+    time and never gives up (pagerduty/api_client.py, `ApiClient.request`). Underneath it, this
+    transport answers the 429s itself, so the client never sees one: after MAX_RETRIES the
+    import fails with a message instead.
+    """
+
+    def __init__(
+        self,
+        inner: httpx2.BaseTransport,
+        sleep: Callable[[float], None] = time.sleep,
+        max_retries: int = MAX_RETRIES,
+    ) -> None:
+        self._inner = inner
+        self._sleep = sleep
+        self._max_retries = max_retries
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        """Send the request; on 429, wait as Retry-After says and try again, up to the limit."""
+        for attempt in range(self._max_retries + 1):
+            response = self._inner.handle_request(request)
+            if response.status_code != 429:
+                return response
+            response.read()
+            response.close()
+            if attempt == self._max_retries:
+                break
+            self._sleep(_retry_after(response.headers.get("Retry-After"), attempt))
+        raise ImportFailed(
+            f"PagerDuty answered 429 Too Many Requests {self._max_retries + 1} times to "
+            f"{request.method} {request.url.path}; wait a minute and run the import again"
+        )
+
+    def close(self) -> None:
+        """Close the wrapped transport."""
+        self._inner.close()
+
+
+def _retry_after(header: str | None, attempt: int) -> float:
+    """Seconds to wait: the header's, or 1, 2, 4… when it is missing or not a number."""
+    try:
+        return max(0.0, float(header)) if header is not None else float(2**attempt)
+    except ValueError:
+        return float(2**attempt)
+
+
+class Account:
+    """Read-only access to one PagerDuty account through the official client."""
+
+    def __init__(self, client: pagerduty.RestApiV2Client) -> None:
+        self._client = client
+
+    @classmethod
+    def connect(
+        cls,
+        token: str,
+        base_url: str,
+        sleep: Callable[[float], None] = time.sleep,
+        verify: ssl.SSLContext | None = None,
+    ) -> Account:
+        """A client for `base_url` (https:// only, as the official client requires); `verify`
+        trusts another certificate authority (a TLS proxy's, or a test server's)."""
+        inner = httpx2.HTTPTransport(verify=verify if verify is not None else True)
+        transport = RetryAfterTransport(inner, sleep)
+        return cls(pagerduty.RestApiV2Client(token, base_url=base_url, transport=transport))
+
+    def list(self, path: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Every item of an index endpoint, page after page (`offset`, `more`)."""
+        try:
+            return list(self._client.iter_all(path, params=dict(params or {})))
+        except pagerduty.Error as e:
+            raise _failed("GET", path, e) from None
+
+    def get(self, path: str, wrapper: str, missing_ok: bool = False) -> Any:
+        """The object (or list) under `wrapper` in the response to GET `path`."""
+        try:
+            response = self._client.get(path)
+        except pagerduty.Error as e:
+            raise _failed("GET", path, e) from None
+        if missing_ok and response.status_code == 404:
+            return None
+        if not response.is_success:
+            raise _failed("GET", path, response.status_code)
+        body = response.json()
+        if not isinstance(body, dict) or wrapper not in body:
+            raise ImportFailed(f"GET {path}: PagerDuty's answer has no {wrapper!r}")
+        return body[wrapper]
+
+
+def _failed(method: str, path: str, error: pagerduty.Error | int) -> ImportFailed:
+    status = error if isinstance(error, int) else getattr(error, "response", None)
+    code = status if isinstance(status, int) else getattr(status, "status_code", None)
+    if code == 401:
+        return ImportFailed(
+            f"{method} {path}: PagerDuty refused the token (401 Unauthorized): check "
+            "PAGERDUTY_TOKEN or pagerduty:token, and --region (eu accounts need --region eu)"
+        )
+    if code == 403:
+        return ImportFailed(
+            f"{method} {path}: the token may not read this (403 Forbidden); use a REST API "
+            "key with read access to users, schedules, escalation policies and services"
+        )
+    if code is not None:
+        return ImportFailed(f"{method} {path}: PagerDuty answered HTTP {code}")
+    return ImportFailed(f"{method} {path}: could not reach PagerDuty ({type(error).__name__})")
+
+
+def token_from_environment(
+    env: Mapping[str, str] = os.environ,
+    run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run,
+) -> str:
+    """PAGERDUTY_TOKEN, else `pulumi config get pagerduty:token` of the selected stack."""
+    token = env.get("PAGERDUTY_TOKEN", "").strip()
+    if token:
+        return token
+    try:
+        result = run(
+            ["pulumi", "config", "get", "pagerduty:token"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        result = None
+    if result is not None and result.returncode == 0 and result.stdout.strip():
+        return result.stdout.strip()
+    raise ImportFailed(
+        "no PagerDuty token: set PAGERDUTY_TOKEN (a REST API key with read access), or select "
+        "a stack that has pagerduty:token (pulumi stack select …)"
+    )
