@@ -34,9 +34,10 @@ first; the contract (like terraform-provider-pagerduty's flattenScheduleLayers i
 pagerduty/resource_pagerduty_schedule.go) lists them the other way round, so they are reversed;
 layers that have ended are skipped, as the provider does.
 
-This module maps what PagerDuty has to the contract. Reading the account (paging, 429s, errors,
-the token) is oncall.pagerduty_account's; laying out, heading and checking the file is
-oncall.import_file's.
+This module decides what to read and maps the policy and the service; the rest has a module each:
+reading the account (paging, 429s, errors, the token) oncall.pagerduty_account, users to members
+oncall.import_members, schedules oncall.import_schedules, and laying out, heading and checking
+the file oncall.import_file.
 """
 
 from __future__ import annotations
@@ -53,44 +54,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
-from zoneinfo import ZoneInfo
-
-import phonenumbers
 
 from oncall import import_file, stackfile
 from oncall.config import NAMESPACE
 from oncall.enums import (
     CONTACT_METHOD_TYPES,
-    OFF_CALL_ROLES,
-    RESTRICTION_API_TYPES,
-    ROLE_WORDS,
-    ROTATION_SECONDS,
     TARGET_API_TYPES,
-    Role,
     TargetKind,
     Via,
-    Weekday,
 )
 from oncall.import_file import Flow, FlowList, team_defaults, without_defaults
+from oncall.import_members import MemberMapper
+from oncall.import_schedules import ScheduleMapper
 from oncall.pagerduty_account import API_HOSTS, Account, ImportFailed, token_from_environment
 
 _VIA_OF_TYPE: Final = {api_type: via for via, api_type in CONTACT_METHOD_TYPES.items()}
 _TARGET_OF_TYPE: Final = {api_type: kind for kind, api_type in TARGET_API_TYPES.items()}
-_RESTRICTION_WORD: Final = {api: word.value for word, api in RESTRICTION_API_TYPES.items()}
-_ROTATION_WORD: Final = {seconds: rotation.value for rotation, seconds in ROTATION_SECONDS.items()}
-_WEEKDAYS: Final = {day.number: day.value for day in Weekday}
 _VIA_ORDER: Final = {via.value: index for index, via in enumerate(Via)}
-
-
-def _role_words() -> dict[str, str]:
-    """Each API role's UI word, the first one oncall.enums.ROLE_WORDS lists for it."""
-    words: dict[str, str] = {}
-    for word, role in ROLE_WORDS.items():
-        words.setdefault(role.value, word)
-    return words
-
-
-_ROLE_WORD: Final = _role_words()
 
 
 # --- What to import -------------------------------------------------------------------------------
@@ -179,14 +159,19 @@ class _Importer:
         )
         zone = self._team_time_zone(schedules)
         team: dict[str, Any] = {"name": team_name, "timeZone": zone}
-        members = {slug: self._member(self.users[uid], zone) for uid, slug in self._slugs()}
+        mapper = MemberMapper(self._note, self._recreated)
+        members = {slug: mapper.member(self.users[uid], slug, zone) for uid, slug in self._slugs()}
         team["defaults"] = team_defaults(members)
         team["members"] = {
             slug: Flow(without_defaults(member, team["defaults"]))
             for slug, member in members.items()
         }
+        schedule_mapper = ScheduleMapper(self._note, self.user_slugs, self.now)
         team["schedules"] = {
-            self.schedule_slugs[s["id"]]: self._schedule(s, zone) for s in schedules
+            self.schedule_slugs[s["id"]]: schedule_mapper.schedule(
+                s, self.schedule_slugs[s["id"]], zone
+            )
+            for s in schedules
         }
         team["escalation"] = self._escalation(policy)
         self._teams_note("escalation", policy)
@@ -324,7 +309,7 @@ class _Importer:
         zones = Counter(str(u.get("time_zone") or "UTC") for u in self.users.values())
         return zones.most_common(1)[0][0] if zones else "UTC"
 
-    # -- members -----------------------------------------------------------------------------------
+    # -- notes (also handed to the member and schedule mappers) ------------------------------------
 
     def _note(self, where: str, message: str) -> None:
         self.notes.append(f"{where}: {message}")
@@ -332,223 +317,7 @@ class _Importer:
     def _recreated(self, where: str, rule: str) -> None:
         self.recreated.setdefault(where.removeprefix("members."), []).append(rule)
 
-    def _member(self, user: dict[str, Any], zone: str) -> dict[str, Any]:
-        slug = self.user_slugs[user["id"]]
-        where = f"members.{slug}"
-        role_value = str(user.get("role", ""))
-        email = str(user["email"]).lower()
-        if role_value not in _ROLE_WORD:
-            self._note(
-                where,
-                f"role {role_value!r} (the account owner) cannot be managed: the member is "
-                "referenced (existing: true), looked up by email, and left as it is",
-            )
-            return {"email": email, "existing": True}
-        if Role(role_value) in OFF_CALL_ROLES:
-            self._note(where, f"a {_ROLE_WORD[role_value]} cannot be on call in PagerDuty")
-        member: dict[str, Any] = {"name": user["name"], "email": email}
-        member["role"] = _ROLE_WORD[role_value]
-        if user.get("time_zone") and user["time_zone"] != zone:
-            member["timeZone"] = user["time_zone"]
-        methods = {m["id"]: m for m in user["_contact_methods"]}
-        numbers = self._numbers(where, user, methods)
-        member |= {via.value: _adopted_number(method) for via, method in numbers.items()}
-        for via, method in numbers.items():
-            self._check_number(f"{where}.{via.value}", method)
-        member["notify"] = self._notify(where, user, methods, email)
-        member["handoff"] = self._handoff(where, user, methods)
-        member["importId"] = user["id"]
-        login = self._login_email_method(where, methods, email)
-        if login is not None:
-            member["emailContactMethodId"] = login["id"]
-        return member
-
-    def _check_number(self, where: str, method: Mapping[str, Any]) -> None:
-        """A note when the number, split again as the stack splits it (national significant
-        number), is not the `country_code`/`address` PagerDuty stores: the import would differ."""
-        stored = (int(method.get("country_code", 1)), str(method["address"]))
-        try:
-            number = phonenumbers.parse(_international(method), None)
-        except phonenumbers.NumberParseException:
-            return  # the contract check refuses it with a message
-        sent = (number.country_code, phonenumbers.national_significant_number(number))
-        if sent != stored:
-            self._note(
-                where,
-                f"PagerDuty stores country code {stored[0]}, address {stored[1]}; the stack "
-                f"sends {sent[0]}, {sent[1]}: `pulumi preview` shows the import differ "
-                "there; correct the number in PagerDuty first",
-            )
-
-    def _login_email_method(
-        self, where: str, methods: Mapping[str, dict[str, Any]], email: str
-    ) -> dict[str, Any] | None:
-        """The contact method PagerDuty made for the login e-mail (type email, same address),
-        which the stack's e-mail rules and handoff use instead of looking it up by label."""
-        for method in methods.values():
-            same_address = str(method.get("address", "")).lower() == email
-            if _via_of(method.get("type")) is Via.EMAIL and same_address:
-                return method
-        self._note(
-            where,
-            "has no e-mail contact method for the login e-mail; the stack looks it up by the "
-            'label "Default" for e-mail rules and the handoff, and fails if there is none',
-        )
-        return None
-
-    def _numbers(
-        self, where: str, user: dict[str, Any], methods: Mapping[str, dict[str, Any]]
-    ) -> dict[Via, dict[str, Any]]:
-        """The phone and SMS contact methods: the ones the rules use, else the first of each
-        type."""
-        used = [_method_id(r) for r in user["_notification_rules"] + user["_handoff_rules"]]
-        numbers: dict[Via, dict[str, Any]] = {}
-        for via in (Via.PHONE, Via.SMS):
-            of_type = [m for m in methods.values() if _via_of(m.get("type")) is via]
-            in_use = [m for m in of_type if m["id"] in used]
-            chosen = (in_use or of_type)[:1]
-            if chosen:
-                numbers[via] = chosen[0]
-            for other in of_type:
-                if chosen and other["id"] != chosen[0]["id"]:
-                    self._note(
-                        where,
-                        f"another {via.value} number {_international(other)} "
-                        f"({other.get('label')}): the contract holds one; it stays as it is",
-                    )
-        return numbers
-
-    def _notify(
-        self,
-        where: str,
-        user: dict[str, Any],
-        methods: Mapping[str, dict[str, Any]],
-        email: str,
-    ) -> dict[str, list[dict[str, Any]]]:
-        steps: dict[str, list[dict[str, Any]]] = {"high": [], "low": []}
-        for rule in user["_notification_rules"]:
-            urgency = str(rule.get("urgency"))
-            method = methods.get(_method_id(rule), {})
-            via = _via_of(rule["contact_method"].get("type"))
-            delay = int(rule.get("start_delay_in_minutes") or 0)
-            label = f"a {urgency}-urgency rule after {delay} min"
-            if urgency not in steps or via is None:
-                kind = str(rule["contact_method"].get("type")).removesuffix("_reference")
-                self._note(where, f"{label} notifies via {kind}: not in the contract")
-                continue
-            if via is Via.EMAIL and str(method.get("address", email)).lower() != email:
-                self._note(
-                    where,
-                    f"{label} e-mails {method.get('address')}, not the login e-mail; the "
-                    "contract's email step means the login e-mail",
-                )
-            step: dict[str, Any] = {"via": via.value}
-            if delay:
-                step["afterMinutes"] = delay
-            if step in steps[urgency]:
-                self._note(where, f"{label} repeats another rule; imported once")
-                continue
-            steps[urgency].append(step)
-            if via is not Via.EMAIL or delay:  # PagerDuty's own email-at-once rule stays as is
-                self._recreated(where, f"{urgency} {via.value} at {delay} min ({rule['id']})")
-        for urgency in steps:
-            steps[urgency].sort(key=lambda s: (s.get("afterMinutes", 0), _VIA_ORDER[s["via"]]))
-        return steps
-
-    def _handoff(
-        self, where: str, user: dict[str, Any], methods: Mapping[str, dict[str, Any]]
-    ) -> dict[str, Any] | bool:
-        rules = user["_handoff_rules"]
-        for extra in rules[1:]:
-            self._note(
-                where,
-                f"another handoff rule ({extra.get('handoff_type')}, "
-                f"{extra.get('notify_advance_in_minutes')} min before): the contract holds one",
-            )
-        if not rules:
-            return False
-        rule = rules[0]
-        via = _via_of(rule["contact_method"].get("type"))
-        if via is None:
-            self._note(where, "the handoff rule notifies a contact method the contract lacks")
-            return False
-        self._recreated(where, f"handoff ({rule['id']})")
-        return {
-            "via": via.value,
-            "beforeMinutes": int(rule.get("notify_advance_in_minutes") or 0),
-            "type": str(rule.get("handoff_type") or "both"),
-        }
-
-    # -- schedules and the policy ------------------------------------------------------------------
-
-    def _schedule(self, schedule: dict[str, Any], team_zone: str) -> dict[str, Any]:
-        slug = self.schedule_slugs[schedule["id"]]
-        zone = str(schedule.get("time_zone") or team_zone)
-        out: dict[str, Any] = {"name": schedule["name"]}
-        if zone != team_zone:
-            out["timeZone"] = zone
-        if schedule.get("description"):
-            out["description"] = schedule["description"]
-        else:
-            self._note(
-                f"schedules.{slug}",
-                "has no description; the stack will give it one (an update on import)",
-            )
-        out["importId"] = schedule["id"]
-        layers = []
-        # The API lists the winning layer first; the contract lists it last (see the docstring).
-        for index, layer in enumerate(reversed(schedule.get("schedule_layers") or [])):
-            converted = self._layer(f"schedules.{slug}.layers[{index}]", layer, zone)
-            if converted is not None:
-                layers.append(Flow(converted))
-        out["layers"] = layers
-        return out
-
-    def _layer(self, where: str, layer: dict[str, Any], zone: str) -> dict[str, Any] | None:
-        end = _parse_time(layer.get("end"))
-        if end is not None and end <= self.now:
-            self._note(where, f"layer {layer.get('name')!r} ended {layer['end']}: not imported")
-            return None
-        out: dict[str, Any] = {"name": layer.get("name") or "Layer"}
-        out["members"] = FlowList(self.user_slugs[ref["user"]["id"]] for ref in layer["users"])
-        seconds = int(layer["rotation_turn_length_seconds"])
-        if seconds in _ROTATION_WORD:
-            out["rotation"] = _ROTATION_WORD[seconds]
-        else:
-            if seconds % 3600:
-                self._note(where, f"a turn of {seconds} s is not whole hours; rounded")
-            out["rotationHours"] = max(1, round(seconds / 3600))
-        virtual = _parse_time(layer.get("rotation_virtual_start") or layer.get("start"))
-        start = _parse_time(layer.get("start"))
-        if virtual is None:
-            raise ImportFailed(f"{where}: PagerDuty sent no start for layer {out['name']!r}")
-        if start is not None and start != virtual and start > self.now:
-            self._note(
-                where,
-                f"starts {layer['start']} but its rotation started "
-                f"{layer['rotation_virtual_start']}"
-                "; the contract has one start (the rotation's)",
-            )
-        out["start"] = _local_time(virtual, zone)
-        if end is not None:
-            out["end"] = _local_time(end, zone)
-        restrictions = [self._restriction(where, r) for r in layer.get("restrictions") or []]
-        if restrictions:
-            out["restrictions"] = FlowList(Flow(r) for r in restrictions)
-        return out
-
-    def _restriction(self, where: str, restriction: dict[str, Any]) -> dict[str, Any]:
-        kind = _RESTRICTION_WORD[restriction["type"]]
-        hours, minutes, *seconds = str(restriction["start_time_of_day"]).split(":")
-        if seconds and int(seconds[0]):
-            self._note(where, f"a restriction starts at {restriction['start_time_of_day']}")
-        out: dict[str, Any] = {"type": kind}
-        if restriction.get("start_day_of_week"):
-            out["startDay"] = _WEEKDAYS[int(restriction["start_day_of_week"])]
-        out["startTime"] = f"{int(hours):02d}:{minutes}"
-        duration = int(restriction["duration_seconds"]) / 3600
-        out["durationHours"] = int(duration) if duration.is_integer() else duration
-        return out
+    # -- the policy --------------------------------------------------------------------------------
 
     def _escalation(self, policy: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"name": policy["name"], "loops": int(policy.get("num_loops") or 0)}
@@ -650,51 +419,6 @@ class _Importer:
 
 
 # --- Pure helpers ---------------------------------------------------------------------------------
-
-
-def _method_id(rule: Mapping[str, Any]) -> str:
-    return str((rule.get("contact_method") or {}).get("id"))
-
-
-def _via_of(api_type: object) -> Via | None:
-    """email_contact_method(_reference) → email; push and other types → None."""
-    return _VIA_OF_TYPE.get(str(api_type).removesuffix("_reference"))
-
-
-def _adopted_number(method: Mapping[str, Any]) -> Flow:
-    """A phone or SMS contact method as the contract adopts it: `{number, importId, label}`."""
-    adopted = Flow(number=_international(method), importId=method["id"])
-    if str(method.get("label") or "").strip():
-        adopted["label"] = method["label"]
-    return adopted
-
-
-def _international(method: Mapping[str, Any]) -> str:
-    """A phone contact method back in international form, "+1 415 555 0100"."""
-    raw = f"+{method.get('country_code', 1)}{method['address']}"
-    try:
-        number = phonenumbers.parse(raw, None)
-    except phonenumbers.NumberParseException:
-        return raw
-    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return str(formatted).replace("-", " ")
-
-
-def _parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def _local_time(moment: datetime, zone_name: str) -> str:
-    """The time in the schedule's zone, without an offset when that is unambiguous there."""
-    zone = ZoneInfo(zone_name)
-    local = moment.astimezone(zone)
-    naive = local.replace(tzinfo=None)
-    earlier, later = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
-    if earlier.utcoffset() == later.utcoffset() == local.utcoffset():
-        return naive.isoformat()
-    return local.isoformat()
 
 
 def _slug(name: str) -> str:
