@@ -15,7 +15,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import config as runtime_config
 
-from oncall import advice, stackfile, wiring
+from oncall import advice, stackfile, wiring, yamldata
 from oncall.config import StackConfig, TeamStackConfig, parse_stack_config
 from oncall.errors import MISSING, ConfigError, Problem, safe_text
 
@@ -48,9 +48,9 @@ def parse(values: Mapping[str, Any]) -> StackConfig | TeamStackConfig:
     """Validate the project namespace's config (keys without the `pantheon-oncall:` prefix).
 
     Numbers out of the engine's range, recursive or too deeply nested values are refused here
-    too (oncall.stackfile's rules), whichever way the values came in.
+    too (oncall.yamldata's rules), whichever way the values came in.
     """
-    problems = stackfile.data_problems(dict(values), NAMESPACE)
+    problems = yamldata.data_problems(dict(values), NAMESPACE)
     if problems:
         raise ConfigError(problems)
     return parse_stack_config(values, namespace=NAMESPACE)

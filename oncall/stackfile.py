@@ -6,12 +6,9 @@ project's, passes structured values as JSON, and decrypts `secure:` values. Offl
 decrypted, so a secure value becomes the placeholder `[secret]` and its key is marked secret: the
 plan prints it as `[secret]` and no plain-text secret is ever needed to plan.
 
-The YAML is read strictly, with every problem reported at once and located (file, line, key
-path): duplicate keys are errors (YAML's last-wins would silently drop the first), timestamps stay
-the text that was written (the config layer parses date-times itself), values that are not JSON
-data (`!!binary`, `!!set`, a recursive alias, nesting deeper than any real config, an alias bomb,
-numbers the engine cannot carry) are refused, and so is a credential in plain text
-(oncall.secrets), without echoing it.
+The YAML is read strictly and must be JSON data the engine carries (oncall.yamldata: duplicate
+keys, non-JSON types, alias bombs…), with every problem reported at once and located (file, line,
+key path); a credential in plain text is refused too (oncall.secrets), without echoing it.
 
 A stack file may import Pulumi ESC environments (`environment: [agency/pagerduty]`), whose
 `pulumiConfig` supplies config at deploy time, typically the credentials shared by every stack.
@@ -22,15 +19,13 @@ where the credentials come from, and only the stack file's own config is planned
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
-
-import yaml
+from typing import Any
 
 from oncall import secrets
-from oncall.errors import MISSING, ConfigError, Problem, did_you_mean, printable
+from oncall.errors import MISSING, ConfigError, Problem, did_you_mean
+from oncall.yamldata import Budget, check_data, kind, read_yaml
 
 SECRET_PLACEHOLDER = "[secret]"
 
@@ -83,12 +78,6 @@ KNOWN_NAMESPACES = frozenset({*PROVIDER_SETTINGS, "pulumi"})
 STACK_FILE_KEYS = frozenset(
     {"config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"}
 )
-MAX_DEPTH: Final = 32
-"""Deeper nesting than any real config has: refused rather than recursed into."""
-MAX_NODES: Final = 100_000
-"""Values (after expanding YAML aliases) one stack file may hold: stops an alias bomb."""
-MAX_NUMBER: Final = 2**53
-"""The largest number the engine carries exactly: config numbers travel as JSON and doubles."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +108,7 @@ def project_name(project_dir: Path) -> tuple[str, Path]:
         what = "a file" if project_dir.exists() else "nothing"
         message = f"not a folder ({what} is there); expected the project folder with Pulumi.yaml"
         raise ConfigError([Problem(str(project_dir), MISSING, message)])
-    doc = _read_yaml(project_dir / "Pulumi.yaml")
+    doc = read_yaml(project_dir / "Pulumi.yaml")
     if not isinstance(doc, dict) or not isinstance(doc.get("name"), str):
         raise ConfigError([Problem("Pulumi.yaml:name", MISSING, "the project needs a name")])
     return doc["name"], project_dir / str(doc.get("stackConfigDir", "."))
@@ -171,7 +160,7 @@ def _project_defaults(
 ) -> None:
     """Add Pulumi.yaml's config defaults (and values) to `values`, as `pulumi` does; a credential
     written there in plain text is a problem instead (it would be in git, for every stack)."""
-    project_config = _read_yaml(project_dir / "Pulumi.yaml").get("config") or {}
+    project_config = read_yaml(project_dir / "Pulumi.yaml").get("config") or {}
     if not isinstance(project_config, dict):
         project_config = {}
         problems.append(Problem("Pulumi.yaml:config", MISSING, "must be a mapping of keys"))
@@ -205,7 +194,7 @@ def _stack_config(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], 
     A file with no usable `config:` at all raises at once: checking the config would only add
     "required" to every key.
     """
-    doc = _read_yaml(path)
+    doc = read_yaml(path)
     name = path.name
     if doc is None:
         message = (
@@ -214,9 +203,7 @@ def _stack_config(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], 
         )
         raise ConfigError([Problem(str(path), MISSING, message)])
     if not isinstance(doc, dict):
-        message = (
-            f"a stack file is a YAML mapping with the settings under config:, not {_kind(doc)}"
-        )
+        message = f"a stack file is a YAML mapping with the settings under config:, not {kind(doc)}"
         raise ConfigError([Problem(str(path), MISSING, message)])
     for key in doc:
         if key not in STACK_FILE_KEYS:
@@ -234,12 +221,12 @@ def _stack_config(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], 
         raise ConfigError([*problems, Problem(f"{name}:config", MISSING, message)])
     if not isinstance(config, dict):
         message = (
-            f"must be a mapping of keys (like pantheon-oncall:site) to values, not {_kind(config)}"
+            f"must be a mapping of keys (like pantheon-oncall:site) to values, not {kind(config)}"
         )
         raise ConfigError([*problems, Problem(f"{name}:config", MISSING, message)])
     found: list[Problem] = []
-    budget = _Budget(found)
-    _check_data(config, "", budget)
+    budget = Budget(found)
+    check_data(config, "", budget)
     if budget.left < 0:
         # Too big to check any further (each later look would expand the aliases again).
         raise ConfigError([*problems, *found])
@@ -312,97 +299,6 @@ def _plain_credential_in(value: Any, path: str) -> str | None:
     return None
 
 
-class _Budget:
-    """How many more values a file may hold after expanding aliases (MAX_NODES), and the problems
-    found so far."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.left = MAX_NODES
-        self.problems = problems
-
-
-def _check_data(value: Any, path: str, budget: _Budget) -> None:
-    """Add a problem for whatever in `value` is not JSON data the engine can carry."""
-    _walk(value, path, budget, depth=0, parents=())
-
-
-def data_problems(values: dict[str, Any], namespace: str) -> list[Problem]:
-    """What in a namespace's config values (keys without `namespace:`) is not JSON data the
-    engine can carry: the same rules as for a stack file, for values that come from elsewhere
-    (the Pulumi CLI, a test, a program)."""
-    problems: list[Problem] = []
-    budget = _Budget(problems)
-    for key, value in values.items():
-        _walk(value, f"{namespace}:{key}", budget, depth=0, parents=())
-    return problems
-
-
-def _walk(value: Any, path: str, budget: _Budget, depth: int, parents: tuple[int, ...]) -> None:
-    budget.left -= 1
-    if budget.left < 0:
-        if budget.left == -1:
-            message = (
-                f"more than {MAX_NODES} values once YAML aliases are expanded (an alias bomb?)"
-            )
-            budget.problems.append(Problem(path or "config", MISSING, message))
-        return
-    if isinstance(value, dict | list):
-        _walk_items(value, path, budget, depth, parents)
-        return
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            budget.problems.append(Problem(path, value, "not a finite number"))
-        elif abs(value) > MAX_NUMBER:
-            budget.problems.append(
-                Problem(path, value, f"too large: numbers go up to 2^53 ({MAX_NUMBER})")
-            )
-        return
-    budget.problems.append(Problem(path, MISSING, f"{_kind(value)} is not a config value"))
-
-
-def _walk_items(
-    value: dict[Any, Any] | list[Any],
-    path: str,
-    budget: _Budget,
-    depth: int,
-    parents: tuple[int, ...],
-) -> None:
-    """_walk into a mapping's or a list's items, unless it contains itself or is too deep."""
-    if id(value) in parents:
-        budget.problems.append(Problem(path, MISSING, "contains itself (a recursive YAML alias)"))
-        return
-    if depth >= MAX_DEPTH:
-        budget.problems.append(Problem(path, MISSING, f"nested more than {MAX_DEPTH} levels deep"))
-        return
-    inner = (*parents, id(value))
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            _walk(item, f"{path}[{index}]", budget, depth + 1, inner)
-        return
-    for key, item in value.items():
-        if not isinstance(key, str):
-            message = f"a key must be text, not {_kind(key)}: quote it"
-            budget.problems.append(
-                Problem(f"{path}.{key!r}" if path else repr(key), MISSING, message)
-            )
-            continue
-        _walk(item, f"{path}.{key}" if path else key, budget, depth + 1, inner)
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    return f"a {type(value).__name__}"
-
-
 def _environments(value: Any, where: str, problems: list[Problem]) -> tuple[str, ...]:
     """The `environment:` list of ESC environment names (`project/env`), or () when absent."""
     if value is None:
@@ -441,75 +337,3 @@ def _engine_string(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, sort_keys=False, allow_nan=False)
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as e:
-        raise ConfigError([Problem(str(path), MISSING, "file not found")]) from e
-    except OSError as e:
-        raise ConfigError([Problem(str(path), MISSING, f"cannot be read: {e.strerror}")]) from e
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        message = (
-            f"not valid UTF-8 (byte 0x{data[e.start]:02x} at column {column}); "
-            "save the file as UTF-8"
-        )
-        raise ConfigError([Problem(f"{path}:{line}", MISSING, message)]) from None
-    try:
-        return yaml.load(text, Loader=_StrictLoader)  # a safe loader (below)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        reason = getattr(e, "problem", None) or str(e)
-        raise ConfigError([Problem(where, MISSING, f"not valid YAML: {reason}")]) from None
-
-
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-
-
-class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """PyYAML's safe loader (libyaml's C parser when installed) with duplicate keys refused,
-    timestamps kept as the text written, and non-JSON types (`!!binary`, `!!set`…) refused."""
-
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, yaml.Node] = {}
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue
-            key = self.construct_object(key_node, deep=True)
-            try:
-                first = seen.setdefault(key, key_node)
-            except TypeError:
-                continue  # an unhashable key: the safe constructor reports it
-            if first is not key_node:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"duplicate key {printable(str(key), 60)!r} "
-                    f"(first on line {first.start_mark.line + 1}); remove one of them",
-                    key_node.start_mark,
-                )
-        return super().construct_mapping(node, deep=deep)
-
-    def construct_as_text(self, node: yaml.Node) -> str:
-        return str(self.construct_scalar(node))
-
-    def refuse(self, node: yaml.Node) -> None:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"{node.tag.rsplit(':', 1)[-1]} values are not supported", node.start_mark
-        )
-
-
-_StrictLoader.add_constructor(_TIMESTAMP, _StrictLoader.construct_as_text)
-for _tag in ("binary", "set", "omap", "pairs"):
-    _StrictLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _StrictLoader.refuse)
