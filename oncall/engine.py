@@ -10,8 +10,8 @@ Three modes:
 - ``preview=True``: ids and outputs of new resources are unknown, exactly as in
   ``pulumi preview``; they print as ``(known after apply)``.
 - ``preview=True, references=True`` (the plan): the same, except that an id is a marker naming
-  the resource (or the team stack's output) it belongs to, which `_decode` turns into a `Ref`, so
-  that a reviewer reads `escalationPolicy: → team-escalation` instead of an unknown.
+  the resource (or the team stack's output) it belongs to, which oncall.markers turns into a
+  `Ref`, so that a reviewer reads `escalationPolicy: → team-escalation` instead of an unknown.
 - ``preview=False`` (tests): every resource gets the deterministic id ``<name>-id`` and echoes its
   inputs as outputs, so tests can follow which resource another one points at.
 """
@@ -23,7 +23,6 @@ import concurrent.futures
 import gc
 import json
 import logging
-import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -34,9 +33,12 @@ import pulumi
 from pulumi.output import Unknown
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import resource as runtime_resource
-from pulumi.runtime import rpc
 from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop
+
+from oncall.markers import COMPUTED, Secret, decode, decode_ref, has_ref, ref_id
+from oncall.markers import Computed as Computed  # the markers live in oncall.markers
+from oncall.markers import Ref as Ref
 
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
 
@@ -55,62 +57,6 @@ COMPUTED_OUTPUTS: dict[str, dict[str, str]] = {
 COMPUTED_INVOKE_RESULTS: dict[str, dict[str, str]] = {
     "newrelic:index/getEntity:getEntity": {"guid": "{id}-guid"},
 }
-
-
-@dataclass(frozen=True)
-class Secret:
-    """A value that Pulumi encrypts in state; the plan shows it as ``[secret]``."""
-
-    value: Any
-
-
-class Computed:
-    """A value that is only known after the resource exists (an id, an integration key)."""
-
-    def __repr__(self) -> str:
-        return "(known after apply)"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Computed)
-
-    def __hash__(self) -> int:
-        return 0
-
-
-COMPUTED = Computed()
-
-# An id in a plan with references: NUL-delimited, so no value from a stack file can be one.
-_REF = "\x00ref:"
-_REF_END = "\x00"
-_REF_PATTERN = re.compile(re.escape(_REF) + "([^\x00]*)" + re.escape(_REF_END))
-
-
-@dataclass(frozen=True)
-class Ref:
-    """The id of another resource (``type::name``), or an output of a stack that a
-    StackReference reads (``stack`` and ``output`` set): what an input points at."""
-
-    target: str
-    output: str | None = None
-
-    @property
-    def name(self) -> str:
-        """The resource's name, or the stack's."""
-        return self.target.rsplit("::", 1)[-1]
-
-    @property
-    def of_resource(self) -> bool:
-        """Whether this points at a resource (its id, or an output it computes), not a stack."""
-        return "::" in self.target
-
-    @property
-    def text(self) -> str:
-        """`team-joe`, `alerts-ping.monitorId`: what a reference inside a longer string shows."""
-        return f"{self.name}.{self.output}" if self.output and self.of_resource else self.name
-
-
-def _ref_id(target: str, output: str | None = None) -> str:
-    return f"{_REF}{target}{'#' + output if output else ''}{_REF_END}"
 
 
 @dataclass(frozen=True)
@@ -299,7 +245,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
             name = inputs.get("name", args.name)
             outputs = self.stack_outputs.get(name)
             if outputs is None and self.references is not None:
-                outputs = {output: _ref_id(name, output) for output in self.references}
+                outputs = {output: ref_id(name, output) for output in self.references}
             if outputs is None:
                 return (None if self.preview else f"{name}", {"name": name})
             return (name, {"name": name, "outputs": dict(outputs), "secretOutputNames": []})
@@ -307,8 +253,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
             # What the provider computes reads as a reference to it too (a monitor's monitorId
             # inside an NRQL query): the plan shows what a value comes from, not "unknown".
             target = f"{args.typ}::{args.name}"
-            computed = {k: _ref_id(target, k) for k in COMPUTED_OUTPUTS.get(args.typ, {})}
-            return (_ref_id(target), computed | inputs)
+            computed = {k: ref_id(target, k) for k in COMPUTED_OUTPUTS.get(args.typ, {})}
+            return (ref_id(target), computed | inputs)
         if args.resource_id:
             return (args.resource_id, inputs)
         if self.preview:
@@ -322,7 +268,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         (oncall.engine.default_invoke_results)."""
         call_args = dict(args.args)
         with self._lock:
-            self._invokes.append(Invocation(args.token, _decode(call_args)))
+            self._invokes.append(Invocation(args.token, decode(call_args)))
         if self.invoke_handler is not None:
             return self.invoke_handler(args.token, call_args), []
         return default_invoke_results(args.token, call_args, self.preview), []
@@ -339,7 +285,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
                     name=name,
                     urn=opts.get("urn", ""),
                     parent_urn=opts.get("parent_urn", ""),
-                    inputs=_decode(inputs),
+                    inputs=decode(inputs),
                     custom=opts.get("custom", True),
                     import_id=opts.get("import_id"),
                     protect=opts.get("protect", False),
@@ -459,43 +405,13 @@ async def resolve(value: Any) -> Any:
         return Secret(inner) if secret else inner
     if isinstance(value, Unknown):
         return COMPUTED
-    if isinstance(value, str) and _REF in value:
-        return _decode_ref(value)
+    if isinstance(value, str) and has_ref(value):
+        return decode_ref(value)
     if isinstance(value, Mapping):
         return {k: await resolve(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [await resolve(v) for v in value]
     return value
-
-
-def _decode(value: Any) -> Any:
-    """Turn wire values into plain data: secrets into `Secret`, unknowns into `COMPUTED`,
-    integral floats (protobuf has only doubles) back into ints."""
-    if rpc.is_rpc_secret(value):
-        return Secret(_decode(rpc.unwrap_rpc_secret(value)))
-    if isinstance(value, Unknown) or value == rpc.UNKNOWN:
-        return COMPUTED
-    if isinstance(value, str) and _REF in value:
-        return _decode_ref(value)
-    if isinstance(value, Mapping):
-        return {k: _decode(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_decode(v) for v in value]
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _decode_ref(value: str) -> Any:
-    whole = _REF_PATTERN.fullmatch(value)
-    if whole is None:  # an id inside a longer string: show what it points at
-        return _REF_PATTERN.sub(lambda m: f"<{_to_ref(m.group(1)).text}>", value)
-    return _to_ref(whole.group(1))
-
-
-def _to_ref(marker: str) -> Ref:
-    target, _, output = marker.partition("#")
-    return Ref(target, output or None)
 
 
 def _short(urn: str) -> str:

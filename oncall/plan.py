@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from oncall import engine, render, stackfile
-from oncall.engine import Computed, Ref, Registration, Run, Secret
+from oncall.engine import Registration, Run
+from oncall.markers import Computed, Ref, Secret
 from oncall.render import short_type as short_type
 from oncall.schemacheck import check_run
 

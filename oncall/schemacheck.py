@@ -28,7 +28,8 @@ from urllib.parse import unquote
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 
-from oncall.engine import Computed, Ref, Registration, Run, Secret
+from oncall.engine import Registration, Run
+from oncall.markers import Computed, Ref, Secret
 
 SCHEMA_DIR_ENV = "PULUMI_SCHEMA_DIR"
 """Environment variable naming the folder that holds the package schemas."""
