@@ -28,8 +28,7 @@ from datetime import datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from oncall.config import StackConfig, Team, TeamStackConfig
-from oncall.enums import EnvKind, Topology
+from oncall.config import EnvKind, StackConfig, Team, TeamStackConfig, Topology
 from oncall.schedule import (
     Level,
     TeamModel,

@@ -38,7 +38,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from oncall.enums import TargetKind
+from oncall.config import TargetKind
 
 if TYPE_CHECKING:
     from oncall.config import Team
@@ -368,7 +368,8 @@ def resolve_team(team: TeamModel, since: datetime, until: datetime) -> TeamResol
 
 
 def team_model(team: Team) -> TeamModel:
-    """The model of a parsed team (`oncall.config.parse_stack_config` fixed its layer starts)."""
+    """The model of a parsed team (`oncall.config.parse_stack_config` resolved it: layer starts
+    fixed, time zones inherited)."""
     schedules = {}
     for slug, schedule in team.schedules.items():
         layers = []
@@ -393,9 +394,7 @@ def team_model(team: Team) -> TeamModel:
                     ),
                 )
             )
-        schedules[slug] = Schedule(
-            slug, schedule.name, schedule.effective_time_zone(team), tuple(layers)
-        )
+        schedules[slug] = Schedule(slug, schedule.name, _zone(schedule.time_zone), tuple(layers))
     rules = tuple(
         Rule(
             schedules=tuple(t.slug for t in rule.targets if t.kind is TargetKind.SCHEDULE),
@@ -405,7 +404,7 @@ def team_model(team: Team) -> TeamModel:
         for rule in team.escalation.rules
     )
     people = {
-        slug: Person(member.name or member.email, member.effective_time_zone(team))
+        slug: Person(member.name or member.email, _zone(member.time_zone))
         for slug, member in team.members.items()
     }
     return TeamModel(
@@ -415,6 +414,12 @@ def team_model(team: Team) -> TeamModel:
         schedules,
         Policy(team.escalation.name, rules, team.escalation.loops),
     )
+
+
+def _zone(name: str | None) -> str:
+    """A member's or schedule's time zone, which `parse_stack_config` always sets."""
+    assert name is not None, "time zones are inherited by parse_stack_config"
+    return name
 
 
 def local_dates(since: datetime, until: datetime, zone: ZoneInfo) -> Iterable[date]:

@@ -1,8 +1,9 @@
 """Turn a validated stack config into the three components, and name the stack's outputs.
 
 The config layer (oncall.config) has already checked and resolved everything: presets applied,
-phone numbers split, schedule starts fixed with their offsets, UI words mapped to API values.
-This module only translates those models into the components' args, and picks where the
+phone numbers split, the team's defaults inherited by members and schedules, schedule starts fixed
+with their offsets, UI words mapped to API values. This module only maps those resolved models
+onto the components' args, field by field (it calls nothing back in the config), and picks where the
 escalation policy comes from (the stack's own team, a team stack, or one in the account).
 
 Component names are short and fixed (`team`, `alerts`, `slack`): they prefix every child's name,
@@ -18,7 +19,8 @@ themselves need plain values to validate them, so the wrapping happens here, at 
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any, Literal
+from datetime import datetime
+from typing import Any, Literal, TypeVar
 
 import pulumi
 import pulumi_pagerduty as pagerduty
@@ -42,8 +44,10 @@ from components.team import (
     TeamOnCall,
     TeamOnCallArgs,
 )
+from components.vocabulary import Urgency
 from oncall.config import (
     Escalation,
+    Handoff,
     Layer,
     Member,
     NewRelicSettings,
@@ -55,8 +59,8 @@ from oncall.config import (
     StackConfig,
     Team,
     TeamStackConfig,
+    Topology,
 )
-from oncall.enums import Topology
 
 TEAM = "team"
 ALERTS = "alerts"
@@ -181,25 +185,27 @@ def team_args(team: Team, protect: bool = False) -> TeamOnCallArgs:
         "name": team.name,
         "timeZone": team.time_zone,
         "createTeam": team.create_pagerduty_team,
-        "members": {slug: member_args(m, team) for slug, m in team.members.items()},
-        "schedules": {slug: schedule_args(s, team) for slug, s in team.schedules.items()},
+        "members": {slug: member_args(m) for slug, m in team.members.items()},
+        "schedules": {slug: schedule_args(s) for slug, s in team.schedules.items()},
         "escalationPolicy": escalation_args(team.escalation),
         "protect": protect,
     }
 
 
-def member_args(member: Member, team: Team) -> MemberArgs:
+def member_args(member: Member) -> MemberArgs:
+    """A resolved member as `TeamOnCall` takes it."""
     if member.existing:
         return {"name": member.name or member.email, "email": member.email, "existing": True}
     assert member.name is not None
+    notify = _resolved(member.notify)
     args: MemberArgs = {
         "name": member.name,
         "email": member.email,
         "role": str(member.api_role),
-        "timeZone": member.effective_time_zone(team),
+        "timeZone": _resolved(member.time_zone),
         "notify": {
-            str(urgency): [_step(s.via, s.after_minutes) for s in steps]
-            for urgency, steps in member.effective_notify(team).items()
+            str(urgency): [_step(s.via, s.after_minutes) for s in _resolved(notify.get(urgency))]
+            for urgency in Urgency
         },
     }
     if member.phone:
@@ -208,8 +214,8 @@ def member_args(member: Member, team: Team) -> MemberArgs:
         args["sms"] = _phone(member.sms)
     if member.email_contact_method_id:
         args["emailContactMethodId"] = member.email_contact_method_id
-    handoff = member.effective_handoff(team)
-    if handoff is not None:
+    handoff: Handoff | Literal[False] = _resolved(member.handoff)
+    if handoff:
         args["handoff"] = {
             "via": str(handoff.via),
             "beforeMinutes": handoff.before_minutes,
@@ -235,10 +241,11 @@ def _step(via: Any, after_minutes: int) -> NotifyStepArgs:
     return {"via": str(via), "afterMinutes": after_minutes}
 
 
-def schedule_args(schedule: Schedule, team: Team) -> ScheduleArgs:
+def schedule_args(schedule: Schedule) -> ScheduleArgs:
+    """A resolved schedule as `TeamOnCall` takes it."""
     args: ScheduleArgs = {
         "name": schedule.name,
-        "timeZone": schedule.effective_time_zone(team),
+        "timeZone": _resolved(schedule.time_zone),
         "layers": [layer_args(layer) for layer in schedule.layers],
     }
     if schedule.description:
@@ -249,17 +256,33 @@ def schedule_args(schedule: Schedule, team: Team) -> ScheduleArgs:
 
 
 def layer_args(layer: Layer) -> LayerArgs:
+    """A resolved layer (its start fixed, zone-aware) as `TeamOnCall` takes it."""
     args: LayerArgs = {
         "name": layer.name,
         "members": list(layer.members),
-        "start": layer.start_iso,
+        "start": _iso(_resolved(layer.start)),
         "rotationTurnLengthSeconds": layer.rotation_seconds,
     }
-    if layer.end_iso:
-        args["end"] = layer.end_iso
+    if layer.end is not None:
+        args["end"] = _iso(layer.end)
     if layer.restrictions:
         args["restrictions"] = [_restriction(r) for r in layer.restrictions]
     return args
+
+
+_T = TypeVar("_T")
+
+
+def _resolved(value: _T | None) -> _T:
+    """A field `parse_stack_config` always sets; optional only as the stack file reads it."""
+    assert value is not None, "resolved by oncall.config.parse_stack_config"
+    return value
+
+
+def _iso(moment: datetime) -> str:
+    """A fixed time as PagerDuty takes it: ISO 8601 with its UTC offset."""
+    assert moment.tzinfo is not None, "layer times are fixed by oncall.config.parse_stack_config"
+    return moment.isoformat()
 
 
 def _restriction(r: Any) -> RestrictionArgs:
