@@ -19,7 +19,6 @@ themselves need plain values to validate them, so the wrapping happens here, at 
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 import pulumi
@@ -181,6 +180,7 @@ def _existing_policy_id(policy_id: str | None, name: str | None) -> pulumi.Input
 
 
 def team_args(team: Team, protect: bool = False) -> TeamOnCallArgs:
+    """A resolved team as `TeamOnCall` takes it; `protect` its users, schedules and policy."""
     return {
         "name": team.name,
         "timeZone": team.time_zone,
@@ -260,11 +260,11 @@ def layer_args(layer: Layer) -> LayerArgs:
     args: LayerArgs = {
         "name": layer.name,
         "members": list(layer.members),
-        "start": _iso(_resolved(layer.start)),
+        "start": _resolved(layer.start).isoformat(),
         "rotationTurnLengthSeconds": layer.rotation_seconds,
     }
     if layer.end is not None:
-        args["end"] = _iso(layer.end)
+        args["end"] = layer.end.isoformat()
     if layer.restrictions:
         args["restrictions"] = [_restriction(r) for r in layer.restrictions]
     return args
@@ -274,15 +274,10 @@ _T = TypeVar("_T")
 
 
 def _resolved(value: _T | None) -> _T:
-    """A field `parse_stack_config` always sets; optional only as the stack file reads it."""
+    """A field `parse_stack_config` always sets (a layer start: with its UTC offset); optional
+    only as the stack file reads it."""
     assert value is not None, "resolved by oncall.config.parse_stack_config"
     return value
-
-
-def _iso(moment: datetime) -> str:
-    """A fixed time as PagerDuty takes it: ISO 8601 with its UTC offset."""
-    assert moment.tzinfo is not None, "layer times are fixed by oncall.config.parse_stack_config"
-    return moment.isoformat()
 
 
 def _restriction(r: Any) -> RestrictionArgs:
@@ -297,6 +292,7 @@ def _restriction(r: Any) -> RestrictionArgs:
 
 
 def escalation_args(escalation: Escalation) -> EscalationPolicyArgs:
+    """The escalation policy as `TeamOnCall` takes it (targets by slug)."""
     args: EscalationPolicyArgs = {
         "name": escalation.name,
         "numLoops": escalation.loops,
@@ -324,6 +320,8 @@ def alerts_args(
     newrelic: NewRelicSettings,
     escalation_policy_id: pulumi.Input[str],
 ) -> NewRelicPagerDutyChannelArgs:
+    """The resolved PagerDuty service and New Relic alerts as `NewRelicPagerDutyChannel` takes
+    them, paging `escalation_policy_id`."""
     args: NewRelicPagerDutyChannelArgs = {
         "serviceName": service.service,
         "serviceDescription": service.description,
@@ -378,6 +376,7 @@ def _timeout(minutes: int | Literal[False]) -> str:
 
 
 def slack_args(slack: SlackSettings, services: dict[str, pulumi.Input[str]]) -> SlackExtensionArgs:
+    """The Slack settings as `SlackExtension` takes them, for these PagerDuty services."""
     channel: SlackChannelArgs
     if slack.channel_id:
         channel = {"id": slack.channel_id}  # preferred: no Slack resource, no rate-limited lookup

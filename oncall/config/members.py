@@ -169,6 +169,7 @@ class Notify(_Model):
     low: Steps = BUILTIN_LOW
 
     def get(self, urgency: Urgency) -> tuple[Step, ...]:
+        """The rules for one urgency."""
         return self.high if urgency is Urgency.HIGH else self.low
 
 
@@ -179,6 +180,7 @@ class NotifyOverride(_Model):
     low: Steps | None = None
 
     def get(self, urgency: Urgency) -> tuple[Step, ...] | None:
+        """The rules for one urgency; None where not written (before `parse_stack_config`)."""
         return self.high if urgency is Urgency.HIGH else self.low
 
 

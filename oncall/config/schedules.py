@@ -173,18 +173,22 @@ class Restriction(_Model):
 
     @property
     def api_type(self) -> str:
+        """The restriction type as PagerDuty's API spells it."""
         return RESTRICTION_API_TYPES[self.type]
 
     @property
     def start_time_of_day(self) -> str:
+        """`start_time_of_day` as PagerDuty takes it, "HH:MM:SS"."""
         return f"{self.start_time}:00"
 
     @property
     def duration_seconds(self) -> int:
+        """`duration_seconds`: the hours written, rounded to whole seconds."""
         return round(self.duration_hours * 3600)
 
     @property
     def start_day_of_week(self) -> int | None:
+        """`start_day_of_week` of a weekly restriction (1 = Monday); None for a daily one."""
         return None if self.start_day is None else self.start_day.number
 
 
@@ -218,7 +222,11 @@ class Layer(_Model):
 
 
 class Schedule(_Model):
-    """An on-call schedule, keyed by a slug in `team.schedules`."""
+    """An on-call schedule, keyed by a slug in `team.schedules`.
+
+    `time_zone` as read is the schedule's own (None: not written); `parse_stack_config` returns
+    the schedule with the team's inherited into it, and every layer's start fixed.
+    """
 
     name: Name
     time_zone: TimeZoneName | None = None
@@ -234,6 +242,7 @@ class Target(_Model):
     slug: str
 
     def __str__(self) -> str:
+        """The target as written: `schedule:<slug>` or `user:<slug>`."""
         return f"{self.kind.value}:{self.slug}"
 
     def as_written(self) -> str:
@@ -242,6 +251,7 @@ class Target(_Model):
 
     @property
     def api_type(self) -> str:
+        """The target type as PagerDuty's API spells it."""
         return TARGET_API_TYPES[self.kind]
 
 

@@ -64,12 +64,15 @@ class Site(_Model):
 
     @property
     def env_kind(self) -> EnvKind:
+        """dev, test, live or multidev: which preset the environment gets."""
         return EnvKind.of(self.env)
 
     @property
     def host(self) -> str:
+        """The site's host: `domain`, else Pantheon's `<env>-<site>.pantheonsite.io`."""
         return self.domain or f"{self.env}-{self.name}.pantheonsite.io"
 
     @property
     def url(self) -> str:
+        """The site's URL, which the ping monitor checks."""
         return f"https://{self.host}/"
