@@ -2,7 +2,7 @@
 
 The PagerDuty service New Relic opens incidents on, and the New Relic policy, ping monitor and
 conditions that page it. Each key a stack writes replaces its environment's preset value
-(`oncall.config.presets`) for that key only; `_resolve_pagerduty` and `_resolve_newrelic` merge
+(`oncall.config.presets`) for that key only; `resolve_pagerduty` and `resolve_newrelic` merge
 them once, when the stack is parsed.
 """
 
@@ -25,7 +25,7 @@ from components.vocabulary import (
     Urgency,
     whole_number,
 )
-from oncall.config.issues import Loc, _Issue, _shown
+from oncall.config.issues import Issue, Loc, shown
 from oncall.config.presets import (
     FALLBACK,
     PRESETS,
@@ -36,14 +36,13 @@ from oncall.config.presets import (
     ResponseTime,
 )
 from oncall.config.scalars import (
+    Model,
     Name,
     PagerDutyId,
     RealNumber,
     WholeNumber,
-    _distinct,
-    _first,
-    _Model,
-    _or_false,
+    distinct,
+    or_false,
 )
 from oncall.config.site import Site
 
@@ -76,7 +75,7 @@ Location = Annotated[str, AfterValidator(_location)]
 MinutesOrOff = Annotated[int | Literal[False], PlainValidator(_minutes_or_off)]
 
 
-class PagerDutySection(_Model):
+class PagerDutySection(Model):
     """`pantheon-oncall:pagerduty` — the PagerDuty service New Relic opens incidents on."""
 
     service: Name | None = None
@@ -92,30 +91,30 @@ class PagerDutySection(_Model):
     """Trigger (page) an acknowledged incident again after this long; absent: 30; false: never."""
 
 
-class PingMonitorSection(_Model):
+class PingMonitorSection(Model):
     """`newrelic.pingMonitor`: keys written here replace the preset's (`false`: no monitor)."""
 
     period: MonitorPeriod | None = None
     locations: (
-        Annotated[tuple[Location, ...], Field(min_length=1), AfterValidator(_distinct)] | None
+        Annotated[tuple[Location, ...], Field(min_length=1), AfterValidator(distinct)] | None
     ) = None
     verify_ssl: bool | None = None
 
 
-class PingFailureSection(_Model):
+class PingFailureSection(Model):
     """`newrelic.conditions.pingFailure`: page when the check fails from this many locations."""
 
     failing_locations: WholeNumber | None = Field(default=None, ge=1)
 
 
-class ErrorRateSection(_Model):
+class ErrorRateSection(Model):
     """`newrelic.conditions.errorRate`: page when errors stay above `percent` for a while."""
 
     percent: RealNumber | None = Field(default=None, gt=0, le=MAX_ERROR_PERCENT)
     for_minutes: WholeNumber | None = Field(default=None, ge=MIN_FOR_MINUTES, le=MAX_FOR_MINUTES)
 
 
-class ResponseTimeSection(_Model):
+class ResponseTimeSection(Model):
     """`newrelic.conditions.responseTime`: page when responses stay slower than `seconds`."""
 
     seconds: RealNumber | None = Field(default=None, gt=0)
@@ -124,18 +123,18 @@ class ResponseTimeSection(_Model):
 
 # Each part is a mapping merged over the preset, `false` to turn it off, or absent (the preset).
 PingMonitorOrOff = Annotated[
-    PingMonitorSection | Literal[False] | None, _or_false(PingMonitorSection)
+    PingMonitorSection | Literal[False] | None, or_false(PingMonitorSection)
 ]
 PingFailureOrOff = Annotated[
-    PingFailureSection | Literal[False] | None, _or_false(PingFailureSection)
+    PingFailureSection | Literal[False] | None, or_false(PingFailureSection)
 ]
-ErrorRateOrOff = Annotated[ErrorRateSection | Literal[False] | None, _or_false(ErrorRateSection)]
+ErrorRateOrOff = Annotated[ErrorRateSection | Literal[False] | None, or_false(ErrorRateSection)]
 ResponseTimeOrOff = Annotated[
-    ResponseTimeSection | Literal[False] | None, _or_false(ResponseTimeSection)
+    ResponseTimeSection | Literal[False] | None, or_false(ResponseTimeSection)
 ]
 
 
-class ConditionsSection(_Model):
+class ConditionsSection(Model):
     """`newrelic.conditions`: the alert conditions of the site's policy."""
 
     ping_failure: PingFailureOrOff = None
@@ -143,7 +142,7 @@ class ConditionsSection(_Model):
     response_time: ResponseTimeOrOff = None
 
 
-class NewRelicSection(_Model):
+class NewRelicSection(Model):
     """`pantheon-oncall:newrelic` — overrides of the environment's preset, key by key."""
 
     policy_name: Name | None = None
@@ -190,7 +189,15 @@ class NewRelicSettings:
 # --- Presets --------------------------------------------------------------------------------------
 
 
-def _resolve_pagerduty(section: PagerDutySection, site: Site) -> PagerDutySettings:
+_T = TypeVar("_T")
+
+
+def _first(value: _T | None, default: _T) -> _T:
+    return default if value is None else value
+
+
+def resolve_pagerduty(section: PagerDutySection, site: Site) -> PagerDutySettings:
+    """The PagerDuty service: the stack's keys, else the site's defaults and preset's urgency."""
     return PagerDutySettings(
         service=section.service or site.host,
         description=_first(section.description, SERVICE_DESCRIPTION_TEMPLATE.format(url=site.url)),
@@ -205,7 +212,7 @@ def _resolve_pagerduty(section: PagerDutySection, site: Site) -> PagerDutySettin
 _D = TypeVar("_D", PingMonitor, PingFailure, ErrorRate, ResponseTime)
 
 
-def _merged(override: _Model | Literal[False] | None, preset: _D | None, fallback: _D) -> _D | None:
+def _merged(override: Model | Literal[False] | None, preset: _D | None, fallback: _D) -> _D | None:
     """The preset with the override's keys written over it; `false` turns the part off."""
     if override is False:
         return None
@@ -214,9 +221,9 @@ def _merged(override: _Model | Literal[False] | None, preset: _D | None, fallbac
     return replace(preset or fallback, **override.model_dump(exclude_none=True))
 
 
-def _resolve_newrelic(
-    section: NewRelicSection, site: Site, issues: list[_Issue]
-) -> NewRelicSettings:
+def resolve_newrelic(section: NewRelicSection, site: Site, issues: list[Issue]) -> NewRelicSettings:
+    """The New Relic side: the preset with the stack's keys merged over it; problems (a condition
+    that could never fire) added to `issues`."""
     preset, conditions = PRESETS[site.env_kind], section.conditions
     monitor = _merged(section.ping_monitor, preset.ping_monitor, FALLBACK.ping_monitor)
     if not section.apm:
@@ -235,12 +242,12 @@ def _resolve_newrelic(
     )
 
 
-def _apm_conditions_without_apm(conditions: ConditionsSection) -> list[_Issue]:
+def _apm_conditions_without_apm(conditions: ConditionsSection) -> list[Issue]:
     """With `apm: false`, an APM condition written in the stack could never fire."""
     return [
-        _Issue(
+        Issue(
             ("newrelic", "conditions", to_camel(field)),
-            _shown(getattr(conditions, field)),
+            shown(getattr(conditions, field)),
             "needs the site's APM app, and newrelic.apm is false: remove this, or the apm key",
         )
         for field in ("error_rate", "response_time")
@@ -252,19 +259,19 @@ def _ping_failure(
     override: PingFailureSection | Literal[False] | None,
     preset: Preset,
     monitor: PingMonitor | None,
-    issues: list[_Issue],
+    issues: list[Issue],
 ) -> PingFailure | None:
     """pingFailure follows the monitor; a preset threshold is capped at its location count."""
     loc: Loc = ("newrelic", "conditions", "pingFailure")
     if override is False or (monitor is None and override is None):
         return None
     if monitor is None:
-        issues.append(_Issue(loc, _shown(override), "needs a ping monitor (newrelic.pingMonitor)"))
+        issues.append(Issue(loc, shown(override), "needs a ping monitor (newrelic.pingMonitor)"))
         return None
     base = preset.ping_failure or FALLBACK.ping_failure
     if override is None or override.failing_locations is None:
         return replace(base, failing_locations=min(base.failing_locations, len(monitor.locations)))
     if override.failing_locations > len(monitor.locations):
         message = f"cannot exceed the ping monitor's {len(monitor.locations)} locations"
-        issues.append(_Issue((*loc, "failingLocations"), override.failing_locations, message))
+        issues.append(Issue((*loc, "failingLocations"), override.failing_locations, message))
     return PingFailure(failing_locations=override.failing_locations)

@@ -1,9 +1,9 @@
 """Problems found in the stack config, located by the key path the user wrote.
 
-A rule reports an `_Issue` relative to what it checks (a model, a section, the team); the entry
+A rule reports an `Issue` relative to what it checks (a model, a section, the team); the entry
 point prefixes it with the section and the namespace and raises one `ConfigError` for all of them
 (`pantheon-oncall:team.schedules.default.layers[1].members[0]`). Pydantic's own errors become
-issues here too, in words a user reads (`_issues_from`).
+issues here too, in words a user reads (`issues_from`).
 """
 
 from __future__ import annotations
@@ -26,18 +26,19 @@ Loc = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
-class _Issue:
+class Issue:
     """A problem located relative to whatever is being checked (a model, a section, the team)."""
 
     loc: Loc
     value: object
     message: str
 
-    def under(self, *prefix: str | int) -> _Issue:
-        return _Issue((*prefix, *self.loc), self.value, self.message)
+    def under(self, *prefix: str | int) -> Issue:
+        """The same problem, located under `prefix` (a section, a schedule)."""
+        return Issue((*prefix, *self.loc), self.value, self.message)
 
 
-def _fail(*issues: _Issue) -> NoReturn:
+def fail(*issues: Issue) -> NoReturn:
     """Raise issues from inside a validator; pydantic places them under the field or model."""
     raise ValidationError.from_exception_data(
         "oncall",
@@ -52,7 +53,7 @@ def _fail(*issues: _Issue) -> NoReturn:
     )
 
 
-def _shown(value: object) -> object:
+def shown(value: object) -> object:
     """A parsed value the way the user wrote it, for problem messages."""
     written = getattr(value, "as_written", None) if isinstance(value, BaseModel) else None
     if written is not None:
@@ -66,17 +67,18 @@ def _shown(value: object) -> object:
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, BaseModel):
-        return _shown(value.model_dump(mode="json", by_alias=True, exclude_unset=True))
+        return shown(value.model_dump(mode="json", by_alias=True, exclude_unset=True))
     if isinstance(value, dict):
-        return {key: _shown(item) for key, item in value.items()}
+        return {key: shown(item) for key, item in value.items()}
     if isinstance(value, tuple):
-        return [_shown(item) for item in value]
+        return [shown(item) for item in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
-def _config_error(namespace: str, issues: Iterable[_Issue]) -> ConfigError:
+def config_error(namespace: str, issues: Iterable[Issue]) -> ConfigError:
+    """One error for all the issues, each named by its full key path (`<namespace>:<key>…`)."""
     return ConfigError(Problem(_path(namespace, i.loc), i.value, i.message) for i in issues)
 
 
@@ -109,14 +111,15 @@ _MESSAGES: Final = {
 }
 
 
-def _issues_from(error: ValidationError, root: Any, key: str) -> list[_Issue]:
+def issues_from(error: ValidationError, root: Any, key: str) -> list[Issue]:
+    """Pydantic's errors for section `key` (of type `root`) as issues, in a user's words."""
     issues = []
     for detail in error.errors(include_url=False):
         loc, message = tuple(detail["loc"]), _message(detail, root, tuple(detail["loc"]))
         if loc and loc[-1] == "[key]":
             loc, message = loc[:-1], f"invalid key: {message}"
         value = MISSING if detail["type"] == "missing" else detail["input"]
-        issues.append(_Issue((key, *loc), value, message))
+        issues.append(Issue((key, *loc), value, message))
     return issues
 
 

@@ -22,18 +22,18 @@ from components.vocabulary import (
     Via,
     trunk_prefix_problem,
 )
-from oncall.config.issues import _fail, _Issue, _shown
+from oncall.config.issues import Issue, fail, shown
 from oncall.config.scalars import (
     Email,
+    Model,
     Name,
     PagerDutyId,
     Slug,
     TimeZoneName,
     WholeNumber,
-    _distinct,
-    _Model,
-    _normalise_word,
-    _or_false,
+    distinct,
+    normalise_word,
+    or_false,
 )
 from oncall.errors import MISSING
 
@@ -53,11 +53,11 @@ ROLE_WORDS: Final[dict[str, Role]] = {
 
 def role_from_word(word: str) -> Role:
     """The role a UI word or API value names; ValueError listing the accepted words otherwise."""
-    normalised = _normalise_word(word)
+    normalised = normalise_word(word)
     if normalised in ROLE_WORDS:
         return ROLE_WORDS[normalised]
     for role in Role:
-        if _normalise_word(role.value) == normalised:
+        if normalise_word(role.value) == normalised:
             return role
     accepted = ", ".join(ROLE_WORDS)
     raise ValueError(f"unknown role; expected one of {accepted} (or an API value like user)")
@@ -74,7 +74,7 @@ def _role(value: object) -> Role:
 RoleWord = Annotated[Role, PlainValidator(_role)]
 
 
-class Phone(_Model):
+class Phone(Model):
     """A phone number split the way PagerDuty stores it (from "+1 415 555 0100")."""
 
     country_code: int
@@ -118,7 +118,7 @@ def _phone(value: object) -> Phone:
     )
 
 
-class AdoptedPhone(_Model):
+class AdoptedPhone(Model):
     """`phone`/`sms` as a mapping: a number the adopted user already has in PagerDuty."""
 
     number: str
@@ -137,21 +137,21 @@ def _contact_phone(value: object) -> Phone:
     try:
         phone = _phone(adopted.number)
     except ValueError as error:
-        _fail(_Issue(("number",), adopted.number, str(error)))
+        fail(Issue(("number",), adopted.number, str(error)))
     return phone.model_copy(update={"import_id": adopted.import_id, "label": adopted.label})
 
 
 PhoneNumber = Annotated[Phone, PlainValidator(_contact_phone)]
 
 
-class Step(_Model):
+class Step(Model):
     """One notification rule: reach the person `via` this, `afterMinutes` into the incident."""
 
     via: Via
     after_minutes: WholeNumber = Field(default=0, ge=0)
 
 
-Steps = Annotated[tuple[Step, ...], AfterValidator(_distinct)]
+Steps = Annotated[tuple[Step, ...], AfterValidator(distinct)]
 
 BUILTIN_HIGH: Final = (
     Step(via=Via.EMAIL),
@@ -162,7 +162,7 @@ BUILTIN_HIGH: Final = (
 BUILTIN_LOW: Final = (Step(via=Via.EMAIL),)
 
 
-class Notify(_Model):
+class Notify(Model):
     """Notification rules per urgency (the team's defaults; built-in ones where not given)."""
 
     high: Steps = BUILTIN_HIGH
@@ -173,7 +173,7 @@ class Notify(_Model):
         return self.high if urgency is Urgency.HIGH else self.low
 
 
-class NotifyOverride(_Model):
+class NotifyOverride(Model):
     """A member's own rules; an urgency given here replaces the team's default for it."""
 
     high: Steps | None = None
@@ -184,7 +184,7 @@ class NotifyOverride(_Model):
         return self.high if urgency is Urgency.HIGH else self.low
 
 
-class Handoff(_Model):
+class Handoff(Model):
     """A handoff notification: "email me 24 h before my on-call shift starts"."""
 
     via: Via = Via.EMAIL
@@ -192,17 +192,17 @@ class Handoff(_Model):
     type: HandoffType = HandoffType.ONCALL
 
 
-HandoffOrOff = Annotated[Handoff | Literal[False], _or_false(Handoff)]
+HandoffOrOff = Annotated[Handoff | Literal[False], or_false(Handoff)]
 
 
-class Defaults(_Model):
+class Defaults(Model):
     """`team.defaults`: what every member gets unless they override it."""
 
     notify: Notify = Notify()
     handoff: HandoffOrOff = Handoff()
 
 
-class Member(_Model):
+class Member(Model):
     """A person on the team, keyed by a slug in `team.members`.
 
     `name` is required unless `existing` (then only `email` is given). `role` takes the UI's
@@ -219,7 +219,7 @@ class Member(_Model):
     phone: PhoneNumber | None = None
     sms: PhoneNumber | None = None
     notify: NotifyOverride | None = None
-    handoff: Annotated[Handoff | Literal[False] | None, _or_false(Handoff)] = None
+    handoff: Annotated[Handoff | Literal[False] | None, or_false(Handoff)] = None
     """The member's own handoff notification, or `false` for none; absent: the team default."""
     existing: bool = False
     """An existing PagerDuty user, looked up by email; nothing is created or changed for them."""
@@ -247,26 +247,24 @@ class Member(_Model):
                 "email_contact_method_id",
             ):
                 if field in self.model_fields_set:
-                    issues.append(
-                        _Issue((to_camel(field),), _shown(getattr(self, field)), _EXISTING)
-                    )
+                    issues.append(Issue((to_camel(field),), shown(getattr(self, field)), _EXISTING))
             if self.import_id is not None:
-                issues.append(_Issue(("importId",), self.import_id, _EXISTING_AND_IMPORT))
+                issues.append(Issue(("importId",), self.import_id, _EXISTING_AND_IMPORT))
         elif self.name is None:
-            issues.append(_Issue(("name",), MISSING, "required (unless existing: true)"))
+            issues.append(Issue(("name",), MISSING, "required (unless existing: true)"))
         if issues:
-            _fail(*issues)
+            fail(*issues)
         return self
 
     @model_validator(mode="after")
     def _adopts_contact_methods_only_with_the_user(self) -> Self:
         issues = [
-            _Issue((field, "importId"), phone.import_id, _CONTACT_IMPORT_WITHOUT_USER)
+            Issue((field, "importId"), phone.import_id, _CONTACT_IMPORT_WITHOUT_USER)
             for field, phone in (("phone", self.phone), ("sms", self.sms))
             if phone is not None and phone.import_id is not None and self.import_id is None
         ]
         if issues:
-            _fail(*issues)
+            fail(*issues)
         return self
 
     @property

@@ -2,7 +2,7 @@
 
 Names, slugs, ids, numbers, flags, time zones: each checks a value by the components' own rule
 (`components.vocabulary`), so the config and the components accept the same values, and words
-are matched the way a user may write them (`_normalise_word`).
+are matched the way a user may write them (`normalise_word`).
 """
 
 from __future__ import annotations
@@ -23,15 +23,16 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from components.vocabulary import PAGERDUTY_ID, SLUG, is_time_zone, real_number, whole_number
-from oncall.config.issues import _fail, _Issue, _shown
+from oncall.config.issues import Issue, fail, shown
 
 
-def _normalise_word(word: str) -> str:
+def normalise_word(word: str) -> str:
     """'Global Admin', 'global_admin' and 'global-admin' are the same word."""
     return " ".join(word.replace("_", " ").replace("-", " ").lower().split())
 
 
-def _matching(pattern: str, expected: str) -> AfterValidator:
+def matching(pattern: str, expected: str) -> AfterValidator:
+    """A string that matches `pattern` in full; otherwise "expected <expected>"."""
     compiled = re.compile(pattern)
 
     def check(value: str) -> str:
@@ -53,11 +54,11 @@ Name = Annotated[
 ]
 Slug = Annotated[
     str,
-    _matching(
+    matching(
         SLUG, "a slug: lowercase letters, digits and hyphens, not starting or ending with a hyphen"
     ),
 ]
-PagerDutyId = Annotated[str, _matching(PAGERDUTY_ID, "a PagerDuty id like PABC123")]
+PagerDutyId = Annotated[str, matching(PAGERDUTY_ID, "a PagerDuty id like PABC123")]
 
 
 def _by_rule(rule: Callable[[object], object], expected: str) -> BeforeValidator:
@@ -103,22 +104,23 @@ Email = Annotated[EmailStr, AfterValidator(str.lower)]
 _T = TypeVar("_T")
 
 
-def _distinct(items: tuple[_T, ...]) -> tuple[_T, ...]:
+def distinct(items: tuple[_T, ...]) -> tuple[_T, ...]:
+    """A list without repeats; each repeat is a problem at its index, naming the first."""
     first: dict[_T, int] = {}
     issues = []
     for index, item in enumerate(items):
         if item in first:
             issues.append(
-                _Issue((index,), _shown(item), f"duplicate of [{first[item]}] in this list")
+                Issue((index,), shown(item), f"duplicate of [{first[item]}] in this list")
             )
         else:
             first[item] = index
     if issues:
-        _fail(*issues)
+        fail(*issues)
     return items
 
 
-class _Model(BaseModel):
+class Model(BaseModel):
     """Frozen, strict about keys, camelCase in config and snake_case in Python."""
 
     model_config = ConfigDict(
@@ -129,14 +131,14 @@ class _Model(BaseModel):
 _M = TypeVar("_M", bound=BaseModel)
 
 
-def _resolved_copy(model: _M, **update: object) -> _M:
+def resolved_copy(model: _M, **update: object) -> _M:
     """`model` with resolved values written in; its `model_fields_set` stays what the stack file
     wrote (advice tells a key the user wrote from one inherited)."""
     values = {name: getattr(model, name) for name in type(model).model_fields}
     return model.model_construct(set(model.model_fields_set), **(values | update))
 
 
-def _or_false(model: type[_M]) -> PlainValidator:
+def or_false(model: type[_M]) -> PlainValidator:
     """Accept the model's mapping, or `false` to turn the part off."""
 
     def validate(value: object) -> _M | Literal[False]:
@@ -149,7 +151,3 @@ def _or_false(model: type[_M]) -> PlainValidator:
         return model.model_validate(value)
 
     return PlainValidator(validate)
-
-
-def _first(value: _T | None, default: _T) -> _T:
-    return default if value is None else value

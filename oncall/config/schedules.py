@@ -25,15 +25,15 @@ from components.vocabulary import (
     Vocabulary,
 )
 from components.vocabulary import RestrictionType as ApiRestrictionType
-from oncall.config.issues import _fail, _Issue, _shown
+from oncall.config.issues import Issue, fail, shown
 from oncall.config.scalars import (
+    Model,
     Name,
     PagerDutyId,
     Slug,
     TimeZoneName,
     WholeNumber,
-    _distinct,
-    _Model,
+    distinct,
 )
 from oncall.errors import MISSING
 
@@ -141,7 +141,7 @@ RotationWord = Annotated[Rotation, PlainValidator(_rotation)]
 TurnHours = Annotated[WholeNumber, AfterValidator(_turn_hours)]
 
 
-class Restriction(_Model):
+class Restriction(Model):
     """When a layer is on call: a daily window, or a weekly one starting on `startDay`."""
 
     type: RestrictionType
@@ -154,10 +154,10 @@ class Restriction(_Model):
         issues = []
         weekly = self.type is RestrictionType.WEEKLY
         if weekly and self.start_day is None:
-            issues.append(_Issue(("startDay",), MISSING, "required for a weekly restriction"))
+            issues.append(Issue(("startDay",), MISSING, "required for a weekly restriction"))
         if not weekly and self.start_day is not None:
             message = "only a weekly restriction has a startDay; a daily one repeats every day"
-            issues.append(_Issue(("startDay",), self.start_day.value, message))
+            issues.append(Issue(("startDay",), self.start_day.value, message))
         longest = MAX_WEEKLY_RESTRICTION_SECONDS if weekly else MAX_DAILY_RESTRICTION_SECONDS
         # Compared in hours first: a huge number of hours would overflow the rounding to seconds.
         if (
@@ -166,9 +166,9 @@ class Restriction(_Model):
         ):
             limit = "less than 168 hours" if weekly else "less than 24 hours"
             message = f"a {self.type.value} restriction lasts {limit} (1 to {longest} seconds)"
-            issues.append(_Issue(("durationHours",), _shown(self.duration_hours), message))
+            issues.append(Issue(("durationHours",), shown(self.duration_hours), message))
         if issues:
-            _fail(*issues)
+            fail(*issues)
         return self
 
     @property
@@ -192,11 +192,11 @@ class Restriction(_Model):
         return None if self.start_day is None else self.start_day.number
 
 
-class Layer(_Model):
+class Layer(Model):
     """A schedule layer; later layers win where they overlap, as in PagerDuty."""
 
     name: Name
-    members: Annotated[tuple[Slug, ...], Field(min_length=1), AfterValidator(_distinct)]
+    members: Annotated[tuple[Slug, ...], Field(min_length=1), AfterValidator(distinct)]
     """Member slugs in rotation order; append newcomers at the end (reordering reshuffles turns)."""
     rotation: RotationWord | None = None
     rotation_hours: TurnHours | None = None
@@ -210,7 +210,7 @@ class Layer(_Model):
     def _one_turn_length(self) -> Self:
         if self.rotation is not None and self.rotation_hours is not None:
             message = "set either rotation or rotationHours, not both"
-            _fail(_Issue(("rotationHours",), self.rotation_hours, message))
+            fail(Issue(("rotationHours",), self.rotation_hours, message))
         return self
 
     @property
@@ -221,7 +221,7 @@ class Layer(_Model):
         return ROTATION_SECONDS[self.rotation or Rotation.WEEKLY]
 
 
-class Schedule(_Model):
+class Schedule(Model):
     """An on-call schedule, keyed by a slug in `team.schedules`.
 
     `time_zone` as read is the schedule's own (None: not written); `parse_stack_config` returns
@@ -235,7 +235,7 @@ class Schedule(_Model):
     layers: Annotated[tuple[Layer, ...], Field(min_length=1)]
 
 
-class Target(_Model):
+class Target(Model):
     """An escalation target, written `schedule:<slug>` or `user:<slug>`."""
 
     kind: TargetKind
@@ -264,18 +264,18 @@ def _target(value: object) -> Target:
     return Target(kind=TargetKind(kind), slug=slug)
 
 
-class EscalationRule(_Model):
+class EscalationRule(Model):
     """Notify these targets; escalate to the next rule after `escalateAfterMinutes`."""
 
     targets: Annotated[
         tuple[Annotated[Target, PlainValidator(_target)], ...],
         Field(min_length=1),
-        AfterValidator(_distinct),
+        AfterValidator(distinct),
     ]
     escalate_after_minutes: WholeNumber = Field(default=30, ge=MIN_ESCALATION_DELAY_MINUTES)
 
 
-class Escalation(_Model):
+class Escalation(Model):
     """`team.escalation`: the escalation policy, rules in order."""
 
     name: Name

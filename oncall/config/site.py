@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-from oncall.config.scalars import _matching, _Model
+from oncall.config.scalars import Model, matching
 
 
 class EnvKind(StrEnum):
@@ -47,7 +47,7 @@ def _host(host: str) -> str:
 
 SiteName = Annotated[
     str,
-    _matching(
+    matching(
         r"[a-z0-9][a-z0-9-]*", "a Pantheon site machine name: lowercase letters, digits, hyphens"
     ),
 ]
@@ -55,7 +55,7 @@ SiteEnv = Annotated[str, AfterValidator(_site_env)]
 Host = Annotated[str, AfterValidator(_host)]
 
 
-class Site(_Model):
+class Site(Model):
     """`pantheon-oncall:site` — the Pantheon site environment this stack watches."""
 
     name: SiteName

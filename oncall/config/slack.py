@@ -19,8 +19,8 @@ from components.vocabulary import (
     SlackNotificationType,
     Urgency,
 )
-from oncall.config.issues import _fail, _Issue, _shown
-from oncall.config.scalars import Name, _distinct, _matching, _Model, _normalise_word
+from oncall.config.issues import Issue, fail, shown
+from oncall.config.scalars import Model, Name, distinct, matching, normalise_word
 from oncall.errors import MISSING
 
 SLACK_EVENT_WORDS: Final[dict[str, SlackEvent]] = {
@@ -31,7 +31,7 @@ SLACK_EVENT_WORDS: Final[dict[str, SlackEvent]] = {
 
 def slack_event_from_word(word: str) -> SlackEvent:
     """The event a word or API event type names; ValueError listing the accepted words otherwise."""
-    normalised = _normalise_word(word).replace(" ", "_")
+    normalised = normalise_word(word).replace(" ", "_")
     if normalised in SLACK_EVENT_WORDS:
         return SLACK_EVENT_WORDS[normalised]
     try:
@@ -60,8 +60,8 @@ def _channel_name(name: str) -> str:
     return name
 
 
-SlackTeamId = Annotated[str, _matching(SLACK_WORKSPACE_ID, "a Slack workspace id like T0123ABCD")]
-SlackChannelId = Annotated[str, _matching(SLACK_CHANNEL_ID, "a Slack channel id like C0123ABCD")]
+SlackTeamId = Annotated[str, matching(SLACK_WORKSPACE_ID, "a Slack workspace id like T0123ABCD")]
+SlackChannelId = Annotated[str, matching(SLACK_CHANNEL_ID, "a Slack channel id like C0123ABCD")]
 ChannelName = Annotated[str, AfterValidator(_channel_name)]
 
 
@@ -75,11 +75,11 @@ DEFAULT_SLACK_EVENTS: Final = (
 
 def _includes_triggered(events: tuple[SlackEvent, ...]) -> tuple[SlackEvent, ...]:
     if SlackEvent.TRIGGERED not in events:
-        _fail(_Issue((), _shown(events), "must include triggered: PagerDuty requires it"))
+        fail(Issue((), shown(events), "must include triggered: PagerDuty requires it"))
     return events
 
 
-class SlackSettings(_Model):
+class SlackSettings(Model):
     """`pantheon-oncall:slack` — where PagerDuty posts this service's incidents."""
 
     workspace_id: SlackTeamId
@@ -92,7 +92,7 @@ class SlackSettings(_Model):
     """Create the channel as private (invite the PagerDuty app to it)."""
     events: Annotated[
         tuple[Annotated[SlackEvent, PlainValidator(_slack_event)], ...],
-        AfterValidator(_distinct),
+        AfterValidator(distinct),
         AfterValidator(_includes_triggered),
     ] = DEFAULT_SLACK_EVENTS
     notification_type: SlackNotificationType = SlackNotificationType.RESPONDER
@@ -104,13 +104,13 @@ class SlackSettings(_Model):
     @model_validator(mode="after")
     def _names_a_channel(self) -> Self:
         if self.channel is None and self.channel_id is None:
-            _fail(_Issue(("channel",), MISSING, "required: channel (a name) or channelId"))
+            fail(Issue(("channel",), MISSING, "required: channel (a name) or channelId"))
         if self.channel is not None and self.channel_id is not None:
             message = "give channel (a name) or channelId, not both"
-            _fail(_Issue(("channelId",), self.channel_id, message))
+            fail(Issue(("channelId",), self.channel_id, message))
         if not self.adopt_existing and self.channel is None:
             message = "creating a channel (adoptExisting: false) needs its name in channel"
-            _fail(_Issue(("adoptExisting",), False, message))
+            fail(Issue(("adoptExisting",), False, message))
         return self
 
     @property

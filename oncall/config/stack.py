@@ -22,14 +22,14 @@ from oncall.config.alerts import (
     NewRelicSettings,
     PagerDutySection,
     PagerDutySettings,
-    _resolve_newrelic,
-    _resolve_pagerduty,
+    resolve_newrelic,
+    resolve_pagerduty,
 )
-from oncall.config.issues import _config_error, _fail, _Issue, _issues_from
-from oncall.config.scalars import Flag, Name, PagerDutyId, _Model
+from oncall.config.issues import Issue, config_error, fail, issues_from
+from oncall.config.scalars import Flag, Model, Name, PagerDutyId
 from oncall.config.site import EnvKind, Site
 from oncall.config.slack import SlackSettings
-from oncall.config.team import Team, _checked_team
+from oncall.config.team import Team, checked_team
 from oncall.errors import MISSING, did_you_mean
 
 NAMESPACE: Final = "pantheon-oncall"
@@ -49,7 +49,7 @@ class Topology(StrEnum):
     """A team stack: `team:` and no `site:`; it owns the team and exports it for site stacks."""
 
 
-class EscalationPolicyRef(_Model):
+class EscalationPolicyRef(Model):
     """`pantheon-oncall:escalationPolicy` — an existing policy, by `id` or by `name`."""
 
     id: PagerDutyId | None = None
@@ -58,9 +58,9 @@ class EscalationPolicyRef(_Model):
     @model_validator(mode="after")
     def _id_or_name(self) -> Self:
         if self.id is not None and self.name is not None:
-            _fail(_Issue(("name",), self.name, "give id or name, not both"))
+            fail(Issue(("name",), self.name, "give id or name, not both"))
         if self.id is None and self.name is None:
-            _fail(_Issue(("id",), MISSING, "required: id (like PABC123) or name"))
+            fail(Issue(("id",), MISSING, "required: id (like PABC123) or name"))
         return self
 
 
@@ -134,7 +134,7 @@ def parse_stack_config(
         return _team_stack_config(values, namespace, issues)
     if "site" not in values:
         message = "required: the Pantheon site's name and env (a team stack has only team)"
-        issues.append(_Issue(("site",), MISSING, message))
+        issues.append(Issue(("site",), MISSING, message))
     site: Site | None = _section(values, "site", issues)
     team: Team | None = _section(values, "team", issues)
     team_stack: str | None = _section(values, "teamStack", issues)
@@ -145,19 +145,19 @@ def parse_stack_config(
     protect: bool | None = _section(values, "protect", issues)
     topology = _topology(values, issues)
     if "team" in values:
-        team = _checked_team(values["team"], team, issues)
+        team = checked_team(values["team"], team, issues)
     if site is None:
-        raise _config_error(namespace, issues)
-    resolved_newrelic = _resolve_newrelic(newrelic, site, issues)
+        raise config_error(namespace, issues)
+    resolved_newrelic = resolve_newrelic(newrelic, site, issues)
     if issues or topology is None:
-        raise _config_error(namespace, issues)
+        raise config_error(namespace, issues)
     return StackConfig(
         site=site,
         topology=topology,
         team=team,
         team_stack=team_stack,
         escalation_policy=policy,
-        pagerduty=_resolve_pagerduty(pagerduty, site),
+        pagerduty=resolve_pagerduty(pagerduty, site),
         newrelic=resolved_newrelic,
         slack=slack,
         protect=protected(site, protect),
@@ -165,15 +165,15 @@ def parse_stack_config(
 
 
 def _team_stack_config(
-    values: Mapping[str, Any], namespace: str, issues: list[_Issue]
+    values: Mapping[str, Any], namespace: str, issues: list[Issue]
 ) -> TeamStackConfig:
     """A stack with `team` and nothing about a site: a team stack, which site stacks read
     through `teamStack`."""
     team: Team | None = _section(values, "team", issues)
-    team = _checked_team(values["team"], team, issues)
+    team = checked_team(values["team"], team, issues)
     protect = protected(None, _section(values, "protect", issues))
     if issues or team is None:
-        raise _config_error(namespace, issues)
+        raise config_error(namespace, issues)
     return TeamStackConfig(team=team, protect=protect)
 
 
@@ -186,23 +186,23 @@ def protected(site: Site | None, protect: bool | None) -> bool:
     return site is None or site.env_kind is EnvKind.LIVE
 
 
-def _unknown_sections(values: Mapping[str, Any]) -> list[_Issue]:
+def _unknown_sections(values: Mapping[str, Any]) -> list[Issue]:
     expected = f"expected one of {', '.join(_SECTIONS)}"
     return [
-        _Issue((key,), values[key], f"unknown key{did_you_mean(key, _SECTIONS)}; {expected}")
+        Issue((key,), values[key], f"unknown key{did_you_mean(key, _SECTIONS)}; {expected}")
         for key in values
         if key not in _SECTIONS
     ]
 
 
-def _section(values: Mapping[str, Any], key: str, issues: list[_Issue]) -> Any:
+def _section(values: Mapping[str, Any], key: str, issues: list[Issue]) -> Any:
     """The section's model, or None when it is absent or has problems (added to `issues`)."""
     if key not in values:
         return None
     try:
         return _adapter(key).validate_python(values[key])
     except ValidationError as error:
-        issues.extend(_issues_from(error, _SECTIONS[key], key))
+        issues.extend(issues_from(error, _SECTIONS[key], key))
         return None
 
 
@@ -211,7 +211,7 @@ def _adapter(key: str) -> TypeAdapter[Any]:
     return TypeAdapter(_SECTIONS[key])
 
 
-def _topology(values: Mapping[str, Any], issues: list[_Issue]) -> Topology | None:
+def _topology(values: Mapping[str, Any], issues: list[Issue]) -> Topology | None:
     given = [key for key in _TOPOLOGIES if key in values]
     if len(given) == 1:
         return _TOPOLOGIES[given[0]]
@@ -220,10 +220,10 @@ def _topology(values: Mapping[str, Any], issues: list[_Issue]) -> Topology | Non
             "required: exactly one of team (the team, defined here), teamStack (a team stack "
             "to read it from) or escalationPolicy (an escalation policy that already exists)"
         )
-        issues.append(_Issue(("team",), MISSING, message))
+        issues.append(Issue(("team",), MISSING, message))
     else:
         message = (
             f"set exactly one of team, teamStack or escalationPolicy, not {' and '.join(given)}"
         )
-        issues.append(_Issue((given[1],), values[given[1]], message))
+        issues.append(Issue((given[1],), values[given[1]], message))
     return None

@@ -18,9 +18,9 @@ from pydantic import Field, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_snake
 
 from components.vocabulary import OFF_CALL_ROLES, Urgency
-from oncall.config.issues import Loc, _Issue, _shown
+from oncall.config.issues import Issue, Loc, shown
 from oncall.config.members import Defaults, Member, Notify, NotifyOverride
-from oncall.config.scalars import Name, Slug, TimeZoneName, _Model, _resolved_copy
+from oncall.config.scalars import Model, Name, Slug, TimeZoneName, resolved_copy
 from oncall.config.schedules import (
     Escalation,
     EscalationRule,
@@ -31,7 +31,7 @@ from oncall.config.schedules import (
 from oncall.errors import MISSING
 
 
-class Team(_Model):
+class Team(Model):
     """`pantheon-oncall:team` — the guide's team, defined in this stack (or in a team stack)."""
 
     name: Name
@@ -65,7 +65,7 @@ class _TeamView:
     rules: Sequence[EscalationRule | None]
 
 
-def _checked_team(raw: object, team: Team | None, issues: list[_Issue]) -> Team | None:
+def checked_team(raw: object, team: Team | None, issues: list[Issue]) -> Team | None:
     """Add the team-wide problems to `issues`; return the team resolved (`_resolved`)."""
     view = _view_of(team) if team is not None else _salvaged(raw)
     found = [
@@ -142,8 +142,8 @@ def _get(raw: Mapping[Any, Any], key: str, default: object = None) -> Any:
     return raw.get(key, raw.get(to_snake(key), default))
 
 
-def _duplicate_emails(view: _TeamView) -> list[_Issue]:
-    issues: list[_Issue] = []
+def _duplicate_emails(view: _TeamView) -> list[Issue]:
+    issues: list[Issue] = []
     first: dict[str, str] = {}
     for slug, member in (view.members or {}).items():
         if member is None:
@@ -153,13 +153,13 @@ def _duplicate_emails(view: _TeamView) -> list[_Issue]:
                 f"same email as members.{first[member.email]}: PagerDuty users are unique by "
                 "email, compared case-insensitively"
             )
-            issues.append(_Issue(("members", slug, "email"), member.email, message))
+            issues.append(Issue(("members", slug, "email"), member.email, message))
         else:
             first[member.email] = slug
     return issues
 
 
-def _missing_addresses(view: _TeamView) -> list[_Issue]:
+def _missing_addresses(view: _TeamView) -> list[Issue]:
     """Every sms or phone step, and the handoff, needs the member's number for that channel."""
     issues = []
     for slug, member in (view.members or {}).items():
@@ -173,11 +173,11 @@ def _missing_addresses(view: _TeamView) -> list[_Issue]:
 
 def _unreachable_steps(
     slug: str, member: Member, urgency: Urgency, defaults: Defaults | None
-) -> list[_Issue]:
+) -> list[Issue]:
     own = member.notify.get(urgency) if member.notify else None
     if own is not None:
         return [
-            _Issue(
+            Issue(
                 ("members", slug, "notify", urgency.value, index, "via"),
                 step.via.value,
                 f"{slug} has no {step.via.value} number: add {step.via.value} to the member",
@@ -187,7 +187,7 @@ def _unreachable_steps(
         ]
     steps = defaults.notify.get(urgency) if defaults else ()
     return [
-        _Issue(
+        Issue(
             ("members", slug),
             MISSING,
             f"defaults.notify.{urgency.value}[{index}] notifies via {step.via.value}, but {slug} "
@@ -199,7 +199,7 @@ def _unreachable_steps(
     ]
 
 
-def _unreachable_handoff(slug: str, member: Member, defaults: Defaults | None) -> list[_Issue]:
+def _unreachable_handoff(slug: str, member: Member, defaults: Defaults | None) -> list[Issue]:
     own = member.handoff is not None
     handoff = member.handoff if own else (defaults.handoff if defaults else False)
     if not handoff or member.has_address(handoff.via):
@@ -207,9 +207,9 @@ def _unreachable_handoff(slug: str, member: Member, defaults: Defaults | None) -
     via = handoff.via.value
     if own:
         message = f"{slug} has no {via} number: add {via} to the member"
-        return [_Issue(("members", slug, "handoff", "via"), via, message)]
+        return [Issue(("members", slug, "handoff", "via"), via, message)]
     message = f"defaults.handoff notifies via {via}, but {slug} has no {via} number: add {via}"
-    return [_Issue(("members", slug), MISSING, message)]
+    return [Issue(("members", slug), MISSING, message)]
 
 
 def _on_call_issue(view: _TeamView, slug: str) -> str | None:
@@ -222,11 +222,11 @@ def _on_call_issue(view: _TeamView, slug: str) -> str | None:
     member = view.members[slug]
     if member is None or member.existing or member.role not in OFF_CALL_ROLES:
         return None
-    role = _shown(member.role)
+    role = shown(member.role)
     return f"{slug} is a {role}, and PagerDuty does not put a {role} on call; change their role"
 
 
-def _schedule_members(view: _TeamView) -> list[_Issue]:
+def _schedule_members(view: _TeamView) -> list[Issue]:
     issues = []
     for schedule_slug, schedule in (view.schedules or {}).items():
         for layer_index, layer in enumerate(schedule.layers):
@@ -234,11 +234,11 @@ def _schedule_members(view: _TeamView) -> list[_Issue]:
                 message = _on_call_issue(view, slug)
                 loc = ("schedules", schedule_slug, "layers", layer_index, "members", index)
                 if message:
-                    issues.append(_Issue(loc, slug, message))
+                    issues.append(Issue(loc, slug, message))
     return issues
 
 
-def _escalation_targets(view: _TeamView) -> list[_Issue]:
+def _escalation_targets(view: _TeamView) -> list[Issue]:
     issues = []
     for rule_index, rule in enumerate(view.rules):
         for index, target in enumerate(rule.targets if rule else ()):
@@ -251,7 +251,7 @@ def _escalation_targets(view: _TeamView) -> list[_Issue]:
                 message = None
             if message:
                 loc = ("escalation", "rules", rule_index, "targets", index)
-                issues.append(_Issue(loc, str(target), message))
+                issues.append(Issue(loc, str(target), message))
     return issues
 
 
@@ -263,7 +263,7 @@ _NO_START = (
 )
 
 
-def _schedule_time_issues(view: _TeamView) -> list[_Issue]:
+def _schedule_time_issues(view: _TeamView) -> list[Issue]:
     return [
         issue.under("schedules", slug)
         for slug, schedule in (view.schedules or {}).items()
@@ -280,7 +280,7 @@ def _resolved(team: Team) -> Team:
     """
     defaults = team.defaults
     members = {
-        slug: _resolved_copy(
+        slug: resolved_copy(
             member,
             time_zone=member.time_zone or team.time_zone,
             notify=_inherited_notify(member.notify, defaults.notify),
@@ -296,7 +296,7 @@ def _resolved(team: Team) -> Team:
             layer.model_copy(update={"start": start, "end": end})
             for layer, (start, end) in zip(schedule.layers, times, strict=True)
         )
-        schedules[slug] = _resolved_copy(schedule, time_zone=zone, layers=layers)
+        schedules[slug] = resolved_copy(schedule, time_zone=zone, layers=layers)
     return team.model_copy(update={"members": members, "schedules": schedules})
 
 
@@ -314,7 +314,7 @@ _Times = tuple[datetime | None, datetime | None]
 
 def _layer_times(
     layers: Sequence[Layer | None], zone_name: str | None
-) -> tuple[list[_Times], list[_Issue]]:
+) -> tuple[list[_Times], list[Issue]]:
     """Each layer's start and end with an offset, and the problems found fixing them.
 
     A start without an offset is local time in the schedule's time zone; a layer without a start
@@ -322,7 +322,7 @@ def _layer_times(
     """
     if zone_name is None:
         return [(None, None)] * len(layers), []
-    zone, issues = ZoneInfo(zone_name), list[_Issue]()
+    zone, issues = ZoneInfo(zone_name), list[Issue]()
     own = [
         (
             _fixed(layer.start if layer else None, zone, ("layers", index, "start"), issues),
@@ -332,18 +332,18 @@ def _layer_times(
     ]
     starts = [start for start, _ in own if start is not None]
     if not starts and not issues and all(layer is not None for layer in layers):
-        issues.append(_Issue(("layers", 0, "start"), MISSING, _NO_START))
+        issues.append(Issue(("layers", 0, "start"), MISSING, _NO_START))
     earliest = min(starts, default=None)
     times = [(start or earliest, end) for start, end in own]
     for index, (start, end) in enumerate(times):
         if start is not None and end is not None and end <= start:
             message = f"must be after the layer's start, {start.isoformat()}"
-            issues.append(_Issue(("layers", index, "end"), end.isoformat(), message))
+            issues.append(Issue(("layers", index, "end"), end.isoformat(), message))
     return times, issues
 
 
 def _fixed(
-    moment: datetime | None, zone: ZoneInfo, loc: Loc, issues: list[_Issue]
+    moment: datetime | None, zone: ZoneInfo, loc: Loc, issues: list[Issue]
 ) -> datetime | None:
     """`moment` with a fixed UTC offset: its own, or its zone's at that instant."""
     if moment is None or moment.tzinfo is not None:
@@ -361,7 +361,7 @@ def _fixed(
             f"does not exist in {zone.key} (clocks skip it): write it with an offset, e.g. "
             f"{_with_offset(earlier.astimezone(UTC).astimezone(zone)).isoformat()}"
         )
-    issues.append(_Issue(loc, moment.isoformat(), message))
+    issues.append(Issue(loc, moment.isoformat(), message))
     return None
 
 
