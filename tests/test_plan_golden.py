@@ -2,10 +2,8 @@
 
 Refactoring the config or the wiring must not change what a stack plans: this compares
 `python -m oncall plan --json <stack>` (its data, `plan.to_json`) with the output recorded
-before. A change meant to alter plans rewrites the recordings:
-`for s in $(ls stacks | sed -n 's/^Pulumi\\.\\(.*\\)\\.yaml$/\\1/p'); do
-venv/bin/python -m oncall plan --json $s > tests/golden/plan/$s.json; done`
-and the diff of tests/golden/ shows the change in review.
+before. A change meant to alter plans re-records them with `make golden` (a new stack needs its
+recording too), and the diff of tests/golden/plan/ shows the change in review.
 """
 
 from __future__ import annotations
