@@ -5,18 +5,18 @@ defaults inherited and every schedule start fixed, or raises one `ConfigError` n
 problem by the key path the user wrote and the bad value. Pure: no clock, no network, no
 environment variables, no Pulumi. This module only re-exports; each section has its own:
 
-| module        | what it holds                                                             |
-| ------------- | ------------------------------------------------------------------------- |
-| `stack.py`    | the entry point, the sections, the topology (`team`/`teamStack`/…)       |
-| `site.py`     | `site`: the Pantheon site environment and its kind                        |
-| `members.py`  | `team.members`, `team.defaults`: roles, phones, notification rules       |
-| `schedules.py`| `team.schedules`, `team.escalation`: layers, restrictions, targets       |
-| `team.py`     | the team, its team-wide rules, and resolving it (defaults, layer starts)  |
-| `alerts.py`   | `pagerduty`, `newrelic`: the service and alerts, merged over the presets  |
-| `presets.py`  | the Pantheon environment presets                                          |
-| `slack.py`    | `slack`: the channel and the events posted to it                          |
-| `scalars.py`  | the model base and the scalar types every section uses                    |
-| `issues.py`   | problems by key path; pydantic's errors in a user's words                 |
+| module         | what it holds                                                            |
+| -------------- | ------------------------------------------------------------------------ |
+| `stack.py`     | the entry point, the sections, the topology (`team`/`teamStack`/…)       |
+| `site.py`      | `site`: the Pantheon site environment and its kind                       |
+| `members.py`   | `team.members`, `team.defaults`: roles, phones, notification rules       |
+| `schedules.py` | `team.schedules`, `team.escalation`: layers, restrictions, targets       |
+| `team.py`      | the team, its team-wide rules, and resolving it (defaults, layer starts) |
+| `alerts.py`    | `pagerduty`, `newrelic`: the service and alerts, merged over the presets |
+| `presets.py`   | the Pantheon environment presets                                         |
+| `slack.py`     | `slack`: the channel and the events posted to it                         |
+| `scalars.py`   | the model base and the scalar types every section uses                   |
+| `issues.py`    | problems by key path; pydantic's errors in a user's words                |
 """
 
 from oncall.config.alerts import (
