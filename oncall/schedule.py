@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 from oncall.config import TargetKind
 
 if TYPE_CHECKING:
-    from oncall.config import Team
+    from oncall.config import ResolvedTeam
 
 WEEK = timedelta(days=7)
 
@@ -367,14 +367,13 @@ def resolve_team(team: TeamModel, since: datetime, until: datetime) -> TeamResol
 # --- From the config ------------------------------------------------------------------------------
 
 
-def team_model(team: Team) -> TeamModel:
+def team_model(team: ResolvedTeam) -> TeamModel:
     """The model of a parsed team (`oncall.config.parse_stack_config` resolved it: layer starts
     fixed, time zones inherited)."""
     schedules = {}
     for slug, schedule in team.schedules.items():
         layers = []
         for layer in schedule.layers:
-            assert layer.start is not None, "layer starts are fixed by parse_stack_config"
             layers.append(
                 Layer(
                     name=layer.name,
@@ -394,7 +393,7 @@ def team_model(team: Team) -> TeamModel:
                     ),
                 )
             )
-        schedules[slug] = Schedule(slug, schedule.name, _zone(schedule.time_zone), tuple(layers))
+        schedules[slug] = Schedule(slug, schedule.name, schedule.time_zone, tuple(layers))
     rules = tuple(
         Rule(
             schedules=tuple(t.slug for t in rule.targets if t.kind is TargetKind.SCHEDULE),
@@ -404,7 +403,7 @@ def team_model(team: Team) -> TeamModel:
         for rule in team.escalation.rules
     )
     people = {
-        slug: Person(member.name or member.email, _zone(member.time_zone))
+        slug: Person(member.name or member.email, member.time_zone)
         for slug, member in team.members.items()
     }
     return TeamModel(
@@ -414,12 +413,6 @@ def team_model(team: Team) -> TeamModel:
         schedules,
         Policy(team.escalation.name, rules, team.escalation.loops),
     )
-
-
-def _zone(name: str | None) -> str:
-    """A member's or schedule's time zone, which `parse_stack_config` always sets."""
-    assert name is not None, "time zones are inherited by parse_stack_config"
-    return name
 
 
 def local_dates(since: datetime, until: datetime, zone: ZoneInfo) -> Iterable[date]:

@@ -3,8 +3,9 @@
 The config layer (oncall.config) has already checked and resolved everything: presets applied,
 phone numbers split, the team's defaults inherited by members and schedules, schedule starts fixed
 with their offsets, UI words mapped to API values. This module only maps those resolved models
-onto the components' args, field by field (it calls nothing back in the config), and picks where the
-escalation policy comes from (the stack's own team, a team stack, or one in the account).
+(`ResolvedTeam` and its members, schedules and layers) onto the components' args, field by field
+(it calls nothing back in the config), and picks where the escalation policy comes from (the
+stack's own team, a team stack, or one in the account).
 
 Component names are short and fixed (`team`, `alerts`, `slack`): they prefix every child's name,
 and a change of them would replace resources.
@@ -19,7 +20,7 @@ themselves need plain values to validate them, so the wrapping happens here, at 
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import pulumi
 import pulumi_pagerduty as pagerduty
@@ -46,17 +47,16 @@ from components.team import (
 from components.vocabulary import Urgency
 from oncall.config import (
     Escalation,
-    Handoff,
-    Layer,
-    Member,
     NewRelicSettings,
     PagerDutySettings,
     Phone,
-    Schedule,
+    ResolvedLayer,
+    ResolvedMember,
+    ResolvedSchedule,
+    ResolvedTeam,
     Site,
     SlackSettings,
     StackConfig,
-    Team,
     TeamStackConfig,
     Topology,
 )
@@ -179,7 +179,7 @@ def _existing_policy_id(policy_id: str | None, name: str | None) -> pulumi.Input
 # --- TeamOnCall -----------------------------------------------------------------------------------
 
 
-def team_args(team: Team, protect: bool = False) -> TeamOnCallArgs:
+def team_args(team: ResolvedTeam, protect: bool = False) -> TeamOnCallArgs:
     """A resolved team as `TeamOnCall` takes it; `protect` its users, schedules and policy."""
     return {
         "name": team.name,
@@ -192,19 +192,18 @@ def team_args(team: Team, protect: bool = False) -> TeamOnCallArgs:
     }
 
 
-def member_args(member: Member) -> MemberArgs:
+def member_args(member: ResolvedMember) -> MemberArgs:
     """A resolved member as `TeamOnCall` takes it."""
     if member.existing:
         return {"name": member.name or member.email, "email": member.email, "existing": True}
     assert member.name is not None
-    notify = _resolved(member.notify)
     args: MemberArgs = {
         "name": member.name,
         "email": member.email,
         "role": str(member.api_role),
-        "timeZone": _resolved(member.time_zone),
+        "timeZone": member.time_zone,
         "notify": {
-            str(urgency): [_step(s.via, s.after_minutes) for s in _resolved(notify.get(urgency))]
+            str(urgency): [_step(s.via, s.after_minutes) for s in member.notify.get(urgency)]
             for urgency in Urgency
         },
     }
@@ -214,7 +213,7 @@ def member_args(member: Member) -> MemberArgs:
         args["sms"] = _phone(member.sms)
     if member.email_contact_method_id:
         args["emailContactMethodId"] = member.email_contact_method_id
-    handoff: Handoff | Literal[False] = _resolved(member.handoff)
+    handoff = member.handoff
     if handoff:
         args["handoff"] = {
             "via": str(handoff.via),
@@ -241,11 +240,11 @@ def _step(via: Any, after_minutes: int) -> NotifyStepArgs:
     return {"via": str(via), "afterMinutes": after_minutes}
 
 
-def schedule_args(schedule: Schedule) -> ScheduleArgs:
+def schedule_args(schedule: ResolvedSchedule) -> ScheduleArgs:
     """A resolved schedule as `TeamOnCall` takes it."""
     args: ScheduleArgs = {
         "name": schedule.name,
-        "timeZone": _resolved(schedule.time_zone),
+        "timeZone": schedule.time_zone,
         "layers": [layer_args(layer) for layer in schedule.layers],
     }
     if schedule.description:
@@ -255,12 +254,12 @@ def schedule_args(schedule: Schedule) -> ScheduleArgs:
     return args
 
 
-def layer_args(layer: Layer) -> LayerArgs:
+def layer_args(layer: ResolvedLayer) -> LayerArgs:
     """A resolved layer (its start fixed, zone-aware) as `TeamOnCall` takes it."""
     args: LayerArgs = {
         "name": layer.name,
         "members": list(layer.members),
-        "start": _resolved(layer.start).isoformat(),
+        "start": layer.start.isoformat(),
         "rotationTurnLengthSeconds": layer.rotation_seconds,
     }
     if layer.end is not None:
@@ -268,16 +267,6 @@ def layer_args(layer: Layer) -> LayerArgs:
     if layer.restrictions:
         args["restrictions"] = [_restriction(r) for r in layer.restrictions]
     return args
-
-
-_T = TypeVar("_T")
-
-
-def _resolved(value: _T | None) -> _T:
-    """A field `parse_stack_config` always sets (a layer start: with its UTC offset); optional
-    only as the stack file reads it."""
-    assert value is not None, "resolved by oncall.config.parse_stack_config"
-    return value
 
 
 def _restriction(r: Any) -> RestrictionArgs:

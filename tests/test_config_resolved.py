@@ -3,7 +3,9 @@
 Members and schedules inherit the team's time zone, members the team's notification rules per
 urgency and its handoff notification, and every layer start and end carries its UTC offset; the
 wiring maps these fields as they are. What the stack file itself wrote stays in
-`model_fields_set` (advice names only keys the user wrote).
+`model_fields_set` (advice names only keys the user wrote). The types say so too
+(`ResolvedTeam`, `ResolvedMember`, `ResolvedSchedule`, `ResolvedLayer`); these tests check that
+the values are what the types say.
 """
 
 from __future__ import annotations
@@ -12,8 +14,18 @@ from pathlib import Path
 
 import pytest
 
+from components.vocabulary import is_time_zone
 from oncall import program, stackfile
-from oncall.config import Handoff, Team, TeamStackConfig, parse_stack_config
+from oncall.config import (
+    Handoff,
+    Notify,
+    ResolvedLayer,
+    ResolvedMember,
+    ResolvedSchedule,
+    ResolvedTeam,
+    TeamStackConfig,
+    parse_stack_config,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,13 +63,13 @@ MINIMAL_TEAM = {
 }
 
 
-def parsed_team() -> Team:
+def parsed_team() -> ResolvedTeam:
     config = parse_stack_config({"team": MINIMAL_TEAM})
     assert isinstance(config, TeamStackConfig)
     return config.team
 
 
-def stack_teams() -> list[tuple[str, Team]]:
+def stack_teams() -> list[tuple[str, ResolvedTeam]]:
     teams = []
     for stack in stackfile.stack_names(ROOT):
         loaded = stackfile.load(ROOT, stack)
@@ -78,9 +90,8 @@ def test_members_and_schedules_inherit_the_team_time_zone_unless_they_write_one(
 def test_a_member_keeps_the_urgencies_they_write_and_inherits_the_others() -> None:
     bob = parsed_team().members["bob"]
 
-    assert bob.notify is not None
     assert bob.notify.low == ()
-    assert [step.via.value for step in bob.notify.high or ()] == ["email", "sms", "phone"]
+    assert [step.via.value for step in bob.notify.high] == ["email", "sms", "phone"]
 
 
 def test_the_handoff_is_the_member_own_or_the_team_default_and_false_turns_it_off() -> None:
@@ -93,7 +104,6 @@ def test_the_handoff_is_the_member_own_or_the_team_default_and_false_turns_it_of
 def test_a_layer_without_a_start_takes_the_earliest_and_every_start_has_its_offset() -> None:
     backstop, weekly = parsed_team().schedules["web"].layers
 
-    assert weekly.start is not None
     assert weekly.start.isoformat() == "2026-12-07T09:00:00-05:00"
     assert backstop.start == weekly.start
 
@@ -110,16 +120,17 @@ TEAMS = stack_teams()
 
 
 @pytest.mark.parametrize(("stack", "team"), TEAMS, ids=[stack for stack, _ in TEAMS])
-def test_every_stack_team_comes_out_resolved(stack: str, team: Team) -> None:
+def test_every_stack_team_comes_out_resolved(stack: str, team: ResolvedTeam) -> None:
+    assert isinstance(team, ResolvedTeam), stack
     for member in team.members.values():
-        assert member.time_zone is not None
-        assert member.notify is not None
-        assert member.notify.high is not None
-        assert member.notify.low is not None
-        assert member.handoff is not None
+        assert isinstance(member, ResolvedMember)
+        assert is_time_zone(member.time_zone)
+        assert isinstance(member.notify, Notify)
+        assert member.handoff is False or isinstance(member.handoff, Handoff)
     for schedule in team.schedules.values():
-        assert schedule.time_zone is not None
+        assert isinstance(schedule, ResolvedSchedule)
+        assert is_time_zone(schedule.time_zone)
         for layer in schedule.layers:
-            assert layer.start is not None
+            assert isinstance(layer, ResolvedLayer)
             assert layer.start.tzinfo is not None
             assert layer.end is None or layer.end.tzinfo is not None

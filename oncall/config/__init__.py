@@ -43,6 +43,7 @@ from oncall.config.members import (
     Notify,
     NotifyOverride,
     Phone,
+    ResolvedMember,
     Step,
     role_from_word,
 )
@@ -56,6 +57,8 @@ from oncall.config.schedules import (
     Escalation,
     EscalationRule,
     Layer,
+    ResolvedLayer,
+    ResolvedSchedule,
     Restriction,
     RestrictionType,
     Rotation,
@@ -80,7 +83,7 @@ from oncall.config.stack import (
     parse_stack_config,
     protected,
 )
-from oncall.config.team import Team
+from oncall.config.team import ResolvedTeam, Team
 
 __all__ = [
     "APP_NAME_TEMPLATE",
@@ -118,6 +121,10 @@ __all__ = [
     "PingFailureSection",
     "PingMonitorSection",
     "Preset",
+    "ResolvedLayer",
+    "ResolvedMember",
+    "ResolvedSchedule",
+    "ResolvedTeam",
     "ResponseTimeSection",
     "Restriction",
     "RestrictionType",

@@ -8,7 +8,7 @@ issues here too, in words a user reads (`issues_from`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -166,7 +166,7 @@ def _children(tp: Any, part: str | int) -> list[Any]:
     if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(part, str):
         field = tp.model_fields.get(to_snake(part)) or tp.model_fields.get(part)
         return [field.annotation] if field else []
-    if origin is dict and isinstance(part, str):
+    if origin in (dict, Mapping) and isinstance(part, str):
         return [args[1]]
     if origin in (list, tuple) and isinstance(part, int):
         return [args[0]]

@@ -162,17 +162,6 @@ BUILTIN_HIGH: Final = (
 BUILTIN_LOW: Final = (Step(via=Via.EMAIL),)
 
 
-class Notify(Model):
-    """Notification rules per urgency (the team's defaults; built-in ones where not given)."""
-
-    high: Steps = BUILTIN_HIGH
-    low: Steps = BUILTIN_LOW
-
-    def get(self, urgency: Urgency) -> tuple[Step, ...]:
-        """The rules for one urgency."""
-        return self.high if urgency is Urgency.HIGH else self.low
-
-
 class NotifyOverride(Model):
     """A member's own rules; an urgency given here replaces the team's default for it."""
 
@@ -180,7 +169,19 @@ class NotifyOverride(Model):
     low: Steps | None = None
 
     def get(self, urgency: Urgency) -> tuple[Step, ...] | None:
-        """The rules for one urgency; None where not written (before `parse_stack_config`)."""
+        """The rules for one urgency; None where not written."""
+        return self.high if urgency is Urgency.HIGH else self.low
+
+
+class Notify(NotifyOverride):
+    """Notification rules for both urgencies: the team's defaults (built-in ones where not
+    given), and a resolved member's rules."""
+
+    high: Steps = BUILTIN_HIGH
+    low: Steps = BUILTIN_LOW
+
+    def get(self, urgency: Urgency) -> tuple[Step, ...]:
+        """The rules for one urgency."""
         return self.high if urgency is Urgency.HIGH else self.low
 
 
@@ -206,10 +207,9 @@ class Member(Model):
     """A person on the team, keyed by a slug in `team.members`.
 
     `name` is required unless `existing` (then only `email` is given). `role` takes the UI's
-    words; `phone` and `sms` international numbers. As read, `time_zone`, `notify` and `handoff`
-    are the member's own (None: not written); `parse_stack_config` returns the member with the
-    team's values inherited into them: `time_zone` always set, `notify` with both urgencies, and
-    `handoff` a `Handoff` or False (none).
+    words; `phone` and `sms` international numbers. `time_zone`, `notify` and `handoff` are
+    the member's own as the stack file writes them (None: not written); `parse_stack_config`
+    returns a `ResolvedMember`, with the team's values inherited into them.
     """
 
     name: Name | None = None
@@ -275,6 +275,16 @@ class Member(Model):
     def has_address(self, via: Via) -> bool:
         """Whether PagerDuty can reach this member `via` a channel (email always)."""
         return via is Via.EMAIL or (self.sms if via is Via.SMS else self.phone) is not None
+
+
+class ResolvedMember(Member):
+    """A member as `parse_stack_config` returns it: what they do not write, the team's."""
+
+    time_zone: str
+    notify: Notify
+    """Their own rules for an urgency they write, the team's defaults for the other."""
+    handoff: Handoff | Literal[False]
+    """Their own handoff notification, else the team's default; False: none."""
 
 
 _EXISTING = (

@@ -131,11 +131,12 @@ class Model(BaseModel):
 _M = TypeVar("_M", bound=BaseModel)
 
 
-def resolved_copy(model: _M, **update: object) -> _M:
-    """`model` with resolved values written in; its `model_fields_set` stays what the stack file
-    wrote (advice tells a key the user wrote from one inherited)."""
+def resolved_as(resolved: type[_M], model: BaseModel, **update: object) -> _M:
+    """`model` as its `resolved` subclass, with the resolved values in `update` written in. Its
+    `model_fields_set` stays what the stack file wrote (advice tells a key the user wrote from
+    one inherited)."""
     values = {name: getattr(model, name) for name in type(model).model_fields}
-    return model.model_construct(set(model.model_fields_set), **(values | update))
+    return resolved.model_construct(set(model.model_fields_set), **(values | update))
 
 
 def or_false(model: type[_M]) -> PlainValidator:

@@ -201,8 +201,8 @@ class Layer(Model):
     rotation: RotationWord | None = None
     rotation_hours: TurnHours | None = None
     start: DateTime | None = None
-    """As read: with an offset, without one (the schedule's local time), or absent (the earliest
-    of the other layers'). `parse_stack_config` returns every layer with a zone-aware start."""
+    """As written: with an offset, without one (the schedule's local time), or absent (the
+    earliest of the other layers'). `parse_stack_config` returns `ResolvedLayer`s."""
     end: DateTime | None = None
     restrictions: tuple[Restriction, ...] = ()
 
@@ -224,8 +224,8 @@ class Layer(Model):
 class Schedule(Model):
     """An on-call schedule, keyed by a slug in `team.schedules`.
 
-    `time_zone` as read is the schedule's own (None: not written); `parse_stack_config` returns
-    the schedule with the team's inherited into it, and every layer's start fixed.
+    `time_zone` is the schedule's own as the stack file writes it (None: not written);
+    `parse_stack_config` returns a `ResolvedSchedule`.
     """
 
     name: Name
@@ -233,6 +233,21 @@ class Schedule(Model):
     description: Name | None = None
     import_id: PagerDutyId | None = None
     layers: Annotated[tuple[Layer, ...], Field(min_length=1)]
+
+
+class ResolvedLayer(Layer):
+    """A layer as `parse_stack_config` returns it: its start fixed, with its UTC offset."""
+
+    start: datetime
+    end: datetime | None = None
+
+
+class ResolvedSchedule(Schedule):
+    """A schedule as `parse_stack_config` returns it: its time zone (its own or the team's) and
+    its layers resolved."""
+
+    time_zone: str
+    layers: tuple[ResolvedLayer, ...]
 
 
 class Target(Model):

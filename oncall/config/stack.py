@@ -29,7 +29,7 @@ from oncall.config.issues import Issue, config_error, fail, issues_from
 from oncall.config.scalars import Flag, Model, Name, PagerDutyId
 from oncall.config.site import EnvKind, Site
 from oncall.config.slack import SlackSettings
-from oncall.config.team import Team, checked_team
+from oncall.config.team import ResolvedTeam, Team, checked_team
 from oncall.errors import MISSING, did_you_mean
 
 NAMESPACE: Final = "pantheon-oncall"
@@ -82,7 +82,7 @@ class StackConfig:
 
     site: Site
     topology: Topology
-    team: Team | None
+    team: ResolvedTeam | None
     team_stack: str | None
     escalation_policy: EscalationPolicyRef | None
     pagerduty: PagerDutySettings
@@ -97,7 +97,7 @@ class TeamStackConfig:
     """A team stack's configuration: `team` and nothing about a site. It owns the team's users,
     schedules and escalation policy; site stacks read its outputs through `teamStack`."""
 
-    team: Team
+    team: ResolvedTeam
     topology: Topology = Topology.TEAM_STACK_OWNER
     protect: bool = True
     """Protect the team's users, schedules and escalation policy (see `protected`)."""
@@ -136,7 +136,7 @@ def parse_stack_config(
         message = "required: the Pantheon site's name and env (a team stack has only team)"
         issues.append(Issue(("site",), MISSING, message))
     site: Site | None = _section(values, "site", issues)
-    team: Team | None = _section(values, "team", issues)
+    parsed_team: Team | None = _section(values, "team", issues)
     team_stack: str | None = _section(values, "teamStack", issues)
     policy: EscalationPolicyRef | None = _section(values, "escalationPolicy", issues)
     pagerduty: PagerDutySection = _section(values, "pagerduty", issues) or PagerDutySection()
@@ -144,8 +144,7 @@ def parse_stack_config(
     slack: SlackSettings | None = _section(values, "slack", issues)
     protect: bool | None = _section(values, "protect", issues)
     topology = _topology(values, issues)
-    if "team" in values:
-        team = checked_team(values["team"], team, issues)
+    team = checked_team(values["team"], parsed_team, issues) if "team" in values else None
     if site is None:
         raise config_error(namespace, issues)
     resolved_newrelic = resolve_newrelic(newrelic, site, issues)
@@ -169,8 +168,8 @@ def _team_stack_config(
 ) -> TeamStackConfig:
     """A stack with `team` and nothing about a site: a team stack, which site stacks read
     through `teamStack`."""
-    team: Team | None = _section(values, "team", issues)
-    team = checked_team(values["team"], team, issues)
+    parsed_team: Team | None = _section(values, "team", issues)
+    team = checked_team(values["team"], parsed_team, issues)
     protect = protected(None, _section(values, "protect", issues))
     if issues or team is None:
         raise config_error(namespace, issues)

@@ -19,12 +19,14 @@ from pydantic.alias_generators import to_snake
 
 from components.vocabulary import OFF_CALL_ROLES, Urgency
 from oncall.config.issues import Issue, Loc, shown
-from oncall.config.members import Defaults, Member, Notify, NotifyOverride
-from oncall.config.scalars import Model, Name, Slug, TimeZoneName, resolved_copy
+from oncall.config.members import Defaults, Member, Notify, NotifyOverride, ResolvedMember
+from oncall.config.scalars import Model, Name, Slug, TimeZoneName, resolved_as
 from oncall.config.schedules import (
     Escalation,
     EscalationRule,
     Layer,
+    ResolvedLayer,
+    ResolvedSchedule,
     Schedule,
     TargetKind,
 )
@@ -38,9 +40,16 @@ class Team(Model):
     time_zone: TimeZoneName
     create_pagerduty_team: bool = False
     defaults: Defaults = Defaults()
-    members: Annotated[dict[Slug, Member], Field(min_length=1)]
-    schedules: dict[Slug, Schedule] = {}
+    members: Annotated[Mapping[Slug, Member], Field(min_length=1)]
+    schedules: Mapping[Slug, Schedule] = {}
     escalation: Escalation
+
+
+class ResolvedTeam(Team):
+    """The team as `parse_stack_config` returns it: its members and schedules resolved."""
+
+    members: Mapping[str, ResolvedMember]
+    schedules: Mapping[str, ResolvedSchedule]
 
 
 # --- Team-wide rules ------------------------------------------------------------------------------
@@ -65,7 +74,7 @@ class _TeamView:
     rules: Sequence[EscalationRule | None]
 
 
-def checked_team(raw: object, team: Team | None, issues: list[Issue]) -> Team | None:
+def checked_team(raw: object, team: Team | None, issues: list[Issue]) -> ResolvedTeam | None:
     """Add the team-wide problems to `issues`; return the team resolved (`_resolved`)."""
     view = _view_of(team) if team is not None else _salvaged(raw)
     found = [
@@ -271,7 +280,7 @@ def _schedule_time_issues(view: _TeamView) -> list[Issue]:
     ]
 
 
-def _resolved(team: Team) -> Team:
+def _resolved(team: Team) -> ResolvedTeam:
     """The team as the program uses it: what members and schedules inherit, written into them.
 
     Members and schedules without a `timeZone` take the team's; a member's notification rules for
@@ -280,7 +289,8 @@ def _resolved(team: Team) -> Team:
     """
     defaults = team.defaults
     members = {
-        slug: resolved_copy(
+        slug: resolved_as(
+            ResolvedMember,
             member,
             time_zone=member.time_zone or team.time_zone,
             notify=_inherited_notify(member.notify, defaults.notify),
@@ -293,17 +303,17 @@ def _resolved(team: Team) -> Team:
         zone = schedule.time_zone or team.time_zone
         times, _ = _layer_times(schedule.layers, zone)
         layers = tuple(
-            layer.model_copy(update={"start": start, "end": end})
+            resolved_as(ResolvedLayer, layer, start=start, end=end)
             for layer, (start, end) in zip(schedule.layers, times, strict=True)
         )
-        schedules[slug] = resolved_copy(schedule, time_zone=zone, layers=layers)
-    return team.model_copy(update={"members": members, "schedules": schedules})
+        schedules[slug] = resolved_as(ResolvedSchedule, schedule, time_zone=zone, layers=layers)
+    return resolved_as(ResolvedTeam, team, members=members, schedules=schedules)
 
 
-def _inherited_notify(own: NotifyOverride | None, defaults: Notify) -> NotifyOverride:
+def _inherited_notify(own: NotifyOverride | None, defaults: Notify) -> Notify:
     """The member's rules per urgency: their own where given, the team's defaults otherwise."""
     own = own or NotifyOverride()
-    return NotifyOverride(
+    return Notify(
         high=defaults.high if own.high is None else own.high,
         low=defaults.low if own.low is None else own.low,
     )
