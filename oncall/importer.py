@@ -61,19 +61,16 @@ import pagerduty
 import phonenumbers
 import yaml
 
+from components.vocabulary import CONTACT_METHOD_TYPES, OFF_CALL_ROLES, TARGET_API_TYPES, Role, Via
 from oncall import stackfile
-from oncall.config import NAMESPACE, parse_stack_config
-from oncall.enums import (
-    CONTACT_METHOD_TYPES,
-    OFF_CALL_ROLES,
+from oncall.config import (
+    NAMESPACE,
     RESTRICTION_API_TYPES,
     ROLE_WORDS,
     ROTATION_SECONDS,
-    TARGET_API_TYPES,
-    Role,
     TargetKind,
-    Via,
     Weekday,
+    parse_stack_config,
 )
 from oncall.errors import ConfigError
 from oncall.newsite import credentials_comment
@@ -93,7 +90,7 @@ _VIA_ORDER: Final = {via.value: index for index, via in enumerate(Via)}
 
 
 def _role_words() -> dict[str, str]:
-    """Each API role's UI word, the first one oncall.enums.ROLE_WORDS lists for it."""
+    """Each API role's UI word, the first one oncall.config.ROLE_WORDS lists for it."""
     words: dict[str, str] = {}
     for word, role in ROLE_WORDS.items():
         words.setdefault(role.value, word)
