@@ -24,6 +24,10 @@ plan: $(VENV)/.runtime  ## the offline plan of STACK=<name> (default example-liv
 plan-all: $(VENV)/.runtime  ## the offline plan of every stack in stacks/, in one process (output discarded)
 	$(PY) -m oncall plan --all > /dev/null
 
+.PHONY: golden
+golden: $(VENV)/.runtime  ## re-record every stack's plan in tests/golden/plan/ (after a change meant to alter plans)
+	for s in $$(ls stacks | sed -n 's/^Pulumi\.\(.*\)\.yaml$$/\1/p'); do $(PY) -m oncall plan --json $$s > tests/golden/plan/$$s.json || exit 1; done
+
 test: lint typecheck pytest  ## lint, type-check and the offline test suite
 
 lint: $(VENV)/.dev  ## ruff: lint and format check

@@ -1,6 +1,6 @@
 """PagerDuty's API vocabulary: the only place these strings appear in the project.
 
-The components use these values as the REST API spells them; the stack config (oncall.enums) maps
+The components use these values as the REST API spells them; the stack config (oncall.config) maps
 the words PagerDuty's UI shows onto them. Every vocabulary also accepts its values in any letter
 case when constructed (`Urgency("HIGH")`), so config parsing can be forgiving; the components
 themselves compare exact values.

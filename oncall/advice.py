@@ -23,8 +23,18 @@ from typing import Final
 import phonenumbers
 
 from oncall import stackfile
-from oncall.config import NAMESPACE, Layer, StackConfig, Team, TeamStackConfig
-from oncall.enums import ROTATION_SECONDS, EnvKind, Rotation
+from oncall.config import (
+    NAMESPACE,
+    ROTATION_SECONDS,
+    EnvKind,
+    Layer,
+    Member,
+    Rotation,
+    Schedule,
+    StackConfig,
+    Team,
+    TeamStackConfig,
+)
 from oncall.errors import ConfigError, did_you_mean, printable, shown
 
 _ZONE_ABBREVIATION: Final = re.compile(r"[A-Z]{2,5}([0-9][A-Z]{3})?|[A-Z]{3}[0-9]")
@@ -106,7 +116,7 @@ def _team_warnings(team: Team) -> Iterator[str]:
     at = f"{NAMESPACE}:team"
     yield from _zone_warning(f"{at}.timeZone", team.time_zone)
     for slug, member in team.members.items():
-        yield from _zone_warning(f"{at}.members.{slug}.timeZone", member.time_zone)
+        yield from _zone_warning(f"{at}.members.{slug}.timeZone", _written_zone(member))
         for via in ("phone", "sms"):
             phone = getattr(member, via)
             if phone is not None and not _valid(phone.e164):
@@ -117,9 +127,14 @@ def _team_warnings(team: Team) -> Iterator[str]:
                 )
     for slug, schedule in team.schedules.items():
         where = f"{at}.schedules.{slug}"
-        yield from _zone_warning(f"{where}.timeZone", schedule.time_zone)
+        yield from _zone_warning(f"{where}.timeZone", _written_zone(schedule))
         yield from _layer_name_warnings(where, schedule.layers)
         yield from _late_backstop(where, schedule.layers)
+
+
+def _written_zone(part: Member | Schedule) -> str | None:
+    """The time zone the stack file writes for a member or schedule (None: the team's)."""
+    return part.time_zone if "time_zone" in part.model_fields_set else None
 
 
 def _zone_warning(path: str, zone: str | None) -> Iterator[str]:

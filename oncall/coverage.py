@@ -28,8 +28,7 @@ from datetime import datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from oncall.config import StackConfig, Team, TeamStackConfig
-from oncall.enums import EnvKind, Topology
+from oncall.config import EnvKind, ResolvedTeam, StackConfig, TeamStackConfig, Topology
 from oncall.schedule import (
     Level,
     TeamModel,
@@ -128,7 +127,7 @@ def default_start(team: TeamModel) -> datetime:
 
 
 def report(
-    team: Team,
+    team: ResolvedTeam,
     *,
     live: bool,
     since: datetime | None = None,

@@ -15,7 +15,8 @@ from typing import Any, Final
 
 import phonenumbers
 
-from oncall.enums import CONTACT_METHOD_TYPES, OFF_CALL_ROLES, ROLE_WORDS, Role, Via
+from components.vocabulary import CONTACT_METHOD_TYPES, OFF_CALL_ROLES, Role, Via
+from oncall.config import ROLE_WORDS
 from oncall.import_file import Flow
 
 _VIA_OF_TYPE: Final = {api_type: via for via, api_type in CONTACT_METHOD_TYPES.items()}
@@ -23,7 +24,7 @@ _VIA_ORDER: Final = {via.value: index for index, via in enumerate(Via)}
 
 
 def _role_words() -> dict[str, str]:
-    """Each API role's UI word, the first one oncall.enums.ROLE_WORDS lists for it."""
+    """Each API role's UI word, the first one oncall.config.ROLE_WORDS lists for it."""
     words: dict[str, str] = {}
     for word, role in ROLE_WORDS.items():
         words.setdefault(role.value, word)

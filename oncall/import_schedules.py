@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from oncall.enums import RESTRICTION_API_TYPES, ROTATION_SECONDS, Weekday
+from oncall.config import RESTRICTION_API_TYPES, ROTATION_SECONDS, Weekday
 from oncall.import_file import Flow, FlowList
 from oncall.pagerduty_account import ImportFailed
 

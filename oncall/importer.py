@@ -55,22 +55,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from components.vocabulary import TARGET_API_TYPES
 from oncall import import_file, stackfile
-from oncall.config import NAMESPACE
-from oncall.enums import (
-    CONTACT_METHOD_TYPES,
-    TARGET_API_TYPES,
-    TargetKind,
-    Via,
-)
+from oncall.config import NAMESPACE, TargetKind
 from oncall.import_file import Flow, FlowList, team_defaults, without_defaults
 from oncall.import_members import MemberMapper
 from oncall.import_schedules import ScheduleMapper
 from oncall.pagerduty_account import API_HOSTS, Account, ImportFailed, token_from_environment
 
-_VIA_OF_TYPE: Final = {api_type: via for via, api_type in CONTACT_METHOD_TYPES.items()}
 _TARGET_OF_TYPE: Final = {api_type: kind for kind, api_type in TARGET_API_TYPES.items()}
-_VIA_ORDER: Final = {via.value: index for index, via in enumerate(Via)}
 
 
 # --- What to import -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
         python -m oncall new-site --sites-json - --team-stack acme/pantheon-oncall/team-acme
 
 Each file pages the team stack (`pantheon-oncall:teamStack`) and leaves the rest to the
-environment's preset (oncall.presets), which it names in a comment. An existing stack file is
+environment's preset (oncall.config.presets), which it names in a comment. An existing stack file is
 skipped unless `force`. Every file written is parsed by the config contract before it is kept, so
 what this writes always plans.
 
@@ -27,10 +27,8 @@ import yaml
 from pydantic import ValidationError
 
 from oncall import stackfile
-from oncall.config import NAMESPACE, Site, parse_stack_config
-from oncall.enums import EnvKind
+from oncall.config import NAMESPACE, PRESETS, EnvKind, Site, parse_stack_config
 from oncall.errors import MISSING, ConfigError, Problem
-from oncall.presets import PRESETS
 
 DEFAULT_ENVS = ("live", "test", "dev")
 

@@ -17,13 +17,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from oncall.enums import (
-    CONTACT_METHOD_TYPES,
-    RESTRICTION_API_TYPES,
-    ROLE_WORDS,
-    TARGET_API_TYPES,
-    WEEKDAY_NUMBERS,
-)
+from components.vocabulary import CONTACT_METHOD_TYPES, TARGET_API_TYPES
+from oncall.config import RESTRICTION_API_TYPES, ROLE_WORDS, WEEKDAY_NUMBERS
 
 SECRET_TEXT = "[secret]"
 COMPUTED_TEXT = "(known after apply)"

@@ -38,10 +38,10 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from oncall.enums import TargetKind
+from oncall.config import TargetKind
 
 if TYPE_CHECKING:
-    from oncall.config import Team
+    from oncall.config import ResolvedTeam
 
 WEEK = timedelta(days=7)
 
@@ -381,13 +381,13 @@ def resolve_team(team: TeamModel, since: datetime, until: datetime) -> TeamResol
 # --- From the config ------------------------------------------------------------------------------
 
 
-def team_model(team: Team) -> TeamModel:
-    """The model of a parsed team (`oncall.config.parse_stack_config` fixed its layer starts)."""
+def team_model(team: ResolvedTeam) -> TeamModel:
+    """The model of a parsed team (`oncall.config.parse_stack_config` resolved it: layer starts
+    fixed, time zones inherited)."""
     schedules = {}
     for slug, schedule in team.schedules.items():
         layers = []
         for layer in schedule.layers:
-            assert layer.start is not None, "layer starts are fixed by parse_stack_config"
             layers.append(
                 Layer(
                     name=layer.name,
@@ -407,9 +407,7 @@ def team_model(team: Team) -> TeamModel:
                     ),
                 )
             )
-        schedules[slug] = Schedule(
-            slug, schedule.name, schedule.effective_time_zone(team), tuple(layers)
-        )
+        schedules[slug] = Schedule(slug, schedule.name, schedule.time_zone, tuple(layers))
     rules = tuple(
         Rule(
             schedules=tuple(t.slug for t in rule.targets if t.kind is TargetKind.SCHEDULE),
@@ -419,7 +417,7 @@ def team_model(team: Team) -> TeamModel:
         for rule in team.escalation.rules
     )
     people = {
-        slug: Person(member.name or member.email, member.effective_time_zone(team))
+        slug: Person(member.name or member.email, member.time_zone)
         for slug, member in team.members.items()
     }
     return TeamModel(

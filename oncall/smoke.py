@@ -38,8 +38,7 @@ from pathlib import Path
 from typing import Any, Final, TextIO
 
 from oncall import stackfile
-from oncall.config import StackConfig, TeamStackConfig, parse_stack_config
-from oncall.enums import TargetKind, Topology
+from oncall.config import StackConfig, TargetKind, TeamStackConfig, Topology, parse_stack_config
 
 EVENTS_URL: Final = "https://events.pagerduty.com/v2/enqueue"
 EU_EVENTS_URL: Final = "https://events.eu.pagerduty.com/v2/enqueue"

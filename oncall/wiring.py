@@ -1,9 +1,11 @@
 """Turn a validated stack config into the three components, and name the stack's outputs.
 
 The config layer (oncall.config) has already checked and resolved everything: presets applied,
-phone numbers split, schedule starts fixed with their offsets, UI words mapped to API values.
-This module only translates those models into the components' args, and picks where the
-escalation policy comes from (the stack's own team, a team stack, or one in the account).
+phone numbers split, the team's defaults inherited by members and schedules, schedule starts fixed
+with their offsets, UI words mapped to API values. This module only maps those resolved models
+(`ResolvedTeam` and its members, schedules and layers) onto the components' args, field by field
+(it calls nothing back in the config), and picks where the escalation policy comes from (the
+stack's own team, a team stack, or one in the account).
 
 Component names are short and fixed (`team`, `alerts`, `slack`): they prefix every child's name,
 and a change of them would replace resources.
@@ -42,21 +44,22 @@ from components.team import (
     TeamOnCall,
     TeamOnCallArgs,
 )
+from components.vocabulary import Urgency
 from oncall.config import (
     Escalation,
-    Layer,
-    Member,
     NewRelicSettings,
     PagerDutySettings,
     Phone,
-    Schedule,
+    ResolvedLayer,
+    ResolvedMember,
+    ResolvedSchedule,
+    ResolvedTeam,
     Site,
     SlackSettings,
     StackConfig,
-    Team,
     TeamStackConfig,
+    Topology,
 )
-from oncall.enums import Topology
 
 TEAM = "team"
 ALERTS = "alerts"
@@ -176,19 +179,21 @@ def _existing_policy_id(policy_id: str | None, name: str | None) -> pulumi.Input
 # --- TeamOnCall -----------------------------------------------------------------------------------
 
 
-def team_args(team: Team, protect: bool = False) -> TeamOnCallArgs:
+def team_args(team: ResolvedTeam, protect: bool = False) -> TeamOnCallArgs:
+    """A resolved team as `TeamOnCall` takes it; `protect` its users, schedules and policy."""
     return {
         "name": team.name,
         "timeZone": team.time_zone,
         "createTeam": team.create_pagerduty_team,
-        "members": {slug: member_args(m, team) for slug, m in team.members.items()},
-        "schedules": {slug: schedule_args(s, team) for slug, s in team.schedules.items()},
+        "members": {slug: member_args(m) for slug, m in team.members.items()},
+        "schedules": {slug: schedule_args(s) for slug, s in team.schedules.items()},
         "escalationPolicy": escalation_args(team.escalation),
         "protect": protect,
     }
 
 
-def member_args(member: Member, team: Team) -> MemberArgs:
+def member_args(member: ResolvedMember) -> MemberArgs:
+    """A resolved member as `TeamOnCall` takes it."""
     if member.existing:
         return {"name": member.name or member.email, "email": member.email, "existing": True}
     assert member.name is not None
@@ -196,10 +201,10 @@ def member_args(member: Member, team: Team) -> MemberArgs:
         "name": member.name,
         "email": member.email,
         "role": str(member.api_role),
-        "timeZone": member.effective_time_zone(team),
+        "timeZone": member.time_zone,
         "notify": {
-            str(urgency): [_step(s.via, s.after_minutes) for s in steps]
-            for urgency, steps in member.effective_notify(team).items()
+            str(urgency): [_step(s.via, s.after_minutes) for s in member.notify.get(urgency)]
+            for urgency in Urgency
         },
     }
     if member.phone:
@@ -208,8 +213,8 @@ def member_args(member: Member, team: Team) -> MemberArgs:
         args["sms"] = _phone(member.sms)
     if member.email_contact_method_id:
         args["emailContactMethodId"] = member.email_contact_method_id
-    handoff = member.effective_handoff(team)
-    if handoff is not None:
+    handoff = member.handoff
+    if handoff:
         args["handoff"] = {
             "via": str(handoff.via),
             "beforeMinutes": handoff.before_minutes,
@@ -235,10 +240,11 @@ def _step(via: Any, after_minutes: int) -> NotifyStepArgs:
     return {"via": str(via), "afterMinutes": after_minutes}
 
 
-def schedule_args(schedule: Schedule, team: Team) -> ScheduleArgs:
+def schedule_args(schedule: ResolvedSchedule) -> ScheduleArgs:
+    """A resolved schedule as `TeamOnCall` takes it."""
     args: ScheduleArgs = {
         "name": schedule.name,
-        "timeZone": schedule.effective_time_zone(team),
+        "timeZone": schedule.time_zone,
         "layers": [layer_args(layer) for layer in schedule.layers],
     }
     if schedule.description:
@@ -248,15 +254,16 @@ def schedule_args(schedule: Schedule, team: Team) -> ScheduleArgs:
     return args
 
 
-def layer_args(layer: Layer) -> LayerArgs:
+def layer_args(layer: ResolvedLayer) -> LayerArgs:
+    """A resolved layer (its start fixed, zone-aware) as `TeamOnCall` takes it."""
     args: LayerArgs = {
         "name": layer.name,
         "members": list(layer.members),
-        "start": layer.start_iso,
+        "start": layer.start.isoformat(),
         "rotationTurnLengthSeconds": layer.rotation_seconds,
     }
-    if layer.end_iso:
-        args["end"] = layer.end_iso
+    if layer.end is not None:
+        args["end"] = layer.end.isoformat()
     if layer.restrictions:
         args["restrictions"] = [_restriction(r) for r in layer.restrictions]
     return args
@@ -274,6 +281,7 @@ def _restriction(r: Any) -> RestrictionArgs:
 
 
 def escalation_args(escalation: Escalation) -> EscalationPolicyArgs:
+    """The escalation policy as `TeamOnCall` takes it (targets by slug)."""
     args: EscalationPolicyArgs = {
         "name": escalation.name,
         "numLoops": escalation.loops,
@@ -301,6 +309,8 @@ def alerts_args(
     newrelic: NewRelicSettings,
     escalation_policy_id: pulumi.Input[str],
 ) -> NewRelicPagerDutyChannelArgs:
+    """The resolved PagerDuty service and New Relic alerts as `NewRelicPagerDutyChannel` takes
+    them, paging `escalation_policy_id`."""
     args: NewRelicPagerDutyChannelArgs = {
         "serviceName": service.service,
         "serviceDescription": service.description,
@@ -355,6 +365,7 @@ def _timeout(minutes: int | Literal[False]) -> str:
 
 
 def slack_args(slack: SlackSettings, services: dict[str, pulumi.Input[str]]) -> SlackExtensionArgs:
+    """The Slack settings as `SlackExtension` takes them, for these PagerDuty services."""
     channel: SlackChannelArgs
     if slack.channel_id:
         channel = {"id": slack.channel_id}  # preferred: no Slack resource, no rate-limited lookup

@@ -7,27 +7,35 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 import pydantic
 import pytest
 import yaml
 
-from oncall import presets
-from oncall.config import StackConfig, Team, TeamStackConfig, parse_stack_config
-from oncall.enums import (
-    EnvKind,
+from components.vocabulary import (
     HandoffType,
     IncidentPreference,
     MonitorPeriod,
     Role,
     SlackEvent,
-    Topology,
     Urgency,
     Via,
 )
+from oncall.config import (
+    EnvKind,
+    Member,
+    StackConfig,
+    Step,
+    Team,
+    TeamStackConfig,
+    Topology,
+    parse_stack_config,
+    presets,
+)
+from oncall.config.presets import ErrorRate, PingFailure, PingMonitor, ResponseTime
 from oncall.errors import MISSING, ConfigError, Problem
-from oncall.presets import ErrorRate, PingFailure, PingMonitor, ResponseTime
 
 NS = "pantheon-oncall"
 
@@ -88,6 +96,22 @@ def parse_site(values: Mapping[str, Any]) -> StackConfig:
     config = parse_stack_config(values)
     assert isinstance(config, StackConfig)
     return config
+
+
+def iso(moment: datetime | None) -> str:
+    """A resolved layer time as the program sends it; parsing fixed it with its UTC offset."""
+    assert moment is not None
+    assert moment.tzinfo is not None
+    return moment.isoformat()
+
+
+def resolved_notify(member: Member) -> dict[Urgency, tuple[Step, ...]]:
+    """A parsed member's rules per urgency: parsing wrote the team's defaults into `notify`."""
+    assert member.notify is not None
+    high, low = member.notify.high, member.notify.low
+    assert high is not None
+    assert low is not None
+    return {Urgency.HIGH: high, Urgency.LOW: low}
 
 
 def _project_values(stack_yaml: str) -> dict[str, Any]:
@@ -202,34 +226,34 @@ def test_responder_is_limited_user_and_manager_is_user_in_the_api(team: Team) ->
 def test_weekly_rotation_lasts_604800_seconds_from_a_local_start(team: Team) -> None:
     backstop, weekly = team.schedules["default"].layers
     assert weekly.rotation_seconds == 604_800
-    assert weekly.start_iso == "2026-12-07T09:00:00-05:00"
+    assert iso(weekly.start) == "2026-12-07T09:00:00-05:00"
     assert backstop.rotation_seconds == 604_800
 
 
 def test_backstop_layer_inherits_the_rotation_start(team: Team) -> None:
     backstop, _ = team.schedules["default"].layers
-    assert backstop.start_iso == "2026-12-07T09:00:00-05:00"
-    assert backstop.end_iso is None
+    assert iso(backstop.start) == "2026-12-07T09:00:00-05:00"
+    assert backstop.end is None
 
 
 def test_member_time_zone_falls_back_to_the_team(team: Team) -> None:
-    assert team.members["anita"].effective_time_zone(team) == "Europe/London"
-    assert team.members["joe"].effective_time_zone(team) == "America/New_York"
-    assert team.schedules["default"].effective_time_zone(team) == "America/New_York"
+    assert team.members["anita"].time_zone == "Europe/London"
+    assert team.members["joe"].time_zone == "America/New_York"
+    assert team.schedules["default"].time_zone == "America/New_York"
 
 
 def test_emails_are_lower_case_and_every_member_gets_the_guide_rules(team: Team) -> None:
     joe = team.members["joe"]
     assert joe.email == "joe@example.com"
-    notify = joe.effective_notify(team)
+    notify = resolved_notify(joe)
     assert [(s.via, s.after_minutes) for s in notify[Urgency.HIGH]] == [
         (Via.EMAIL, 0),
         (Via.SMS, 0),
         (Via.PHONE, 15),
     ]
     assert [(s.via, s.after_minutes) for s in notify[Urgency.LOW]] == [(Via.EMAIL, 0)]
-    handoff = joe.effective_handoff(team)
-    assert handoff is not None
+    handoff = joe.handoff
+    assert handoff
     assert (handoff.via, handoff.before_minutes, handoff.type) == (
         Via.EMAIL,
         1440,
@@ -453,14 +477,14 @@ def test_team_without_defaults_gets_the_guide_defaults() -> None:
     del values["team"]["defaults"]
     team = parse_site(values).team
     assert team is not None
-    notify = team.members["jane"].effective_notify(team)
+    notify = resolved_notify(team.members["jane"])
     assert [(s.via, s.after_minutes) for s in notify[Urgency.HIGH]] == [
         (Via.EMAIL, 0),
         (Via.SMS, 0),
         (Via.PHONE, 15),
     ]
-    handoff = team.members["jane"].effective_handoff(team)
-    assert handoff is not None
+    handoff = team.members["jane"].handoff
+    assert handoff
     assert handoff.before_minutes == 1440
 
 
@@ -470,10 +494,10 @@ def test_member_notify_replaces_only_the_urgencies_given_and_handoff_false_disab
     values["team"]["members"]["joe"]["handoff"] = False
     team = parse_site(values).team
     assert team is not None
-    notify = team.members["joe"].effective_notify(team)
+    notify = resolved_notify(team.members["joe"])
     assert [(s.via, s.after_minutes) for s in notify[Urgency.HIGH]] == [(Via.PHONE, 5)]
     assert [(s.via, s.after_minutes) for s in notify[Urgency.LOW]] == [(Via.EMAIL, 0)]
-    assert team.members["joe"].effective_handoff(team) is None
+    assert team.members["joe"].handoff is False
 
 
 def test_existing_member_is_looked_up_and_may_be_a_target() -> None:
@@ -491,7 +515,7 @@ def test_start_with_an_offset_is_kept_as_written() -> None:
     values["team"]["schedules"]["default"]["layers"][1]["start"] = "2026-12-07T09:00:00+01:00"
     team = parse_site(values).team
     assert team is not None
-    assert [layer.start_iso for layer in team.schedules["default"].layers] == [
+    assert [iso(layer.start) for layer in team.schedules["default"].layers] == [
         "2026-12-07T09:00:00+01:00",
         "2026-12-07T09:00:00+01:00",
     ]
@@ -504,7 +528,7 @@ def test_local_start_takes_the_schedule_zone_offset_at_that_instant() -> None:
     schedule["layers"][1]["start"] = "2027-07-05T09:00:00"
     team = parse_site(values).team
     assert team is not None
-    assert team.schedules["default"].layers[1].start_iso == "2027-07-05T09:00:00+01:00"
+    assert iso(team.schedules["default"].layers[1].start) == "2027-07-05T09:00:00+01:00"
 
 
 def test_rotation_hours_and_restrictions_come_out_in_api_form() -> None:

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from oncall import calendar, coverage, plan, stackfile
-from oncall.config import StackConfig, Team, TeamStackConfig, parse_stack_config
+from oncall.config import ResolvedTeam, StackConfig, TeamStackConfig, parse_stack_config
 from oncall.schedule import resolve_team, team_model
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +49,7 @@ def parsed(values: dict[str, Any]) -> StackConfig | TeamStackConfig:
     return parse_stack_config(values)
 
 
-def team_of(values: dict[str, Any]) -> Team:
+def team_of(values: dict[str, Any]) -> ResolvedTeam:
     team = parsed(values).team
     assert team is not None
     return team

@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
-from oncall.enums import EnvKind, MonitorPeriod, Urgency
+from components.vocabulary import MonitorPeriod, Urgency
+from oncall.config.site import EnvKind
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,277 @@
+"""`pantheon-oncall:pagerduty` and `pantheon-oncall:newrelic`: the alerts, over the presets.
+
+The PagerDuty service New Relic opens incidents on, and the New Relic policy, ping monitor and
+conditions that page it. Each key a stack writes replaces its environment's preset value
+(`oncall.config.presets`) for that key only; `resolve_pagerduty` and `resolve_newrelic` merge
+them once, when the stack is parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Annotated, Final, Literal, TypeVar
+
+from pydantic import AfterValidator, Field, PlainValidator
+from pydantic.alias_generators import to_camel
+
+from components.vocabulary import (
+    LOCATION,
+    MAX_ERROR_PERCENT,
+    MAX_FOR_MINUTES,
+    MIN_FOR_MINUTES,
+    IncidentPreference,
+    MonitorPeriod,
+    Urgency,
+    whole_number,
+)
+from oncall.config.issues import Issue, Loc, shown
+from oncall.config.presets import (
+    FALLBACK,
+    PRESETS,
+    ErrorRate,
+    PingFailure,
+    PingMonitor,
+    Preset,
+    ResponseTime,
+)
+from oncall.config.scalars import (
+    Model,
+    Name,
+    PagerDutyId,
+    RealNumber,
+    WholeNumber,
+    distinct,
+    or_false,
+)
+from oncall.config.site import Site
+
+APP_NAME_TEMPLATE: Final = "{name} ({env})"
+"""Default New Relic APM app name of a site environment, e.g. "example (live)"."""
+
+SERVICE_DESCRIPTION_TEMPLATE: Final = "New Relic alerts for {url}"
+"""Default description of the PagerDuty service."""
+
+
+def _location(location: str) -> str:
+    location = location.upper()
+    if location.startswith("AWS_"):
+        raise ValueError(f"drop the AWS_ prefix: public locations are named like {location[4:]}")
+    if not re.fullmatch(LOCATION, location):
+        raise ValueError("expected a New Relic public location like US_EAST_1")
+    return location
+
+
+def _minutes_or_off(value: object) -> int | Literal[False]:
+    if value is False:
+        return False
+    minutes = whole_number(value)
+    if minutes is None or minutes < 1:
+        raise ValueError("expected a whole number of minutes (at least 1), or false for never")
+    return minutes
+
+
+Location = Annotated[str, AfterValidator(_location)]
+MinutesOrOff = Annotated[int | Literal[False], PlainValidator(_minutes_or_off)]
+
+
+class PagerDutySection(Model):
+    """`pantheon-oncall:pagerduty` — the PagerDuty service New Relic opens incidents on."""
+
+    service: Name | None = None
+    description: Name | None = None
+    import_id: PagerDutyId | None = None
+    vendor_id: PagerDutyId | None = None
+    """The New Relic vendor's id, when looking it up by name finds the wrong one."""
+    urgency: Urgency | None = None
+    auto_resolve_minutes: MinutesOrOff | None = None
+    """Resolve an incident still open after this long; absent or false: never (New Relic resolves
+    it when its issue closes)."""
+    acknowledgement_timeout_minutes: MinutesOrOff | None = None
+    """Trigger (page) an acknowledged incident again after this long; absent: 30; false: never."""
+
+
+class PingMonitorSection(Model):
+    """`newrelic.pingMonitor`: keys written here replace the preset's (`false`: no monitor)."""
+
+    period: MonitorPeriod | None = None
+    locations: (
+        Annotated[tuple[Location, ...], Field(min_length=1), AfterValidator(distinct)] | None
+    ) = None
+    verify_ssl: bool | None = None
+
+
+class PingFailureSection(Model):
+    """`newrelic.conditions.pingFailure`: page when the check fails from this many locations."""
+
+    failing_locations: WholeNumber | None = Field(default=None, ge=1)
+
+
+class ErrorRateSection(Model):
+    """`newrelic.conditions.errorRate`: page when errors stay above `percent` for a while."""
+
+    percent: RealNumber | None = Field(default=None, gt=0, le=MAX_ERROR_PERCENT)
+    for_minutes: WholeNumber | None = Field(default=None, ge=MIN_FOR_MINUTES, le=MAX_FOR_MINUTES)
+
+
+class ResponseTimeSection(Model):
+    """`newrelic.conditions.responseTime`: page when responses stay slower than `seconds`."""
+
+    seconds: RealNumber | None = Field(default=None, gt=0)
+    for_minutes: WholeNumber | None = Field(default=None, ge=MIN_FOR_MINUTES, le=MAX_FOR_MINUTES)
+
+
+# Each part is a mapping merged over the preset, `false` to turn it off, or absent (the preset).
+PingMonitorOrOff = Annotated[
+    PingMonitorSection | Literal[False] | None, or_false(PingMonitorSection)
+]
+PingFailureOrOff = Annotated[
+    PingFailureSection | Literal[False] | None, or_false(PingFailureSection)
+]
+ErrorRateOrOff = Annotated[ErrorRateSection | Literal[False] | None, or_false(ErrorRateSection)]
+ResponseTimeOrOff = Annotated[
+    ResponseTimeSection | Literal[False] | None, or_false(ResponseTimeSection)
+]
+
+
+class ConditionsSection(Model):
+    """`newrelic.conditions`: the alert conditions of the site's policy."""
+
+    ping_failure: PingFailureOrOff = None
+    error_rate: ErrorRateOrOff = None
+    response_time: ResponseTimeOrOff = None
+
+
+class NewRelicSection(Model):
+    """`pantheon-oncall:newrelic` — overrides of the environment's preset, key by key."""
+
+    policy_name: Name | None = None
+    apm: bool = True
+    """false: the environment has no New Relic APM app; no APM conditions, no app lookup."""
+    app_name: Name | None = None
+    """The site's New Relic APM app; default "<site> (<env>)" (`APP_NAME_TEMPLATE`)."""
+    incident_preference: IncidentPreference = IncidentPreference.PER_POLICY
+    ping_monitor: PingMonitorOrOff = None
+    conditions: ConditionsSection = ConditionsSection()
+
+
+# --- Resolved sections ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PagerDutySettings:
+    """The PagerDuty service, with defaults and the preset's urgency filled in."""
+
+    service: str
+    description: str
+    import_id: str | None
+    vendor_id: str | None
+    urgency: Urgency
+    auto_resolve_minutes: int | Literal[False] | None = None
+    """None: the component's default (never)."""
+    acknowledgement_timeout_minutes: int | Literal[False] | None = None
+    """None: the component's default (30 minutes)."""
+
+
+@dataclass(frozen=True)
+class NewRelicSettings:
+    """The New Relic side, preset merged with the stack's overrides; None means off."""
+
+    policy_name: str
+    app_name: str
+    incident_preference: IncidentPreference
+    ping_monitor: PingMonitor | None
+    ping_failure: PingFailure | None
+    error_rate: ErrorRate | None
+    response_time: ResponseTime | None
+
+
+# --- Presets --------------------------------------------------------------------------------------
+
+
+_T = TypeVar("_T")
+
+
+def _first(value: _T | None, default: _T) -> _T:
+    return default if value is None else value
+
+
+def resolve_pagerduty(section: PagerDutySection, site: Site) -> PagerDutySettings:
+    """The PagerDuty service: the stack's keys, else the site's defaults and preset's urgency."""
+    return PagerDutySettings(
+        service=section.service or site.host,
+        description=_first(section.description, SERVICE_DESCRIPTION_TEMPLATE.format(url=site.url)),
+        import_id=section.import_id,
+        vendor_id=section.vendor_id,
+        urgency=section.urgency or PRESETS[site.env_kind].urgency,
+        auto_resolve_minutes=section.auto_resolve_minutes,
+        acknowledgement_timeout_minutes=section.acknowledgement_timeout_minutes,
+    )
+
+
+_D = TypeVar("_D", PingMonitor, PingFailure, ErrorRate, ResponseTime)
+
+
+def _merged(override: Model | Literal[False] | None, preset: _D | None, fallback: _D) -> _D | None:
+    """The preset with the override's keys written over it; `false` turns the part off."""
+    if override is False:
+        return None
+    if override is None:
+        return preset
+    return replace(preset or fallback, **override.model_dump(exclude_none=True))
+
+
+def resolve_newrelic(section: NewRelicSection, site: Site, issues: list[Issue]) -> NewRelicSettings:
+    """The New Relic side: the preset with the stack's keys merged over it; problems (a condition
+    that could never fire) added to `issues`."""
+    preset, conditions = PRESETS[site.env_kind], section.conditions
+    monitor = _merged(section.ping_monitor, preset.ping_monitor, FALLBACK.ping_monitor)
+    if not section.apm:
+        issues.extend(_apm_conditions_without_apm(conditions))
+        conditions = conditions.model_copy(update={"error_rate": False, "response_time": False})
+    return NewRelicSettings(
+        policy_name=section.policy_name or site.host,
+        app_name=section.app_name or APP_NAME_TEMPLATE.format(name=site.name, env=site.env),
+        incident_preference=section.incident_preference,
+        ping_monitor=monitor,
+        ping_failure=_ping_failure(conditions.ping_failure, preset, monitor, issues),
+        error_rate=_merged(conditions.error_rate, preset.error_rate, FALLBACK.error_rate),
+        response_time=_merged(
+            conditions.response_time, preset.response_time, FALLBACK.response_time
+        ),
+    )
+
+
+def _apm_conditions_without_apm(conditions: ConditionsSection) -> list[Issue]:
+    """With `apm: false`, an APM condition written in the stack could never fire."""
+    return [
+        Issue(
+            ("newrelic", "conditions", to_camel(field)),
+            shown(getattr(conditions, field)),
+            "needs the site's APM app, and newrelic.apm is false: remove this, or the apm key",
+        )
+        for field in ("error_rate", "response_time")
+        if getattr(conditions, field)
+    ]
+
+
+def _ping_failure(
+    override: PingFailureSection | Literal[False] | None,
+    preset: Preset,
+    monitor: PingMonitor | None,
+    issues: list[Issue],
+) -> PingFailure | None:
+    """pingFailure follows the monitor; a preset threshold is capped at its location count."""
+    loc: Loc = ("newrelic", "conditions", "pingFailure")
+    if override is False or (monitor is None and override is None):
+        return None
+    if monitor is None:
+        issues.append(Issue(loc, shown(override), "needs a ping monitor (newrelic.pingMonitor)"))
+        return None
+    base = preset.ping_failure or FALLBACK.ping_failure
+    if override is None or override.failing_locations is None:
+        return replace(base, failing_locations=min(base.failing_locations, len(monitor.locations)))
+    if override.failing_locations > len(monitor.locations):
+        message = f"cannot exceed the ping monitor's {len(monitor.locations)} locations"
+        issues.append(Issue((*loc, "failingLocations"), override.failing_locations, message))
+    return PingFailure(failing_locations=override.failing_locations)

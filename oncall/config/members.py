@@ -1,0 +1,301 @@
+"""`team.members` and `team.defaults`: who is on the team, and how PagerDuty reaches them.
+
+Roles take the words PagerDuty's UI shows (`ROLE_WORDS`); phone numbers are international and
+split the way PagerDuty stores them; notification rules and the handoff notification are the
+member's own or the team's defaults (`team.py` resolves which, once, when the stack is parsed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Annotated, Final, Literal, Self
+
+import phonenumbers
+from pydantic import AfterValidator, Field, PlainValidator, model_validator
+from pydantic.alias_generators import to_camel
+
+from components.vocabulary import (
+    HandoffType,
+    Role,
+    Urgency,
+    Via,
+    trunk_prefix_problem,
+)
+from oncall.config.issues import Issue, fail, shown
+from oncall.config.scalars import (
+    Email,
+    Model,
+    Name,
+    PagerDutyId,
+    Slug,
+    TimeZoneName,
+    WholeNumber,
+    distinct,
+    normalise_word,
+    or_false,
+)
+from oncall.errors import MISSING
+
+ROLE_WORDS: Final[dict[str, Role]] = {
+    "responder": Role.RESPONDER,
+    "manager": Role.MANAGER,
+    "admin": Role.ADMIN,
+    "global admin": Role.ADMIN,
+    "observer": Role.OBSERVER,
+    "stakeholder": Role.STAKEHOLDER,
+    "full stakeholder": Role.STAKEHOLDER,
+    "limited stakeholder": Role.LIMITED_STAKEHOLDER,
+    "restricted access": Role.RESTRICTED_ACCESS,
+}
+"""UI words a config may use for a role. The API values (`limited_user`, …) are accepted too."""
+
+
+def role_from_word(word: str) -> Role:
+    """The role a UI word or API value names; ValueError listing the accepted words otherwise."""
+    normalised = normalise_word(word)
+    if normalised in ROLE_WORDS:
+        return ROLE_WORDS[normalised]
+    for role in Role:
+        if normalise_word(role.value) == normalised:
+            return role
+    accepted = ", ".join(ROLE_WORDS)
+    raise ValueError(f"unknown role; expected one of {accepted} (or an API value like user)")
+
+
+def _role(value: object) -> Role:
+    if isinstance(value, Role):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"expected a role word: one of {', '.join(ROLE_WORDS)}")
+    return role_from_word(value)
+
+
+RoleWord = Annotated[Role, PlainValidator(_role)]
+
+
+class Phone(Model):
+    """A phone number split the way PagerDuty stores it (from "+1 415 555 0100")."""
+
+    country_code: int
+    national_number: str
+    """The digits after the country code, as phonenumbers gives them: PagerDuty's contact method
+    `address`. Italy's keep their leading 0 (+39 06 6988 3712 → 0669883712); a trunk prefix
+    PagerDuty refuses (`components.vocabulary.TRUNK_PREFIXES`) is never part of it."""
+    e164: str
+    import_id: str | None = None
+    """The id of the user's existing contact method to adopt (Pulumi import)."""
+    label: str | None = None
+    """The contact method's label; default the component's ("Phone", "SMS")."""
+
+    def as_written(self) -> str:
+        """The number in problem messages, as one string (E.164)."""
+        return self.e164
+
+
+def _phone(value: object) -> Phone:
+    if isinstance(value, Phone):
+        return value
+    example = 'e.g. "+1 415 555 0100"'
+    if not isinstance(value, str) or not value.strip().startswith("+"):
+        raise ValueError(f'expected international form: "+", country code, number ({example})')
+    if not re.fullmatch(r"\+[0-9 ().-]+", value.strip()):
+        raise ValueError(f"expected only digits, spaces and ( ) - . after the + ({example})")
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        raise ValueError(f"not a phone number ({example})") from None
+    if not phonenumbers.is_possible_number(number):
+        raise ValueError(f"not a possible phone number for country code +{number.country_code}")
+    national = phonenumbers.national_significant_number(number)
+    trunk = trunk_prefix_problem(number.country_code or 0, national)
+    if trunk is not None:
+        raise ValueError(trunk)
+    return Phone(
+        country_code=number.country_code,
+        national_number=national,
+        e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+    )
+
+
+class AdoptedPhone(Model):
+    """`phone`/`sms` as a mapping: a number the adopted user already has in PagerDuty."""
+
+    number: str
+    import_id: PagerDutyId | None = None
+    """The contact method's id (PagerDuty: the user's Contact Information, or the REST API's
+    GET /users/{id}/contact_methods)."""
+    label: Name | None = None
+    """Its label as PagerDuty shows it, so that the import matches."""
+
+
+def _contact_phone(value: object) -> Phone:
+    """A number written as a string, or as {number, importId, label} to adopt one."""
+    if not isinstance(value, Mapping):
+        return _phone(value)
+    adopted = AdoptedPhone.model_validate(value)
+    try:
+        phone = _phone(adopted.number)
+    except ValueError as error:
+        fail(Issue(("number",), adopted.number, str(error)))
+    return phone.model_copy(update={"import_id": adopted.import_id, "label": adopted.label})
+
+
+PhoneNumber = Annotated[Phone, PlainValidator(_contact_phone)]
+
+
+class Step(Model):
+    """One notification rule: reach the person `via` this, `afterMinutes` into the incident."""
+
+    via: Via
+    after_minutes: WholeNumber = Field(default=0, ge=0)
+
+
+Steps = Annotated[tuple[Step, ...], AfterValidator(distinct)]
+
+BUILTIN_HIGH: Final = (
+    Step(via=Via.EMAIL),
+    Step(via=Via.SMS),
+    Step(via=Via.PHONE, after_minutes=15),
+)
+"""The guide's high-urgency rules: email and text at once, a phone call 15 minutes later."""
+BUILTIN_LOW: Final = (Step(via=Via.EMAIL),)
+
+
+class NotifyOverride(Model):
+    """A member's own rules; an urgency given here replaces the team's default for it."""
+
+    high: Steps | None = None
+    low: Steps | None = None
+
+    def get(self, urgency: Urgency) -> tuple[Step, ...] | None:
+        """The rules for one urgency; None where not written."""
+        return self.high if urgency is Urgency.HIGH else self.low
+
+
+class Notify(NotifyOverride):
+    """Notification rules for both urgencies: the team's defaults (built-in ones where not
+    given), and a resolved member's rules."""
+
+    high: Steps = BUILTIN_HIGH
+    low: Steps = BUILTIN_LOW
+
+    def get(self, urgency: Urgency) -> tuple[Step, ...]:
+        """The rules for one urgency."""
+        return self.high if urgency is Urgency.HIGH else self.low
+
+
+class Handoff(Model):
+    """A handoff notification: "email me 24 h before my on-call shift starts"."""
+
+    via: Via = Via.EMAIL
+    before_minutes: WholeNumber = Field(default=1440, ge=0)
+    type: HandoffType = HandoffType.ONCALL
+
+
+HandoffOrOff = Annotated[Handoff | Literal[False], or_false(Handoff)]
+
+
+class Defaults(Model):
+    """`team.defaults`: what every member gets unless they override it."""
+
+    notify: Notify = Notify()
+    handoff: HandoffOrOff = Handoff()
+
+
+class Member(Model):
+    """A person on the team, keyed by a slug in `team.members`.
+
+    `name` is required unless `existing` (then only `email` is given). `role` takes the UI's
+    words; `phone` and `sms` international numbers. `time_zone`, `notify` and `handoff` are
+    the member's own as the stack file writes them (None: not written); `parse_stack_config`
+    returns a `ResolvedMember`, with the team's values inherited into them.
+    """
+
+    name: Name | None = None
+    email: Email
+    role: RoleWord = Role.RESPONDER
+    time_zone: TimeZoneName | None = None
+    phone: PhoneNumber | None = None
+    sms: PhoneNumber | None = None
+    notify: NotifyOverride | None = None
+    handoff: Annotated[Handoff | Literal[False] | None, or_false(Handoff)] = None
+    """The member's own handoff notification, or `false` for none; absent: the team default."""
+    existing: bool = False
+    """An existing PagerDuty user, looked up by email; nothing is created or changed for them."""
+    import_id: PagerDutyId | None = None
+    """Adopt a user created by hand (Pulumi `import`) instead of creating one."""
+    formerly: tuple[Slug, ...] = ()
+    """The member's earlier slugs (renamed joe to joseph: `formerly: [joe]`): Pulumi aliases keep
+    the user and its contact methods and rules instead of replacing them."""
+    email_contact_method_id: PagerDutyId | None = None
+    """The id of the user's login-email contact method, for rules via email; otherwise it is
+    looked up by the label "Default", which PagerDuty gives it on users it creates."""
+
+    @model_validator(mode="after")
+    def _existing_or_managed(self) -> Self:
+        issues = []
+        if self.existing:
+            for field in (
+                "name",
+                "role",
+                "time_zone",
+                "phone",
+                "sms",
+                "notify",
+                "handoff",
+                "email_contact_method_id",
+            ):
+                if field in self.model_fields_set:
+                    issues.append(Issue((to_camel(field),), shown(getattr(self, field)), _EXISTING))
+            if self.import_id is not None:
+                issues.append(Issue(("importId",), self.import_id, _EXISTING_AND_IMPORT))
+        elif self.name is None:
+            issues.append(Issue(("name",), MISSING, "required (unless existing: true)"))
+        if issues:
+            fail(*issues)
+        return self
+
+    @model_validator(mode="after")
+    def _adopts_contact_methods_only_with_the_user(self) -> Self:
+        issues = [
+            Issue((field, "importId"), phone.import_id, _CONTACT_IMPORT_WITHOUT_USER)
+            for field, phone in (("phone", self.phone), ("sms", self.sms))
+            if phone is not None and phone.import_id is not None and self.import_id is None
+        ]
+        if issues:
+            fail(*issues)
+        return self
+
+    @property
+    def api_role(self) -> str:
+        """The role as PagerDuty's API spells it (`limited_user` for a responder)."""
+        return self.role.value
+
+    def has_address(self, via: Via) -> bool:
+        """Whether PagerDuty can reach this member `via` a channel (email always)."""
+        return via is Via.EMAIL or (self.sms if via is Via.SMS else self.phone) is not None
+
+
+class ResolvedMember(Member):
+    """A member as `parse_stack_config` returns it: what they do not write, the team's."""
+
+    time_zone: str
+    notify: Notify
+    """Their own rules for an urgency they write, the team's defaults for the other."""
+    handoff: Handoff | Literal[False]
+    """Their own handoff notification, else the team's default; False: none."""
+
+
+_EXISTING = (
+    "an existing user is looked up by email and left as it is: remove this key, "
+    "or drop existing: true to manage the user here"
+)
+_CONTACT_IMPORT_WITHOUT_USER = (
+    "only an adopted user has contact methods to adopt: give the member's importId too, or drop "
+    "this one (a user this stack creates has none yet)"
+)
+_EXISTING_AND_IMPORT = (
+    "existing and importId exclude each other: existing only looks the user up, "
+    "importId adopts it into this stack"
+)

@@ -1,0 +1,300 @@
+"""`team.schedules` and `team.escalation`: who is on call when, and whom an incident reaches.
+
+Layers rotate their members in turns (`rotation` or `rotationHours`), restricted to daily or
+weekly windows; escalation rules name `schedule:<slug>` or `user:<slug>` targets. Layer starts
+are read as written here; `team.py` fixes each one to a zone-aware time when the stack is parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Final, Self
+
+from pydantic import AfterValidator, Field, PlainValidator, model_validator
+
+from components.vocabulary import (
+    MAX_DAILY_RESTRICTION_SECONDS,
+    MAX_NUM_LOOPS,
+    MAX_TURN_SECONDS,
+    MAX_WEEKLY_RESTRICTION_SECONDS,
+    MIN_ESCALATION_DELAY_MINUTES,
+    SLUG,
+    TARGET_API_TYPES,
+    TargetType,
+    Vocabulary,
+)
+from components.vocabulary import RestrictionType as ApiRestrictionType
+from oncall.config.issues import Issue, fail, shown
+from oncall.config.scalars import (
+    Model,
+    Name,
+    PagerDutyId,
+    Slug,
+    TimeZoneName,
+    WholeNumber,
+    distinct,
+)
+from oncall.errors import MISSING
+
+MAX_TURN_HOURS: Final = MAX_TURN_SECONDS // 3600
+"""PagerDuty's longest rotation turn, 365 days (`rotation_turn_length_seconds` ≤ 31536000)."""
+
+YEARS: Final = range(2000, 9001)
+"""The years a date-time may fall in: far from datetime's limits, so converting between time
+zones and adding weeks cannot overflow."""
+
+TargetKind = TargetType
+"""What an escalation rule target names: `schedule:<slug>` or `user:<slug>`."""
+
+
+class Rotation(Vocabulary):
+    """A named rotation turn length (`rotationHours` gives any other length)."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+ROTATION_SECONDS: Final[dict[Rotation, int]] = {Rotation.DAILY: 86_400, Rotation.WEEKLY: 604_800}
+
+
+class RestrictionType(Vocabulary):
+    """When a schedule layer restricts on-call time: every day, or once a week."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+RESTRICTION_API_TYPES: Final[dict[RestrictionType, ApiRestrictionType]] = {
+    RestrictionType.DAILY: ApiRestrictionType.DAILY,
+    RestrictionType.WEEKLY: ApiRestrictionType.WEEKLY,
+}
+
+
+class Weekday(Vocabulary):
+    """A day of the week, as written in restrictions."""
+
+    MONDAY = "monday"
+    TUESDAY = "tuesday"
+    WEDNESDAY = "wednesday"
+    THURSDAY = "thursday"
+    FRIDAY = "friday"
+    SATURDAY = "saturday"
+    SUNDAY = "sunday"
+
+    @property
+    def number(self) -> int:
+        """PagerDuty's `start_day_of_week`: 1 = Monday … 7 = Sunday (ISO 8601)."""
+        return WEEKDAY_NUMBERS[self]
+
+
+WEEKDAY_NUMBERS: Final[dict[Weekday, int]] = {day: index for index, day in enumerate(Weekday, 1)}
+
+
+def _time_of_day(value: object) -> str:
+    match = (
+        re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", value) if isinstance(value, str) else None
+    )
+    if match is None:
+        raise ValueError('expected a quoted time of day "HH:MM", e.g. "09:00"')
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
+def _date_time(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and len(value) > 10:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if moment.year not in YEARS:
+                raise ValueError(
+                    f"expected a date-time between the years {YEARS[0]} and {YEARS[-1]}"
+                )
+            return moment
+    raise ValueError(
+        'expected an ISO 8601 date-time like "2026-12-07T09:00:00" (in the schedule\'s time zone) '
+        'or "2026-12-07T09:00:00-05:00"'
+    )
+
+
+def _rotation(value: object) -> Rotation:
+    if isinstance(value, str):
+        try:
+            return Rotation(value)
+        except ValueError:
+            pass
+    raise ValueError("expected daily or weekly; for any other turn length set rotationHours")
+
+
+def _turn_hours(hours: int) -> int:
+    if not 1 <= hours <= MAX_TURN_HOURS:
+        raise ValueError(f"a turn lasts 1 to {MAX_TURN_HOURS} hours (1 hour to 365 days)")
+    return hours
+
+
+TimeOfDay = Annotated[str, PlainValidator(_time_of_day)]
+DateTime = Annotated[datetime, PlainValidator(_date_time)]
+RotationWord = Annotated[Rotation, PlainValidator(_rotation)]
+TurnHours = Annotated[WholeNumber, AfterValidator(_turn_hours)]
+
+
+class Restriction(Model):
+    """When a layer is on call: a daily window, or a weekly one starting on `startDay`."""
+
+    type: RestrictionType
+    start_time: TimeOfDay
+    duration_hours: float = Field(gt=0)
+    start_day: Weekday | None = None
+
+    @model_validator(mode="after")
+    def _fits_its_type(self) -> Self:
+        issues = []
+        weekly = self.type is RestrictionType.WEEKLY
+        if weekly and self.start_day is None:
+            issues.append(Issue(("startDay",), MISSING, "required for a weekly restriction"))
+        if not weekly and self.start_day is not None:
+            message = "only a weekly restriction has a startDay; a daily one repeats every day"
+            issues.append(Issue(("startDay",), self.start_day.value, message))
+        longest = MAX_WEEKLY_RESTRICTION_SECONDS if weekly else MAX_DAILY_RESTRICTION_SECONDS
+        # Compared in hours first: a huge number of hours would overflow the rounding to seconds.
+        if (
+            not self.duration_hours <= longest / 3600 + 1
+            or not 1 <= self.duration_seconds <= longest
+        ):
+            limit = "less than 168 hours" if weekly else "less than 24 hours"
+            message = f"a {self.type.value} restriction lasts {limit} (1 to {longest} seconds)"
+            issues.append(Issue(("durationHours",), shown(self.duration_hours), message))
+        if issues:
+            fail(*issues)
+        return self
+
+    @property
+    def api_type(self) -> str:
+        """The restriction type as PagerDuty's API spells it."""
+        return RESTRICTION_API_TYPES[self.type]
+
+    @property
+    def start_time_of_day(self) -> str:
+        """`start_time_of_day` as PagerDuty takes it, "HH:MM:SS"."""
+        return f"{self.start_time}:00"
+
+    @property
+    def duration_seconds(self) -> int:
+        """`duration_seconds`: the hours written, rounded to whole seconds."""
+        return round(self.duration_hours * 3600)
+
+    @property
+    def start_day_of_week(self) -> int | None:
+        """`start_day_of_week` of a weekly restriction (1 = Monday); None for a daily one."""
+        return None if self.start_day is None else self.start_day.number
+
+
+class Layer(Model):
+    """A schedule layer; later layers win where they overlap, as in PagerDuty."""
+
+    name: Name
+    members: Annotated[tuple[Slug, ...], Field(min_length=1), AfterValidator(distinct)]
+    """Member slugs in rotation order; append newcomers at the end (reordering reshuffles turns)."""
+    rotation: RotationWord | None = None
+    rotation_hours: TurnHours | None = None
+    start: DateTime | None = None
+    """As written: with an offset, without one (the schedule's local time), or absent (the
+    earliest of the other layers'). `parse_stack_config` returns `ResolvedLayer`s."""
+    end: DateTime | None = None
+    restrictions: tuple[Restriction, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_turn_length(self) -> Self:
+        if self.rotation is not None and self.rotation_hours is not None:
+            message = "set either rotation or rotationHours, not both"
+            fail(Issue(("rotationHours",), self.rotation_hours, message))
+        return self
+
+    @property
+    def rotation_seconds(self) -> int:
+        """The turn length (`rotation_turn_length_seconds`); weekly unless the config says."""
+        if self.rotation_hours is not None:
+            return self.rotation_hours * 3600
+        return ROTATION_SECONDS[self.rotation or Rotation.WEEKLY]
+
+
+class Schedule(Model):
+    """An on-call schedule, keyed by a slug in `team.schedules`.
+
+    `time_zone` is the schedule's own as the stack file writes it (None: not written);
+    `parse_stack_config` returns a `ResolvedSchedule`.
+    """
+
+    name: Name
+    time_zone: TimeZoneName | None = None
+    description: Name | None = None
+    import_id: PagerDutyId | None = None
+    layers: Annotated[tuple[Layer, ...], Field(min_length=1)]
+
+
+class ResolvedLayer(Layer):
+    """A layer as `parse_stack_config` returns it: its start fixed, with its UTC offset."""
+
+    start: datetime
+    end: datetime | None = None
+
+
+class ResolvedSchedule(Schedule):
+    """A schedule as `parse_stack_config` returns it: its time zone (its own or the team's) and
+    its layers resolved."""
+
+    time_zone: str
+    layers: tuple[ResolvedLayer, ...]
+
+
+class Target(Model):
+    """An escalation target, written `schedule:<slug>` or `user:<slug>`."""
+
+    kind: TargetKind
+    slug: str
+
+    def __str__(self) -> str:
+        """The target as written: `schedule:<slug>` or `user:<slug>`."""
+        return f"{self.kind.value}:{self.slug}"
+
+    def as_written(self) -> str:
+        """The target in problem messages, as the user wrote it."""
+        return str(self)
+
+    @property
+    def api_type(self) -> str:
+        """The target type as PagerDuty's API spells it."""
+        return TARGET_API_TYPES[self.kind]
+
+
+def _target(value: object) -> Target:
+    if isinstance(value, Target):
+        return value
+    kind, _, slug = value.partition(":") if isinstance(value, str) else ("", "", "")
+    if kind not in tuple(TargetKind) or not re.fullmatch(SLUG, slug):
+        raise ValueError("expected schedule:<slug> or user:<slug>")
+    return Target(kind=TargetKind(kind), slug=slug)
+
+
+class EscalationRule(Model):
+    """Notify these targets; escalate to the next rule after `escalateAfterMinutes`."""
+
+    targets: Annotated[
+        tuple[Annotated[Target, PlainValidator(_target)], ...],
+        Field(min_length=1),
+        AfterValidator(distinct),
+    ]
+    escalate_after_minutes: WholeNumber = Field(default=30, ge=MIN_ESCALATION_DELAY_MINUTES)
+
+
+class Escalation(Model):
+    """`team.escalation`: the escalation policy, rules in order."""
+
+    name: Name
+    loops: WholeNumber = Field(default=0, ge=0, le=MAX_NUM_LOOPS)
+    description: Name | None = None
+    import_id: PagerDutyId | None = None
+    rules: Annotated[tuple[EscalationRule, ...], Field(min_length=1)]

@@ -1,0 +1,380 @@
+"""`pantheon-oncall:team`: the team, its rules across members, schedules and escalation, resolved.
+
+Pydantic checks each part on its own (`members.py`, `schedules.py`); the team-wide rules here run
+over every part that parsed, so one typo does not hide the rest: references between members,
+schedules and escalation rules, contact numbers, schedule starts in their time zone. A team with
+no problems is then resolved once: every layer start and end fixed with its UTC offset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, TypeAdapter, ValidationError
+from pydantic.alias_generators import to_snake
+
+from components.vocabulary import OFF_CALL_ROLES, Urgency
+from oncall.config.issues import Issue, Loc, shown
+from oncall.config.members import Defaults, Member, Notify, NotifyOverride, ResolvedMember
+from oncall.config.scalars import Model, Name, Slug, TimeZoneName, resolved_as
+from oncall.config.schedules import (
+    Escalation,
+    EscalationRule,
+    Layer,
+    ResolvedLayer,
+    ResolvedSchedule,
+    Schedule,
+    TargetKind,
+)
+from oncall.errors import MISSING
+
+
+class Team(Model):
+    """`pantheon-oncall:team` — the guide's team, defined in this stack (or in a team stack)."""
+
+    name: Name
+    time_zone: TimeZoneName
+    create_pagerduty_team: bool = False
+    defaults: Defaults = Defaults()
+    members: Annotated[Mapping[Slug, Member], Field(min_length=1)]
+    schedules: Mapping[Slug, Schedule] = {}
+    escalation: Escalation
+
+
+class ResolvedTeam(Team):
+    """The team as `parse_stack_config` returns it: its members and schedules resolved."""
+
+    members: Mapping[str, ResolvedMember]
+    schedules: Mapping[str, ResolvedSchedule]
+
+
+# --- Team-wide rules ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ScheduleView:
+    zone: str | None
+    layers: Sequence[Layer | None]
+
+
+@dataclass(frozen=True)
+class _TeamView:
+    """What the team-wide rules read. From a valid Team, or salvaged part by part from the raw
+    config when the Team did not parse; a part that did not parse is None (its problems are
+    already reported) and rules that need it skip it."""
+
+    defaults: Defaults | None
+    members: Mapping[str, Member | None] | None
+    """None when `members` itself is not a mapping: references to members go unchecked."""
+    schedules: Mapping[str, _ScheduleView] | None
+    rules: Sequence[EscalationRule | None]
+
+
+def checked_team(raw: object, team: Team | None, issues: list[Issue]) -> ResolvedTeam | None:
+    """Add the team-wide problems to `issues`; return the team resolved (`_resolved`)."""
+    view = _view_of(team) if team is not None else _salvaged(raw)
+    found = [
+        *_duplicate_emails(view),
+        *_missing_addresses(view),
+        *_schedule_members(view),
+        *_escalation_targets(view),
+        *_schedule_time_issues(view),
+    ]
+    issues.extend(issue.under("team") for issue in found)
+    return _resolved(team) if team is not None and not found else None
+
+
+def _view_of(team: Team) -> _TeamView:
+    return _TeamView(
+        defaults=team.defaults,
+        members=team.members,
+        schedules={
+            slug: _ScheduleView(schedule.time_zone or team.time_zone, schedule.layers)
+            for slug, schedule in team.schedules.items()
+        },
+        rules=team.escalation.rules,
+    )
+
+
+def _salvaged(raw: object) -> _TeamView:
+    team = _mapping(raw)
+    zone = _quiet(TimeZoneName, _get(team, "timeZone"))
+    members, schedules = _get(team, "members"), _get(team, "schedules", {})
+    return _TeamView(
+        defaults=_quiet(Defaults, _get(team, "defaults", {})),
+        members=(
+            {str(slug): _quiet(Member, m) for slug, m in members.items()}
+            if isinstance(members, Mapping)
+            else None
+        ),
+        schedules=(
+            {str(slug): _salvaged_schedule(s, zone) for slug, s in schedules.items()}
+            if isinstance(schedules, Mapping)
+            else None
+        ),
+        rules=[
+            _quiet(EscalationRule, r)
+            for r in _list(_get(_mapping(_get(team, "escalation")), "rules"))
+        ],
+    )
+
+
+def _salvaged_schedule(raw: object, team_zone: str | None) -> _ScheduleView:
+    schedule = _mapping(raw)
+    own_zone = _get(schedule, "timeZone")
+    zone = team_zone if own_zone is None else _quiet(TimeZoneName, own_zone)
+    return _ScheduleView(zone, [_quiet(Layer, layer) for layer in _list(_get(schedule, "layers"))])
+
+
+def _quiet(tp: Any, value: object) -> Any:
+    """`value` validated as `tp`, or None (its problems are reported elsewhere)."""
+    try:
+        return TypeAdapter(tp).validate_python(value)
+    except ValidationError:
+        return None
+
+
+def _mapping(value: object) -> Mapping[Any, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _get(raw: Mapping[Any, Any], key: str, default: object = None) -> Any:
+    """A raw config value by its camelCase key (or the snake_case name pydantic also accepts)."""
+    return raw.get(key, raw.get(to_snake(key), default))
+
+
+def _duplicate_emails(view: _TeamView) -> list[Issue]:
+    issues: list[Issue] = []
+    first: dict[str, str] = {}
+    for slug, member in (view.members or {}).items():
+        if member is None:
+            continue
+        if member.email in first:
+            message = (
+                f"same email as members.{first[member.email]}: PagerDuty users are unique by "
+                "email, compared case-insensitively"
+            )
+            issues.append(Issue(("members", slug, "email"), member.email, message))
+        else:
+            first[member.email] = slug
+    return issues
+
+
+def _missing_addresses(view: _TeamView) -> list[Issue]:
+    """Every sms or phone step, and the handoff, needs the member's number for that channel."""
+    issues = []
+    for slug, member in (view.members or {}).items():
+        if member is None or member.existing:
+            continue
+        for urgency in Urgency:
+            issues += _unreachable_steps(slug, member, urgency, view.defaults)
+        issues += _unreachable_handoff(slug, member, view.defaults)
+    return issues
+
+
+def _unreachable_steps(
+    slug: str, member: Member, urgency: Urgency, defaults: Defaults | None
+) -> list[Issue]:
+    own = member.notify.get(urgency) if member.notify else None
+    if own is not None:
+        return [
+            Issue(
+                ("members", slug, "notify", urgency.value, index, "via"),
+                step.via.value,
+                f"{slug} has no {step.via.value} number: add {step.via.value} to the member",
+            )
+            for index, step in enumerate(own)
+            if not member.has_address(step.via)
+        ]
+    steps = defaults.notify.get(urgency) if defaults else ()
+    return [
+        Issue(
+            ("members", slug),
+            MISSING,
+            f"defaults.notify.{urgency.value}[{index}] notifies via {step.via.value}, but {slug} "
+            f"has no {step.via.value} number: add {step.via.value}, or give {slug} its own "
+            f"notify.{urgency.value}",
+        )
+        for index, step in enumerate(steps)
+        if not member.has_address(step.via)
+    ]
+
+
+def _unreachable_handoff(slug: str, member: Member, defaults: Defaults | None) -> list[Issue]:
+    own = member.handoff is not None
+    handoff = member.handoff if own else (defaults.handoff if defaults else False)
+    if not handoff or member.has_address(handoff.via):
+        return []
+    via = handoff.via.value
+    if own:
+        message = f"{slug} has no {via} number: add {via} to the member"
+        return [Issue(("members", slug, "handoff", "via"), via, message)]
+    message = f"defaults.handoff notifies via {via}, but {slug} has no {via} number: add {via}"
+    return [Issue(("members", slug), MISSING, message)]
+
+
+def _on_call_issue(view: _TeamView, slug: str) -> str | None:
+    """Why member `slug` cannot be on call, or None when they can (or we cannot tell)."""
+    if view.members is None:
+        return None
+    if slug not in view.members:
+        known = ", ".join(sorted(view.members)) or "none"
+        return f"unknown member; members are: {known}"
+    member = view.members[slug]
+    if member is None or member.existing or member.role not in OFF_CALL_ROLES:
+        return None
+    role = shown(member.role)
+    return f"{slug} is a {role}, and PagerDuty does not put a {role} on call; change their role"
+
+
+def _schedule_members(view: _TeamView) -> list[Issue]:
+    issues = []
+    for schedule_slug, schedule in (view.schedules or {}).items():
+        for layer_index, layer in enumerate(schedule.layers):
+            for index, slug in enumerate(layer.members if layer else ()):
+                message = _on_call_issue(view, slug)
+                loc = ("schedules", schedule_slug, "layers", layer_index, "members", index)
+                if message:
+                    issues.append(Issue(loc, slug, message))
+    return issues
+
+
+def _escalation_targets(view: _TeamView) -> list[Issue]:
+    issues = []
+    for rule_index, rule in enumerate(view.rules):
+        for index, target in enumerate(rule.targets if rule else ()):
+            if target.kind is TargetKind.USER:
+                message = _on_call_issue(view, target.slug)
+            elif view.schedules is not None and target.slug not in view.schedules:
+                known = ", ".join(sorted(view.schedules)) or "none"
+                message = f"unknown schedule; schedules are: {known}"
+            else:
+                message = None
+            if message:
+                loc = ("escalation", "rules", rule_index, "targets", index)
+                issues.append(Issue(loc, str(target), message))
+    return issues
+
+
+# --- Schedule times -------------------------------------------------------------------------------
+
+_NO_START = (
+    "required: a fixed start on at least one layer (layers without one take the earliest); "
+    "nothing here reads the clock"
+)
+
+
+def _schedule_time_issues(view: _TeamView) -> list[Issue]:
+    return [
+        issue.under("schedules", slug)
+        for slug, schedule in (view.schedules or {}).items()
+        for issue in _layer_times(schedule.layers, schedule.zone)[1]
+    ]
+
+
+def _resolved(team: Team) -> ResolvedTeam:
+    """The team as the program uses it: what members and schedules inherit, written into them.
+
+    Members and schedules without a `timeZone` take the team's; a member's notification rules for
+    an urgency they did not write, and their handoff notification, are `team.defaults`'; every
+    layer start and end gets its UTC offset (`_layer_times`).
+    """
+    defaults = team.defaults
+    members = {
+        slug: resolved_as(
+            ResolvedMember,
+            member,
+            time_zone=member.time_zone or team.time_zone,
+            notify=_inherited_notify(member.notify, defaults.notify),
+            handoff=defaults.handoff if member.handoff is None else member.handoff,
+        )
+        for slug, member in team.members.items()
+    }
+    schedules = {}
+    for slug, schedule in team.schedules.items():
+        zone = schedule.time_zone or team.time_zone
+        times, _ = _layer_times(schedule.layers, zone)
+        layers = tuple(
+            resolved_as(ResolvedLayer, layer, start=start, end=end)
+            for layer, (start, end) in zip(schedule.layers, times, strict=True)
+        )
+        schedules[slug] = resolved_as(ResolvedSchedule, schedule, time_zone=zone, layers=layers)
+    return resolved_as(ResolvedTeam, team, members=members, schedules=schedules)
+
+
+def _inherited_notify(own: NotifyOverride | None, defaults: Notify) -> Notify:
+    """The member's rules per urgency: their own where given, the team's defaults otherwise."""
+    own = own or NotifyOverride()
+    return Notify(
+        high=defaults.high if own.high is None else own.high,
+        low=defaults.low if own.low is None else own.low,
+    )
+
+
+_Times = tuple[datetime | None, datetime | None]
+
+
+def _layer_times(
+    layers: Sequence[Layer | None], zone_name: str | None
+) -> tuple[list[_Times], list[Issue]]:
+    """Each layer's start and end with an offset, and the problems found fixing them.
+
+    A start without an offset is local time in the schedule's time zone; a layer without a start
+    takes the earliest start of the schedule's other layers.
+    """
+    if zone_name is None:
+        return [(None, None)] * len(layers), []
+    zone, issues = ZoneInfo(zone_name), list[Issue]()
+    own = [
+        (
+            _fixed(layer.start if layer else None, zone, ("layers", index, "start"), issues),
+            _fixed(layer.end if layer else None, zone, ("layers", index, "end"), issues),
+        )
+        for index, layer in enumerate(layers)
+    ]
+    starts = [start for start, _ in own if start is not None]
+    if not starts and not issues and all(layer is not None for layer in layers):
+        issues.append(Issue(("layers", 0, "start"), MISSING, _NO_START))
+    earliest = min(starts, default=None)
+    times = [(start or earliest, end) for start, end in own]
+    for index, (start, end) in enumerate(times):
+        if start is not None and end is not None and end <= start:
+            message = f"must be after the layer's start, {start.isoformat()}"
+            issues.append(Issue(("layers", index, "end"), end.isoformat(), message))
+    return times, issues
+
+
+def _fixed(
+    moment: datetime | None, zone: ZoneInfo, loc: Loc, issues: list[Issue]
+) -> datetime | None:
+    """`moment` with a fixed UTC offset: its own, or its zone's at that instant."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    earlier, later = moment.replace(tzinfo=zone, fold=0), moment.replace(tzinfo=zone, fold=1)
+    if earlier.utcoffset() == later.utcoffset():
+        return _with_offset(earlier)
+    if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == moment:
+        message = (
+            f"happens twice in {zone.key} (clocks go back): write it with an offset, "
+            f"{_with_offset(earlier).isoformat()} or {_with_offset(later).isoformat()}"
+        )
+    else:
+        message = (
+            f"does not exist in {zone.key} (clocks skip it): write it with an offset, e.g. "
+            f"{_with_offset(earlier.astimezone(UTC).astimezone(zone)).isoformat()}"
+        )
+    issues.append(Issue(loc, moment.isoformat(), message))
+    return None
+
+
+def _with_offset(moment: datetime) -> datetime:
+    offset = moment.utcoffset() or timedelta(0)
+    return moment.astimezone(timezone(offset))

@@ -1,0 +1,31 @@
+"""The plan of every stack in stacks/ is byte-for-byte the recorded one (tests/golden/plan/).
+
+Refactoring the config or the wiring must not change what a stack plans: this compares
+`python -m oncall plan --json <stack>` (its data, `plan.to_json`) with the output recorded
+before. A change meant to alter plans re-records them with `make golden` (a new stack needs its
+recording too), and the diff of tests/golden/plan/ shows the change in review.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from oncall import plan as planning
+from oncall import stackfile
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden" / "plan"
+STACKS = stackfile.stack_names(ROOT)
+
+
+def test_every_stack_has_a_recorded_plan_and_every_recording_a_stack() -> None:
+    assert sorted(path.stem for path in GOLDEN.glob("*.json")) == sorted(STACKS)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_plan_of_a_stack_is_byte_identical_to_the_recorded_one(stack: str) -> None:
+    recorded = (GOLDEN / f"{stack}.json").read_text()
+
+    assert planning.to_json(planning.plan_stack(ROOT, stack)) == recorded
