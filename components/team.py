@@ -5,19 +5,8 @@ Schedule" and "Create Escalation policy", as one Pulumi component. Its Args (Typ
 analyzer publishes for other Pulumi languages) are in components.team_args, its input checks in
 components.team_checks.
 
-Two facts about PagerDuty shape what this component creates for a new user (see
-`TeamOnCall._create_notifications`):
-- PagerDuty itself gives every new user an email contact method for the login email, labelled
-  "Default", and two notification rules on it: email immediately, for high and for low urgency
-  (the API's user objects list one "Default" email and two "0 minutes: channel <it>" rules). The
-  component never creates a second contact method for that address (PagerDuty answers "User
-  Contact method must be unique"); steps and handoff rules "via email" use it: by its id
-  (`emailContactMethodId`), or looked up by the label "Default" (users created by hand may lack it).
-- The provider (terraform-provider-pagerduty's plugin-framework resources, which pulumi-pagerduty
-  4.x wraps) creates contact methods and notification rules with a plain POST; unlike its older
-  SDKv2 client it no longer adopts an identical existing one, and PagerDuty rejects the duplicate
-  ("Channel Start delay must be unique for a given contact method"). An "email after 0 minutes"
-  step therefore creates nothing: PagerDuty's own rule already is that step.
+What PagerDuty itself gives a new user (a login-email contact method and two rules on it), and
+so which notify steps become resources, is decided in components.team_rules.
 """
 
 from collections.abc import Mapping
@@ -43,6 +32,13 @@ from components.team_args import (
     TeamOnCallArgs,
 )
 from components.team_checks import raise_if_invalid
+from components.team_rules import (
+    contact_import_id,
+    defaults_kept,
+    phone_methods,
+    rules_to_create,
+    uses_login_email,
+)
 from components.vocabulary import (
     CONTACT_METHOD_LABELS,
     CONTACT_METHOD_TYPES,
@@ -52,7 +48,6 @@ from components.vocabulary import (
     TEAM_ROLES,
     Role,
     TargetType,
-    Urgency,
     Via,
 )
 
@@ -203,8 +198,8 @@ class TeamOnCall(pulumi.ComponentResource):
         methods: dict[Via, pulumi.Input[str]] = {}
         # PagerDuty keys contact methods by (type, address): phone and SMS may share a number,
         # but the login email must not be created again (it exists, and would be refused).
-        for via, phone in _phone_methods(member).items():
-            adopted = _contact_import_id(member, phone)
+        for via, phone in phone_methods(member).items():
+            adopted = contact_import_id(member, phone)
             created = pagerduty.UserContactMethod(
                 f"{self._name}-{slug}-{via}",
                 user_id=user.id,
@@ -219,7 +214,7 @@ class TeamOnCall(pulumi.ComponentResource):
                 ),
             )
             methods[via] = created.id
-        if _uses_login_email(member):
+        if uses_login_email(member):
             methods[Via.EMAIL] = self._login_email(slug, member, user)
         return methods
 
@@ -238,7 +233,7 @@ class TeamOnCall(pulumi.ComponentResource):
         # (pagerdutyplugin/resource_pagerduty_user_contact_method.go creates it with a plain POST
         # and nothing else; its notification-rule acceptance tests only use 1-minute delays) nor
         # the API reference says so. Checked on the first deploy (README, "First deploy").
-        for urgency, via, delay in _rules_to_create(member):
+        for urgency, via, delay in rules_to_create(member):
             pagerduty.UserNotificationRule(
                 f"{self._name}-{slug}-{urgency}-{via}-{delay}m",
                 user_id=user.id,
@@ -247,7 +242,7 @@ class TeamOnCall(pulumi.ComponentResource):
                 contact_method={"id": methods[via], "type": CONTACT_METHOD_TYPES[via]},
                 opts=self._child(member, user, f"-{urgency}-{via}-{delay}m"),
             )
-        missing = _defaults_kept(member)
+        missing = defaults_kept(member)
         if missing:
             pulumi.log.warn(
                 f"members.{slug}.notify: PagerDuty's default email-at-0-minutes rule stays for "
@@ -424,53 +419,3 @@ def _restriction(restriction: RestrictionArgs) -> pagerduty.ScheduleLayerRestric
     if "startDayOfWeek" in restriction:
         result["start_day_of_week"] = whole(restriction["startDayOfWeek"])
     return result
-
-
-def _phone_methods(member: MemberArgs) -> dict[Via, PhoneArgs]:
-    """The phone and SMS contact methods to create, by how they are used."""
-    methods: dict[Via, PhoneArgs] = {}
-    if "phone" in member:
-        methods[Via.PHONE] = member["phone"]
-    if "sms" in member:
-        methods[Via.SMS] = member["sms"]
-    return methods
-
-
-def _contact_import_id(member: MemberArgs, phone: PhoneArgs) -> str | None:
-    """Pulumi's import id of an adopted contact method: "<user id>:<contact method id>", the
-    form the provider's ImportState splits (terraform-provider-pagerduty,
-    pagerdutyplugin/resource_pagerduty_user_contact_method.go)."""
-    if "importId" not in phone:
-        return None
-    return f"{member['importId']}:{phone['importId']}"
-
-
-def _steps(member: MemberArgs) -> list[tuple[Urgency, Via, int]]:
-    """Every notification step of a member as (urgency, via, delay), in config order."""
-    return [
-        (Urgency(urgency), Via(step["via"]), whole(step.get("afterMinutes", 0)))
-        for urgency, steps in member.get("notify", {}).items()
-        for step in steps
-    ]
-
-
-def _is_pagerduty_default_rule(via: Via, delay: int) -> bool:
-    """PagerDuty gives every new user "email immediately" rules for both urgencies."""
-    return via is Via.EMAIL and delay == 0
-
-
-def _rules_to_create(member: MemberArgs) -> list[tuple[Urgency, Via, int]]:
-    return [step for step in _steps(member) if not _is_pagerduty_default_rule(step[1], step[2])]
-
-
-def _defaults_kept(member: MemberArgs) -> list[str]:
-    """Urgencies the member's notify lists but without email at 0: PagerDuty's rule stays."""
-    covered = {u for u, via, delay in _steps(member) if _is_pagerduty_default_rule(via, delay)}
-    return [u for u in member.get("notify", {}) if Urgency(u) not in covered]
-
-
-def _uses_login_email(member: MemberArgs) -> bool:
-    handoff = member.get("handoff")
-    return any(via is Via.EMAIL for _, via, _ in _rules_to_create(member)) or (
-        handoff is not None and handoff["via"] == Via.EMAIL
-    )
