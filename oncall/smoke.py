@@ -10,7 +10,7 @@ reference (PagerDuty/api-schema, reference/events-v2/openapiv3.json): POST JSON 
 `/v2/enqueue`; `routing_key` is the service integration's key; `payload.summary`, `.source` and
 `.severity` are required on a trigger; 202 means accepted (with the `dedup_key`); 400 is an
 invalid event (`message`, `errors`) and must not be retried; 429, 5xx and network errors should
-be retried after some time.
+be retried after some time. Sending one event that way is oncall.events_api's.
 
 The site facts (name, env, URL) come from the stack file through the same config loader as the
 plan; the integration key from `pulumi stack output`, `--integration-key` or
@@ -39,6 +39,8 @@ from typing import Any, Final, TextIO
 
 from oncall import stackfile
 from oncall.config import StackConfig, TargetKind, TeamStackConfig, Topology, parse_stack_config
+from oncall.events_api import MAX_TRIES as MAX_TRIES  # re-exported: the retry limit of a run
+from oncall.events_api import EventsError, send
 
 EVENTS_URL: Final = "https://events.pagerduty.com/v2/enqueue"
 EU_EVENTS_URL: Final = "https://events.eu.pagerduty.com/v2/enqueue"
@@ -47,11 +49,6 @@ URL_ENV: Final = "PAGERDUTY_EVENTS_URL"
 KEY_OUTPUT: Final = "integrationKey"
 """The site stack's output holding the service integration's key (oncall/wiring.py)."""
 SEVERITIES: Final = ("info", "warning", "error", "critical")
-MAX_TRIES: Final = 5
-"""Attempts per event on 429, 5xx and network errors; the waits between them are 1, 2, 4, 8 s
-(longer when PagerDuty's Retry-After asks for it, at most MAX_WAIT_SECONDS)."""
-MAX_WAIT_SECONDS: Final = 30.0
-REQUEST_TIMEOUT_SECONDS: Final = 15.0
 REDACTED: Final = "[redacted]"
 EXIT_INTERRUPTED: Final = 130
 
@@ -60,17 +57,6 @@ Sleep = Callable[[float], None]
 
 class SmokeError(Exception):
     """A problem the user can fix (key, endpoint, stack); printed after `error:`, exit 1."""
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is an error: urllib would follow it as a GET without the event (and report
-    success), or carry the key to another host."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -124,7 +110,7 @@ def run(
     output = _Output(sys.stdout, secret=key)
     try:
         return _run(args, key, output, sleep or time.sleep, new_dedup_key or unique_dedup_key)
-    except SmokeError as e:
+    except (SmokeError, EventsError) as e:
         output.error(str(e))
         return 1
     except KeyboardInterrupt:
@@ -238,7 +224,7 @@ def _run(
         out.secret = key
     trigger = trigger_event(target, key, dedup_key, args.severity, resolve)
     try:
-        accepted = _send(url, trigger, sleep, out)
+        accepted = send(url, trigger, sleep, out.line)
         out.line(
             f"Triggered a test incident for {target.name} ({target.env}), "
             f"severity {args.severity}: {accepted}"
@@ -266,8 +252,8 @@ def _resolve(url: str, key: str, dedup_key: str, sleep: Sleep, out: _Output) -> 
     """Send the resolve; when it cannot be sent, say that the incident is still open."""
     still_open = f"the test incident is still open: resolve it in PagerDuty (dedup key {dedup_key})"
     try:
-        _send(url, resolve_event(key, dedup_key), sleep, out)
-    except SmokeError as e:
+        send(url, resolve_event(key, dedup_key), sleep, out.line)
+    except (SmokeError, EventsError) as e:
         raise SmokeError(f"{e}\n{still_open}") from None
     except KeyboardInterrupt:
         raise SmokeError(f"interrupted again: {still_open}") from None
@@ -293,60 +279,7 @@ def _dry_run(
     out.line(f"Look for: PagerDuty paging {target.on_call}; Slack: {target.slack}.")
 
 
-# --- HTTP -----------------------------------------------------------------------------------------
-
-
-def _send(url: str, event: dict, sleep: Sleep, out: _Output) -> str:
-    """POST one event; return PagerDuty's message. Retries 429, 5xx and network errors with
-    backoff, at most MAX_TRIES attempts; raises SmokeError on anything else."""
-    action = event["event_action"]
-    body = json.dumps(event).encode()
-    problem, retry_after = "", 0.0
-    for attempt in range(MAX_TRIES):
-        if attempt:
-            wait = min(max(float(2 ** (attempt - 1)), retry_after), MAX_WAIT_SECONDS)
-            out.line(f"  {problem}; retrying the {action} in {_shown_seconds(wait)} s")
-            sleep(wait)
-        request = urllib.request.Request(
-            url, data=body, method="POST", headers={"Content-Type": "application/json"}
-        )
-        try:
-            with _OPENER.open(request, timeout=REQUEST_TIMEOUT_SECONDS) as response:
-                return _message(response.read()) or f"HTTP {response.status}"
-        except urllib.error.HTTPError as e:
-            if e.code != 429 and e.code < 500:
-                raise SmokeError(_refusal(action, e.code, e.read())) from None
-            problem = f"PagerDuty answered {e.code} {e.reason}"
-            header = e.headers.get("Retry-After", "")
-            retry_after = float(header) if header.isdigit() else 0.0
-        except (urllib.error.URLError, OSError) as e:
-            problem, retry_after = f"could not reach {url}: {getattr(e, 'reason', e)}", 0.0
-    raise SmokeError(f"the {action} was not sent after {MAX_TRIES} tries: {problem}")
-
-
-def _refusal(action: str, status: int, text: bytes) -> str:
-    message = _message(text)
-    if status in (401, 403) or "routing_key" in message or "routing key" in message.lower():
-        return (
-            f"PagerDuty refused the {action} ({status}): the integration key is wrong "
-            f"(it must be the service's Events API v2 integration key). PagerDuty said: {message}"
-        )
-    if status == 404 or 300 <= status < 400:
-        return f"the events URL answered {status}: is it right? {message}".rstrip()
-    return f"PagerDuty refused the {action} ({status}): {message}"
-
-
-def _message(text: bytes) -> str:
-    """PagerDuty's `message` and `errors` (`status` and `dedup_key` on success), or the text."""
-    try:
-        doc = json.loads(text)
-    except ValueError:
-        return text.decode(errors="replace").strip()[:300]
-    if not isinstance(doc, dict):
-        return str(doc)[:300]
-    parts = [str(doc.get("message") or doc.get("status") or "")]
-    parts += [str(error) for error in doc.get("errors") or ()]
-    return "; ".join(part for part in parts if part)
+# --- where events go ------------------------------------------------------------------------------
 
 
 def _events_url(url: str) -> str:
