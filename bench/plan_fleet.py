@@ -143,6 +143,7 @@ def per_stack_median(project: Path, names: list[str]) -> tuple[float, float]:
 
 
 def git(folder: Path, *args: str) -> None:
+    """Run git in `folder` (a throwaway identity), quietly; fail on error."""
     subprocess.run(
         ["git", "-C", str(folder), "-c", "user.name=b", "-c", "user.email=b@example.com", *args],
         check=True,
@@ -151,6 +152,7 @@ def git(folder: Path, *args: str) -> None:
 
 
 def main() -> int:
+    """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("stacks", type=int, nargs="?", default=30, help="how many stacks (N)")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")

@@ -131,6 +131,7 @@ class Progress:
     line per stack, so that CI logs stay readable."""
 
     def __init__(self, stream: TextIO = sys.stderr, label: str = "plan") -> None:
+        """Report on `stream`, each line starting with `label` (plan, diff)."""
         self.stream = stream
         self.label = label
         self.tty = stream.isatty()
@@ -138,9 +139,11 @@ class Progress:
         self.done = 0
 
     def start(self, total: int) -> None:
+        """Begin counting `total` stacks."""
         self.total, self.done = total, 0
 
     def advance(self, outcome: Outcome) -> None:
+        """One stack is done: redraw the bar, or write its line."""
         self.done += 1
         status = "ok" if outcome.ok else "FAILED"
         if self.tty:
@@ -161,6 +164,7 @@ class Progress:
         self.stream.flush()
 
     def finish(self) -> None:
+        """End the bar's line on a terminal."""
         if self.tty and self.total:
             self.stream.write("\n")
             self.stream.flush()
