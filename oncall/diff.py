@@ -3,9 +3,10 @@
 Each stack is planned offline as its files are at git revision REF (extracted with `git archive`
 into a temporary folder: the user's checkout, index and worktrees are never touched) and as they
 are in the working tree, in one process with a worker per core (oncall.fleet). When the change
-touches no program code, both sides are planned by it and a stack whose files are the same on
-both sides is planned once; when it changes code, the base is planned by its own code (`python -m
-oncall plan --all --json` run in the extracted folder).
+touches no program code, both sides are planned by it and a stack whose files are the same on both
+sides (or load to the same config: only comments or layout changed) is planned once; when it
+changes code, the base is planned by its own code (`python -m oncall plan --all --json` run in the
+extracted folder).
 
 The report (Markdown on stdout, or `--json`) lists per stack the resources to add `+`, delete
 `-`, update `~` (each changed property, old → new) and replace `+-` (with the reason), stacks
@@ -27,6 +28,7 @@ import tarfile
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from oncall import fleet, stackfile
 from oncall.diff_changes import StackDiff, stack_report
@@ -86,6 +88,26 @@ def _inputs_of(project_dir: Path, stack: str) -> bytes | None:
         return None
 
 
+def _same_inputs(base_dir: Path, project_dir: Path, stack: str) -> bool:
+    """Whether a stack plans the same on both sides when the code is the same: its files are the
+    same byte for byte, or they load to the same config (only comments or layout changed)."""
+    old, new = _inputs_of(base_dir, stack), _inputs_of(project_dir, stack)
+    if old == new:
+        return True
+    loaded = _loaded(project_dir, stack)
+    return loaded is not None and _loaded(base_dir, stack) == loaded
+
+
+def _loaded(project_dir: Path, stack: str) -> tuple[Any, ...] | None:
+    """What the program gets from a stack's files: the project, its config as the engine passes
+    it, which keys are secret, and its ESC environments (None: they do not load)."""
+    try:
+        loaded = stackfile.load(project_dir, stack)
+    except ConfigError:
+        return None
+    return (loaded.project, loaded.engine_config(), loaded.secret_keys, loaded.environments)
+
+
 def diff_stacks(
     project_dir: Path,
     base_dir: Path,
@@ -107,7 +129,7 @@ def diff_stacks(
         same = {
             name
             for name in set(names) & old_names & new_names
-            if _inputs_of(base_dir, name) == _inputs_of(project_dir, name)
+            if _same_inputs(base_dir, project_dir, name)
         }
     tasks = [(project_dir, n) for n in names if n in new_names]
     if base_plans is None:

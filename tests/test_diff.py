@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from oncall import diff, diff_changes, diff_report
+from oncall import diff, diff_changes, diff_report, fleet
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -263,3 +263,23 @@ def test_a_removed_team_stack_is_called_out_as_a_destroy_to_come(repo: Path) -> 
         "5 user(s), schedule(s) and escalation polic(ies)"
     ]
     assert "### `team-example` (live): stack removed" in text
+
+
+def test_a_stack_whose_edit_only_touches_comments_and_layout_is_unchanged_and_planned_once(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dev = repo / "stacks" / "Pulumi.example-dev.yaml"
+    dev.write_text("# reviewed in the on-call sync\n" + dev.read_text().replace(": ", ":   ") + "\n")
+    planned: list[tuple[str, str]] = []
+    plan_one = fleet.plan_one
+
+    def counted(project_dir: Path, stack: str, schemas: object = None) -> fleet.Outcome:
+        planned.append((project_dir.name, stack))
+        return plan_one(project_dir, stack, schemas)
+
+    monkeypatch.setattr(fleet, "plan_one", counted)
+
+    text, data = report(repo, "HEAD")
+
+    assert {s["status"] for s in data["stacks"]} == {"unchanged"}
+    assert [p for p in planned if p[1] == "example-dev"] == [(repo.name, "example-dev")]
