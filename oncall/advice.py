@@ -14,6 +14,7 @@ backstop until then — in the past or the future, the gap is the same.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -78,8 +79,9 @@ class FleetIndex:
     validated once, here, not once per stack planned (which made a fleet's plan O(N²))."""
 
     def __init__(self, project_dir: Path) -> None:
-        self.project_dir = project_dir
-        self.project, _ = stackfile.project_name(project_dir)
+        """The project's stacks; their services are read on first use (`creating`)."""
+        self.project_dir = project_dir.resolve()
+        self.project, self.stacks_dir = stackfile.project_name(project_dir)
         self.names = tuple(stackfile.stack_names(project_dir))
         self._services: dict[str, list[str]] | None = None
 
@@ -87,8 +89,10 @@ class FleetIndex:
         """The stacks that create (not adopt) the PagerDuty service named `service`, in order."""
         if self._services is None:
             self._services = {}
+            project_file = _version(self.project_dir / "Pulumi.yaml")
             for name in self.names:
-                created = _created_service(self.project_dir, name)
+                stack_file = _version(self.stacks_dir / f"Pulumi.{name}.yaml")
+                created = _service_of(self.project_dir, name, project_file, stack_file)
                 if created is not None:
                     self._services.setdefault(created, []).append(name)
         return self._services.get(service, [])
@@ -123,8 +127,25 @@ def _fleet_of(project_dir: Path) -> FleetIndex:
     return index or FleetIndex(project_dir)
 
 
-def _created_service(project_dir: Path, stack: str) -> str | None:
-    """The PagerDuty service name a stack creates (not adopts), or None (or a broken stack)."""
+def _version(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+@functools.lru_cache(maxsize=4096)
+def _service_of(
+    project_dir: Path,
+    stack: str,
+    project_file: tuple[int, int] | None,
+    stack_file: tuple[int, int] | None,
+) -> str | None:
+    """The PagerDuty service name a stack creates (not adopts), or None (or a broken stack).
+
+    Cached per version of its files (Pulumi.yaml and the stack file): one process planning
+    stacks one at a time without a fleet index (`indexed`) still reads each of them once."""
     from oncall import program
 
     try:
