@@ -269,7 +269,8 @@ def test_a_stack_whose_edit_only_touches_comments_and_layout_is_unchanged_and_pl
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dev = repo / "stacks" / "Pulumi.example-dev.yaml"
-    dev.write_text("# reviewed in the on-call sync\n" + dev.read_text().replace(": ", ":   ") + "\n")
+    spaced = dev.read_text().replace(": ", ":   ")
+    dev.write_text(f"# reviewed in the on-call sync\n{spaced}\n")
     planned: list[tuple[str, str]] = []
     plan_one = fleet.plan_one
 
@@ -279,7 +280,7 @@ def test_a_stack_whose_edit_only_touches_comments_and_layout_is_unchanged_and_pl
 
     monkeypatch.setattr(fleet, "plan_one", counted)
 
-    text, data = report(repo, "HEAD")
+    _, data = report(repo, "HEAD")
 
     assert {s["status"] for s in data["stacks"]} == {"unchanged"}
     assert [p for p in planned if p[1] == "example-dev"] == [(repo.name, "example-dev")]
