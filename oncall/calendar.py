@@ -14,8 +14,6 @@ from datetime import datetime, time
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-import icalendar
-
 from oncall.coverage import when
 from oncall.schedule import Level, Shift, TeamResolution, Timeline, instant, local_dates
 
@@ -110,6 +108,8 @@ def ics(
 ) -> bytes:
     """An iCalendar file of on-call shifts: everyone's (and the gaps), or one person's, or one
     schedule's. Deterministic: UIDs and DTSTAMP derive from the shifts and the horizon."""
+    import icalendar  # here, not at the top: every `plan` imports this module, none needs it
+
     team = res.team
     cal = icalendar.Calendar()
     cal.add("prodid", "-//pantheon-oncall//oncall calendar//EN")

@@ -89,28 +89,34 @@ def plan_many(
     process. Workers are forked after the program's modules are imported, so none imports again.
     """
     global _SCHEMAS
+    from oncall import advice
+
     jobs = max(1, min(jobs or cores(), len(tasks)))
     if progress is not None:
         progress.start(len(tasks))
     _SCHEMAS = schemas
     try:
-        if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
-            results: Iterator[Outcome] = (plan_one(d, s, schemas) for d, s in tasks)
-            yield from _reported(results, progress)
-            return
-        import oncall.program  # noqa: F401 - import the program (and the SDK) once, before forking
-
-        # What the parent holds now stays put: the workers' garbage collector then leaves those
-        # pages alone instead of copying them all on its first pass.
-        gc.freeze()
-        context = multiprocessing.get_context("fork")
-        with context.Pool(jobs) as pool:
-            work = [(str(d), s) for d, s in tasks]
-            yield from _reported(pool.imap(_work, work), progress)
+        # Every stack file is read once for the cross-stack warnings, here, before any fork.
+        with advice.indexed(dict.fromkeys(d for d, _ in tasks)):
+            yield from _reported(_planned(tasks, schemas, jobs), progress)
     finally:
         _SCHEMAS = None
         if progress is not None:
             progress.finish()
+
+
+def _planned(tasks: Sequence[tuple[Path, str]], schemas: Any, jobs: int) -> Iterator[Outcome]:
+    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (plan_one(d, s, schemas) for d, s in tasks)
+        return
+    import oncall.program  # noqa: F401 - import the program (and the SDK) once, before forking
+
+    # What the parent holds now stays put: the workers' garbage collector then leaves those
+    # pages alone instead of copying them all on its first pass.
+    gc.freeze()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs) as pool:
+        yield from pool.imap(_work, [(str(d), s) for d, s in tasks])
 
 
 def _reported(results: Iterator[Outcome], progress: Progress | None) -> Iterator[Outcome]:
@@ -125,6 +131,7 @@ class Progress:
     line per stack, so that CI logs stay readable."""
 
     def __init__(self, stream: TextIO = sys.stderr, label: str = "plan") -> None:
+        """Report on `stream`, each line starting with `label` (plan, diff)."""
         self.stream = stream
         self.label = label
         self.tty = stream.isatty()
@@ -132,9 +139,11 @@ class Progress:
         self.done = 0
 
     def start(self, total: int) -> None:
+        """Begin counting `total` stacks."""
         self.total, self.done = total, 0
 
     def advance(self, outcome: Outcome) -> None:
+        """One stack is done: redraw the bar, or write its line."""
         self.done += 1
         status = "ok" if outcome.ok else "FAILED"
         if self.tty:
@@ -155,6 +164,7 @@ class Progress:
         self.stream.flush()
 
     def finish(self) -> None:
+        """End the bar's line on a terminal."""
         if self.tty and self.total:
             self.stream.write("\n")
             self.stream.flush()

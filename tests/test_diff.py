@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from oncall import diff
+from oncall import diff, diff_changes, diff_report, fleet
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,8 +81,8 @@ def report(repo: Path, base: str, *stacks: str) -> tuple[str, dict]:
 
     with tempfile.TemporaryDirectory() as tmp:
         base_dir = diff.extract(repo, base, Path(tmp))
-        data = diff.to_data(base, diff.diff_stacks(repo, base_dir, stacks, jobs=1))
-    return diff.markdown(data), data
+        data = diff_report.to_data(base, diff.diff_stacks(repo, base_dir, stacks, jobs=1))
+    return diff_report.markdown(data), data
 
 
 def test_diff_names_exactly_the_changes_of_the_commit_with_the_rename_as_delete_and_create(
@@ -155,7 +155,7 @@ def test_a_secret_input_shows_as_secret_on_both_sides() -> None:
     old = {"resources": [_resource(token, "d", {"authToken": "x", "name": "a"})]}
     new = {"resources": [_resource(token, "d", {"authToken": {"secret": True}, "name": "b"})]}
 
-    (change,) = diff.compare(old, new)
+    (change,) = diff_changes.compare(old, new)
 
     assert change.properties == {"authToken": ["x", "[secret]"], "name": ["a", "b"]}
 
@@ -188,7 +188,7 @@ def test_a_property_the_provider_sets_only_on_create_is_a_replace() -> None:
     old = {"resources": [_resource(token, "c", {"type": "static", "name": "x"})]}
     new = {"resources": [_resource(token, "c", {"type": "baseline", "name": "x"})]}
 
-    (change,) = diff.compare(old, new)
+    (change,) = diff_changes.compare(old, new)
 
     assert change.op == "+-"
     assert change.properties == {"type": ["static", "baseline"]}
@@ -245,7 +245,7 @@ def test_a_rename_with_an_alias_is_the_same_resource_and_its_references_follow()
         ]
     }
 
-    changes = diff.compare(old, new)
+    changes = diff_changes.compare(old, new)
 
     assert [(c.op, c.name, c.properties) for c in changes] == [
         ("~", "team-joseph", {"(name)": ["team-joe", "team-joseph"]}),
@@ -263,3 +263,24 @@ def test_a_removed_team_stack_is_called_out_as_a_destroy_to_come(repo: Path) -> 
         "5 user(s), schedule(s) and escalation polic(ies)"
     ]
     assert "### `team-example` (live): stack removed" in text
+
+
+def test_a_stack_whose_edit_only_touches_comments_and_layout_is_unchanged_and_planned_once(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dev = repo / "stacks" / "Pulumi.example-dev.yaml"
+    spaced = dev.read_text().replace(": ", ":   ")
+    dev.write_text(f"# reviewed in the on-call sync\n{spaced}\n")
+    planned: list[tuple[str, str]] = []
+    plan_one = fleet.plan_one
+
+    def counted(project_dir: Path, stack: str, schemas: object = None) -> fleet.Outcome:
+        planned.append((project_dir.name, stack))
+        return plan_one(project_dir, stack, schemas)
+
+    monkeypatch.setattr(fleet, "plan_one", counted)
+
+    _, data = report(repo, "HEAD")
+
+    assert {s["status"] for s in data["stacks"]} == {"unchanged"}
+    assert [p for p in planned if p[1] == "example-dev"] == [(repo.name, "example-dev")]

@@ -89,3 +89,45 @@ def test_progress_on_a_terminal_is_one_bar_redrawn_in_place() -> None:
 
     assert stream.getvalue().count("\n") == 1  # the bar ends with one newline, once
     assert stream.getvalue().split("\r")[-1].startswith(f"plan [{'#' * 30}] 2/2 {STACKS[1]}")
+
+
+def test_a_fleets_file_reads_grow_linearly_with_its_stacks(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[Path] = []
+    read = planning.stackfile.read_yaml
+
+    def counted(path: Path) -> object:
+        reads.append(path)
+        return read(path)
+
+    monkeypatch.setattr(planning.stackfile, "read_yaml", counted)
+
+    def reads_to_plan(names: list[str]) -> int:
+        reads.clear()
+        assert all(o.ok for o in fleet.plan_many([(project, s) for s in names], jobs=1))
+        return len(reads)
+
+    few = reads_to_plan(STACKS)
+    for name in STACKS:  # twice the stacks
+        copy = project / "stacks" / f"Pulumi.{name}-copy.yaml"
+        copy.write_text((project / "stacks" / f"Pulumi.{name}.yaml").read_text())
+    many = reads_to_plan(planning.stackfile.stack_names(project))
+
+    # Each stack's own plan reads its files, and the cross-stack warnings read every stack file
+    # once per fleet (oncall.advice.FleetIndex), not once per stack planned (quadratic).
+    assert many <= 2 * few + 2
+
+
+def test_a_service_name_two_stacks_create_is_warned_in_a_fleet_plan_too(project: Path) -> None:
+    live = project / "stacks" / "Pulumi.example-live.yaml"
+    (project / "stacks" / "Pulumi.copy-live.yaml").write_text(live.read_text())
+
+    plans = {o.stack: o.data for o in fleet.plan_many([(project, s) for s in STACKS], jobs=2)}
+
+    assert plans["example-live"] is not None
+    assert [w for w in plans["example-live"]["warnings"] if "is also created by" in w] == [
+        "pantheon-oncall:pagerduty.service: 'New Relic' is also created by copy-live; PagerDuty "
+        "service names are unique in an account, so one of the deploys fails: give each stack "
+        "its own pagerduty.service"
+    ]
