@@ -93,7 +93,14 @@ def _parser() -> _Parser:
         "--sites-json", type=Path, help="terminus site:list --format=json output (- for stdin)"
     )
     new_site_cmd.add_argument(
-        "--env", action="append", default=[], help="environments, e.g. live,test (default: all 3)"
+        "--env",
+        action="append",
+        default=[],
+        help="environments, e.g. live,test (default: all 3); another name is a multidev, "
+        "but prod, staging and the like are refused with a did-you-mean unless --multidev",
+    )
+    new_site_cmd.add_argument(
+        "--multidev", action="store_true", help="write every other --env as a multidev, even prod"
     )
     new_site_cmd.add_argument(
         "--team-stack", required=True, help="the team stack to page, org/pantheon-oncall/team-x"

@@ -17,6 +17,8 @@ Frozen sites are skipped: Pantheon serves nothing from them.
 from __future__ import annotations
 
 import json
+import re
+import string
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,9 +30,13 @@ from pydantic import ValidationError
 
 from oncall import stackfile
 from oncall.config import NAMESPACE, PRESETS, EnvKind, Site, parse_stack_config
+from oncall.config.site import meant_env
 from oncall.errors import MISSING, ConfigError, Problem
 
 DEFAULT_ENVS = ("live", "test", "dev")
+ESC_NAME = r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)?"
+"""A Pulumi ESC environment: `project/environment` (or a bare name), each part letters, digits,
+hyphens, underscores and periods."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,9 @@ class NewSiteOptions:
     slack_channel: str = "{site}-alerts"
     """Slack channel name template ({site}, {env}); used with slack_workspace."""
     force: bool = False
+    multidev: bool = False
+    """Write every env that is not dev, test or live as a multidev, even one such as `prod`
+    that most likely means a standard environment (oncall.config.site.MEANT_ENV)."""
 
 
 @dataclass
@@ -61,13 +70,7 @@ class NewSiteResult:
 def sites_from_terminus(path: Path) -> tuple[list[str], list[str]]:
     """Site machine names from `terminus site:list --format=json` (a file, or `-` for standard
     input), and notes on the sites skipped."""
-    try:
-        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
-        doc = json.loads(text)
-    except FileNotFoundError:
-        raise ConfigError([Problem(str(path), MISSING, "file not found")]) from None
-    except json.JSONDecodeError as e:
-        raise ConfigError([Problem(str(path), MISSING, f"not valid JSON: {e.msg}")]) from None
+    doc = _read_json(path)
     rows: Iterable[Any] = doc.values() if isinstance(doc, dict) else doc
     if not isinstance(doc, dict | list):
         rows = ()
@@ -85,6 +88,27 @@ def sites_from_terminus(path: Path) -> tuple[list[str], list[str]]:
         message = "no sites found; expected the output of terminus site:list --format=json"
         raise ConfigError([Problem(str(path), MISSING, message)])
     return sorted(set(names)), notes
+
+
+def _read_json(path: Path) -> Any:
+    """The JSON document in `path` (`-`: standard input); ConfigError naming the file when it
+    cannot be read or is not JSON."""
+    where = "--sites-json -" if str(path) == "-" else str(path)
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+        return json.loads(text)
+    except FileNotFoundError:
+        raise ConfigError([Problem(where, MISSING, "file not found")]) from None
+    except UnicodeDecodeError as e:
+        message = f"not UTF-8 text (byte {e.start}); expected terminus site:list --format=json"
+        raise ConfigError([Problem(where, MISSING, message)]) from None
+    except json.JSONDecodeError as e:
+        message = f"not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})"
+        raise ConfigError([Problem(where, MISSING, message)]) from None
+    except RecursionError:
+        raise ConfigError([Problem(where, MISSING, "not valid JSON: nested too deeply")]) from None
+    except OSError as e:
+        raise ConfigError([Problem(where, MISSING, f"cannot read it: {e.strerror}")]) from None
 
 
 def credentials_comment(environments: Sequence[str]) -> str:
@@ -138,7 +162,8 @@ def stack_text(site: str, env: str, options: NewSiteOptions) -> str:
 
 def new_site(project_dir: Path, options: NewSiteOptions) -> NewSiteResult:
     """Write the stack files; raise ConfigError for a bad site or env name (nothing written)."""
-    _check_names(options.sites, options.envs)
+    _check_names(options.sites, options.envs, options.multidev)
+    _check_options(options)
     _, stacks_dir = stackfile.project_name(project_dir)
     result = NewSiteResult()
     for site in options.sites:
@@ -149,16 +174,39 @@ def new_site(project_dir: Path, options: NewSiteOptions) -> NewSiteResult:
                 continue
             text = stack_text(site, env, options)
             _check_parses(path, text)
-            stacks_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            _write(path, text)
             result.written.append(path)
     return result
 
 
-def _check_names(sites: Sequence[str], envs: Sequence[str]) -> None:
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        where = e.filename if isinstance(e.filename, str) else str(path)
+        said = "a file is there, not a folder" if isinstance(e, FileExistsError) else e.strerror
+        raise ConfigError([Problem(where, MISSING, f"cannot write it: {said}")]) from None
+
+
+def _check_names(sites: Sequence[str], envs: Sequence[str], multidev: bool = False) -> None:
     problems = []
     if not sites:
         problems.append(Problem("sites", MISSING, "name at least one site, or --sites-json"))
+    if not envs:
+        problems.append(Problem("--env", MISSING, "name at least one environment"))
+    near_misses = {} if multidev else {e: meant_env(e) for e in envs if meant_env(e)}
+    for env, meant in near_misses.items():
+        written = (
+            "names are lowercase"
+            if env.strip().lower() == meant
+            else (
+                "as written it would be a multidev (low urgency, no ping monitor); "
+                "--multidev writes it as one"
+            )
+        )
+        problems.append(Problem("--env", env, f"did you mean {meant}? {written}"))
+    envs = [env for env in envs if env not in near_misses]
     for site in sites:
         for env in envs:
             try:
@@ -171,6 +219,35 @@ def _check_names(sites: Sequence[str], envs: Sequence[str]) -> None:
                     problems.append(Problem(key, value, message))
     if problems:
         raise ConfigError(list(dict.fromkeys(problems)))
+
+
+def _check_options(options: NewSiteOptions) -> None:
+    """The options that the written file's contract check cannot see, or would name by a key of
+    the file rather than the option the user typed."""
+    problems = []
+    account = options.newrelic_account_id
+    if account is not None and not re.fullmatch(r"[0-9]{1,20}", account):
+        message = "expected a New Relic account id: digits, e.g. 1234567"
+        problems.append(Problem("--newrelic-account-id", account, message))
+    for name in options.environments:
+        if not re.fullmatch(ESC_NAME, name):
+            message = "expected a Pulumi ESC environment name, e.g. acme/pagerduty-credentials"
+            problems.append(Problem("--environment", name, message))
+    if options.slack_workspace:
+        fields = _template_fields(options.slack_channel)
+        if fields is None or not fields <= {"site", "env"}:
+            message = "expected a channel name template using only {site} and {env}"
+            problems.append(Problem("--slack-channel", options.slack_channel, message))
+    if problems:
+        raise ConfigError(problems)
+
+
+def _template_fields(template: str) -> set[str] | None:
+    """The fields a str.format template names, or None when it is not one."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError:
+        return None
 
 
 def _check_parses(path: Path, text: str) -> None:
@@ -194,6 +271,13 @@ def report(result: NewSiteResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _envs(given: Sequence[str]) -> tuple[str, ...]:
+    """--env values (repeated, or comma-separated); all three standard ones when not given."""
+    if not given:
+        return DEFAULT_ENVS
+    return tuple(dict.fromkeys(e.strip() for e in ",".join(given).split(",") if e.strip()))
+
+
 def main(args: Any) -> int:
     """`python -m oncall new-site` (arguments as oncall.__main__ defines them)."""
     sites, notes = list(args.sites), list[str]()
@@ -202,14 +286,14 @@ def main(args: Any) -> int:
         sites += from_file
     options = NewSiteOptions(
         sites=tuple(dict.fromkeys(sites)),
-        envs=tuple(dict.fromkeys(e.strip() for e in ",".join(args.env).split(",") if e.strip()))
-        or DEFAULT_ENVS,
+        envs=_envs(args.env),
         team_stack=args.team_stack,
         environments=tuple(args.environment),
         newrelic_account_id=args.newrelic_account_id,
         slack_workspace=args.slack_workspace,
         slack_channel=args.slack_channel,
         force=args.force,
+        multidev=args.multidev,
     )
     result = new_site(args.project_dir, options)
     result.notes[:0] = notes

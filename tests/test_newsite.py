@@ -173,3 +173,117 @@ def test_a_file_that_is_not_terminus_json_is_one_clear_message(project: Path) ->
     assert result.returncode == 1
     assert "expected a site with a name (terminus site:list --format=json)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ("prod", "--env: did you mean live? as written it would be a multidev"),
+        ("production", "--env: did you mean live?"),
+        ("staging", "--env: did you mean test?"),
+        ("stage", "--env: did you mean test?"),
+        ("develop", "--env: did you mean dev?"),
+        ("LIVE", "--env: did you mean live? names are lowercase (got 'LIVE')"),
+        (",", "--env: name at least one environment"),
+    ],
+)
+def test_an_env_that_most_likely_means_dev_test_or_live_is_refused_with_did_you_mean(
+    project: Path, env: str, message: str
+) -> None:
+    result = run_cli(project, "shop", "--env", env, "--team-stack", TEAM_STACK)
+
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project / "stacks").exists()
+
+
+def test_multidev_writes_prod_as_a_multidev_and_other_names_need_no_flag(project: Path) -> None:
+    forced = run_cli(project, "shop", "--env", "prod", "--multidev", "--team-stack", TEAM_STACK)
+    plain = run_cli(project, "shop", "--env", "feature-1", "--team-stack", TEAM_STACK)
+
+    assert forced.returncode == 0, forced.stderr
+    assert plain.returncode == 0, plain.stderr
+    files = sorted(p.name for p in (project / "stacks").iterdir())
+    assert files == ["Pulumi.shop-feature-1.yaml", "Pulumi.shop-prod.yaml"]
+
+
+NRAK = "NRAK-ABCDEFGHIJKLMNOPQRSTUVWXYZ1"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--slack-workspace", "T0123ABCD", "--slack-channel", "{nope}-alerts"),
+            "--slack-channel: expected a channel name template using only {site} and {env} "
+            "(got '{nope}-alerts')",
+        ),
+        (("--slack-workspace", "T0123ABCD", "--slack-channel", "{0}"), "--slack-channel: "),
+        (("--slack-workspace", "T0123ABCD", "--slack-channel", "{site"), "--slack-channel: "),
+        (("--newrelic-account-id", "abc"), "--newrelic-account-id: expected a New Relic account"),
+        (("--newrelic-account-id", NRAK), "--newrelic-account-id: expected a New Relic account"),
+        (("--environment", "acme/pager duty"), "--environment: expected a Pulumi ESC environment"),
+        (("--team-stack", "acme/pantheon-oncall/\x1b[31mred"), "pantheon-oncall:teamStack: "),
+    ],
+)
+def test_bad_options_are_one_message_naming_the_option_and_nothing_is_written(
+    project: Path, args: tuple[str, ...], message: str
+) -> None:
+    team = () if "--team-stack" in args else ("--team-stack", TEAM_STACK)
+    result = run_cli(project, "shop", "--env", "live", *team, *args)
+
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert NRAK not in result.stderr
+    assert "\x1b" not in result.stderr
+    assert not (project / "stacks").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x85\xff", "not UTF-8 text (byte 0)"),
+        (b"[" * 100_000, "not valid JSON: nested too deeply"),
+        (b'{"a": ', "not valid JSON: Expecting value (line 1, column 7)"),
+        (b"", "not valid JSON: Expecting value (line 1, column 1)"),
+        (b"42", "no sites found; expected the output of terminus site:list"),
+        (b'{"x": {"id": "x"}}', "[0]: expected a site with a name"),
+        (b'[{"name": "Bad Name"}]', "site: expected a Pantheon site machine name"),
+    ],
+)
+def test_sites_json_that_is_not_terminus_json_is_one_message_naming_the_file(
+    project: Path, content: bytes, message: str
+) -> None:
+    sites = project / "sites.json"
+    sites.write_bytes(content)
+
+    result = run_cli(project, "--sites-json", str(sites), "--team-stack", TEAM_STACK)
+
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project / "stacks").exists()
+
+
+@pytest.mark.parametrize("where", ["folder", "missing"])
+def test_a_sites_json_that_is_a_folder_or_missing_is_one_message(project: Path, where: str) -> None:
+    path = project if where == "folder" else project / "nope.json"
+
+    result = run_cli(project, "--sites-json", str(path), "--team-stack", TEAM_STACK)
+
+    assert result.returncode == 1
+    said = "cannot read it: Is a directory" if where == "folder" else "file not found"
+    assert f"{path}: {said}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_stacks_folder_that_cannot_be_made_is_one_message(project: Path) -> None:
+    (project / "stacks").write_text("a file where the folder should be\n")
+
+    result = run_cli(project, "shop", "--env", "live", "--team-stack", TEAM_STACK)
+
+    assert result.returncode == 1
+    assert "stacks: cannot write it: a file is there, not a folder" in result.stderr
+    assert "Traceback" not in result.stderr

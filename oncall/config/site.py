@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Final
 
 from pydantic import AfterValidator
 
@@ -23,6 +23,26 @@ class EnvKind(StrEnum):
     def of(cls, env: str) -> EnvKind:
         """dev, test and live are themselves; any other environment name is a multidev."""
         return cls(env) if env in (cls.DEV, cls.TEST, cls.LIVE) else cls.MULTIDEV
+
+
+MEANT_ENV: Final = {
+    **dict.fromkeys(("prod", "production", "prd", "main", "master"), "live"),
+    **dict.fromkeys(("stage", "staging", "stg", "preprod", "pre-prod", "qa", "uat"), "test"),
+    **dict.fromkeys(("develop", "development", "devel"), "dev"),
+}
+"""Names other hosts give their standard environments, and the Pantheon one each means: written
+as an environment, they are almost certainly that one, not a multidev (which presets differ)."""
+
+
+def meant_env(env: str) -> str | None:
+    """The standard environment (dev, test, live) `env` most likely means when it is one written
+    otherwise (`prod`, `Staging`, `LIVE`…); None for dev, test, live and other multidev names."""
+    lowered = env.strip().lower()
+    if env in (EnvKind.DEV, EnvKind.TEST, EnvKind.LIVE):
+        return None
+    if lowered in (EnvKind.DEV, EnvKind.TEST, EnvKind.LIVE):
+        return lowered
+    return MEANT_ENV.get(lowered)
 
 
 def _site_env(env: str) -> str:

@@ -9,6 +9,7 @@ stack's `Topology`: exactly one of `team`, `teamStack` and `escalationPolicy`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -65,7 +66,8 @@ class EscalationPolicyRef(Model):
 
 
 def _team_stack(value: str) -> str:
-    if len(value.split("/")) != 3 or not all(value.split("/")):
+    # Pulumi names orgs, projects and stacks with letters, digits, '-', '_' and '.'.
+    if not re.fullmatch(r"[A-Za-z0-9._-]+/[A-Za-z0-9._-]+/[A-Za-z0-9._-]+", value):
         raise ValueError(
             "expected a stack reference org/project/stack, e.g. acme/pantheon-oncall/team-web"
         )
