@@ -52,7 +52,7 @@ def send(url: str, event: dict, sleep: Callable[[float], None], say: Callable[[s
         )
         try:
             with _OPENER.open(request, timeout=REQUEST_TIMEOUT_SECONDS) as response:
-                return _message(response.read()) or f"HTTP {response.status}"
+                return _accepted(action, response.status, response.read())
         except urllib.error.HTTPError as e:
             if e.code != 429 and e.code < 500:
                 raise EventsError(_refusal(action, e.code, e.read())) from None
@@ -62,6 +62,22 @@ def send(url: str, event: dict, sleep: Callable[[float], None], say: Callable[[s
         except (urllib.error.URLError, OSError) as e:
             problem, retry_after = f"could not reach {url}: {getattr(e, 'reason', e)}", 0.0
     raise EventsError(f"the {action} was not sent after {MAX_TRIES} tries: {problem}")
+
+
+def _accepted(action: str, status: int, text: bytes) -> str:
+    """PagerDuty's message for an accepted event. A success that is not the API's JSON object
+    (a proxy's or captive portal's page) is an error: nothing says the event arrived."""
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        doc = None
+    if not isinstance(doc, dict):
+        said = text.decode(errors="replace").strip()[:80]
+        raise EventsError(
+            f"the events URL answered the {action} with {status} but not with the Events API's "
+            f"JSON, so it may not have arrived: is the URL right? It said: {said!r}"
+        )
+    return _message(text) or f"HTTP {status}"
 
 
 def _refusal(action: str, status: int, text: bytes) -> str:

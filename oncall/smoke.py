@@ -39,6 +39,7 @@ from typing import Any, Final, TextIO
 
 from oncall import stackfile
 from oncall.config import StackConfig, TargetKind, TeamStackConfig, Topology, parse_stack_config
+from oncall.errors import shown
 from oncall.events_api import MAX_TRIES as MAX_TRIES  # re-exported: the retry limit of a run
 from oncall.events_api import EventsError, send
 
@@ -109,6 +110,7 @@ def run(
     key = args.integration_key or os.environ.get(KEY_ENV) or None
     output = _Output(sys.stdout, secret=key)
     try:
+        key = _checked_key(args.integration_key, key)
         return _run(args, key, output, sleep or time.sleep, new_dedup_key or unique_dedup_key)
     except (SmokeError, EventsError) as e:
         output.error(str(e))
@@ -208,7 +210,7 @@ def _run(
     new_dedup_key: Callable[[str], str],
 ) -> int:
     target = load_target(args.project_dir, args.stack)
-    url = _events_url(args.events_url or os.environ.get(URL_ENV) or target.events_url)
+    url = _events_url(*_url_source(args.events_url, target))
     dedup_key = new_dedup_key(target.stack)
     resolve = (
         "left open (--no-resolve)"
@@ -282,14 +284,32 @@ def _dry_run(
 # --- where events go ------------------------------------------------------------------------------
 
 
-def _events_url(url: str) -> str:
-    """Only https, or http to this machine (tests): the key travels in the body."""
-    parsed = urllib.parse.urlsplit(url)
+def _url_source(given: str | None, target: Target) -> tuple[str, str]:
+    """The events URL and where it came from: --events-url, $PAGERDUTY_EVENTS_URL, the stack."""
+    if given is not None:
+        return given, "--events-url"
+    if os.environ.get(URL_ENV):
+        return os.environ[URL_ENV], f"${URL_ENV}"
+    return target.events_url, "the stack's pagerduty:serviceRegion"
+
+
+def _events_url(url: str, source: str = "--events-url") -> str:
+    """Only https, or http to this machine (tests): the key travels in the body. An empty value
+    is refused rather than replaced by PagerDuty's own URL (an unset variable would page for
+    real)."""
+    expected = f"{source}: expected an https:// URL such as {EVENTS_URL} (got {shown(url, 80)})"
+    if not url or not url.isprintable() or any(c.isspace() for c in url):
+        raise SmokeError(expected)
+    try:
+        parsed = urllib.parse.urlsplit(url)
+        parsed.port  # noqa: B018 (raises ValueError for a port that is not a number in range)
+    except ValueError as e:
+        raise SmokeError(f"{expected}: {e}") from None
     if parsed.scheme == "https" and parsed.hostname:
         return url
     if parsed.scheme == "http" and _is_loopback(parsed.hostname or ""):
         return url
-    raise SmokeError(f"--events-url: expected an https:// URL such as {EVENTS_URL} (got {url!r})")
+    raise SmokeError(expected)
 
 
 def _region_events_url(region: object) -> str:
@@ -310,6 +330,30 @@ def _is_loopback(host: str) -> bool:
 
 
 # --- the key --------------------------------------------------------------------------------------
+
+
+def _checked_key(given: str | None, key: str | None) -> str | None:
+    """The key, refused (never shown) when it is empty or has whitespace or control characters
+    in it: PagerDuty would refuse the event, or the shell split a copy-paste."""
+    if given is not None and not given:
+        raise SmokeError(
+            f"--integration-key is empty (an unset variable?): pass the key, set ${KEY_ENV}, "
+            "or leave the option out to read the stack output"
+        )
+    if key is not None and not _is_one_word(key):
+        source = "--integration-key" if given else f"${KEY_ENV}"
+        raise SmokeError(f"{source}: {_KEY_SHAPE}")
+    return key
+
+
+_KEY_SHAPE: Final = (
+    "the key has whitespace or control characters in it (a copy-paste slip?); an Events API v2 "
+    "integration key is one word of 32 letters and digits"
+)
+
+
+def _is_one_word(key: str) -> bool:
+    return key.isprintable() and not any(c.isspace() for c in key)
 
 
 def _key_from_stack_output(project_dir: Path, stack: str) -> str:
@@ -339,6 +383,8 @@ def _key_from_stack_output(project_dir: Path, stack: str) -> str:
             f"stack {stack} has no {KEY_OUTPUT} output: run `pulumi up` first "
             f"(or pass --integration-key)"
         )
+    if not _is_one_word(key):
+        raise SmokeError(f"the stack output {KEY_OUTPUT}: {_KEY_SHAPE}")
     return key
 
 

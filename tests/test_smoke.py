@@ -449,3 +449,121 @@ def test_a_wrong_events_url_says_so_and_a_redirect_is_not_followed(
     assert run.status == 1
     assert f"error: the events URL answered {status}: is it right?" in run.err
     assert len(httpserver.log) == 1
+
+
+# --- hostile or mistaken input: one message, exit 1, nothing sent, the key never shown ---------
+
+
+@pytest.mark.parametrize(
+    ("events_url", "message"),
+    [
+        ("", "--events-url: expected an https:// URL such as"),
+        ("not a url", "(got 'not a url')"),
+        ("https://events.example.com:99999/", "Port out of range"),
+        ("https://events.example.com:abc/", "Port could not be cast to integer"),
+        ("https://[::1/v2/enqueue", "Invalid IPv6 URL"),
+        ("https://exa\x1bmple.com/", "(got 'https://exa\\x1bmple.com/')"),
+        ("https://exa mple.com/", "(got 'https://exa mple.com/')"),
+        (f"ftp://{KEY}/", "(got 'ftp://[redacted]"),
+    ],
+)
+def test_an_events_url_that_is_not_one_is_refused_before_anything_is_sent(
+    capsys: pytest.CaptureFixture[str], events_url: str, message: str
+) -> None:
+    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", events_url)
+    assert run.status == 1
+    assert run.err.count("error: ") == 1
+    assert message in run.err
+    assert "\x1b" not in run.err
+    assert run.sleeps == []
+
+
+def test_a_bad_events_url_from_the_environment_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(smoke.URL_ENV, "events.pagerduty.com")
+    run = Run(capsys, "example-live", "--integration-key", KEY, "--dry-run")
+    assert run.status == 1
+    assert f"error: ${smoke.URL_ENV}: expected an https:// URL" in run.err
+
+
+@pytest.mark.parametrize(
+    ("option", "env", "message"),
+    [
+        ("", None, "--integration-key is empty (an unset variable?)"),
+        (f" {KEY} ", None, "--integration-key: the key has whitespace or control characters"),
+        (f"{KEY}\n", None, "--integration-key: the key has whitespace"),
+        (f"{KEY[:16]} {KEY[16:]}", None, "--integration-key: the key has whitespace"),
+        (None, f"{KEY}\x07", f"${smoke.KEY_ENV}: the key has whitespace or control characters"),
+    ],
+)
+def test_a_key_that_is_empty_or_has_whitespace_is_refused_without_showing_it(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    option: str | None,
+    env: str | None,
+    message: str,
+) -> None:
+    monkeypatch.delenv(smoke.KEY_ENV, raising=False)
+    if env is not None:
+        monkeypatch.setenv(smoke.KEY_ENV, env)
+    key = () if option is None else ("--integration-key", option)
+    run = Run(capsys, "example-live", *key, "--dry-run")
+    assert run.status == 1
+    assert message in run.err
+    assert KEY[:16] not in run.err
+    assert KEY[16:] not in run.err
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<html><body>Please log in to the proxy</body></html>",
+        "",
+        '["not", "an", "object"]',
+        "{not json",
+    ],
+)
+@pytest.mark.parametrize("status", [200, 202])
+def test_a_success_that_is_not_the_events_apis_json_is_not_reported_as_sent(
+    httpserver: HTTPServer, url: str, capsys: pytest.CaptureFixture[str], body: str, status: int
+) -> None:
+    httpserver.expect_request("/v2/enqueue").respond_with_data(body, status=status)
+    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url)
+    assert run.status == 1
+    assert f"the events URL answered the trigger with {status} but not with the Events API" in (
+        run.err
+    )
+    assert "Triggered" not in run.out
+    assert len(httpserver.log) == 1
+
+
+def test_a_server_that_never_answers_times_out_and_gives_up_after_the_bounded_tries(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from oncall import events_api
+
+    monkeypatch.setattr(events_api, "REQUEST_TIMEOUT_SECONDS", 0.05)
+    with socket.socket() as silent:  # accepts connections (the backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/v2/enqueue"
+        run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url)
+    assert run.status == 1
+    assert f"the trigger was not sent after {smoke.MAX_TRIES} tries: could not reach {url}" in (
+        run.err
+    )
+    assert "timed out" in run.err
+
+
+def test_a_stack_output_key_with_whitespace_is_refused_without_showing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pulumi = tmp_path / "pulumi"
+    pulumi.write_text(f"#!/bin/sh\necho '{json.dumps({'integrationKey': KEY + ' '})}'\n")
+    pulumi.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv(smoke.KEY_ENV, raising=False)
+    run = Run(capsys, "example-live", "--events-url", "https://events.example.com/")
+    assert run.status == 1
+    assert "the stack output integrationKey: the key has whitespace" in run.err
