@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import posixpath
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from typing import Final
 
 from oncall import stackfile
 from oncall.config import TeamStackConfig, parse_stack_config
-from oncall.errors import ConfigError, Problem
+from oncall.errors import ConfigError, Problem, shown
 
 NAMESPACE: Final = "pantheon-oncall"
 PROGRAM_DIRS: Final = ("components", "oncall")
@@ -94,7 +95,11 @@ def run(args: argparse.Namespace) -> int:
     if args.all:
         result = _split(stacks, {stack.name for stack in stacks}, set())
     else:
-        changed = args.paths or changed_paths(project_dir, args.base, args.head)
+        changed = (
+            project_paths(project_dir, args.paths)
+            if args.paths is not None
+            else changed_paths(project_dir, args.base, args.head)
+        )
         result = affected(stacks, changed, _stacks_dir(project_dir))
     print(result.to_json() if args.json else "\n".join(result.stacks))
     return 0
@@ -144,19 +149,69 @@ def load_stacks(project_dir: Path) -> list[Stack]:
 
 def changed_paths(project_dir: Path, base: str, head: str = "HEAD") -> list[str]:
     """Paths (relative to the project folder) changed from the merge base of `base` and `head`
-    to `head`; a rename counts as a delete and an add."""
-    command = ["git", "diff", "--name-only", "--no-renames", "--relative", "-z"]
-    result = subprocess.run(
-        [*command, f"{base}...{head}", "--"],
-        cwd=project_dir,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    to `head`; a rename counts as a delete and an add. ValueError naming the option when a
+    revision is not a commit git knows (or the folder is not in a repository)."""
+    for option, revision in (("--base", base), ("--head", head)):
+        _check_revision(project_dir, option, revision)
+    command = ["git", "diff", "--name-only", "--no-renames", "--relative", "-z", "--end-of-options"]
+    result = _git(project_dir, [*command, f"{base}...{head}", "--"])
     if result.returncode != 0:
         said = (result.stderr.strip().splitlines() or ["no message"])[0]
-        raise ValueError(f"--base {base!r}: git diff failed: {said}")
+        raise ValueError(f"--base {shown(base)}: git diff failed: {said}")
     return [path for path in result.stdout.split("\0") if path]
+
+
+def project_paths(project_dir: Path, paths: Iterable[str]) -> list[str]:
+    """--paths as paths relative to the project folder, the way git prints them: `./x` and
+    `a//b` normalised, an absolute path inside the folder made relative; ConfigError for an
+    empty path or one outside the folder (it could never name a stack)."""
+    root = project_dir.resolve()
+    relative, problems = [], []
+    for index, path in enumerate(paths):
+        where = f"--paths[{index}]"
+        if not path.strip():
+            problems.append(Problem(where, path, "expected a path relative to the project folder"))
+            continue
+        normal = PurePosixPath(posixpath.normpath(path))
+        if normal.is_absolute():
+            try:
+                normal = normal.relative_to(root.as_posix())
+            except ValueError:
+                message = f"outside the project folder {root}; expected a path inside it"
+                problems.append(Problem(where, path, message))
+                continue
+        if normal.parts[:1] == ("..",):
+            message = "outside the project folder; expected a path relative to it"
+            problems.append(Problem(where, path, message))
+            continue
+        relative.append(normal.as_posix())
+    if problems:
+        raise ConfigError(problems)
+    return relative
+
+
+def _check_revision(project_dir: Path, option: str, revision: str) -> None:
+    """ValueError unless `revision` names a commit (an option-like `-x` never does)."""
+    command = ["git", "rev-parse", "--verify", "--quiet", "--end-of-options"]
+    result = _git(project_dir, [*command, f"{revision}^{{commit}}"])
+    if result.returncode == 0:
+        return
+    if "not a git repository" in result.stderr:
+        raise ValueError(
+            f"--project-dir {shown(str(project_dir))}: not in a git repository; "
+            "name the changes with --paths, or use --all"
+        )
+    raise ValueError(
+        f"{option} {shown(revision)}: git knows no such commit here "
+        "(a typo? in CI, fetch the history: actions/checkout with fetch-depth: 0)"
+    )
+
+
+def _git(project_dir: Path, argv: list[str]) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(argv, cwd=project_dir, capture_output=True, text=True, check=False)
+    except OSError as e:
+        raise ValueError(f"cannot run git ({e.strerror}): is it installed and on PATH?") from None
 
 
 def _is_team_stack(values: dict) -> bool:

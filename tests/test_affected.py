@@ -7,6 +7,7 @@ the program and its dependencies move every stack; docs, tests and CI files move
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -133,14 +134,84 @@ def test_cli_reads_the_change_from_git_and_prints_the_matrix(tmp_path: Path) -> 
     }
 
 
-def test_cli_an_unknown_base_is_one_line_and_exit_1() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "oncall", "affected", "--base", "no-such-ref"],
+def run_affected(
+    *args: str, project: Path = ROOT, path: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": path} if path is not None else None
+    return subprocess.run(
+        [sys.executable, "-m", "oncall", "--project-dir", str(project), "affected", *args],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--base", "no-such-ref"), "error: --base 'no-such-ref': git knows no such commit here"),
+        (("--base", "HEAD", "--head", "no-such-ref"), "error: --head 'no-such-ref': git knows no"),
+        # An option where a revision goes: git would write a file and print nothing (no stacks).
+        (("--base=--output=x",), "error: --base '--output=x': git knows no such commit here"),
+        (("--base=-p",), "error: --base '-p': git knows no such commit here"),
+        (("--base", "HEAD", "--head=--cached"), "error: --head '--cached': git knows no such"),
+    ],
+)
+def test_cli_a_revision_git_does_not_know_is_one_line_naming_the_option(
+    args: tuple[str, ...], message: str
+) -> None:
+    result = run_affected(*args)
+
     assert result.returncode == 1
-    assert result.stderr.startswith("error: --base 'no-such-ref': git diff failed")
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+    assert not (ROOT / "x...HEAD").exists()
+
+
+def test_cli_outside_a_git_repository_or_without_git_says_so(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+
+    no_repo = run_affected("--base", "main", project=tmp_path)
+    no_git = run_affected("--base", "main", path=str(tmp_path))
+
+    assert no_repo.returncode == no_git.returncode == 1
+    assert "not in a git repository; name the changes with --paths, or use --all" in (
+        no_repo.stderr
+    )
+    assert "error: cannot run git (No such file or directory): is it installed" in no_git.stderr
+    assert "Traceback" not in no_repo.stderr + no_git.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("", "--paths[0]: expected a path relative to the project folder (got '')"),
+        ("/etc/passwd", "--paths[0]: outside the project folder"),
+        ("../other/stacks/Pulumi.shop-live.yaml", "--paths[0]: outside the project folder"),
+    ],
+)
+def test_cli_a_path_outside_the_project_is_refused_not_silently_ignored(
+    path: str, message: str
+) -> None:
+    result = run_affected("--paths", path)
+
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_paths_are_normalised_like_git_prints_them() -> None:
+    paths = (
+        "./stacks//Pulumi.shop-live.yaml",
+        str(ROOT / "stacks" / "Pulumi.example-live.yaml"),
+        "stacks/../stacks/Pulumi.example-dev.yaml",
+        "docs/\x1b[31m.md",
+    )
+
+    result = run_affected("--paths", *paths)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["example-dev", "example-live", "shop-live"]
