@@ -125,7 +125,14 @@ def _parser() -> _Parser:
         "--schedule", action="append", default=[], help="another schedule (name or id)"
     )
     import_cmd.add_argument("--site", help="Pantheon site: write a site stack with the service")
-    import_cmd.add_argument("--env", help="the site's environment (dev, test, live, a multidev)")
+    import_cmd.add_argument(
+        "--env",
+        help="the site's environment (dev, test, live, a multidev; prod, staging and the like "
+        "are refused with a did-you-mean unless --multidev)",
+    )
+    import_cmd.add_argument(
+        "--multidev", action="store_true", help="take another --env as a multidev"
+    )
     import_cmd.add_argument("--domain", help="the site's host, e.g. www.example.com")
     import_cmd.add_argument("--team-name", help="the team's name in the stack file")
     import_cmd.add_argument(

@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import os
 import re
-import ssl
 import sys
 import time
 import unicodedata
@@ -56,12 +55,19 @@ from pathlib import Path
 from typing import Any, Final
 
 from components.vocabulary import TARGET_API_TYPES
-from oncall import import_file, stackfile
+from oncall import import_args, import_file, stackfile
 from oncall.config import NAMESPACE, TargetKind
+from oncall.errors import safe_text
 from oncall.import_file import Flow, FlowList, team_defaults, without_defaults
 from oncall.import_members import MemberMapper
 from oncall.import_schedules import ScheduleMapper
-from oncall.pagerduty_account import API_HOSTS, Account, ImportFailed, token_from_environment
+from oncall.pagerduty_account import (
+    API_HOSTS,
+    Account,
+    ImportFailed,
+    token_from_environment,
+    unexpected_answer,
+)
 
 _TARGET_OF_TYPE: Final = {api_type: kind for kind, api_type in TARGET_API_TYPES.items()}
 
@@ -440,16 +446,18 @@ def main(
     try:
         return _main(args, env, sleep)
     except ImportFailed as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {safe_text(str(e))}", file=sys.stderr)
+        return 1
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as e:
+        # What PagerDuty answered lacks a field the import reads, or has it in another shape.
+        print(f"error: {safe_text(unexpected_answer(e))}", file=sys.stderr)
         return 1
 
 
 def _main(args: Any, env: Mapping[str, str], sleep: Callable[[float], None]) -> int:
     out: Path = args.out
-    if out.exists() and not args.force:
-        raise ImportFailed(f"{out} exists: pass --force to overwrite it")
+    verify = import_args.checked(args)
     base_url = args.api_url or API_HOSTS[args.region]
-    verify = ssl.create_default_context(cafile=str(args.ca_file)) if args.ca_file else None
     account = Account.connect(token_from_environment(env), base_url, sleep, verify)
     options = ImportOptions(
         service=args.service,
@@ -466,7 +474,7 @@ def _main(args: Any, env: Mapping[str, str], sleep: Callable[[float], None]) -> 
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(imported.text, encoding="utf-8")
     for note in imported.notes:
-        print(f"warning: {note}", file=sys.stderr)
+        print(f"warning: {safe_text(note)}", file=sys.stderr)
     if imported.recreated:
         print(
             f"warning: {len(imported.recreated)} member(s) have notification or handoff rules "

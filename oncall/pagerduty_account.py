@@ -19,6 +19,8 @@ from typing import Any, Final
 import httpx2
 import pagerduty
 
+from oncall.errors import safe_text
+
 API_HOSTS: Final = {"us": "https://api.pagerduty.com", "eu": "https://api.eu.pagerduty.com"}
 """PagerDuty's REST API per service region (`--region`)."""
 
@@ -101,29 +103,52 @@ class Account:
     def list(self, path: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Every item of an index endpoint, page after page (`offset`, `more`)."""
         try:
-            return list(self._client.iter_all(path, params=dict(params or {})))
-        except pagerduty.Error as e:
+            items = list(self._client.iter_all(path, params=dict(params or {})))
+        except _CLIENT_ERRORS as e:
             raise _failed("GET", path, e) from None
+        except (TypeError, ValueError, KeyError, AttributeError):
+            # The client pages through what it is given: an index that is not one breaks it.
+            raise _not_the_api(path, "not a page of a list") from None
+        if not all(isinstance(item, dict) and isinstance(item.get("id"), str) for item in items):
+            raise _not_the_api(path, "a list item without an id")
+        return items
 
     def get(self, path: str, wrapper: str, missing_ok: bool = False) -> Any:
         """The object (or list) under `wrapper` in the response to GET `path`."""
         try:
             response = self._client.get(path)
-        except pagerduty.Error as e:
+        except _CLIENT_ERRORS as e:
             raise _failed("GET", path, e) from None
         if missing_ok and response.status_code == 404:
             return None
         if not response.is_success:
             raise _failed("GET", path, response.status_code)
-        body = response.json()
+        try:
+            body = response.json()
+        except ValueError:
+            raise _not_the_api(path, "not JSON") from None
         if not isinstance(body, dict) or wrapper not in body:
             raise ImportFailed(f"GET {path}: PagerDuty's answer has no {wrapper!r}")
+        if not isinstance(body[wrapper], dict | list):
+            raise _not_the_api(path, f"{wrapper!r} is not an object")
         return body[wrapper]
 
 
-def _failed(method: str, path: str, error: pagerduty.Error | int) -> ImportFailed:
+_CLIENT_ERRORS: Final = (pagerduty.Error, pagerduty.UrlError, httpx2.HTTPError, httpx2.InvalidURL)
+"""What the client raises for an answer it cannot use, a URL it refuses, or no answer at all."""
+_NOT_THE_API: Final = "the answer is not PagerDuty's REST API v2 JSON"
+_CHECK_URL: Final = "a proxy's page, or an --api-url that is not PagerDuty's REST API v2?"
+
+
+def _not_the_api(path: str, detail: str) -> ImportFailed:
+    return ImportFailed(f"GET {path}: {_NOT_THE_API} ({detail}); {_CHECK_URL}")
+
+
+def _failed(method: str, path: str, error: Exception | int) -> ImportFailed:
     status = error if isinstance(error, int) else getattr(error, "response", None)
     code = status if isinstance(status, int) else getattr(status, "status_code", None)
+    if isinstance(code, int) and 200 <= code < 300:
+        return ImportFailed(f"{method} {path}: HTTP {code}, but {_NOT_THE_API}; {_CHECK_URL}")
     if code == 401:
         return ImportFailed(
             f"{method} {path}: PagerDuty refused the token (401 Unauthorized): check "
@@ -134,9 +159,31 @@ def _failed(method: str, path: str, error: pagerduty.Error | int) -> ImportFaile
             f"{method} {path}: the token may not read this (403 Forbidden); use a REST API "
             "key with read access to users, schedules, escalation policies and services"
         )
-    if code is not None:
+    if code is not None or isinstance(error, int):
         return ImportFailed(f"{method} {path}: PagerDuty answered HTTP {code}")
-    return ImportFailed(f"{method} {path}: could not reach PagerDuty ({type(error).__name__})")
+    return ImportFailed(f"{method} {path}: could not reach PagerDuty: {_cause(error)}")
+
+
+def unexpected_answer(error: Exception) -> str:
+    """The message for an answer that passed the wrapper checks but lacks a field the import
+    reads, or has one of another type: nothing is written."""
+    if isinstance(error, KeyError) and error.args:
+        what = f"no {error.args[0]!r}"
+    else:
+        what = f"a field of an unexpected shape ({type(error).__name__}: {error})"
+    return f"an answer from PagerDuty has {what}; {_CHECK_URL} Nothing was written"
+
+
+def _cause(error: BaseException) -> str:
+    """What went wrong underneath the client's own error (refused, timed out, certificate), in
+    one line without the token."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    said = safe_text(str(error).splitlines()[0] if str(error) else "", 200)
+    hint = ""
+    if "CERTIFICATE_VERIFY_FAILED" in said or "certificate verify failed" in said:
+        hint = " (behind a TLS proxy? --ca-file trusts its certificate authority)"
+    return f"{type(error).__name__}: {said}{hint}" if said else type(error).__name__
 
 
 def token_from_environment(
@@ -146,7 +193,7 @@ def token_from_environment(
     """PAGERDUTY_TOKEN, else `pulumi config get pagerduty:token` of the selected stack."""
     token = env.get("PAGERDUTY_TOKEN", "").strip()
     if token:
-        return token
+        return _checked_token(token, "PAGERDUTY_TOKEN")
     try:
         result = run(
             ["pulumi", "config", "get", "pagerduty:token"],
@@ -157,8 +204,19 @@ def token_from_environment(
     except FileNotFoundError:
         result = None
     if result is not None and result.returncode == 0 and result.stdout.strip():
-        return result.stdout.strip()
+        return _checked_token(result.stdout.strip(), "pagerduty:token")
     raise ImportFailed(
         "no PagerDuty token: set PAGERDUTY_TOKEN (a REST API key with read access), or select "
         "a stack that has pagerduty:token (pulumi stack select …)"
+    )
+
+
+def _checked_token(token: str, source: str) -> str:
+    """The token, unless an HTTP header cannot carry it (the client would fail with an encoding
+    error halfway through); the message never shows it."""
+    if token.isascii() and token.isprintable() and not any(c.isspace() for c in token):
+        return token
+    raise ImportFailed(
+        f"{source}: the token has whitespace, control or non-ASCII characters in it (a "
+        "copy-paste slip?); a PagerDuty REST API key is one word"
     )

@@ -21,16 +21,12 @@ $PAGERDUTY_INTEGRATION_KEY. The key is never printed: every line this prints pas
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import os
 import shutil
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +38,7 @@ from oncall.config import StackConfig, TargetKind, TeamStackConfig, Topology, pa
 from oncall.errors import shown
 from oncall.events_api import MAX_TRIES as MAX_TRIES  # re-exported: the retry limit of a run
 from oncall.events_api import EventsError, send
+from oncall.urls import url_problem
 
 EVENTS_URL: Final = "https://events.pagerduty.com/v2/enqueue"
 EU_EVENTS_URL: Final = "https://events.eu.pagerduty.com/v2/enqueue"
@@ -297,19 +294,13 @@ def _events_url(url: str, source: str = "--events-url") -> str:
     """Only https, or http to this machine (tests): the key travels in the body. An empty value
     is refused rather than replaced by PagerDuty's own URL (an unset variable would page for
     real)."""
-    expected = f"{source}: expected an https:// URL such as {EVENTS_URL} (got {shown(url, 80)})"
-    if not url or not url.isprintable() or any(c.isspace() for c in url):
-        raise SmokeError(expected)
-    try:
-        parsed = urllib.parse.urlsplit(url)
-        parsed.port  # noqa: B018 (raises ValueError for a port that is not a number in range)
-    except ValueError as e:
-        raise SmokeError(f"{expected}: {e}") from None
-    if parsed.scheme == "https" and parsed.hostname:
-        return url
-    if parsed.scheme == "http" and _is_loopback(parsed.hostname or ""):
-        return url
-    raise SmokeError(expected)
+    problem = url_problem(url, loopback_http=True)
+    if problem is not None:
+        raise SmokeError(
+            f"{source}: expected an https:// URL such as {EVENTS_URL} (got {shown(url, 80)}): "
+            f"{problem}"
+        )
+    return url
 
 
 def _region_events_url(region: object) -> str:
@@ -318,15 +309,6 @@ def _region_events_url(region: object) -> str:
     if not region.isalnum():
         raise SmokeError(f"pagerduty:serviceRegion: expected us or eu (got {region!r})")
     return f"https://events.{region.lower()}.pagerduty.com/v2/enqueue"
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 # --- the key --------------------------------------------------------------------------------------
