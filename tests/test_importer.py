@@ -7,8 +7,10 @@ The account is served by pytest-httpserver on 127.0.0.1 in the API reference's s
 from __future__ import annotations
 
 import json
+import re
 import runpy
 import shutil
+import socket
 import ssl
 import subprocess
 import sys
@@ -755,3 +757,249 @@ def test_a_member_without_a_login_email_method_or_with_a_number_split_otherwise_
         "members.anita.phone: PagerDuty stores country code 44, address 02079460958; the stack "
         "sends 44, 2079460958" in "\n".join(imported.notes)
     )
+
+
+# --- hostile or mistaken input: one message, exit 1, nothing written, the token never shown -----
+
+
+def import_in_process(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *args: str,
+    token: str = TOKEN,
+) -> tuple[int, str]:
+    """`python -m oncall import ARGS` in this process: the exit status and stderr."""
+    from oncall import __main__ as cli
+
+    monkeypatch.setenv("PAGERDUTY_TOKEN", token)
+    status = cli.main(["import", *args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    assert TOKEN not in out + err
+    return status, err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--api-url", "http://127.0.0.1:1"), "--api-url 'http://127.0.0.1:1': not an https://"),
+        (("--api-url", ""), "--api-url '': it is empty (an unset variable?)"),
+        (("--api-url", "https://a\x1bb/"), "--api-url 'https://a\\x1bb/': it has whitespace or"),
+        (("--api-url", "https://api.pagerduty.com:abc/"), "Port could not be cast to integer"),
+        (("--ca-file", "/nonexistent/ca.pem"), "--ca-file '/nonexistent/ca.pem': No such file"),
+        (("--ca-file", "/"), "--ca-file '/': Is a directory; expected a PEM file"),
+        (("--ca-file", str(ROOT / "Pulumi.yaml")), "': no certificate in it; expected a PEM file"),
+        (("--site", "Shop", "--env", "live"), "--site 'Shop': expected a Pantheon site machine"),
+        (("--site", "shop", "--env", "prod"), "--env 'prod': did you mean live? As written"),
+        (("--site", "shop", "--env", "staging"), "--env 'staging': did you mean test?"),
+        (("--site", "shop", "--env", "live", "--domain", "https://x.com/"), "--domain 'https://"),
+        (("--domain", "www.example.com"), "--domain is the site's host: it goes with --site"),
+        (("--environment", "acme/pager duty"), "--environment 'acme/pager duty': expected a"),
+    ],
+)
+def test_a_bad_option_is_refused_before_anything_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    project: Path,
+    args: tuple[str, ...],
+    message: str,
+) -> None:
+    out = project / "stacks" / "Pulumi.shop-live.yaml"
+
+    def no_account(*args: Any, **kwargs: Any) -> Account:
+        raise AssertionError("the account was read")
+
+    monkeypatch.setattr(Account, "connect", no_account)
+    status, err = import_in_process(monkeypatch, capsys, "--service", "x", "--out", str(out), *args)
+
+    assert status == 1
+    assert err.count("error: ") == 1
+    assert message in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("where", ["folder", "under a file"])
+def test_an_out_that_cannot_be_a_file_is_refused_before_anything_is_read(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], project: Path, where: str
+) -> None:
+    out = project / "stacks" if where == "folder" else project / "Pulumi.yaml" / "Pulumi.x.yaml"
+
+    status, err = import_in_process(
+        monkeypatch, capsys, "--service", "x", "--out", str(out), "--force"
+    )
+
+    assert status == 1
+    said = "a folder; expected the stack file" if where == "folder" else "Pulumi.yaml is a file"
+    assert said in err
+
+
+@pytest.mark.parametrize("token", [f" {TOKEN}x y", f"{TOKEN}\x07", f"{TOKEN}é", f"{TOKEN}\ny"])
+def test_a_token_a_header_cannot_carry_is_refused_without_showing_it(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    project: Path,
+    token: str,
+) -> None:
+    out = project / "stacks" / "Pulumi.x.yaml"
+    status, err = import_in_process(
+        monkeypatch, capsys, "--service", "x", "--out", str(out), "--api-url",
+        "https://127.0.0.1:1", token=token,
+    )  # fmt: skip
+
+    assert status == 1
+    assert "error: PAGERDUTY_TOKEN: the token has whitespace, control or non-ASCII" in err
+    assert TOKEN[:12] not in err
+
+
+def service_then(policy: dict[str, Any] | None = None, **answers: Any) -> Callable[..., Any]:
+    """A handler: the service PS00001 whose policy is PEP0001, then the given answers by path."""
+    from werkzeug import Request, Response
+
+    service = {"id": "PS00001", "name": "Shop", "escalation_policy": {"id": "PEP0001"}}
+
+    def handle(request: Request) -> Response:
+        if request.path == "/services/PS00001":
+            return Response(json.dumps({"service": service}), content_type="application/json")
+        if request.path == "/escalation_policies/PEP0001" and policy is not None:
+            body = json.dumps({"escalation_policy": policy})
+            return Response(body, content_type="application/json")
+        body, status, content_type = answers.get(
+            request.path.strip("/").replace("/", "_"), ('{"error": {}}', 404, "application/json")
+        )
+        return Response(body, status=status, content_type=content_type)
+
+    return handle
+
+
+HTML = ("<html><body>Sign in to the proxy</body></html>", 200, "text/html")
+USER_TARGET = {"type": "user_reference", "id": "PU00001"}
+
+
+@pytest.mark.parametrize(
+    ("service", "handler", "message"),
+    [
+        ("x", service_then(services=HTML), "GET /services: HTTP 200, but the answer is not"),
+        ("x", service_then(services=("{not json", 200, "application/json")), "HTTP 200, but"),
+        ("x", service_then(services=("[1, 2]", 200, "application/json")), "HTTP 200, but"),
+        ("x", service_then(services=("", 200, "text/plain")), "HTTP 200, but"),
+        (
+            "x",
+            service_then(services=('{"services": 5, "more": false}', 200, "application/json")),
+            "GET /services: the answer is not PagerDuty's REST API v2 JSON (not a page of a list)",
+        ),
+        (
+            "x",
+            service_then(services=('{"services": ["a"], "more": false}', 200, "application/json")),
+            "(a list item without an id)",
+        ),
+        ("x", service_then(services=("<h1>Bad gateway</h1>", 502, "text/html")), "HTTP 502"),
+        (
+            "PS00001",
+            service_then(),
+            "GET /escalation_policies/PEP0001: PagerDuty answered HTTP 404",
+        ),
+        (
+            "PS00001",
+            service_then(escalation_policies_PEP0001=HTML),
+            "GET /escalation_policies/PEP0001: the answer is not PagerDuty's REST API v2 JSON "
+            "(not JSON)",
+        ),
+        (
+            "PS00001",
+            service_then(
+                escalation_policies_PEP0001=('{"escalation_policy": null}', 200, "application/json")
+            ),
+            "('escalation_policy' is not an object)",
+        ),
+        (
+            "PS00001",
+            service_then(policy={"id": "PEP0001"}),
+            "error: an answer from PagerDuty has no 'name'; a proxy's page, or an --api-url that "
+            "is not PagerDuty's REST API v2? Nothing was written",
+        ),
+        (
+            "PS00001",
+            service_then(
+                policy={"id": "PEP0001", "name": "P", "escalation_rules": [{"targets": [5]}]}
+            ),
+            "an answer from PagerDuty has a field of an unexpected shape (AttributeError",
+        ),
+        (
+            "PS00001",
+            service_then(
+                policy={
+                    "id": "PEP0001",
+                    "name": "P",
+                    "escalation_rules": [{"targets": [USER_TARGET]}],
+                },
+                users_PU00001=('{"user": {"id": "PU00001"}}', 200, "application/json"),
+                users_PU00001_contact_methods=('{"contact_methods": []}', 200, "application/json"),
+                users_PU00001_notification_rules=(
+                    '{"notification_rules": []}',
+                    200,
+                    "application/json",
+                ),
+                users_PU00001_oncall_handoff_notification_rules=(
+                    '{"oncall_handoff_notification_rules": []}',
+                    200,
+                    "application/json",
+                ),
+            ),
+            "an answer from PagerDuty has no 'email'",
+        ),
+    ],
+)
+def test_an_answer_that_is_not_the_apis_is_one_message_and_nothing_is_written(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    httpserver: HTTPServer,
+    project: Path,
+    ca_file: Path,
+    service: str,
+    handler: Callable[..., Any],
+    message: str,
+) -> None:
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(handler)
+    out = project / "stacks" / "Pulumi.shop-live.yaml"
+
+    status, err = import_in_process(
+        monkeypatch, capsys, "--service", service, "--site", "shop", "--env", "live",
+        "--out", str(out), "--api-url", httpserver.url_for("").rstrip("/"),
+        "--ca-file", str(ca_file),
+    )  # fmt: skip
+
+    assert status == 1
+    assert err.count("error: ") == 1
+    assert message in err
+    assert not out.exists()
+
+
+def test_no_answer_at_all_says_why_and_a_certificate_failure_points_at_ca_file(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    httpserver: HTTPServer,
+    project: Path,
+) -> None:
+    import pagerduty
+
+    monkeypatch.setattr(pagerduty.RestApiV2Client, "max_network_attempts", 0)
+    monkeypatch.setattr(pagerduty.RestApiV2Client, "timeout", 0.2)
+    out = str(project / "stacks" / "Pulumi.x.yaml")
+    with socket.socket() as silent:  # accepts connections (the backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        silent_url = f"https://127.0.0.1:{silent.getsockname()[1]}"
+        timed_out = import_in_process(
+            monkeypatch, capsys, "--service", "x", "--out", out, "--api-url", silent_url
+        )
+    # The test server's certificate authority is not trusted without --ca-file.
+    untrusted = import_in_process(
+        monkeypatch, capsys, "--service", "x", "--out", out,
+        "--api-url", httpserver.url_for("").rstrip("/"),
+    )  # fmt: skip
+
+    assert timed_out[0] == untrusted[0] == 1
+    assert "error: GET /services: could not reach PagerDuty: ConnectTimeout: " in timed_out[1]
+    assert "timed out" in timed_out[1]
+    assert "CERTIFICATE_VERIFY_FAILED" in untrusted[1]
+    assert "(behind a TLS proxy? --ca-file trusts its certificate authority)" in untrusted[1]
