@@ -169,7 +169,7 @@ def new_site(project_dir: Path, options: NewSiteOptions) -> NewSiteResult:
     for site in options.sites:
         for env in options.envs:
             path = stacks_dir / f"Pulumi.{site}-{env}.yaml"
-            if path.exists() and not options.force:
+            if _exists(path) and not options.force:
                 result.skipped.append(path)
                 continue
             text = stack_text(site, env, options)
@@ -177,6 +177,13 @@ def new_site(project_dir: Path, options: NewSiteOptions) -> NewSiteResult:
             _write(path, text)
             result.written.append(path)
     return result
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError as e:  # a name too long for the file system
+        raise ConfigError([Problem(str(path), MISSING, f"cannot write it: {e.strerror}")]) from None
 
 
 def _write(path: Path, text: str) -> None:
