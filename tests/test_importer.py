@@ -212,24 +212,7 @@ def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resource
     assert len(contact_methods) == 6
     # Every rule the deploy left is adopted, in the provider's import id formats, but PagerDuty's
     # own e-mail-at-once rules, which the stack never manages.
-    via_of = {"email_contact_method": "email", "sms_contact_method": "sms"}
-    via_of["phone_contact_method"] = "phone"
-    rules = {
-        f"team-{slug}-{rule['urgency']}-{via}-{delay}m": f"{uid}:{rule['id']}"
-        for slug, uid in users.items()
-        for rule in account.notification_rules[uid]
-        for via, delay in [
-            (
-                via_of[rule["contact_method"]["type"].removesuffix("_reference")],
-                rule["start_delay_in_minutes"],
-            )
-        ]
-        if (via, delay) != ("email", 0)
-    } | {
-        f"team-{slug}-handoff": f"{uid}.{rule['id']}"
-        for slug, uid in users.items()
-        for rule in account.handoff_rules[uid]
-    }
+    rules = rule_imports(account, users)
     assert len(rules) == 9
     assert imports == {
         **{f"team-{slug}": uid for slug, uid in users.items()},
@@ -242,6 +225,23 @@ def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resource
 
 
 MEMBERS = {"jane": "Jane Doe", "joe": "Joe Smith", "anita": "Anita Rao"}
+
+
+def rule_imports(account: FakeAccount, users: dict[str, str]) -> dict[str, str]:
+    """By resource name, the import id of every rule the account's users have (notification
+    rules "<user>:<rule>", handoff rules "<user>.<rule>"), but PagerDuty's own e-mail at once."""
+    imports = {}
+    for slug, uid in users.items():
+        for rule in account.notification_rules[uid]:
+            kind = rule["contact_method"]["type"].removesuffix("_contact_method_reference")
+            delay = rule["start_delay_in_minutes"]
+            if (kind, delay) != ("email", 0):
+                imports[f"team-{slug}-{rule['urgency']}-{kind}-{delay}m"] = f"{uid}:{rule['id']}"
+        for rule in account.handoff_rules[uid]:
+            imports[f"team-{slug}-handoff"] = f"{uid}.{rule['id']}"
+    return imports
+
+
 GUIDE_USERS = {"jane": "PJANE01", "joe": "PJOE001", "anita": "PANITA1"}
 
 
