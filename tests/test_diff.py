@@ -284,3 +284,25 @@ def test_a_stack_whose_edit_only_touches_comments_and_layout_is_unchanged_and_pl
 
     assert {s["status"] for s in data["stacks"]} == {"unchanged"}
     assert [p for p in planned if p[1] == "example-dev"] == [(repo.name, "example-dev")]
+
+
+def test_a_changed_stack_shows_each_schedules_coverage_and_what_it_was(repo: Path) -> None:
+    # The weekly rotation only covers working hours, and the backstop goes: nights become gaps.
+    live = repo / "stacks" / "Pulumi.example-live.yaml"
+    edit(live, '          - {name: Backstop, members: [jane], start: "2026-11-02T00:00:00"}', "")
+    edit(
+        live,
+        'rotation: weekly, start: "2026-12-07T09:00:00"}',
+        'rotation: weekly, start: "2026-12-07T09:00:00", '
+        'restrictions: [{type: daily, startTime: "09:00", durationHours: 8}]}',
+    )
+    git(repo, "commit", "-qam", "working hours only")
+
+    text, data = report(repo, "HEAD~1", "example-live")
+
+    (line,) = next(s for s in data["stacks"] if s["stack"] == "example-live")["coverage"]
+    assert line.startswith("schedule default (Default): 33.3 % covered, 28 gap(s)")
+    assert line.endswith(
+        "(was: 100.0 % covered, 0 gap(s) in 4 weeks from Mon 2026-12-07 09:00 EST)"
+    )
+    assert f"- {line}\n" in text
