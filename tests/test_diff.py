@@ -16,6 +16,8 @@ import pytest
 
 from oncall import diff, diff_changes, diff_report, fleet
 
+from support import copy_project
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,9 +39,7 @@ def edit(path: Path, old: str, new: str) -> None:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repo whose first commit holds the project's stacks and entry point."""
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    copy_project(tmp_path)
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "base")
