@@ -35,6 +35,7 @@ from components.team_checks import raise_if_invalid
 from components.team_rules import (
     contact_import_id,
     defaults_kept,
+    handoff_import_id,
     phone_methods,
     rules_to_create,
     uses_login_email,
@@ -190,6 +191,17 @@ class TeamOnCall(pulumi.ComponentResource):
             parent=user, protect=False, aliases=self._formerly(member, suffix)
         )
 
+    def _adoptable_child(
+        self, member: MemberArgs, user: pagerduty.User, suffix: str, adopted: str | None
+    ) -> pulumi.ResourceOptions:
+        """Options of a user's child that may adopt what an adopted user already has (a contact
+        method or rule; `adopted` is its Pulumi import id): it existed before this stack, so a
+        destroy retains it."""
+        return pulumi.ResourceOptions.merge(
+            self._child(member, user, suffix),
+            pulumi.ResourceOptions(import_=adopted, retain_on_delete=adopted is not None),
+        )
+
     def _create_contact_methods(
         self, slug: str, member: MemberArgs, user: pagerduty.User
     ) -> dict[Via, pulumi.Input[str]]:
@@ -208,10 +220,7 @@ class TeamOnCall(pulumi.ComponentResource):
                 address=phone["number"],
                 label=phone.get("label", CONTACT_METHOD_LABELS[via]),
                 # An adopted user's existing number: creating it again would be refused.
-                opts=pulumi.ResourceOptions.merge(
-                    self._child(member, user, f"-{via}"),
-                    pulumi.ResourceOptions(import_=adopted, retain_on_delete=adopted is not None),
-                ),
+                opts=self._adoptable_child(member, user, f"-{via}", adopted),
             )
             methods[via] = created.id
         if uses_login_email(member):
@@ -233,14 +242,15 @@ class TeamOnCall(pulumi.ComponentResource):
         # (pagerdutyplugin/resource_pagerduty_user_contact_method.go creates it with a plain POST
         # and nothing else; its notification-rule acceptance tests only use 1-minute delays) nor
         # the API reference says so. Checked on the first deploy (README, "First deploy").
-        for urgency, via, delay in rules_to_create(member):
+        for urgency, via, delay, adopted in rules_to_create(member):
+            suffix = f"-{urgency}-{via}-{delay}m"
             pagerduty.UserNotificationRule(
-                f"{self._name}-{slug}-{urgency}-{via}-{delay}m",
+                f"{self._name}-{slug}{suffix}",
                 user_id=user.id,
                 urgency=urgency,
                 start_delay_in_minutes=delay,
                 contact_method={"id": methods[via], "type": CONTACT_METHOD_TYPES[via]},
-                opts=self._child(member, user, f"-{urgency}-{via}-{delay}m"),
+                opts=self._adoptable_child(member, user, suffix, adopted),
             )
         missing = defaults_kept(member)
         if missing:
@@ -266,7 +276,9 @@ class TeamOnCall(pulumi.ComponentResource):
             notify_advance_in_minutes=whole(handoff.get("beforeMinutes", DEFAULT_HANDOFF_MINUTES)),
             handoff_type=handoff.get("type", DEFAULT_HANDOFF_TYPE),
             contact_method={"id": methods[via], "type": CONTACT_METHOD_TYPES[via]},
-            opts=self._child(member, user, "-handoff"),
+            opts=self._adoptable_child(
+                member, user, "-handoff", handoff_import_id(member, handoff)
+            ),
         )
 
     def _login_email(

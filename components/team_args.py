@@ -40,6 +40,11 @@ class NotifyStepArgs(TypedDict):
     """How: "email" (the login email), "sms" or "phone" (the member's numbers)."""
     afterMinutes: NotRequired[int]
     """Minutes after the incident is assigned to the member; default 0 (immediately)."""
+    importId: NotRequired[str]
+    """ID (PXXXXXX) of the notification rule an adopted user already has for this step, to
+    adopt instead of posting a duplicate, which PagerDuty refuses ("Channel Start delay must be
+    unique for a given contact method"). Needs the member's importId; not on email at 0 minutes,
+    PagerDuty's own rule, which is never managed. Retained when the stack is destroyed."""
 
 
 class HandoffArgs(TypedDict):
@@ -51,6 +56,10 @@ class HandoffArgs(TypedDict):
     """Minutes before the handoff; default 1440 (24 hours), as the guide keeps it."""
     type: NotRequired[str]
     """Which handoffs: "oncall" (default), "offcall" or "both"."""
+    importId: NotRequired[str]
+    """ID (PXXXXXX) of the handoff notification rule an adopted user already has, to adopt
+    instead of posting another. Needs the member's importId. Retained when the stack is
+    destroyed."""
 
 
 class MemberArgs(TypedDict):

@@ -46,6 +46,7 @@ from components.vocabulary import (
     TargetType,
     Urgency,
     Via,
+    is_pagerduty_default_rule,
     is_time_zone,
     trunk_prefix_problem,
     whole_number,
@@ -184,6 +185,13 @@ def _notify(p: Problems, path: str, member: Mapping[str, Any]) -> None:
             _reachable(p, path, member, spath, step["via"])
             delay = step.get("afterMinutes", 0)
             p.integer(f"{spath}.afterMinutes", delay, 0, None)
+            _adopted_rule(p, spath, step, member)
+            if "importId" in step and is_pagerduty_default_rule(step["via"], delay):
+                p.add(
+                    f"{spath}.importId",
+                    "email at 0 minutes is PagerDuty's own rule, never created nor adopted "
+                    f"(got {step['importId']!r})",
+                )
             key = (step["via"], delay)
             if key in seen:
                 p.add(spath, f"same via and afterMinutes as {upath}[{seen[key]}]")
@@ -198,6 +206,22 @@ def _handoff(p: Problems, path: str, member: Mapping[str, Any], handoff: Mapping
     kind = handoff.get("type", DEFAULT_HANDOFF_TYPE)
     if not _one_of(kind, HandoffType):
         p.add(f"{path}.handoff.type", f"expected oncall, offcall or both (got {kind!r})")
+    _adopted_rule(p, f"{path}.handoff", handoff, member)
+
+
+def _adopted_rule(
+    p: Problems, path: str, rule: Mapping[str, Any], member: Mapping[str, Any]
+) -> None:
+    """A notification step's or the handoff's importId: only on an adopted user's rules."""
+    if "importId" not in rule:
+        return
+    p.text(f"{path}.importId", rule["importId"])
+    if "importId" not in member:
+        p.add(
+            f"{path}.importId",
+            "only an adopted user (importId on the member) has rules to adopt "
+            f"(got {rule['importId']!r})",
+        )
 
 
 def _former_slugs(p: Problems, members: Mapping[str, Any]) -> None:

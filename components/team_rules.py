@@ -13,12 +13,26 @@ Two facts about PagerDuty shape what TeamOnCall creates for a new user
   4.x wraps) creates contact methods and notification rules with a plain POST; unlike its older
   SDKv2 client it no longer adopts an identical existing one, and PagerDuty rejects the duplicate
   ("Channel Start delay must be unique for a given contact method"). An "email after 0 minutes"
-  step therefore creates nothing: PagerDuty's own rule already is that step.
+  step therefore creates nothing: PagerDuty's own rule already is that step. A user adopted with
+  importId already has its other rules too: a step or handoff with an importId adopts its rule
+  (Pulumi import, in the provider's import id format below) instead of posting it again.
 """
 
+from typing import NamedTuple
+
 from components._args import whole
-from components.team_args import MemberArgs, PhoneArgs
-from components.vocabulary import Urgency, Via
+from components.team_args import HandoffArgs, MemberArgs, PhoneArgs
+from components.vocabulary import Urgency, Via, is_pagerduty_default_rule
+
+
+class Rule(NamedTuple):
+    """One notification step of a member, as the rule it becomes."""
+
+    urgency: Urgency
+    via: Via
+    delay: int
+    import_id: str | None
+    """Pulumi's import id of the existing rule it adopts (`rule_import_id`), or None."""
 
 
 def phone_methods(member: MemberArgs) -> dict[Via, PhoneArgs]:
@@ -40,28 +54,45 @@ def contact_import_id(member: MemberArgs, phone: PhoneArgs) -> str | None:
     return f"{member['importId']}:{phone['importId']}"
 
 
-def _steps(member: MemberArgs) -> list[tuple[Urgency, Via, int]]:
-    """Every notification step of a member as (urgency, via, delay), in config order."""
+def rule_import_id(member: MemberArgs, rule_id: str | None) -> str | None:
+    """Pulumi's import id of an adopted notification rule: "<user id>:<rule id>", split on ":"
+    by the provider's ImportState (terraform-provider-pagerduty,
+    pagerdutyplugin/resource_pagerduty_user_notification_rule.go)."""
+    return None if rule_id is None else f"{member['importId']}:{rule_id}"
+
+
+def handoff_import_id(member: MemberArgs, handoff: HandoffArgs) -> str | None:
+    """Pulumi's import id of an adopted handoff rule: "<user id>.<rule id>", with a dot: the
+    provider's ImportState splits this one on "." (terraform-provider-pagerduty,
+    pagerdutyplugin/resource_pagerduty_user_handoff_notification_rule.go)."""
+    if "importId" not in handoff:
+        return None
+    return f"{member['importId']}.{handoff['importId']}"
+
+
+def _steps(member: MemberArgs) -> list[Rule]:
+    """Every notification step of a member, in config order."""
     return [
-        (Urgency(urgency), Via(step["via"]), whole(step.get("afterMinutes", 0)))
+        Rule(
+            Urgency(urgency),
+            Via(step["via"]),
+            whole(step.get("afterMinutes", 0)),
+            rule_import_id(member, step.get("importId")),
+        )
         for urgency, steps in member.get("notify", {}).items()
         for step in steps
     ]
 
 
-def _is_pagerduty_default_rule(via: Via, delay: int) -> bool:
-    """PagerDuty gives every new user "email immediately" rules for both urgencies."""
-    return via is Via.EMAIL and delay == 0
-
-
-def rules_to_create(member: MemberArgs) -> list[tuple[Urgency, Via, int]]:
-    """The member's steps that need a notification rule: all but PagerDuty's own email-at-0."""
-    return [step for step in _steps(member) if not _is_pagerduty_default_rule(step[1], step[2])]
+def rules_to_create(member: MemberArgs) -> list[Rule]:
+    """The member's steps that need a notification rule: all but PagerDuty's own email-at-0
+    (created, or adopted with their import id)."""
+    return [rule for rule in _steps(member) if not is_pagerduty_default_rule(rule.via, rule.delay)]
 
 
 def defaults_kept(member: MemberArgs) -> list[str]:
     """Urgencies the member's notify lists but without email at 0: PagerDuty's rule stays."""
-    covered = {u for u, via, delay in _steps(member) if _is_pagerduty_default_rule(via, delay)}
+    covered = {r.urgency for r in _steps(member) if is_pagerduty_default_rule(r.via, r.delay)}
     return [u for u in member.get("notify", {}) if Urgency(u) not in covered]
 
 
@@ -69,6 +100,6 @@ def uses_login_email(member: MemberArgs) -> bool:
     """Whether a created rule or the handoff notifies the login email, so its contact method's
     id is needed."""
     handoff = member.get("handoff")
-    return any(via is Via.EMAIL for _, via, _ in rules_to_create(member)) or (
+    return any(rule.via is Via.EMAIL for rule in rules_to_create(member)) or (
         handoff is not None and handoff["via"] == Via.EMAIL
     )

@@ -78,6 +78,12 @@ LOGIN_EMAIL_LABEL: Final = "Default"
 """Label of the email contact method PagerDuty creates for a new user's login email."""
 
 
+def is_pagerduty_default_rule(via: str, delay: int) -> bool:
+    """Email at 0 minutes: the notification rule PagerDuty gives every new user, for both
+    urgencies, on the login email; never created, nor adopted (components.team_rules)."""
+    return via == Via.EMAIL and delay == 0
+
+
 class Urgency(Vocabulary):
     """Incident urgency; a notification rule applies to one of them."""
 

@@ -92,6 +92,8 @@ class StackDiff:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     summary: str = ""
+    coverage: list[str] = field(default_factory=list)
+    """Per schedule of the new version, its coverage and gaps (`was …` where the base differs)."""
 
     def counts(self) -> dict[str, int]:
         """How many resources it would add, update, replace and delete."""
@@ -144,6 +146,7 @@ class StackDiff:
             "changes": [c.to_data() for c in self.changes],
             "problems": self.problems,
             "notes": self.notes,
+            "coverage": self.coverage,
         }
 
 
@@ -338,7 +341,23 @@ def stack_report(
     elif not report.changes:
         report.status = "unchanged"
     report.summary = _summary(report)
+    report.coverage = _coverage_lines(old_data, new_data)
     return report
+
+
+def _coverage(data: Mapping[str, Any] | None) -> dict[str, str]:
+    """A plan's coverage lines (`schedule default (Default): 100.0 % covered, …`) by schedule."""
+    lines = (data or {}).get("schedules", [])
+    return dict(line.split(": ", 1) for line in lines if line.startswith("schedule "))
+
+
+def _coverage_lines(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> list[str]:
+    """Each schedule's coverage in the new version, with the base's where it differs."""
+    before, after = _coverage(old), _coverage(new)
+    return [
+        f"{key}: {text}" + (f" (was: {before[key]})" if before.get(key, text) != text else "")
+        for key, text in after.items()
+    ]
 
 
 def _summary(report: StackDiff) -> str:

@@ -77,6 +77,8 @@ def _stack_markdown(s: Mapping[str, Any]) -> list[str]:
         lines += [f"- {_code(p)}" for p in s["problems"]]
         return [*lines, ""]
     lines += ["", s["summary"], ""]
+    if s.get("coverage") and s["status"] != "removed":
+        lines += [*(f"- {line}" for line in s["coverage"]), ""]
     lines += [f"> {n}" for n in s["notes"]]
     if s["notes"]:
         lines.append("")

@@ -1,8 +1,9 @@
 """The stack file `python -m oncall import` writes: YAML laid out as the files in stacks/ are.
 
 Team defaults are what most members have (each urgency's notification steps, the handoff rule), so
-members list only what differs. The header says what was imported, which rules the first
-`pulumi up` posts again, where the credentials come from, and what the contract cannot express.
+members list only what differs (an adopted rule's `importId` is one member's: members write their
+own rules with it). The header says what was imported, where the credentials come from, and what
+the contract cannot express.
 Before it is written, the file is parsed by the config contract (oncall.config): a failure there
 is a bug in the import, reported as one `ImportFailed`.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any
 
 import yaml
 
@@ -19,19 +20,6 @@ from oncall.config import NAMESPACE, parse_stack_config
 from oncall.errors import ConfigError
 from oncall.newsite import credentials_comment
 from oncall.pagerduty_account import ImportFailed
-
-_RULES_NOT_ADOPTED: Final = """\
-Notification and handoff rules are not adopted: the stack creates each with a
-plain POST (terraform-provider-pagerduty, pagerdutyplugin/resource_pagerduty_
-user_notification_rule.go and …_user_handoff_notification_rule.go, Create).
-For the rules below, which exist, the first `pulumi up` fails: PagerDuty
-refuses a second rule on the same contact method and delay ("Channel Start
-delay must be unique for a given contact method"); a handoff rule is posted
-again (refused or doubled: not documented). Delete them in PagerDuty right
-before the first `pulumi up`, which creates them again as this file says
-(README, "Coming from the guide's manual setup"). E-mail at once is
-PagerDuty's own rule: it stays and is not created."""
-"""The header's paragraph above the rules a first `pulumi up` posts again (`render`)."""
 
 
 class Flow(dict[str, Any]):
@@ -58,7 +46,8 @@ _Dumper.add_representer(
 
 
 def team_defaults(members: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
-    """The team defaults: each urgency's most common rules, and the most common handoff."""
+    """The team defaults: each urgency's most common rules, and the most common handoff, without
+    the ids of the rules they were read from (the contract refuses an importId there)."""
     managed = [m for m in members.values() if not m.get("existing")]
     notify = {}
     for urgency in ("high", "low"):
@@ -90,28 +79,29 @@ def without_defaults(member: dict[str, Any], defaults: dict[str, Any]) -> dict[s
 
 
 def _freeze(value: Any) -> Any:
-    return tuple(value.items()) if isinstance(value, dict) else value
+    """A step or handoff as a hashable tuple, without its importId (one member's rule)."""
+    if not isinstance(value, dict):
+        return value
+    return tuple((k, v) for k, v in value.items() if k != "importId")
 
 
 def render(
     config: dict[str, Any],
     source: str,
-    recreated: Mapping[str, Sequence[str]],
     notes: Sequence[str],
     environments: Sequence[str],
 ) -> str:
-    """The stack file's text: the header (what `source` was imported, the `recreated` rules per
-    member, the credentials, the `notes`), then the ESC `environments` and the `config`."""
+    """The stack file's text: the header (what `source` was imported, the credentials, the
+    `notes`), then the ESC `environments` and the `config`."""
     header = [
         f"# Imported from PagerDuty by `python -m oncall import` ({source}).",
         "# Every user, schedule, the escalation policy and the service carry their importId,",
-        "# and so do members' phone and SMS contact methods ({number, importId, label}); the",
-        "# login e-mail's contact method is emailContactMethodId. `pulumi up` adopts them",
-        "# instead of creating duplicates.",
+        "# and so do members' phone and SMS contact methods ({number, importId, label}) and",
+        "# their notification and handoff rules (importId on each notify step and handoff);",
+        "# the login e-mail's contact method is emailContactMethodId. `pulumi up` adopts them",
+        "# instead of creating duplicates. E-mail at once is PagerDuty's own rule: its step",
+        "# has no importId, and the stack leaves the rule as it is.",
     ]
-    if recreated:
-        header += [f"# {line}" for line in _RULES_NOT_ADOPTED.splitlines()]
-        header += [f"#   - {slug}: {', '.join(rules)}" for slug, rules in recreated.items()]
     header.append(credentials_comment(environments))
     if notes:
         header += [

@@ -2,10 +2,11 @@
 
 A user's role becomes the UI word the contract uses; their phone and SMS contact methods are
 adopted (`{number, importId, label}`: the ones their rules use, else the first of each type);
-their notification and handoff rules become `notify` steps and `handoff`; the login e-mail's
-contact method becomes `emailContactMethodId`. What the contract cannot say is a note (`note`);
-each existing rule the first `pulumi up` posts again is reported (`recreated`), since rules are
-not adopted (see oncall.importer).
+their notification and handoff rules become `notify` steps and `handoff`, each with the rule's
+`importId` so that the first `pulumi up` adopts it (all but PagerDuty's own e-mail-at-once rule,
+which the stack never manages); the login e-mail's contact method becomes `emailContactMethodId`.
+What the contract cannot say is a note (`note`), and stays in PagerDuty as it is: among it, a
+rule on a contact method other than the one the member adopts for its channel.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from typing import Any, Final
 
 import phonenumbers
 
-from components.vocabulary import CONTACT_METHOD_TYPES, OFF_CALL_ROLES, Role, Via
+from components.vocabulary import (
+    CONTACT_METHOD_TYPES,
+    OFF_CALL_ROLES,
+    Role,
+    Via,
+    is_pagerduty_default_rule,
+)
 from oncall.config import ROLE_WORDS
 from oncall.import_file import Flow
 
@@ -35,14 +42,11 @@ _ROLE_WORD: Final = _role_words()
 
 
 class MemberMapper:
-    """Maps users read from the account to members, reporting through two callbacks: `note`
-    (where, what the contract cannot express) and `recreated` (where, a rule posted again)."""
+    """Maps users read from the account to members, reporting what the contract cannot express
+    through `note` (where, what)."""
 
-    def __init__(
-        self, note: Callable[[str, str], None], recreated: Callable[[str, str], None]
-    ) -> None:
+    def __init__(self, note: Callable[[str, str], None]) -> None:
         self._note = note
-        self._recreated = recreated
 
     def member(self, user: dict[str, Any], slug: str, zone: str) -> dict[str, Any]:
         """The member `slug` as the contract has it: role, time zone when not the team's (`zone`),
@@ -68,10 +72,13 @@ class MemberMapper:
         member |= {via.value: _adopted_number(method) for via, method in numbers.items()}
         for via, method in numbers.items():
             self._check_number(f"{where}.{via.value}", method)
-        member["notify"] = self._notify(where, user, methods, email)
-        member["handoff"] = self._handoff(where, user, methods)
-        member["importId"] = user["id"]
         login = self._login_email_method(where, methods, email)
+        adopted = {via: method["id"] for via, method in numbers.items()}
+        if login is not None:
+            adopted[Via.EMAIL] = login["id"]
+        member["notify"] = self._notify(where, user, adopted)
+        member["handoff"] = self._handoff(where, user, adopted)
+        member["importId"] = user["id"]
         if login is not None:
             member["emailContactMethodId"] = login["id"]
         return member
@@ -132,16 +139,13 @@ class MemberMapper:
         return numbers
 
     def _notify(
-        self,
-        where: str,
-        user: dict[str, Any],
-        methods: Mapping[str, dict[str, Any]],
-        email: str,
+        self, where: str, user: dict[str, Any], adopted: Mapping[Via, str]
     ) -> dict[str, list[dict[str, Any]]]:
+        """The notification rules as steps per urgency, each adopting its rule by id (`adopted`:
+        the contact method the member's steps use, by channel)."""
         steps: dict[str, list[dict[str, Any]]] = {"high": [], "low": []}
         for rule in user["_notification_rules"]:
             urgency = str(rule.get("urgency"))
-            method = methods.get(_method_id(rule), {})
             via = _via_of(rule["contact_method"].get("type"))
             delay = int(rule.get("start_delay_in_minutes") or 0)
             label = f"a {urgency}-urgency rule after {delay} min"
@@ -149,27 +153,23 @@ class MemberMapper:
                 kind = str(rule["contact_method"].get("type")).removesuffix("_reference")
                 self._note(where, f"{label} notifies via {kind}: not in the contract")
                 continue
-            if via is Via.EMAIL and str(method.get("address", email)).lower() != email:
-                self._note(
-                    where,
-                    f"{label} e-mails {method.get('address')}, not the login e-mail; the "
-                    "contract's email step means the login e-mail",
-                )
+            if not self._on_adopted_method(where, label, rule, via, adopted):
+                continue
             step: dict[str, Any] = {"via": via.value}
             if delay:
                 step["afterMinutes"] = delay
-            if step in steps[urgency]:
+            if (via.value, delay) in [(s["via"], s.get("afterMinutes", 0)) for s in steps[urgency]]:
                 self._note(where, f"{label} repeats another rule; imported once")
                 continue
+            if not is_pagerduty_default_rule(via, delay):  # PagerDuty's own: never managed
+                step["importId"] = rule["id"]
             steps[urgency].append(step)
-            if via is not Via.EMAIL or delay:  # PagerDuty's own email-at-once rule stays as is
-                self._recreated(where, f"{urgency} {via.value} at {delay} min ({rule['id']})")
         for urgency in steps:
             steps[urgency].sort(key=lambda s: (s.get("afterMinutes", 0), _VIA_ORDER[s["via"]]))
         return steps
 
     def _handoff(
-        self, where: str, user: dict[str, Any], methods: Mapping[str, dict[str, Any]]
+        self, where: str, user: dict[str, Any], adopted: Mapping[Via, str]
     ) -> dict[str, Any] | bool:
         rules = user["_handoff_rules"]
         for extra in rules[1:]:
@@ -185,12 +185,34 @@ class MemberMapper:
         if via is None:
             self._note(where, "the handoff rule notifies a contact method the contract lacks")
             return False
-        self._recreated(where, f"handoff ({rule['id']})")
+        if not self._on_adopted_method(where, "the handoff rule", rule, via, adopted):
+            return False
         return {
             "via": via.value,
             "beforeMinutes": int(rule.get("notify_advance_in_minutes") or 0),
             "type": str(rule.get("handoff_type") or "both"),
+            "importId": rule["id"],
         }
+
+    def _on_adopted_method(
+        self,
+        where: str,
+        label: str,
+        rule: Mapping[str, Any],
+        via: Via,
+        adopted: Mapping[Via, str],
+    ) -> bool:
+        """Whether the rule notifies the contact method the member's `via` steps use (the
+        adopted number, the login e-mail); otherwise a note: adopted as the contract says, the
+        rule would point elsewhere (the import differs), so it stays as it is."""
+        if _method_id(rule) == adopted.get(via, _method_id(rule) if via is Via.EMAIL else None):
+            return True
+        self._note(
+            where,
+            f"{label} notifies another {via.value} contact method ({_method_id(rule)}) than the "
+            f"one the contract adopts for {via.value}: not imported; it stays as it is",
+        )
+        return False
 
 
 def _method_id(rule: Mapping[str, Any]) -> str:

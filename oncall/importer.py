@@ -8,18 +8,18 @@ Reads the account through PagerDuty's REST API v2 with PagerDuty's official Pyth
 `--escalation-policy`, or the one of `--team`), the schedules it targets (and any `--schedule`),
 every person on them with their role, time zone, phone and SMS numbers, notification rules and
 handoff rule, and the service. It writes the config contract (oncall.config) with an `importId`
-on every user, schedule, the policy and the service, and on every member's phone and SMS contact
-method (`{number, importId, label}`, label as PagerDuty has it), and the login e-mail's contact
-method as `emailContactMethodId`; so `pulumi up` adopts them instead of creating duplicates. The
-file is checked by the contract before it is written.
+on every user, schedule, the policy and the service, on every member's phone and SMS contact
+method (`{number, importId, label}`, label as PagerDuty has it), and on every notify step and
+handoff (the rule's id), and the login e-mail's contact method as `emailContactMethodId`; so
+`pulumi up` adopts them instead of creating duplicates. The file is checked by the contract
+before it is written.
 
-Notification and handoff rules are not adopted (the contract has no id for them): the component
-creates each rule with a plain POST (terraform-provider-pagerduty,
+Rules must be adopted: the component's provider creates each rule with a plain POST that never
+looks for an existing one (terraform-provider-pagerduty,
 pagerdutyplugin/resource_pagerduty_user_notification_rule.go and
 resource_pagerduty_user_handoff_notification_rule.go, `Create`), and PagerDuty refuses a second
-notification rule on the same contact method and delay. The rules the first `pulumi up` would
-post again (all but PagerDuty's own e-mail-at-once rule) are listed by id in the file's header
-and counted in a warning, so that they can be deleted right before it.
+notification rule on the same contact method and delay. PagerDuty's own e-mail-at-once rule is
+the exception: the stack never creates nor manages it, so its step carries no id.
 
 What the contract cannot say (a rule notifying a push contact method, a team target, an event
 orchestration, a second handoff rule…) is listed in the file's header comment and printed as a
@@ -106,8 +106,6 @@ class Imported:
     notes: list[str] = field(default_factory=list)
     summary: str = ""
     """What was read, e.g. "4 people, 1 schedule(s), escalation policy 'Default'"."""
-    recreated: list[str] = field(default_factory=list)
-    """Per member, the rules PagerDuty already has that the first `pulumi up` posts again."""
 
 
 def import_stack(account: Account, options: ImportOptions) -> Imported:
@@ -123,8 +121,6 @@ class _Importer:
         self.options = options
         self.now = options.now or datetime.now(UTC)
         self.notes: list[str] = []
-        self.recreated: dict[str, list[str]] = {}
-        """By member slug, the existing rules the stack creates again (import_file.render)."""
         self.user_slugs: dict[str, str] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.schedule_slugs: dict[str, str] = {}
@@ -158,7 +154,7 @@ class _Importer:
         )
         zone = self._team_time_zone(schedules)
         team: dict[str, Any] = {"name": team_name, "timeZone": zone}
-        mapper = MemberMapper(self._note, self._recreated)
+        mapper = MemberMapper(self._note)
         members = {slug: mapper.member(self.users[uid], slug, zone) for uid, slug in self._slugs()}
         team["defaults"] = team_defaults(members)
         team["members"] = {
@@ -180,16 +176,13 @@ class _Importer:
         source = f"escalation policy {policy['name']!r}"
         if service is not None:
             source = f"service {service['name']!r}, {source}"
-        text = import_file.render(
-            config, source, self.recreated, self.notes, self.options.environments
-        )
+        text = import_file.render(config, source, self.notes, self.options.environments)
         import_file.check(text)
         summary = (
             f"{len(self.users)} people, {len(schedules)} schedule(s), escalation policy "
             f"{policy['name']!r}" + (f", service {service['name']!r}" if service else "")
         )
-        recreated = [f"{slug}: {', '.join(rules)}" for slug, rules in self.recreated.items()]
-        return Imported(text, self.notes, summary, recreated)
+        return Imported(text, self.notes, summary)
 
     def _teams_note(self, where: str, obj: dict[str, Any]) -> None:
         # `teams` is optional and not computed in the provider (pagerduty/resource_pagerduty_
@@ -312,9 +305,6 @@ class _Importer:
 
     def _note(self, where: str, message: str) -> None:
         self.notes.append(f"{where}: {message}")
-
-    def _recreated(self, where: str, rule: str) -> None:
-        self.recreated.setdefault(where.removeprefix("members."), []).append(rule)
 
     # -- the policy --------------------------------------------------------------------------------
 
@@ -475,13 +465,6 @@ def _main(args: Any, env: Mapping[str, str], sleep: Callable[[float], None]) -> 
     out.write_text(imported.text, encoding="utf-8")
     for note in imported.notes:
         print(f"warning: {safe_text(note)}", file=sys.stderr)
-    if imported.recreated:
-        print(
-            f"warning: {len(imported.recreated)} member(s) have notification or handoff rules "
-            "that the first `pulumi up` posts again (a duplicate notification rule is refused): "
-            f"delete them in PagerDuty right before it (listed in {out.name}'s header)",
-            file=sys.stderr,
-        )
     print(f"wrote {out}: {imported.summary}")
     stack = out.name.removeprefix("Pulumi.").removesuffix(".yaml")
     if out.parent.resolve() == stackfile.project_name(args.project_dir)[1].resolve():

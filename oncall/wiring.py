@@ -35,6 +35,7 @@ from components.newrelic_channel import (
 from components.slack import SlackChannelArgs, SlackExtension, SlackExtensionArgs
 from components.team import (
     EscalationPolicyArgs,
+    HandoffArgs,
     LayerArgs,
     MemberArgs,
     NotifyStepArgs,
@@ -57,6 +58,7 @@ from oncall.config import (
     Site,
     SlackSettings,
     StackConfig,
+    Step,
     TeamStackConfig,
     Topology,
 )
@@ -203,7 +205,7 @@ def member_args(member: ResolvedMember) -> MemberArgs:
         "role": str(member.api_role),
         "timeZone": member.time_zone,
         "notify": {
-            str(urgency): [_step(s.via, s.after_minutes) for s in member.notify.get(urgency)]
+            str(urgency): [_step(step) for step in member.notify.get(urgency)]
             for urgency in Urgency
         },
     }
@@ -215,11 +217,14 @@ def member_args(member: ResolvedMember) -> MemberArgs:
         args["emailContactMethodId"] = member.email_contact_method_id
     handoff = member.handoff
     if handoff:
-        args["handoff"] = {
+        handoff_args: HandoffArgs = {
             "via": str(handoff.via),
             "beforeMinutes": handoff.before_minutes,
             "type": str(handoff.type),
         }
+        if handoff.import_id:
+            handoff_args["importId"] = handoff.import_id
+        args["handoff"] = handoff_args
     if member.import_id:
         args["importId"] = member.import_id
     if member.formerly:
@@ -236,8 +241,11 @@ def _phone(phone: Phone) -> PhoneArgs:
     return args
 
 
-def _step(via: Any, after_minutes: int) -> NotifyStepArgs:
-    return {"via": str(via), "afterMinutes": after_minutes}
+def _step(step: Step) -> NotifyStepArgs:
+    args: NotifyStepArgs = {"via": str(step.via), "afterMinutes": step.after_minutes}
+    if step.import_id:
+        args["importId"] = step.import_id
+    return args
 
 
 def schedule_args(schedule: ResolvedSchedule) -> ScheduleArgs:

@@ -7,9 +7,11 @@ component fails a test instead of agreeing with itself.
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable
 from enum import StrEnum
+from pathlib import Path
 
 import pulumi
 
@@ -140,3 +142,18 @@ def as_doubles(value: object) -> object:
     if isinstance(value, list | tuple):
         return [as_doubles(item) for item in value]
     return value
+
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def copy_project(dest: Path, *, stacks: bool = True) -> Path:
+    """`dest` made a copy of the project as `pulumi` reads it: Pulumi.yaml, __main__.py and the
+    stack files (or, with `stacks=False`, an empty stacks/ for a test's own)."""
+    shutil.copy(PROJECT_ROOT / "Pulumi.yaml", dest / "Pulumi.yaml")
+    shutil.copy(PROJECT_ROOT / "__main__.py", dest / "__main__.py")
+    if stacks:
+        shutil.copytree(PROJECT_ROOT / "stacks", dest / "stacks")
+    else:
+        (dest / "stacks").mkdir()
+    return dest

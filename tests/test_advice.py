@@ -5,12 +5,13 @@ warning, with its key path, in the text and in the JSON. The example stacks have
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from oncall.__main__ import main
+
+from support import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = (ROOT / "stacks" / "Pulumi.example-live.yaml").read_text()
@@ -22,9 +23,7 @@ ROTATION = (
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    copy_project(tmp_path)
     return tmp_path
 
 

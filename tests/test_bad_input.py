@@ -10,7 +10,6 @@ a clean rejection fails the test with its traceback.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,15 +21,15 @@ from oncall import plan as planning
 from oncall.__main__ import main
 from oncall.errors import ConfigError
 
+from support import copy_project
+
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = (ROOT / "stacks" / "Pulumi.example-live.yaml").read_text()
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
-    (tmp_path / "stacks").mkdir()
+    copy_project(tmp_path, stacks=False)
     return tmp_path
 
 

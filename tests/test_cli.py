@@ -7,7 +7,6 @@ status 1, and no traceback; secrets must never be printed.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +18,8 @@ from conftest import schema_folder
 from oncall import stackfile
 from oncall.errors import ConfigError
 from oncall.schemacheck import SCHEMA_SUFFIXES, read_schema
+
+from support import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE_STACK = ROOT / "stacks" / "Pulumi.example-live.yaml"
@@ -38,9 +39,7 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the project's Pulumi.yaml, __main__.py and stacks/, for bad stack files."""
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    copy_project(tmp_path)
     return tmp_path
 
 

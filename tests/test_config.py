@@ -392,6 +392,36 @@ def test_an_adopted_member_adopts_its_numbers_and_names_its_login_email_method()
     assert member.sms.import_id is None
 
 
+def test_an_adopted_member_adopts_its_rules_in_order_and_inherits_the_other_urgency() -> None:
+    values = example()
+    jane = values["team"]["members"]["jane"]
+    jane["importId"] = "PJANE01"
+    jane["notify"] = {
+        "high": [
+            {"via": "email"},
+            {"via": "sms", "afterMinutes": 0, "importId": "PRULEHS"},
+            {"via": "phone", "afterMinutes": 15, "importId": "PRULEHP"},
+        ]
+    }
+    jane["handoff"] = {"via": "email", "beforeMinutes": 1440, "importId": "PRULEHO"}
+    member = parse_site(values).team.members["jane"]  # type: ignore[union-attr]
+
+    notify = resolved_notify(member)
+    assert [(s.via, s.after_minutes, s.import_id) for s in notify[Urgency.HIGH]] == [
+        (Via.EMAIL, 0, None),
+        (Via.SMS, 0, "PRULEHS"),
+        (Via.PHONE, 15, "PRULEHP"),
+    ]
+    assert [(s.via, s.import_id) for s in notify[Urgency.LOW]] == [(Via.EMAIL, None)]
+    assert member.handoff
+    assert (member.handoff.before_minutes, member.handoff.import_id) == (1440, "PRULEHO")
+    assert member.rule_import_ids() == [
+        (("notify", "high", 1), "PRULEHS"),
+        (("notify", "high", 2), "PRULEHP"),
+        (("handoff",), "PRULEHO"),
+    ]
+
+
 def test_apm_false_turns_both_apm_conditions_off_and_keeps_the_ping() -> None:
     config = parse_site(minimal("live", newrelic={"apm": False}))
     assert config.newrelic.error_rate is None
@@ -784,6 +814,65 @@ BAD_INPUTS = [
         "555-CALL-NOW",
         put(f"{T}.members.joe.importId", "PJOE001"),
         put(f"{T}.members.joe.phone", {"number": "555-CALL-NOW", "importId": "PCMPHONE"}),
+    ),
+    case(
+        "a rule importId in the team defaults",
+        f"{T}.defaults.notify.high[1].importId",
+        "PRULEHS",
+        put(f"{T}.defaults.notify.high", [{"via": "email"}, {"via": "sms", "importId": "PRULEHS"}]),
+    ),
+    case(
+        "a handoff importId in the team defaults",
+        f"{T}.defaults.handoff.importId",
+        "PRULEHO",
+        put(f"{T}.defaults.handoff", {"via": "email", "importId": "PRULEHO"}),
+    ),
+    case(
+        "a rule importId on a user the stack creates",
+        f"{T}.members.joe.notify.high[0].importId",
+        "PRULEHS",
+        put(f"{T}.members.joe.notify", {"high": [{"via": "sms", "importId": "PRULEHS"}]}),
+    ),
+    case(
+        "a handoff importId on a user the stack creates",
+        f"{T}.members.joe.handoff.importId",
+        "PRULEHO",
+        put(f"{T}.members.joe.handoff", {"via": "email", "importId": "PRULEHO"}),
+    ),
+    case(
+        "an importId on PagerDuty's own email-at-0 rule",
+        f"{T}.members.joe.notify.low[0].importId",
+        "PRULEL0",
+        put(f"{T}.members.joe.importId", "PJOE001"),
+        put(f"{T}.members.joe.notify", {"low": [{"via": "email", "importId": "PRULEL0"}]}),
+    ),
+    case(
+        "one rule adopted by two steps",
+        f"{T}.members.joe.notify.low[0].importId",
+        "PRULEHS",
+        put(f"{T}.members.joe.importId", "PJOE001"),
+        put(
+            f"{T}.members.joe.notify",
+            {
+                "high": [{"via": "sms", "importId": "PRULEHS"}],
+                "low": [{"via": "sms", "afterMinutes": 5, "importId": "PRULEHS"}],
+            },
+        ),
+    ),
+    case(
+        "two steps alike but for their importId",
+        f"{T}.members.joe.notify.high[1]",
+        {"via": "sms", "importId": "PRULE02"},
+        put(f"{T}.members.joe.importId", "PJOE001"),
+        put(
+            f"{T}.members.joe.notify",
+            {
+                "high": [
+                    {"via": "sms", "importId": "PRULE01"},
+                    {"via": "sms", "importId": "PRULE02"},
+                ]
+            },
+        ),
     ),
     case(
         "an APM condition with apm off",

@@ -8,7 +8,6 @@ person is reached only through escalation.
 from __future__ import annotations
 
 import copy
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -23,6 +22,8 @@ import yaml
 from oncall import calendar, coverage, plan, stackfile
 from oncall.config import ResolvedTeam, StackConfig, TeamStackConfig, parse_stack_config
 from oncall.schedule import resolve_team, team_model
+
+from support import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = yaml.safe_load((ROOT / "stacks" / "Pulumi.example-live.yaml").read_text())["config"]
@@ -350,13 +351,6 @@ def test_bad_options_get_one_clear_message_and_exit_1(args: tuple[str, ...], exp
 
 
 # --- helpers --------------------------------------------------------------------------------------
-
-
-def copy_project(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
-    return tmp_path
 
 
 def write_stack(project: Path, name: str, config: dict[str, Any]) -> None:

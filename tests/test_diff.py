@@ -16,6 +16,8 @@ import pytest
 
 from oncall import diff, diff_changes, diff_report, fleet
 
+from support import copy_project
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,9 +39,7 @@ def edit(path: Path, old: str, new: str) -> None:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repo whose first commit holds the project's stacks and entry point."""
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    copy_project(tmp_path)
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "base")
@@ -284,3 +284,25 @@ def test_a_stack_whose_edit_only_touches_comments_and_layout_is_unchanged_and_pl
 
     assert {s["status"] for s in data["stacks"]} == {"unchanged"}
     assert [p for p in planned if p[1] == "example-dev"] == [(repo.name, "example-dev")]
+
+
+def test_a_changed_stack_shows_each_schedules_coverage_and_what_it_was(repo: Path) -> None:
+    # The weekly rotation only covers working hours, and the backstop goes: nights become gaps.
+    live = repo / "stacks" / "Pulumi.example-live.yaml"
+    edit(live, '          - {name: Backstop, members: [jane], start: "2026-11-02T00:00:00"}', "")
+    edit(
+        live,
+        'rotation: weekly, start: "2026-12-07T09:00:00"}',
+        'rotation: weekly, start: "2026-12-07T09:00:00", '
+        'restrictions: [{type: daily, startTime: "09:00", durationHours: 8}]}',
+    )
+    git(repo, "commit", "-qam", "working hours only")
+
+    text, data = report(repo, "HEAD~1", "example-live")
+
+    (line,) = next(s for s in data["stacks"] if s["stack"] == "example-live")["coverage"]
+    assert line.startswith("schedule default (Default): 33.3 % covered, 28 gap(s)")
+    assert line.endswith(
+        "(was: 100.0 % covered, 0 gap(s) in 4 weeks from Mon 2026-12-07 09:00 EST)"
+    )
+    assert f"- {line}\n" in text

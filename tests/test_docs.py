@@ -38,11 +38,16 @@ def test_make_help_is_the_default_and_lists_every_target() -> None:
 
 
 def test_the_readme_configuration_tables_list_every_pagerduty_newrelic_and_member_key() -> None:
-    from oncall.config import AdoptedPhone, Member, NewRelicSection, PagerDutySection
+    from oncall.config import AdoptedPhone, Handoff, Member, NewRelicSection, PagerDutySection, Step
 
-    (phone_row,) = [line for line in README.splitlines() if "`members.<slug>.phone`" in line]
-    for field in AdoptedPhone.model_fields.values():
-        assert f"{field.alias}: " in phone_row, field.alias
+    for row_key, part in (
+        ("`members.<slug>.phone`", AdoptedPhone),
+        ("`members.<slug>.notify.high`", Step),
+        ("`members.<slug>.handoff`", Handoff),
+    ):
+        (row,) = [line for line in README.splitlines() if line.startswith(f"| {row_key}")]
+        for field in part.model_fields.values():
+            assert f"{field.alias}: " in row, f"{part.__name__}.{field.alias}"
     for model in (PagerDutySection, NewRelicSection, Member):
         for name, field in model.model_fields.items():
             key = field.alias or name

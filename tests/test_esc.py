@@ -8,7 +8,6 @@ such a stack without any credential in it and say where the credentials come fro
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,14 +18,14 @@ from oncall import stackfile
 from oncall.errors import ConfigError
 from oncall.schemacheck import SchemaSet
 
+from support import copy_project
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    copy_project(tmp_path)
     return tmp_path
 
 

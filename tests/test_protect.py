@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
 from pathlib import Path
 from typing import Any, cast
 
@@ -21,7 +20,7 @@ from oncall.config import StackConfig, TeamStackConfig, parse_stack_config
 from oncall.errors import ConfigError
 from oncall.plan import plan_stack, to_json
 
-from support import T, all_but, run_component
+from support import T, all_but, copy_project, run_component
 
 ROOT = Path(__file__).resolve().parent.parent
 PROTECTED = {T.USER, T.SCHEDULE, T.ESCALATION_POLICY}
@@ -137,9 +136,7 @@ def test_protect_false_in_a_stack_file_reaches_the_program_and_protects_nothing(
     tmp_path: Path, stack: str
 ) -> None:
     # The engine passes a top-level value to the program as the string "false".
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    copy_project(tmp_path)
     path = tmp_path / "stacks" / f"Pulumi.{stack}.yaml"
     doc = yaml.safe_load(path.read_text())
     doc["config"]["pantheon-oncall:protect"] = False

@@ -22,6 +22,8 @@ from oncall import engine
 from oncall import program as stack_program
 from oncall.__main__ import main
 
+from support import copy_project
+
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE: dict[str, Any] = yaml.safe_load((ROOT / "stacks" / "Pulumi.example-live.yaml").read_text())[
     "config"
@@ -96,9 +98,7 @@ MARKERS = (PLAIN, PD_TOKEN, PD_USER_TOKEN, PD_INTEGRATION_KEY, NR_KEY, SLACK_TOK
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("planted")
-    shutil.copy(ROOT / "Pulumi.yaml", root / "Pulumi.yaml")
-    shutil.copy(ROOT / "__main__.py", root / "__main__.py")
-    (root / "stacks").mkdir()
+    copy_project(root, stacks=False)
     for index, (_, config) in enumerate(PLANTS):
         text = yaml.safe_dump({"config": config}, sort_keys=False)
         (root / "stacks" / f"Pulumi.planted-{index}.yaml").write_text(text)

@@ -501,6 +501,38 @@ def test_adopted_users_phone_and_sms_are_imported_with_their_label_and_retained(
     assert (joe_phone.import_id, joe_phone.retain_on_delete) == (None, False)
 
 
+def test_adopted_users_rules_and_handoff_are_imported_in_the_providers_id_formats() -> None:
+    # Issue 12: the provider's Create posts a rule without looking for an existing one, and
+    # PagerDuty refuses the duplicate. ImportState splits a notification rule's id on ":" and a
+    # handoff rule's on "." (terraform-provider-pagerduty, pagerdutyplugin/
+    # resource_pagerduty_user_notification_rule.go, …_user_handoff_notification_rule.go).
+    args = guide_team()
+    jane = args["members"]["jane"]
+    jane |= {"importId": "PJANE01", "emailContactMethodId": "PCMEMAIL"}
+    jane["notify"]["high"][1]["importId"] = "PRULEHS"
+    jane["notify"]["high"][2]["importId"] = "PRULEHP"
+    jane["notify"]["low"].append({"via": "sms", "afterMinutes": 5})
+    jane["handoff"]["importId"] = "PRULEHO"
+    run = plan(args)
+
+    adopted = {
+        r.name: (r.import_id, r.retain_on_delete)
+        for r in run.resources
+        if r.type in (T.NOTIFICATION_RULE, T.HANDOFF_RULE) and r.name.startswith(f"{NAME}-jane")
+    }
+    assert adopted == {
+        f"{NAME}-jane-high-sms-0m": ("PJANE01:PRULEHS", True),
+        f"{NAME}-jane-high-phone-15m": ("PJANE01:PRULEHP", True),
+        # A step without an importId is a rule the user does not have yet: created.
+        f"{NAME}-jane-low-sms-5m": (None, False),
+        f"{NAME}-jane-handoff": ("PJANE01.PRULEHO", True),
+    }
+    # PagerDuty's own email-at-0 rules are neither created nor adopted.
+    assert not [r for r in run.resources if r.name.startswith(f"{NAME}-jane-high-email")]
+    joe_sms = run.get(T.NOTIFICATION_RULE, f"{NAME}-joe-high-sms-0m")
+    assert (joe_sms.import_id, joe_sms.retain_on_delete) == (None, False)
+
+
 def test_login_email_contact_method_id_skips_the_lookup_by_the_default_label() -> None:
     args = guide_team()
     args["members"]["jane"] |= {"importId": "PJANE01", "emailContactMethodId": "PCMEMAIL"}
@@ -734,6 +766,21 @@ BAD_ARGS: dict[str, tuple[Mutation, str]] = {
     "a phone importId on a user this stack creates": (
         _set("members.joe.phone.importId", "PCMPHONE"),
         r"members\.joe\.phone\.importId: only an adopted user",
+    ),
+    "a rule importId on a user this stack creates": (
+        _set("members.joe.notify.high.1.importId", "PRULEHS"),
+        r"members\.joe\.notify\.high\[1\]\.importId: only an adopted user",
+    ),
+    "a handoff importId on a user this stack creates": (
+        _set("members.joe.handoff.importId", "PRULEHO"),
+        r"members\.joe\.handoff\.importId: only an adopted user",
+    ),
+    "an importId on PagerDuty's own email-at-0 rule": (
+        _both(
+            _set("members.joe.importId", "PJOE001"),
+            _set("members.joe.notify.low.0.importId", "PRULEL0"),
+        ),
+        r"members\.joe\.notify\.low\[0\]\.importId: email at 0 minutes is PagerDuty's own",
     ),
     "an empty sms label": (
         _set("members.joe.sms.label", ""),

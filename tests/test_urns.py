@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 from typing import Any, cast
 
@@ -30,7 +29,7 @@ from oncall.engine import Run
 from oncall.errors import ConfigError
 from oncall.plan import plan_stack
 
-from support import T, run_component
+from support import T, copy_project, run_component
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = Path(__file__).resolve().parent / "urns.json"
@@ -94,9 +93,7 @@ def test_every_resource_is_in_the_snapshot(
 
 def renamed_guide_stack(tmp_path: Path, formerly: bool) -> Path:
     """A copy of the project whose example-live renames member joe to joseph."""
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    copy_project(tmp_path)
     path = tmp_path / "stacks" / "Pulumi.example-live.yaml"
     doc: dict[str, Any] = yaml.safe_load(path.read_text())
     team = doc["config"]["pantheon-oncall:team"]

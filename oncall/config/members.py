@@ -20,9 +20,10 @@ from components.vocabulary import (
     Role,
     Urgency,
     Via,
+    is_pagerduty_default_rule,
     trunk_prefix_problem,
 )
-from oncall.config.issues import Issue, fail, shown
+from oncall.config.issues import Issue, Loc, fail, shown
 from oncall.config.scalars import (
     Email,
     Model,
@@ -149,9 +150,33 @@ class Step(Model):
 
     via: Via
     after_minutes: WholeNumber = Field(default=0, ge=0)
+    import_id: PagerDutyId | None = None
+    """The id of the rule an adopted member already has for this step, to adopt (Pulumi import)
+    instead of posting a duplicate, which PagerDuty refuses. A member's own notify only."""
+
+    @property
+    def timing(self) -> tuple[Via, int]:
+        """What makes a rule unique for PagerDuty: the channel and the delay."""
+        return (self.via, self.after_minutes)
+
+    @property
+    def is_pagerduty_default(self) -> bool:
+        """E-mail at once: the rule PagerDuty itself gives every user (components.team_rules)."""
+        return is_pagerduty_default_rule(self.via, self.after_minutes)
+
+    @model_validator(mode="after")
+    def _adopts_only_a_rule_the_stack_manages(self) -> Self:
+        if self.import_id is not None and self.is_pagerduty_default:
+            fail(Issue(("importId",), self.import_id, _DEFAULT_RULE_IMPORT))
+        return self
 
 
-Steps = Annotated[tuple[Step, ...], AfterValidator(distinct)]
+def _distinct_steps(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """No two steps with the same channel and delay (PagerDuty refuses the second rule)."""
+    return distinct(steps, key=lambda step: step.timing)
+
+
+Steps = Annotated[tuple[Step, ...], AfterValidator(_distinct_steps)]
 
 BUILTIN_HIGH: Final = (
     Step(via=Via.EMAIL),
@@ -191,6 +216,9 @@ class Handoff(Model):
     via: Via = Via.EMAIL
     before_minutes: WholeNumber = Field(default=1440, ge=0)
     type: HandoffType = HandoffType.ONCALL
+    import_id: PagerDutyId | None = None
+    """The id of the handoff rule an adopted member already has, to adopt (Pulumi import)
+    instead of posting another. A member's own handoff only."""
 
 
 HandoffOrOff = Annotated[Handoff | Literal[False], or_false(Handoff)]
@@ -201,6 +229,21 @@ class Defaults(Model):
 
     notify: Notify = Notify()
     handoff: HandoffOrOff = Handoff()
+
+    @model_validator(mode="after")
+    def _adopts_nothing(self) -> Self:
+        """Every member gets the defaults: an existing rule's id belongs to one member."""
+        issues = [
+            Issue(("notify", urgency.value, index, "importId"), step.import_id, _RULE_IN_DEFAULTS)
+            for urgency in Urgency
+            for index, step in enumerate(self.notify.get(urgency))
+            if step.import_id is not None
+        ]
+        if self.handoff and self.handoff.import_id is not None:
+            issues.append(Issue(("handoff", "importId"), self.handoff.import_id, _RULE_IN_DEFAULTS))
+        if issues:
+            fail(*issues)
+        return self
 
 
 class Member(Model):
@@ -267,6 +310,34 @@ class Member(Model):
             fail(*issues)
         return self
 
+    @model_validator(mode="after")
+    def _adopts_rules_only_with_the_user(self) -> Self:
+        first: dict[str, Loc] = {}
+        issues = []
+        for loc, rule_id in self.rule_import_ids():
+            if self.import_id is None:
+                issues.append(Issue((*loc, "importId"), rule_id, _RULE_IMPORT_WITHOUT_USER))
+            elif rule_id in first:
+                where = ".".join(str(part) for part in first[rule_id])
+                message = f"the same rule as {where}: one rule is adopted once"
+                issues.append(Issue((*loc, "importId"), rule_id, message))
+            first.setdefault(rule_id, loc)
+        if issues:
+            fail(*issues)
+        return self
+
+    def rule_import_ids(self) -> list[tuple[Loc, str]]:
+        """The member's own notify steps and handoff that adopt an existing rule: where, its id."""
+        adopted: list[tuple[Loc, str]] = [
+            (("notify", urgency.value, index), step.import_id)
+            for urgency in Urgency
+            for index, step in enumerate((self.notify.get(urgency) if self.notify else None) or ())
+            if step.import_id is not None
+        ]
+        if self.handoff and self.handoff.import_id is not None:
+            adopted.append((("handoff",), self.handoff.import_id))
+        return adopted
+
     @property
     def api_role(self) -> str:
         """The role as PagerDuty's API spells it (`limited_user` for a responder)."""
@@ -294,6 +365,18 @@ _EXISTING = (
 _CONTACT_IMPORT_WITHOUT_USER = (
     "only an adopted user has contact methods to adopt: give the member's importId too, or drop "
     "this one (a user this stack creates has none yet)"
+)
+_RULE_IMPORT_WITHOUT_USER = (
+    "only an adopted user has rules to adopt: give the member's importId too, or drop this one "
+    "(a user this stack creates has none yet)"
+)
+_RULE_IN_DEFAULTS = (
+    "an existing rule belongs to one member, and every member gets the defaults: move this step "
+    "with its importId to the member's own notify (or handoff)"
+)
+_DEFAULT_RULE_IMPORT = (
+    "email at 0 minutes is PagerDuty's own rule, which the stack never creates nor manages: "
+    "drop importId"
 )
 _EXISTING_AND_IMPORT = (
     "existing and importId exclude each other: existing only looks the user up, "

@@ -8,7 +8,7 @@ are matched the way a user may write them (`normalise_word`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
@@ -104,17 +104,19 @@ Email = Annotated[EmailStr, AfterValidator(str.lower)]
 _T = TypeVar("_T")
 
 
-def distinct(items: tuple[_T, ...]) -> tuple[_T, ...]:
-    """A list without repeats; each repeat is a problem at its index, naming the first."""
-    first: dict[_T, int] = {}
+def distinct(items: tuple[_T, ...], key: Callable[[_T], Hashable] | None = None) -> tuple[_T, ...]:
+    """A list without repeats (items alike by `key`, default equal); each repeat is a problem at
+    its index, naming the first."""
+    first: dict[Hashable, int] = {}
     issues = []
     for index, item in enumerate(items):
-        if item in first:
+        seen = item if key is None else key(item)
+        if seen in first:
             issues.append(
-                Issue((index,), shown(item), f"duplicate of [{first[item]}] in this list")
+                Issue((index,), shown(item), f"duplicate of [{first[seen]}] in this list")
             )
         else:
-            first[item] = index
+            first[seen] = index
     if issues:
         fail(*issues)
     return items
