@@ -36,6 +36,7 @@ from oncall.config import (
     Team,
     TeamStackConfig,
 )
+from oncall.config.site import meant_env
 from oncall.errors import ConfigError, did_you_mean, printable, shown
 
 _ZONE_ABBREVIATION: Final = re.compile(r"[A-Z]{2,5}([0-9][A-Z]{3})?|[A-Z]{3}[0-9]")
@@ -46,9 +47,11 @@ def config_warnings(config: StackConfig | TeamStackConfig) -> list[str]:
     """What looks wrong in one stack's validated config, one line each, with its key path."""
     found: list[str] = []
     if isinstance(config, StackConfig) and config.site.env_kind is EnvKind.MULTIDEV:
+        meant = meant_env(config.site.env)
+        advice = f"did you mean {meant}?" if meant else "write dev, test or live if you meant one"
         found.append(
             f"{NAMESPACE}:site.env: {shown(config.site.env)} is not dev, test or live, so it is "
-            "treated as a multidev (the multidev preset); write dev, test or live if you meant one"
+            f"treated as a multidev (the multidev preset); {advice}"
         )
     if config.team is not None:
         found += _team_warnings(config.team)

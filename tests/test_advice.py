@@ -54,14 +54,22 @@ def test_the_guide_stack_has_no_warnings(project: Path, capsys: pytest.CaptureFi
     assert warnings_of(project, GUIDE, capsys) == []
 
 
+@pytest.mark.parametrize(
+    ("env", "advice"),
+    [
+        ("feature-1", "write dev, test or live if you meant one"),
+        ("prod", "did you mean live?"),
+        ("staging", "did you mean test?"),
+    ],
+)
 def test_an_env_that_is_not_dev_test_or_live_is_warned_as_a_multidev(
-    project: Path, capsys: pytest.CaptureFixture[str]
+    project: Path, capsys: pytest.CaptureFixture[str], env: str, advice: str
 ) -> None:
-    found = warnings_of(project, guide("env: live", "env: prod"), capsys)
+    found = warnings_of(project, guide("env: live", f"env: {env}"), capsys)
 
     assert found == [
-        "pantheon-oncall:site.env: 'prod' is not dev, test or live, so it is treated as a "
-        "multidev (the multidev preset); write dev, test or live if you meant one"
+        f"pantheon-oncall:site.env: '{env}' is not dev, test or live, so it is treated as a "
+        f"multidev (the multidev preset); {advice}"
     ]
 
 
