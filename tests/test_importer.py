@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import runpy
-import shutil
 import socket
 import ssl
 import subprocess
@@ -37,7 +36,7 @@ from oncall.importer import (
 )
 from oncall.schemacheck import SchemaSet
 
-from support import T
+from support import T, copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "u+fAkEtOkEn-not-REAL-1234"
@@ -47,10 +46,7 @@ NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A project with Pulumi.yaml and __main__.py and an empty stacks/."""
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
-    (tmp_path / "stacks").mkdir()
-    return tmp_path
+    return copy_project(tmp_path, stacks=False)
 
 
 @pytest.fixture(scope="module")
