@@ -191,10 +191,12 @@ def compare(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> lis
             changed["(name)"] = [previous["name"], resource["name"]]
         if not changed:
             continue
+        # A value that is secret on one side may be the same value: no reason to replace.
+        unseen = {_top(path) for path, sides in changed.items() if render.SECRET_TEXT in sides}
         forced = sorted(
             path
             for path in changed
-            if path.split(".", 1)[0].split("[", 1)[0] in REPLACE_ON_CHANGES.get(key[0], ())
+            if _top(path) in REPLACE_ON_CHANGES.get(key[0], ()) and _top(path) not in unseen
         )
         if forced:
             reason = f"{', '.join(forced)} can only be set when the resource is created"
@@ -224,6 +226,12 @@ def _renamed(value: Any, names: Mapping[tuple[str, str], tuple[str, str]]) -> An
 def _added(resource: Mapping[str, Any], removed: bool = False) -> dict[str, list[str | None]]:
     leaves = _snapshot(resource)
     return {k: [v, None] if removed else [None, v] for k, v in leaves.items()}
+
+
+def _top(path: str) -> str:
+    """The input a leaf's path is under: `critical.threshold` and `properties[0].key` → the first
+    key."""
+    return path.split(".", 1)[0].split("[", 1)[0]
 
 
 def _changed(old: Mapping[str, str], new: Mapping[str, str]) -> dict[str, list[str | None]]:

@@ -195,6 +195,19 @@ def test_a_property_the_provider_sets_only_on_create_is_a_replace() -> None:
     assert "type can only be set when the resource is created" in change.reason
 
 
+def test_a_create_only_property_that_became_secret_is_no_reason_to_replace() -> None:
+    # A secret section (pantheon-oncall:newrelic with a secure value) makes every input secret:
+    # the value may well be the same, so the diff shows it and does not claim a replace.
+    token = "newrelic:index/notificationChannel:NotificationChannel"
+    old = {"resources": [_resource(token, "c", {"type": "PAGERDUTY_SERVICE_INTEGRATION"})]}
+    new = {"resources": [_resource(token, "c", {"type": {"secret": True}})]}
+
+    (change,) = diff_changes.compare(old, new)
+
+    assert change.op == "~"
+    assert change.properties == {"type": ["PAGERDUTY_SERVICE_INTEGRATION", "[secret]"]}
+
+
 def _resource(type_: str, name: str, inputs: dict) -> dict:
     return {"type": type_, "name": name, "custom": True, "inputs": inputs, "aliases": []}
 
