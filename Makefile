@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := venv
 PY     := $(VENV)/bin/python
 STACK  ?= example-live
+# plan and plan-all check against the providers' schemas: $PULUMI_SCHEMA_DIR, else the vendored ones.
+SCHEMAS := $(if $(PULUMI_SCHEMA_DIR),,--schemas tests/schemas)
 # Provider schemas for the conformance tests: tests/schemas/ (vendored, gzip-compressed), or the
 # folder in $PULUMI_SCHEMA_DIR when set. `make schemas` refreshes tests/schemas/.
 .DEFAULT_GOAL := help
@@ -19,10 +21,10 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt policy/requirements.txt
 	touch $@
 
 plan: $(VENV)/.runtime  ## the offline plan of STACK=<name> (default example-live): no accounts needed
-	$(PY) -m oncall plan $(STACK)
+	$(PY) -m oncall plan $(STACK) $(SCHEMAS)
 
 plan-all: $(VENV)/.runtime  ## the offline plan of every stack in stacks/, in one process (output discarded)
-	$(PY) -m oncall plan --all > /dev/null
+	$(PY) -m oncall plan --all $(SCHEMAS) > /dev/null
 
 .PHONY: golden
 golden: $(VENV)/.runtime  ## re-record every stack's plan in tests/golden/plan/ (after a change meant to alter plans)
