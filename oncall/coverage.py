@@ -17,7 +17,7 @@ Findings, each naming the config key it is about:
   (with a schedule target) for the entire horizon: nobody to hand off to;
 - a time when every rule of the escalation policy reaches the same single person;
 - load: on-call hours per person, and the share and days of them outside working hours in the
-  person's own time zone, against `Thresholds`.
+  person's own time zone, against the team's `load` limits (`Thresholds`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,15 @@ from datetime import datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from oncall.config import EnvKind, ResolvedTeam, StackConfig, TeamStackConfig, Topology
+from oncall.config import (
+    DAYS_PER_MONTH,
+    EnvKind,
+    ResolvedTeam,
+    StackConfig,
+    Team,
+    TeamStackConfig,
+    Topology,
+)
 from oncall.schedule import (
     Level,
     TeamModel,
@@ -46,16 +54,21 @@ TEAM_KEY = "pantheon-oncall:team"
 
 @dataclass(frozen=True)
 class Thresholds:
-    """When on-call load becomes a warning. Working hours are Monday to Friday, local."""
+    """When on-call load becomes a warning; a limit that is None is not checked. Working hours are
+    Monday to Friday, local. The team's own are its `load` key (`team_thresholds`)."""
 
-    max_after_hours_share: float = 0.8
-    """Of a person's on-call hours, the share outside working hours. A plain 24/7 rotation puts
-    about 76 % there (128 of 168 hours a week), so the default flags only shifts skewed into the
-    night, e.g. a follow-the-sun layer written for the wrong time zone."""
-    max_after_hours_days: float = 10
+    max_after_hours_share: float | None = None
+    max_after_hours_days: float | None = None
     """Days per 30 with on-call time outside working hours (scaled from the horizon)."""
     work_start: time = time(9)
     work_end: time = time(17)
+
+
+def team_thresholds(team: Team) -> Thresholds:
+    """The team's limits: `team.load` (its defaults when unset); none with `load: false`."""
+    if team.load is False:
+        return Thresholds()
+    return Thresholds(team.load.max_after_hours_share, team.load.max_after_hours_days_per_month)
 
 
 @dataclass(frozen=True)
@@ -134,11 +147,12 @@ def report(
     weeks: int = DEFAULT_WEEKS,
     thresholds: Thresholds | None = None,
 ) -> Report:
-    """Resolve `team` over `weeks` from `since` (default: the latest layer start) and check it."""
+    """Resolve `team` over `weeks` from `since` (default: the latest layer start) and check it;
+    load against `thresholds` (default: the team's `load`)."""
     model = team_model(team)
     start = since or default_start(model)
     resolution = resolve_team(model, start, start + timedelta(weeks=weeks))
-    limits = thresholds or Thresholds()
+    limits = team_thresholds(team) if thresholds is None else thresholds
     loads = _loads(resolution, limits)
     findings = [
         *_gaps(resolution, live),
@@ -379,25 +393,26 @@ def _days(res: TeamResolution) -> str:
 
 def per_month(days: int, res: TeamResolution) -> float:
     """`days` over the horizon scaled to a 30-day month, so that loads compare across horizons."""
-    return days * 30 / ((res.until - res.since) / timedelta(days=1))
+    return days * DAYS_PER_MONTH / ((res.until - res.since) / timedelta(days=1))
 
 
 def _overloaded(res: TeamResolution, loads: list[Load], limits: Thresholds) -> Iterable[Finding]:
     for load in loads:
         name = f"{res.team.display(load.slug)} ({load.slug}, {res.team.people[load.slug].zone})"
         monthly = per_month(load.after_hours_days, res)
-        if load.after_hours_share > limits.max_after_hours_share:
+        share, days = limits.max_after_hours_share, limits.max_after_hours_days
+        if share is not None and load.after_hours_share > share:
             yield Finding(
                 False,
                 f"{TEAM_KEY}.members.{load.slug}",
                 f"{name}: {100 * load.after_hours_share:.0f} % of {load.hours:.0f} on-call hours "
-                f"fall outside working hours (limit {100 * limits.max_after_hours_share:.0f} %)",
+                f"fall outside working hours (limit {100 * share:.0f} %)",
             )
-        if monthly > limits.max_after_hours_days:
+        if days is not None and monthly > days:
             yield Finding(
                 False,
                 f"{TEAM_KEY}.members.{load.slug}",
                 f"{name}: on call outside working hours on {load.after_hours_days} days in "
                 f"{_days(res)} ({monthly:.0f} a month; limit "
-                f"{limits.max_after_hours_days:g})",
+                f"{days:g})",
             )

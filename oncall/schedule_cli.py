@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pydantic import ValidationError
+
 from oncall import calendar, coverage, stackfile
-from oncall.config import YEARS, StackConfig, TeamStackConfig
+from oncall.config import YEARS, LoadLimits, StackConfig, Team, TeamStackConfig
+from oncall.config.issues import issues_from
 from oncall.errors import ConfigError, Problem
 from oncall.schedule import resolve_team, team_model
 
@@ -34,20 +38,20 @@ def add_parsers(commands: Any) -> None:
         "check", help="check a stack's schedules over the next weeks (exit 1 on errors)"
     )
     _horizon_arguments(check, "the latest layer start")
-    defaults = coverage.Thresholds()
+    defaults = LoadLimits()
     check.add_argument(
         "--max-after-hours-share",
         type=float,
-        default=defaults.max_after_hours_share,
         help="warn when more of a person's on-call hours than this share fall outside working "
-        f"hours (Mon-Fri 09:00-17:00 in their time zone; default {defaults.max_after_hours_share})",
+        "hours (Mon-Fri 09:00-17:00 in their time zone; default: the stack's "
+        f"team.load.maxAfterHoursShare, else {defaults.max_after_hours_share})",
     )
     check.add_argument(
         "--max-after-hours-days",
         type=float,
-        default=defaults.max_after_hours_days,
-        help="warn when a person is on call outside working hours on more days per 30 "
-        f"(default {defaults.max_after_hours_days:g})",
+        help="warn when a person is on call outside working hours on more days per 30 (default: "
+        "the stack's team.load.maxAfterHoursDaysPerMonth, else "
+        f"{defaults.max_after_hours_days_per_month:g})",
     )
     cal = commands.add_parser("calendar", help="who is on call when: a table, ICS or SVG")
     _horizon_arguments(cal, "today")
@@ -98,6 +102,30 @@ def _weeks(weeks: int) -> int:
     return weeks
 
 
+_LOAD_OPTIONS = (
+    ("--max-after-hours-share", "max_after_hours_share", "max_after_hours_share"),
+    ("--max-after-hours-days", "max_after_hours_days", "max_after_hours_days_per_month"),
+)
+"""Each `check` option on load: its name, its `Thresholds` field, its `LoadLimits` field."""
+
+
+def _thresholds(args: argparse.Namespace, team: Team) -> coverage.Thresholds:
+    """The team's `load` limits, each overridden by its option when given (checked by the same
+    bounds as the stack file's key)."""
+    given = {}
+    for option, field, key in _LOAD_OPTIONS:
+        value = getattr(args, field)
+        if value is None:
+            continue
+        try:
+            LoadLimits.model_validate({key: value})
+        except ValidationError as e:
+            message = issues_from(e, LoadLimits, option)[0].message
+            raise ConfigError([Problem(option, value, message)]) from None
+        given[field] = value
+    return replace(coverage.team_thresholds(team), **given)
+
+
 def paged_by_live(project_dir: Path, team_stack: str) -> list[str]:
     """Live site stacks in this repository that page team stack `team_stack`."""
     found = []
@@ -137,10 +165,7 @@ def check(args: argparse.Namespace) -> int:
         context = f"team stack, paged by live {', '.join(pagers)}" if live else "team stack"
     else:
         live, context = coverage.is_live(config), f"{config.site.env} environment"
-    thresholds = coverage.Thresholds(
-        max_after_hours_share=args.max_after_hours_share,
-        max_after_hours_days=args.max_after_hours_days,
-    )
+    thresholds = _thresholds(args, config.team)
     since = _since(args.since, config.team.time_zone)
     result = coverage.report(
         config.team, live=live, since=since, weeks=_weeks(args.weeks), thresholds=thresholds

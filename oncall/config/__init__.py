@@ -83,12 +83,13 @@ from oncall.config.stack import (
     parse_stack_config,
     protected,
 )
-from oncall.config.team import ResolvedTeam, Team
+from oncall.config.team import DAYS_PER_MONTH, LoadLimits, ResolvedTeam, Team
 
 __all__ = [
     "APP_NAME_TEMPLATE",
     "BUILTIN_HIGH",
     "BUILTIN_LOW",
+    "DAYS_PER_MONTH",
     "DEFAULT_SLACK_EVENTS",
     "MAX_TURN_HOURS",
     "NAMESPACE",
@@ -110,6 +111,7 @@ __all__ = [
     "EscalationRule",
     "Handoff",
     "Layer",
+    "LoadLimits",
     "Member",
     "NewRelicSection",
     "NewRelicSettings",

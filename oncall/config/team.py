@@ -11,16 +11,24 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_snake
 
 from components.vocabulary import OFF_CALL_ROLES, Urgency
 from oncall.config.issues import Issue, Loc, shown
 from oncall.config.members import Defaults, Member, Notify, NotifyOverride, ResolvedMember
-from oncall.config.scalars import Model, Name, Slug, TimeZoneName, resolved_as
+from oncall.config.scalars import (
+    Model,
+    Name,
+    RealNumber,
+    Slug,
+    TimeZoneName,
+    or_false,
+    resolved_as,
+)
 from oncall.config.schedules import (
     Escalation,
     EscalationRule,
@@ -31,6 +39,36 @@ from oncall.config.schedules import (
     TargetKind,
 )
 from oncall.errors import MISSING
+
+DAYS_PER_MONTH = 30
+"""The month of `maxAfterHoursDaysPerMonth`: after-hours days are scaled from the horizon to 30."""
+
+
+def _within(low: float, high: float, expected: str) -> AfterValidator:
+    """A number from `low` to `high`; otherwise "expected <expected>" (the value as written)."""
+
+    def check(value: float) -> float:
+        if not low <= value <= high:
+            raise ValueError(f"expected {expected}")
+        return value
+
+    return AfterValidator(check)
+
+
+class LoadLimits(Model):
+    """`team.load`: when a person's on-call time outside working hours (Monday to Friday,
+    09:00-17:00 in their own time zone) is a warning in `plan` and `check`. `false`: never."""
+
+    max_after_hours_share: Annotated[
+        RealNumber, _within(0, 1, "a share from 0 to 1 (0.8 is 80 %)")
+    ] = 0.8
+    """Of a person's on-call hours, the share outside working hours. A plain 24/7 rotation puts
+    about 76 % there (128 of 168 hours a week), so the default flags only shifts skewed into the
+    night, e.g. a follow-the-sun layer written for the wrong time zone."""
+    max_after_hours_days_per_month: Annotated[
+        RealNumber, _within(0, DAYS_PER_MONTH, f"a number of days from 0 to {DAYS_PER_MONTH}")
+    ] = 10
+    """Days per 30 with on-call time outside working hours (scaled from the horizon)."""
 
 
 class Team(Model):
@@ -43,6 +81,7 @@ class Team(Model):
     members: Annotated[Mapping[Slug, Member], Field(min_length=1)]
     schedules: Mapping[Slug, Schedule] = {}
     escalation: Escalation
+    load: Annotated[LoadLimits | Literal[False], or_false(LoadLimits)] = LoadLimits()
 
 
 class ResolvedTeam(Team):
