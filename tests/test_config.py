@@ -530,6 +530,38 @@ def test_member_notify_replaces_only_the_urgencies_given_and_handoff_false_disab
     assert team.members["joe"].handoff is False
 
 
+@pytest.mark.parametrize(
+    ("written", "share", "days"),
+    [
+        (None, 0.8, 10),
+        ({}, 0.8, 10),
+        ({"maxAfterHoursDaysPerMonth": 20}, 0.8, 20),
+        ({"maxAfterHoursShare": 1, "maxAfterHoursDaysPerMonth": 0}, 1, 0),
+    ],
+)
+def test_team_load_limits_default_to_80_percent_and_10_days_a_month(
+    written: dict[str, Any] | None, share: float, days: float
+) -> None:
+    values = example()
+    if written is not None:
+        values["team"]["load"] = written
+    team = parse_site(values).team
+    assert team is not None
+    assert team.load
+    assert (team.load.max_after_hours_share, team.load.max_after_hours_days_per_month) == (
+        share,
+        days,
+    )
+
+
+def test_team_load_false_turns_the_load_limits_off() -> None:
+    values = example()
+    values["team"]["load"] = False
+    team = parse_site(values).team
+    assert team is not None
+    assert team.load is False
+
+
 def test_existing_member_is_looked_up_and_may_be_a_target() -> None:
     values = example()
     values["team"]["members"]["ops"] = {"email": "Ops@Example.com", "existing": True}
@@ -646,6 +678,14 @@ def case(name: str, path: str, value: object, *edits: Edit) -> Any:
 def bad(name: str, path: str, value: object) -> Any:
     """`value` written at `path` is itself the problem."""
     return case(name, path, value, put(path, value))
+
+
+DAYS_KEY = f"{T}.load.maxAfterHoursDaysPerMonth"
+
+
+def load(share: object = 0.8, days: object = 10) -> Edit:
+    """`team.load` with these limits."""
+    return put(f"{T}.load", {"maxAfterHoursShare": share, "maxAfterHoursDaysPerMonth": days})
 
 
 def restriction(**keys: object) -> Edit:
@@ -770,6 +810,18 @@ BAD_INPUTS = [
     bad("loops 10", f"{T}.escalation.loops", 10),
     bad("escalateAfterMinutes 0", f"{RULES}[0].escalateAfterMinutes", 0),
     bad("no escalation rules", RULES, []),
+    bad("load true", f"{T}.load", True),
+    case("after-hours share as a percentage", f"{T}.load.maxAfterHoursShare", 80, load(80)),
+    case("negative after-hours share", f"{T}.load.maxAfterHoursShare", -0.1, load(-0.1)),
+    case("after-hours share as text", f"{T}.load.maxAfterHoursShare", "80%", load("80%")),
+    case("31 after-hours days a month", DAYS_KEY, 31, load(days=31)),
+    case("after-hours days true", DAYS_KEY, True, load(days=True)),
+    case(
+        "after-hours days without perMonth",
+        f"{T}.load.maxAfterHoursDays",
+        12,
+        put(f"{T}.load", {"maxAfterHoursDays": 12}),
+    ),
     # Stack topology and site
     bad("two topology modes", "teamStack", TEAM_STACK),
     case("no topology mode", "team", MISSING, drop("team")),

@@ -242,6 +242,69 @@ def test_the_guides_two_person_24_7_rotation_exceeds_the_after_hours_days_defaul
     )
 
 
+def load_warnings(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.startswith("warning: pantheon-oncall:team.members.")]
+
+
+def with_load(load: object) -> dict[str, Any]:
+    values = guide_values()
+    values["team"]["load"] = load
+    return values
+
+
+def test_plan_warns_of_the_guides_after_hours_days_under_the_default_load_limits() -> None:
+    found = load_warnings(coverage.plan_lines(parsed(guide_values())))
+    assert len(found) == 2
+    assert all("on 16 days in 28 days (17 a month; limit 10)" in line for line in found)
+
+
+@pytest.mark.parametrize(
+    "load", [{"maxAfterHoursDaysPerMonth": 20}, False], ids=["a generous limit", "false"]
+)
+def test_plan_has_no_load_warnings_when_team_load_accepts_the_load(load: object) -> None:
+    lines = coverage.plan_lines(parsed(with_load(load)))
+    assert load_warnings(lines) == []
+    assert any("'Backstop' is never on top" in line for line in lines)  # the other checks stay
+
+
+def test_plan_uses_the_teams_after_hours_share_limit() -> None:
+    lines = coverage.plan_lines(parsed(with_load({"maxAfterHoursShare": 0.5})))
+    share = [line for line in load_warnings(lines) if "fall outside working hours" in line]
+    assert len(share) == 2
+    assert all("76 % of 336 on-call hours" in line and "(limit 50 %)" in line for line in share)
+
+
+def test_checks_flags_override_the_stacks_load_limits(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    config = copy.deepcopy(GUIDE)
+    config["pantheon-oncall:team"] = with_load({"maxAfterHoursDaysPerMonth": 20})["team"]
+    write_stack(project, "accepted-live", config)
+
+    accepted = run_cli("check", "accepted-live", cwd=project)
+    stricter = run_cli("check", "accepted-live", "--max-after-hours-days", "15", cwd=project)
+    share = run_cli("check", "accepted-live", "--max-after-hours-share", "0.5", cwd=project)
+
+    assert accepted.returncode == stricter.returncode == share.returncode == 0
+    assert "outside working hours" not in accepted.stdout
+    assert "(17 a month; limit 15)" in stricter.stdout
+    assert "(limit 50 %)" in share.stdout
+    assert "a month; limit" not in share.stdout  # the stack's 20 days still apply
+
+
+def test_with_load_false_a_check_flag_checks_its_own_limit_only(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    config = copy.deepcopy(GUIDE)
+    config["pantheon-oncall:team"] = with_load(False)["team"]
+    write_stack(project, "unlimited-live", config)
+
+    off = run_cli("check", "unlimited-live", cwd=project)
+    days = run_cli("check", "unlimited-live", "--max-after-hours-days", "15", cwd=project)
+
+    assert off.returncode == days.returncode == 0
+    assert "outside working hours on" not in off.stdout
+    assert "(17 a month; limit 15)" in days.stdout
+
+
 # --- Calendar outputs -----------------------------------------------------------------------------
 
 
@@ -341,6 +404,14 @@ def test_calendar_without_from_starts_today_and_says_so() -> None:
         (("check", "example-live", "--from", "next monday"), "--from: expected a date"),
         (("calendar", "example-live", "--weeks", "0"), "--weeks: expected 1 to 52"),
         (("calendar", "example-live", "--person", "joey"), "--person: unknown; expected one of"),
+        (
+            ("check", "example-live", "--max-after-hours-share", "80"),
+            "--max-after-hours-share: expected a share from 0 to 1",
+        ),
+        (
+            ("check", "example-live", "--max-after-hours-days", "-1"),
+            "--max-after-hours-days: expected a number of days from 0 to 30",
+        ),
     ],
 )
 def test_bad_options_get_one_clear_message_and_exit_1(args: tuple[str, ...], expected: str) -> None:

@@ -38,7 +38,16 @@ def test_make_help_is_the_default_and_lists_every_target() -> None:
 
 
 def test_the_readme_configuration_tables_list_every_pagerduty_newrelic_and_member_key() -> None:
-    from oncall.config import AdoptedPhone, Handoff, Member, NewRelicSection, PagerDutySection, Step
+    from oncall.config import (
+        AdoptedPhone,
+        Handoff,
+        LoadLimits,
+        Member,
+        NewRelicSection,
+        PagerDutySection,
+        Step,
+        Team,
+    )
 
     for row_key, part in (
         ("`members.<slug>.phone`", AdoptedPhone),
@@ -48,7 +57,7 @@ def test_the_readme_configuration_tables_list_every_pagerduty_newrelic_and_membe
         (row,) = [line for line in README.splitlines() if line.startswith(f"| {row_key}")]
         for field in part.model_fields.values():
             assert f"{field.alias}: " in row, f"{part.__name__}.{field.alias}"
-    for model in (PagerDutySection, NewRelicSection, Member):
+    for model in (PagerDutySection, NewRelicSection, Member, Team, LoadLimits):
         for name, field in model.model_fields.items():
             key = field.alias or name
             assert re.search(rf"`{key}[`.:]", README), f"{model.__name__}.{name}"
