@@ -8,6 +8,8 @@ component fails a test instead of agreeing with itself.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 from enum import StrEnum
@@ -157,3 +159,16 @@ def copy_project(dest: Path, *, stacks: bool = True) -> Path:
     else:
         (dest / "stacks").mkdir()
     return dest
+
+
+def run_cli(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess[str]:
+    """`python -m oncall --project-dir cwd ARGS` as a user runs it: a real process, its exit
+    status and output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "oncall", "--project-dir", str(cwd), *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

@@ -7,8 +7,6 @@ status 1, and no traceback; secrets must never be printed.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,21 +17,10 @@ from oncall import stackfile
 from oncall.errors import ConfigError
 from oncall.schemacheck import SCHEMA_SUFFIXES, read_schema
 
-from support import copy_project
+from support import copy_project, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE_STACK = ROOT / "stacks" / "Pulumi.example-live.yaml"
-
-
-def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "oncall", "--project-dir", str(cwd), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture

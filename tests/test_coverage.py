@@ -8,8 +8,6 @@ person is reached only through escalation.
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,22 +21,11 @@ from oncall import calendar, coverage, plan, stackfile
 from oncall.config import ResolvedTeam, StackConfig, TeamStackConfig, parse_stack_config
 from oncall.schedule import resolve_team, team_model
 
-from support import copy_project
+from support import copy_project, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = yaml.safe_load((ROOT / "stacks" / "Pulumi.example-live.yaml").read_text())["config"]
 STACKS = stackfile.stack_names(ROOT)
-
-
-def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "oncall", "--project-dir", str(cwd), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def guide_values() -> dict[str, Any]:
