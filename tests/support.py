@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
 
@@ -161,14 +161,23 @@ def copy_project(dest: Path, *, stacks: bool = True) -> Path:
     return dest
 
 
-def run_cli(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess[str]:
-    """`python -m oncall --project-dir cwd ARGS` as a user runs it: a real process, its exit
-    status and output captured."""
+def run_cli(
+    *args: str,
+    cwd: Path = PROJECT_ROOT,
+    run_from: Path = PROJECT_ROOT,
+    stdin: str | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """`python -m oncall --project-dir cwd ARGS` as a user runs it: a real process started in
+    `run_from` (whose code it runs), its exit status and output captured."""
     return subprocess.run(
         [sys.executable, "-m", "oncall", "--project-dir", str(cwd), *args],
-        cwd=PROJECT_ROOT,
+        cwd=run_from,
+        input=stdin,
+        env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )

@@ -10,12 +10,13 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from oncall.affected import Affected, Stack, affected, load_stacks
+
+import support
 
 ROOT = Path(__file__).resolve().parent.parent
 TEAM = Stack("team-web", is_team=True, team_stack=None)
@@ -117,14 +118,7 @@ def test_cli_reads_the_change_from_git_and_prints_the_matrix(tmp_path: Path) -> 
     (tmp_path / "stacks" / "Pulumi.example-dev.yaml").unlink()
     git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "x")
 
-    command = ["affected", "--base", "main", "--json"]
-    result = subprocess.run(
-        [sys.executable, "-m", "oncall", "--project-dir", str(tmp_path), *command],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = support.run_cli("affected", "--base", "main", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
         "stacks": ["team-example", "example-test", "shop-live"],
@@ -138,14 +132,7 @@ def run_affected(
     *args: str, project: Path = ROOT, path: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PATH": path} if path is not None else None
-    return subprocess.run(
-        [sys.executable, "-m", "oncall", "--project-dir", str(project), "affected", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return support.run_cli("affected", *args, cwd=project, env=env)
 
 
 @pytest.mark.parametrize(

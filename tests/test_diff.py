@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from oncall import diff, diff_changes, diff_report, fleet
 
+import support
 from support import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,14 +66,7 @@ def the_reviewed_change(repo: Path) -> None:
 
 def diff_cli(project: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """`python -m oncall diff --base HEAD` of `project`, run from `cwd` (whose code it uses)."""
-    return subprocess.run(
-        [sys.executable, "-m", "oncall", "--project-dir", str(project), "diff", "--base", "HEAD"],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return support.run_cli("diff", "--base", "HEAD", cwd=project, run_from=cwd, timeout=300)
 
 
 def report(repo: Path, base: str, *stacks: str) -> tuple[str, dict]:

@@ -11,7 +11,6 @@ import json
 import random
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,8 @@ import yaml
 from oncall import fuzz
 from oncall import plan as planning
 from oncall.newsite import NewSiteOptions, new_site, stack_text
+
+import support
 
 ROOT = Path(__file__).resolve().parent.parent
 TEAM_STACK = "acme/pantheon-oncall/team-acme"
@@ -56,15 +57,7 @@ def terminus_json(tmp_path: Path) -> Path:
 def run_cli(
     project: Path, *args: str, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "oncall", "--project-dir", str(project), "new-site", *args],
-        cwd=ROOT,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return support.run_cli("new-site", *args, cwd=project, stdin=stdin)
 
 
 def test_three_sites_times_three_envs_from_terminus_json(project: Path) -> None:
