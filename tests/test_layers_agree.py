@@ -271,8 +271,6 @@ def generated_configs(draw: st.DrawFn) -> dict[str, Any]:
 @settings(
     max_examples=40,
     deadline=None,
-    derandomize=True,
-    database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(generated_configs())
