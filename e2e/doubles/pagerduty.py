@@ -145,7 +145,12 @@ def invalid(*errors: str) -> ApiError:
     return ApiError(400, "Invalid Input Provided", 2001, errors)
 
 
-class Unimplemented(Exception):
+def no_ability() -> ApiError:
+    """The API's 402: the account's plan lacks the ability."""
+    return ApiError(402, "Account does not have the abilities to perform the action", 2012)
+
+
+class UnimplementedError(Exception):
     """A request the double does not answer (501)."""
 
 
@@ -213,7 +218,7 @@ def _contact_type(value: Any) -> str:
     return _one_of(plain, "contact_method.type", CONTACT_TYPES)
 
 
-class Account:
+class _Account:
     """The objects of one PagerDuty account, by kind and id, and the operations on them. Not
     thread-safe by itself: the server serialises every request under one lock."""
 
@@ -311,7 +316,7 @@ class Account:
         if not isinstance(teams, list) or (limit is not None and len(teams) > limit):
             raise invalid(f"Teams must be a list of at most {limit} team references")
         if teams and "teams" not in self.abilities:
-            raise ApiError(402, "Account does not have the abilities to perform the action", 2012)
+            raise no_ability()
         refs = []
         for team in teams:
             tid = team.get("id") if isinstance(team, dict) else team
@@ -389,9 +394,7 @@ class Account:
     def delete_user(self, uid: str) -> None:
         self.user(uid)
         for policy in self.policies.values():
-            if any(
-                t["id"] == uid for rule in policy["escalation_rules"] for t in rule["targets"]
-            ):
+            if any(t["id"] == uid for rule in policy["escalation_rules"] for t in rule["targets"]):
                 raise invalid("User cannot be deleted as they belong to an escalation policy")
         del self.users[uid]
         for store in (self.contact_methods, self.notification_rules, self.handoff_rules):
@@ -539,14 +542,14 @@ class Account:
     def rule_fields(self, uid: str, body: Json, rid: str | None) -> Json:
         urgency = _one_of(body.get("urgency", "high"), "urgency", URGENCIES)
         if urgency == "low" and "urgencies" not in self.abilities:
-            raise ApiError(402, "Account does not have the abilities to perform the action", 2012)
+            raise no_ability()
         delay = _int(body.get("start_delay_in_minutes"), "start_delay_in_minutes", 0, 10080)
         method = self.method_of(uid, body.get("contact_method"))
         for other in self.notification_rules.values():
             same = other["contact_method"]["id"] == method["id"] and other["urgency"] == urgency
-            if other["_user"] == uid and other["id"] != rid and same:
-                if other["start_delay_in_minutes"] == delay:
-                    raise invalid("Channel Start delay must be unique for a given contact method")
+            clash = same and other["start_delay_in_minutes"] == delay
+            if other["_user"] == uid and other["id"] != rid and clash:
+                raise invalid("Channel Start delay must be unique for a given contact method")
         return {
             "urgency": urgency,
             "start_delay_in_minutes": delay,
@@ -592,7 +595,9 @@ class Account:
     def handoff_fields(self, uid: str, body: Json) -> Json:
         method = self.method_of(uid, body.get("contact_method"))
         return {
-            "handoff_type": _one_of(body.get("handoff_type", "both"), "handoff_type", HANDOFF_TYPES),
+            "handoff_type": _one_of(
+                body.get("handoff_type", "both"), "handoff_type", HANDOFF_TYPES
+            ),
             "notify_advance_in_minutes": _int(
                 body.get("notify_advance_in_minutes"), "notify_advance_in_minutes", 0, 10080
             ),
@@ -698,7 +703,9 @@ class Account:
             "end": None if end in (None, "") else _in_zone(end, zone),
             "rotation_virtual_start": _in_zone(_text(body, "rotation_virtual_start"), zone),
             "rotation_turn_length_seconds": _int(
-                body.get("rotation_turn_length_seconds"), "rotation_turn_length_seconds", 1,
+                body.get("rotation_turn_length_seconds"),
+                "rotation_turn_length_seconds",
+                1,
                 31536000,
             ),
             "users": users,
@@ -798,7 +805,9 @@ class Account:
         kind = str(body.get("type", "")).removesuffix("_reference")
         stores = {"user": (self.users, "users"), "schedule": (self.schedules, "schedules")}
         if kind not in stores:
-            raise invalid("Escalation rule target type must be user_reference or schedule_reference")
+            raise invalid(
+                "Escalation rule target type must be user_reference or schedule_reference"
+            )
         store, collection = stores[kind]
         if body.get("id") not in store:
             raise invalid(f"{kind.capitalize()} {body.get('id')} not found")
@@ -810,9 +819,7 @@ class Account:
         targets = [self.target(t) for t in body.get("targets") or []]
         if not targets:
             raise invalid("Escalation rules must have at least one target")
-        strategy = body.get("escalation_rule_assignment_strategy") or {
-            "type": "assign_to_everyone"
-        }
+        strategy = body.get("escalation_rule_assignment_strategy") or {"type": "assign_to_everyone"}
         return {
             "id": body["id"] if body.get("id") in old else self.new_id(),
             "escalation_delay_in_minutes": _int(
@@ -1108,7 +1115,7 @@ class Account:
 
 # --- HTTP -----------------------------------------------------------------------------------------
 
-Handler = Callable[[Account, "Call"], tuple[int, Any]]
+Handler = Callable[[_Account, "Call"], tuple[int, Any]]
 
 
 class Call:
@@ -1121,6 +1128,7 @@ class Call:
 
     @property
     def include(self) -> list[str]:
+        """The `include[]` values asked for."""
         return self.query.get("include[]", []) + self.query.get("include", [])
 
     def page(self, wrapper: str, items: list[Json]) -> tuple[int, Json]:
@@ -1151,20 +1159,20 @@ def _matching(items: Iterable[Json], call: Call, *fields: str) -> list[Json]:
     return [i for i in items if not text or any(text in str(i.get(f, "")).lower() for f in fields)]
 
 
-def _list_users(a: Account, c: Call) -> tuple[int, Any]:
+def _list_users(a: _Account, c: Call) -> tuple[int, Any]:
     return c.page(
         "users", [a.show_user(uid, c.include) for uid in a.users if a.user_matches(uid, c.query)]
     )
 
 
-def _list_contact_methods(a: Account, c: Call) -> tuple[int, Any]:
+def _list_contact_methods(a: _Account, c: Call) -> tuple[int, Any]:
     uid = c.groups[0]
     a.user(uid)
     methods = [a.public(m) for m in a.contact_methods.values() if m["_user"] == uid]
     return 200, {"contact_methods": methods}
 
 
-def _list_rules(a: Account, c: Call) -> tuple[int, Any]:
+def _list_rules(a: _Account, c: Call) -> tuple[int, Any]:
     uid = c.groups[0]
     a.user(uid)
     # High urgency unless asked otherwise (openapiv3.json, GET /users/{id}/notification_rules).
@@ -1178,18 +1186,18 @@ def _list_rules(a: Account, c: Call) -> tuple[int, Any]:
     return 200, {"notification_rules": rules}
 
 
-def _list_handoffs(a: Account, c: Call) -> tuple[int, Any]:
+def _list_handoffs(a: _Account, c: Call) -> tuple[int, Any]:
     uid = c.groups[0]
     a.user(uid)
     rules = [a.public(r) for r in a.handoff_rules.values() if r["_user"] == uid]
     return c.page("oncall_handoff_notification_rules", rules)
 
 
-def _list_teams(a: Account, c: Call) -> tuple[int, Any]:
+def _list_teams(a: _Account, c: Call) -> tuple[int, Any]:
     return c.page("teams", _matching([a.public(t) for t in a.teams.values()], c, "name"))
 
 
-def _team_members(a: Account, c: Call) -> tuple[int, Any]:
+def _team_members(a: _Account, c: Call) -> tuple[int, Any]:
     tid = c.groups[0]
     a.team(tid)
     members = [
@@ -1199,12 +1207,12 @@ def _team_members(a: Account, c: Call) -> tuple[int, Any]:
     return c.page("members", members)
 
 
-def _list_schedules(a: Account, c: Call) -> tuple[int, Any]:
+def _list_schedules(a: _Account, c: Call) -> tuple[int, Any]:
     items = _matching([a.show_schedule(s) for s in a.schedules], c, "name")
     return c.page("schedules", items)
 
 
-def _list_policies(a: Account, c: Call) -> tuple[int, Any]:
+def _list_policies(a: _Account, c: Call) -> tuple[int, Any]:
     items = _matching([a.show_policy(p, c.include) for p in a.policies], c, "name")
     team_ids = set(c.query.get("team_ids[]", []))
     if team_ids:
@@ -1219,7 +1227,7 @@ def _list_policies(a: Account, c: Call) -> tuple[int, Any]:
     return c.page("escalation_policies", items)
 
 
-def _list_services(a: Account, c: Call) -> tuple[int, Any]:
+def _list_services(a: _Account, c: Call) -> tuple[int, Any]:
     items = _matching([a.show_service(s, c.include) for s in a.services], c, "name")
     team_ids = set(c.query.get("team_ids[]", []))
     if team_ids:
@@ -1228,7 +1236,7 @@ def _list_services(a: Account, c: Call) -> tuple[int, Any]:
 
 
 def _one(store_name: str, wrapper: str) -> Handler:
-    def handler(a: Account, c: Call) -> tuple[int, Any]:
+    def handler(a: _Account, c: Call) -> tuple[int, Any]:
         found = getattr(a, store_name).get(c.groups[0])
         if found is None:
             raise not_found()
@@ -1237,18 +1245,32 @@ def _one(store_name: str, wrapper: str) -> Handler:
     return handler
 
 
-def _ability(a: Account, c: Call) -> tuple[int, Any]:
+def _ability(a: _Account, c: Call) -> tuple[int, Any]:
     if c.groups[0] in a.abilities:
         return 204, None
-    raise ApiError(402, "Account does not have the abilities to perform the action", 2012)
+    raise no_ability()
 
 
-def _delete_membership(a: Account, c: Call) -> tuple[int, Any]:
+def _license(a: _Account, c: Call) -> tuple[int, Any]:
+    a.user(c.groups[0])
+    return 200, {"license": a.license}
+
+
+def _list_slack(a: _Account, c: Call) -> tuple[int, Any]:
+    a.workspace(c.groups[0])
+    wid = c.groups[0]
+    connections = [
+        copy.deepcopy(s) for s in a.slack_connections.values() if s["workspace_id"] == wid
+    ]
+    return c.page("slack_connections", connections)
+
+
+def _delete_membership(a: _Account, c: Call) -> tuple[int, Any]:
     a.remove_member(c.groups[0], c.groups[1])
     return 204, None
 
 
-def _add_membership(a: Account, c: Call) -> tuple[int, Any]:
+def _add_membership(a: _Account, c: Call) -> tuple[int, Any]:
     a.add_member(c.groups[0], c.groups[1], c.body if isinstance(c.body, dict) else None)
     return 204, None
 
@@ -1257,8 +1279,8 @@ def _body(c: Call, key: str) -> Json:
     return _wrapped(c.body, key)
 
 
-def _deleted(action: Callable[[Account, Call], None]) -> Handler:
-    def handler(a: Account, c: Call) -> tuple[int, Any]:
+def _deleted(action: Callable[[_Account, Call], None]) -> Handler:
+    def handler(a: _Account, c: Call) -> tuple[int, Any]:
         action(a, c)
         return 204, None
 
@@ -1266,7 +1288,7 @@ def _deleted(action: Callable[[Account, Call], None]) -> Handler:
 
 
 def _delete_rule(store: str) -> Handler:
-    def action(a: Account, c: Call) -> None:
+    def action(a: _Account, c: Call) -> None:
         a.rule(c.groups[0], c.groups[1], getattr(a, store))
         del getattr(a, store)[c.groups[1]]
 
@@ -1274,18 +1296,18 @@ def _delete_rule(store: str) -> Handler:
 
 
 def _show_rule(store: str, wrapper: str) -> Handler:
-    def handler(a: Account, c: Call) -> tuple[int, Any]:
+    def handler(a: _Account, c: Call) -> tuple[int, Any]:
         return 200, {wrapper: a.public(a.rule(c.groups[0], c.groups[1], getattr(a, store)))}
 
     return handler
 
 
-def _delete_slack(a: Account, c: Call) -> None:
+def _delete_slack(a: _Account, c: Call) -> None:
     a.slack_connection(c.groups[0], c.groups[1])
     del a.slack_connections[c.groups[1]]
 
 
-def _delete_integration(a: Account, c: Call) -> None:
+def _delete_integration(a: _Account, c: Call) -> None:
     a.integration(c.groups[0], c.groups[1])
     del a.integrations[c.groups[1]]
 
@@ -1303,7 +1325,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", f"{U}", lambda a, c: (200, {"user": a.show_user(c.groups[0], c.include)})),
     ("PUT", f"{U}", lambda a, c: (200, {"user": a.update_user(c.groups[0], _body(c, "user"))})),
     ("DELETE", f"{U}", _deleted(lambda a, c: a.delete_user(c.groups[0]))),
-    ("GET", f"{U}/license", lambda a, c: (a.user(c.groups[0]) and 200, {"license": a.license})),
+    ("GET", f"{U}/license", _license),
     ("GET", "/licenses", lambda a, c: (200, {"licenses": [a.license]})),
     # contact methods
     ("GET", f"{U}/contact_methods", _list_contact_methods),
@@ -1466,7 +1488,11 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ),
     # services and integrations
     ("GET", "/services", _list_services),
-    ("POST", "/services", lambda a, c: (201, {"service": a.save_service(_body(c, "service"), None)})),
+    (
+        "POST",
+        "/services",
+        lambda a, c: (201, {"service": a.save_service(_body(c, "service"), None)}),
+    ),
     (
         "GET",
         f"/services/{ID}",
@@ -1526,21 +1552,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
     # The account has no incidents (the schedule's delete path lists open ones).
     ("GET", "/incidents", lambda a, c: c.page("incidents", [])),
     # Slack connections (heimweh/go-pagerduty slack_connection.go)
-    (
-        "GET",
-        SLACK,
-        lambda a, c: (
-            a.workspace(c.groups[0]),
-            c.page(
-                "slack_connections",
-                [
-                    copy.deepcopy(s)
-                    for s in a.slack_connections.values()
-                    if s["workspace_id"] == c.groups[0]
-                ],
-            ),
-        )[1],
-    ),
+    ("GET", SLACK, _list_slack),
     (
         "POST",
         SLACK,
@@ -1583,7 +1595,7 @@ def route(method: str, path: str) -> tuple[Handler, tuple[str, ...]]:
         match = pattern.fullmatch(path)
         if match and wanted == method:
             return handler, match.groups()
-    raise Unimplemented(f"{method} {path}")
+    raise UnimplementedError(f"{method} {path}")
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
@@ -1593,7 +1605,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._answer()
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_GET
+    def do_POST(self) -> None:
+        self._answer()
+
+    def do_PUT(self) -> None:
+        self._answer()
+
+    def do_DELETE(self) -> None:
+        self._answer()
+
+    def do_PATCH(self) -> None:
+        self._answer()
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the double records requests itself (and never the token)."""
@@ -1629,7 +1651,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         try:
             handler, groups = route(self.command, path.rstrip("/") or "/")
-        except Unimplemented:
+        except UnimplementedError:
             return 501, {
                 "error": {
                     "message": f"Not implemented by the PagerDuty double: {self.command} {path}",
@@ -1680,7 +1702,7 @@ class PagerDutyDouble:
         slack_workspaces: Iterable[str] | None = None,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
-        self.account = Account(clock, subdomain, time_zone, abilities, slack_workspaces)
+        self.account = _Account(clock, subdomain, time_zone, abilities, slack_workspaces)
         self.requests: list[Json] = []
         self._lock = threading.Lock()
         self._ssl_context = ssl_context
@@ -1758,7 +1780,8 @@ class PagerDutyDouble:
         keyed `user:<email>`, `contact_method:<email>:<type>:<address>`,
         `notification_rule:<email>:<urgency>:<type>:<delay>`, `handoff_rule:<email>`,
         `team:<name>`, `schedule:<name>`, `escalation_policy:<name>`, `service:<name>`,
-        `integration:<service>:<name>`, `vendor:<name>`.
+        `integration:<service>:<name>`, `vendor:<name>`; the only object of a kind (other than
+        vendors) also under the kind alone (`team`, `service`, ...).
 
         `account` (see guide_account): `users` [{name, email, role, time_zone, description,
         job_title, contact_methods: [{type, address, label, country_code}],
@@ -1777,9 +1800,9 @@ class PagerDutyDouble:
 
 
 class _Seeder:
-    """Builds an account description into objects through the Account's own operations."""
+    """Builds an account description into objects through the _Account's own operations."""
 
-    def __init__(self, account: Account) -> None:
+    def __init__(self, account: _Account) -> None:
         self.a = account
         self.ids: dict[str, str] = {
             f"vendor:{v['name']}": vid for vid, v in account.vendors.items()
@@ -1796,6 +1819,10 @@ class _Seeder:
             self.policy(policy)
         for service in account.get("services", []):
             self.service(service)
+        # The only object of a kind is also under the kind alone ("team", "service", ...).
+        kinds = [k.split(":", 1)[0] for k in self.ids if not k.startswith("vendor:")]
+        for kind in {k for k in kinds if kinds.count(k) == 1}:
+            self.ids[kind] = next(v for k, v in self.ids.items() if k.startswith(f"{kind}:"))
         return dict(self.ids)
 
     def method_id(self, email: str, reference: Mapping[str, Any]) -> Json:
@@ -1892,7 +1919,9 @@ class _Seeder:
         self.ids[f"service:{spec['name']}"] = sid
         for integration in spec.get("integrations", []):
             vendor = {"id": self.ids[f"vendor:{integration['vendor']}"], "type": "vendor"}
-            made = self.a.save_integration(sid, {"name": integration["name"], "vendor": vendor}, None)
+            made = self.a.save_integration(
+                sid, {"name": integration["name"], "vendor": vendor}, None
+            )
             self.ids[f"integration:{spec['name']}:{integration['name']}"] = made["id"]
 
 
@@ -1906,7 +1935,14 @@ def guide_account() -> dict[str, Any]:
     with New Relic's integration."""
     people = [
         ("Priya Natarajan", "priya@agency.example", "user", "America/Chicago", "3125550142", 1),
-        ("Marco Bianchi", "marco@agency.example", "limited_user", "America/Chicago", "3125550177", 1),
+        (
+            "Marco Bianchi",
+            "marco@agency.example",
+            "limited_user",
+            "America/Chicago",
+            "3125550177",
+            1,
+        ),
     ]
     users = []
     for name, email, role, zone, number, code in people:
@@ -1972,7 +2008,10 @@ def guide_account() -> dict[str, Any]:
                 "num_loops": 2,
                 "teams": [team],
                 "rules": [
-                    {"escalation_delay_in_minutes": 15, "targets": [{"schedule": "Agency primary"}]},
+                    {
+                        "escalation_delay_in_minutes": 15,
+                        "targets": [{"schedule": "Agency primary"}],
+                    },
                     {
                         "escalation_delay_in_minutes": 20,
                         "targets": [{"user": "priya@agency.example"}],
