@@ -1617,6 +1617,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def do_PATCH(self) -> None:
         self._answer()
 
+    def do_HEAD(self) -> None:
+        self._answer()
+
+    def do_OPTIONS(self) -> None:
+        self._answer()
+
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the double records requests itself (and never the token)."""
 
