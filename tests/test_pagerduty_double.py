@@ -703,3 +703,206 @@ def test_the_importer_reads_the_guide_account_from_the_double_over_https(
     assert team["schedules"]["agency-primary"]["importId"] == ids["schedule"]
     assert team["members"]["priya"]["importId"] == ids["user:priya@agency.example"]
     assert TOKEN not in result.stdout + result.stderr + out.read_text()
+
+
+# --- every call the provider makes ----------------------------------------------------------------
+
+# Each call terraform-provider-pagerduty makes for the resources and lookups the stacks use, as a
+# route of the double, with where the provider makes it (PagerDuty/terraform-provider-pagerduty).
+PROVIDER_CALLS = {
+    # configure without skipCredentialsValidation: pagerduty/config.go, pagerdutyplugin/config.go
+    ("GET", "/abilities"): "ValidateAuth, ListAbilitiesWithContext",
+    # pagerduty/resource_pagerduty_user.go (heimweh UserService)
+    ("POST", "/users"): "Users.Create",
+    ("GET", "/users"): "findExistingUser; pagerdutyplugin/data_source_pagerduty_user.go",
+    ("GET", "/users/{id}"): "Users.GetWithLicense",
+    ("GET", "/users/{id}/license"): "Users.GetWithLicense",
+    ("PUT", "/users/{id}"): "Users.Update (create, then update)",
+    ("DELETE", "/users/{id}"): "Users.Delete",
+    # pagerdutyplugin/resource_pagerduty_user_contact_method.go; the SDK's data source lists them
+    ("POST", "/users/{id}/contact_methods"): "CreateUserContactMethodWithContext",
+    ("GET", "/users/{id}/contact_methods"): "ListContactMethods (data source, findExisting…)",
+    ("GET", "/users/{id}/contact_methods/{id}"): "GetUserContactMethodWithContext",
+    ("PUT", "/users/{id}/contact_methods/{id}"): "UpdateUserContactMethodWthContext",
+    ("DELETE", "/users/{id}/contact_methods/{id}"): "DeleteUserContactMethodWithContext",
+    # pagerdutyplugin/resource_pagerduty_user_notification_rule.go
+    ("POST", "/users/{id}/notification_rules"): "CreateUserNotificationRuleWithContext",
+    ("GET", "/users/{id}/notification_rules/{id}"): "GetUserNotificationRuleWithContext",
+    ("PUT", "/users/{id}/notification_rules/{id}"): "UpdateUserNotificationRuleWithContext",
+    ("DELETE", "/users/{id}/notification_rules/{id}"): "DeleteUserNotificationRuleWithContext",
+    # pagerdutyplugin/resource_pagerduty_user_handoff_notification_rule.go
+    ("POST", "/users/{id}/oncall_handoff_notification_rules"): "Create…HandoffNotificationRule",
+    ("GET", "/users/{id}/oncall_handoff_notification_rules/{id}"): "Get…HandoffNotificationRule",
+    ("PUT", "/users/{id}/oncall_handoff_notification_rules/{id}"): "Update…HandoffNotificationRule",
+    ("DELETE", "/users/{id}/oncall_handoff_notification_rules/{id}"): "Delete…HandoffRule",
+    # pagerdutyplugin/resource_pagerduty_team.go, resource_pagerduty_team_membership.go
+    ("POST", "/teams"): "CreateTeamWithContext",
+    ("GET", "/teams/{id}"): "GetTeamWithContext",
+    ("PUT", "/teams/{id}"): "UpdateTeamWithContext",
+    ("DELETE", "/teams/{id}"): "DeleteTeamWithContext",
+    ("GET", "/teams/{id}/members"): "ListTeamMembers (limit 100, offset)",
+    ("PUT", "/teams/{id}/users/{id}"): "AddUserToTeamWithContext",
+    ("DELETE", "/teams/{id}/users/{id}"): "RemoveUserFromTeamWithContext",
+    ("GET", "/oncalls"): "fetchEscalationPoliciesWithUser (membership removal refused)",
+    # pagerduty/resource_pagerduty_schedule.go
+    ("POST", "/schedules"): "Schedules.Create (overflow)",
+    ("GET", "/schedules/{id}"): "Schedules.Get",
+    ("PUT", "/schedules/{id}"): "Schedules.Update",
+    ("DELETE", "/schedules/{id}"): "Schedules.Delete",
+    ("GET", "/incidents"): "listIncidentsOpenedRelatedToSchedule (delete refused)",
+    # pagerduty/resource_pagerduty_escalation_policy.go; the plugin's data source lists them
+    ("POST", "/escalation_policies"): "EscalationPolicies.Create",
+    ("GET", "/escalation_policies"): "ListEscalationPoliciesWithContext (query, include[]=teams)",
+    ("GET", "/escalation_policies/{id}"): "EscalationPolicies.Get (include[]=…strategies)",
+    ("PUT", "/escalation_policies/{id}"): "EscalationPolicies.Update",
+    ("DELETE", "/escalation_policies/{id}"): "EscalationPolicies.Delete",
+    # pagerduty/resource_pagerduty_service.go, resource_pagerduty_service_integration.go
+    ("POST", "/services"): "Services.Create",
+    ("GET", "/services/{id}"): "Services.Get (include[]=auto_pause_notifications_parameters)",
+    ("PUT", "/services/{id}"): "Services.Update",
+    ("DELETE", "/services/{id}"): "Services.Delete",
+    ("POST", "/services/{id}/integrations"): "Services.CreateIntegration",
+    ("GET", "/services/{id}/integrations/{id}"): "Services.GetIntegration",
+    ("PUT", "/services/{id}/integrations/{id}"): "Services.UpdateIntegration",
+    ("DELETE", "/services/{id}/integrations/{id}"): "Services.DeleteIntegration",
+    # pagerdutyplugin/data_source_pagerduty_vendor.go, data_source_pagerduty_extension_schema.go
+    ("GET", "/vendors"): "ListVendorsWithContext (limit 100, offset)",
+    ("GET", "/extension_schemas"): "ListExtensionSchemasWithContext (limit 20, total)",
+    # pagerduty/resource_pagerduty_slack_connection.go (heimweh SlackConnectionService)
+    ("POST", "/integration-slack/workspaces/{id}/connections"): "SlackConnections.Create",
+    ("GET", "/integration-slack/workspaces/{id}/connections/{id}"): "SlackConnections.Get",
+    ("PUT", "/integration-slack/workspaces/{id}/connections/{id}"): "SlackConnections.Update",
+    ("DELETE", "/integration-slack/workspaces/{id}/connections/{id}"): "SlackConnections.Delete",
+}
+
+
+def template(path: str, ids: set[str]) -> str:
+    """`path` with every id the double made written {id}."""
+    return "/".join("{id}" if part in ids else part for part in path.split("/"))
+
+
+def test_a_deploy_update_and_destroy_in_the_provider_s_order_makes_only_answered_calls(
+    pd: PagerDutyDouble,
+) -> None:
+    api = Client(pd.url)
+    app = Client(pd.url, host="app.pagerduty.com")
+    api.ok("GET", "/abilities")
+    # lookups
+    vendors = api.ok("GET", "/vendors?limit=100&offset=0")["vendors"]
+    vendor = next(v for v in vendors if v["name"] == "New Relic")
+    api.ok("GET", "/extension_schemas?limit=20&offset=0&total=true")
+    # a user, as User's create does it: POST, PUT, then GET and the license
+    uid = new_user(api)["id"]
+    api.ok("PUT", f"/users/{uid}", {"user": {"name": "Jane Doe", "description": "d"}})
+    api.ok("GET", f"/users/{uid}")
+    api.ok("GET", f"/users/{uid}/license")
+    found = api.ok("GET", "/users?query=jane%40example.com")["users"]
+    assert [u["id"] for u in found] == [uid]
+    login = next(
+        m
+        for m in api.ok("GET", f"/users/{uid}/contact_methods")["contact_methods"]
+        if m["label"] == "Default"
+    )
+    sms = new_sms(api, uid)
+    sms_path = f"/users/{uid}/contact_methods/{sms['id']}"
+    api.ok("GET", sms_path)
+    api.ok("PUT", sms_path, {"contact_method": {**sms, "label": "Cell"}})
+    rule = api.ok("POST", f"/users/{uid}/notification_rules", rule_body(sms, 0))
+    rule_path = f"/users/{uid}/notification_rules/{rule['notification_rule']['id']}"
+    api.ok("GET", rule_path)
+    api.ok("PUT", rule_path, rule_body(sms, 1))
+    handoff = {
+        "oncall_handoff_notification_rule": {
+            "handoff_type": "oncall",
+            "notify_advance_in_minutes": 1440,
+            "contact_method": {"id": login["id"], "type": "email_contact_method_reference"},
+        }
+    }
+    made = api.ok("POST", f"/users/{uid}/oncall_handoff_notification_rules", handoff)
+    handoff_path = (
+        f"/users/{uid}/oncall_handoff_notification_rules/"
+        f"{made['oncall_handoff_notification_rule']['id']}"
+    )
+    api.ok("GET", handoff_path)
+    api.ok("PUT", handoff_path, handoff)
+    # team and membership
+    tid = api.ok("POST", "/teams", {"team": {"name": "Ops", "description": "d"}})["team"]["id"]
+    api.ok("GET", f"/teams/{tid}")
+    api.ok("PUT", f"/teams/{tid}", {"team": {"name": "Ops", "description": "e"}})
+    api.ok("PUT", f"/teams/{tid}/users/{uid}", {"role": "manager"})
+    api.ok("GET", f"/teams/{tid}/members?limit=100&offset=0")
+    # schedule, policy (on the team, the user a target), service, integration
+    sid = api.ok("POST", "/schedules?overflow=false", schedule_body([uid], tid))["schedule"]["id"]
+    api.ok("GET", f"/schedules/{sid}")
+    api.ok("PUT", f"/schedules/{sid}", schedule_body([uid], tid))
+    policy_body = {
+        "escalation_policy": {
+            "name": "Escalation",
+            "num_loops": 0,
+            "teams": [{"id": tid, "type": "team_reference"}],
+            "escalation_rules": [
+                {
+                    "escalation_delay_in_minutes": 15,
+                    "targets": [
+                        {"id": sid, "type": "schedule_reference"},
+                        {"id": uid, "type": "user_reference"},
+                    ],
+                }
+            ],
+        }
+    }
+    pid = api.ok("POST", "/escalation_policies", policy_body)["escalation_policy"]["id"]
+    include = "include[]=escalation_rule_assignment_strategies"
+    api.ok("GET", f"/escalation_policies/{pid}?{include}")
+    api.ok("PUT", f"/escalation_policies/{pid}", policy_body)
+    looked_up = api.ok("GET", "/escalation_policies?query=Escalation&include[]=teams")
+    assert looked_up["escalation_policies"][0]["teams"][0]["name"] == "Ops"
+    service_body = {"service": {"name": "S", "escalation_policy": {"id": pid}}}
+    service = api.ok("POST", "/services", service_body)["service"]["id"]
+    api.ok("GET", f"/services/{service}?include[]=auto_pause_notifications_parameters")
+    api.ok("PUT", f"/services/{service}", service_body)
+    integration_body = {"integration": {"name": "NR", "vendor": {"id": vendor["id"]}}}
+    iid = api.ok("POST", f"/services/{service}/integrations", integration_body)["integration"]
+    integration_path = f"/services/{service}/integrations/{iid['id']}"
+    api.ok("GET", integration_path)
+    api.ok("PUT", integration_path, integration_body)
+    connection = {
+        "slack_connection": {
+            "source_id": service,
+            "source_type": "service_reference",
+            "channel_id": "C1",
+            "notification_type": "responder",
+            "config": {"events": ["incident.triggered"], "priorities": ["*"]},
+        }
+    }
+    slack = "/integration-slack/workspaces/T1/connections"
+    cid = app.ok("POST", slack, connection)["slack_connection"]["id"]
+    app.ok("GET", f"{slack}/{cid}")
+    app.ok("PUT", f"{slack}/{cid}", connection)
+    # destroy, with the refusals the provider works around first
+    assert api.call("DELETE", f"/teams/{tid}/users/{uid}")[0] == 400
+    oncalls = api.ok("GET", f"/oncalls?user_ids[]={uid}&limit=100")["oncalls"]
+    assert [o["escalation_policy"]["id"] for o in oncalls] == [pid]
+    assert api.call("DELETE", f"/schedules/{sid}")[0] == 400
+    assert api.ok("GET", "/incidents?date_range=all&statuses[]=triggered")["incidents"] == []
+    for path in (
+        f"{slack}/{cid}",
+        integration_path,
+        f"/services/{service}",
+        f"/escalation_policies/{pid}",
+        f"/schedules/{sid}",
+        f"/teams/{tid}/users/{uid}",
+        f"/teams/{tid}",
+        handoff_path,
+        rule_path,
+        sms_path,
+        f"/users/{uid}",
+    ):
+        client = app if path.startswith(slack) else api
+        assert client.call("DELETE", path) == (204, None), path
+
+    ids = {uid, tid, sid, pid, service, iid["id"], cid, sms["id"], "T1"}
+    ids |= {rule["notification_rule"]["id"], made["oncall_handoff_notification_rule"]["id"]}
+    called = {(r["method"], template(r["path"], ids)) for r in pd.requests}
+    assert pd.unimplemented == []
+    assert called == set(PROVIDER_CALLS)
