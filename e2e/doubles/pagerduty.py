@@ -27,13 +27,21 @@ What the double refuses, as the API does: a second user with the same e-mail (ca
 contact method with the same type, address and country code ("User Contact method must be
 unique", the text pagerdutyplugin's contact method resource looks for), a notification rule whose
 start delay another rule on the same contact method and urgency has ("Channel Start delay must be
-unique for a given contact method"), duplicate names of teams, schedules, escalation policies and
-services, deleting a schedule an escalation policy uses ("Schedule can't be deleted if it's being
-used by escalation policies", the text resource_pagerduty_schedule.go matches), deleting an
-escalation policy a service uses, removing a team member an escalation policy of the team targets
-("User cannot be removed as they belong to an escalation policy on this team", matched by
-pagerdutyplugin/resource_pagerduty_team_membership.go), references to objects that do not exist,
-and any request without an `Authorization: Token token=…` header (401).
+unique for a given contact method"), duplicate names of teams, escalation policies and services,
+deleting a schedule an escalation policy uses ("Schedule can't be deleted if it's being used by
+escalation policies", the text resource_pagerduty_schedule.go matches), removing a team member an
+escalation policy of the team targets ("User cannot be removed as they belong to an escalation
+policy on this team", matched by pagerdutyplugin/resource_pagerduty_team_membership.go),
+references to objects that do not exist, and any request without an `Authorization: Token
+token=…` header (401).
+
+Assumptions of the double's own (neither the provider nor the API reference settles them):
+deleting a user an escalation policy targets, and an escalation policy a service uses, are
+refused (400, wording of the double); the team-member refusal counts direct user targets only;
+GET /oncalls lists direct user targets only (rendering schedules needs a clock); a new phone or
+SMS contact method gets no notification rules of PagerDuty's own; rules and handoff rules show
+their contact method with the plain type (`sms_contact_method`), as the provider reads them
+back (the API reference's examples write `…_reference` there).
 
 PagerDuty's own side effects are modelled: a new user gets a "Default" e-mail contact method for
 the login address and an e-mail-at-0-minutes notification rule for each urgency; deleting a
@@ -731,9 +739,8 @@ class _Account:
 
     def save_schedule(self, body: Json, sid: str | None) -> Json:
         old = self.schedules.get(sid or "", {})
+        # Schedule names need not be unique (unlike teams, policies and services).
         name = _text(body, "name") if "name" in body or not old else old["name"]
-        if self.name_taken(self.schedules, name, sid):
-            raise invalid("Name has already been taken")
         zone = _zone(body.get("time_zone", old.get("time_zone")))
         if "schedule_layers" in body or not old:
             sent = body.get("schedule_layers")
@@ -1190,7 +1197,8 @@ def _list_handoffs(a: _Account, c: Call) -> tuple[int, Any]:
     uid = c.groups[0]
     a.user(uid)
     rules = [a.public(r) for r in a.handoff_rules.values() if r["_user"] == uid]
-    return c.page("oncall_handoff_notification_rules", rules)
+    # Not paginated (openapiv3.json: only the list under its name), like contact methods.
+    return 200, {"oncall_handoff_notification_rules": rules}
 
 
 def _list_teams(a: _Account, c: Call) -> tuple[int, Any]:
