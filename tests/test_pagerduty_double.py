@@ -4,6 +4,7 @@ them (heimweh/go-pagerduty and PagerDuty/go-pagerduty, vendored in the provider)
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import ssl
@@ -906,3 +907,20 @@ def test_a_deploy_update_and_destroy_in_the_provider_s_order_makes_only_answered
     called = {(r["method"], template(r["path"], ids)) for r in pd.requests}
     assert pd.unimplemented == []
     assert called == set(PROVIDER_CALLS)
+
+
+def test_a_chunked_body_is_read_like_a_sized_one(pd: PagerDutyDouble) -> None:
+    body = json.dumps({"team": {"name": "Chunked"}}).encode()
+    connection = http.client.HTTPConnection("127.0.0.1", int(pd.url.rsplit(":", 1)[1]), timeout=10)
+    connection.request(
+        "POST",
+        "/teams",
+        body=iter([body[:10], body[10:]]),
+        headers={"Authorization": f"Token token={TOKEN}", "Content-Type": "application/json"},
+        encode_chunked=True,
+    )
+    response = connection.getresponse()
+
+    assert response.status == 201
+    assert json.loads(response.read())["team"]["name"] == "Chunked"
+    connection.close()

@@ -1658,11 +1658,32 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(payload)
 
-    def _dispatch(self, path: str, query: Query, authorized: bool) -> tuple[int, Any]:
+    def _body(self) -> bytes | None:
+        """The request body (Content-Length or chunked), or None when it is over MAX_BODY."""
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks: list[bytes] = []
+            size = 0
+            while True:  # bounded: every turn reads a chunk, and MAX_BODY caps their sum
+                line = self.rfile.readline(64)
+                length = int(line.split(b";")[0].strip() or b"0", 16)
+                if length == 0:
+                    self.rfile.readline(64)
+                    return b"".join(chunks)
+                size += length
+                if size > MAX_BODY:
+                    return None
+                chunks.append(self.rfile.read(length))
+                self.rfile.readline(64)
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def _dispatch(self, path: str, query: Query, authorized: bool) -> tuple[int, Any]:
+        raw = self._body()
+        if raw is None:
+            self.close_connection = True
             return 413, {"error": {"message": "Request body too large", "code": 2001}}
-        raw = self.rfile.read(length) if length else b""
         try:
             handler, groups = route(self.command, path.rstrip("/") or "/")
         except UnimplementedError:
