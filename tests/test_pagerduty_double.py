@@ -924,3 +924,15 @@ def test_a_chunked_body_is_read_like_a_sized_one(pd: PagerDutyDouble) -> None:
     assert response.status == 201
     assert json.loads(response.read())["team"]["name"] == "Chunked"
     connection.close()
+
+
+def test_a_refused_create_leaves_nothing_behind(pd: PagerDutyDouble, api: Client) -> None:
+    refused = api.call("POST", "/teams", {"team": {"name": "Child", "parent": {"id": "PNOPE"}}})
+    no_rules = api.call(
+        "POST",
+        "/escalation_policies",
+        {"escalation_policy": {"name": "Empty", "escalation_rules": []}},
+    )
+
+    assert refused[0] == no_rules[0] == 400
+    assert pd.state()["teams"] == pd.state()["escalation_policies"] == []

@@ -640,6 +640,9 @@ class _Account:
         name = _text(body, "name") if tid is None or "name" in body else self.teams[tid]["name"]
         if self.name_taken(self.teams, name, tid):
             raise invalid("Name has already been taken")
+        parent = body.get("parent")
+        if parent and (not isinstance(parent, dict) or parent.get("id") not in self.teams):
+            raise invalid("Parent team not found")
         if tid is None:
             tid = self.new_id()
             self.teams[tid] = {
@@ -657,8 +660,8 @@ class _Account:
         for field in ("description", "default_role"):
             if field in body:
                 team[field] = body[field]
-        if body.get("parent"):
-            team["parent"] = self.ref("team", self.team(body["parent"]["id"]), "teams")
+        if parent:
+            team["parent"] = self.ref("team", self.teams[parent["id"]], "teams")
         return self.public(team)
 
     def delete_team(self, tid: str) -> None:
