@@ -1662,13 +1662,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
 
     def _body(self) -> bytes | None:
-        """The request body (Content-Length or chunked), or None when it is over MAX_BODY."""
+        """The request body (Content-Length or chunked), or None when it is over MAX_BODY or
+        its chunking is malformed."""
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             chunks: list[bytes] = []
             size = 0
             while True:  # bounded: every turn reads a chunk, and MAX_BODY caps their sum
                 line = self.rfile.readline(64)
-                length = int(line.split(b";")[0].strip() or b"0", 16)
+                try:
+                    length = int(line.split(b";")[0].strip() or b"0", 16)
+                except ValueError:
+                    return None  # not HTTP chunking: refused like an oversized body
                 if length == 0:
                     self.rfile.readline(64)
                     return b"".join(chunks)
