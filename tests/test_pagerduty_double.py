@@ -936,3 +936,24 @@ def test_a_refused_create_leaves_nothing_behind(pd: PagerDutyDouble, api: Client
 
     assert refused[0] == no_rules[0] == 400
     assert pd.state()["teams"] == pd.state()["escalation_policies"] == []
+
+
+def test_a_body_of_an_unexpected_shape_is_a_500_that_says_so(api: Client) -> None:
+    team = api.ok("POST", "/teams", {"team": {"name": "Ops"}})["team"]["id"]
+
+    status, answer = api.call(
+        "POST",
+        "/integration-slack/workspaces/T1/connections",
+        {
+            "slack_connection": {
+                "source_id": team,
+                "source_type": "team_reference",
+                "channel_id": "C1",
+                "notification_type": "responder",
+                "config": ["not", "an", "object"],
+            }
+        },
+    )
+
+    assert status == 500
+    assert answer["error"]["message"].startswith("PagerDuty double failed: AttributeError")

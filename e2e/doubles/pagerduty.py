@@ -1808,6 +1808,11 @@ class PagerDutyDouble:
                 return handler(self.account, call)
             except ApiError as error:
                 return error.status, error.body
+            except (AttributeError, KeyError, TypeError, ValueError) as error:
+                # A body of a shape the double does not expect: a 500 that says so (the real API
+                # would have answered something; the lane must see which request it was).
+                message = f"PagerDuty double failed: {type(error).__name__}: {error}"
+                return 500, {"error": {"message": message, "code": 500}}
 
     def state(self) -> Json:
         """Every object, as the API shows it, by collection: users (with references to their
