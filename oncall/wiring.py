@@ -209,6 +209,10 @@ def member_args(member: ResolvedMember) -> MemberArgs:
             for urgency in Urgency
         },
     }
+    if member.description is not None:
+        args["description"] = member.description
+    if member.job_title is not None:
+        args["jobTitle"] = member.job_title
     if member.phone:
         args["phone"] = _phone(member.phone)
     if member.sms:
@@ -255,8 +259,10 @@ def schedule_args(schedule: ResolvedSchedule) -> ScheduleArgs:
         "timeZone": schedule.time_zone,
         "layers": [layer_args(layer) for layer in schedule.layers],
     }
-    if schedule.description:
+    if schedule.description is not None:
         args["description"] = schedule.description
+    if schedule.teams:
+        args["teams"] = list(schedule.teams)
     if schedule.import_id:
         args["importId"] = schedule.import_id
     return args
@@ -301,8 +307,10 @@ def escalation_args(escalation: Escalation) -> EscalationPolicyArgs:
             for rule in escalation.rules
         ],
     }
-    if escalation.description:
+    if escalation.description is not None:
         args["description"] = escalation.description
+    if escalation.team is not None:
+        args["team"] = escalation.team
     if escalation.import_id:
         args["importId"] = escalation.import_id
     return args

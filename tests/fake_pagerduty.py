@@ -69,9 +69,11 @@ class FakeAccount:
         body = self.answer(request)
         if body is None:
             return _json({"error": {"message": "Not Found", "code": 2100}}, 404)
+        if isinstance(body, Response):
+            return body
         return _json(body)
 
-    def answer(self, request: Request) -> dict[str, Any] | None:
+    def answer(self, request: Request) -> dict[str, Any] | Response | None:
         path, args = request.path, request.args
         indexes = {
             "/users": ("users", self.users),
@@ -112,7 +114,12 @@ class FakeAccount:
                 "oncall_handoff_notification_rules": self.handoff_rules,
             }
             if parts[2] in lists:
-                return {parts[2]: lists[parts[2]].get(parts[1], [])}
+                found = lists[parts[2]].get(parts[1], [])
+                if parts[2] == "notification_rules":
+                    found = _of_urgency(found, args.get("urgency", "high"))
+                    if found is None:
+                        return _bad_request(f"urgency {args['urgency']!r}")
+                return {parts[2]: found}
         if parts[:2] == ["event_orchestrations", "services"] and len(parts) == 3:
             found = self.orchestrations.get(parts[2])
             return None if found is None else {"orchestration_path": found}
@@ -134,6 +141,7 @@ class FakeAccount:
             "role": role,
             "time_zone": time_zone,
             "description": extra.pop("description", None),
+            "job_title": extra.pop("job_title", None),
             "html_url": f"https://acme.pagerduty.com/users/{uid}",
         }
         self.users[uid] = user
@@ -196,6 +204,7 @@ class FakeAccount:
             i = r.inputs
             account.add_user(uid, i["name"], i["email"], i["role"], i["timeZone"])
             account.users[uid]["description"] = i.get("description")
+            account.users[uid]["job_title"] = i.get("jobTitle")
             methods[f"{uid}:email_contact_method"] = account.contact_methods[uid][0]
         for r in run.of_type(T.CONTACT_METHOD):
             i = r.inputs
@@ -236,10 +245,21 @@ class FakeAccount:
                 "status": "active",
                 "escalation_policy": ref("escalation_policy", policy),
                 "incident_urgency_rule": r.inputs["incidentUrgencyRule"],
+                "auto_resolve_timeout": _timeout(r.inputs.get("autoResolveTimeout")),
+                "acknowledgement_timeout": _timeout(r.inputs.get("acknowledgementTimeout")),
                 "integrations": [],
                 "teams": [],
             }
         return account
+
+
+def _team_ref(tid: str) -> dict[str, Any]:
+    return {"id": tid, "type": "team_reference", "summary": tid}
+
+
+def _timeout(seconds: str | None) -> int | None:
+    """A service timeout as the API answers it: seconds, or null when off."""
+    return None if seconds in (None, "null") else int(str(seconds))
 
 
 class _IdMap:
@@ -299,7 +319,7 @@ def _schedule(
         "description": inputs.get("description"),
         # The API lists the layer that wins first (the last one added).
         "schedule_layers": list(reversed(layers)),
-        "teams": [],
+        "teams": [_team_ref(ids(t)) for t in inputs.get("teams") or []],
     }
 
 
@@ -326,8 +346,23 @@ def _policy(pid: str, inputs: dict[str, Any], ids: _IdMap, account: FakeAccount)
             for index, rule in enumerate(inputs["rules"])
         ],
         "services": [],
-        "teams": [],
+        "teams": [_team_ref(ids(inputs["teams"]))] if inputs.get("teams") else [],
     }
+
+
+def _of_urgency(rules: list[dict[str, Any]], urgency: str) -> list[dict[str, Any]] | None:
+    """The rules GET /users/{id}/notification_rules answers for `urgency` (PagerDuty/api-schema,
+    reference/REST/openapiv3.json, getUserNotificationRules: high, low or all; default high);
+    None for another value (the API answers 400)."""
+    if urgency == "all":
+        return rules
+    if urgency in ("high", "low"):
+        return [r for r in rules if r["urgency"] == urgency]
+    return None
+
+
+def _bad_request(what: str) -> Response:
+    return _json({"error": {"message": "Invalid Input Provided", "errors": [what]}}, 400)
 
 
 def _json(body: object, status: int = 200) -> Response:
