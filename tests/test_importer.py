@@ -1282,3 +1282,27 @@ def test_an_import_plans_every_adopted_resource_with_exactly_what_exists(
     service = by_ref[(T.SERVICE, "alerts-service")]
     assert service["inputs"]["autoResolveTimeout"] == "14400"
     assert service["ignoreChanges"] == ["autoResolveTimeout"]
+
+
+def test_a_hand_written_import_id_is_warned_about_with_the_fields_that_must_match() -> None:
+    from oncall import advice
+
+    config = config_of(GOLDEN.read_text())
+    # What `oncall import` writes needs no adoption warning (the UK test number aside).
+    assert [w for w in advice.config_warnings(config) if ".anita.sms:" not in w] == []
+    text = GOLDEN.read_text()
+    joe = "description: '', phone: {number: +1 415 555 0101, importId: PJOE001P, label: Mobile}"
+    text = text.replace(joe, "phone: +1 415 555 0101")
+    text = text.replace("    autoResolveMinutes: 240\n", "")
+    text = text.replace("      description: ''\n", "")
+
+    warnings = [w for w in advice.config_warnings(config_of(text)) if ".anita.sms:" not in w]
+
+    assert [w.split(": ", 1)[0] for w in warnings] == [
+        "pantheon-oncall:team.members.joe.description",
+        "pantheon-oncall:team.members.joe.phone",
+        "pantheon-oncall:team.escalation.description",
+        "pantheon-oncall:pagerduty.autoResolveMinutes",
+    ]
+    assert "GET /users/PJOE001/contact_methods" in warnings[1]
+    assert 'write its description ("" for none)' in warnings[0]

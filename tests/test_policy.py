@@ -32,7 +32,7 @@ from oncall import stackfile
 from oncall.engine import Computed, Registration, Run, Secret
 from oncall.plan import plan_stack
 
-from support import T
+from support import T, copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 STACKS = stackfile.stack_names(ROOT)
@@ -421,3 +421,20 @@ def test_a_team_stack_checks_everyone_its_policies_page() -> None:
     g, jane, joe = paging("low", service=False)
     g.rule(jane, "sms", 0)
     assert [urn for _, urn in g.violations()] == [joe.urn, joe.urn]
+
+
+def test_an_imported_stack_passes_the_mandatory_pack_and_is_told_what_to_change_next(
+    tmp_path: Path,
+) -> None:
+    # What `oncall import` writes for the guide's hand-made account: its service resolves after
+    # 4 hours (autoResolveMinutes: 240), as a service made in the web UI does.
+    project = copy_project(tmp_path, stacks=False)
+    imported = (ROOT / "tests" / "golden" / "Pulumi.imported-example-live.yaml").read_text()
+    assert "autoResolveMinutes: 240" in imported
+    (project / "stacks" / "Pulumi.example-live.yaml").write_text(imported)
+
+    report = run_pack(policy_view(plan_stack(project, "example-live").run))
+
+    # Only the advisory (the service is the one resource that auto-resolves): nothing stops it.
+    assert [policy for policy, _, _ in report.violations] == ["adopted-auto-resolve"]
+    assert "remove importId and autoResolveMinutes" in report.violations[0][1]
