@@ -17,7 +17,7 @@ application, which is looked up by name (`newrelic.get_entity`) so that a wrong 
 preview instead of leaving two conditions silent forever. No user text goes into NRQL.
 """
 
-from typing import Any, Final, cast
+from typing import Final, cast
 from urllib.parse import urlsplit
 
 import pulumi
@@ -189,9 +189,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
                 import_=args.get("serviceImportId"),
                 retain_on_delete=adopted,
                 ignore_changes=(
-                    [ADOPTED_AUTO_RESOLVE]
-                    if adopted and auto_resolve != TIMEOUT_OFF
-                    else None
+                    [ADOPTED_AUTO_RESOLVE] if adopted and auto_resolve != TIMEOUT_OFF else None
                 ),
             ),
         )

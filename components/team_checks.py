@@ -106,13 +106,18 @@ def problems(args: Mapping[str, Any]) -> Problems:
     policy = args["escalationPolicy"]
     if p.keys("escalationPolicy", policy, EscalationPolicyArgs):
         _policy(p, "escalationPolicy", policy, roles, valid_schedules)
-        if args.get("createTeam", False) is True and "team" in policy:
-            p.add(
-                "escalationPolicy.team",
-                "createTeam assigns the policy to the team it creates, and a policy has one "
-                f"team (got {policy['team']!r})",
-            )
+        _one_policy_team(p, args, policy)
     return p
+
+
+def _one_policy_team(p: Problems, args: Mapping[str, Any], policy: Mapping[str, Any]) -> None:
+    """PagerDuty assigns a policy to one team at most: createTeam's, or the one given."""
+    if args.get("createTeam", False) is True and "team" in policy:
+        p.add(
+            "escalationPolicy.team",
+            "createTeam assigns the policy to the team it creates, and a policy has one "
+            f"team (got {policy['team']!r})",
+        )
 
 
 def _member(p: Problems, path: str, member: Mapping[str, Any]) -> str:
@@ -451,7 +456,7 @@ def _exact_text(p: Problems, path: str, value: object) -> None:
     """A description or job title: any string, "" included (an adopted object's has to equal
     what exists, which may be nothing)."""
     if not isinstance(value, str):
-        p.add(path, f"expected a string, \"\" for none (got {value!r})")
+        p.add(path, f'expected a string, "" for none (got {value!r})')
 
 
 def _time_zone(p: Problems, path: str, value: object) -> None:

@@ -356,11 +356,11 @@ class _Importer:
         out["description"] = str(service.get("description") or "")
         out["importId"] = service["id"]
         # The timeouts as they are (seconds to minutes; null: off): the import must match.
-        for key, field in (
+        for key, api_key in (
             ("autoResolveMinutes", "auto_resolve_timeout"),
             ("acknowledgementTimeoutMinutes", "acknowledgement_timeout"),
         ):
-            out[key] = _minutes_or_off(service.get(field))
+            out[key] = _minutes_or_off(service.get(api_key))
         rule = service.get("incident_urgency_rule") or {}
         if rule.get("type") == "constant" and rule.get("urgency") in ("high", "low"):
             out["urgency"] = rule["urgency"]

@@ -209,10 +209,7 @@ def member_args(member: ResolvedMember) -> MemberArgs:
             for urgency in Urgency
         },
     }
-    if member.description is not None:
-        args["description"] = member.description
-    if member.job_title is not None:
-        args["jobTitle"] = member.job_title
+    _add_texts(args, member)
     if member.phone:
         args["phone"] = _phone(member.phone)
     if member.sms:
@@ -234,6 +231,14 @@ def member_args(member: ResolvedMember) -> MemberArgs:
     if member.formerly:
         args["formerly"] = list(member.formerly)
     return args
+
+
+def _add_texts(args: MemberArgs, member: ResolvedMember) -> None:
+    """The user's description and job title where written ("" too: an adopted user's none)."""
+    if member.description is not None:
+        args["description"] = member.description
+    if member.job_title is not None:
+        args["jobTitle"] = member.job_title
 
 
 def _phone(phone: Phone) -> PhoneArgs:

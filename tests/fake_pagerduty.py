@@ -114,12 +114,12 @@ class FakeAccount:
                 "oncall_handoff_notification_rules": self.handoff_rules,
             }
             if parts[2] in lists:
-                found = lists[parts[2]].get(parts[1], [])
+                listed: list[dict[str, Any]] | None = lists[parts[2]].get(parts[1], [])
                 if parts[2] == "notification_rules":
-                    found = _of_urgency(found, args.get("urgency", "high"))
-                    if found is None:
+                    listed = _of_urgency(listed or [], args.get("urgency", "high"))
+                    if listed is None:
                         return _bad_request(f"urgency {args['urgency']!r}")
-                return {parts[2]: found}
+                return {parts[2]: listed}
         if parts[:2] == ["event_orchestrations", "services"] and len(parts) == 3:
             found = self.orchestrations.get(parts[2])
             return None if found is None else {"orchestration_path": found}

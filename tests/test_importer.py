@@ -1087,8 +1087,13 @@ def adoption_account() -> FakeAccount:
     team = {"id": "PTEAMAD", "type": "team", "name": "Web Team", "summary": "Web Team"}
     account.teams[team["id"]] = team
     mia = account.add_user(
-        "PMIA001", "Mia Wong", "mia@example.com", "user", "America/New_York",
-        description="Runs the web team\nsince 2019", job_title="Lead engineer",
+        "PMIA001",
+        "Mia Wong",
+        "mia@example.com",
+        "user",
+        "America/New_York",
+        description="Runs the web team\nsince 2019",
+        job_title="Lead engineer",
     )
     ben = account.add_user("PBEN001", "Ben Ode", "ben@example.com", "limited_user", "Europe/Paris")
     for user, number in ((mia, "4155550188"), (ben, "4155550199")):
@@ -1101,41 +1106,72 @@ def adoption_account() -> FakeAccount:
         account.add_rule(uid, f"{uid}LS", "low", 0, sms)  # equal to a high one but its urgency
         account.add_handoff(uid, f"{uid}HO", "both", 60, login)
     layer = {
-        "id": "PLAYER1", "name": "Weekly", "start": "2026-11-02T09:00:00-05:00", "end": None,
+        "id": "PLAYER1",
+        "name": "Weekly",
+        "start": "2026-11-02T09:00:00-05:00",
+        "end": None,
         "rotation_virtual_start": "2026-11-02T09:00:00-05:00",
         "rotation_turn_length_seconds": 604800,
-        "users": [{"user": ref("user", mia)}, {"user": ref("user", ben)}], "restrictions": [],
+        "users": [{"user": ref("user", mia)}, {"user": ref("user", ben)}],
+        "restrictions": [],
     }
     account.schedules["PSCHEDA"] = {
-        "id": "PSCHEDA", "type": "schedule", "name": "Primary", "summary": "Primary",
-        "time_zone": "America/New_York", "description": "Business hours first",
-        "schedule_layers": [layer], "teams": [ref("team", team)],
+        "id": "PSCHEDA",
+        "type": "schedule",
+        "name": "Primary",
+        "summary": "Primary",
+        "time_zone": "America/New_York",
+        "description": "Business hours first",
+        "schedule_layers": [layer],
+        "teams": [ref("team", team)],
     }
     account.schedules["PSCHEDB"] = {
-        "id": "PSCHEDB", "type": "schedule", "name": "Backup", "summary": "Backup",
-        "time_zone": "America/New_York", "description": None,
+        "id": "PSCHEDB",
+        "type": "schedule",
+        "name": "Backup",
+        "summary": "Backup",
+        "time_zone": "America/New_York",
+        "description": None,
         "schedule_layers": [{**layer, "id": "PLAYER2", "users": [{"user": ref("user", ben)}]}],
         "teams": [],
     }
     policy = {
-        "id": "PPOLADO", "type": "escalation_policy", "name": "Web", "summary": "Web",
-        "description": None, "num_loops": 2, "on_call_handoff_notifications": "if_has_services",
+        "id": "PPOLADO",
+        "type": "escalation_policy",
+        "name": "Web",
+        "summary": "Web",
+        "description": None,
+        "num_loops": 2,
+        "on_call_handoff_notifications": "if_has_services",
         "escalation_rules": [
-            {"id": "PRULE1", "escalation_delay_in_minutes": 10,
-             "escalation_rule_assignment_strategy": {"type": "assign_to_everyone"},
-             "targets": [ref("schedule", account.schedules["PSCHEDA"])]},
-            {"id": "PRULE2", "escalation_delay_in_minutes": 20,
-             "targets": [ref("schedule", account.schedules["PSCHEDB"]), ref("user", mia)]},
+            {
+                "id": "PRULE1",
+                "escalation_delay_in_minutes": 10,
+                "escalation_rule_assignment_strategy": {"type": "assign_to_everyone"},
+                "targets": [ref("schedule", account.schedules["PSCHEDA"])],
+            },
+            {
+                "id": "PRULE2",
+                "escalation_delay_in_minutes": 20,
+                "targets": [ref("schedule", account.schedules["PSCHEDB"]), ref("user", mia)],
+            },
         ],
         "teams": [ref("team", team)],
     }
-    account.policies[policy["id"]] = policy
+    account.policies["PPOLADO"] = policy
     account.services["PSERVAD"] = {
-        "id": "PSERVAD", "type": "service", "name": "New Relic", "summary": "New Relic",
-        "description": None, "status": "active", "escalation_policy": ref("escalation_policy", policy),
+        "id": "PSERVAD",
+        "type": "service",
+        "name": "New Relic",
+        "summary": "New Relic",
+        "description": None,
+        "status": "active",
+        "escalation_policy": ref("escalation_policy", policy),
         "incident_urgency_rule": {"type": "constant", "urgency": "high"},
-        "auto_resolve_timeout": 14400, "acknowledgement_timeout": 1800,
-        "integrations": [], "teams": [],
+        "auto_resolve_timeout": 14400,
+        "acknowledgement_timeout": 1800,
+        "integrations": [],
+        "teams": [],
     }
     return account  # fmt: skip
 

@@ -268,7 +268,11 @@ def test_a_service_that_auto_resolves_fails(timeout: str | None, shown: str) -> 
 
 def test_an_adopted_service_keeps_its_auto_resolve_and_is_told_what_to_change_next() -> None:
     # What the component sends for a service imported while it resolves after 4 hours.
-    adopted = {"name": "s", "autoResolveTimeout": "14400", "_ignore_changes": ["autoResolveTimeout"]}
+    adopted = {
+        "name": "s",
+        "autoResolveTimeout": "14400",
+        "_ignore_changes": ["autoResolveTimeout"],
+    }
 
     assert violations_of(guardrails.service_never_auto_resolves, T.SERVICE, **dict(adopted)) == []
     (advice,) = violations_of(guardrails.adopted_service_auto_resolves, T.SERVICE, **adopted)
