@@ -239,12 +239,15 @@ class _Importer:
             )
         # As the provider reads a policy (terraform-provider-pagerduty,
         # pagerduty/resource_pagerduty_escalation_policy.go, fetchEscalationPolicy): with each
-        # rule's assignment strategy, so that a round-robin rule is noticed.
-        policy: dict[str, Any] = self.account.get(
-            f"/escalation_policies/{policy_id}",
-            "escalation_policy",
-            params={"include[]": ["escalation_rule_assignment_strategies"]},
+        # rule's assignment strategy, so that a round-robin rule is noticed; an account without
+        # the entitlement answers 403 to that, and the provider then reads it without.
+        path = f"/escalation_policies/{policy_id}"
+        include = {"include[]": ["escalation_rule_assignment_strategies"]}
+        policy: dict[str, Any] | None = self.account.get(
+            path, "escalation_policy", params=include, forbidden_ok=True
         )
+        if policy is None:
+            return dict(self.account.get(path, "escalation_policy"))
         return policy
 
     def _schedule_ids(self, policy: dict[str, Any]) -> list[str]:

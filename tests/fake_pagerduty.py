@@ -50,6 +50,9 @@ class FakeAccount:
     teams: dict[str, dict[str, Any]] = field(default_factory=dict)
     orchestrations: dict[str, dict[str, Any]] = field(default_factory=dict)
     page_size: int = 100
+    strategies_entitled: bool = True
+    """False: the account's plan lacks round-robin scheduling, and a policy asked for with
+    include[]=escalation_rule_assignment_strategies is answered 403."""
     throttled: set[str] = field(default_factory=set)
     requests: list[str] = field(default_factory=list)
     authorizations: set[str] = field(default_factory=set)
@@ -103,6 +106,8 @@ class FakeAccount:
             "teams": ("team", self.teams),
         }
         parts = path.strip("/").split("/")
+        if len(parts) == 2 and parts[0] == "escalation_policies" and parts[1] in self.policies:
+            return self._policy(self.policies[parts[1]], args.getlist("include[]"))
         if len(parts) == 2 and parts[0] in singles:
             wrapper, objects = singles[parts[0]]
             found = objects.get(parts[1])
@@ -124,6 +129,19 @@ class FakeAccount:
             found = self.orchestrations.get(parts[2])
             return None if found is None else {"orchestration_path": found}
         return None
+
+    def _policy(self, policy: dict[str, Any], include: list[str]) -> dict[str, Any] | Response:
+        """A policy as GET /escalation_policies/{id} answers: its rules' assignment strategies
+        only when asked for (include[]), which an account without the entitlement refuses."""
+        strategies = "escalation_rule_assignment_strategies" in include
+        if strategies and not self.strategies_entitled:
+            return _json({"error": {"message": "Forbidden", "code": 2010}}, 403)
+        key = "escalation_rule_assignment_strategy"
+        rules = [
+            rule if strategies else {k: v for k, v in rule.items() if k != key}
+            for rule in policy.get("escalation_rules", [])
+        ]
+        return {"escalation_policy": {**policy, "escalation_rules": rules}}
 
     # -- building an account -----------------------------------------------------------------------
 

@@ -1342,3 +1342,29 @@ def test_a_hand_written_import_id_is_warned_about_with_the_fields_that_must_matc
     ]
     assert "GET /users/PJOE001/contact_methods" in warnings[1]
     assert 'write its description ("" for none)' in warnings[0]
+
+
+@pytest.mark.parametrize("entitled", [True, False])
+def test_a_round_robin_rule_is_noticed_and_an_account_without_it_is_read_without(
+    httpserver: HTTPServer, test_ca: trustme.CA, entitled: bool
+) -> None:
+    account = adoption_account()
+    account.strategies_entitled = entitled
+    rule = account.policies["PPOLADO"]["escalation_rules"][0]
+    rule["escalation_rule_assignment_strategy"] = {"type": "round_robin"}
+    url = account.serve(httpserver)
+
+    imported = import_stack(connect(url, test_ca), ImportOptions(escalation_policy="Web", now=NOW))
+
+    policy_reads = [r for r in account.requests if r.startswith("GET /escalation_policies/PPOLADO")]
+    include = "GET /escalation_policies/PPOLADO?include[]=escalation_rule_assignment_strategies"
+    # As the provider does: with the strategies, and without them where the account refuses.
+    assert policy_reads == [include] if entitled else [include, "GET /escalation_policies/PPOLADO?"]
+    round_robin = [n for n in imported.notes if "round robin" in n]
+    assert round_robin == (
+        [
+            "escalation.rules[0]: assigns round robin, which the contract cannot hold: `pulumi preview` shows the import differ there; switch the rule to assign everyone first"
+        ]
+        if entitled
+        else []
+    )
