@@ -113,22 +113,27 @@ class FakeAccount:
             found = objects.get(parts[1])
             return None if found is None else {wrapper: found}
         if len(parts) == 3 and parts[0] == "users" and parts[1] in self.users:
-            lists = {
-                "contact_methods": self.contact_methods,
-                "notification_rules": self.notification_rules,
-                "oncall_handoff_notification_rules": self.handoff_rules,
-            }
-            if parts[2] in lists:
-                listed: list[dict[str, Any]] | None = lists[parts[2]].get(parts[1], [])
-                if parts[2] == "notification_rules":
-                    listed = _of_urgency(listed or [], args.get("urgency", "high"))
-                    if listed is None:
-                        return _bad_request(f"urgency {args['urgency']!r}")
-                return {parts[2]: listed}
+            return self._user_list(parts[1], parts[2], args.get("urgency", "high"))
         if parts[:2] == ["event_orchestrations", "services"] and len(parts) == 3:
             found = self.orchestrations.get(parts[2])
             return None if found is None else {"orchestration_path": found}
         return None
+
+    def _user_list(self, uid: str, what: str, urgency: str) -> dict[str, Any] | Response | None:
+        """A user's contact methods, notification rules (of `urgency`) or handoff rules."""
+        lists = {
+            "contact_methods": self.contact_methods,
+            "notification_rules": self.notification_rules,
+            "oncall_handoff_notification_rules": self.handoff_rules,
+        }
+        if what not in lists:
+            return None
+        listed: list[dict[str, Any]] | None = lists[what].get(uid, [])
+        if what == "notification_rules":
+            listed = _of_urgency(listed or [], urgency)
+            if listed is None:
+                return _bad_request(f"urgency {urgency!r}")
+        return {what: listed}
 
     def _policy(self, policy: dict[str, Any], include: list[str]) -> dict[str, Any] | Response:
         """A policy as GET /escalation_policies/{id} answers: its rules' assignment strategies
