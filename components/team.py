@@ -97,6 +97,8 @@ class TeamOnCall(pulumi.ComponentResource):
         super().__init__(TOKEN, name, None, opts)
         self._name = name
         self._args = args
+        self._at = f"{args['keyPath']}." if "keyPath" in args else ""
+        """What this component's warnings put before a key path (where the args are written)."""
 
         team = self._create_team() if args.get("createTeam", False) else None
         user_ids = self._create_users()
@@ -260,7 +262,7 @@ class TeamOnCall(pulumi.ComponentResource):
         missing = defaults_kept(member)
         if missing:
             pulumi.log.warn(
-                f"members.{slug}.notify: PagerDuty's default email-at-0-minutes rule stays for "
+                f"{self._at}members.{slug}.notify: PagerDuty's default email-at-0-minutes rule stays for "
                 f"{', '.join(missing)} urgency; this component cannot remove it",
                 resource=self,
             )
@@ -300,7 +302,7 @@ class TeamOnCall(pulumi.ComponentResource):
             return member["emailContactMethodId"]
         if "importId" in member:
             pulumi.log.warn(
-                f"members.{slug}: the adopted user's login-email contact method is looked up by "
+                f"{self._at}members.{slug}: the adopted user's login-email contact method is looked up by "
                 f'the label "{LOGIN_EMAIL_LABEL}", which a user created by hand may not have '
                 "(the preview then fails to find it); give its id as emailContactMethodId",
                 resource=self,

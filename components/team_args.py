@@ -218,3 +218,7 @@ class TeamOnCallArgs(TypedDict):
     protect: NotRequired[bool]
     """Protect the users, schedules and escalation policy (Pulumi's `protect`): an update that
     would delete or replace one fails instead; default false."""
+    keyPath: NotRequired[str]
+    """Where these args are written, e.g. "pantheon-oncall:team" for a stack config: warnings
+    name each key under it ("pantheon-oncall:team.members.jane"); default the args' own paths
+    ("members.jane")."""

@@ -72,6 +72,8 @@ def problems(args: Mapping[str, Any]) -> Problems:
     _time_zone(p, "timeZone", args["timeZone"])
     p.boolean("createTeam", args.get("createTeam", False))
     p.boolean("protect", args.get("protect", False))
+    if "keyPath" in args:
+        p.text("keyPath", args["keyPath"])
     members = args["members"]
     if not isinstance(members, Mapping) or not members:
         p.add("members", f"expected at least one member (got {members!r})")

@@ -47,6 +47,7 @@ from components.team import (
 )
 from components.vocabulary import Urgency
 from oncall.config import (
+    NAMESPACE,
     Escalation,
     NewRelicSettings,
     PagerDutySettings,
@@ -191,6 +192,7 @@ def team_args(team: ResolvedTeam, protect: bool = False) -> TeamOnCallArgs:
         "schedules": {slug: schedule_args(s) for slug, s in team.schedules.items()},
         "escalationPolicy": escalation_args(team.escalation),
         "protect": protect,
+        "keyPath": f"{NAMESPACE}:team",
     }
 
 
