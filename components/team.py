@@ -262,8 +262,8 @@ class TeamOnCall(pulumi.ComponentResource):
         missing = defaults_kept(member)
         if missing:
             pulumi.log.warn(
-                f"{self._at}members.{slug}.notify: PagerDuty's default email-at-0-minutes rule stays for "
-                f"{', '.join(missing)} urgency; this component cannot remove it",
+                f"{self._at}members.{slug}.notify: PagerDuty's default email-at-0-minutes rule "
+                f"stays for {', '.join(missing)} urgency; this component cannot remove it",
                 resource=self,
             )
 
@@ -302,9 +302,9 @@ class TeamOnCall(pulumi.ComponentResource):
             return member["emailContactMethodId"]
         if "importId" in member:
             pulumi.log.warn(
-                f"{self._at}members.{slug}: the adopted user's login-email contact method is looked up by "
-                f'the label "{LOGIN_EMAIL_LABEL}", which a user created by hand may not have '
-                "(the preview then fails to find it); give its id as emailContactMethodId",
+                f"{self._at}members.{slug}: the adopted user's login-email contact method is "
+                f'looked up by the label "{LOGIN_EMAIL_LABEL}", which a user created by hand may '
+                "not have (the preview then fails to find it); give its id as emailContactMethodId",
                 resource=self,
             )
         return pagerduty.get_user_contact_method_output(

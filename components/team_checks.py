@@ -70,10 +70,7 @@ def problems(args: Mapping[str, Any]) -> Problems:
         return p
     p.text("name", args["name"])
     _time_zone(p, "timeZone", args["timeZone"])
-    p.boolean("createTeam", args.get("createTeam", False))
-    p.boolean("protect", args.get("protect", False))
-    if "keyPath" in args:
-        p.text("keyPath", args["keyPath"])
+    _options(p, args)
     members = args["members"]
     if not isinstance(members, Mapping) or not members:
         p.add("members", f"expected at least one member (got {members!r})")
@@ -120,6 +117,14 @@ def _one_policy_team(p: Problems, args: Mapping[str, Any], policy: Mapping[str, 
             "createTeam assigns the policy to the team it creates, and a policy has one "
             f"team (got {policy['team']!r})",
         )
+
+
+def _options(p: Problems, args: Mapping[str, Any]) -> None:
+    """The team-wide switches, and where the args are written (for warnings)."""
+    p.boolean("createTeam", args.get("createTeam", False))
+    p.boolean("protect", args.get("protect", False))
+    if "keyPath" in args:
+        p.text("keyPath", args["keyPath"])
 
 
 def _member(p: Problems, path: str, member: Mapping[str, Any]) -> str:
