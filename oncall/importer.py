@@ -11,8 +11,11 @@ handoff rule, and the service. It writes the config contract (oncall.config) wit
 on every user, schedule, the policy and the service, on every member's phone and SMS contact
 method (`{number, importId, label}`, label as PagerDuty has it), and on every notify step and
 handoff (the rule's id), and the login e-mail's contact method as `emailContactMethodId`; so
-`pulumi up` adopts them instead of creating duplicates. The file is checked by the contract
-before it is written.
+`pulumi up` adopts them instead of creating duplicates. Everything the provider reads back is
+written as it exists, because Pulumi's import fails on any difference: descriptions ("" for
+none: absent, the provider would send its placeholder), job titles, the teams of schedules and
+the policy, the service's two timeouts, and notification rules of both urgencies. The file is
+checked by the contract before it is written.
 
 Rules must be adopted: the component's provider creates each rule with a plain POST that never
 looks for an existing one (terraform-provider-pagerduty,
@@ -363,7 +366,14 @@ class _Importer:
             ("autoResolveMinutes", "auto_resolve_timeout"),
             ("acknowledgementTimeoutMinutes", "acknowledgement_timeout"),
         ):
-            out[key] = _minutes_or_off(service.get(api_key))
+            seconds = service.get(api_key)
+            out[key] = _minutes_or_off(seconds)
+            if isinstance(seconds, int) and seconds % 60:
+                self._note(
+                    f"pagerduty.{key}",
+                    f"PagerDuty has {seconds} s, not whole minutes: rounded, so `pulumi preview` "
+                    "shows the import differ there; set whole minutes in PagerDuty first",
+                )
         rule = service.get("incident_urgency_rule") or {}
         if rule.get("type") == "constant" and rule.get("urgency") in ("high", "low"):
             out["urgency"] = rule["urgency"]
