@@ -1081,8 +1081,8 @@ def test_no_answer_at_all_says_why_and_a_certificate_failure_points_at_ca_file(
 def adoption_account() -> FakeAccount:
     """An account clicked together by hand with what an import most often got wrong: users with
     and without a description and a job title, rules of both urgencies (a low one on the same
-    channel and delay as a high one) and handoffs, a schedule and a policy assigned to a team, a
-    second schedule without a description, and a service with PagerDuty's own timeouts."""
+    channel and delay as a high one) and handoffs, two schedules and a policy assigned to a team
+    (one schedule without a description), and a service with PagerDuty's own timeouts."""
     account = FakeAccount(page_size=2)
     team = {"id": "PTEAMAD", "type": "team", "name": "Web Team", "summary": "Web Team"}
     account.teams[team["id"]] = team
@@ -1133,7 +1133,7 @@ def adoption_account() -> FakeAccount:
         "time_zone": "America/New_York",
         "description": None,
         "schedule_layers": [{**layer, "id": "PLAYER2", "users": [{"user": ref("user", ben)}]}],
-        "teams": [],
+        "teams": [ref("team", team)],
     }
     policy = {
         "id": "PPOLADO",
