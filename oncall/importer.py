@@ -329,12 +329,15 @@ class _Importer:
                     targets.append(f"user:{self.user_slugs[target['id']]}")
                 else:
                     self._note(where, f"targets a {target.get('type')}: not in the contract")
+            # The provider's escalation_rule_assignment_strategy is Optional and Computed
+            # (pagerduty/resource_pagerduty_escalation_policy.go): unset, it keeps what it read,
+            # so the import matches and the strategy stays; only the contract cannot show it.
             strategy = rule.get("escalation_rule_assignment_strategy") or {}
             if isinstance(strategy, dict) and strategy.get("type") == "round_robin":
                 self._note(
                     where,
-                    "assigns round robin, which the contract cannot hold: `pulumi preview` "
-                    "shows the import differ there; switch the rule to assign everyone first",
+                    "assigns round robin, which the contract cannot write: the stack leaves the "
+                    "strategy as PagerDuty has it (reordering the rules may move it)",
                 )
             if not targets:
                 self._note(where, "has no target the contract can express: left out")

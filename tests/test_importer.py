@@ -1362,5 +1362,5 @@ def test_a_round_robin_rule_is_noticed_and_an_account_without_it_is_read_without
     without = "GET /escalation_policies/PPOLADO?"
     assert policy_reads == ([include] if entitled else [include, without])
     round_robin = [n for n in imported.notes if "round robin" in n]
-    noticed = "escalation.rules[0]: assigns round robin, which the contract cannot hold"
+    noticed = "escalation.rules[0]: assigns round robin, which the contract cannot write"
     assert [n[: len(noticed)] for n in round_robin] == ([noticed] if entitled else [])
