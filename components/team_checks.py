@@ -48,6 +48,7 @@ from components.vocabulary import (
     Via,
     is_pagerduty_default_rule,
     is_time_zone,
+    sms_prefix_problem,
     trunk_prefix_problem,
     whole_number,
 )
@@ -69,8 +70,7 @@ def problems(args: Mapping[str, Any]) -> Problems:
         return p
     p.text("name", args["name"])
     _time_zone(p, "timeZone", args["timeZone"])
-    p.boolean("createTeam", args.get("createTeam", False))
-    p.boolean("protect", args.get("protect", False))
+    _options(p, args)
     members = args["members"]
     if not isinstance(members, Mapping) or not members:
         p.add("members", f"expected at least one member (got {members!r})")
@@ -105,7 +105,26 @@ def problems(args: Mapping[str, Any]) -> Problems:
     policy = args["escalationPolicy"]
     if p.keys("escalationPolicy", policy, EscalationPolicyArgs):
         _policy(p, "escalationPolicy", policy, roles, valid_schedules)
+        _one_policy_team(p, args, policy)
     return p
+
+
+def _one_policy_team(p: Problems, args: Mapping[str, Any], policy: Mapping[str, Any]) -> None:
+    """PagerDuty assigns a policy to one team at most: createTeam's, or the one given."""
+    if args.get("createTeam", False) is True and "team" in policy:
+        p.add(
+            "escalationPolicy.team",
+            "createTeam assigns the policy to the team it creates, and a policy has one "
+            f"team (got {policy['team']!r})",
+        )
+
+
+def _options(p: Problems, args: Mapping[str, Any]) -> None:
+    """The team-wide switches, and where the args are written (for warnings)."""
+    p.boolean("createTeam", args.get("createTeam", False))
+    p.boolean("protect", args.get("protect", False))
+    if "keyPath" in args:
+        p.text("keyPath", args["keyPath"])
 
 
 def _member(p: Problems, path: str, member: Mapping[str, Any]) -> str:
@@ -115,11 +134,14 @@ def _member(p: Problems, path: str, member: Mapping[str, Any]) -> str:
         return role  # nothing else of theirs is managed here
     if "timeZone" in member:
         _time_zone(p, f"{path}.timeZone", member["timeZone"])
-    if "description" in member:
-        p.text(f"{path}.description", member["description"])
+    for key in ("description", "jobTitle"):
+        if key in member:
+            _exact_text(p, f"{path}.{key}", member[key])
     for via in (Via.PHONE, Via.SMS):
         if via in member and p.keys(f"{path}.{via}", member[via], PhoneArgs):
             _phone(p, f"{path}.{via}", member[via])
+            if via is Via.SMS:
+                _sms_number(p, f"{path}.sms", member[via])
             _adopted_contact(p, f"{path}.{via}", member[via], "importId" in member)
     if "emailContactMethodId" in member:
         p.text(f"{path}.emailContactMethodId", member["emailContactMethodId"])
@@ -257,6 +279,15 @@ def _phone(p: Problems, path: str, phone: Mapping[str, Any]) -> None:
         p.add(f"{path}.number", f"too long for a phone number (got {number!r})")
 
 
+def _sms_number(p: Problems, path: str, phone: Mapping[str, Any]) -> None:
+    """An SMS number PagerDuty takes (a rule of SMS alone: components.vocabulary)."""
+    code, number = whole_number(phone["countryCode"]), phone["number"]
+    if code is not None and isinstance(number, str):
+        problem = sms_prefix_problem(code, number)
+        if problem is not None:
+            p.add(f"{path}.number", f"{problem} (got {number!r})")
+
+
 def _adopted_contact(p: Problems, path: str, phone: Mapping[str, Any], user_adopted: bool) -> None:
     """A phone or SMS contact method's importId and label."""
     for key in ("importId", "label"):
@@ -276,9 +307,16 @@ def _schedule(
     p.text(f"{path}.name", schedule["name"])
     if "timeZone" in schedule:
         _time_zone(p, f"{path}.timeZone", schedule["timeZone"])
-    for key in ("description", "importId"):
-        if key in schedule:
-            p.text(f"{path}.{key}", schedule[key])
+    if "description" in schedule:
+        _exact_text(p, f"{path}.description", schedule["description"])
+    if "importId" in schedule:
+        p.text(f"{path}.importId", schedule["importId"])
+    teams = schedule.get("teams", [])
+    if not isinstance(teams, list):
+        p.add(f"{path}.teams", f"expected a list of team IDs (got {teams!r})")
+        teams = []
+    for i, team in enumerate(teams):
+        p.text(f"{path}.teams[{i}]", team)
     layers = schedule["layers"]
     if not isinstance(layers, list) or not layers:
         p.add(f"{path}.layers", f"expected at least one layer (got {layers!r})")
@@ -354,7 +392,9 @@ def _policy(
 ) -> None:
     p.text(f"{path}.name", policy["name"])
     p.integer(f"{path}.numLoops", policy.get("numLoops", 0), 0, MAX_NUM_LOOPS)
-    for key in ("description", "importId"):
+    if "description" in policy:
+        _exact_text(p, f"{path}.description", policy["description"])
+    for key in ("importId", "team"):
         if key in policy:
             p.text(f"{path}.{key}", policy[key])
     rules = policy["rules"]
@@ -417,6 +457,13 @@ def _slug(p: Problems, path: str, key: object) -> None:
             path,
             f"key {key!r} must be a slug (lower-case letters, digits and -, not at either end)",
         )
+
+
+def _exact_text(p: Problems, path: str, value: object) -> None:
+    """A description or job title: any string, "" included (an adopted object's has to equal
+    what exists, which may be nothing)."""
+    if not isinstance(value, str):
+        p.add(path, f'expected a string, "" for none (got {value!r})')
 
 
 def _time_zone(p: Problems, path: str, value: object) -> None:

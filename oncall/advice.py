@@ -23,7 +23,7 @@ from typing import Final
 
 import phonenumbers
 
-from oncall import stackfile
+from oncall import import_warnings, stackfile
 from oncall.config import (
     NAMESPACE,
     ROTATION_SECONDS,
@@ -55,6 +55,7 @@ def config_warnings(config: StackConfig | TeamStackConfig) -> list[str]:
         )
     if config.team is not None:
         found += _team_warnings(config.team)
+    found += import_warnings.adoption_warnings(config)
     return [printable(line, 1000) for line in found]
 
 

@@ -47,6 +47,7 @@ from components.team import (
 )
 from components.vocabulary import Urgency
 from oncall.config import (
+    NAMESPACE,
     Escalation,
     NewRelicSettings,
     PagerDutySettings,
@@ -191,6 +192,7 @@ def team_args(team: ResolvedTeam, protect: bool = False) -> TeamOnCallArgs:
         "schedules": {slug: schedule_args(s) for slug, s in team.schedules.items()},
         "escalationPolicy": escalation_args(team.escalation),
         "protect": protect,
+        "keyPath": f"{NAMESPACE}:team",
     }
 
 
@@ -209,6 +211,7 @@ def member_args(member: ResolvedMember) -> MemberArgs:
             for urgency in Urgency
         },
     }
+    _add_texts(args, member)
     if member.phone:
         args["phone"] = _phone(member.phone)
     if member.sms:
@@ -230,6 +233,14 @@ def member_args(member: ResolvedMember) -> MemberArgs:
     if member.formerly:
         args["formerly"] = list(member.formerly)
     return args
+
+
+def _add_texts(args: MemberArgs, member: ResolvedMember) -> None:
+    """The user's description and job title where written ("" too: an adopted user's none)."""
+    if member.description is not None:
+        args["description"] = member.description
+    if member.job_title is not None:
+        args["jobTitle"] = member.job_title
 
 
 def _phone(phone: Phone) -> PhoneArgs:
@@ -255,8 +266,10 @@ def schedule_args(schedule: ResolvedSchedule) -> ScheduleArgs:
         "timeZone": schedule.time_zone,
         "layers": [layer_args(layer) for layer in schedule.layers],
     }
-    if schedule.description:
+    if schedule.description is not None:
         args["description"] = schedule.description
+    if schedule.teams:
+        args["teams"] = list(schedule.teams)
     if schedule.import_id:
         args["importId"] = schedule.import_id
     return args
@@ -301,8 +314,10 @@ def escalation_args(escalation: Escalation) -> EscalationPolicyArgs:
             for rule in escalation.rules
         ],
     }
-    if escalation.description:
+    if escalation.description is not None:
         args["description"] = escalation.description
+    if escalation.team is not None:
+        args["team"] = escalation.team
     if escalation.import_id:
         args["importId"] = escalation.import_id
     return args

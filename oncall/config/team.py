@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, Field, TypeAdapter, ValidationError, model_validator
 from pydantic.alias_generators import to_snake
 
 from components.vocabulary import OFF_CALL_ROLES, Urgency
-from oncall.config.issues import Issue, Loc, shown
+from oncall.config.issues import Issue, Loc, fail, shown
 from oncall.config.members import Defaults, Member, Notify, NotifyOverride, ResolvedMember
 from oncall.config.scalars import (
     Model,
@@ -82,6 +82,17 @@ class Team(Model):
     schedules: Mapping[Slug, Schedule] = {}
     escalation: Escalation
     load: Annotated[LoadLimits | Literal[False], or_false(LoadLimits)] = LoadLimits()
+
+    @model_validator(mode="after")
+    def _one_team_on_the_policy(self) -> Self:
+        """PagerDuty assigns an escalation policy to one team at most."""
+        if self.create_pagerduty_team and self.escalation.team is not None:
+            message = (
+                "createPagerdutyTeam assigns the policy to the team it creates, and a policy has "
+                "one team: drop one of them"
+            )
+            fail(Issue(("escalation", "team"), self.escalation.team, message))
+        return self
 
 
 class ResolvedTeam(Team):
