@@ -116,3 +116,22 @@ def test_plain_http_proxy_request_is_refused(proxy: TlsProxy) -> None:
 def test_route_must_be_a_local_plain_http_double() -> None:
     with pytest.raises(ValueError, match=r"route slack\.com: 'https://slack\.com' is not"):
         TlsProxy({"slack.com": "https://slack.com"})
+
+
+def test_front_serves_one_host_over_tls_on_loopback(backend: str) -> None:
+    with TlsProxy({"api.pagerduty.com": backend}, fronts=("api.pagerduty.com",)) as proxy:
+        url = proxy.front_url("api.pagerduty.com")
+        assert url.startswith("https://127.0.0.1:")
+        context = ssl.create_default_context(cafile=str(proxy.ca_file))
+        with urllib.request.urlopen(f"{url}/users?limit=1", context=context, timeout=10) as a:
+            echoed = json.load(a)
+        assert echoed["host"] == "api.pagerduty.com"
+        assert echoed["path"] == "/users?limit=1"
+        assert proxy.requests == [
+            {"host": "api.pagerduty.com", "method": "GET", "path": "/users?limit=1", "status": 200}
+        ]
+
+
+def test_front_needs_a_route() -> None:
+    with pytest.raises(ValueError, match=r"fronts \['api.pagerduty.com'\] have no route"):
+        TlsProxy({"slack.com": "http://127.0.0.1:9"}, fronts=("api.pagerduty.com",))

@@ -15,14 +15,23 @@ A `CONNECT host:443` for a routed host is answered, TLS is terminated with a cer
 host issued by a throw-away CA (trustme), and every request on the tunnel is forwarded over plain
 HTTP to the host's double with its `Host` header kept (so one double can serve two host names).
 Any other host is refused with 403 and recorded in `.refused`: the lane fails on those, nothing
-leaves the machine. Listens on 127.0.0.1 only; connections, requests per connection, header and
-body sizes, and every socket wait are bounded.
+leaves the machine.
+
+A client that ignores `HTTPS_PROXY` but takes a base URL (the project's own `oncall import`, whose
+httpx transport is its own and so reads no proxy settings, and which takes https:// URLs only)
+gets a TLS front instead: `proxy.front_url("api.pagerduty.com")` is `https://127.0.0.1:PORT`,
+serving that host's double with the same CA (the certificate also names 127.0.0.1) and the Host
+header set to the host's name.
+
+Listens on 127.0.0.1 only; connections, requests per connection, header and body sizes, and every
+socket wait are bounded.
 """
 
 from __future__ import annotations
 
 import http.client
 import http.server
+import socketserver
 import ssl
 import tempfile
 import threading
@@ -63,12 +72,19 @@ class TlsProxy:
     status), `.refused` one dict per refused tunnel or request (target, method).
     """
 
-    def __init__(self, routes: dict[str, str], ca_dir: Path | None = None) -> None:
+    def __init__(
+        self, routes: dict[str, str], ca_dir: Path | None = None, fronts: tuple[str, ...] = ()
+    ) -> None:
         for host, base in routes.items():
             parts = urlsplit(base)
             if parts.scheme != "http" or parts.hostname != "127.0.0.1" or not parts.port:
                 raise ValueError(f"route {host}: {base!r} is not http://127.0.0.1:PORT")
         self.routes = {host.lower(): base.rstrip("/") for host, base in routes.items()}
+        unrouted = [host for host in fronts if host not in self.routes]
+        if unrouted:
+            raise ValueError(f"fronts {unrouted} have no route")
+        self._front_hosts = fronts
+        self._fronts: dict[str, _FrontServer] = {}
         self.requests: list[dict[str, Any]] = []
         self.refused: list[dict[str, str]] = []
         self._lock = threading.Lock()
@@ -77,7 +93,7 @@ class TlsProxy:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.ca_file = Path()
         self._server: _ProxyServer | None = None
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
 
     @property
     def url(self) -> str:
@@ -98,23 +114,34 @@ class TlsProxy:
         self._ca.cert_pem.write_to_path(str(self.ca_file))
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.set_alpn_protocols(["http/1.1"])  # no h2: the forwarder speaks HTTP/1.1
-        self._ca.issue_cert(*sorted(self.routes)).configure_cert(context)
+        self._ca.issue_cert(*sorted(self.routes), "127.0.0.1").configure_cert(context)
         self._server = _ProxyServer(self, context)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
-        self._thread.start()
+        self._fronts = {host: _FrontServer(self, context, host) for host in self._front_hosts}
+        self._threads = [
+            threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+            )
+            for server in [self._server, *self._fronts.values()]
+        ]
+        for thread in self._threads:
+            thread.start()
         return self
+
+    def front_url(self, host: str) -> str:
+        """https://127.0.0.1:PORT, serving `host`'s double directly over TLS (see the module)."""
+        return f"https://127.0.0.1:{self._fronts[host].server_address[1]}"
 
     def stop(self) -> None:
         """Stop serving and remove the CA file it wrote in a temporary folder."""
+        servers: list[socketserver.BaseServer] = list(self._fronts.values())
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
+            servers.append(self._server)
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._server, self._fronts, self._threads = None, {}, []
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
@@ -161,6 +188,32 @@ class _ProxyServer(http.server.ThreadingHTTPServer):
             super().process_request_thread(request, client_address)
         finally:
             self.slots.release()
+
+
+class _FrontServer(socketserver.ThreadingTCPServer):
+    """A TLS listener on 127.0.0.1 that serves one routed host (`TlsProxy.front_url`)."""
+
+    daemon_threads = True
+
+    def __init__(self, proxy: TlsProxy, context: ssl.SSLContext, host: str) -> None:
+        self.proxy = proxy
+        self.context = context
+        self.host = host
+        super().__init__(("127.0.0.1", 0), _FrontHandler)
+
+
+class _FrontHandler(socketserver.BaseRequestHandler):
+    """Terminate TLS on the accepted connection, then forward what it carries."""
+
+    server: _FrontServer
+
+    def handle(self) -> None:
+        self.request.settimeout(_SOCKET_TIMEOUT)
+        try:
+            tunnel = self.server.context.wrap_socket(self.request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        _Forwarder(tunnel, self.client_address, self.server, self.server.host, fixed_host=True)
 
 
 class _ConnectHandler(http.server.BaseHTTPRequestHandler):
@@ -216,9 +269,17 @@ class _Forwarder(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = _SOCKET_TIMEOUT
 
-    def __init__(self, tunnel: Any, client_address: Any, server: _ProxyServer, host: str) -> None:
+    def __init__(
+        self,
+        tunnel: Any,
+        client_address: Any,
+        server: _ProxyServer | _FrontServer,
+        host: str,
+        fixed_host: bool = False,
+    ) -> None:
         self.proxy = server.proxy
         self.host = host
+        self.fixed_host = fixed_host
         self.handled = 0
         super().__init__(tunnel, client_address, server)
 
@@ -238,7 +299,7 @@ class _Forwarder(http.server.BaseHTTPRequestHandler):
             return
         base = urlsplit(self.proxy.routes[self.host])
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
-        headers["Host"] = self.headers.get("Host", self.host)
+        headers["Host"] = self.host if self.fixed_host else self.headers.get("Host", self.host)
         if body or self.command in ("POST", "PUT", "PATCH"):
             headers["Content-Length"] = str(len(body))
         backend = http.client.HTTPConnection(

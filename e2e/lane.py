@@ -1,0 +1,340 @@
+"""The end-to-end lane's bookkeeping, apart from running anything: what a Pulumi command changed,
+whether a state export holds a planted secret in plain text, where the offline plan and diff
+disagree with the engine's preview, and the shape of build/e2e/summary.json.
+
+Everything here reads data the CLI wrote (`--event-log` files, `pulumi preview --json`,
+`pulumi stack export`) and the offline tools' JSON (`oncall plan --json`, `oncall diff --json`),
+so it is tested without the engine.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CHANGE_KINDS = ("create", "update", "replace", "delete", "same")
+
+# The preview's placeholder for a value only known after the update (sdk/go/common/resource/
+# plugin/rpc.go, UnknownStringValue), and what the display prints for a secret.
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+SECRET_TEXT = "[secret]"
+# The state's marker of a secret value (sdk/go/common/resource/sig/sig.go, Secret).
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+
+# Resources that are the engine's own, not the program's: no offline counterpart.
+_ENGINE_TYPES = ("pulumi:pulumi:Stack",)
+_PROVIDER_PREFIX = "pulumi:providers:"
+# A replacement is one change, whichever of its steps the engine reports.
+_REPLACE_OPS = {"replace", "create-replacement", "delete-replaced"}
+_DIFF_OPS = {"+": "create", "-": "delete", "~": "update", "+-": "replace"}
+
+
+# --- What a command changed -----------------------------------------------------------------------
+
+
+@dataclass
+class EventLog:
+    """The events of one CLI run (`--event-log FILE`): the summary's counts, every resource step
+    and the error diagnostics."""
+
+    resource_changes: dict[str, int] = field(default_factory=dict)
+    steps: list[dict[str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    policy_violations: list[str] = field(default_factory=list)
+
+    def changes(self) -> dict[str, int]:
+        """create, update, replace, delete and same, as the CLI's own summary counts them."""
+        return changes_of(self.resource_changes)
+
+    def ops_by_type(self, op: str) -> list[dict[str, str]]:
+        """The program's resource steps (no providers, no stack) with this op."""
+        return [s for s in self.steps if s["op"] == op and is_program_resource(s["type"])]
+
+
+def changes_of(resource_changes: Mapping[str, int]) -> dict[str, int]:
+    """The summary's five kinds from the engine's per-op counts (`changeSummary` of
+    `preview --json`, `resourceChanges` of a summary event); other ops (read, import) are not
+    changes of the five kinds."""
+    return {kind: int(resource_changes.get(kind, 0)) for kind in CHANGE_KINDS}
+
+
+def read_event_log(path: Path) -> EventLog:
+    """Parse an event log, one JSON event per line. A missing file (the CLI failed before it ran
+    the program) is an empty log."""
+    log = EventLog()
+    if not path.exists():
+        return log
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a line cut short by a killed run
+        _add_event(log, event)
+    return log
+
+
+def _add_event(log: EventLog, event: Mapping[str, Any]) -> None:
+    if "summaryEvent" in event:
+        log.resource_changes = dict(event["summaryEvent"].get("resourceChanges") or {})
+    elif "resourcePreEvent" in event:
+        meta = event["resourcePreEvent"].get("metadata", {})
+        log.steps.append(
+            {"op": meta.get("op", ""), "urn": meta.get("urn", ""), "type": meta.get("type", "")}
+        )
+    elif "diagnosticEvent" in event:
+        diag = event["diagnosticEvent"]
+        if diag.get("severity") == "error":
+            log.errors.append(str(diag.get("message", "")).strip())
+    elif "policyEvent" in event:
+        policy = event["policyEvent"]
+        if policy.get("enforcementLevel") == "mandatory":
+            log.policy_violations.append(f"{policy.get('policyName')}: {policy.get('message')}")
+
+
+def is_program_resource(type_: str) -> bool:
+    """A resource the program registers (not the stack itself, not a provider instance)."""
+    return type_ not in _ENGINE_TYPES and not type_.startswith(_PROVIDER_PREFIX)
+
+
+def urn_name(urn: str) -> str:
+    """The resource's name: the URN's last `::` part."""
+    return urn.rsplit("::", 1)[-1]
+
+
+# --- Secrets in a state export --------------------------------------------------------------------
+
+
+def plaintext_secrets(export: str, secrets: Mapping[str, str]) -> list[str]:
+    """The labels of the planted secrets that a state export holds in plain text.
+
+    A secret counts when its value appears anywhere in the text, also JSON-escaped (a value inside
+    a string that was serialized twice). Values shorter than 6 characters are refused: they would
+    match by accident.
+    """
+    found = []
+    for label, value in secrets.items():
+        if len(value) < 6:
+            raise ValueError(f"planted secret {label!r} is too short to scan for")
+        forms = {value, json.dumps(value)[1:-1], json.dumps(json.dumps(value))[3:-3]}
+        if any(form in export for form in forms):
+            found.append(label)
+    return found
+
+
+def state_values(export: Mapping[str, Any], type_: str, key: str) -> list[str]:
+    """Every output `key` of resources of `type_` in a `pulumi stack export --show-secrets`
+    (decrypted secrets are plain values there; a secret still wrapped keeps its `plaintext`)."""
+    values = []
+    for resource in export.get("deployment", {}).get("resources", []) or []:
+        if resource.get("type") != type_:
+            continue
+        value = (resource.get("outputs") or {}).get(key)
+        if isinstance(value, Mapping) and value.get(SECRET_SIG) is not None:
+            value = json.loads(value.get("plaintext", "null"))
+        if isinstance(value, str) and value:
+            values.append(value)
+    return values
+
+
+# --- The offline tools against the engine ---------------------------------------------------------
+
+
+def _is_wildcard(value: Any) -> bool:
+    """A value one side cannot know: an output of another resource, a lookup's result, a value
+    only known after the update, or a secret."""
+    if isinstance(value, Mapping):
+        return ("ref" in value and len(value) == 1) or SECRET_SIG in value
+    if isinstance(value, str):
+        return value in (UNKNOWN, SECRET_TEXT) or value.startswith("(looked up:")
+    return False
+
+
+def value_differences(offline: Any, engine: Any, path: str) -> list[str]:
+    """Where the offline value differs from the engine's, as `path: offline X, engine Y` lines.
+
+    Unknowable values on either side match anything; so does a key the offline side does not set
+    at a nested level when the engine's value there is empty (the bridge fills nested blocks)."""
+    if _is_wildcard(offline) or _is_wildcard(engine):
+        return []
+    if isinstance(offline, Mapping) and isinstance(engine, Mapping):
+        found = []
+        for key in sorted(set(offline) | set(engine)):
+            sub = f"{path}.{key}" if path else str(key)
+            if key not in engine:
+                found.append(f"{sub}: offline {_show(offline[key])}, engine has no such input")
+            elif key not in offline:
+                if engine[key] not in (None, "", [], {}, False, 0):
+                    found.append(f"{sub}: offline sets nothing, engine {_show(engine[key])}")
+            else:
+                found += value_differences(offline[key], engine[key], sub)
+        return found
+    if isinstance(offline, list) and isinstance(engine, list):
+        if len(offline) != len(engine):
+            return [f"{path}: offline {len(offline)} items, engine {len(engine)}"]
+        return [
+            d
+            for i, (o, e) in enumerate(zip(offline, engine, strict=True))
+            for d in value_differences(o, e, f"{path}[{i}]")
+        ]
+    if (offline == engine and type(offline) is type(engine)) or _same_number(offline, engine):
+        return []
+    return [f"{path}: offline {_show(offline)}, engine {_show(engine)}"]
+
+
+def _same_number(a: Any, b: Any) -> bool:
+    numbers = (int, float)
+    return (
+        isinstance(a, numbers)
+        and isinstance(b, numbers)
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+        and a == b
+    )
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _engine_steps(preview: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The program's resources in a `pulumi preview --json`, by (type, name), with one op each
+    (a replacement's several steps are one `replace`)."""
+    steps: dict[tuple[str, str], dict[str, Any]] = {}
+    for step in preview.get("steps", []) or []:
+        state = step.get("newState") or step.get("oldState") or {}
+        type_ = state.get("type") or step.get("urn", "::").rsplit("::", 2)[-2].rsplit("$", 1)[-1]
+        if not is_program_resource(type_):
+            continue
+        op = "replace" if step.get("op") in _REPLACE_OPS else step.get("op", "")
+        key = (type_, urn_name(step.get("urn", "")))
+        if key in steps and steps[key]["op"] == "replace":
+            continue
+        steps[key] = {
+            "op": op,
+            "inputs": (step.get("newState") or {}).get("inputs") or {},
+            "changed": sorted(
+                set(step.get("diffReasons") or []) | set(step.get("replaceReasons") or [])
+            ),
+        }
+    return steps
+
+
+def _inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Inputs without the bridge's bookkeeping (`__defaults`, `__meta`): what the program sent
+    plus what the provider filled in (listed in `__defaults` at the top level, dropped here)."""
+    defaults = set(inputs.get("__defaults") or [])
+    return {k: v for k, v in inputs.items() if not k.startswith("__") and k not in defaults}
+
+
+def plan_mismatches(plan: Mapping[str, Any], preview: Mapping[str, Any]) -> list[str]:
+    """Where `oncall plan --json` (the offline plan of an empty stack) and the engine's first
+    `pulumi preview --json` of that stack disagree: resources (type and name), their op (the
+    offline plan creates everything, imports what has `import`, reads a stack reference), and
+    their inputs."""
+    engine = _engine_steps(preview)
+    found = []
+    offline: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for resource in plan.get("resources", []):
+        if is_program_resource(resource["type"]):
+            offline[(resource["type"], resource["name"])] = resource
+    for key in sorted(set(offline) - set(engine)):
+        found.append(f"{key[0]} {key[1]}: in the offline plan only")
+    for key in sorted(set(engine) - set(offline)):
+        found.append(f"{key[0]} {key[1]}: in the engine's preview only ({engine[key]['op']})")
+    for key in sorted(set(offline) & set(engine)):
+        resource, step = offline[key], engine[key]
+        expected = _expected_op(resource)
+        if step["op"] != expected:
+            found.append(f"{key[0]} {key[1]}: offline {expected}, engine {step['op']}")
+        if resource.get("custom", True) and key[0] != "pulumi:pulumi:StackReference":
+            for line in value_differences(
+                resource.get("inputs") or {}, _inputs(step["inputs"]), ""
+            ):
+                found.append(f"{key[0]} {key[1]}: {line}")
+    return found
+
+
+def _expected_op(resource: Mapping[str, Any]) -> str:
+    if resource["type"] == "pulumi:pulumi:StackReference":
+        return "read"
+    if resource.get("import"):
+        return "import"
+    return "create"
+
+
+def diff_mismatches(diff: Mapping[str, Any], stack: str, preview: Mapping[str, Any]) -> list[str]:
+    """Where `oncall diff --json` for `stack` and the engine's `pulumi preview --diff --json` of
+    the same change disagree: which resources change, how (create, update, replace, delete),
+    and which top-level properties an update or replace changes."""
+    reports = [s for s in diff.get("stacks", []) if s.get("stack") == stack]
+    offline: dict[tuple[str, str], dict[str, Any]] = {}
+    for change in reports[0].get("changes", []) if reports else []:
+        props = {_top_level(p) for p in change.get("properties", {})}
+        offline[(change["type"], change["name"])] = {
+            "op": _DIFF_OPS[change["op"]],
+            "changed": sorted(props),
+        }
+    engine = {k: v for k, v in _engine_steps(preview).items() if v["op"] not in ("same", "read")}
+    found = []
+    for key in sorted(set(offline) - set(engine)):
+        found.append(f"{key[0]} {key[1]}: oncall diff {offline[key]['op']}, engine no change")
+    for key in sorted(set(engine) - set(offline)):
+        found.append(f"{key[0]} {key[1]}: engine {engine[key]['op']}, oncall diff no change")
+    for key in sorted(set(offline) & set(engine)):
+        o, e = offline[key], engine[key]
+        if o["op"] != e["op"]:
+            found.append(f"{key[0]} {key[1]}: oncall diff {o['op']}, engine {e['op']}")
+        elif o["op"] in ("update", "replace") and o["changed"] != e["changed"]:
+            found.append(
+                f"{key[0]} {key[1]}: oncall diff changes {o['changed']}, engine {e['changed']}"
+            )
+    return found
+
+
+def _top_level(path: str) -> str:
+    return re.split(r"[.\[]", path, maxsplit=1)[0]
+
+
+# --- The summary ----------------------------------------------------------------------------------
+
+
+def summary(
+    *,
+    versions: Mapping[str, Any],
+    steps: Sequence[Mapping[str, Any]],
+    adoption: Mapping[str, int],
+    plaintext: int,
+    mismatches: int,
+    requests: Mapping[str, int],
+    unimplemented: Iterable[str] = (),
+    refused: Iterable[str] = (),
+) -> dict[str, Any]:
+    """build/e2e/summary.json: versions, steps, adoption, plaintext secrets in state,
+    offline-vs-engine mismatches, API requests per double; plus what no double implemented and
+    what the proxy refused (both fail the lane)."""
+    return {
+        "versions": dict(versions),
+        "steps": [dict(s) for s in steps],
+        "adoption": {k: int(adoption.get(k, 0)) for k in ("import", "create", "update")},
+        "state_plaintext_secrets": plaintext,
+        "offline_vs_engine_mismatches": mismatches,
+        "api_requests": {k: int(requests.get(k, 0)) for k in ("pagerduty", "nerdgraph", "slack")},
+        "unimplemented": sorted(set(unimplemented)),
+        "refused": sorted(set(refused)),
+    }
+
+
+def failed(data: Mapping[str, Any]) -> list[str]:
+    """Why the lane fails (empty: green): failed steps, unimplemented requests, refused hosts."""
+    reasons = [f"step failed: {s['stack']} {s['command']}" for s in data["steps"] if not s["ok"]]
+    reasons += [f"no double implements {r}" for r in data.get("unimplemented", [])]
+    reasons += [f"the proxy refused {r}" for r in data.get("refused", [])]
+    return reasons
