@@ -22,7 +22,9 @@ CHANGE_KINDS = ("create", "update", "replace", "delete", "same")
 # plugin/rpc.go, UnknownStringValue), and what the display prints for a secret.
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SECRET_TEXT = "[secret]"
-# The state's marker of a secret value (sdk/go/common/resource/sig/sig.go, Secret).
+# The state's marker of a secret value: {SIG_KEY: SECRET_SIG, "ciphertext" | "plaintext": …}
+# (sdk/go/common/resource/sig/sig.go: Key and Secret).
+SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 
 # Resources that are the engine's own, not the program's: no offline counterpart.
@@ -136,7 +138,7 @@ def state_values(export: Mapping[str, Any], type_: str, key: str) -> list[str]:
         if resource.get("type") != type_:
             continue
         value = (resource.get("outputs") or {}).get(key)
-        if isinstance(value, Mapping) and value.get(SECRET_SIG) is not None:
+        if isinstance(value, Mapping) and value.get(SIG_KEY) == SECRET_SIG:
             value = json.loads(value.get("plaintext", "null"))
         if isinstance(value, str) and value:
             values.append(value)
@@ -150,7 +152,7 @@ def _is_wildcard(value: Any) -> bool:
     """A value one side cannot know: an output of another resource, a lookup's result, a value
     only known after the update, or a secret."""
     if isinstance(value, Mapping):
-        return ("ref" in value and len(value) == 1) or SECRET_SIG in value
+        return ("ref" in value and len(value) == 1) or value.get(SIG_KEY) == SECRET_SIG
     if isinstance(value, str):
         return value in (UNKNOWN, SECRET_TEXT) or value.startswith("(looked up:")
     return False

@@ -1,0 +1,356 @@
+"""The end-to-end lane's bookkeeping, without the engine: counting what a command changed from
+its event log, finding planted secrets in a state export, and comparing the offline plan and
+diff with the engine's preview."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from e2e import lane
+
+USER = "pagerduty:index/user:User"
+RULE = "pagerduty:index/userNotificationRule:UserNotificationRule"
+STACK_URN = "urn:pulumi:s::pantheon-oncall::pulumi:pulumi:Stack::pantheon-oncall-s"
+
+
+def _urn(type_: str, name: str) -> str:
+    return f"urn:pulumi:s::pantheon-oncall::pantheon-oncall:index:TeamOnCall${type_}::{name}"
+
+
+def _events(tmp_path: Path, *events: dict[str, Any], tail: str = "") -> Path:
+    path = tmp_path / "events"
+    path.write_text("\n".join(json.dumps(e) for e in events) + "\n" + tail, encoding="utf-8")
+    return path
+
+
+def _pre(op: str, type_: str, name: str) -> dict[str, Any]:
+    return {"resourcePreEvent": {"metadata": {"op": op, "urn": _urn(type_, name), "type": type_}}}
+
+
+def test_event_log_counts_the_summary_and_the_program_steps(tmp_path: Path) -> None:
+    path = _events(
+        tmp_path,
+        {
+            "resourcePreEvent": {
+                "metadata": {"op": "create", "urn": STACK_URN, "type": "pulumi:pulumi:Stack"}
+            }
+        },
+        {
+            "resourcePreEvent": {
+                "metadata": {"op": "create", "urn": "urn:x", "type": "pulumi:providers:pagerduty"}
+            }
+        },
+        _pre("import", USER, "team-jane"),
+        _pre("create", RULE, "team-jane-high-sms-0m"),
+        {"diagnosticEvent": {"severity": "error", "message": "boom\n"}},
+        {"diagnosticEvent": {"severity": "warning", "message": "meh"}},
+        {"summaryEvent": {"resourceChanges": {"create": 2, "import": 1, "replace": 1, "same": 3}}},
+        tail='{"cut short',
+    )
+    log = lane.read_event_log(path)
+    assert log.changes() == {"create": 2, "update": 0, "replace": 1, "delete": 0, "same": 3}
+    assert [lane.urn_name(s["urn"]) for s in log.ops_by_type("create")] == ["team-jane-high-sms-0m"]
+    assert [s["type"] for s in log.ops_by_type("import")] == [USER]
+    assert log.errors == ["boom"]
+
+
+def test_missing_event_log_is_an_empty_run(tmp_path: Path) -> None:
+    log = lane.read_event_log(tmp_path / "never-written")
+    assert log.changes() == dict.fromkeys(lane.CHANGE_KINDS, 0)
+    assert log.steps == []
+
+
+def test_mandatory_policy_violations_are_collected(tmp_path: Path) -> None:
+    path = _events(
+        tmp_path,
+        {
+            "policyEvent": {
+                "policyName": "no-plain-token",
+                "message": "x",
+                "enforcementLevel": "mandatory",
+            }
+        },
+        {"policyEvent": {"policyName": "advice", "message": "y", "enforcementLevel": "advisory"}},
+    )
+    assert lane.read_event_log(path).policy_violations == ["no-plain-token: x"]
+
+
+SECRETS = {"pagerduty:token": "e2e-pd-token-PLANTED-0001", "phone": "+44 20 7946 0958"}
+
+
+def test_secret_scan_finds_a_token_in_plain_text_also_when_escaped_twice() -> None:
+    export = {
+        "deployment": {
+            "resources": [
+                {
+                    "type": "pulumi:providers:pagerduty",
+                    "inputs": {"token": SECRETS["pagerduty:token"]},
+                },
+                {"type": USER, "outputs": {"raw": json.dumps({"address": "+44 20 7946 0958\n"})}},
+            ]
+        }
+    }
+    text = json.dumps(export, indent=4)
+    assert lane.plaintext_secrets(text, SECRETS) == ["pagerduty:token", "phone"]
+
+
+def test_secret_scan_passes_an_encrypted_export() -> None:
+    secret = {lane.SIG_KEY: lane.SECRET_SIG, "ciphertext": "v1:abc:def"}
+    export = {
+        "deployment": {
+            "resources": [{"type": "pulumi:providers:pagerduty", "inputs": {"token": secret}}]
+        }
+    }
+    assert lane.plaintext_secrets(json.dumps(export), SECRETS) == []
+
+
+def test_secret_scan_refuses_a_value_too_short_to_scan_for() -> None:
+    with pytest.raises(ValueError, match="'pin' is too short"):
+        lane.plaintext_secrets("{}", {"pin": "1234"})
+
+
+def test_state_values_reads_plain_and_decrypted_secret_outputs() -> None:
+    integration = "pagerduty:index/serviceIntegration:ServiceIntegration"
+    export = {
+        "deployment": {
+            "resources": [
+                {"type": integration, "outputs": {"integrationKey": "k-plain-0001"}},
+                {
+                    "type": integration,
+                    "outputs": {
+                        "integrationKey": {
+                            lane.SIG_KEY: lane.SECRET_SIG,
+                            "plaintext": '"k-secret-0002"',
+                        }
+                    },
+                },
+                {"type": USER, "outputs": {"integrationKey": "not-an-integration"}},
+            ]
+        }
+    }
+    assert lane.state_values(export, integration, "integrationKey") == [
+        "k-plain-0001",
+        "k-secret-0002",
+    ]
+
+
+def _plan(*resources: dict[str, Any]) -> dict[str, Any]:
+    return {"resources": [{"custom": True, "import": None, **r} for r in resources]}
+
+
+def _step(op: str, type_: str, name: str, inputs: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "op": op,
+        "urn": _urn(type_, name),
+        "newState": {"type": type_, "inputs": inputs},
+        **extra,
+    }
+
+
+def test_plan_and_preview_agree_when_only_unknowable_values_differ() -> None:
+    plan = _plan(
+        {"type": USER, "name": "team-jane", "inputs": {"name": "Jane", "email": "jane@x.test"}},
+        {
+            "type": RULE,
+            "name": "team-jane-high-sms-0m",
+            "inputs": {
+                "startDelayInMinutes": 0,
+                "urgency": "high",
+                "contactMethod": {
+                    "id": {"ref": {"name": "team-jane-sms", "type": "t"}},
+                    "type": "sms_contact_method",
+                },
+                "userId": "(looked up: getUser email=jane@x.test)",
+            },
+        },
+    )
+    preview = {
+        "steps": [
+            {
+                "op": "create",
+                "urn": STACK_URN,
+                "newState": {"type": "pulumi:pulumi:Stack", "inputs": {}},
+            },
+            _step(
+                "create",
+                USER,
+                "team-jane",
+                {
+                    "name": "Jane",
+                    "email": "jane@x.test",
+                    "description": "Managed by Pulumi",
+                    "__defaults": ["description"],
+                },
+            ),
+            _step(
+                "create",
+                RULE,
+                "team-jane-high-sms-0m",
+                {
+                    "startDelayInMinutes": 0.0,
+                    "urgency": "high",
+                    "contactMethod": {"id": lane.UNKNOWN, "type": "sms_contact_method"},
+                    "userId": "PUSER01",
+                },
+            ),
+        ]
+    }
+    assert lane.plan_mismatches(plan, preview) == []
+
+
+def test_plan_and_preview_differences_name_resource_and_input() -> None:
+    plan = _plan(
+        {
+            "type": USER,
+            "name": "team-jane",
+            "inputs": {"name": "Jane", "jobTitle": "Lead", "role": "user"},
+        },
+        {"type": USER, "name": "team-joe", "inputs": {"name": "Joe"}, "import": "PJOE"},
+        {"type": RULE, "name": "team-jane-low", "inputs": {}},
+    )
+    preview = {
+        "steps": [
+            _step(
+                "create",
+                USER,
+                "team-jane",
+                {"name": "Jane", "role": "limited_user", "description": "Hand made"},
+            ),
+            _step("create", USER, "team-joe", {"name": "Joe"}),
+            _step("create", RULE, "team-jane-high", {}),
+        ]
+    }
+    assert lane.plan_mismatches(plan, preview) == [
+        f"{RULE} team-jane-low: in the offline plan only",
+        f"{RULE} team-jane-high: in the engine's preview only (create)",
+        f'{USER} team-jane: description: offline sets nothing, engine "Hand made"',
+        f'{USER} team-jane: jobTitle: offline "Lead", engine has no such input',
+        f'{USER} team-jane: role: offline "user", engine "limited_user"',
+        f"{USER} team-joe: offline import, engine create",
+    ]
+
+
+def test_booleans_are_not_numbers_in_the_comparison() -> None:
+    assert lane.value_differences({"a": True}, {"a": 1}, "") == ["a: offline true, engine 1"]
+    assert lane.value_differences([1, 2], [1], "x") == ["x: offline 2 items, engine 1"]
+
+
+def test_diff_and_preview_agree_on_ops_and_changed_properties() -> None:
+    diff = {
+        "stacks": [
+            {
+                "stack": "team-example",
+                "changes": [
+                    {
+                        "op": "~",
+                        "type": "pagerduty:index/userContactMethod:UserContactMethod",
+                        "name": "team-marco-phone",
+                        "properties": {"address": {"old": "3125550177", "new": "3125550188"}},
+                    },
+                    {"op": "-", "type": RULE, "name": "team-marco-high-phone-15m"},
+                    {"op": "+", "type": RULE, "name": "team-marco-high-phone-20m"},
+                ],
+            },
+            {"stack": "other", "changes": [{"op": "+", "type": USER, "name": "x"}]},
+        ]
+    }
+    cm = "pagerduty:index/userContactMethod:UserContactMethod"
+    preview = {
+        "steps": [
+            _step("update", cm, "team-marco-phone", {}, diffReasons=["address"]),
+            {
+                "op": "delete",
+                "urn": _urn(RULE, "team-marco-high-phone-15m"),
+                "oldState": {"type": RULE},
+            },
+            _step("create", RULE, "team-marco-high-phone-20m", {}),
+            _step("same", USER, "team-marco", {}),
+        ]
+    }
+    assert lane.diff_mismatches(diff, "team-example", preview) == []
+
+
+def test_diff_and_preview_disagreements_are_listed() -> None:
+    cm = "pagerduty:index/userContactMethod:UserContactMethod"
+    diff = {
+        "stacks": [
+            {
+                "stack": "s",
+                "changes": [
+                    {
+                        "op": "~",
+                        "type": cm,
+                        "name": "phone",
+                        "properties": {"address": {"old": "1", "new": "2"}},
+                    },
+                    {
+                        "op": "~",
+                        "type": USER,
+                        "name": "jane",
+                        "properties": {"rules[0].x": {"old": "1", "new": "2"}},
+                    },
+                ],
+            }
+        ]
+    }
+    preview = {
+        "steps": [
+            _step("replace", cm, "phone", {}, diffReasons=["address"], replaceReasons=["address"]),
+            _step("create-replacement", cm, "phone", {}),
+            _step("update", USER, "jane", {}, diffReasons=["rules", "description"]),
+            _step("update", RULE, "rule", {}, diffReasons=["urgency"]),
+        ]
+    }
+    assert lane.diff_mismatches(diff, "s", preview) == [
+        f"{RULE} rule: engine update, oncall diff no change",
+        f"{USER} jane: oncall diff changes ['rules'], engine ['description', 'rules']",
+        f"{cm} phone: oncall diff update, engine replace",
+    ]
+
+
+def test_summary_has_the_issue_shape_and_fails_on_any_problem() -> None:
+    step = {
+        "stack": "s",
+        "command": "up",
+        "ok": True,
+        "changes": dict.fromkeys(lane.CHANGE_KINDS, 0),
+        "seconds": 1.0,
+    }
+    data = lane.summary(
+        versions={"pulumi": "v3.272.0"},
+        steps=[step],
+        adoption={"import": 4},
+        plaintext=0,
+        mismatches=0,
+        requests={"pagerduty": 10},
+    )
+    assert set(data) >= {
+        "versions",
+        "steps",
+        "adoption",
+        "state_plaintext_secrets",
+        "offline_vs_engine_mismatches",
+        "api_requests",
+    }
+    assert data["adoption"] == {"import": 4, "create": 0, "update": 0}
+    assert data["api_requests"] == {"pagerduty": 10, "nerdgraph": 0, "slack": 0}
+    assert lane.failed(data) == []
+    bad = lane.summary(
+        versions={},
+        steps=[step | {"ok": False}],
+        adoption={},
+        plaintext=0,
+        mismatches=0,
+        requests={},
+        unimplemented=["pagerduty GET /vendors"],
+        refused=["CONNECT x:443"],
+    )
+    assert lane.failed(bad) == [
+        "step failed: s up",
+        "no double implements pagerduty GET /vendors",
+        "the proxy refused CONNECT x:443",
+    ]
