@@ -9,7 +9,7 @@ SCHEMAS := $(if $(PULUMI_SCHEMA_DIR),,--schemas tests/schemas)
 # folder in $PULUMI_SCHEMA_DIR when set. `make schemas` refreshes tests/schemas/.
 .DEFAULT_GOAL := help
 
-.PHONY: plan plan-all test lint typecheck pytest schemas clean help urns
+.PHONY: plan plan-all test lint typecheck pytest schemas clean help urns e2e
 
 $(VENV)/.runtime: requirements.txt components/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ typecheck: $(VENV)/.dev  ## mypy
 
 pytest: $(VENV)/.dev  ## the offline test suite alone
 	$(PY) -m pytest
+
+e2e: $(VENV)/.dev  ## the real Pulumi CLI and providers against local doubles (needs `make engine`)
+	$(PY) -m e2e.run
 
 schemas:  ## refresh tests/schemas/ with the pinned providers' schemas (needs the Pulumi CLI)
 	scripts/fetch-schemas.sh

@@ -318,10 +318,11 @@ def summary(
     requests: Mapping[str, int],
     unimplemented: Iterable[str] = (),
     refused: Iterable[str] = (),
+    seconds: float = 0.0,
 ) -> dict[str, Any]:
     """build/e2e/summary.json: versions, steps, adoption, plaintext secrets in state,
     offline-vs-engine mismatches, API requests per double; plus what no double implemented and
-    what the proxy refused (both fail the lane)."""
+    what the proxy refused (both fail the lane), and the lane's wall time."""
     return {
         "versions": dict(versions),
         "steps": [dict(s) for s in steps],
@@ -331,6 +332,7 @@ def summary(
         "api_requests": {k: int(requests.get(k, 0)) for k in ("pagerduty", "nerdgraph", "slack")},
         "unimplemented": sorted(set(unimplemented)),
         "refused": sorted(set(refused)),
+        "seconds": round(seconds, 1),
     }
 
 

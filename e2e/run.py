@@ -586,7 +586,7 @@ class Lane:
 
     # --- The summary ---
 
-    def write_summary(self, versions: Mapping[str, Any]) -> dict[str, Any]:
+    def write_summary(self, versions: Mapping[str, Any], seconds: float) -> dict[str, Any]:
         """build/e2e/summary.json and build/e2e/mismatches.json."""
         data = lane.summary(
             versions=versions,
@@ -597,6 +597,7 @@ class Lane:
             requests=self.doubles.counts(),
             unimplemented=self.doubles.unimplemented(),
             refused=[f"{r['method']} {r['target']}" for r in self.doubles.proxy.refused],
+            seconds=seconds,
         )
         (self.out / "summary.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         (self.out / "mismatches.json").write_text(
@@ -772,6 +773,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_lane(bin_dir: Path, work: Path, out: Path, only: str | None) -> dict[str, Any]:
+    started = time.monotonic()
     with doubles(work / "ca") as running:
         the_lane = Lane(bin_dir, work, out, running)
         the_lane.prepare()
@@ -793,7 +795,7 @@ def _run_lane(bin_dir: Path, work: Path, out: Path, only: str | None) -> dict[st
         if not only:
             the_lane.adopt()
             the_lane.yaml_program()
-        return the_lane.write_summary(versions(bin_dir))
+        return the_lane.write_summary(versions(bin_dir), time.monotonic() - started)
 
 
 if __name__ == "__main__":

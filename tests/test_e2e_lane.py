@@ -354,3 +354,60 @@ def test_summary_has_the_issue_shape_and_fails_on_any_problem() -> None:
         "no double implements pagerduty GET /vendors",
         "the proxy refused CONNECT x:443",
     ]
+
+
+def test_bench_reports_up_and_refresh_requests_against_the_rate_limit() -> None:
+    from bench.e2e_lane import figures
+
+    changes = dict.fromkeys(lane.CHANGE_KINDS, 0)
+    steps = [
+        {
+            "stack": "team-example",
+            "command": "up --policy-pack policy",
+            "ok": True,
+            "changes": changes,
+            "seconds": 30.0,
+            "requests": {"pagerduty": 120, "nerdgraph": 0, "slack": 0},
+        },
+        {
+            "stack": "team-example",
+            "command": "preview --refresh --expect-no-changes",
+            "ok": True,
+            "changes": changes,
+            "seconds": 6.0,
+            "requests": {"pagerduty": 48},
+        },
+        {
+            "stack": "team-example",
+            "command": "destroy",
+            "ok": True,
+            "changes": changes,
+            "seconds": 9.0,
+        },
+    ]
+    data = lane.summary(
+        versions={},
+        steps=steps,
+        adoption={},
+        plaintext=0,
+        mismatches=0,
+        requests={"pagerduty": 168},
+        seconds=50.0,
+    )
+    lines = figures(data)
+    assert lines[0] == "lane: 50 s wall, 45 s in 3 steps"
+    rows = [line.split() for line in lines if line.startswith("team-example")]
+    assert rows == [
+        ["team-example", "up", "--policy-pack", "policy", "120", "0", "0", "240", "8x"],
+        [
+            "team-example",
+            "preview",
+            "--refresh",
+            "--expect-no-changes",
+            "48",
+            "0",
+            "0",
+            "480",
+            "20x",
+        ],
+    ]
