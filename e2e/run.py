@@ -58,6 +58,8 @@ TOKENS = {
 SECRET_PHONE_PATH = "pantheon-oncall:team.members.anita.phone"
 SECRET_PHONE = "+44 20 7946 0958"
 SECRET_PHONE_DIGITS = "2079460958"
+# The APM apps the site stacks look up by name ("<site> (<env>)", the program's default).
+APM_APPS = ("example (live)", "example (test)", "shop (live)")
 # The service of the guide's account that the adoption imports (with its escalation policy,
 # schedule, team and users), as the PagerDuty double's guide_account() seeds it.
 GUIDE_SERVICE = "example.pantheonsite.io (live)"
@@ -112,7 +114,7 @@ def run(cmd: Sequence[str], *, env: Mapping[str, str], cwd: Path, timeout: float
 
 def _double_class(module_name: str) -> type:
     """The double's class in e2e/doubles/<module>.py: the one defined there with `start`,
-    `requests` and `unimplemented` (the doubles' shared interface)."""
+    `stop` and `url` (the doubles' shared interface)."""
     try:
         module = importlib.import_module(f"e2e.doubles.{module_name}")
     except ImportError as e:
@@ -122,7 +124,7 @@ def _double_class(module_name: str) -> type:
         for obj in vars(module).values()
         if isinstance(obj, type)
         and obj.__module__ == module.__name__
-        and all(hasattr(obj, a) for a in ("start", "stop", "seed"))
+        and all(hasattr(obj, a) for a in ("start", "stop", "url"))
     ]
     if len(found) != 1:
         raise LaneError(f"e2e/doubles/{module_name}.py: expected one double class, found {found}")
@@ -173,6 +175,8 @@ def doubles(ca_dir: Path) -> Iterator[Doubles]:
         pd = stack.enter_context(_double_class("pagerduty")())
         nr = stack.enter_context(_double_class("nerdgraph")())
         sl = stack.enter_context(_double_class("slack")())
+        for app in APM_APPS:
+            nr.seed_apm_application(app)
         routes = {
             "api.pagerduty.com": pd.url,
             "app.pagerduty.com": pd.url,
