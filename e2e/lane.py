@@ -9,6 +9,7 @@ so it is tested without the engine.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -319,10 +320,12 @@ def summary(
     unimplemented: Iterable[str] = (),
     refused: Iterable[str] = (),
     seconds: float = 0.0,
+    skipped: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
     """build/e2e/summary.json: versions, steps, adoption, plaintext secrets in state,
     offline-vs-engine mismatches, API requests per double; plus what no double implemented and
-    what the proxy refused (both fail the lane), and the lane's wall time."""
+    what the proxy refused (both fail the lane), the lane's wall time, and the parts skipped
+    for want of engine binaries (part → the missing binaries)."""
     return {
         "versions": dict(versions),
         "steps": [dict(s) for s in steps],
@@ -333,12 +336,47 @@ def summary(
         "unimplemented": sorted(set(unimplemented)),
         "refused": sorted(set(refused)),
         "seconds": round(seconds, 1),
+        "skipped": {part: list(names) for part, names in (skipped or {}).items()},
     }
 
 
-def failed(data: Mapping[str, Any]) -> list[str]:
-    """Why the lane fails (empty: green): failed steps, unimplemented requests, refused hosts."""
+def failed(data: Mapping[str, Any], allow_skipped: bool = False) -> list[str]:
+    """Why the lane fails (empty: green): failed steps, unimplemented requests, refused hosts,
+    and (unless `allow_skipped`) parts skipped because the engine lacks their binaries."""
     reasons = [f"step failed: {s['stack']} {s['command']}" for s in data["steps"] if not s["ok"]]
     reasons += [f"no double implements {r}" for r in data.get("unimplemented", [])]
     reasons += [f"the proxy refused {r}" for r in data.get("refused", [])]
+    if not allow_skipped:
+        for part, names in data.get("skipped", {}).items():
+            reasons.append(f"not run: {part} (the engine has no {', '.join(names)})")
     return reasons
+
+
+# --- Config: the CLI's reading against the offline loader's ---------------------------------------
+
+
+def config_mismatches(offline: Mapping[str, str], cli: Mapping[str, Any]) -> list[str]:
+    """Where the offline loader's config (key → the string the engine would pass, objects as
+    JSON) differs from `pulumi config --json --show-secrets` (key → {value, objectValue?,
+    secret}). Encrypted keys are not compared (the offline side cannot decrypt); a key the offline
+    loader left out (it had a problem there) is listed."""
+    found = []
+    for key in sorted(cli):
+        entry = cli[key]
+        if not isinstance(entry, Mapping) or entry.get("secret"):
+            continue
+        if key not in offline:
+            found.append(f"{key}: the CLI reads {_show(entry.get('value'))}, offline nothing")
+            continue
+        cli_value = entry.get("objectValue", entry.get("value"))
+        offline_value: Any = offline[key]
+        if "objectValue" in entry:
+            with contextlib.suppress(json.JSONDecodeError):
+                offline_value = json.loads(offline_value)
+        for line in value_differences(offline_value, cli_value, key):
+            found.append(
+                line.replace(": offline ", ": offline loader ").replace(", engine ", ", CLI ")
+            )
+    for key in sorted(set(offline) - set(cli)):
+        found.append(f"{key}: offline {_show(offline[key])}, the CLI has no such key")
+    return found

@@ -411,3 +411,28 @@ def test_bench_reports_up_and_refresh_requests_against_the_rate_limit() -> None:
             "20x",
         ],
     ]
+
+
+def test_config_as_the_cli_reads_it_against_the_offline_loader() -> None:
+    offline = {
+        "pantheon-oncall:startTime": "1080",
+        "pantheon-oncall:team": json.dumps({"name": "Web", "start": "18:00", "loops": 2}),
+        "pantheon-oncall:only-offline": "x",
+        "newrelic:accountId": "1234567",
+    }
+    cli = {
+        "pantheon-oncall:startTime": {"value": "18:00", "secret": False},
+        "pantheon-oncall:team": {
+            "value": '{"loops":2,"name":"Web","start":"18:00"}',
+            "objectValue": {"loops": 2, "name": "Web", "start": "18:00"},
+            "secret": False,
+        },
+        "newrelic:accountId": {"value": "1234567", "secret": False},
+        "pagerduty:token": {"value": "e2e-pd-token", "secret": True},
+        "pagerduty:apiUrlOverride": {"value": "http://127.0.0.1:1", "secret": False},
+    }
+    assert lane.config_mismatches(offline, cli) == [
+        'pagerduty:apiUrlOverride: the CLI reads "http://127.0.0.1:1", offline nothing',
+        'pantheon-oncall:startTime: offline loader "1080", CLI "18:00"',
+        'pantheon-oncall:only-offline: offline "x", the CLI has no such key',
+    ]
