@@ -380,3 +380,132 @@ def config_mismatches(offline: Mapping[str, str], cli: Mapping[str, Any]) -> lis
     for key in sorted(set(offline) - set(cli)):
         found.append(f"{key}: offline {_show(offline[key])}, the CLI has no such key")
     return found
+
+
+# --- Adoption: what the program sends against what exists ---------------------------------------
+
+# Per imported type: the state collection of the PagerDuty double (as the API shows objects),
+# the program's inputs compared with the object's fields, and the fields that exist on the object
+# but that the program must then also send. Pulumi's import reads the object and diffs the
+# program's inputs against it; any difference fails `pulumi up` ("inputs to import do not match
+# the existing resource"). A field the program leaves out is a difference when the object has a
+# value there: `description` because the bridge fills in "Managed by Pulumi" (pulumi-pagerduty's
+# resources.go defaults it), `job_title` and `teams` because they are optional without a default
+# (terraform-provider-pagerduty, pagerduty/resource_pagerduty_user.go, _schedule.go and
+# _escalation_policy.go: Optional, not Computed).
+_IMPORTED: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
+    "pagerduty:index/user:User": (
+        "users",
+        {"name": "name", "email": "email", "role": "role", "timeZone": "time_zone",
+         "description": "description", "jobTitle": "job_title"},
+        ("description", "job_title"),
+    ),
+    "pagerduty:index/userContactMethod:UserContactMethod": (
+        "contact_methods",
+        {"type": "type", "address": "address", "countryCode": "country_code", "label": "label"},
+        (),
+    ),
+    "pagerduty:index/userNotificationRule:UserNotificationRule": (
+        "notification_rules",
+        {"startDelayInMinutes": "start_delay_in_minutes", "urgency": "urgency",
+         "contactMethod": "contact_method"},
+        (),
+    ),
+    "pagerduty:index/userHandoffNotificationRule:UserHandoffNotificationRule": (
+        "handoff_rules",
+        {"handoffType": "handoff_type", "notifyAdvanceInMinutes": "notify_advance_in_minutes",
+         "contactMethod": "contact_method"},
+        (),
+    ),
+    "pagerduty:index/schedule:Schedule": (
+        "schedules",
+        {"name": "name", "timeZone": "time_zone", "description": "description", "teams": "teams"},
+        ("description", "teams"),
+    ),
+    "pagerduty:index/escalationPolicy:EscalationPolicy": (
+        "escalation_policies",
+        {"name": "name", "description": "description", "numLoops": "num_loops", "teams": "teams"},
+        ("description", "teams"),
+    ),
+    "pagerduty:index/service:Service": (
+        "services",
+        {"name": "name", "description": "description",
+         "autoResolveTimeout": "auto_resolve_timeout",
+         "acknowledgementTimeout": "acknowledgement_timeout"},
+        ("description",),
+    ),
+}  # fmt: skip
+
+
+def _comparable(value: Any) -> Any:
+    """An API field in the provider's terms: references as their ids, timeouts as text."""
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    if isinstance(value, Mapping):
+        if "id" in value and str(value.get("type", "")).endswith("_reference"):
+            return value["id"]
+        return {k: _comparable(v) for k, v in value.items() if k in ("id", "type")}
+    if value is None:
+        return "null"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return value
+
+
+def _field_differences(
+    resource: Mapping[str, Any],
+    existing: Mapping[str, Any],
+    spec: tuple[str, dict[str, str], tuple[str, ...]],
+) -> list[str]:
+    _, fields, must_send = spec
+    inputs = resource.get("inputs") or {}
+    found = []
+    for key, field_name in fields.items():
+        if field_name not in existing:
+            continue
+        have = _comparable(existing[field_name])
+        if key in inputs:
+            found += [
+                line.replace(", engine ", ", account ")
+                for line in value_differences(inputs[key], have, key)
+            ]
+        elif field_name in must_send and have not in ("null", "", []):
+            found.append(f"{key}: the program sends nothing, the account has {_show(have)}")
+    return found
+
+
+def import_mismatches(plan: Mapping[str, Any], state: Mapping[str, Any]) -> list[str]:
+    """For every resource the offline plan imports, where its inputs differ from the object that
+    exists in the account (`state`: the PagerDuty double's `state()`), and which existing
+    objects of the adopted users (a low-urgency rule, say) the plan neither imports nor keeps."""
+    found = []
+    imported: set[str] = set()
+    for resource in plan.get("resources", []):
+        spec = _IMPORTED.get(resource["type"])
+        if not resource.get("import") or spec is None:
+            continue
+        collection = spec[0]
+        object_id = re.split(r"[:.]", str(resource["import"]))[-1]
+        imported.add(object_id)
+        existing = next((o for o in state.get(collection, []) if o.get("id") == object_id), None)
+        where = f"{resource['type']} {resource['name']} (import {resource['import']})"
+        if existing is None:
+            found.append(f"{where}: no such object in the account")
+            continue
+        found += [f"{where}: {line}" for line in _field_differences(resource, existing, spec)]
+    users = {
+        re.split(r"[:.]", str(r["import"]))[-1]
+        for r in plan.get("resources", [])
+        if r["type"] == "pagerduty:index/user:User" and r.get("import")
+    }
+    for rule in state.get("notification_rules", []):
+        own_email_rule = rule.get("start_delay_in_minutes") == 0 and (
+            rule.get("contact_method", {}).get("type") == "email_contact_method"
+        )
+        if rule.get("_user") in users and rule["id"] not in imported and not own_email_rule:
+            found.append(
+                f"notification rule {rule['id']} of user {rule['_user']} ({rule.get('urgency')}, "
+                f"{rule.get('contact_method', {}).get('type')} after "
+                f"{rule.get('start_delay_in_minutes')} min): exists, not adopted by the plan"
+            )
+    return found

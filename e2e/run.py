@@ -102,6 +102,11 @@ APM_APPS = ("example (live)", "example (test)", "shop (live)")
 # The service of the guide's account that the adoption imports (with its escalation policy,
 # schedule, team and users), as the PagerDuty double's guide_account() seeds it.
 GUIDE_SERVICE = "example.pantheonsite.io (live)"
+GUIDE_TEAM = "Example Agency On-Call"
+ADOPTIONS = (
+    ("adopted-team", ("--team", GUIDE_TEAM)),
+    ("adopted", ("--service", GUIDE_SERVICE, "--site", "example", "--env", "live")),
+)
 PULUMI_TIMEOUT = 900.0
 SHORT_TIMEOUT = 120.0
 TAIL = 4000
@@ -241,6 +246,8 @@ class Lane:
     mismatches: dict[str, list[str]] = field(default_factory=dict)
     plaintext: dict[str, list[str]] = field(default_factory=dict)
     adoption: dict[str, int] = field(default_factory=dict)
+    import_findings: dict[str, list[str]] = field(default_factory=dict)
+    offline_adoption: dict[str, dict[str, Any]] = field(default_factory=dict)
     offline_plans: dict[str, Any] = field(default_factory=dict)
     step_no: int = 0
 
@@ -589,21 +596,19 @@ class Lane:
             problem,
         )
 
-    def adopt(self) -> None:
-        """Seed a fresh PagerDuty double with the account the guide leaves behind, write its
-        stack file with `oncall import`, then `up` must only import, and a preview find nothing."""
-        stack = "adopted"
+    def adopt(self, engine: bool) -> None:
+        """Seed a fresh PagerDuty double with the account the guide leaves behind and write
+        stack files from it with `oncall import`: a team stack (`--team`) and a site stack
+        (`--service --site`). Offline, each file's plan must match what exists (every imported
+        object's fields, no existing rule left out). With the engine, `up` of the site stack (else
+        the team stack) must only import, a preview then find nothing, and a destroy leave the
+        adopted users in place."""
         pd = _double_class("pagerduty")()
         front = TlsProxy({"api.pagerduty.com": pd.url}, fronts=("api.pagerduty.com",))
         with pd, front, self.doubles.pagerduty_account(pd):
             ids = pd.seed(importlib.import_module("e2e.doubles.pagerduty").guide_account())
             env = self.env() | {"PAGERDUTY_TOKEN": TOKENS["pagerduty:token"]}
-            args = [
-                "import",
-                "--team",
-                ids["team"],
-                "--out",
-                f"stacks/Pulumi.{stack}.yaml",
+            tls = [
                 "--api-url",
                 front.front_url("api.pagerduty.com"),
                 "--ca-file",
@@ -616,32 +621,66 @@ class Lane:
                 "--project-dir",
                 str(self.project),
             ]
-            imported = self.tool_step(stack, "oncall import --service --site", [*cmd, *args], env)
-            if imported.rc != 0 or not self.init_stack(stack, pd_url=pd.url):
-                return
-            self.pulumi(stack, "config", "set", "pantheon-oncall:protect", "false")
-            _, events = self.step(
-                stack,
-                "up (adopt: imports only)",
-                ["up", "--yes", "--skip-preview"],
-                expect=_imports_only,
-            )
-            self.adoption = {
-                "import": len(events.ops_by_type("import")),
-                "create": len(
-                    [s for s in events.ops_by_type("create") if s["type"].startswith("pagerduty:")]
-                ),
-                "update": len(events.ops_by_type("update")),
-            }
-            self.step(stack, "preview --expect-no-changes", ["preview", "--expect-no-changes"])
-            self.step(stack, "destroy (adopted: retained)", ["destroy", "--yes"])
-            users = {u["id"] for u in pd.state()["users"]}
-            gone = [k for k, v in ids.items() if k.startswith("user:") and v not in users]
+            ready = []
+            for stack, how in ADOPTIONS:
+                out = ["--out", f"stacks/Pulumi.{stack}.yaml"]
+                imported = self.tool_step(
+                    stack, f"oncall import {how[0]}", [*cmd, "import", *how, *out, *tls], env
+                )
+                if imported.rc == 0:
+                    self.adoption_matches(stack, pd.state())
+                    ready.append(stack)
+            if engine and ready:
+                self.adopt_with_engine(ready[-1], pd, ids)
+
+    def adoption_matches(self, stack: str, state: Mapping[str, Any]) -> bool:
+        """The offline plan of an imported stack file against the account; recorded."""
+        plan = self.oncall("plan", "--json", stack)
+        if plan.rc != 0:
             self.check(
-                stack,
-                "adopted users stay after destroy",
-                f"deleted by destroy: {', '.join(gone)}" if gone else None,
+                stack, "oncall plan (imported file)", f"exit {plan.rc}: {plan.stderr[-500:]}"
             )
+            return False
+        data = _json(plan.stdout)
+        found = lane.import_mismatches(data, state)
+        self.import_findings[stack] = found
+        pd_types = [r for r in data.get("resources", []) if r["type"].startswith("pagerduty:")]
+        self.offline_adoption[stack] = {
+            "import": sum(1 for r in pd_types if r.get("import")),
+            "create": sum(1 for r in pd_types if not r.get("import")),
+            "creates": [r["name"] for r in pd_types if not r.get("import")],
+        }
+        problem = f"{len(found)} difference(s) from the account" if found else None
+        self.check(stack, "imported file matches the account (offline plan)", problem)
+        return not found
+
+    def adopt_with_engine(self, stack: str, pd: Any, ids: Mapping[str, str]) -> None:
+        """`up` of an imported stack: imports only; then no change; destroy keeps the users."""
+        if not self.init_stack(stack, pd_url=pd.url):
+            return
+        self.pulumi(stack, "config", "set", "pantheon-oncall:protect", "false")
+        _, events = self.step(
+            stack,
+            "up (adopt: imports only)",
+            ["up", "--yes", "--skip-preview"],
+            expect=_imports_only,
+        )
+        self.adoption = {
+            "import": len(events.ops_by_type("import")),
+            "create": len(
+                [s for s in events.ops_by_type("create") if s["type"].startswith("pagerduty:")]
+            ),
+            "update": len(events.ops_by_type("update")),
+        }
+        self.step(stack, "preview --expect-no-changes", ["preview", "--expect-no-changes"])
+        self.step(stack, "destroy (adopted: retained)", ["destroy", "--yes"])
+        users = {u["id"] for u in pd.state()["users"]}
+        gone = [k for k, v in ids.items() if k.startswith("user:") and v not in users]
+        self.check(
+            stack,
+            "adopted users stay after destroy",
+            f"deleted by destroy: {', '.join(gone)}" if gone else None,
+        )
 
     # --- The component package from YAML ---
 
@@ -686,8 +725,14 @@ class Lane:
             skipped=skipped,
         )
         (self.out / "summary.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        findings = {
+            "offline_vs_engine": self.mismatches,
+            "import_vs_account": self.import_findings,
+            "offline_adoption": self.offline_adoption,
+            "plaintext_secrets": {k: v for k, v in self.plaintext.items() if v},
+        }
         (self.out / "mismatches.json").write_text(
-            json.dumps(self.mismatches, indent=2) + "\n", encoding="utf-8"
+            json.dumps(findings, indent=2) + "\n", encoding="utf-8"
         )
         return data
 
@@ -897,8 +942,8 @@ def _run_lane(bin_dir: Path, work: Path, out: Path, only: str | None) -> dict[st
             s for s in stacks if ("team" if s == "team-example" else "sites") not in skipped
         ]
         the_lane.cycle(runnable)
-        if not only and "adoption" not in skipped:
-            the_lane.adopt()
+        if not only:
+            the_lane.adopt(engine="adoption" not in skipped)
         if not only and "yaml" not in skipped:
             the_lane.yaml_program()
         if only:
