@@ -346,6 +346,11 @@ def failed(data: Mapping[str, Any], allow_skipped: bool = False) -> list[str]:
     reasons = [f"step failed: {s['stack']} {s['command']}" for s in data["steps"] if not s["ok"]]
     reasons += [f"no double implements {r}" for r in data.get("unimplemented", [])]
     reasons += [f"the proxy refused {r}" for r in data.get("refused", [])]
+    if data["offline_vs_engine_mismatches"]:
+        n = data["offline_vs_engine_mismatches"]
+        reasons.append(f"{n} offline-vs-engine mismatch(es) (build/e2e/mismatches.json)")
+    if data["state_plaintext_secrets"]:
+        reasons.append(f"{data['state_plaintext_secrets']} planted secret(s) in plain text")
     if not allow_skipped:
         for part, names in data.get("skipped", {}).items():
             reasons.append(f"not run: {part} (the engine has no {', '.join(names)})")

@@ -436,3 +436,168 @@ def test_config_as_the_cli_reads_it_against_the_offline_loader() -> None:
         'pantheon-oncall:startTime: offline loader "1080", CLI "18:00"',
         'pantheon-oncall:only-offline: offline "x", the CLI has no such key',
     ]
+
+
+def _imported(type_: str, name: str, import_id: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    return {"type": type_, "name": name, "import": import_id, "custom": True, "inputs": inputs}
+
+
+ACCOUNT = {
+    "users": [
+        {
+            "id": "PU1",
+            "name": "Priya",
+            "email": "priya@a.test",
+            "role": "user",
+            "time_zone": "America/Chicago",
+            "description": "Hand made",
+            "job_title": "SRE",
+        },
+    ],
+    "schedules": [
+        {
+            "id": "PS1",
+            "name": "Primary",
+            "time_zone": "America/Chicago",
+            "description": "x",
+            "teams": [{"id": "PT1", "type": "team_reference"}],
+        },
+    ],
+    "notification_rules": [
+        {
+            "id": "PR1",
+            "_user": "PU1",
+            "urgency": "high",
+            "start_delay_in_minutes": 0,
+            "contact_method": {"id": "PC0", "type": "email_contact_method"},
+        },
+        {
+            "id": "PR2",
+            "_user": "PU1",
+            "urgency": "high",
+            "start_delay_in_minutes": 15,
+            "contact_method": {"id": "PC1", "type": "phone_contact_method"},
+        },
+        {
+            "id": "PR3",
+            "_user": "PU1",
+            "urgency": "low",
+            "start_delay_in_minutes": 10,
+            "contact_method": {"id": "PC2", "type": "sms_contact_method"},
+        },
+    ],
+}
+
+
+def test_imported_resources_that_match_the_account_pass() -> None:
+    plan = {
+        "resources": [
+            _imported(
+                USER,
+                "team-priya",
+                "PU1",
+                {
+                    "name": "Priya",
+                    "email": "priya@a.test",
+                    "role": "user",
+                    "timeZone": "America/Chicago",
+                    "description": "Hand made",
+                    "jobTitle": "SRE",
+                },
+            ),
+            _imported(
+                "pagerduty:index/schedule:Schedule",
+                "team-primary",
+                "PS1",
+                {
+                    "name": "Primary",
+                    "description": "x",
+                    "teams": [{"ref": {"name": "t", "type": "x"}}],
+                },
+            ),
+            _imported(
+                RULE,
+                "team-priya-high-phone-15m",
+                "PU1:PR2",
+                {
+                    "startDelayInMinutes": 15,
+                    "urgency": "high",
+                    "contactMethod": {"id": "PC1", "type": "phone_contact_method"},
+                },
+            ),
+            _imported(
+                RULE,
+                "team-priya-low-sms-10m",
+                "PU1:PR3",
+                {"startDelayInMinutes": 10, "urgency": "low"},
+            ),
+        ]
+    }
+    assert lane.import_mismatches(plan, ACCOUNT) == []
+
+
+def test_import_differences_name_the_field_and_the_rule_left_out() -> None:
+    plan = {
+        "resources": [
+            _imported(
+                USER,
+                "team-priya",
+                "PU1",
+                {
+                    "name": "Priya",
+                    "email": "priya@a.test",
+                    "role": "limited_user",
+                    "description": "Managed by pantheon-oncall",
+                },
+            ),
+            _imported(
+                "pagerduty:index/schedule:Schedule",
+                "team-primary",
+                "PS1",
+                {"name": "Primary", "description": "x"},
+            ),
+            _imported(RULE, "team-priya-high-phone-15m", "PU1:PR2", {"startDelayInMinutes": 15}),
+            _imported(USER, "team-ghost", "PU9", {"name": "Ghost"}),
+        ]
+    }
+    where = f"{USER} team-priya (import PU1)"
+    assert lane.import_mismatches(plan, ACCOUNT) == [
+        f'{where}: role: offline "limited_user", account "user"',
+        f'{where}: description: offline "Managed by pantheon-oncall", account "Hand made"',
+        f'{where}: jobTitle: the program sends nothing, the account has "SRE"',
+        "pagerduty:index/schedule:Schedule team-primary (import PS1): teams: the program sends "
+        'nothing, the account has ["PT1"]',
+        f"{USER} team-ghost (import PU9): no such object in the account",
+        "notification rule PR3 of user PU1 (low, sms_contact_method after 10 min): exists, not "
+        "adopted by the plan",
+    ]
+
+
+def test_versions_are_each_binary_s_module_and_what_could_not_be_built(tmp_path: Path) -> None:
+    from e2e.run import versions
+
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "versions.json").write_text(
+        json.dumps(
+            {
+                "go": "go1.26.8",
+                "binaries": {
+                    "pulumi": {
+                        "module": "github.com/pulumi/pulumi/pkg/v3@v3.274.1",
+                        "modules": ["a"],
+                    }
+                },
+                "unavailable": {
+                    "pulumi-resource-slack": {
+                        "module": "github.com/pulumi/pulumi-slack/provider",
+                        "why": "403",
+                    }
+                },
+            }
+        )
+    )
+    assert versions(tmp_path / "bin") == {
+        "go": "go1.26.8",
+        "pulumi": "github.com/pulumi/pulumi/pkg/v3@v3.274.1",
+        "pulumi-resource-slack": "not built (github.com/pulumi/pulumi-slack/provider)",
+    }
