@@ -2,9 +2,9 @@
 whether a state export holds a planted secret in plain text, where the offline plan and diff
 disagree with the engine's preview, and the shape of build/e2e/summary.json.
 
-Everything here reads data the CLI wrote (`--event-log` files, `pulumi preview --json`,
-`pulumi stack export`) and the offline tools' JSON (`oncall plan --json`, `oncall diff --json`),
-so it is tested without the engine.
+Everything here reads data the CLI wrote (the events `pulumi up --json` streams, the document
+`pulumi preview --json` prints, `pulumi stack export`) and the offline tools' JSON (`oncall plan
+--json`, `oncall diff --json`), so it is tested without the engine.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 CHANGE_KINDS = ("create", "update", "replace", "delete", "same")
@@ -41,7 +40,7 @@ _DIFF_OPS = {"+": "create", "-": "delete", "~": "update", "+-": "replace"}
 
 @dataclass
 class EventLog:
-    """The events of one CLI run (`--event-log FILE`): the summary's counts, every resource step
+    """The events of one CLI run (`--json`): the summary's counts, every resource step
     and the error diagnostics."""
 
     resource_changes: dict[str, int] = field(default_factory=dict)
@@ -65,21 +64,36 @@ def changes_of(resource_changes: Mapping[str, int]) -> dict[str, int]:
     return {kind: int(resource_changes.get(kind, 0)) for kind in CHANGE_KINDS}
 
 
-def read_event_log(path: Path) -> EventLog:
-    """Parse an event log, one JSON event per line. A missing file (the CLI failed before it ran
-    the program) is an empty log."""
+def read_events(text: str) -> EventLog:
+    """Parse the engine events that `pulumi up|refresh|destroy --json` streams, one JSON event
+    per line (lines that are not JSON, such as a line cut short by a killed run, are skipped)."""
     log = EventLog()
-    if not path.exists():
-        return log
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+    for line in text.splitlines():
         line = line.strip()
-        if not line:
+        if not line.startswith("{"):
             continue
         try:
             event = json.loads(line)
         except json.JSONDecodeError:
-            continue  # a line cut short by a killed run
-        _add_event(log, event)
+            continue
+        if isinstance(event, dict):
+            _add_event(log, event)
+    return log
+
+
+def read_preview(digest: Mapping[str, Any]) -> EventLog:
+    """The same from the one JSON document `pulumi preview --json` prints: its changeSummary,
+    its steps (a replacement's several steps as one `replace` op per resource, as the
+    summary counts it) and its error diagnostics."""
+    log = EventLog(resource_changes=dict(digest.get("changeSummary") or {}))
+    for step in digest.get("steps") or []:
+        state = step.get("newState") or step.get("oldState") or {}
+        log.steps.append(
+            {"op": step.get("op", ""), "urn": step.get("urn", ""), "type": state.get("type", "")}
+        )
+    for diag in digest.get("diagnostics") or []:
+        if diag.get("severity") == "error":
+            log.errors.append(str(diag.get("message", "")).strip())
     return log
 
 

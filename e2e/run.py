@@ -303,14 +303,17 @@ class Lane:
         cwd: Path | None = None,
         expect: Callable[[Result, lane.EventLog], str | None] | None = None,
     ) -> tuple[Result, lane.EventLog]:
-        """Run one recorded Pulumi command with an event log; `expect` returns why a finished
+        """Run one recorded Pulumi command with `--json` (a preview prints one document, an
+        update, refresh or destroy streams its engine events); `expect` returns why a finished
         run is wrong (None: it is right; default: exit status 0)."""
         self.step_no += 1
-        log_path = self.out / "steps" / f"{self.step_no:02d}-{stack}-{command.split()[0]}.events"
-        log_path.unlink(missing_ok=True)
         before = self.doubles.counts()
-        result = self.pulumi(stack, *args, "--event-log", str(log_path), cwd=cwd)
-        events = lane.read_event_log(log_path)
+        args = list(args) if "--json" in args else [*args, "--json"]
+        result = self.pulumi(stack, *args, cwd=cwd)
+        if args[0] == "preview":
+            events = lane.read_preview(_json(result.stdout))
+        else:
+            events = lane.read_events(result.stdout)
         problem = expect(result, events) if expect else _exit_ok(result, events)
         self._record(stack, command, result, events.changes(), before, problem)
         return result, events

@@ -21,19 +21,16 @@ def _urn(type_: str, name: str) -> str:
     return f"urn:pulumi:s::pantheon-oncall::pantheon-oncall:index:TeamOnCall${type_}::{name}"
 
 
-def _events(tmp_path: Path, *events: dict[str, Any], tail: str = "") -> Path:
-    path = tmp_path / "events"
-    path.write_text("\n".join(json.dumps(e) for e in events) + "\n" + tail, encoding="utf-8")
-    return path
+def _events(*events: dict[str, Any], tail: str = "") -> str:
+    return "\n".join(json.dumps(e) for e in events) + "\n" + tail
 
 
 def _pre(op: str, type_: str, name: str) -> dict[str, Any]:
     return {"resourcePreEvent": {"metadata": {"op": op, "urn": _urn(type_, name), "type": type_}}}
 
 
-def test_event_log_counts_the_summary_and_the_program_steps(tmp_path: Path) -> None:
-    path = _events(
-        tmp_path,
+def test_event_stream_counts_the_summary_and_the_program_steps() -> None:
+    text = _events(
         {
             "resourcePreEvent": {
                 "metadata": {"op": "create", "urn": STACK_URN, "type": "pulumi:pulumi:Stack"}
@@ -51,22 +48,21 @@ def test_event_log_counts_the_summary_and_the_program_steps(tmp_path: Path) -> N
         {"summaryEvent": {"resourceChanges": {"create": 2, "import": 1, "replace": 1, "same": 3}}},
         tail='{"cut short',
     )
-    log = lane.read_event_log(path)
+    log = lane.read_events(text)
     assert log.changes() == {"create": 2, "update": 0, "replace": 1, "delete": 0, "same": 3}
     assert [lane.urn_name(s["urn"]) for s in log.ops_by_type("create")] == ["team-jane-high-sms-0m"]
     assert [s["type"] for s in log.ops_by_type("import")] == [USER]
     assert log.errors == ["boom"]
 
 
-def test_missing_event_log_is_an_empty_run(tmp_path: Path) -> None:
-    log = lane.read_event_log(tmp_path / "never-written")
+def test_no_output_is_an_empty_run() -> None:
+    log = lane.read_events("error: no stack selected\n")
     assert log.changes() == dict.fromkeys(lane.CHANGE_KINDS, 0)
     assert log.steps == []
 
 
-def test_mandatory_policy_violations_are_collected(tmp_path: Path) -> None:
-    path = _events(
-        tmp_path,
+def test_mandatory_policy_violations_are_collected() -> None:
+    text = _events(
         {
             "policyEvent": {
                 "policyName": "no-plain-token",
@@ -76,7 +72,7 @@ def test_mandatory_policy_violations_are_collected(tmp_path: Path) -> None:
         },
         {"policyEvent": {"policyName": "advice", "message": "y", "enforcementLevel": "advisory"}},
     )
-    assert lane.read_event_log(path).policy_violations == ["no-plain-token: x"]
+    assert lane.read_events(text).policy_violations == ["no-plain-token: x"]
 
 
 SECRETS = {"pagerduty:token": "e2e-pd-token-PLANTED-0001", "phone": "+44 20 7946 0958"}
@@ -601,3 +597,18 @@ def test_versions_are_each_binary_s_module_and_what_could_not_be_built(tmp_path:
         "pulumi": "github.com/pulumi/pulumi/pkg/v3@v3.274.1",
         "pulumi-resource-slack": "not built (github.com/pulumi/pulumi-slack/provider)",
     }
+
+
+def test_preview_digest_counts_its_change_summary_and_errors() -> None:
+    digest = {
+        "changeSummary": {"create": 2, "same": 1},
+        "steps": [_step("create", USER, "team-jane", {}), _step("create", RULE, "team-jane-r", {})],
+        "diagnostics": [{"severity": "error", "message": "no resource plugin 'pagerduty'\n"}],
+    }
+    log = lane.read_preview(digest)
+    assert log.changes() == {"create": 2, "update": 0, "replace": 0, "delete": 0, "same": 1}
+    assert [lane.urn_name(s["urn"]) for s in log.ops_by_type("create")] == [
+        "team-jane",
+        "team-jane-r",
+    ]
+    assert log.errors == ["no resource plugin 'pagerduty'"]
