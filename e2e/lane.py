@@ -327,7 +327,7 @@ def summary(
     *,
     versions: Mapping[str, Any],
     steps: Sequence[Mapping[str, Any]],
-    adoption: Mapping[str, int],
+    adoption: Mapping[str, Any],
     plaintext: int,
     mismatches: int,
     requests: Mapping[str, int],
@@ -343,7 +343,8 @@ def summary(
     return {
         "versions": dict(versions),
         "steps": [dict(s) for s in steps],
-        "adoption": {k: int(adoption.get(k, 0)) for k in ("import", "create", "update")},
+        "adoption": {k: int(adoption.get(k, 0)) for k in ("import", "create", "update")}
+        | ({"source": str(adoption["source"])} if "source" in adoption else {}),
         "state_plaintext_secrets": plaintext,
         "offline_vs_engine_mismatches": mismatches,
         "api_requests": {k: int(requests.get(k, 0)) for k in ("pagerduty", "nerdgraph", "slack")},

@@ -245,7 +245,7 @@ class Lane:
     steps: list[dict[str, Any]] = field(default_factory=list)
     mismatches: dict[str, list[str]] = field(default_factory=dict)
     plaintext: dict[str, list[str]] = field(default_factory=dict)
-    adoption: dict[str, int] = field(default_factory=dict)
+    adoption: dict[str, Any] = field(default_factory=dict)
     import_findings: dict[str, list[str]] = field(default_factory=dict)
     offline_adoption: dict[str, dict[str, Any]] = field(default_factory=dict)
     offline_plans: dict[str, Any] = field(default_factory=dict)
@@ -677,6 +677,7 @@ class Lane:
             expect=_imports_only,
         )
         self.adoption = {
+            "source": f"pulumi up of {stack}",
             "import": len(events.ops_by_type("import")),
             "create": len(
                 [s for s in events.ops_by_type("create") if s["type"].startswith("pagerduty:")]
@@ -723,10 +724,14 @@ class Lane:
         self, versions: Mapping[str, Any], seconds: float, skipped: Mapping[str, list[str]]
     ) -> dict[str, Any]:
         """build/e2e/summary.json and build/e2e/mismatches.json."""
+        adoption: dict[str, Any] = dict(self.adoption)
+        if not adoption and self.offline_adoption:
+            stack, counted = list(self.offline_adoption.items())[-1]
+            adoption = {**counted, "source": f"oncall plan of {stack} (the engine did not run it)"}
         data = lane.summary(
             versions=versions,
             steps=self.steps,
-            adoption=self.adoption,
+            adoption=adoption,
             plaintext=sum(len(v) for v in self.plaintext.values()),
             mismatches=sum(len(v) for v in self.mismatches.values()),
             requests=self.doubles.counts(),
