@@ -53,7 +53,7 @@ clean:  ## remove venv/ and the tools' caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
 help:  ## list the targets (the default)
-	@awk -F ':.*## ' '/^[a-zA-Z][a-zA-Z_-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk -F ':.*## ' '/^[a-zA-Z][a-zA-Z0-9_-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 urns: $(VENV)/.dev  ## rewrite tests/urns.json, the pinned URNs of every stack (review its diff)
 	UPDATE_URN_SNAPSHOT=1 $(PY) -m pytest -q tests/test_urns.py

@@ -54,6 +54,9 @@ def figures(summary: Mapping[str, Any]) -> list[str]:
             f"{step['stack']:<14} {command:<38} {pd:>5} {int(requests.get('nerdgraph', 0)):>5} "
             f"{int(requests.get('slack', 0)):>5} {pace:>7.0f} {fit:>5}"
         )
+    if not any(s["command"].startswith(("up --policy-pack", "preview --refresh")) for s in steps):
+        skipped = ", ".join(summary.get("skipped") or {}) or "none"
+        lines.append(f"(no deploy ran; parts skipped for want of engine binaries: {skipped})")
     lines.append("")
     lines.append(
         f"PD/min: PagerDuty requests a minute at the step's pace against the doubles (an upper "
