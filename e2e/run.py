@@ -71,6 +71,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     ),
     "adoption": (*_PYTHON, "pulumi-resource-pagerduty", "pulumi-resource-newrelic"),
     "yaml": ("pulumi-language-yaml", *_PYTHON, "pulumi-resource-pagerduty"),
+    "yaml-host": ("pulumi-language-yaml",),
 }
 # A stack file of scalars that YAML 1.1 (PyYAML) and go-yaml (the CLI) may read differently:
 # configured and compared like the real stacks, never deployed.
@@ -432,6 +433,22 @@ class Lane:
         )
         return failed is None
 
+    def plan_as_written(self, stack: str) -> None:
+        """`oncall plan` of the stack file as the CLI left it (encryption salt, `secure:` values):
+        it must plan, except that a phone number set with `--secret --path` is reported, naming
+        its key, because the offline plan cannot decrypt it to check it."""
+        if stack == PROBE_STACK:
+            return
+        plan = self.oncall("plan", stack)
+        self.step_no += 1
+        if stack == "example-live":
+            named = SECRET_PHONE_PATH.split(":", 1)[1] in plan.stderr
+            problem = None if plan.rc == 1 and named else "the secure phone number is not reported"
+        else:
+            problem = None if plan.rc == 0 else f"exit status {plan.rc}"
+        self._record(stack, "oncall plan (the file as the CLI wrote it)", plan,
+                     lane.changes_of({}), self.doubles.counts(), problem)  # fmt: skip
+
     # --- The deploy cycle ---
 
     def cycle(self, stacks: Sequence[str]) -> None:
@@ -487,6 +504,7 @@ class Lane:
                 problem = f"plain-text secrets in the stack file: {', '.join(leaked)}"
         self._record(stack, "config --json (CLI vs offline loader)", shown, lane.changes_of({}),
                      self.doubles.counts(), problem)  # fmt: skip
+        self.plan_as_written(stack)
         return True
 
     def deploy(self, stack: str) -> None:
@@ -693,6 +711,52 @@ class Lane:
             "adopted users stay after destroy",
             f"deleted by destroy: {', '.join(gone)}" if gone else None,
         )
+
+    # --- The CLI and the YAML host alone ---
+
+    def yaml_host_smoke(self) -> None:
+        """What runs with the CLI and the YAML host alone: a YAML program that reads the team
+        stack through the name site stacks give `teamStack` (a file backend resolves the
+        `organization/` form), and exports a value set with `config set --secret`; then
+        `pulumi stack export` must hold that value only encrypted."""
+        stack = "yaml-host"
+        folder = self.work / "yaml-host"
+        folder.mkdir(exist_ok=True)
+        program = {
+            "name": "oncall-yaml-host",
+            "runtime": "yaml",
+            "config": {"phone": {"type": "string"}},
+            "resources": {
+                "team": {
+                    "type": "pulumi:pulumi:StackReference",
+                    "properties": {"name": "organization/pantheon-oncall/team-example"},
+                }
+            },
+            "outputs": {"phone": "${phone}", "teamOutputs": "${team.outputs}"},
+        }
+        (folder / "Pulumi.yaml").write_text(yaml.safe_dump(program, sort_keys=False))
+        init = self.pulumi(stack, "stack", "init", "--secrets-provider", "passphrase", cwd=folder)
+        secret = self.pulumi(stack, "config", "set", "--secret", "phone", SECRET_PHONE, cwd=folder)
+        if init.rc or secret.rc:
+            self.check(
+                stack, "stack init + config set --secret", (init.stderr + secret.stderr)[-500:]
+            )
+            return
+        up, _ = self.step(
+            stack, "up (YAML host, stack reference)", ["up", "--yes", "--skip-preview"], cwd=folder
+        )
+        if up.rc != 0:
+            return
+        export = self.pulumi(stack, "stack", "export", cwd=folder, timeout=SHORT_TIMEOUT)
+        found = (
+            lane.plaintext_secrets(export.stdout, {"phone": SECRET_PHONE}) if export.rc == 0 else []
+        )
+        self.plaintext[stack] = found
+        problem = f"exit status {export.rc}" if export.rc else None
+        if found:
+            problem = "the secret output is in the state in plain text"
+        self.check(stack, "stack export (secret output encrypted)", problem)
+        self.step(stack, "destroy (YAML host)", ["destroy", "--yes"], cwd=folder)
 
     # --- The component package from YAML ---
 
@@ -965,6 +1029,8 @@ def _run_lane(bin_dir: Path, work: Path, out: Path, only: str | None) -> dict[st
         the_lane.cycle(runnable)
         if not only:
             the_lane.adopt(engine="adoption" not in skipped)
+        if not only and "yaml-host" not in skipped:
+            the_lane.yaml_host_smoke()
         if not only and "yaml" not in skipped:
             the_lane.yaml_program()
         if only:
