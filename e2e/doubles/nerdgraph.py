@@ -428,16 +428,8 @@ class NerdGraphDouble(LocalDouble):
             "period": given["period"],
             "status": given["status"],
             "uri": given["uri"],
-            "locations": {
-                "public": list((given.get("locations") or {}).get("public") or []),
-                "private": list((given.get("locations") or {}).get("private") or []),
-            },
-            "advancedOptions": {
-                "responseValidationText": options.get("responseValidationText"),
-                "useTlsValidation": bool(options.get("useTlsValidation")),
-                "redirectIsFailure": bool(options.get("redirectIsFailure")),
-                "shouldBypassHeadRequest": bool(options.get("shouldBypassHeadRequest")),
-            },
+            "locations": _locations(given.get("locations")),
+            "advancedOptions": _advanced_options(options),
             "tags": list(given.get("tags") or []),
             "createdAt": self._now_millis(),
             "modifiedAt": self._now_millis(),
@@ -453,14 +445,9 @@ class NerdGraphDouble(LocalDouble):
         problems = _monitor_problems(merged)
         if problems:
             return _monitor_result(None, problems)
-        options = given.get("advancedOptions")
-        if options is not None:
-            merged["advancedOptions"] = {
-                "responseValidationText": options.get("responseValidationText"),
-                "useTlsValidation": bool(options.get("useTlsValidation")),
-                "redirectIsFailure": bool(options.get("redirectIsFailure")),
-                "shouldBypassHeadRequest": bool(options.get("shouldBypassHeadRequest")),
-            }
+        merged["locations"] = _locations(merged.get("locations"))
+        if given.get("advancedOptions") is not None:
+            merged["advancedOptions"] = _advanced_options(given["advancedOptions"])
         merged["modifiedAt"] = self._now_millis()
         self.monitors[monitor["guid"]] = merged
         return _monitor_result(merged, [])
@@ -484,9 +471,12 @@ class NerdGraphDouble(LocalDouble):
         return self._monitor_entity(monitor)
 
     def _monitor_entity(self, monitor: Mapping[str, Any]) -> dict[str, Any]:
+        # One tag per key, its values a list (New Relic's entity tags).
         tags = [
-            {"key": "publicLocation", "values": [PUBLIC_LOCATIONS[code]]}
-            for code in monitor["locations"]["public"]
+            {
+                "key": "publicLocation",
+                "values": [PUBLIC_LOCATIONS[code] for code in monitor["locations"]["public"]],
+            }
         ]
         options = monitor["advancedOptions"]
         tags.append(
@@ -1020,6 +1010,22 @@ def _monitor_problems(monitor: Mapping[str, Any]) -> list[dict[str, str]]:
     if unknown:
         problems.append({"type": "BAD_REQUEST", "description": f"unknown locations {unknown}"})
     return problems
+
+
+def _locations(given: Mapping[str, Any] | None) -> dict[str, list[str]]:
+    return {
+        "public": list((given or {}).get("public") or []),
+        "private": list((given or {}).get("private") or []),
+    }
+
+
+def _advanced_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "responseValidationText": options.get("responseValidationText"),
+        "useTlsValidation": bool(options.get("useTlsValidation")),
+        "redirectIsFailure": bool(options.get("redirectIsFailure")),
+        "shouldBypassHeadRequest": bool(options.get("shouldBypassHeadRequest")),
+    }
 
 
 def _monitor_result(monitor: Mapping[str, Any] | None, errors: list[dict[str, str]]) -> dict:
