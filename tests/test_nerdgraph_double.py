@@ -76,7 +76,7 @@ def create_policy(double: NerdGraphDouble, name: str = "example-live") -> str:
     return policy_id
 
 
-CONDITION = {
+CONDITION: dict[str, Any] = {
     "description": "More than 5% of the web transactions failed for 5 minutes.",
     "enabled": True,
     "name": "example-live: error rate above 5%",
@@ -196,16 +196,23 @@ def test_condition_update_replaces_terms_and_delete_removes_it(nerdgraph: NerdGr
         "createNrqlConditionStaticMutation",
         {"accountId": nerdgraph.account_id, "policyId": policy_id, "condition": CONDITION},
     )["alertsNrqlConditionStaticCreate"]["id"]
-    terms = [{**CONDITION["terms"][0], "threshold": 10}]  # type: ignore[dict-item]
+    terms = [{**CONDITION["terms"][0], "threshold": 10}]
     ok(
         nerdgraph,
         "updateNrqlConditionStaticMutation",
-        {"accountId": nerdgraph.account_id, "id": condition_id,
-         "condition": {**CONDITION, "terms": terms, "runbookUrl": ""}},  # fmt: skip
+        {
+            "accountId": nerdgraph.account_id,
+            "id": condition_id,
+            "condition": {**CONDITION, "terms": terms, "runbookUrl": ""},
+        },
     )
     assert nerdgraph.conditions[condition_id]["terms"][0]["threshold"] == 10
-    ok(nerdgraph, "deleteConditionMutation", {"accountId": nerdgraph.account_id, "id": condition_id})
-    status, body = call(
+    ok(
+        nerdgraph,
+        "deleteConditionMutation",
+        {"accountId": nerdgraph.account_id, "id": condition_id},
+    )
+    _, body = call(
         nerdgraph,
         QUERIES["getNrqlConditionQuery"],
         {"accountId": nerdgraph.account_id, "id": condition_id},
@@ -214,19 +221,22 @@ def test_condition_update_replaces_terms_and_delete_removes_it(nerdgraph: NerdGr
 
 
 def test_condition_needs_an_existing_policy_and_a_critical_term(nerdgraph: NerdGraphDouble) -> None:
-    status, body = call(
+    _, body = call(
         nerdgraph,
         QUERIES["createNrqlConditionStaticMutation"],
         {"accountId": nerdgraph.account_id, "policyId": "404", "condition": CONDITION},
     )
     assert body["errors"][0]["message"] == "Not Found"
     policy_id = create_policy(nerdgraph)
-    warning_only = [{**CONDITION["terms"][0], "priority": "WARNING"}]  # type: ignore[dict-item]
-    status, body = call(
+    warning_only = [{**CONDITION["terms"][0], "priority": "WARNING"}]
+    _, body = call(
         nerdgraph,
         QUERIES["createNrqlConditionStaticMutation"],
-        {"accountId": nerdgraph.account_id, "policyId": policy_id,
-         "condition": {**CONDITION, "terms": warning_only}},  # fmt: skip
+        {
+            "accountId": nerdgraph.account_id,
+            "policyId": policy_id,
+            "condition": {**CONDITION, "terms": warning_only},
+        },
     )
     assert body["errors"][0]["extensions"]["validationErrors"][0]["name"] == "terms"
     assert nerdgraph.conditions == {}
@@ -239,7 +249,11 @@ def test_deleting_a_policy_deletes_its_conditions(nerdgraph: NerdGraphDouble) ->
         "createNrqlConditionStaticMutation",
         {"accountId": nerdgraph.account_id, "policyId": policy_id, "condition": CONDITION},
     )
-    ok(nerdgraph, "alertPolicyDeletePolicy", {"accountID": nerdgraph.account_id, "policyID": policy_id})
+    ok(
+        nerdgraph,
+        "alertPolicyDeletePolicy",
+        {"accountID": nerdgraph.account_id, "policyID": policy_id},
+    )
     assert nerdgraph.conditions == {}
 
 
@@ -253,7 +267,9 @@ MONITOR = {
 }
 
 
-def test_ping_monitor_reads_back_as_the_entity_the_provider_maps(nerdgraph: NerdGraphDouble) -> None:
+def test_ping_monitor_reads_back_as_the_entity_the_provider_maps(
+    nerdgraph: NerdGraphDouble,
+) -> None:
     created = ok(
         nerdgraph,
         "SyntheticsCreateSimpleMonitorMutation",
@@ -299,8 +315,10 @@ def test_ping_monitor_with_unknown_location_is_refused_in_the_payload(
     result = ok(
         nerdgraph,
         "SyntheticsCreateSimpleMonitorMutation",
-        {"accountId": nerdgraph.account_id,
-         "monitor": {**MONITOR, "locations": {"public": ["AWS_US_EAST_1"]}}},  # fmt: skip
+        {
+            "accountId": nerdgraph.account_id,
+            "monitor": {**MONITOR, "locations": {"public": ["AWS_US_EAST_1"]}},
+        },
     )["syntheticsCreateSimpleMonitor"]
     assert result["monitor"] is None
     assert "AWS_US_EAST_1" in result["errors"][0]["description"]
@@ -413,9 +431,10 @@ def test_notification_path_reads_back_by_id_filter(nerdgraph: NerdGraphDouble) -
     destination_id, channel_id, workflow_id = pagerduty_path(nerdgraph)
     account = nerdgraph.account_id
     [destination] = ok(
-        nerdgraph, "getDestinationsQueryAccount",
+        nerdgraph,
+        "getDestinationsQueryAccount",
         {"accountID": account, "filters": {"id": destination_id}},
-    )["actor"]["account"]["aiNotifications"]["destinations"]["entities"]  # fmt: skip
+    )["actor"]["account"]["aiNotifications"]["destinations"]["entities"]
     assert destination["auth"] == {"authType": "TOKEN", "prefix": "Token token="}
     assert destination["properties"][0]["key"] == "source"
     [channel] = ok(
@@ -445,20 +464,27 @@ def test_destination_in_use_cannot_be_deleted(nerdgraph: NerdGraphDouble) -> Non
     destination_id, channel_id, workflow_id = pagerduty_path(nerdgraph)
     account = nerdgraph.account_id
     refused = ok(
-        nerdgraph, "AiNotificationsDeleteChannelMutation",
+        nerdgraph,
+        "AiNotificationsDeleteChannelMutation",
         {"accountId": account, "channelId": channel_id},
-    )["aiNotificationsDeleteChannel"]  # fmt: skip
+    )["aiNotificationsDeleteChannel"]
     assert refused["ids"] == []
     assert refused["error"]["type"] == "ENTITY_IN_USE"
     ok(
-        nerdgraph, "AiWorkflowsDeleteWorkflowMutation",
+        nerdgraph,
+        "AiWorkflowsDeleteWorkflowMutation",
         {"accountId": account, "deleteChannels": False, "id": workflow_id},
-    )  # fmt: skip
-    ok(nerdgraph, "AiNotificationsDeleteChannelMutation", {"accountId": account, "channelId": channel_id})
+    )
+    ok(
+        nerdgraph,
+        "AiNotificationsDeleteChannelMutation",
+        {"accountId": account, "channelId": channel_id},
+    )
     deleted = ok(
-        nerdgraph, "AiNotificationsDeleteDestinationMutation",
+        nerdgraph,
+        "AiNotificationsDeleteDestinationMutation",
         {"accountId": account, "destinationId": destination_id},
-    )["aiNotificationsDeleteDestination"]  # fmt: skip
+    )["aiNotificationsDeleteDestination"]
     assert deleted["ids"] == [destination_id]
     assert (nerdgraph.destinations, nerdgraph.channels, nerdgraph.workflows) == ({}, {}, {})
 
@@ -507,7 +533,9 @@ def test_unknown_nested_field_is_501_naming_its_path(nerdgraph: NerdGraphDouble)
     assert body["operation"] == "query actor.account.alerts.mutingRules"
 
 
-def test_missing_api_key_is_unauthorized_and_keys_are_not_logged(nerdgraph: NerdGraphDouble) -> None:
+def test_missing_api_key_is_unauthorized_and_keys_are_not_logged(
+    nerdgraph: NerdGraphDouble,
+) -> None:
     status, body = call(nerdgraph, QUERIES["alertPolicyQueryPolicy"], {}, api_key=None)
     assert status == 401
     assert body["errors"][0]["extensions"]["error_code"] == "BAD_API_KEY"

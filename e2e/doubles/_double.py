@@ -72,8 +72,8 @@ class LocalDouble:
         """Base URL, http://127.0.0.1:PORT (only while started)."""
         if self._server is None:
             raise RuntimeError("the double is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self._server.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     def start(self) -> Self:
         """Bind 127.0.0.1 on a free port and serve in a background thread."""
@@ -106,7 +106,7 @@ class LocalDouble:
         with self._lock:
             try:
                 reply = self.handle(request)
-            except _BadRequest as error:
+            except _BadRequestError as error:
                 reply = Reply(400, {"error": str(error)})
             entry = {
                 "method": request.method,
@@ -121,7 +121,7 @@ class LocalDouble:
             return reply
 
 
-class _BadRequest(Exception):
+class _BadRequestError(Exception):
     """A body the double cannot read (too large, bad gzip, bad JSON): 400."""
 
 
@@ -130,56 +130,78 @@ def read_json(body: bytes) -> Any:
     try:
         return json.loads(body or b"null")
     except ValueError as error:
-        raise _BadRequest(f"request body is not JSON: {error}") from None
+        raise _BadRequestError(f"request body is not JSON: {error}") from None
 
 
 def _handler_class(double: LocalDouble) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    return type("Handler", (_Handler,), {"double": double})
 
-        def _any(self) -> None:
-            split = urlsplit(self.path)
+
+class _Handler(BaseHTTPRequestHandler):
+    """Hands every request to `double` (set on the subclass _handler_class makes)."""
+
+    protocol_version = "HTTP/1.1"
+    double: LocalDouble
+
+    def _any(self) -> None:
+        split = urlsplit(self.path)
+        try:
+            body = self._body()
+        except _BadRequestError as error:
+            self._send(Reply(400, {"error": str(error)}))
+            return
+        request = Request(
+            method=self.command,
+            path=split.path,
+            query=parse_qs(split.query, keep_blank_values=True),
+            headers={key.lower(): value for key, value in self.headers.items()},
+            body=body,
+        )
+        self._send(self.double._serve(request))
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            raise _BadRequestError(f"request body of {length} bytes is over {MAX_BODY}")
+        raw = self.rfile.read(length) if length else b""
+        if self.headers.get("Content-Encoding", "").lower() == "gzip":
             try:
-                body = self._body()
-            except _BadRequest as error:
-                self._send(Reply(400, {"error": str(error)}))
-                return
-            request = Request(
-                method=self.command,
-                path=split.path,
-                query=parse_qs(split.query, keep_blank_values=True),
-                headers={key.lower(): value for key, value in self.headers.items()},
-                body=body,
-            )
-            self._send(double._serve(request))
+                with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+                    raw = stream.read(MAX_BODY + 1)
+            except OSError as error:
+                raise _BadRequestError(f"bad gzip body: {error}") from None
+            if len(raw) > MAX_BODY:
+                raise _BadRequestError(f"request body is over {MAX_BODY} bytes unzipped")
+        return raw
 
-        def _body(self) -> bytes:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                raise _BadRequest(f"request body of {length} bytes is over {MAX_BODY}")
-            raw = self.rfile.read(length) if length else b""
-            if self.headers.get("Content-Encoding", "").lower() == "gzip":
-                try:
-                    with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
-                        raw = stream.read(MAX_BODY + 1)
-                except OSError as error:
-                    raise _BadRequest(f"bad gzip body: {error}") from None
-                if len(raw) > MAX_BODY:
-                    raise _BadRequest(f"request body is over {MAX_BODY} bytes unzipped")
-            return raw
+    def _send(self, reply: Reply) -> None:
+        data = json.dumps(reply.body).encode()
+        self.send_response(reply.status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
-        def _send(self, reply: Reply) -> None:
-            data = json.dumps(reply.body).encode()
-            self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    # The method names are http.server's protocol (do_<METHOD>).
+    def do_GET(self) -> None:
+        """Any method is handed to the double."""
+        self._any()
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any
+    def do_POST(self) -> None:
+        """Any method is handed to the double."""
+        self._any()
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            """Silent: the request log is the double's `requests`, without credentials."""
+    def do_PUT(self) -> None:
+        """Any method is handed to the double."""
+        self._any()
 
-    return Handler
+    def do_PATCH(self) -> None:
+        """Any method is handed to the double."""
+        self._any()
 
+    def do_DELETE(self) -> None:
+        """Any method is handed to the double."""
+        self._any()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: the request log is the double's `requests`, without credentials."""

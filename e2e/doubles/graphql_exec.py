@@ -8,7 +8,7 @@ the operation's selection set over plain Python data:
 * a field whose value is callable takes the field's arguments (variables substituted);
 * fields are merged the way the GraphQL spec's CollectFields does (a `terms` selected at the top and
   again inside `... on AlertsNrqlStaticCondition` gives one `terms` with both selections);
-* a field the object does not have is an error naming its path (`Unimplemented`), unless the
+* a field the object does not have is an error naming its path (`UnimplementedError`), unless the
   object is marked `__lenient__`: then it answers null and the path is kept in `null_fields`
   (entities have hundreds of fields, of which the provider reads a handful).
 """
@@ -32,7 +32,7 @@ from graphql.utilities import value_from_ast_untyped
 MAX_DEPTH = 32
 
 
-class Unimplemented(Exception):
+class UnimplementedError(Exception):
     """A field or operation the double does not model; `path` names it."""
 
     def __init__(self, path: str) -> None:
@@ -40,7 +40,7 @@ class Unimplemented(Exception):
         self.path = path
 
 
-class Refusal(Exception):
+class RefusalError(Exception):
     """A GraphQL error the API would answer (validation, not found): goes to `errors`."""
 
     def __init__(self, message: str, extensions: Mapping[str, Any] | None = None) -> None:
@@ -49,18 +49,18 @@ class Refusal(Exception):
         self.extensions = dict(extensions or {})
 
 
-class BadQuery(Exception):
+class BadQueryError(Exception):
     """A request that is not a parsable GraphQL document with one operation."""
 
 
 def parse_operation(
     query: str, operation_name: str | None
 ) -> tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode]]:
-    """The operation to run and the document's fragments, or BadQuery."""
+    """The operation to run and the document's fragments, or BadQueryError."""
     try:
         document: DocumentNode = parse(query)
     except GraphQLError as error:
-        raise BadQuery(f"GraphQL syntax error: {error.message}") from None
+        raise BadQueryError(f"GraphQL syntax error: {error.message}") from None
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
@@ -68,7 +68,7 @@ def parse_operation(
     if operation_name is not None:
         operations = [o for o in operations if o.name and o.name.value == operation_name]
     if len(operations) != 1:
-        raise BadQuery(f"expected exactly one operation, found {len(operations)}")
+        raise BadQueryError(f"expected exactly one operation, found {len(operations)}")
     return operations[0], fragments
 
 
@@ -107,7 +107,7 @@ class Executor:
         while pending:
             seen += 1
             if seen > 10_000:
-                raise BadQuery("selection set too large")
+                raise BadQueryError("selection set too large")
             selection_set = pending.pop(0)
             for selection in selection_set.selections:
                 if isinstance(selection, FieldNode):
@@ -120,7 +120,7 @@ class Executor:
                 elif isinstance(selection, FragmentSpreadNode):
                     fragment = self._fragments.get(selection.name.value)
                     if fragment is None:
-                        raise BadQuery(f"unknown fragment {selection.name.value}")
+                        raise BadQueryError(f"unknown fragment {selection.name.value}")
                     if _applies(fragment.type_condition.name.value, node):
                         pending.append(fragment.selection_set)
         return out
@@ -131,7 +131,7 @@ class Executor:
         name = nodes[0].name.value
         here = [*path, key]
         if len(here) > MAX_DEPTH:
-            raise BadQuery("query nests too deep")
+            raise BadQueryError("query nests too deep")
         if name == "__typename":
             return node.get("__typename")
         if name in node:
@@ -140,11 +140,11 @@ class Executor:
             self.null_fields.append(".".join(here))
             return None
         else:
-            raise Unimplemented(".".join(here))
+            raise UnimplementedError(".".join(here))
         if callable(value):
             try:
                 value = value(self._arguments(nodes[0]))
-            except Refusal as refusal:
+            except RefusalError as refusal:
                 self.errors.append(
                     {"message": refusal.message, "path": here, "extensions": refusal.extensions}
                 )

@@ -48,10 +48,10 @@ from typing import Any
 
 from e2e.doubles._double import FIXED_NOW, LocalDouble, Reply, Request, read_json
 from e2e.doubles.graphql_exec import (
-    BadQuery,
+    BadQueryError,
     Executor,
-    Refusal,
-    Unimplemented,
+    RefusalError,
+    UnimplementedError,
     parse_operation,
     top_level_fields,
 )
@@ -131,9 +131,9 @@ def _uuid(kind: int, number: int) -> str:
     return f"00000000-0000-4000-8{kind:03d}-{number:012d}"
 
 
-def _validation(name: str, reason: str) -> Refusal:
+def _validation(name: str, reason: str) -> RefusalError:
     """The alerts API's validation error (the provider prints name: reason)."""
-    return Refusal(
+    return RefusalError(
         "Validation Error",
         {"errorClass": "BAD_USER_INPUT", "validationErrors": [{"name": name, "reason": reason}]},
     )
@@ -211,14 +211,14 @@ class NerdGraphDouble(LocalDouble):
             reply.record.update(record)
             return reply
         if not request.headers.get("api-key"):
-            body = {"errors": [{"message": "Invalid API key", "extensions": _BAD_KEY}]}
-            return Reply(401, body, record)
+            refusal = {"errors": [{"message": "Invalid API key", "extensions": _BAD_KEY}]}
+            return Reply(401, refusal, record)
         payload = read_json(request.body)
         if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
             return Reply(400, {"errors": [{"message": "expected {query, variables}"}]}, record)
         try:
             operation, fragments = parse_operation(payload["query"], payload.get("operationName"))
-        except BadQuery as error:
+        except BadQueryError as error:
             return Reply(400, {"errors": [{"message": str(error)}]}, record)
         kind = operation.operation.value
         record["operation"] = kind
@@ -228,13 +228,13 @@ class NerdGraphDouble(LocalDouble):
         root = self._mutation_root() if kind == "mutation" else self._query_root()
         try:
             data, errors = executor.run(operation, root)
-        except Unimplemented as missing:
+        except UnimplementedError as missing:
             message = f"not implemented by the local double: {kind} {missing.path}"
             reply = self.not_implemented(request, f"{kind} {missing.path}")
             reply.body["errors"] = [{"message": message}]
             reply.record.update(record)
             return reply
-        except BadQuery as error:
+        except BadQueryError as error:
             return Reply(400, {"errors": [{"message": str(error)}]}, record)
         self.null_fields.extend(executor.null_fields)
         body: dict[str, Any] = {"data": data}
@@ -311,7 +311,7 @@ class NerdGraphDouble(LocalDouble):
 
     def _check_account(self, account_id: object) -> None:
         if account_id != self.account_id:
-            raise Refusal(
+            raise RefusalError(
                 f"Account {account_id} not found or not accessible",
                 {"errorClass": "FORBIDDEN"},
             )
@@ -331,7 +331,7 @@ class NerdGraphDouble(LocalDouble):
     def _policy(self, policy_id: object) -> dict[str, Any]:
         policy = self.policies.get(str(policy_id))
         if policy is None:
-            raise Refusal("Not Found", NOT_FOUND)
+            raise RefusalError("Not Found", NOT_FOUND)
         return {"__typename": "AlertsPolicy", **policy}
 
     def _policy_create(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -364,7 +364,9 @@ class NerdGraphDouble(LocalDouble):
         policy = self._policy(args.get("id"))
         del self.policies[policy["id"]]
         # New Relic deletes a policy's conditions with it.
-        for condition_id in [c for c, v in self.conditions.items() if v["policyId"] == policy["id"]]:
+        for condition_id in [
+            c for c, v in self.conditions.items() if v["policyId"] == policy["id"]
+        ]:
             del self.conditions[condition_id]
         return {"__typename": "AlertsPolicy", "id": policy["id"]}
 
@@ -373,14 +375,14 @@ class NerdGraphDouble(LocalDouble):
     def _condition(self, condition_id: object) -> dict[str, Any]:
         condition = self.conditions.get(str(condition_id))
         if condition is None:
-            raise Refusal("Not Found", NOT_FOUND)
+            raise RefusalError("Not Found", NOT_FOUND)
         return _condition_node(condition)
 
     def _condition_create(self, args: dict[str, Any]) -> dict[str, Any]:
         self._check_account(args.get("accountId"))
         policy_id = str(args.get("policyId"))
         if policy_id not in self.policies:
-            raise Refusal("Not Found", NOT_FOUND)
+            raise RefusalError("Not Found", NOT_FOUND)
         given = args.get("condition") or {}
         _check_condition(given)
         condition_id = str(2_000_000 + self._next())
@@ -439,7 +441,9 @@ class NerdGraphDouble(LocalDouble):
     def _monitor_update(self, args: dict[str, Any]) -> dict[str, Any]:
         monitor = self.monitors.get(str(args.get("guid")))
         if monitor is None:
-            return _monitor_result(None, [{"type": "NOT_FOUND", "description": "Monitor not found"}])
+            return _monitor_result(
+                None, [{"type": "NOT_FOUND", "description": "Monitor not found"}]
+            )
         given = args.get("monitor") or {}
         merged = {**monitor, **{k: v for k, v in given.items() if v is not None}}
         problems = _monitor_problems(merged)
@@ -455,7 +459,7 @@ class NerdGraphDouble(LocalDouble):
     def _monitor_delete(self, args: dict[str, Any]) -> dict[str, Any]:
         guid = str(args.get("guid"))
         if guid not in self.monitors:
-            raise Refusal(f"Monitor {guid} not found", {"errorClass": "NOT_FOUND"})
+            raise RefusalError(f"Monitor {guid} not found", {"errorClass": "NOT_FOUND"})
         del self.monitors[guid]
         return {"__typename": "SyntheticsMonitorDeleteMutationResult", "deletedGuid": guid}
 
@@ -509,7 +513,7 @@ class NerdGraphDouble(LocalDouble):
     def _entity_search(self, args: dict[str, Any]) -> dict[str, Any]:
         query = args.get("query")
         if not isinstance(query, str) or args.get("queryBuilder") is not None:
-            raise Unimplemented("actor.entitySearch without a query string")
+            raise UnimplementedError("actor.entitySearch without a query string")
         clauses = _search_clauses(query)
         candidates = [_app_outline(app) for app in self.entities.values()]
         candidates += [
@@ -535,7 +539,7 @@ class NerdGraphDouble(LocalDouble):
         scope = args.get("scope")
         if scope is not None:
             if scope.get("type") != "ACCOUNT":
-                raise Unimplemented(f"destination scope {scope.get('type')}")
+                raise UnimplementedError(f"destination scope {scope.get('type')}")
             self._check_account(int(scope.get("id")))
         else:
             self._check_account(args.get("accountId"))
@@ -635,18 +639,23 @@ class NerdGraphDouble(LocalDouble):
     ) -> dict[str, Any]:
         """One page holding every match (the double never paginates these)."""
         if args.get("cursor"):
-            raise Unimplemented(f"pagination cursor {args['cursor']!r}")
+            raise UnimplementedError(f"pagination cursor {args['cursor']!r}")
         filters = {k: v for k, v in (args.get("filters") or {}).items() if v not in (None, "")}
         unknown = sorted(set(filters) - set(known_filters))
         if unknown:
-            raise Unimplemented(f"filters {unknown}")
+            raise UnimplementedError(f"filters {unknown}")
         found = [
             node(key)
             for key, item in items.items()
             if all(item.get(name) == value for name, value in filters.items())
         ]
-        return {"entities": found, "error": None, "errors": [], "nextCursor": None,
-                "totalCount": len(found)}  # fmt: skip
+        return {
+            "entities": found,
+            "error": None,
+            "errors": [],
+            "nextCursor": None,
+            "totalCount": len(found),
+        }
 
     # -- notification channels ----------------------------------------------------------------
 
@@ -851,8 +860,13 @@ class NerdGraphDouble(LocalDouble):
         problems = self._workflow_problems(merged, workflow_id)
         if problems:
             return {"errors": problems, "workflow": None}
-        for key in ("name", "workflowEnabled", "destinationsEnabled", "enrichmentsEnabled",
-                    "mutingRulesHandling"):  # fmt: skip
+        for key in (
+            "name",
+            "workflowEnabled",
+            "destinationsEnabled",
+            "enrichmentsEnabled",
+            "mutingRulesHandling",
+        ):
             if given.get(key) is not None:
                 stored[key] = given[key]
         if given.get("destinationConfigurations") is not None:
@@ -895,7 +909,9 @@ def _check_policy(policy: Mapping[str, Any]) -> None:
         raise _validation("name", "must not be blank")
     preference = policy.get("incidentPreference") or "PER_POLICY"
     if preference not in INCIDENT_PREFERENCES:
-        raise _validation("incidentPreference", f"{preference!r} is not one of {INCIDENT_PREFERENCES}")
+        raise _validation(
+            "incidentPreference", f"{preference!r} is not one of {INCIDENT_PREFERENCES}"
+        )
 
 
 def _condition_defaults() -> dict[str, Any]:
@@ -933,8 +949,16 @@ def _condition_defaults() -> dict[str, Any]:
 def _condition_fields(given: Mapping[str, Any]) -> dict[str, Any]:
     """The stored fields an input sets (nested objects replaced as a whole, terms normalised)."""
     fields: dict[str, Any] = {}
-    for key in ("name", "description", "enabled", "runbookUrl", "titleTemplate", "targetEntity",
-                "violationTimeLimit", "violationTimeLimitSeconds"):  # fmt: skip
+    for key in (
+        "name",
+        "description",
+        "enabled",
+        "runbookUrl",
+        "titleTemplate",
+        "targetEntity",
+        "violationTimeLimit",
+        "violationTimeLimitSeconds",
+    ):
         if key in given:
             fields[key] = given[key]
     if "nrql" in given:
@@ -978,8 +1002,14 @@ def _check_condition(condition: Mapping[str, Any]) -> None:
     for term in terms:
         if term.get("threshold") is None:
             raise _validation("terms.threshold", "must not be null")
-        if term.get("operator") not in {"ABOVE", "ABOVE_OR_EQUALS", "BELOW", "BELOW_OR_EQUALS",
-                                        "EQUALS", "NOT_EQUALS"}:  # fmt: skip
+        if term.get("operator") not in {
+            "ABOVE",
+            "ABOVE_OR_EQUALS",
+            "BELOW",
+            "BELOW_OR_EQUALS",
+            "EQUALS",
+            "NOT_EQUALS",
+        }:
             raise _validation("terms.operator", f"{term.get('operator')!r} is not an operator")
 
 
@@ -1073,7 +1103,7 @@ def _search_clauses(query: str) -> list[tuple[str, str]]:
         else:
             break
     if position != len(query) or not clauses:
-        raise Unimplemented(f"actor.entitySearch(query={query!r})")
+        raise UnimplementedError(f"actor.entitySearch(query={query!r})")
     return clauses
 
 
@@ -1090,8 +1120,12 @@ def _matches_search(entity: Mapping[str, Any], clauses: list[tuple[str, str]]) -
 
 def _properties(given: object) -> list[dict[str, Any]]:
     return [
-        {"key": p.get("key"), "value": p.get("value"), "label": p.get("label"),
-         "displayValue": p.get("displayValue")}  # fmt: skip
+        {
+            "key": p.get("key"),
+            "value": p.get("value"),
+            "label": p.get("label"),
+            "displayValue": p.get("displayValue"),
+        }
         for p in (given if isinstance(given, list) else [])
     ]
 
@@ -1116,9 +1150,12 @@ def _auth(given: Mapping[str, Any] | None) -> dict[str, Any] | None:
         }
     if kind == "BASIC":
         basic = given.get("basic") or {}
-        return {"__typename": "AiNotificationsBasicAuth", "authType": "BASIC",
-                "user": basic.get("user")}  # fmt: skip
-    raise Unimplemented(f"destination auth type {kind}")
+        return {
+            "__typename": "AiNotificationsBasicAuth",
+            "authType": "BASIC",
+            "user": basic.get("user"),
+        }
+    raise UnimplementedError(f"destination auth type {kind}")
 
 
 def _destination_problems(given: Mapping[str, Any], creating: bool) -> list[dict[str, Any]]:

@@ -336,8 +336,14 @@ class SlackDouble(LocalDouble):
         email = form.get("email", "").lower()
         for user in self.users.values():
             if user["email"] == email and email:
-                return {"user": {"id": user["id"], "name": user["name"], "team_id": TEAM_ID,
-                                 "profile": {"email": email, "real_name": user["name"]}}}  # fmt: skip
+                return {
+                    "user": {
+                        "id": user["id"],
+                        "name": user["name"],
+                        "team_id": TEAM_ID,
+                        "profile": {"email": email, "real_name": user["name"]},
+                    }
+                }
         raise _SlackError("users_not_found")
 
 
