@@ -561,3 +561,19 @@ def test_ids_are_deterministic() -> None:
             return double.state()
 
     assert run() == run()
+
+
+def test_provider_config_points_every_url_setting_at_the_double(
+    nerdgraph: NerdGraphDouble,
+) -> None:
+    config = nerdgraph.provider_config()
+    assert config["newrelic:nerdgraphApiUrl"] == nerdgraph.url + "/graphql"
+    urls = {key: value for key, value in config.items() if key.endswith("Url")}
+    # Every URL setting of the pinned provider's config schema.
+    schema = json.loads(
+        gzip.decompress((Path(__file__).parent / "schemas" / "newrelic.json.gz").read_bytes())
+    )
+    settings = {f"newrelic:{key}" for key in schema["config"]["variables"] if key.endswith("Url")}
+    assert set(urls) == settings
+    assert all(url.startswith(nerdgraph.url + "/") for url in urls.values())
+    assert "newrelic:cacertFile" not in config  # it would make the provider ignore proxies

@@ -19,9 +19,10 @@ entities_api_.go, pkg/notifications/notifications_api.go, pkg/workflows/workflow
 * `actor.entitySearch(query:)` as `newrelic.get_entity` builds it
   (`name = '…' AND domain = '…' AND type = '…'`, data_source_newrelic_entity.go).
 
-Point the provider at it with `newrelic:nerdgraphApiUrl` = `<url>/graphql` (the client uses that
-URL as it is: pkg/region/region.go). The provider makes no call when it is configured
-(newrelic/provider_newrelic.go builds the client only).
+Point the provider at it with `provider_config()`: `newrelic:nerdgraphApiUrl` = `<url>/graphql`
+(the client uses that URL as it is: pkg/region/region.go) and the other URL settings at the
+double too. The provider makes no call when it is configured (newrelic/provider_newrelic.go and
+config.go build the client only; the insights client validates nothing without an insert key).
 
 Anything else is not answered with a guess: an unknown top-level field (or an unknown field of an
 object the double models strictly) gets HTTP 501 with a GraphQL `errors` entry naming it, and is
@@ -184,6 +185,26 @@ class NerdGraphDouble(LocalDouble):
                 "tags": [{"key": "accountId", "values": [str(self.account_id)]}],
             }
             return guid
+
+    def provider_config(self) -> dict[str, str]:
+        """The `newrelic:` stack config that points the provider here (test stacks only).
+
+        Every URL setting of the provider (newrelic/provider_newrelic.go) names the double, so
+        a call to an API it does not model (REST v2, synthetics REST, infrastructure, insights)
+        arrives here and fails with 501 instead of leaving the machine. Plain http: the client
+        joins paths onto the URL as it is (newrelic-client-go pkg/region/region.go), and Go
+        never sends requests for 127.0.0.1 through HTTPS_PROXY. cacertFile and
+        insecureSkipVerify must stay unset: either makes the provider build a bare transport.
+        """
+        return {
+            "newrelic:accountId": str(self.account_id),
+            "newrelic:nerdgraphApiUrl": f"{self.url}/graphql",
+            "newrelic:apiUrl": f"{self.url}/v2",
+            "newrelic:syntheticsApiUrl": f"{self.url}/synthetics/api",
+            "newrelic:infrastructureApiUrl": f"{self.url}/infra/v2",
+            "newrelic:insightsInsertUrl": f"{self.url}/insights/v1/accounts",
+            "newrelic:insightsQueryUrl": f"{self.url}/insights-query/v1/accounts",
+        }
 
     def state(self) -> dict[str, Any]:
         """A deep copy of everything the double holds."""
