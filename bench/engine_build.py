@@ -45,12 +45,15 @@ def main(argv: list[str]) -> int:
     steps = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     print(f"{'step':<9} {'name':<26} {'seconds':>8} {'peak MiB':>9}  rc")
     for s in steps:
-        print(f"{s['step']:<9} {s['name']:<26} {s['seconds']:>8.1f} {s['max_rss_mib']:>9}  {s['rc']}")
+        print(
+            f"{s['step']:<9} {s['name']:<26} {s['seconds']:>8.1f} {s['max_rss_mib']:>9}  {s['rc']}"
+        )
     total = sum(s["seconds"] for s in steps)
     downloads = sum(s["seconds"] for s in steps if s["step"] == "download")
     peak = max((s["max_rss_mib"] for s in steps), default=0)
     print(f"total {total:.0f} s (downloads {downloads:.0f} s, builds {total - downloads:.0f} s),")
-    print(f"peak {peak} MiB; CI budget {CI_BUDGET_SECONDS} s: {total / CI_BUDGET_SECONDS:.0%} of it")
+    share = total / CI_BUDGET_SECONDS
+    print(f"peak {peak} MiB; CI budget {CI_BUDGET_SECONDS} s: {share:.0%} of it")
     return 0
 
 

@@ -7,7 +7,7 @@
 #
 # Each binary group is built from a small module of ours (engine/<group>/go.mod + go.sum) that
 # requires the published modules at exact versions; nothing of theirs is vendored here. <key> is a
-# hash of those files, this script and the Go version, so changing a version builds a new folder.
+# hash of those files, this script (its flags) and the Go version, so changing a version builds a new folder.
 # Beside bin/: versions.json (every module@version linked into each binary, and what could not be
 # had) and figures.jsonl (wall seconds and peak memory of each download and build step; a cold
 # build is the first one into an empty Go build cache: bench/engine_build.py prints them).
@@ -55,7 +55,7 @@ die() {
 
 key="$(
   {
-    cat "${BASH_SOURCE[0]}" "$here/measure.py"
+    cat "${BASH_SOURCE[0]}"
     for t in "${TARGETS[@]}"; do
       IFS='|' read -r _ group _ _ _ <<<"$t"
       cat "$here/$group/go.mod" "$here/$group/go.sum"

@@ -20,6 +20,7 @@ import time
 
 
 def main(argv: list[str]) -> int:
+    """Run the command in argv, record its figures, and return its exit code."""
     if len(argv) < 5 or argv[3] != "--":
         print("usage: measure.py FIGURES_FILE STEP NAME -- COMMAND...", file=sys.stderr)
         return 2
