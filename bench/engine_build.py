@@ -43,10 +43,11 @@ def main(argv: list[str]) -> int:
         print(f"engine_build: no figures in {path}", file=sys.stderr)
         return 1
     steps = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    print(f"{'step':<9} {'name':<26} {'seconds':>8} {'peak MiB':>9}  rc")
+    print(f"{'step':<9} {'name':<22} {'seconds':>8} {'CPU s':>7} {'peak MiB':>9}  rc")
     for s in steps:
         print(
-            f"{s['step']:<9} {s['name']:<26} {s['seconds']:>8.1f} {s['max_rss_mib']:>9}  {s['rc']}"
+            f"{s['step']:<9} {s['name']:<22} {s['seconds']:>8.1f} {s.get('cpu_seconds', '-'):>7}"
+            f" {s['max_rss_mib']:>9}  {s['rc']}"
         )
     total = sum(s["seconds"] for s in steps)
     downloads = sum(s["seconds"] for s in steps if s["step"] == "download")

@@ -95,7 +95,7 @@ download() {
   local group="$1" pkg="$2" log="$dir/download-$1.log"
   if ! (cd "$here/$group" && measure download "$group" -- go list -deps "$pkg") >"$log" 2>&1; then
     local missing
-    missing="$(grep -oE '[^ :]+@v[^ :]+: (reading|invalid version|unknown revision)[^"]*' "$log" | head -n 1)"
+    missing="$(grep -m 1 -E '403|404|410|not available|missing go.sum|invalid version|unknown revision' "$log" || true)"
     die "cannot download the modules of engine/$group: ${missing:-see $log}"
   fi
 }
