@@ -9,7 +9,7 @@ SCHEMAS := $(if $(PULUMI_SCHEMA_DIR),,--schemas tests/schemas)
 # folder in $PULUMI_SCHEMA_DIR when set. `make schemas` refreshes tests/schemas/.
 .DEFAULT_GOAL := help
 
-.PHONY: plan plan-all test lint typecheck pytest schemas clean help urns e2e
+.PHONY: plan plan-all test lint typecheck pytest schemas clean help urns e2e engine
 
 $(VENV)/.runtime: requirements.txt components/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,9 @@ e2e: $(VENV)/.dev  ## the real Pulumi CLI and providers against local doubles (n
 
 schemas:  ## refresh tests/schemas/ with the pinned providers' schemas (needs the Pulumi CLI)
 	scripts/fetch-schemas.sh
+
+engine:  ## build the Pulumi CLI and plugins from Go modules into ~/.cache/pantheon-oncall/engine (docs/engine.md)
+	engine/build.sh
 
 clean:  ## remove venv/ and the tools' caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
