@@ -26,9 +26,15 @@ plan: $(VENV)/.runtime  ## the offline plan of STACK=<name> (default example-liv
 plan-all: $(VENV)/.runtime  ## the offline plan of every stack in stacks/, in one process (output discarded)
 	$(PY) -m oncall plan --all $(SCHEMAS) > /dev/null
 
-.PHONY: golden
-golden: $(VENV)/.runtime  ## re-record every stack's plan in tests/golden/plan/ (after a change meant to alter plans)
-	for s in $$(ls stacks | sed -n 's/^Pulumi\.\(.*\)\.yaml$$/\1/p'); do $(PY) -m oncall plan --json $$s > tests/golden/plan/$$s.json || exit 1; done
+.PHONY: golden stacks stacks-accept
+golden: $(VENV)/.runtime  ## re-record the fixture stacks' plans in tests/golden/plan/ (after a change meant to alter plans)
+	for s in $$(ls tests/project/stacks | sed -n 's/^Pulumi\.\(.*\)\.yaml$$/\1/p'); do $(PY) -m oncall --project-dir tests/project plan --json $$s > tests/golden/plan/$$s.json || exit 1; done
+
+stacks: $(VENV)/.dev  ## check your stacks/: each plans, passes the policy pack, keeps its URNs (stacks/.urns.json)
+	$(PY) -m oncall verify $(SCHEMAS)
+
+stacks-accept: $(VENV)/.dev  ## like stacks, and accept lost URNs on purpose (those resources are replaced)
+	$(PY) -m oncall verify --accept $(SCHEMAS)
 
 test: lint typecheck pytest  ## lint, type-check and the offline test suite
 
@@ -52,5 +58,5 @@ clean:  ## remove venv/ and the tools' caches
 help:  ## list the targets (the default)
 	@awk -F ':.*## ' '/^[a-zA-Z][a-zA-Z_-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-urns: $(VENV)/.dev  ## rewrite tests/urns.json, the pinned URNs of every stack (review its diff)
+urns: $(VENV)/.dev  ## rewrite tests/urns.json, the pinned URNs of the fixture stacks (review its diff)
 	UPDATE_URN_SNAPSHOT=1 $(PY) -m pytest -q tests/test_urns.py

@@ -24,7 +24,7 @@ from typing import NoReturn
 
 import pulumi
 
-from oncall import affected, newsite, schedule_cli, smoke, stackfile
+from oncall import affected, newsite, schedule_cli, smoke, stackfile, verify
 from oncall import plan as planning
 from oncall.errors import ConfigError, printable, safe_text
 from oncall.schemacheck import SchemaError
@@ -82,6 +82,11 @@ def _parser() -> _Parser:
         "(default: $PULUMI_SCHEMA_DIR when set)",
     )
     commands.add_parser("stacks", help="list the stacks that have a stack file")
+    verify.add_arguments(
+        commands.add_parser(
+            "verify", help="plan every stack, run the policy pack, compare URNs (make stacks)"
+        )
+    )
     smoke.add_arguments(commands.add_parser("smoke", help="page the team once (go-live check)"))
     affected.add_arguments(commands.add_parser("affected", help="the stacks a git change touches"))
     schedule_cli.add_parsers(commands)
@@ -159,6 +164,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "stacks":
         print("\n".join(stackfile.stack_names(args.project_dir)))
         return 0
+    if args.command == "verify":
+        return verify.run(args)
     if args.command in ("check", "calendar"):
         return schedule_cli.run(args)
     if args.command == "new-site":

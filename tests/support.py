@@ -148,6 +148,11 @@ def as_doubles(value: object) -> object:
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+PROJECT = Path(__file__).resolve().parent / "project"
+"""The tests' own project folder: a Pulumi.yaml like the project's and fixture stacks in
+tests/project/stacks/. The tests plan these, never the user's stacks/, so that adding, renaming or
+deleting a stack there cannot fail a test (`make stacks` checks those)."""
+
 
 def copy_project(dest: Path, *, stacks: bool = True) -> Path:
     """`dest` made a copy of the project as `pulumi` reads it: Pulumi.yaml, __main__.py and the
@@ -155,7 +160,7 @@ def copy_project(dest: Path, *, stacks: bool = True) -> Path:
     shutil.copy(PROJECT_ROOT / "Pulumi.yaml", dest / "Pulumi.yaml")
     shutil.copy(PROJECT_ROOT / "__main__.py", dest / "__main__.py")
     if stacks:
-        shutil.copytree(PROJECT_ROOT / "stacks", dest / "stacks")
+        shutil.copytree(PROJECT / "stacks", dest / "stacks")
     else:
         (dest / "stacks").mkdir()
     return dest
@@ -163,7 +168,7 @@ def copy_project(dest: Path, *, stacks: bool = True) -> Path:
 
 def run_cli(
     *args: str,
-    cwd: Path = PROJECT_ROOT,
+    cwd: Path = PROJECT,
     run_from: Path = PROJECT_ROOT,
     stdin: str | None = None,
     env: Mapping[str, str] | None = None,

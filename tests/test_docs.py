@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from oncall import stackfile
 from oncall.config import presets
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,11 +20,6 @@ def test_the_readme_two_commands_are_make_targets() -> None:
     for target in ("plan", "test"):
         assert f"make {target}" in README
         assert re.search(rf"^{target}:", makefile, re.MULTILINE), target
-
-
-def test_every_stack_the_readme_names_exists() -> None:
-    named = set(re.findall(r"Pulumi\.([a-z0-9-]+)\.yaml", README)) - {"STACK"}
-    assert named <= set(stackfile.stack_names(ROOT)) | {"<stack>"}
 
 
 def test_make_help_is_the_default_and_lists_every_target() -> None:

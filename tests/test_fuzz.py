@@ -7,11 +7,13 @@ from pathlib import Path
 
 from oncall import fuzz
 
+from support import PROJECT
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_no_mutant_of_any_stack_ends_in_a_traceback_or_hangs() -> None:
-    report = fuzz.run(ROOT, count=300, seed=8, timeout=20.0)
+    report = fuzz.run(PROJECT, count=300, seed=8, timeout=20.0)
 
     assert report.crashed == []
     assert report.hung == []
@@ -21,7 +23,7 @@ def test_no_mutant_of_any_stack_ends_in_a_traceback_or_hangs() -> None:
 
 
 def test_the_fuzzer_is_seeded() -> None:
-    text = (ROOT / "stacks" / "Pulumi.example-live.yaml").read_text()
+    text = (PROJECT / "stacks" / "Pulumi.guide-live.yaml").read_text()
     first, second = (
         fuzz.mutants(text, fuzz.random.Random(3)),
         fuzz.mutants(text, fuzz.random.Random(3)),

@@ -36,7 +36,7 @@ from oncall.importer import (
 )
 from oncall.schemacheck import SchemaSet
 
-from support import T, copy_project
+from support import PROJECT, T, copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "u+fAkEtOkEn-not-REAL-1234"
@@ -87,7 +87,7 @@ def connect(
 
 def deployed(stack: str) -> FakeAccount:
     """The account a deploy of `stack` leaves: its program run under the mocks, not a preview."""
-    stack_file = stackfile.load(ROOT, stack)
+    stack_file = stackfile.load(PROJECT, stack)
 
     def program() -> None:
         runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
@@ -150,7 +150,7 @@ def pagerduty_inputs(plan: planning.Plan, known: Iterable[str] = ()) -> dict[tup
 def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resources(
     httpserver: HTTPServer, project: Path, schemas: SchemaSet, test_ca: trustme.CA
 ) -> None:
-    account = deployed("example-live")
+    account = deployed("guide-live")
     account.page_size = 1  # every index endpoint pages
     url = account.serve(httpserver)
     options = ImportOptions(
@@ -164,7 +164,7 @@ def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resource
 
     imported = import_stack(connect(url, test_ca), options)
 
-    original = config_of((ROOT / "stacks" / "Pulumi.example-live.yaml").read_text())
+    original = config_of((PROJECT / "stacks" / "Pulumi.guide-live.yaml").read_text())
     back = config_of(imported.text)
     assert original.team is not None
     assert back.team is not None
@@ -186,8 +186,8 @@ def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resource
     assert imported.notes == []
 
     # Planned, the imported file sends PagerDuty exactly what the guide stack does: no changes.
-    (project / "stacks" / "Pulumi.example-live.yaml").write_text(imported.text)
-    plan = planning.plan_stack(project, "example-live", schemas=schemas)
+    (project / "stacks" / "Pulumi.guide-live.yaml").write_text(imported.text)
+    plan = planning.plan_stack(project, "guide-live", schemas=schemas)
     assert plan.violations == ()
     login_emails = {
         m["id"]
@@ -196,7 +196,7 @@ def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resource
         if m["label"] == "Default"
     }
     assert pagerduty_inputs(plan, login_emails) == pagerduty_inputs(
-        planning.plan_stack(ROOT, "example-live")
+        planning.plan_stack(PROJECT, "guide-live")
     )
     imports = {r.name: r.import_id for r in plan.run.resources if r.import_id}
     users = {slug: account_id(account.users, name) for slug, name in MEMBERS.items()}
@@ -251,7 +251,7 @@ def account_id(objects: dict[str, dict[str, Any]], name: str) -> str:
 def test_round_trip_the_team_stack_with_restrictions(
     httpserver: HTTPServer, project: Path, schemas: SchemaSet, test_ca: trustme.CA
 ) -> None:
-    account = deployed("team-example")
+    account = deployed("team-agency")
     url = account.serve(httpserver)
     options = ImportOptions(
         escalation_policy="Agency escalation", team_name="Example Agency On-Call", now=NOW
@@ -259,10 +259,10 @@ def test_round_trip_the_team_stack_with_restrictions(
 
     imported = import_stack(connect(url, test_ca), options)
 
-    (project / "stacks" / "Pulumi.team-example.yaml").write_text(imported.text)
-    plan = planning.plan_stack(project, "team-example", schemas=schemas)
+    (project / "stacks" / "Pulumi.team-agency.yaml").write_text(imported.text)
+    plan = planning.plan_stack(project, "team-agency", schemas=schemas)
     assert plan.violations == ()
-    original = planning.plan_stack(ROOT, "team-example")
+    original = planning.plan_stack(PROJECT, "team-agency")
     # The team stack creates a PagerDuty team; an import cannot adopt one (no importId for it).
     # The schedule's slug comes from its name ("agency-primary", not "primary"): compare what is
     # sent, not the resource names.
@@ -439,7 +439,7 @@ def guide_account() -> FakeAccount:
     return account
 
 
-GOLDEN = Path(__file__).parent / "golden" / "Pulumi.imported-example-live.yaml"
+GOLDEN = Path(__file__).parent / "golden" / "Pulumi.imported-guide-live.yaml"
 GUIDE_IMPORT = ImportOptions(service="New Relic", site="example", env="live", now=NOW)
 
 
@@ -469,9 +469,9 @@ def test_import_writes_the_exact_stack_file_paging_and_retrying_after_429(
 def test_the_imported_file_plans_offline_with_its_import_ids(
     httpserver: HTTPServer, project: Path, schemas: SchemaSet, test_ca: trustme.CA
 ) -> None:
-    (project / "stacks" / "Pulumi.example-live.yaml").write_text(GOLDEN.read_text())
+    (project / "stacks" / "Pulumi.guide-live.yaml").write_text(GOLDEN.read_text())
 
-    plan = planning.plan_stack(project, "example-live", schemas=schemas)
+    plan = planning.plan_stack(project, "guide-live", schemas=schemas)
 
     assert plan.violations == ()
     imports = {(r.type, r.name): r.import_id for r in plan.run.resources if r.import_id}
@@ -631,7 +631,7 @@ def test_cli_writes_the_file_warns_on_stderr_and_never_prints_the_token(
     account = guide_account()
     account.throttled.clear()
     url = account.serve(httpserver)
-    out = project / "stacks" / "Pulumi.example-live.yaml"
+    out = project / "stacks" / "Pulumi.guide-live.yaml"
     args = ("--service", "New Relic", "--site", "example", "--env", "live", "--out", str(out))
 
     result = run_import(project, url, ca_file, *args)
@@ -642,7 +642,7 @@ def test_cli_writes_the_file_warns_on_stderr_and_never_prints_the_token(
         f"wrote {out}: 4 people, 1 schedule(s), escalation policy 'Default', service 'New Relic'"
         in result.stdout
     )
-    assert "next: python -m oncall plan example-live" in result.stdout
+    assert "next: python -m oncall plan guide-live" in result.stdout
     assert "warning: pagerduty: an event orchestration with 2 rule(s)" in result.stderr
     assert result.stderr.count("warning: ") == 8
     assert "posts again" not in result.stderr
@@ -864,7 +864,7 @@ def test_a_bad_option_is_refused_before_anything_is_read(
     args: tuple[str, ...],
     message: str,
 ) -> None:
-    out = project / "stacks" / "Pulumi.shop-live.yaml"
+    out = project / "stacks" / "Pulumi.store-live.yaml"
 
     def no_account(*args: Any, **kwargs: Any) -> Account:
         raise AssertionError("the account was read")
@@ -1020,7 +1020,7 @@ def test_an_answer_that_is_not_the_apis_is_one_message_and_nothing_is_written(
     message: str,
 ) -> None:
     httpserver.expect_request(re.compile(".*")).respond_with_handler(handler)
-    out = project / "stacks" / "Pulumi.shop-live.yaml"
+    out = project / "stacks" / "Pulumi.store-live.yaml"
 
     status, err = import_in_process(
         monkeypatch, capsys, "--service", service, "--site", "shop", "--env", "live",

@@ -29,7 +29,7 @@ from oncall.config import StackConfig, TeamStackConfig, parse_stack_config
 from oncall.engine import run_program
 from oncall.errors import ConfigError
 
-from support import as_doubles
+from support import PROJECT, as_doubles
 
 ROOT = Path(__file__).resolve().parent.parent
 NS = "pantheon-oncall"
@@ -64,14 +64,14 @@ def assert_components_accept(values: dict[str, Any]) -> None:
 
 
 def project_values(stack: str) -> dict[str, Any]:
-    loaded = stackfile.load(ROOT, stack)
+    loaded = stackfile.load(PROJECT, stack)
     return loaded.namespace(loaded.project)
 
 
 # --- Every stack, every valid example -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("stack", stackfile.stack_names(ROOT))
+@pytest.mark.parametrize("stack", stackfile.stack_names(PROJECT))
 def test_every_stack_is_accepted_by_the_components(stack: str) -> None:
     assert_components_accept(project_values(stack))
 

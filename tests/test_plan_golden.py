@@ -15,9 +15,11 @@ import pytest
 from oncall import plan as planning
 from oncall import stackfile
 
+from support import PROJECT
+
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "plan"
-STACKS = stackfile.stack_names(ROOT)
+STACKS = stackfile.stack_names(PROJECT)
 
 
 def test_every_stack_has_a_recorded_plan_and_every_recording_a_stack() -> None:
@@ -28,4 +30,4 @@ def test_every_stack_has_a_recorded_plan_and_every_recording_a_stack() -> None:
 def test_the_plan_of_a_stack_is_byte_identical_to_the_recorded_one(stack: str) -> None:
     recorded = (GOLDEN / f"{stack}.json").read_text()
 
-    assert planning.to_json(planning.plan_stack(ROOT, stack)) == recorded
+    assert planning.to_json(planning.plan_stack(PROJECT, stack)) == recorded
