@@ -11,9 +11,12 @@ SCHEMAS := $(if $(PULUMI_SCHEMA_DIR),,--schemas tests/schemas)
 
 .PHONY: plan plan-all test lint typecheck pytest schemas clean help urns
 
-$(VENV)/.runtime: requirements.txt components/requirements.txt
+# The runtime pins, then the project itself for venv/bin/oncall: editable, without dependencies
+# (they are the pins), as a path entry (editable_mode=compat: no import hook at every start).
+$(VENV)/.runtime: requirements.txt components/requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --config-settings editable_mode=compat -e .
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt policy/requirements.txt
@@ -21,20 +24,20 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt policy/requirements.txt
 	touch $@
 
 plan: $(VENV)/.runtime  ## the offline plan of STACK=<name> (default example-live): no accounts needed
-	$(PY) -m oncall plan $(STACK) $(SCHEMAS)
+	$(VENV)/bin/oncall plan $(STACK) $(SCHEMAS)
 
 plan-all: $(VENV)/.runtime  ## the offline plan of every stack in stacks/, in one process (output discarded)
-	$(PY) -m oncall plan --all $(SCHEMAS) > /dev/null
+	$(VENV)/bin/oncall plan --all $(SCHEMAS) > /dev/null
 
 .PHONY: golden stacks stacks-accept
 golden: $(VENV)/.runtime  ## re-record the fixture stacks' plans in tests/golden/plan/ (after a change meant to alter plans)
-	for s in $$(ls tests/project/stacks | sed -n 's/^Pulumi\.\(.*\)\.yaml$$/\1/p'); do $(PY) -m oncall --project-dir tests/project plan --json $$s > tests/golden/plan/$$s.json || exit 1; done
+	for s in $$(ls tests/project/stacks | sed -n 's/^Pulumi\.\(.*\)\.yaml$$/\1/p'); do $(VENV)/bin/oncall --project-dir tests/project plan --json $$s > tests/golden/plan/$$s.json || exit 1; done
 
 stacks: $(VENV)/.dev  ## check your stacks/: each plans, passes the policy pack, keeps its URNs (stacks/.urns.json)
-	$(PY) -m oncall verify $(SCHEMAS)
+	$(VENV)/bin/oncall verify $(SCHEMAS)
 
 stacks-accept: $(VENV)/.dev  ## like stacks, and accept lost URNs on purpose (those resources are replaced)
-	$(PY) -m oncall verify --accept $(SCHEMAS)
+	$(VENV)/bin/oncall verify --accept $(SCHEMAS)
 
 test: lint typecheck pytest  ## lint, type-check and the offline test suite
 

@@ -28,7 +28,6 @@ from pathlib import Path, PurePosixPath
 from typing import Final
 
 from oncall import stackfile
-from oncall.config import TeamStackConfig, parse_stack_config
 from oncall.errors import ConfigError, Problem, shown
 
 NAMESPACE: Final = "pantheon-oncall"
@@ -218,6 +217,8 @@ def _is_team_stack(values: dict) -> bool:
     """The config parser's own rule decides; a stack whose config does not parse is a site
     stack here (its preview reports the problem)."""
     try:
+        from oncall.config import TeamStackConfig, parse_stack_config  # pydantic: on first use
+
         return isinstance(parse_stack_config(values, namespace=NAMESPACE), TeamStackConfig)
     except ConfigError:
         return False

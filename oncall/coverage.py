@@ -47,8 +47,8 @@ from oncall.schedule import (
     team_model,
     union,
 )
+from oncall.schedule_args import DEFAULT_WEEKS as DEFAULT_WEEKS
 
-DEFAULT_WEEKS = 4
 TEAM_KEY = "pantheon-oncall:team"
 
 

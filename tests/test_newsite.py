@@ -84,7 +84,7 @@ def test_three_sites_times_three_envs_from_terminus_json(project: Path) -> None:
 
 def test_existing_files_are_skipped_unless_force(project: Path) -> None:
     (project / "stacks").mkdir()
-    mine = project / "stacks" / "Pulumi.store-live.yaml"
+    mine = project / "stacks" / "Pulumi.shop-live.yaml"
     mine.write_text("# edited by hand\nconfig: {}\n")
 
     first = run_cli(project, *SITES, "--team-stack", TEAM_STACK)
@@ -125,9 +125,9 @@ def test_written_files_plan_offline_with_esc_credentials_and_slack(
     )
 
     result = new_site(project, options)
-    plan = planning.plan_stack(project, "store-live", schemas=schemas)
+    plan = planning.plan_stack(project, "shop-live", schemas=schemas)
 
-    assert [p.name for p in result.written] == ["Pulumi.store-live.yaml"]
+    assert [p.name for p in result.written] == ["Pulumi.shop-live.yaml"]
     assert plan.violations == ()
     assert plan.environments == ("acme/pagerduty-credentials",)
     slack = yaml.safe_load(result.written[0].read_text())["config"]["pantheon-oncall:slack"]
@@ -151,7 +151,7 @@ def test_a_bad_team_stack_reference_is_refused(project: Path) -> None:
     assert "pantheon-oncall:teamStack: expected a stack reference org/project/stack" in (
         result.stderr
     )
-    assert not (project / "stacks" / "Pulumi.store-live.yaml").exists()
+    assert not (project / "stacks" / "Pulumi.shop-live.yaml").exists()
 
 
 def test_the_org_wide_one_liner_reads_terminus_json_from_stdin(project: Path) -> None:

@@ -10,6 +10,8 @@ from oncall import plan as planning
 from oncall import render
 from oncall.plan import Plan
 
+from support import PROJECT
+
 
 @pytest.fixture(scope="module")
 def live_text(plans: dict[str, Plan]) -> str:
@@ -18,10 +20,7 @@ def live_text(plans: dict[str, Plan]) -> str:
 
 @pytest.fixture(scope="module")
 def plans() -> dict[str, Plan]:
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
-    return {s: planning.plan_stack(root, s) for s in ("guide-live", "guide-test")}
+    return {s: planning.plan_stack(PROJECT, s) for s in ("guide-live", "guide-test")}
 
 
 def test_a_rotation_lists_its_members_by_resource_name(live_text: str) -> None:

@@ -39,6 +39,7 @@ from oncall.config.schedules import (
     TargetKind,
 )
 from oncall.errors import MISSING
+from oncall.schedule_args import MAX_AFTER_HOURS_DAYS_PER_MONTH, MAX_AFTER_HOURS_SHARE
 
 DAYS_PER_MONTH = 30
 """The month of `maxAfterHoursDaysPerMonth`: after-hours days are scaled from the horizon to 30."""
@@ -61,13 +62,13 @@ class LoadLimits(Model):
 
     max_after_hours_share: Annotated[
         RealNumber, _within(0, 1, "a share from 0 to 1 (0.8 is 80 %)")
-    ] = 0.8
+    ] = MAX_AFTER_HOURS_SHARE
     """Of a person's on-call hours, the share outside working hours. A plain 24/7 rotation puts
     about 76 % there (128 of 168 hours a week), so the default flags only shifts skewed into the
     night, e.g. a follow-the-sun layer written for the wrong time zone."""
     max_after_hours_days_per_month: Annotated[
         RealNumber, _within(0, DAYS_PER_MONTH, f"a number of days from 0 to {DAYS_PER_MONTH}")
-    ] = 10
+    ] = MAX_AFTER_HOURS_DAYS_PER_MONTH
     """Days per 30 with on-call time outside working hours (scaled from the horizon)."""
 
 
