@@ -387,6 +387,13 @@ def _loads(res: TeamResolution, limits: Thresholds) -> list[Load]:
     return loads
 
 
+def _dates_touched(res: TeamResolution, slug: str) -> int:
+    """How many local dates of the person's time zone the horizon touches: one more than its
+    days when it starts at another hour than midnight there (a person is counted per date)."""
+    zone = ZoneInfo(res.team.people[slug].zone)
+    return sum(1 for _ in local_dates(res.since, res.until, zone))
+
+
 def _days(res: TeamResolution) -> str:
     return f"{(res.until - res.since) / timedelta(days=1):g} days"
 
@@ -412,7 +419,7 @@ def _overloaded(res: TeamResolution, loads: list[Load], limits: Thresholds) -> I
             yield Finding(
                 False,
                 f"{TEAM_KEY}.members.{load.slug}",
-                f"{name}: on call outside working hours on {load.after_hours_days} days in "
-                f"{_days(res)} ({monthly:.0f} a month; limit "
-                f"{days:g})",
+                f"{name}: on call outside working hours on {load.after_hours_days} of the "
+                f"{_dates_touched(res, load.slug)} dates the {_days(res)} touch in their time "
+                f"zone ({monthly:.0f} a month; limit {days:g})",
             )

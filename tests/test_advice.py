@@ -148,7 +148,27 @@ def test_a_time_zone_abbreviation_is_warned(
         "team.members.anita.timeZone",
         "team.timeZone",
     ]
-    assert "'EST' is a legacy abbreviation, not a place" in found[1]
+    assert found[1].endswith(
+        "'EST' is a legacy zone name, not a place: it keeps UTC-5 all year, without daylight "
+        "saving; use the IANA name of a place near the team, like America/New_York"
+    )
+
+
+@pytest.mark.parametrize(
+    ("zone", "place"),
+    [("CET", "Europe/Paris"), ("PST8PDT", "America/Los_Angeles"), ("EET", "Europe/Athens")],
+)
+def test_a_legacy_zone_with_summer_time_is_named_with_a_place_near_it(
+    project: Path, capsys: pytest.CaptureFixture[str], zone: str, place: str
+) -> None:
+    text = GUIDE.replace("timeZone: America/New_York", f"timeZone: {zone}")
+
+    [found] = [w for w in warnings_of(project, text, capsys) if ":team.timeZone" in w]
+
+    assert f"{zone!r} is a legacy zone name, not a place" in found
+    assert "daylight saving rules are one region's" in found
+    assert found.endswith(f"like {place}")
+    assert "EST" not in found
 
 
 def test_a_possible_but_invalid_phone_number_is_warned(

@@ -224,9 +224,22 @@ def test_a_share_of_after_hours_above_the_threshold_is_a_warning() -> None:
 def test_the_guides_two_person_24_7_rotation_exceeds_the_after_hours_days_default() -> None:
     found = messages(coverage.report(team_of(guide_values()), live=True))
     assert any(
-        "team.members.joe" in m and "outside working hours on 16 days in 28 days" in m
+        "team.members.joe" in m
+        and "outside working hours on 16 of the 29 dates the 28 days touch in their time zone" in m
         for m in found
     )
+
+
+def test_the_after_hours_days_never_outnumber_the_dates_the_horizon_touches() -> None:
+    values = guide_values()
+    values["team"]["schedules"]["default"]["layers"] = [
+        {"name": "Joe alone", "members": ["joe"], "start": "2026-12-07T09:00:00"}
+    ]
+
+    found = messages(coverage.report(team_of(values), live=True))
+
+    [joe] = [m for m in found if "team.members.joe" in m]
+    assert "on 29 of the 29 dates the 28 days touch" in joe
 
 
 def load_warnings(lines: list[str]) -> list[str]:
@@ -242,7 +255,10 @@ def with_load(load: object) -> dict[str, Any]:
 def test_plan_warns_of_the_guides_after_hours_days_under_the_default_load_limits() -> None:
     found = load_warnings(coverage.plan_lines(parsed(guide_values())))
     assert len(found) == 2
-    assert all("on 16 days in 28 days (17 a month; limit 10)" in line for line in found)
+    assert all(
+        "on 16 of the 29 dates the 28 days touch in their time zone (17 a month; limit 10)" in line
+        for line in found
+    )
 
 
 @pytest.mark.parametrize(
