@@ -1,4 +1,4 @@
-"""`oncall` (or `python -m oncall` in the venv): the offline, credential-free command line.
+"""`oncall` (or `oncall` in the venv): the offline, credential-free command line.
 
     oncall plan example-live          # the resource tree the stack would manage
     oncall plan example-live --json   # the same as data
@@ -104,6 +104,9 @@ def _plan_arguments(plan_cmd: argparse.ArgumentParser) -> None:
         "stack", nargs="?", help="stack name, e.g. example-live (stacks/Pulumi.<stack>.yaml)"
     )
     plan_cmd.add_argument("--json", action="store_true", help="print the plan as JSON")
+    plan_cmd.add_argument(
+        "--details", action="store_true", help="print every input of every resource (a tree)"
+    )
     plan_cmd.add_argument("--all", action="store_true", help="plan every stack in one process")
     plan_cmd.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     plan_cmd.add_argument(
@@ -294,7 +297,15 @@ def _plan(args: argparse.Namespace) -> int:
             args.project_dir, [], as_json=args.json, schemas=schemas, jobs=args.jobs
         )
     plan = planning.plan_stack(args.project_dir, args.stack, schemas=schemas)
-    sys.stdout.write(planning.to_json(plan) if args.json else planning.to_text(plan))
+    if args.json:
+        sys.stdout.write(planning.to_json(plan))
+    elif args.details:
+        sys.stdout.write(planning.to_text(plan))
+    else:
+        from oncall import preview
+
+        data = planning.to_data(plan)
+        sys.stdout.write(preview.preview_of(data, colour=preview.use_colour(sys.stdout)))
     if plan.violations:
         print(f"error: {len(plan.violations)} schema violation(s)", file=sys.stderr)
         return 1
@@ -302,7 +313,7 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def entry() -> NoReturn:
-    """The `oncall` command (and `python -m oncall`): run main and exit with its status."""
+    """The `oncall` command (and `oncall`): run main and exit with its status."""
     code = main()
     # Everything is written: skip the interpreter's teardown of the Pulumi SDK (about 0.2 s).
     sys.stdout.flush()

@@ -1,4 +1,4 @@
-"""`python -m oncall affected --base REF`: the stacks a change touches, for CI's matrices.
+"""`oncall affected --base REF`: the stacks a change touches, for CI's matrices.
 
 CI previews (pull requests) and deploys (`main`) only the stacks whose outcome a change can move:
 

@@ -1,6 +1,6 @@
 """Coverage checks: gaps, shadowed layers, double bookings, escalation to nobody new, and load.
 
-Run over a horizon (default 4 weeks) of the schedule model (`oncall.schedule`). `python -m oncall
+Run over a horizon (default 4 weeks) of the schedule model (`oncall.schedule`). `oncall
 check STACK` prints them and exits 1 on an error; `plan` shows them as warnings, with one
 coverage line per schedule (`coverage_lines`).
 
@@ -211,7 +211,7 @@ def where_schedules_live(config: StackConfig | TeamStackConfig) -> str:
         team_stack = (config.team_stack or "").rsplit("/", 1)[-1]
         return (
             f"schedules live in team stack {team_stack}: "
-            f"python -m oncall check {team_stack} (or calendar {team_stack})"
+            f"oncall check {team_stack} (or calendar {team_stack})"
         )
     ref = config.escalation_policy if isinstance(config, StackConfig) else None
     named = f"id {ref.id}" if ref and ref.id else f"named {ref.name if ref else '?'}"

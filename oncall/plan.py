@@ -208,7 +208,7 @@ def text_of(data: Mapping[str, Any]) -> str:
         lines += ["", "Outputs:"]
         lines.extend(render.tree_lines(data["outputs"], "    "))
     if data.get("schedules"):
-        lines += ["", "Schedules (python -m oncall check / calendar for details):"]
+        lines += ["", "Schedules (oncall check / calendar for details):"]
         lines.extend(f"    {line}" for line in data["schedules"])
     if data["warnings"]:
         lines += ["", "Warnings:"]

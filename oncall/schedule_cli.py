@@ -1,9 +1,9 @@
-"""`python -m oncall check STACK` and `python -m oncall calendar STACK`: schedules, offline.
+"""`oncall check STACK` and `oncall calendar STACK`: schedules, offline.
 
-    python -m oncall check example-live      # gaps, shadowed layers, load; exit 1 on errors
-    python -m oncall calendar example-live --from 2026-12-07
-    python -m oncall calendar example-live --ics oncall.ics --person joe
-    python -m oncall calendar example-live --svg oncall.svg
+    oncall check example-live      # gaps, shadowed layers, load; exit 1 on errors
+    oncall calendar example-live --from 2026-12-07
+    oncall calendar example-live --ics oncall.ics --person joe
+    oncall calendar example-live --svg oncall.svg
 
 Where the horizon starts: `check` is part of planning and never reads the clock; by default it
 starts at the latest layer start (the first moment every layer is in effect). `calendar` is for

@@ -1,4 +1,4 @@
-"""`python -m oncall smoke STACK`: page the team once after `pulumi up`, then resolve it again.
+"""`oncall smoke STACK`: page the team once after `pulumi up`, then resolve it again.
 
 The guide ends by triggering a test incident and watching it reach the person on call and the
 Slack channel. This does the same through PagerDuty's Events API v2 (the API New Relic itself
@@ -188,7 +188,7 @@ def trigger_event(target: Target, key: str, dedup_key: str, severity: str, resol
                 "site": target.name,
                 "env": target.env,
                 "url": target.url,
-                "check": "a test page sent by `python -m oncall smoke`",
+                "check": "a test page sent by `oncall smoke`",
                 "resolves": resolve,
             },
         },

@@ -174,7 +174,7 @@ def run_cli(
     env: Mapping[str, str] | None = None,
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m oncall --project-dir cwd ARGS` as a user runs it: a real process started in
+    """`oncall --project-dir cwd ARGS` as a user runs it: a real process started in
     `run_from` (whose code it runs), its exit status and output captured."""
     return subprocess.run(
         [sys.executable, "-m", "oncall", "--project-dir", str(cwd), *args],

@@ -1,4 +1,4 @@
-"""The stacks CI previews and deploys for a change (`python -m oncall affected`).
+"""The stacks CI previews and deploys for a change (`oncall affected`).
 
 A stack file moves its stack; a team stack's file also moves the site stacks that page its team;
 the program and its dependencies move every stack; docs, tests and CI files move none.

@@ -1,4 +1,4 @@
-"""`python -m oncall` and the stack-file loader, as a user meets them: real processes, real files.
+"""`oncall` and the stack-file loader, as a user meets them: real processes, real files.
 
 Bad input must end in one clear message per problem, naming the key path and the value, exit
 status 1, and no traceback; secrets must never be printed.
@@ -42,8 +42,17 @@ def guide_config() -> dict:
 # --- the plan command ---------------------------------------------------------------------------
 
 
-def test_plan_of_the_guide_stack_prints_the_tree_and_exits_0() -> None:
+def test_plan_of_the_guide_stack_prints_a_line_per_resource_and_exits_0() -> None:
     result = run_cli("plan", "guide-live")
+
+    assert result.returncode == 0, result.stderr
+    assert " +   ├─ pagerduty:User " in result.stdout
+    assert "\x1b[" not in result.stdout  # not a terminal: no colour
+    assert "to create" in result.stdout.splitlines()[-2]
+
+
+def test_plan_details_prints_the_tree_with_every_input() -> None:
+    result = run_cli("plan", "guide-live", "--details")
 
     assert result.returncode == 0, result.stderr
     assert "+ pagerduty:User  team-jane" in result.stdout

@@ -95,7 +95,7 @@ def test_the_plan_shows_coverage_per_schedule_and_the_checks_as_warnings() -> No
     planned = plan.plan_stack(PROJECT, "guide-live")
     assert planned.schedules[0] == lines[0]
     assert any("'Backstop' is never on top" in line for line in planned.schedules)
-    assert "Schedules (python -m oncall check / calendar for details):" in plan.to_text(planned)
+    assert "Schedules (oncall check / calendar for details):" in plan.to_text(planned)
     assert plan.to_data(planned)["schedules"] == list(planned.schedules)
 
 

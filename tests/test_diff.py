@@ -1,4 +1,4 @@
-"""`python -m oncall diff --base REF`: a reviewer reads exactly what a change does to each stack.
+"""`oncall diff --base REF`: a reviewer reads exactly what a change does to each stack.
 
 The tests build real git repositories in a temporary folder from copies of the project's stacks,
 commit a base and a change, and read the Markdown (and JSON) report the way a PR comment shows it.
@@ -65,7 +65,7 @@ def the_reviewed_change(repo: Path) -> None:
 
 
 def diff_cli(project: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """`python -m oncall diff --base HEAD` of `project`, run from `cwd` (whose code it uses)."""
+    """`oncall diff --base HEAD` of `project`, run from `cwd` (whose code it uses)."""
     return support.run_cli("diff", "--base", "HEAD", cwd=project, run_from=cwd, timeout=300)
 
 

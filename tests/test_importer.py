@@ -1,4 +1,4 @@
-"""`python -m oncall import`: a PagerDuty account, read over real HTTP, becomes a stack file.
+"""`oncall import`: a PagerDuty account, read over real HTTP, becomes a stack file.
 
 The account is served by pytest-httpserver on 127.0.0.1 in the API reference's shapes
 (tests/fake_pagerduty.py), through PagerDuty's official client, with pagination and a 429.
@@ -642,7 +642,7 @@ def test_cli_writes_the_file_warns_on_stderr_and_never_prints_the_token(
         f"wrote {out}: 4 people, 1 schedule(s), escalation policy 'Default', service 'New Relic'"
         in result.stdout
     )
-    assert "next: python -m oncall plan guide-live" in result.stdout
+    assert "next: oncall plan guide-live" in result.stdout
     assert "warning: pagerduty: an event orchestration with 2 rule(s)" in result.stderr
     assert result.stderr.count("warning: ") == 8
     assert "posts again" not in result.stderr
@@ -828,7 +828,7 @@ def import_in_process(
     *args: str,
     token: str = TOKEN,
 ) -> tuple[int, str]:
-    """`python -m oncall import ARGS` in this process: the exit status and stderr."""
+    """`oncall import ARGS` in this process: the exit status and stderr."""
     from oncall import __main__ as cli
 
     monkeypatch.setenv("PAGERDUTY_TOKEN", token)

@@ -1,4 +1,4 @@
-"""`python -m oncall new-site`: one stack file per site and environment, paging a team stack.
+"""`oncall new-site`: one stack file per site and environment, paging a team stack.
 
 Three sites by three environments from a `terminus site:list --format=json` file: the files, their
 `teamStack`, the preset they follow, existing files skipped unless --force, and every file

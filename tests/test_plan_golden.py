@@ -1,7 +1,7 @@
 """The plan of every stack in stacks/ is byte-for-byte the recorded one (tests/golden/plan/).
 
 Refactoring the config or the wiring must not change what a stack plans: this compares
-`python -m oncall plan --json <stack>` (its data, `plan.to_json`) with the output recorded
+`oncall plan --json <stack>` (its data, `plan.to_json`) with the output recorded
 before. A change meant to alter plans re-records them with `make golden` (a new stack needs its
 recording too), and the diff of tests/golden/plan/ shows the change in review.
 """

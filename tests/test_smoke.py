@@ -1,4 +1,4 @@
-"""`python -m oncall smoke`: the go-live page, against a real HTTP server on 127.0.0.1.
+"""`oncall smoke`: the go-live page, against a real HTTP server on 127.0.0.1.
 
 The server (pytest-httpserver) stands in for PagerDuty's Events API v2 endpoint; the bodies and
 answers follow PagerDuty's reference (PagerDuty/api-schema, reference/events-v2/openapiv3.json).
@@ -51,7 +51,7 @@ TRIGGER = {
             "site": "example",
             "env": "live",
             "url": "https://www.example.com/",
-            "check": "a test page sent by `python -m oncall smoke`",
+            "check": "a test page sent by `oncall smoke`",
             "resolves": "after 60 s",
         },
     },
