@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final, TextIO
 
 from oncall import render
+from oncall.plan import credentials_note, findings_lines
 
 COLOURS: Final = {"+": "32", "=": "36", "~": "33", "-": "31", "+-": "35"}
 """ANSI colours of the markers, as `pulumi preview` has them (green, cyan, yellow, red, magenta)."""
@@ -62,8 +63,6 @@ def preview_of(data: Mapping[str, Any], colour: bool = False) -> str:
         "",
     ]
     if data.get("environments"):
-        from oncall.plan import credentials_note
-
         lines += [credentials_note(data["environments"]), ""]
     lines.extend(resource_lines(data["resources"], colour))
     if data["invokes"]:
@@ -71,12 +70,7 @@ def preview_of(data: Mapping[str, Any], colour: bool = False) -> str:
         lines += ["", f"Lookups at deploy time: {len(data['invokes'])} ({', '.join(tokens)})"]
     if data["outputs"]:
         lines += ["", f"Outputs: {', '.join(sorted(data['outputs']))}"]
-    if data.get("schedules"):
-        lines += ["", "Schedules (oncall check / calendar for details):"]
-        lines.extend(f"    {line}" for line in data["schedules"])
-    if data["warnings"]:
-        lines += ["", "Warnings:"]
-        lines.extend(f"    {warning}" for warning in data["warnings"])
+    lines.extend(findings_lines(data))
     violations = data.get("schemaViolations")
     if violations:
         lines += ["", f"{len(violations)} schema violation(s):"]
