@@ -19,7 +19,7 @@ $(VENV)/.runtime: requirements.txt components/requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --config-settings editable_mode=compat -e .
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt policy/requirements.txt
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt policy/requirements.txt docs/requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
@@ -29,7 +29,7 @@ plan: $(VENV)/.runtime  ## the offline plan of STACK=<name> (default example-liv
 plan-all: $(VENV)/.runtime  ## the offline plan of every stack in stacks/, in one process (output discarded)
 	$(VENV)/bin/oncall plan --all $(SCHEMAS) > /dev/null
 
-.PHONY: golden stacks stacks-accept
+.PHONY: golden stacks stacks-accept docs reference
 golden: $(VENV)/.runtime  ## re-record the fixture stacks' plans in tests/golden/plan/ (after a change meant to alter plans)
 	for s in $$(ls tests/project/stacks | sed -n 's/^Pulumi\.\(.*\)\.yaml$$/\1/p'); do $(VENV)/bin/oncall --project-dir tests/project plan --json $$s > tests/golden/plan/$$s.json || exit 1; done
 
@@ -39,7 +39,7 @@ stacks: $(VENV)/.dev  ## check your stacks/: each plans, passes the policy pack,
 stacks-accept: $(VENV)/.dev  ## like stacks, and accept lost URNs on purpose (those resources are replaced)
 	$(VENV)/bin/oncall verify --accept $(SCHEMAS)
 
-test: lint typecheck pytest  ## lint, type-check and the offline test suite
+test: lint typecheck pytest docs  ## lint, type-check, the offline test suite and the documentation site
 
 lint: $(VENV)/.dev  ## ruff: lint and format check
 	$(PY) -m ruff check .
@@ -48,6 +48,12 @@ lint: $(VENV)/.dev  ## ruff: lint and format check
 
 typecheck: $(VENV)/.dev  ## mypy
 	$(PY) -m mypy
+
+docs: $(VENV)/.dev  ## build the documentation site (mkdocs.yml, docs/) into site/; a broken link fails
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
+reference: $(VENV)/.runtime  ## regenerate docs/reference.md from the config models
+	$(PY) -m oncall.reference > docs/reference.md
 
 pytest: $(VENV)/.dev  ## the offline test suite alone
 	$(PY) -m pytest

@@ -693,8 +693,8 @@ def test_region_eu_reads_the_eu_api(monkeypatch: pytest.MonkeyPatch, project: Pa
     assert seen == ["https://api.eu.pagerduty.com", "https://api.pagerduty.com"]
 
 
-def test_the_readme_excerpt_is_what_the_import_writes() -> None:
-    readme = (ROOT / "README.md").read_text()
+def test_the_docs_excerpt_is_what_the_import_writes() -> None:
+    readme = (ROOT / "docs" / "migrating.md").read_text()
     notes = readme.index("# What this stack file cannot express (review it before `pulumi up`):")
     start = readme.rindex("```yaml\n", 0, notes) + len("```yaml\n")
     excerpt = readme[start : readme.index("```", start)].splitlines()

@@ -76,13 +76,28 @@ class Team(Model):
     """`pantheon-oncall:team` — the guide's team, defined in this stack (or in a team stack)."""
 
     name: Name
+    """The team's name, as PagerDuty shows it in descriptions (and as the PagerDuty team's name)."""
     time_zone: TimeZoneName
+    """The team's IANA time zone (e.g. America/New_York): the default of every member and
+    schedule."""
     create_pagerduty_team: bool = False
+    """Also create a PagerDuty team with the members as its members (needs PagerDuty's Teams
+    feature)."""
     defaults: Defaults = Defaults()
+    """Notification steps and the handoff rule every member gets unless the member sets their
+    own."""
     members: Annotated[Mapping[Slug, Member], Field(min_length=1)]
+    """The people, by a short slug you choose (part of their resources' names: see `formerly`
+    before renaming one)."""
     schedules: Mapping[Slug, Schedule] = {}
+    """The on-call schedules, by a short slug you choose (escalation rules name them as
+    `schedule:<slug>`)."""
     escalation: Escalation
+    """The escalation policy: who is paged, in which order, after how long. Its second level is
+    where the guide's backstop goes."""
     load: Annotated[LoadLimits | Literal[False], or_false(LoadLimits)] = LoadLimits()
+    """When a person's on-call time outside working hours (Mon-Fri 09:00-17:00 in their time
+    zone) is a warning in `plan` and `check`; `false` for never."""
 
 
 class ResolvedTeam(Team):
