@@ -29,7 +29,7 @@ plan: $(VENV)/.runtime  ## the offline plan of STACK=<name> (default example-liv
 plan-all: $(VENV)/.runtime  ## the offline plan of every stack in stacks/, in one process (output discarded)
 	$(VENV)/bin/oncall plan --all $(SCHEMAS) > /dev/null
 
-.PHONY: golden stacks stacks-accept docs reference
+.PHONY: golden stacks stacks-accept docs reference pictures
 golden: $(VENV)/.runtime  ## re-record the fixture stacks' plans in tests/golden/plan/ (after a change meant to alter plans)
 	for s in $$(ls tests/project/stacks | sed -n 's/^Pulumi\.\(.*\)\.yaml$$/\1/p'); do $(VENV)/bin/oncall --project-dir tests/project plan --json $$s > tests/golden/plan/$$s.json || exit 1; done
 
@@ -54,6 +54,12 @@ docs: $(VENV)/.dev  ## build the documentation site (mkdocs.yml, docs/) into sit
 
 reference: $(VENV)/.runtime  ## regenerate docs/reference.md from the config models
 	$(PY) -m oncall.reference > docs/reference.md
+
+pictures: $(VENV)/.runtime  ## redraw docs/oncall-calendar.svg and .png (the PNG with headless Chromium)
+	$(VENV)/bin/oncall --project-dir tests/project calendar guide-live --from 2026-11-30 --weeks 4 --svg docs/oncall-calendar.svg > /dev/null
+	chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1 \
+	  --window-size=$$(sed -n 's/.*<svg[^>]* width="\([0-9]*\)" height="\([0-9]*\)".*/\1,\2/p' docs/oncall-calendar.svg) \
+	  --screenshot=docs/oncall-calendar.png file://$(CURDIR)/docs/oncall-calendar.svg 2> /dev/null
 
 pytest: $(VENV)/.dev  ## the offline test suite alone
 	$(PY) -m pytest

@@ -7,6 +7,8 @@ component fails a test instead of agreeing with itself.
 
 from __future__ import annotations
 
+import io
+import os
 import shutil
 import subprocess
 import sys
@@ -173,16 +175,54 @@ def run_cli(
     stdin: str | None = None,
     env: Mapping[str, str] | None = None,
     timeout: float = 120,
+    process: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    """`oncall --project-dir cwd ARGS` as a user runs it: a real process started in
-    `run_from` (whose code it runs), its exit status and output captured."""
-    return subprocess.run(
-        [sys.executable, "-m", "oncall", "--project-dir", str(cwd), *args],
-        cwd=run_from,
-        input=stdin,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
+    """`oncall --project-dir cwd ARGS` as a user runs it: its exit status and output captured.
+
+    In this process (`oncall.__main__.main`, with the working folder, environment and stdin the
+    process would have), which saves the interpreter start and the imports of every run; a real
+    process started in `run_from` when `process` is set or the code to run is another copy's
+    (`run_from` is not this project)."""
+    argv = ["--project-dir", str(cwd), *args]
+    if process or run_from.resolve() != PROJECT_ROOT:
+        return subprocess.run(
+            [sys.executable, "-m", "oncall", *argv],
+            cwd=run_from,
+            input=stdin,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    return _in_process(argv, run_from, stdin, env)
+
+
+def _in_process(
+    argv: list[str], run_from: Path, stdin: str | None, env: Mapping[str, str] | None
+) -> subprocess.CompletedProcess[str]:
+    from oncall.__main__ import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_env = dict(os.environ)
+    saved_cwd = Path.cwd()
+    saved_streams = sys.stdin, sys.stdout, sys.stderr
+    try:
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
+        os.chdir(run_from)
+        sys.stdin = io.StringIO(stdin or "")
+        sys.stdout, sys.stderr = out, err
+        try:
+            status = main(argv)
+        except SystemExit as e:  # argparse: --help (0) and bad arguments (1)
+            status = e.code if isinstance(e.code, int) else 1
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(
+        ["oncall", *argv], status, stdout=out.getvalue(), stderr=err.getvalue()
     )

@@ -43,7 +43,7 @@ def guide_config() -> dict:
 
 
 def test_plan_of_the_guide_stack_prints_a_line_per_resource_and_exits_0() -> None:
-    result = run_cli("plan", "guide-live")
+    result = run_cli("plan", "guide-live", process=True)
 
     assert result.returncode == 0, result.stderr
     assert " +   ├─ pagerduty:User " in result.stdout
@@ -61,7 +61,7 @@ def test_plan_details_prints_the_tree_with_every_input() -> None:
 
 
 def test_plan_json_is_data_with_every_resource() -> None:
-    result = run_cli("plan", "guide-live", "--json")
+    result = run_cli("plan", "guide-live", "--json", process=True)
 
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

@@ -364,6 +364,31 @@ def test_the_svg_is_well_formed_with_a_row_per_layer_the_final_row_and_gaps_in_r
     assert any(r.get("fill") == calendar.GAP for r in root.iter(f"{ns}rect"))
 
 
+def test_the_svg_draws_the_grid_under_the_bars_days_on_two_lines_and_a_faded_legend() -> None:
+    root = ET.fromstring(calendar.svg(guide_resolution(4)).encode())
+    ns = "{http://www.w3.org/2000/svg}"
+    order = [e.tag for e in root.iter() if e.tag in (f"{ns}line", f"{ns}rect")]
+    texts = [t.text for t in root.iter(f"{ns}text")]
+
+    # Every grid line comes before the first bar, so bars and their names cover it.
+    assert order.index(f"{ns}line") < order.index(f"{ns}rect", 1)
+    assert max(i for i, tag in enumerate(order) if tag == f"{ns}line") < order.index(f"{ns}rect", 2)
+    # Weekday and day are separate labels (side by side, "Mo 14 Tu 15" ran together).
+    assert "Mo 14" not in texts
+    assert texts.count("Mo") == 4
+    assert "14" in texts
+    faded = [r for r in root.iter(f"{ns}rect") if r.get("opacity") == "0.3"]
+    assert faded, "a layer's hidden time is faded"
+    assert "hidden by a later layer (faded)" in texts
+
+
+@pytest.mark.parametrize(
+    ("width", "label"), [(200, "Joe Smith"), (40, "JS"), (10, "")], ids=["fits", "sliver", "hair"]
+)
+def test_a_bar_too_narrow_for_the_name_shows_the_initials(width: float, label: str) -> None:
+    assert calendar._bar_label("Joe Smith", width) == label
+
+
 # --- The commands on every stack ------------------------------------------------------------------
 
 
