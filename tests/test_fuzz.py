@@ -1,4 +1,4 @@
-"""The project's mutation fuzzer (oncall.fuzz) over every stack in stacks/: a few hundred seeded
+"""The project's mutation fuzzer (oncall.fuzz) over every fixture stack: a few hundred seeded
 mutants, each planned in-process; none may end in a traceback, an unclean message or a hang."""
 
 from __future__ import annotations

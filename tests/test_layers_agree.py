@@ -2,7 +2,7 @@
 
 `oncall.config` checks the stack file and names `pantheon-oncall:` key paths; the components check
 their args again, for programs in every language. Both use the rules in `components.vocabulary`,
-and this test holds them to it: for every stack in stacks/, every valid example in the tests and
+and this test holds them to it: for every fixture stack, every valid example in the tests and
 configs generated with hypothesis, what the config accepts the components accept, both as the
 wiring passes it and in the form a program in another language sends it (every number a double,
 as over gRPC). A value the components would refuse must be refused by the config, at its key path.

@@ -1,4 +1,5 @@
-"""The plan of every stack in stacks/ is byte-for-byte the recorded one (tests/golden/plan/).
+"""The plan of every fixture stack (tests/project/stacks/) is byte-for-byte the recorded one
+(tests/golden/plan/). The user's stacks/ are not recorded here: `make stacks` checks those.
 
 Refactoring the config or the wiring must not change what a stack plans: this compares
 `oncall plan --json <stack>` (its data, `plan.to_json`) with the output recorded
@@ -28,6 +29,8 @@ def test_every_stack_has_a_recorded_plan_and_every_recording_a_stack() -> None:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_the_plan_of_a_stack_is_byte_identical_to_the_recorded_one(stack: str) -> None:
-    recorded = (GOLDEN / f"{stack}.json").read_text()
+    path = GOLDEN / f"{stack}.json"
+    assert path.is_file(), f"{stack} has no recorded plan: run `make golden` and commit {path}"
+    recorded = path.read_text()
 
     assert planning.to_json(planning.plan_stack(PROJECT, stack)) == recorded

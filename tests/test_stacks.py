@@ -1,4 +1,4 @@
-"""Whole-program tests: every stack file in stacks/ planned offline, as `make plan` does.
+"""Whole-program tests: each fixture stack (tests/project/stacks/) planned offline, as make plan.
 
 Each stack is loaded the way `pulumi` loads it, run through `__main__.py`'s program under the mock
 engine in preview mode, and every registration checked against the providers' schemas. The guide's

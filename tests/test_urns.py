@@ -1,4 +1,5 @@
-"""Safe change: every resource of every stack in stacks/ keeps its URN, or names the old one.
+"""Safe change: every resource of every fixture stack (tests/project/stacks/) keeps its URN, or
+names the old one (`make stacks` does the same for the user's stacks/, against stacks/.urns.json).
 
 Pulumi identifies a resource by its URN (stack, project, parent types, type, name). A refactor that
 changes one (a renamed component, child or member slug) makes `pulumi up` delete the live object and
