@@ -31,7 +31,7 @@ make stacks > stacks.out 2>&1 || { cat stacks.out; fail "make stacks"; }
 grep -q '^bakery-live: ok' stacks.out || fail "bakery-live not checked"
 grep -q 'recorded: a new stack' stacks.out || fail "bakery-live not recorded"
 grep -q '"bakery-live"' stacks/.urns.json || fail "stacks/.urns.json has no bakery-live"
-grep -c 'warning' stacks.out | grep -qx 0 || { grep warning stacks.out; fail "warnings"; }
+if grep 'warning' stacks.out; then fail "the stacks plan with warnings"; fi
 echo "recorded; no warnings"
 
 step "a renamed member fails make stacks with the command that accepts it"
