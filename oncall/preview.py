@@ -7,10 +7,11 @@
      +   ├─ pagerduty:User                      team-jane         create  name: Jane Doe, …
      +   │  └─ pagerduty:UserContactMethod      team-jane-phone   create  type: phone_…, …
 
-The markers are `pulumi preview`'s: `+` create, `=` import, `~` update, `-` delete, `+-` replace
-(an offline plan only creates and imports). On a terminal they are coloured, unless `NO_COLOR` is
-set (https://no-color.org). Then the lookups and outputs in a line each, the schedules and the
-warnings, and the counts last. `oncall plan --details` prints every input (plan.text_of).
+The markers are `pulumi preview`'s: `+` create, `=` import, `>` read, `~` update, `-` delete,
+`+-` replace (an offline plan only creates, imports and reads a team stack's outputs). On a
+terminal they are coloured, unless `NO_COLOR` is set (https://no-color.org). Then the lookups and
+outputs in a line each, the schedules and the warnings, and the counts last. `oncall plan
+--details` prints every input (plan.text_of).
 """
 
 from __future__ import annotations
@@ -22,10 +23,20 @@ from typing import Any, Final, TextIO
 from oncall import render
 from oncall.plan import credentials_note, findings_lines
 
-COLOURS: Final = {"+": "32", "=": "36", "~": "33", "-": "31", "+-": "35"}
+COLOURS: Final = {"+": "32", "=": "36", ">": "36", "~": "33", "-": "31", "+-": "35"}
 """ANSI colours of the markers, as `pulumi preview` has them (green, cyan, yellow, red, magenta)."""
 
-PLANS: Final = {"+": "create", "=": "import", "~": "update", "-": "delete", "+-": "replace"}
+PLANS: Final = {
+    "+": "create",
+    "=": "import",
+    ">": "read",
+    "~": "update",
+    "-": "delete",
+    "+-": "replace",
+}
+
+READS: Final = frozenset({"pulumi:pulumi:StackReference"})
+"""Types whose registration reads something that exists (another stack's outputs)."""
 
 INFO: Final = {
     "pagerduty:User": ("name", "email", "role"),
@@ -113,6 +124,8 @@ def count_lines(resources: Sequence[Mapping[str, Any]], colour: bool) -> list[st
 
 
 def _mark(resource: Mapping[str, Any]) -> str:
+    if resource["type"] in READS:
+        return ">"
     return "=" if resource.get("import") else "+"
 
 

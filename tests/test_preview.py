@@ -13,7 +13,7 @@ from oncall import plan as planning
 from oncall import preview
 from oncall.__main__ import main
 
-from support import PROJECT
+from support import PROJECT, PROJECT_ROOT
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -111,3 +111,13 @@ def test_details_is_the_tree_with_every_input_and_json_is_the_data(
 ) -> None:
     assert plan_output(capsys, "--details") == planning.text_of(data)
     assert plan_output(capsys, "--json") == planning.json_text(data)
+
+
+def test_the_docs_show_the_preview_the_command_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    page = (PROJECT_ROOT / "docs" / "plan.md").read_text()
+
+    assert main(["--project-dir", str(PROJECT), "plan", "guide-test"]) == 0
+    out = capsys.readouterr().out
+    assert f"```\n{out}```" in page
+    assert " >   pulumi:pulumi:StackReference " in out
+    assert "    > 1 to read" in out
