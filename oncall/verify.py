@@ -156,18 +156,27 @@ def run(args: argparse.Namespace) -> int:
 
 def _read_record(path: Path) -> dict[str, list[str]]:
     """The URN record, {} when there is none yet; a broken one is a ConfigError."""
-    from oncall.errors import Problem
+    from oncall.errors import MISSING, Problem
 
     if not path.is_file():
         return {}
     try:
         data = json.loads(path.read_text())
     except json.JSONDecodeError as e:
-        raise ConfigError([Problem(str(path), "", f"not JSON ({e.msg}, line {e.lineno})")]) from e
+        raise ConfigError(
+            [Problem(str(path), MISSING, f"not JSON ({e.msg}, line {e.lineno})")]
+        ) from e
     if not isinstance(data, dict) or not all(
         isinstance(urns, list) and all(isinstance(u, str) for u in urns) for urns in data.values()
     ):
         raise ConfigError(
-            [Problem(str(path), "", "expected {stack: [URN, ...]}; rewrite it with `make stacks`")]
+            [
+                Problem(
+                    str(path),
+                    MISSING,
+                    "expected {stack: [URN, ...]}; delete it and run `make stacks` to "
+                    "record every stack anew",
+                )
+            ]
         )
     return data
