@@ -1,4 +1,4 @@
-"""`python -m oncall affected --base REF`: the stacks a change touches, for CI's matrices.
+"""`oncall affected --base REF`: the stacks a change touches, for CI's matrices.
 
 CI previews (pull requests) and deploys (`main`) only the stacks whose outcome a change can move:
 
@@ -28,7 +28,6 @@ from pathlib import Path, PurePosixPath
 from typing import Final
 
 from oncall import stackfile
-from oncall.config import TeamStackConfig, parse_stack_config
 from oncall.errors import ConfigError, Problem, shown
 
 NAMESPACE: Final = "pantheon-oncall"
@@ -218,6 +217,8 @@ def _is_team_stack(values: dict) -> bool:
     """The config parser's own rule decides; a stack whose config does not parse is a site
     stack here (its preview reports the problem)."""
     try:
+        from oncall.config import TeamStackConfig, parse_stack_config  # pydantic: on first use
+
         return isinstance(parse_stack_config(values, namespace=NAMESPACE), TeamStackConfig)
     except ConfigError:
         return False

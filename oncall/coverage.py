@@ -1,6 +1,6 @@
 """Coverage checks: gaps, shadowed layers, double bookings, escalation to nobody new, and load.
 
-Run over a horizon (default 4 weeks) of the schedule model (`oncall.schedule`). `python -m oncall
+Run over a horizon (default 4 weeks) of the schedule model (`oncall.schedule`). `oncall
 check STACK` prints them and exits 1 on an error; `plan` shows them as warnings, with one
 coverage line per schedule (`coverage_lines`).
 
@@ -47,8 +47,8 @@ from oncall.schedule import (
     team_model,
     union,
 )
+from oncall.schedule_args import DEFAULT_WEEKS as DEFAULT_WEEKS
 
-DEFAULT_WEEKS = 4
 TEAM_KEY = "pantheon-oncall:team"
 
 
@@ -211,7 +211,7 @@ def where_schedules_live(config: StackConfig | TeamStackConfig) -> str:
         team_stack = (config.team_stack or "").rsplit("/", 1)[-1]
         return (
             f"schedules live in team stack {team_stack}: "
-            f"python -m oncall check {team_stack} (or calendar {team_stack})"
+            f"oncall check {team_stack} (or calendar {team_stack})"
         )
     ref = config.escalation_policy if isinstance(config, StackConfig) else None
     named = f"id {ref.id}" if ref and ref.id else f"named {ref.name if ref else '?'}"
@@ -387,6 +387,13 @@ def _loads(res: TeamResolution, limits: Thresholds) -> list[Load]:
     return loads
 
 
+def _dates_touched(res: TeamResolution, slug: str) -> int:
+    """How many local dates of the person's time zone the horizon touches: one more than its
+    days when it starts at another hour than midnight there (a person is counted per date)."""
+    zone = ZoneInfo(res.team.people[slug].zone)
+    return sum(1 for _ in local_dates(res.since, res.until, zone))
+
+
 def _days(res: TeamResolution) -> str:
     return f"{(res.until - res.since) / timedelta(days=1):g} days"
 
@@ -412,7 +419,7 @@ def _overloaded(res: TeamResolution, loads: list[Load], limits: Thresholds) -> I
             yield Finding(
                 False,
                 f"{TEAM_KEY}.members.{load.slug}",
-                f"{name}: on call outside working hours on {load.after_hours_days} days in "
-                f"{_days(res)} ({monthly:.0f} a month; limit "
-                f"{days:g})",
+                f"{name}: on call outside working hours on {load.after_hours_days} of the "
+                f"{_dates_touched(res, load.slug)} dates the {_days(res)} touch in their time "
+                f"zone ({monthly:.0f} a month; limit {days:g})",
             )
