@@ -320,11 +320,11 @@ def test_an_imported_stack_passes_the_mandatory_pack_and_is_told_what_to_change_
     # What `oncall import` writes for the guide's hand-made account: its service resolves after
     # 4 hours (autoResolveMinutes: 240), as a service made in the web UI does.
     project = copy_project(tmp_path, stacks=False)
-    imported = (ROOT / "tests" / "golden" / "Pulumi.imported-example-live.yaml").read_text()
+    imported = (ROOT / "tests" / "golden" / "Pulumi.imported-guide-live.yaml").read_text()
     assert "autoResolveMinutes: 240" in imported
-    (project / "stacks" / "Pulumi.example-live.yaml").write_text(imported)
+    (project / "stacks" / "Pulumi.guide-live.yaml").write_text(imported)
 
-    report = run_pack(policy_view(plan_stack(project, "example-live").run))
+    report = run_pack(policy_view(plan_stack(project, "guide-live").run))
 
     # Only the advisory (the service is the one resource that auto-resolves): nothing stops it.
     assert [policy for policy, _, _ in report.violations] == ["adopted-auto-resolve"]

@@ -179,9 +179,9 @@ def test_an_adopted_member_adopts_its_phone_and_uses_its_email_method_by_id() ->
 
 
 def test_an_adopted_members_number_without_import_id_is_warned_with_its_full_key_path() -> None:
-    team = section("example-live", "team")
+    team = section("guide-live", "team")
     team["members"]["jane"] |= {"importId": "PJANE01", "emailContactMethodId": "PCMEMAIL"}
-    run = run_stack("example-live", {"pantheon-oncall:team": team})
+    run = run_stack("guide-live", {"pantheon-oncall:team": team})
 
     assert [w.split(": ", 1)[0] for w in run.warnings] == [
         "pantheon-oncall:team.members.jane.description",
