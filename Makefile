@@ -11,14 +11,36 @@ SCHEMAS := $(if $(PULUMI_SCHEMA_DIR),,--schemas tests/schemas)
 
 .PHONY: plan plan-all test lint typecheck pytest schemas clean help urns
 
-$(VENV)/.runtime: requirements.txt components/requirements.txt
+# Every install is from a hash-locked file (requirements.lock, requirements-dev.lock,
+# policy/requirements.lock): exact versions of every distribution, direct or not, each with its
+# sha256, wheels only. The pins in requirements*.txt are the lock's inputs; `make lock` refreshes it.
+PIP_INSTALL = -m pip install --quiet --disable-pip-version-check --require-hashes --only-binary=:all:
+LOCK := $(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 --python-platform linux \
+	--custom-compile-command "make lock"
+
+$(VENV)/.runtime: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) $(PIP_INSTALL) -r requirements.lock
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt policy/requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock
+	$(PY) $(PIP_INSTALL) -r requirements-dev.lock
 	touch $@
+
+.PHONY: policy-venv lock
+policy-venv: policy/venv/.installed  ## the policy pack's own virtualenv (policy/venv), as Pulumi runs it
+
+policy/venv/.installed: policy/requirements.lock
+	test -x policy/venv/bin/python || $(PYTHON) -m venv policy/venv
+	policy/venv/bin/python $(PIP_INSTALL) -r policy/requirements.lock
+	touch $@
+
+# The development lock is resolved first (it holds everything: the runtime and the policy pack's
+# pins too); the other two take its versions, so one package has one version in all three.
+lock: $(VENV)/.dev  ## re-resolve the hash-locked *.lock files from the pins in requirements*.txt
+	$(LOCK) requirements-dev.txt -o requirements-dev.lock
+	$(LOCK) requirements.txt --constraint requirements-dev.lock -o requirements.lock
+	$(LOCK) policy/requirements.txt --constraint requirements-dev.lock -o policy/requirements.lock
 
 plan: $(VENV)/.runtime  ## the offline plan of STACK=<name> (default example-live): no accounts needed
 	$(PY) -m oncall plan $(STACK) $(SCHEMAS)
