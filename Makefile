@@ -38,9 +38,9 @@ policy/venv/.installed: policy/requirements.lock
 # The development lock is resolved first (it holds everything: the runtime and the policy pack's
 # pins too); the other two take its versions, so one package has one version in all three.
 lock: $(VENV)/.dev  ## re-resolve the hash-locked *.lock files from the pins in requirements*.txt
-	$(LOCK) requirements-dev.txt -o requirements-dev.lock
-	$(LOCK) requirements.txt --constraint requirements-dev.lock -o requirements.lock
-	$(LOCK) policy/requirements.txt --constraint requirements-dev.lock -o policy/requirements.lock
+	$(LOCK) $(LOCK_ARGS) requirements-dev.txt -o requirements-dev.lock
+	$(LOCK) $(LOCK_ARGS) requirements.txt --constraint requirements-dev.lock -o requirements.lock
+	$(LOCK) $(LOCK_ARGS) policy/requirements.txt --constraint requirements-dev.lock -o policy/requirements.lock
 
 plan: $(VENV)/.runtime  ## the offline plan of STACK=<name> (default example-live): no accounts needed
 	$(PY) -m oncall plan $(STACK) $(SCHEMAS)

@@ -152,10 +152,8 @@ def load_stacks(project_dir: Path) -> list[Stack]:
             values = stackfile.load(project_dir, name).namespace(NAMESPACE)
         except ConfigError as e:
             first = str(e.problems[0]) if e.problems else "cannot be read"
-            print(
-                f"warning: stack {printable(name, 200)}: {first}; listed anyway, so that its own job reports it",
-                file=sys.stderr,
-            )
+            said = f"{first}; listed anyway, so that its own job reports it"
+            print(f"warning: stack {printable(name, 200)}: {said}", file=sys.stderr)
             stacks.append(Stack(name, False, None))
             continue
         reference = values.get("teamStack")

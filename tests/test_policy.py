@@ -151,7 +151,7 @@ def violations_of(policy: Callable[..., None], resource_type: str, **props: Any)
 # --- The pack -------------------------------------------------------------------------------------
 
 
-def test_the_pack_has_the_six_guardrails_each_mandatory_or_advisory() -> None:
+def test_the_pack_has_the_eight_guardrails_each_mandatory_or_advisory() -> None:
     levels = {p.name: p.enforcement_level.value for p in guardrails.POLICIES}  # type: ignore[union-attr]
     assert levels == {
         "integration-key-secret": "mandatory",
@@ -160,6 +160,8 @@ def test_the_pack_has_the_six_guardrails_each_mandatory_or_advisory() -> None:
         "on-call-users-reachable": "mandatory",
         "no-auto-resolve": "mandatory",
         "fixed-layer-starts": "advisory",
+        "no-plain-text-credentials": "mandatory",
+        "live-service-pages-high": "mandatory",
     }
 
 
