@@ -438,7 +438,7 @@ def main(
     except ImportFailed as e:
         print(f"error: {safe_text(str(e))}", file=sys.stderr)
         return 1
-    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as e:
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError, RecursionError) as e:
         # What PagerDuty answered lacks a field the import reads, or has it in another shape.
         print(f"error: {safe_text(unexpected_answer(e))}", file=sys.stderr)
         return 1
