@@ -12,25 +12,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import test_importer
 import trustme
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
-from test_importer import (  # noqa: F401 (fixtures)
-    GUIDE_IMPORT,
-    ca_file,
-    connect,
-    guide_account,
-    https_server,
-    import_in_process,
-    project,
-    service_then,
-    test_ca,
-)
+from test_importer import GUIDE_IMPORT, connect, guide_account, import_in_process, service_then
 
 from oncall.importer import import_stack
 from oncall.pagerduty_account import MAX_REPEATS, ImportFailed
+
+# The importer tests' fixtures: their HTTPS server, its certificate authority, a project.
+https_server = test_importer.https_server
+test_ca = test_importer.test_ca
+project = test_importer.project
+ca_file = test_importer.ca_file
 
 HOSTILE_PIECES = [
     "\n",
@@ -108,8 +105,7 @@ def test_hostile_api_text_is_data_or_one_comment_line_never_a_key(
 
     try:
         imported = import_stack(connect(url, test_ca), GUIDE_IMPORT)
-    except ImportFailed as e:  # a name the contract refuses: one message, nothing written
-        assert str(e)
+    except ImportFailed:  # a name the contract refuses: one message, nothing written
         return
 
     lines = imported.text.split("\n")
@@ -201,8 +197,8 @@ def test_a_broken_api_answer_is_one_message_and_a_bounded_number_of_requests(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     server: HTTPServer,
-    project: Path,  # noqa: F811
-    ca_file: Path,  # noqa: F811
+    project: Path,
+    ca_file: Path,
     service: str,
     handler: Any,
     message: str,
