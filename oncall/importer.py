@@ -55,9 +55,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from components.vocabulary import TARGET_API_TYPES
-from oncall import import_args, import_file, stackfile
+from oncall import import_args, import_file, stack_write, stackfile
 from oncall.config import NAMESPACE, TargetKind
-from oncall.errors import safe_text
+from oncall.errors import ConfigError, safe_text
 from oncall.import_file import Flow, FlowList, team_defaults, without_defaults
 from oncall.import_members import MemberMapper
 from oncall.import_schedules import ScheduleMapper
@@ -461,8 +461,12 @@ def _main(args: Any, env: Mapping[str, str], sleep: Callable[[float], None]) -> 
         environments=tuple(args.environment),
     )
     imported = import_stack(account, options)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(imported.text, encoding="utf-8")
+    try:
+        stack_write.write(out, imported.text, args.project_dir, args.force)
+    except stack_write.Exists:
+        raise ImportFailed(f"{out} exists: pass --force to overwrite it") from None
+    except ConfigError as e:
+        raise ImportFailed(str(e)) from None
     for note in imported.notes:
         print(f"warning: {safe_text(note)}", file=sys.stderr)
     print(f"wrote {out}: {imported.summary}")
