@@ -40,7 +40,7 @@ def checked(args: Any) -> ssl.SSLContext | None:
 
 
 def _check_out(out: Path, force: bool, project_dir: Path) -> None:
-    refused = stack_write.refusal(out, project_dir)
+    refused = stack_write.refusal(out, project_dir, named_outside_ok=True)
     if refused is not None:  # a symbolic link, or outside the project: even with --force
         raise ImportFailed(f"--out {shown(str(out))}: {refused}")
     if out.is_dir():

@@ -462,7 +462,7 @@ def _main(args: Any, env: Mapping[str, str], sleep: Callable[[float], None]) -> 
     )
     imported = import_stack(account, options)
     try:
-        stack_write.write(out, imported.text, args.project_dir, args.force)
+        stack_write.write(out, imported.text, args.project_dir, args.force, named_outside_ok=True)
     except stack_write.Exists:
         raise ImportFailed(f"{out} exists: pass --force to overwrite it") from None
     except ConfigError as e:

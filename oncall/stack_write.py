@@ -21,24 +21,30 @@ class Exists(Exception):  # noqa: N818 (a state, not a failure: callers skip or 
 _LINK = "a symbolic link; a stack file is never written through one (remove the link)"
 
 
-def refusal(path: Path, project_dir: Path) -> str | None:
-    """Why `path` may not be written as a stack file of `project_dir`, or None."""
+def refusal(path: Path, project_dir: Path, named_outside_ok: bool = False) -> str | None:
+    """Why `path` may not be written as a stack file of `project_dir`, or None: a symbolic link,
+    or a path that resolves outside the project (through a linked folder, or `..`). With
+    `named_outside_ok` (`import --out`), a path the user names outside the project is theirs
+    to choose; one named inside must still resolve inside."""
     try:
         if path.is_symlink():
             return _LINK
         root = project_dir.resolve()
         inside = (path.parent.resolve() / path.name).is_relative_to(root)
+        named_inside = Path(os.path.abspath(path)).is_relative_to(os.path.abspath(project_dir))
     except OSError as e:  # a name too long for the file system, a loop of links
         return f"cannot write it: {e.strerror}"
-    if not inside:
-        return f"outside the project folder {root}; stack files are written inside it"
+    if not inside and (named_inside or not named_outside_ok):
+        return f"resolves outside the project folder {root}; stack files are written inside it"
     return None
 
 
-def write(path: Path, text: str, project_dir: Path, force: bool) -> None:
+def write(
+    path: Path, text: str, project_dir: Path, force: bool, named_outside_ok: bool = False
+) -> None:
     """Write `text` to `path` (folders made as needed). Exists when the file is there and not
-    `force`; ConfigError naming the path when it is refused or the write fails."""
-    reason = refusal(path, project_dir)
+    `force`; ConfigError naming the path when it is refused (see `refusal`) or the write fails."""
+    reason = refusal(path, project_dir, named_outside_ok)
     if reason is not None:
         raise ConfigError([Problem(str(path), MISSING, reason)])
     try:

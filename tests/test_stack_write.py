@@ -116,16 +116,20 @@ def test_import_refuses_an_out_that_is_a_link_before_reading_the_account(
     assert not target.exists()
 
 
-def test_import_refuses_an_out_outside_the_project(
+def test_import_refuses_an_out_in_stacks_that_resolves_outside_the_project(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
     project: Path,
 ) -> None:
-    out = tmp_path / "Pulumi.shop-live.yaml"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / "stacks").rmdir()
+    (project / "stacks").symlink_to(elsewhere)
+    out = project / "stacks" / "Pulumi.shop-live.yaml"
 
     status, err = import_to(monkeypatch, capsys, project, out)
 
     assert status == 1
-    assert "outside the project folder" in err
-    assert not out.exists()
+    assert "resolves outside the project folder" in err
+    assert list(elsewhere.iterdir()) == []
