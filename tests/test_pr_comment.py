@@ -20,9 +20,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = yaml.safe_load((ROOT / ".github" / "workflows" / "pr-comment.yml").read_text())
-STEPS = {step.get("name"): step for step in WORKFLOW["jobs"]["comment"]["steps"]}
-UNPACK = STEPS["Unpack only the expected names"]["run"]
-SCRIPT = STEPS["Post or update the diff comment"]["with"]["script"]
+STEPS = WORKFLOW["jobs"]["comment"]["steps"]
+UNPACK = next(step["run"] for step in STEPS if "unzip" in step.get("run", ""))
+SCRIPT = STEPS[-1]["with"]["script"]  # the step that posts
 HEAD_SHA = "a" * 40
 SECRET = "INPUT_GITHUB-TOKEN=ghs_not_a_real_token_but_the_shape"
 
