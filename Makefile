@@ -11,17 +11,40 @@ SCHEMAS := $(if $(PULUMI_SCHEMA_DIR),,--schemas tests/schemas)
 
 .PHONY: plan plan-all test lint typecheck pytest schemas clean help urns e2e engine
 
-# The runtime pins, then the project itself for venv/bin/oncall: editable, without dependencies
-# (they are the pins), as a path entry (editable_mode=compat: no import hook at every start).
-$(VENV)/.runtime: requirements.txt components/requirements.txt pyproject.toml
+# Every install is from a hash-locked file (requirements.lock, requirements-dev.lock,
+# policy/requirements.lock): exact versions of every distribution, direct or not, each with its
+# sha256, wheels only. The pins in requirements*.txt are the lock's inputs; `make lock` refreshes it.
+PIP_INSTALL = -m pip install --quiet --disable-pip-version-check --require-hashes --only-binary=:all:
+LOCK := $(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 --python-platform linux \
+	--custom-compile-command "make lock"
+
+# The locked runtime, then the project itself for venv/bin/oncall: editable, as a path entry
+# (editable_mode=compat: no import hook at every start), built by the venv's own setuptools with
+# nothing downloaded (--no-deps --no-build-isolation --no-index), so nothing unhashed comes in.
+$(VENV)/.runtime: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --config-settings editable_mode=compat -e .
+	$(PY) $(PIP_INSTALL) -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-index --no-deps --no-build-isolation --config-settings editable_mode=compat -e .
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt policy/requirements.txt docs/requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock
+	$(PY) $(PIP_INSTALL) -r requirements-dev.lock
 	touch $@
+
+.PHONY: policy-venv lock
+policy-venv: policy/venv/.installed  ## the policy pack's own virtualenv (policy/venv), as Pulumi runs it
+
+policy/venv/.installed: policy/requirements.lock
+	test -x policy/venv/bin/python || $(PYTHON) -m venv policy/venv
+	policy/venv/bin/python $(PIP_INSTALL) -r policy/requirements.lock
+	touch $@
+
+# The development lock is resolved first (it holds everything: the runtime and the policy pack's
+# pins too); the other two take its versions, so one package has one version in all three.
+lock: $(VENV)/.dev  ## re-resolve the hash-locked *.lock files from the pins in requirements*.txt
+	$(LOCK) $(LOCK_ARGS) requirements-dev.txt -o requirements-dev.lock
+	$(LOCK) $(LOCK_ARGS) requirements.txt --constraint requirements-dev.lock -o requirements.lock
+	$(LOCK) $(LOCK_ARGS) policy/requirements.txt --constraint requirements-dev.lock -o policy/requirements.lock
 
 plan: $(VENV)/.runtime  ## the offline plan of STACK=<name> (default example-live): no accounts needed
 	$(VENV)/bin/oncall plan $(STACK) $(SCHEMAS)

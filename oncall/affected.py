@@ -5,12 +5,17 @@ CI previews (pull requests) and deploys (`main`) only the stacks whose outcome a
 - a stack file `stacks/Pulumi.<stack>.yaml` → that stack;
 - a team stack's file → the team stack and every site stack whose `teamStack` names it (their
   escalation policy comes from its outputs);
-- the program or its dependencies (`components/`, `oncall/`, `__main__.py`, `Pulumi.yaml`,
-  `requirements*`) → every stack;
+- the program, its dependencies or its guardrails (`components/`, `oncall/`, `policy/`,
+  `__main__.py`, `Pulumi.yaml`, `requirements*`) → every stack (every preview and update runs the
+  policy pack in `policy/`, so a change there can stop any stack's update);
 - anything else (docs, tests, CI, tooling) → none: `pulumi up` never reads it.
 
 A stack file that the change deletes names a stack that no longer has a config; it is listed
 under `removed` (its resources stay until someone runs `pulumi destroy` on it).
+
+A stack file that cannot be read is still listed, as a site stack, with a warning on stderr: its
+own preview or update job then fails on it, and the other stacks' jobs go on. One bad file never
+holds back every deploy.
 
 Team stacks are listed apart from site stacks so a deploy can update a team before the sites that
 read its outputs.
@@ -22,17 +27,20 @@ import argparse
 import json
 import posixpath
 import subprocess
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Final
 
 from oncall import stackfile
-from oncall.errors import ConfigError, Problem, shown
+from oncall.config import TeamStackConfig, parse_stack_config
+from oncall.errors import ConfigError, Problem, printable, shown
 
 NAMESPACE: Final = "pantheon-oncall"
-PROGRAM_DIRS: Final = ("components", "oncall")
-"""Folders of the program itself: a change in them can change every stack's plan."""
+PROGRAM_DIRS: Final = ("components", "oncall", "policy")
+"""Folders of the program itself and its policy pack: a change in them can change every stack's
+plan or what its update lets through."""
 PROGRAM_FILES: Final = ("__main__.py", "Pulumi.yaml")
 PROGRAM_FILE_PREFIXES: Final = ("requirements",)
 """Top-level files whose name starts so: the program's dependencies (requirements*.txt)."""
@@ -136,10 +144,18 @@ def _split(stacks: Iterable[Stack], names: set[str], removed: set[str]) -> Affec
 
 
 def load_stacks(project_dir: Path) -> list[Stack]:
-    """Every stack with a stack file, with its team stack (the last part of `teamStack`)."""
+    """Every stack with a stack file, with its team stack (the last part of `teamStack`). A stack
+    file that cannot be read is a site stack paging no team, with a warning on stderr."""
     stacks = []
     for name in stackfile.stack_names(project_dir):
-        values = stackfile.load(project_dir, name).namespace(NAMESPACE)
+        try:
+            values = stackfile.load(project_dir, name).namespace(NAMESPACE)
+        except ConfigError as e:
+            first = str(e.problems[0]) if e.problems else "cannot be read"
+            said = f"{first}; listed anyway, so that its own job reports it"
+            print(f"warning: stack {printable(name, 200)}: {said}", file=sys.stderr)
+            stacks.append(Stack(name, False, None))
+            continue
         reference = values.get("teamStack")
         team_stack = reference.rsplit("/", 1)[-1] if isinstance(reference, str) else None
         stacks.append(Stack(name, _is_team_stack(values), team_stack))

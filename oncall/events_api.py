@@ -8,6 +8,7 @@ network errors should be retried after some time. A redirect is refused, never f
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -61,6 +62,11 @@ def send(url: str, event: dict, sleep: Callable[[float], None], say: Callable[[s
             retry_after = float(header) if header.isdigit() else 0.0
         except (urllib.error.URLError, OSError) as e:
             problem, retry_after = f"could not reach {url}: {getattr(e, 'reason', e)}", 0.0
+        except http.client.HTTPException as e:  # IncompleteRead, BadStatusLine: a cut answer
+            problem, retry_after = (
+                f"{url} answered with a broken response ({type(e).__name__})",
+                0.0,
+            )
     raise EventsError(f"the {action} was not sent after {MAX_TRIES} tries: {problem}")
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from oncall import stack_write
 from oncall.config.site import Site, meant_env
 from oncall.errors import shown
 from oncall.newsite import ESC_NAME
@@ -23,7 +24,7 @@ from oncall.urls import url_problem
 
 def checked(args: Any) -> ssl.SSLContext | None:
     """Raise ImportFailed for the first bad option; return the TLS context of --ca-file."""
-    _check_out(args.out, args.force)
+    _check_out(args.out, args.force, args.project_dir)
     if args.api_url is not None:
         problem = url_problem(args.api_url, loopback_http=False)
         if problem is not None:
@@ -38,7 +39,10 @@ def checked(args: Any) -> ssl.SSLContext | None:
     return _context(args.ca_file) if args.ca_file else None
 
 
-def _check_out(out: Path, force: bool) -> None:
+def _check_out(out: Path, force: bool, project_dir: Path) -> None:
+    refused = stack_write.refusal(out, project_dir, named_outside_ok=True)
+    if refused is not None:  # a symbolic link, or outside the project: even with --force
+        raise ImportFailed(f"--out {shown(str(out))}: {refused}")
     if out.is_dir():
         raise ImportFailed(
             f"--out {shown(str(out))}: a folder; expected the stack file to write, "

@@ -6,6 +6,10 @@ own rules with it). The header says what was imported, where the credentials com
 the contract cannot express.
 Before it is written, the file is parsed by the config contract (oncall.config): a failure there
 is a bug in the import, reported as one `ImportFailed`.
+
+Everything the API answered is hostile text here: it reaches the file only as YAML data (the
+dumper quotes and escapes it) or inside one comment line, with its line breaks and other control
+characters escaped, so no name or summary can end a comment and start a key of its own.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 import yaml
 
 from oncall.config import NAMESPACE, parse_stack_config
-from oncall.errors import ConfigError
+from oncall.errors import ConfigError, printable
 from oncall.newsite import credentials_comment
 from oncall.pagerduty_account import ImportFailed
 
@@ -94,7 +98,7 @@ def render(
     """The stack file's text: the header (what `source` was imported, the credentials, the
     `notes`), then the ESC `environments` and the `config`."""
     header = [
-        f"# Imported from PagerDuty by `oncall import` ({source}).",
+        f"# Imported from PagerDuty by `oncall import` ({_one_line(source)}).",
         "# Every user, schedule, the escalation policy and the service carry their importId,",
         "# and so do members' phone and SMS contact methods ({number, importId, label}) and",
         "# their notification and handoff rules (importId on each notify step and handoff);",
@@ -108,7 +112,7 @@ def render(
             "#",
             "# What this stack file cannot express (review it before `pulumi up`):",
         ]
-        header += [f"#   - {note}" for note in notes]
+        header += [f"#   - {_one_line(note)}" for note in notes]
     doc: dict[str, Any] = {}
     if environments:
         doc["environment"] = list(environments)
@@ -117,9 +121,22 @@ def render(
     return "\n".join(header) + "\n" + body
 
 
+_COMMENT_LENGTH = 1000
+"""How much of one note a comment line keeps (a summary can be any length)."""
+
+
+def _one_line(text: str) -> str:
+    """`text` for one comment line: line breaks (\\n, \\r, NEL, U+2028…) and every other control
+    character escaped, so it cannot end the comment."""
+    return printable(text, _COMMENT_LENGTH)
+
+
 def check(text: str) -> None:
     """The file must satisfy the config contract; a failure here is a bug in the import."""
-    doc = yaml.safe_load(text)
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise ImportFailed(f"the stack file written does not read back as YAML: {e}") from None
     prefix = f"{NAMESPACE}:"
     values = {k[len(prefix) :]: v for k, v in doc["config"].items() if k.startswith(prefix)}
     try:

@@ -58,9 +58,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from components.vocabulary import TARGET_API_TYPES
-from oncall import import_args, import_file, stackfile
+from oncall import import_args, import_file, stack_write, stackfile
 from oncall.config import NAMESPACE, TargetKind
-from oncall.errors import safe_text
+from oncall.errors import ConfigError, safe_text
 from oncall.import_file import Flow, FlowList, team_defaults, without_defaults
 from oncall.import_members import MemberMapper
 from oncall.import_schedules import ScheduleMapper
@@ -467,7 +467,7 @@ def main(
     except ImportFailed as e:
         print(f"error: {safe_text(str(e))}", file=sys.stderr)
         return 1
-    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as e:
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError, RecursionError) as e:
         # What PagerDuty answered lacks a field the import reads, or has it in another shape.
         print(f"error: {safe_text(unexpected_answer(e))}", file=sys.stderr)
         return 1
@@ -490,8 +490,12 @@ def _main(args: Any, env: Mapping[str, str], sleep: Callable[[float], None]) -> 
         environments=tuple(args.environment),
     )
     imported = import_stack(account, options)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(imported.text, encoding="utf-8")
+    try:
+        stack_write.write(out, imported.text, args.project_dir, args.force, named_outside_ok=True)
+    except stack_write.Exists:
+        raise ImportFailed(f"{out} exists: pass --force to overwrite it") from None
+    except ConfigError as e:
+        raise ImportFailed(str(e)) from None
     for note in imported.notes:
         print(f"warning: {safe_text(note)}", file=sys.stderr)
     print(f"wrote {out}: {imported.summary}")

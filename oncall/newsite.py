@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from oncall import stackfile
+from oncall import stack_write, stackfile
 from oncall.config import NAMESPACE, PRESETS, EnvKind, Site, parse_stack_config
 from oncall.config.site import meant_env
 from oncall.errors import MISSING, ConfigError, Problem
@@ -161,21 +161,33 @@ def stack_text(site: str, env: str, options: NewSiteOptions) -> str:
 
 
 def new_site(project_dir: Path, options: NewSiteOptions) -> NewSiteResult:
-    """Write the stack files; raise ConfigError for a bad site or env name (nothing written)."""
+    """Write the stack files; raise ConfigError for a bad site or env name, a stack file that is
+    a symbolic link or lies outside the project (nothing written)."""
     _check_names(options.sites, options.envs, options.multidev)
     _check_options(options)
     _, stacks_dir = stackfile.project_name(project_dir)
+    paths = [
+        (site, env, stacks_dir / f"Pulumi.{site}-{env}.yaml")
+        for site in options.sites
+        for env in options.envs
+    ]
+    refused = [(path, stack_write.refusal(path, project_dir)) for _, _, path in paths]
+    problems = [Problem(str(path), MISSING, why) for path, why in refused if why is not None]
+    if problems:  # refused even with --force
+        raise ConfigError(problems)
     result = NewSiteResult()
-    for site in options.sites:
-        for env in options.envs:
-            path = stacks_dir / f"Pulumi.{site}-{env}.yaml"
-            if _exists(path) and not options.force:
-                result.skipped.append(path)
-                continue
-            text = stack_text(site, env, options)
-            _check_parses(path, text)
-            _write(path, text)
-            result.written.append(path)
+    for site, env, path in paths:
+        if _exists(path) and not options.force:
+            result.skipped.append(path)
+            continue
+        text = stack_text(site, env, options)
+        _check_parses(path, text)
+        try:
+            stack_write.write(path, text, project_dir, options.force)
+        except stack_write.Exists:
+            result.skipped.append(path)
+            continue
+        result.written.append(path)
     return result
 
 
@@ -184,16 +196,6 @@ def _exists(path: Path) -> bool:
         return path.exists()
     except OSError as e:  # a name too long for the file system
         raise ConfigError([Problem(str(path), MISSING, f"cannot write it: {e.strerror}")]) from None
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as e:
-        where = e.filename if isinstance(e.filename, str) else str(path)
-        said = "a file is there, not a folder" if isinstance(e, FileExistsError) else e.strerror
-        raise ConfigError([Problem(where, MISSING, f"cannot write it: {said}")]) from None
 
 
 def _check_names(sites: Sequence[str], envs: Sequence[str], multidev: bool = False) -> None:

@@ -27,6 +27,16 @@ API_HOSTS: Final = {"us": "https://api.pagerduty.com", "eu": "https://api.eu.pag
 MAX_RETRIES: Final = 5
 """How many times one request is retried after a 429 before giving up."""
 
+MAX_REPEATS: Final = 3
+"""How many times in a row the same URL may be asked for (a 429's retries aside). The official
+client pages on by the number of items a page held, so an empty page that still says
+`more: true` makes it ask for the same page again, for ever
+(pagerduty/rest_api_v2_base_client.py, `iter_all`)."""
+
+MAX_REQUESTS: Final = 20_000
+"""Requests one import may send at most: far above any real account (an index stops at 10,000
+records in the client), low enough that an answer that never ends fails in seconds."""
+
 
 class ImportFailed(Exception):  # noqa: N818 (a refusal to go on, named as callers catch it)
     """The import cannot go on: one clear message (never the token), exit 1."""
@@ -50,9 +60,15 @@ class RetryAfterTransport(httpx2.BaseTransport):
         self._inner = inner
         self._sleep = sleep
         self._max_retries = max_retries
+        self._last_url = ""
+        self._repeats = 0
+        self._sent = 0
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        """Send the request; on 429, wait as Retry-After says and try again, up to the limit."""
+        """Send the request; on 429, wait as Retry-After says and try again, up to the limit.
+        ImportFailed when the same URL comes again and again (a list that never ends) or the
+        import has sent MAX_REQUESTS."""
+        self._count(request)
         for attempt in range(self._max_retries + 1):
             response = self._inner.handle_request(request)
             if response.status_code != 429:
@@ -66,6 +82,24 @@ class RetryAfterTransport(httpx2.BaseTransport):
             f"PagerDuty answered 429 Too Many Requests {self._max_retries + 1} times to "
             f"{request.method} {request.url.path}; wait a minute and run the import again"
         )
+
+    def _count(self, request: httpx2.Request) -> None:
+        url = str(request.url)
+        self._repeats = self._repeats + 1 if url == self._last_url else 1
+        self._last_url = url
+        self._sent += 1
+        if self._repeats > MAX_REPEATS:
+            raise ImportFailed(
+                f"{request.method} {request.url.path}: PagerDuty answered the same page "
+                f"{MAX_REPEATS} times with `more: true` and nothing new on it; the list would "
+                "never end (a proxy's or a broken API's answer?). Nothing was written"
+            )
+        if self._sent > MAX_REQUESTS:
+            raise ImportFailed(
+                f"{request.method} {request.url.path}: more than {MAX_REQUESTS} requests to "
+                "PagerDuty in one import; its lists never end (a broken API's answer?). "
+                "Nothing was written"
+            )
 
     def close(self) -> None:
         """Close the wrapped transport."""
@@ -109,6 +143,8 @@ class Account:
         except (TypeError, ValueError, KeyError, AttributeError):
             # The client pages through what it is given: an index that is not one breaks it.
             raise _not_the_api(path, "not a page of a list") from None
+        except RecursionError:
+            raise _not_the_api(path, _TOO_DEEP) from None
         if not all(isinstance(item, dict) and isinstance(item.get("id"), str) for item in items):
             raise _not_the_api(path, "a list item without an id")
         return items
@@ -137,6 +173,8 @@ class Account:
             body = response.json()
         except ValueError:
             raise _not_the_api(path, "not JSON") from None
+        except RecursionError:
+            raise _not_the_api(path, _TOO_DEEP) from None
         if not isinstance(body, dict) or wrapper not in body:
             raise ImportFailed(f"GET {path}: PagerDuty's answer has no {wrapper!r}")
         if not isinstance(body[wrapper], dict | list):
@@ -147,6 +185,7 @@ class Account:
 _CLIENT_ERRORS: Final = (pagerduty.Error, pagerduty.UrlError, httpx2.HTTPError, httpx2.InvalidURL)
 """What the client raises for an answer it cannot use, a URL it refuses, or no answer at all."""
 _NOT_THE_API: Final = "the answer is not PagerDuty's REST API v2 JSON"
+_TOO_DEEP: Final = "JSON nested too deeply to read"
 _CHECK_URL: Final = "a proxy's page, or an --api-url that is not PagerDuty's REST API v2?"
 
 

@@ -6,11 +6,14 @@ Slack token. The stack-file loader refuses such a plain-text value, and every pr
 (oncall.errors) hides it, so a misspelled or misplaced credential is never echoed back.
 
 Token shapes, from the secret scanners' rules (gitleaks/gitleaks
-cmd/generate/config/rules/newrelic.go and slack.go): New Relic keys start with `NRAK-` (user),
-`NRAA-` (admin), `NRII-` (insert), `NRJS-` (browser); a license key ends in `NRAL`. Slack tokens
-start with `xox?-` or `xoxe.`, app tokens with `xapp-`. PagerDuty REST API keys have no prefix:
+cmd/generate/config/rules/newrelic.go, slack.go, pulumi.go, github.go): New Relic keys start
+with `NRAK-` (user), `NRAA-` (admin), `NRII-` (insert), `NRJS-` (browser); a license key ends
+in `NRAL`. Slack tokens start with `xox?-` or `xoxe.`, app tokens with `xapp-`. PagerDuty REST
+API keys have no prefix:
 20 characters of letters, digits, `_`, `-`, `+` (user keys start with `u+`); integration keys are
-32 hexadecimal digits. No value this project's config needs has any of these shapes.
+32 hexadecimal digits, routing keys `R0` and 30 more; 40 hexadecimal digits are a New Relic
+license or REST key; Pulumi access tokens start with `pul-`, GitHub's with `ghp_`, `ghs_`…
+No value this project's config needs has any of these shapes.
 """
 
 from __future__ import annotations
@@ -50,6 +53,14 @@ _TOKEN_PATTERNS: Final = (
     r"(?<![A-Za-z0-9_+-])(?=[A-Za-z0-9_+-]{0,19}[a-z])(?=[A-Za-z0-9_+-]{0,19}[A-Z])"
     r"(?=[A-Za-z0-9_+-]{0,19}[0-9])[A-Za-z0-9_+-]{20}(?![A-Za-z0-9_+-])",
     r"(?<![A-Za-z0-9])[0-9a-f]{32}(?![A-Za-z0-9])",
+    # PagerDuty Events API v2 routing keys (R0 and 30 more), 40-hex keys (New Relic license and
+    # REST keys, among others).
+    r"(?<![A-Za-z0-9])R0[0-9A-Z]{30}(?![A-Za-z0-9])",
+    r"(?<![A-Za-z0-9])[0-9a-fA-F]{40}(?![A-Za-z0-9])",
+    # Pulumi access tokens and GitHub tokens, which CI holds (gitleaks rules pulumi.go, github.go).
+    r"\bpul-[0-9a-f]{40}\b",
+    r"\bgh[pousr]_[A-Za-z0-9]{36,}",
+    r"\bgithub_pat_[A-Za-z0-9_]{40,}",
 )
 _TOKEN: Final = re.compile("|".join(f"(?:{p})" for p in _TOKEN_PATTERNS))
 

@@ -13,8 +13,9 @@ invalid event (`message`, `errors`) and must not be retried; 429, 5xx and networ
 be retried after some time. Sending one event that way is oncall.events_api's.
 
 The site facts (name, env, URL) come from the stack file through the same config loader as the
-plan; the integration key from `pulumi stack output`, `--integration-key` or
-$PAGERDUTY_INTEGRATION_KEY. The key is never printed: every line this prints passes through
+plan; the integration key from `pulumi stack output`, $PAGERDUTY_INTEGRATION_KEY,
+`--integration-key-file` (a file or stdin: off the command line, where `ps` shows it) or
+`--integration-key`. The key is never printed: every line this prints passes through
 `_Output`, which replaces it with `[redacted]`.
 """
 
@@ -81,10 +82,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     resolve.add_argument(
         "--no-resolve", action="store_true", help="leave the incident open (resolve it by hand)"
     )
-    parser.add_argument(
+    key = parser.add_mutually_exclusive_group()
+    key.add_argument(
+        "--integration-key-file",
+        type=Path,
+        metavar="PATH",
+        help="read the service's Events API v2 key from this file (- for stdin): it stays off "
+        "the command line",
+    )
+    key.add_argument(
         "--integration-key",
-        help=f"the service's Events API v2 key (default ${KEY_ENV}, else the stack output "
-        f"{KEY_OUTPUT} read with `pulumi stack output --show-secrets`)",
+        help=f"the key itself; visible to every user of the machine (ps, shell history), so "
+        f"prefer ${KEY_ENV} or --integration-key-file. Default: ${KEY_ENV}, else the stack "
+        f"output {KEY_OUTPUT} read with `pulumi stack output --show-secrets`",
     )
     parser.add_argument(
         "--events-url",
@@ -106,10 +116,14 @@ def run(
 ) -> int:
     """Run the smoke check; return the exit status. Tests inject `sleep` and the dedup key;
     otherwise each run waits for real and makes a new unique key."""
-    key = args.integration_key or os.environ.get(KEY_ENV) or None
-    output = _Output(sys.stdout, secret=key)
+    output = _Output(sys.stdout, secret=None)
     try:
-        key = _checked_key(args.integration_key, key)
+        given, option = args.integration_key, "--integration-key"
+        if getattr(args, "integration_key_file", None) is not None:
+            given, option = _key_from_file(args.integration_key_file), "--integration-key-file"
+        key = given or os.environ.get(KEY_ENV) or None
+        output.secret = key
+        key = _checked_key(given, key, option)
         return _run(args, key, output, sleep or time.sleep, new_dedup_key or unique_dedup_key)
     except (SmokeError, EventsError) as e:
         output.error(str(e))
@@ -318,7 +332,9 @@ def _region_events_url(region: object) -> str:
 # --- the key --------------------------------------------------------------------------------------
 
 
-def _checked_key(given: str | None, key: str | None) -> str | None:
+def _checked_key(
+    given: str | None, key: str | None, option: str = "--integration-key"
+) -> str | None:
     """The key, refused (never shown) when it is empty or has whitespace or control characters
     in it: PagerDuty would refuse the event, or the shell split a copy-paste."""
     if given is not None and not given:
@@ -327,7 +343,7 @@ def _checked_key(given: str | None, key: str | None) -> str | None:
             "or leave the option out to read the stack output"
         )
     if key is not None and not _is_one_word(key):
-        source = "--integration-key" if given else f"${KEY_ENV}"
+        source = option if given else f"${KEY_ENV}"
         raise SmokeError(f"{source}: {_KEY_SHAPE}")
     return key
 
@@ -336,6 +352,21 @@ _KEY_SHAPE: Final = (
     "the key has whitespace or control characters in it (a copy-paste slip?); an Events API v2 "
     "integration key is one word of 32 letters and digits"
 )
+
+
+def _key_from_file(path: Path) -> str:
+    """The key in `path` (- for stdin), without its surrounding whitespace (a trailing newline);
+    SmokeError naming the file when it cannot be read. The key itself is never shown."""
+    where = "stdin" if str(path) == "-" else shown(str(path))
+    try:
+        text = sys.stdin.read(4096) if str(path) == "-" else path.read_text(encoding="utf-8")[:4096]
+    except (OSError, UnicodeDecodeError) as e:
+        said = e.strerror if isinstance(e, OSError) else "not UTF-8 text"
+        raise SmokeError(f"--integration-key-file {where}: cannot read it ({said})") from None
+    key = text.strip()
+    if not key:
+        raise SmokeError(f"--integration-key-file {where}: it is empty; expected the key")
+    return key
 
 
 def _is_one_word(key: str) -> bool:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, Final
 
+from exposure import live_service_pages_high, no_plain_text_credentials
 from pulumi_policy import (
     EnforcementLevel,
     PolicyResource,
@@ -319,6 +320,18 @@ POLICIES: Final = [
         description="Schedule layer starts are fixed in the stack file, not computed at run time.",
         validate=layer_starts_are_fixed,
         enforcement_level=EnforcementLevel.ADVISORY,
+    ),
+    ResourceValidationPolicy(
+        name="no-plain-text-credentials",
+        description="No resource input holds a token- or key-shaped value in plain text.",
+        validate=no_plain_text_credentials,
+        enforcement_level=EnforcementLevel.MANDATORY,
+    ),
+    ResourceValidationPolicy(
+        name="live-service-pages-high",
+        description="A live site's PagerDuty service opens high-urgency incidents.",
+        validate=live_service_pages_high,
+        enforcement_level=EnforcementLevel.MANDATORY,
     ),
 ]
 """The guardrails, in the order they are reported."""

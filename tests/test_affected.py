@@ -203,3 +203,32 @@ def test_cli_paths_are_normalised_like_git_prints_them() -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["guide-dev", "guide-live", "store-live"]
+
+
+@pytest.mark.parametrize("path", ["policy/guardrails.py", "policy/requirements.lock"])
+def test_the_policy_pack_moves_every_stack(path: str) -> None:
+    # Every preview and update runs the pack: a change to it can stop any stack's update.
+    assert stacks_for(path) == EVERY
+
+
+def test_cli_one_unreadable_stack_file_is_listed_with_a_warning_and_the_others_still_go(
+    tmp_path: Path,
+) -> None:
+    support.copy_project(tmp_path)
+    (tmp_path / "stacks" / "Pulumi.broken-live.yaml").write_text("config: [unclosed\n")
+
+    result = support.run_cli("affected", "--all", "--json", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(result.stdout)
+    assert listed["teams"] == ["team-agency"]
+    assert listed["sites"] == [
+        "broken-live",
+        "guide-dev",
+        "guide-live",
+        "guide-test",
+        "store-live",
+    ]
+    assert result.stderr.startswith("warning: stack broken-live: ")
+    assert "listed anyway, so that its own job reports it" in result.stderr
+    assert "Traceback" not in result.stderr

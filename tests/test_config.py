@@ -768,7 +768,8 @@ BAD_INPUTS = [
     ),
     # Team, schedules and layers
     bad("unknown team time zone", f"{T}.timeZone", "America/Gotham"),
-    bad("unknown key inside team", f"{T}.memebers", {}),
+    # An unknown key's value is never echoed (it may be a credential under a misspelled key).
+    case("unknown key inside team", f"{T}.memebers", MISSING, put(f"{T}.memebers", {})),
     bad("local start in a DST gap", f"{LAYER}.start", "2027-03-14T02:30:00"),
     bad("local start in a DST fold", f"{LAYER}.start", "2026-11-01T01:30:00"),
     bad("unparseable start", f"{LAYER}.start", "next monday 9am"),
@@ -819,7 +820,7 @@ BAD_INPUTS = [
     case(
         "after-hours days without perMonth",
         f"{T}.load.maxAfterHoursDays",
-        12,
+        MISSING,  # an unknown key: its value is not echoed
         put(f"{T}.load", {"maxAfterHoursDays": 12}),
     ),
     # Stack topology and site
@@ -839,12 +840,17 @@ BAD_INPUTS = [
         drop("team"),
         put("escalationPolicy", BOTH_REFS),
     ),
-    bad("unknown top-level key", "tema", {"name": "x"}),
+    case("unknown top-level key", "tema", MISSING, put("tema", {"name": "x"})),
     bad("bad env", "site.env", "Live!"),
     bad("domain with a scheme", "site.domain", "https://www.example.com"),
     case("no site", "site", MISSING, drop("site")),
     # New Relic and Slack
-    bad("unknown key inside pingMonitor", "newrelic.pingMonitor.frequency", 5),
+    case(
+        "unknown key inside pingMonitor",
+        "newrelic.pingMonitor.frequency",
+        MISSING,
+        put("newrelic.pingMonitor.frequency", 5),
+    ),
     bad("AWS_ location prefix", "newrelic.pingMonitor.locations[0]", "AWS_US_EAST_1"),
     bad("failing locations over locations", f"{PING_FAILURE}.failingLocations", 4),
     case(

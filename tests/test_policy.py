@@ -46,7 +46,7 @@ def violations_of(policy: Callable[..., None], resource_type: str, **props: Any)
 # --- The pack -------------------------------------------------------------------------------------
 
 
-def test_the_pack_has_the_seven_guardrails_each_mandatory_or_advisory() -> None:
+def test_the_pack_has_the_nine_guardrails_each_mandatory_or_advisory() -> None:
     levels = {p.name: p.enforcement_level.value for p in guardrails.POLICIES}  # type: ignore[union-attr]
     assert levels == {
         "integration-key-secret": "mandatory",
@@ -56,6 +56,8 @@ def test_the_pack_has_the_seven_guardrails_each_mandatory_or_advisory() -> None:
         "no-auto-resolve": "mandatory",
         "adopted-auto-resolve": "advisory",
         "fixed-layer-starts": "advisory",
+        "no-plain-text-credentials": "mandatory",
+        "live-service-pages-high": "mandatory",
     }
 
 

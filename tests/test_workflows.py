@@ -15,7 +15,8 @@ import yaml
 
 from oncall.affected import Affected
 
-WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml"))
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
 
@@ -107,3 +108,129 @@ def test_the_matrix_workflow_outputs_what_affected_prints() -> None:
     printed = json.loads(Affected(("t",), ("s",), ()).to_json())
     assert set(outputs) <= set(printed)
     assert "oncall affected --base" in doc["jobs"]["affected"]["steps"][-1]["run"]
+
+
+# --- Credentials: which job holds which token -----------------------------------------------------
+
+ENVIRONMENTS = {"deploy.yml": "production", "preview.yml": "preview", "drift.yml": "drift"}
+
+
+def jobs_using_secrets() -> list[tuple[str, str, dict[Any, Any]]]:
+    found = []
+    for path in FILES:
+        for name, job in load(path)["jobs"].items():
+            if "secrets." in json.dumps(job):
+                found.append((path.name, name, job))
+    return found
+
+
+def test_every_job_that_reads_a_secret_runs_in_its_workflows_own_environment() -> None:
+    # The environment holds the token (docs/delivery.md): production admits only main, preview
+    # needs a reviewer's approval before a pull request's code gets its narrower token.
+    found = jobs_using_secrets()
+    assert {(f, n) for f, n, _ in found} == {
+        ("deploy.yml", "up-teams"),
+        ("deploy.yml", "up-sites"),
+        ("preview.yml", "preview"),
+        ("drift.yml", "drift"),
+    }
+    for file, name, job in found:
+        assert job.get("environment") == ENVIRONMENTS[file], f"{file}: job {name}"
+
+
+def test_no_workflow_reads_a_secret_at_the_workflow_level() -> None:
+    for path in FILES:
+        doc = load(path)
+        assert "secrets." not in json.dumps(doc.get("env", {})), path.name
+
+
+# --- What the workflows run: the pinned CLI, the policy pack, the locked install ------------------
+
+
+def pulumi_steps(name: str) -> list[dict[Any, Any]]:
+    return [
+        step
+        for job in workflow(name)["jobs"].values()
+        for step in job.get("steps", [])
+        if step.get("uses", "").startswith("pulumi/actions@")
+    ]
+
+
+def pinned(requirements: Path, package: str) -> str:
+    for line in requirements.read_text().splitlines():
+        if line.startswith(f"{package}=="):
+            return line.split("==", 1)[1].strip()
+    raise AssertionError(f"{requirements}: no pin of {package}")
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "preview.yml", "deploy.yml", "drift.yml"])
+def test_every_pulumi_cli_is_the_version_of_the_pinned_sdk(name: str) -> None:
+    version = pinned(ROOT / "components" / "requirements.txt", "pulumi")
+    steps = pulumi_steps(name)
+    assert steps
+    assert all(str(step["with"]["pulumi-version"]) == version for step in steps)
+
+
+@pytest.mark.parametrize("name", ["preview.yml", "deploy.yml", "drift.yml"])
+def test_every_preview_and_update_runs_the_policy_pack(name: str) -> None:
+    steps = [s for s in pulumi_steps(name) if s["with"].get("command") in ("preview", "up")]
+    assert steps
+    for step in steps:
+        assert step["with"]["policyPacks"] == "policy"
+    jobs = workflow(name)["jobs"].values()
+    installs = [s.get("run", "") for j in jobs for s in j.get("steps", [])]
+    assert any("policy-venv" in run.split() for run in installs)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_workflows_install_only_through_the_hash_locked_make_targets(path: Path) -> None:
+    runs = [
+        step.get("run", "") for job in load(path)["jobs"].values() for step in job.get("steps", [])
+    ]
+    assert not any(re.search(r"\bpip3? install\b|\buv pip install\b", run) for run in runs)
+
+
+def test_dependabot_watches_the_pins_and_the_actions() -> None:
+    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text())
+    ecosystems = {u["package-ecosystem"]: u for u in config["updates"]}
+    assert set(ecosystems) == {"pip", "github-actions"}
+    assert set(ecosystems["pip"]["directories"]) == {"/", "/components", "/policy"}
+
+
+# --- Deploys: never an older commit over a newer one ----------------------------------------------
+
+HEAD_CHECK = "steps.head.outputs.current == 'true'"
+
+
+@pytest.mark.parametrize("job", ["up-teams", "up-sites"])
+def test_a_deploy_job_checks_main_is_still_at_its_commit_before_anything_else(job: str) -> None:
+    steps = workflow("deploy.yml")["jobs"][job]["steps"]
+    first = steps[0]
+    assert first["id"] == "head"
+    assert 'gh api "repos/$REPO/commits/main"' in first["run"]
+    assert first["env"]["SHA"] == "${{ github.sha }}"
+    assert '[ "$head" = "$SHA" ]' in first["run"]
+    assert "::notice::" in first["run"]  # skipped, with a notice
+    assert all(step["if"] == HEAD_CHECK for step in steps[1:])
+    # The check runs inside the stack's concurrency group: once this stack's turn has come.
+    assert "concurrency" in workflow("deploy.yml")["jobs"][job]
+
+
+def test_deploy_covers_everything_since_the_last_fully_deployed_commit() -> None:
+    doc = workflow("deploy.yml")
+    jobs = doc["jobs"]
+    assert "workflow_dispatch" in doc[True]  # a failed stack can be retried without a push
+    assert "artifacts?name=deployed" in jobs["base"]["steps"][0]["run"]
+    assert jobs["stacks"]["with"]["base"] == "${{ needs.base.outputs.sha }}"
+    marker = jobs["deployed"]
+    assert marker["needs"] == ["stacks", "up-teams", "up-sites"]
+    assert marker["if"] == "${{ !cancelled() && !failure() }}"
+    check, upload = marker["steps"]
+    assert 'gh api "repos/$REPO/commits/main"' in check["run"]
+    assert upload["if"] == HEAD_CHECK
+    assert upload["with"]["name"] == "deployed"
+
+
+def test_a_base_the_history_no_longer_has_means_every_stack_not_a_failed_matrix() -> None:
+    run = workflow("stacks.yml")["jobs"]["affected"]["steps"][-1]["run"]
+    assert 'git cat-file -e "$BASE^{commit}"' in run

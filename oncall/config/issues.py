@@ -118,7 +118,9 @@ def issues_from(error: ValidationError, root: Any, key: str) -> list[Issue]:
         loc, message = tuple(detail["loc"]), _message(detail, root, tuple(detail["loc"]))
         if loc and loc[-1] == "[key]":
             loc, message = loc[:-1], f"invalid key: {message}"
-        value = MISSING if detail["type"] == "missing" else detail["input"]
+        # An unknown key's value is never echoed: it may be anything, a credential put under a
+        # misspelled key among them, and messages reach CI logs and pull request comments.
+        value = MISSING if detail["type"] in ("missing", "extra_forbidden") else detail["input"]
         issues.append(Issue((key, *loc), value, message))
     return issues
 

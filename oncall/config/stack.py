@@ -192,7 +192,8 @@ def protected(site: Site | None, protect: bool | None) -> bool:
 def _unknown_sections(values: Mapping[str, Any]) -> list[Issue]:
     expected = f"expected one of {', '.join(_SECTIONS)}"
     return [
-        Issue((key,), values[key], f"unknown key{did_you_mean(key, _SECTIONS)}; {expected}")
+        # The value is never echoed (it may be a credential under a misspelled key).
+        Issue((key,), MISSING, f"unknown key{did_you_mean(key, _SECTIONS)}; {expected}")
         for key in values
         if key not in _SECTIONS
     ]
