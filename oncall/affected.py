@@ -34,7 +34,6 @@ from pathlib import Path, PurePosixPath
 from typing import Final
 
 from oncall import stackfile
-from oncall.config import TeamStackConfig, parse_stack_config
 from oncall.errors import ConfigError, Problem, printable, shown
 
 NAMESPACE: Final = "pantheon-oncall"

@@ -140,7 +140,13 @@ def test_the_reported_injection_stays_in_its_comment(
 
     assert "secretsprovider" not in yaml.safe_load(text)
     assert not re.search(r"^secretsprovider", text, re.MULTILINE)
-    assert "Web Team\\nsecretsprovider: awskms://alias/x\\n#" in text  # escaped, on its line
+    # The team is adopted by id now (`teams: [P…]`), so its summary need not appear at all; where
+    # it does, it is escaped onto one line.
+    assert all(
+        "Web Team\\nsecretsprovider" in line
+        for line in text.splitlines()
+        if "secretsprovider" in line
+    )
 
 
 def test_a_control_character_in_an_integration_summary_is_escaped_not_a_reader_error(

@@ -96,7 +96,9 @@ def test_make_installs_only_from_the_locks_with_their_hashes() -> None:
     assert "--only-binary=:all:" in flags.split()
     # The one install without hashes is the project itself, editable, from this folder: it may
     # download nothing (no index, no dependencies, no isolated build environment).
-    own = "pip install --quiet --disable-pip-version-check --no-index --no-deps --no-build-isolation"
+    own = (
+        "pip install --quiet --disable-pip-version-check --no-index --no-deps --no-build-isolation"
+    )
     lines = makefile.replace("\\\n", "").replace(own, "OWN").splitlines()
     assert any("OWN" in line and line.rstrip().endswith("-e .") for line in lines)
     assert not [line for line in lines if re.search(r"pip install\b(?!.*--require-hashes)", line)]

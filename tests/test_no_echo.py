@@ -37,13 +37,13 @@ def test_ordinary_values_still_show(value: str) -> None:
 
 
 def plan_with(tmp_path: Path, old: str, new: str) -> str:
-    """Plan example-live with `old` replaced by `new` in its stack file: the output (exit 1)."""
+    """Plan guide-live with `old` replaced by `new` in its stack file: the output (exit 1)."""
     support.copy_project(tmp_path)
-    stack = tmp_path / "stacks" / "Pulumi.example-live.yaml"
+    stack = tmp_path / "stacks" / "Pulumi.guide-live.yaml"
     text = stack.read_text()
     assert old in text
     stack.write_text(text.replace(old, new, 1))
-    result = support.run_cli("plan", "example-live", cwd=tmp_path)
+    result = support.run_cli("plan", "guide-live", cwd=tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     return result.stdout + result.stderr

@@ -56,7 +56,7 @@ def test_a_broken_answer_to_the_resolve_prints_the_open_incidents_dedup_key(
     capsys: pytest.CaptureFixture[str], answer: bytes, name: str
 ) -> None:
     for url in serve([GOOD % (len(BODY), BODY), answer]):
-        run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url)
+        run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url)
 
     assert run.status == 1
     assert f"answered with a broken response ({name})" in run.err
@@ -70,7 +70,7 @@ def test_a_broken_answer_once_is_retried_and_the_run_succeeds(
 ) -> None:
     good = GOOD % (len(BODY), BODY)
     for url in serve([CUT, good, good]):
-        run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url)
+        run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url)
 
     assert run.status == 0, run.err
     assert "Resolved: " in run.out
@@ -85,7 +85,7 @@ def test_the_key_from_a_file_is_sent_and_never_printed(
     key_file.write_text(KEY + "\n")
     url = httpserver.url_for("/v2/enqueue")
 
-    run = Run(capsys, "example-live", "--integration-key-file", str(key_file), "--events-url", url)
+    run = Run(capsys, "guide-live", "--integration-key-file", str(key_file), "--events-url", url)
 
     assert run.status == 0, run.err
     assert sent(httpserver) == [TRIGGER, RESOLVE]
@@ -98,7 +98,7 @@ def test_the_key_from_stdin(
     monkeypatch.setattr("sys.stdin", io.StringIO(KEY + "\n"))
     url = httpserver.url_for("/v2/enqueue")
 
-    run = Run(capsys, "example-live", "--integration-key-file", "-", "--events-url", url)
+    run = Run(capsys, "guide-live", "--integration-key-file", "-", "--events-url", url)
 
     assert run.status == 0, run.err
     assert [event["routing_key"] for event in sent(httpserver)] == [KEY, KEY]
@@ -119,7 +119,7 @@ def test_a_key_file_that_is_missing_empty_or_not_one_key_is_one_message(
     if content is not None:
         key_file.write_text(content)
 
-    run = Run(capsys, "example-live", "--integration-key-file", str(key_file), "--dry-run")
+    run = Run(capsys, "guide-live", "--integration-key-file", str(key_file), "--dry-run")
 
     assert run.status == 1
     assert message in run.err
@@ -138,4 +138,4 @@ def test_help_says_how_to_keep_the_key_off_the_command_line() -> None:
 
 def test_the_key_options_exclude_each_other() -> None:
     with pytest.raises(SystemExit):
-        parse("example-live", "--integration-key", KEY, "--integration-key-file", "-")
+        parse("guide-live", "--integration-key", KEY, "--integration-key-file", "-")
