@@ -455,6 +455,11 @@ _IMPORTED: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
         ("description",),
     ),
 }  # fmt: skip
+# Inputs the bridge flattened from a list of at most one item into that item: an escalation
+# policy's `teams` is one team id in pulumi-pagerduty's schema (tests/schemas/pagerduty.json.gz,
+# EscalationPolicy inputProperties.teams: type string, "Only 1 team can be assigned"), while the
+# API lists the policy's teams. The program's id is compared with the account's only team.
+_FLATTENED = {("pagerduty:index/escalationPolicy:EscalationPolicy", "teams")}
 
 
 def _comparable(value: Any) -> Any:
@@ -484,6 +489,8 @@ def _field_differences(
         if field_name not in existing:
             continue
         have = _comparable(existing[field_name])
+        if (resource["type"], key) in _FLATTENED and isinstance(have, list) and len(have) <= 1:
+            have = have[0] if have else "null"
         if key in inputs:
             found += [
                 line.replace(", engine ", ", account ")

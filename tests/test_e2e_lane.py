@@ -14,6 +14,7 @@ from e2e import lane
 
 USER = "pagerduty:index/user:User"
 RULE = "pagerduty:index/userNotificationRule:UserNotificationRule"
+POLICY = "pagerduty:index/escalationPolicy:EscalationPolicy"
 STACK_URN = "urn:pulumi:s::pantheon-oncall::pulumi:pulumi:Stack::pantheon-oncall-s"
 
 
@@ -459,6 +460,15 @@ ACCOUNT = {
             "teams": [{"id": "PT1", "type": "team_reference"}],
         },
     ],
+    "escalation_policies": [
+        {
+            "id": "PE1",
+            "name": "Escalation",
+            "description": "x",
+            "num_loops": 0,
+            "teams": [{"id": "PT1", "type": "team_reference"}],
+        },
+    ],
     "notification_rules": [
         {
             "id": "PR1",
@@ -527,6 +537,13 @@ def test_imported_resources_that_match_the_account_pass() -> None:
                 "PU1:PR3",
                 {"startDelayInMinutes": 10, "urgency": "low"},
             ),
+            # The bridge's schema has one team id where the API lists the policy's teams.
+            _imported(
+                POLICY,
+                "team-escalation",
+                "PE1",
+                {"name": "Escalation", "description": "x", "numLoops": 0, "teams": "PT1"},
+            ),
         ]
     }
     assert lane.import_mismatches(plan, ACCOUNT) == []
@@ -554,6 +571,12 @@ def test_import_differences_name_the_field_and_the_rule_left_out() -> None:
             ),
             _imported(RULE, "team-priya-high-phone-15m", "PU1:PR2", {"startDelayInMinutes": 15}),
             _imported(USER, "team-ghost", "PU9", {"name": "Ghost"}),
+            _imported(
+                POLICY,
+                "team-escalation",
+                "PE1",
+                {"name": "Escalation", "description": "x", "teams": "PT2"},
+            ),
         ]
     }
     where = f"{USER} team-priya (import PU1)"
@@ -564,6 +587,7 @@ def test_import_differences_name_the_field_and_the_rule_left_out() -> None:
         "pagerduty:index/schedule:Schedule team-primary (import PS1): teams: the program sends "
         'nothing, the account has ["PT1"]',
         f"{USER} team-ghost (import PU9): no such object in the account",
+        f'{POLICY} team-escalation (import PE1): teams: offline "PT2", account "PT1"',
         "notification rule PR3 of user PU1 (low, sms_contact_method after 10 min): exists, not "
         "adopted by the plan",
     ]
