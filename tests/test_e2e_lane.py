@@ -334,6 +334,7 @@ def test_summary_has_the_issue_shape_and_fails_on_any_problem() -> None:
         "api_requests",
     }
     assert data["adoption"] == {"import": 4, "create": 0, "update": 0}
+    assert (data["complete"], data["blocked"]) == (True, {})
     assert data["api_requests"] == {"pagerduty": 10, "nerdgraph": 0, "slack": 0}
     assert lane.failed(data) == []
     bad = lane.summary(
@@ -351,6 +352,32 @@ def test_summary_has_the_issue_shape_and_fails_on_any_problem() -> None:
         "no double implements pagerduty GET /vendors",
         "the proxy refused CONNECT x:443",
     ]
+
+
+def test_a_blocked_part_is_recorded_with_its_module_and_fails_unless_allowed() -> None:
+    needs = {"pulumi-resource-pagerduty": "github.com/pulumi/pulumi-pagerduty/provider/v4"}
+    data = lane.summary(
+        versions={},
+        steps=[],
+        adoption={},
+        plaintext=0,
+        mismatches=0,
+        requests={},
+        blocked={"team": {"runs": "team-example's deploy cycle", "needs": needs}},
+    )
+    assert data["complete"] is False
+    assert data["blocked"]["team"]["needs"] == needs
+    line = (
+        "not run: team: team-example's deploy cycle; needs pulumi-resource-pagerduty "
+        "(github.com/pulumi/pulumi-pagerduty/provider/v4)"
+    )
+    assert lane.failed(data) == [line]
+    # The CI gate while the engine is incomplete: what ran decides, the summary still says what
+    # did not run.
+    assert lane.failed(data, allow_blocked=True) == []
+    assert lane.blocked_lines(data) == [line]
+    failing = data | {"unimplemented": ["pagerduty GET /x"]}
+    assert lane.failed(failing, allow_blocked=True) == ["no double implements pagerduty GET /x"]
 
 
 def test_bench_reports_up_and_refresh_requests_against_the_rate_limit() -> None:
@@ -469,6 +496,15 @@ ACCOUNT = {
             "teams": [{"id": "PT1", "type": "team_reference"}],
         },
     ],
+    "services": [
+        {
+            "id": "PV1",
+            "name": "Site",
+            "description": "x",
+            "auto_resolve_timeout": 14400,
+            "acknowledgement_timeout": None,
+        },
+    ],
     "notification_rules": [
         {
             "id": "PR1",
@@ -544,6 +580,18 @@ def test_imported_resources_that_match_the_account_pass() -> None:
                 "PE1",
                 {"name": "Escalation", "description": "x", "numLoops": 0, "teams": "PT1"},
             ),
+            # The provider holds a service's timeouts as text ("null": off).
+            _imported(
+                "pagerduty:index/service:Service",
+                "alerts-service",
+                "PV1",
+                {
+                    "name": "Site",
+                    "description": "x",
+                    "autoResolveTimeout": "14400",
+                    "acknowledgementTimeout": "null",
+                },
+            ),
         ]
     }
     assert lane.import_mismatches(plan, ACCOUNT) == []
@@ -577,6 +625,12 @@ def test_import_differences_name_the_field_and_the_rule_left_out() -> None:
                 "PE1",
                 {"name": "Escalation", "description": "x", "teams": "PT2"},
             ),
+            _imported(
+                "pagerduty:index/service:Service",
+                "alerts-service",
+                "PV1",
+                {"name": "Site", "description": "x", "autoResolveTimeout": "3600"},
+            ),
         ]
     }
     where = f"{USER} team-priya (import PU1)"
@@ -588,6 +642,8 @@ def test_import_differences_name_the_field_and_the_rule_left_out() -> None:
         'nothing, the account has ["PT1"]',
         f"{USER} team-ghost (import PU9): no such object in the account",
         f'{POLICY} team-escalation (import PE1): teams: offline "PT2", account "PT1"',
+        "pagerduty:index/service:Service alerts-service (import PV1): autoResolveTimeout: "
+        'offline "3600", account "14400"',
         "notification rule PR3 of user PU1 (low, sms_contact_method after 10 min): exists, not "
         "adopted by the plan",
     ]
