@@ -413,6 +413,23 @@ def config_mismatches(offline: Mapping[str, str], cli: Mapping[str, Any]) -> lis
     return found
 
 
+def scalar_case_differences(cases: Mapping[str, Mapping[str, Any]], cli: Any) -> list[str]:
+    """Where the CLI's reading of the probe's listed scalars (`objectValue` of their key in
+    `pulumi config --json`; `cases`: key → the case, with its `yaml` text and the `pulumi` value
+    listed) differs from the listed value, type included (1 is not 1.0, "1" is not 1)."""
+    read = cli if isinstance(cli, Mapping) else {}
+    found = []
+    for key, case in cases.items():
+        want, where = case["pulumi"], f"{key} ({case['yaml']!r})"
+        if key not in read:
+            found.append(f"{where}: listed {_show(want)}, the CLI has no such key")
+            continue
+        have = read[key]
+        if type(have) is not type(want) or have != want:
+            found.append(f"{where}: listed {_show(want)}, the CLI reads {_show(have)}")
+    return found
+
+
 # --- Adoption: what the program sends against what exists ---------------------------------------
 
 # Per imported type: the state collection of the PagerDuty double (as the API shows objects),

@@ -108,6 +108,11 @@ config:
     dotFloat: .5
     quotedTime: "18:00"
 """
+# The scalars whose reading the offline loader must share with the CLI, as data (each case: its
+# `yaml` text and the value `pulumi` reads inside a structured config value). When the file is
+# there, the probe stack holds every case under pantheon-oncall:probeCases, and the lane checks
+# that the real CLI reads each as the file says (so the list is the CLI's, not assumed).
+SCALAR_CASES = ROOT / "tests" / "data" / "goyaml_scalars.json"
 # The APM apps the site stacks look up by name ("<site> (<env>)", the program's default).
 APM_APPS = ("example (live)", "example (test)", "shop (live)")
 # The service of the guide's account that the adoption imports (with its escalation policy,
@@ -260,6 +265,7 @@ class Lane:
     import_findings: dict[str, list[str]] = field(default_factory=dict)
     offline_adoption: dict[str, dict[str, Any]] = field(default_factory=dict)
     offline_plans: dict[str, Any] = field(default_factory=dict)
+    scalar_cases: dict[str, Any] = field(default_factory=dict)
     step_no: int = 0
 
     @property
@@ -396,7 +402,8 @@ class Lane:
         login = self.pulumi("", "login", f"file://{self.work / 'state'}", timeout=SHORT_TIMEOUT)
         if login.rc != 0:
             raise LaneError(f"pulumi login failed: {login.stderr.strip()[-300:]}")
-        (self.project / "stacks" / f"Pulumi.{PROBE_STACK}.yaml").write_text(PROBE_FILE)
+        text, self.scalar_cases = probe_file(SCALAR_CASES)
+        (self.project / "stacks" / f"Pulumi.{PROBE_STACK}.yaml").write_text(text)
         for stack in DEPLOY_STACKS:
             plan = self.oncall("plan", "--json", stack)
             if plan.rc == 0:
@@ -514,6 +521,15 @@ class Lane:
                 problem = f"plain-text secrets in the stack file: {', '.join(leaked)}"
         self._record(stack, "config --json (CLI vs offline loader)", shown, lane.changes_of({}),
                      self.doubles.counts(), problem)  # fmt: skip
+        if stack == PROBE_STACK and self.scalar_cases and shown.rc == 0:
+            entry = _json(shown.stdout).get(f"pantheon-oncall:{PROBE_CASES}") or {}
+            found = lane.scalar_case_differences(self.scalar_cases, entry.get("objectValue"))
+            self.mismatches.setdefault(f"{stack} (scalar cases)", []).extend(found)
+            self.check(
+                stack,
+                f"CLI reads the {len(self.scalar_cases)} cases of {SCALAR_CASES.name} as listed",
+                f"{len(found)} case(s) read otherwise" if found else None,
+            )
         self.plan_as_written(stack)
         return True
 
@@ -825,6 +841,24 @@ class Lane:
             json.dumps(findings, indent=2) + "\n", encoding="utf-8"
         )
         return data
+
+
+PROBE_CASES = "probeCases"
+
+
+def probe_file(cases_file: Path) -> tuple[str, dict[str, Any]]:
+    """The probe stack's file: PROBE_FILE, plus every case of `cases_file` (when it exists) as
+    `c00: <yaml>`, `c01: …` under pantheon-oncall:probeCases; and the case of each key."""
+    if not cases_file.exists():
+        return PROBE_FILE, {}
+    cases = json.loads(cases_file.read_text(encoding="utf-8"))["cases"]
+    lines = [f"  pantheon-oncall:{PROBE_CASES}:"]
+    expected: dict[str, Any] = {}
+    for number, case in enumerate(cases):
+        key = f"c{number:02d}"
+        lines.append(f"    {key}: {case['yaml']}".rstrip())
+        expected[key] = case
+    return PROBE_FILE + "\n".join(lines) + "\n", expected
 
 
 def offline_config(project: Path, stack: str) -> dict[str, str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from e2e import lane
 
@@ -692,3 +693,30 @@ def test_preview_digest_counts_its_change_summary_and_errors() -> None:
         "team-jane-r",
     ]
     assert log.errors == ["no resource plugin 'pagerduty'"]
+
+
+def test_the_probe_holds_every_listed_scalar_and_the_cli_s_reading_is_checked_typed(
+    tmp_path: Path,
+) -> None:
+    from e2e.run import PROBE_FILE, probe_file
+
+    assert probe_file(tmp_path / "none.json") == (PROBE_FILE, {})
+    listed = [
+        {"yaml": "18:00", "pulumi": "18:00"},
+        {"yaml": "017", "pulumi": 15},
+        {"yaml": "", "pulumi": None},
+    ]
+    cases_file = tmp_path / "cases.json"
+    cases_file.write_text(json.dumps({"cases": listed}))
+
+    text, cases = probe_file(cases_file)
+
+    probe = yaml.safe_load(text)["config"]["pantheon-oncall:probeCases"]
+    assert list(probe) == ["c00", "c01", "c02"]
+    assert text.endswith("    c00: 18:00\n    c01: 017\n    c02:\n")
+    assert lane.scalar_case_differences(cases, {"c00": "18:00", "c01": 15, "c02": None}) == []
+    assert lane.scalar_case_differences(cases, {"c00": 1080, "c01": 15.0}) == [
+        "c00 ('18:00'): listed \"18:00\", the CLI reads 1080",
+        "c01 ('017'): listed 15, the CLI reads 15.0",
+        "c02 (''): listed null, the CLI has no such key",
+    ]
