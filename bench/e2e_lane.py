@@ -55,8 +55,8 @@ def figures(summary: Mapping[str, Any]) -> list[str]:
             f"{int(requests.get('slack', 0)):>5} {pace:>7.0f} {fit:>5}"
         )
     if not any(s["command"].startswith(("up --policy-pack", "preview --refresh")) for s in steps):
-        skipped = ", ".join(summary.get("skipped") or {}) or "none"
-        lines.append(f"(no deploy ran; parts skipped for want of engine binaries: {skipped})")
+        blocked = ", ".join(summary.get("blocked") or {}) or "none"
+        lines.append(f"(no deploy ran; parts blocked for want of engine binaries: {blocked})")
     lines.append("")
     lines.append(
         f"PD/min: PagerDuty requests a minute at the step's pace against the doubles (an upper "

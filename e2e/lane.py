@@ -334,14 +334,17 @@ def summary(
     unimplemented: Iterable[str] = (),
     refused: Iterable[str] = (),
     seconds: float = 0.0,
-    skipped: Mapping[str, Sequence[str]] | None = None,
+    blocked: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """build/e2e/summary.json: versions, steps, adoption, plaintext secrets in state,
     offline-vs-engine mismatches, API requests per double; plus what no double implemented and
-    what the proxy refused (both fail the lane), the lane's wall time, and the parts skipped
-    for want of engine binaries (part → the missing binaries)."""
+    what the proxy refused (both fail the lane), the lane's wall time, and the parts that did not
+    run because the engine lacks their binaries (`blocked`: part → what it would run and, per
+    missing binary, the module@version it needs); `complete` is false when any part is blocked."""
     return {
         "versions": dict(versions),
+        "complete": not blocked,
+        "blocked": {part: dict(why) for part, why in (blocked or {}).items()},
         "steps": [dict(s) for s in steps],
         "adoption": {k: int(adoption.get(k, 0)) for k in ("import", "create", "update")}
         | ({"source": str(adoption["source"])} if "source" in adoption else {}),
@@ -351,13 +354,22 @@ def summary(
         "unimplemented": sorted(set(unimplemented)),
         "refused": sorted(set(refused)),
         "seconds": round(seconds, 1),
-        "skipped": {part: list(names) for part, names in (skipped or {}).items()},
     }
 
 
-def failed(data: Mapping[str, Any], allow_skipped: bool = False) -> list[str]:
+def blocked_lines(data: Mapping[str, Any]) -> list[str]:
+    """One line per blocked part: what did not run, and the module each missing binary needs."""
+    lines = []
+    for part, why in data.get("blocked", {}).items():
+        needs = ", ".join(f"{name} ({module})" for name, module in why.get("needs", {}).items())
+        lines.append(f"not run: {part}: {why.get('runs', part)}; needs {needs}")
+    return lines
+
+
+def failed(data: Mapping[str, Any], allow_blocked: bool = False) -> list[str]:
     """Why the lane fails (empty: green): failed steps, unimplemented requests, refused hosts,
-    and (unless `allow_skipped`) parts skipped because the engine lacks their binaries."""
+    and (unless `allow_blocked`: the CI gate while the engine is incomplete) parts blocked
+    because the engine lacks their binaries."""
     reasons = [f"step failed: {s['stack']} {s['command']}" for s in data["steps"] if not s["ok"]]
     reasons += [f"no double implements {r}" for r in data.get("unimplemented", [])]
     reasons += [f"the proxy refused {r}" for r in data.get("refused", [])]
@@ -366,9 +378,8 @@ def failed(data: Mapping[str, Any], allow_skipped: bool = False) -> list[str]:
         reasons.append(f"{n} offline-vs-engine mismatch(es) (build/e2e/mismatches.json)")
     if data["state_plaintext_secrets"]:
         reasons.append(f"{data['state_plaintext_secrets']} planted secret(s) in plain text")
-    if not allow_skipped:
-        for part, names in data.get("skipped", {}).items():
-            reasons.append(f"not run: {part} (the engine has no {', '.join(names)})")
+    if not allow_blocked:
+        reasons += blocked_lines(data)
     return reasons
 
 
@@ -399,6 +410,23 @@ def config_mismatches(offline: Mapping[str, str], cli: Mapping[str, Any]) -> lis
             )
     for key in sorted(set(offline) - set(cli)):
         found.append(f"{key}: offline {_show(offline[key])}, the CLI has no such key")
+    return found
+
+
+def scalar_case_differences(cases: Mapping[str, Mapping[str, Any]], cli: Any) -> list[str]:
+    """Where the CLI's reading of the probe's listed scalars (`objectValue` of their key in
+    `pulumi config --json`; `cases`: key → the case, with its `yaml` text and the `pulumi` value
+    listed) differs from the listed value, type included (1 is not 1.0, "1" is not 1)."""
+    read = cli if isinstance(cli, Mapping) else {}
+    found = []
+    for key, case in cases.items():
+        want, where = case["pulumi"], f"{key} ({case['yaml']!r})"
+        if key not in read:
+            found.append(f"{where}: listed {_show(want)}, the CLI has no such key")
+            continue
+        have = read[key]
+        if type(have) is not type(want) or have != want:
+            found.append(f"{where}: listed {_show(want)}, the CLI reads {_show(have)}")
     return found
 
 
@@ -455,6 +483,19 @@ _IMPORTED: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
         ("description",),
     ),
 }  # fmt: skip
+# Inputs the bridge flattened from a list of at most one item into that item: an escalation
+# policy's `teams` is one team id in pulumi-pagerduty's schema (tests/schemas/pagerduty.json.gz,
+# EscalationPolicy inputProperties.teams: type string, "Only 1 team can be assigned"), while the
+# API lists the policy's teams. The program's id is compared with the account's only team.
+_FLATTENED = {("pagerduty:index/escalationPolicy:EscalationPolicy", "teams")}
+# Numbers of the API that the provider holds as text: a service's timeouts are TypeString in
+# terraform-provider-pagerduty (pagerduty/resource_pagerduty_service.go, auto_resolve_timeout
+# Default "14400"; acknowledgement_timeout alike, "null" when off), type string in
+# pulumi-pagerduty's schema (tests/schemas/pagerduty.json.gz).
+_AS_TEXT = {
+    ("pagerduty:index/service:Service", "autoResolveTimeout"),
+    ("pagerduty:index/service:Service", "acknowledgementTimeout"),
+}
 
 
 def _comparable(value: Any) -> Any:
@@ -484,6 +525,10 @@ def _field_differences(
         if field_name not in existing:
             continue
         have = _comparable(existing[field_name])
+        if (resource["type"], key) in _FLATTENED and isinstance(have, list) and len(have) <= 1:
+            have = have[0] if have else "null"
+        if (resource["type"], key) in _AS_TEXT and isinstance(have, int):
+            have = str(have)
         if key in inputs:
             found += [
                 line.replace(", engine ", ", account ")

@@ -2,6 +2,7 @@
 against local doubles of PagerDuty, New Relic and Slack.
 
     venv/bin/python -m e2e.run [--engine-bin DIR] [--out build/e2e] [--only team-example]
+                               [--allow-blocked]
 
 The engine comes from `engine/build.sh --path` (or `--engine-bin`, or `$PANTHEON_ONCALL_ENGINE`).
 The lane copies the project into a temporary folder (the user's stack files are never edited),
@@ -59,7 +60,8 @@ SECRET_PHONE_PATH = "pantheon-oncall:team.members.anita.phone"
 SECRET_PHONE = "+44 20 7946 0958"
 SECRET_PHONE_DIGITS = "2079460958"
 # What each part of the lane needs from the engine besides `pulumi` (a part whose binaries the
-# engine could not build is skipped, listed in the summary, and fails the lane unless --partial).
+# engine could not build is blocked: not run, listed in the summary with the module each missing
+# binary needs, and failing the lane unless --allow-blocked), and what the part runs.
 _PYTHON = ("pulumi-language-python", "pulumi-language-python-exec")
 NEEDS: dict[str, tuple[str, ...]] = {
     "team": (*_PYTHON, "pulumi-resource-pagerduty"),
@@ -72,6 +74,14 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "adoption": (*_PYTHON, "pulumi-resource-pagerduty", "pulumi-resource-newrelic"),
     "yaml": ("pulumi-language-yaml", *_PYTHON, "pulumi-resource-pagerduty"),
     "yaml-host": ("pulumi-language-yaml",),
+}
+RUNS = {
+    "team": "team-example's deploy cycle (preview, up --policy-pack, no-change preview, refresh "
+    "and preview --refresh, secrets scan of the state, a member's change, destroy)",
+    "sites": "the deploy cycle of example-live, example-test and shop-live",
+    "adoption": "the adoption's pulumi up (imports only), its no-change preview and destroy",
+    "yaml": "the component package from a Pulumi YAML program",
+    "yaml-host": "a YAML program reading the team stack and exporting a secret",
 }
 # A stack file of scalars that YAML 1.1 (PyYAML) and go-yaml (the CLI) may read differently:
 # configured and compared like the real stacks, never deployed.
@@ -98,6 +108,11 @@ config:
     dotFloat: .5
     quotedTime: "18:00"
 """
+# The scalars whose reading the offline loader must share with the CLI, as data (each case: its
+# `yaml` text and the value `pulumi` reads inside a structured config value). When the file is
+# there, the probe stack holds every case under pantheon-oncall:probeCases, and the lane checks
+# that the real CLI reads each as the file says (so the list is the CLI's, not assumed).
+SCALAR_CASES = ROOT / "tests" / "data" / "goyaml_scalars.json"
 # The APM apps the site stacks look up by name ("<site> (<env>)", the program's default).
 APM_APPS = ("example (live)", "example (test)", "shop (live)")
 # The service of the guide's account that the adoption imports (with its escalation policy,
@@ -250,6 +265,7 @@ class Lane:
     import_findings: dict[str, list[str]] = field(default_factory=dict)
     offline_adoption: dict[str, dict[str, Any]] = field(default_factory=dict)
     offline_plans: dict[str, Any] = field(default_factory=dict)
+    scalar_cases: dict[str, Any] = field(default_factory=dict)
     step_no: int = 0
 
     @property
@@ -386,7 +402,8 @@ class Lane:
         login = self.pulumi("", "login", f"file://{self.work / 'state'}", timeout=SHORT_TIMEOUT)
         if login.rc != 0:
             raise LaneError(f"pulumi login failed: {login.stderr.strip()[-300:]}")
-        (self.project / "stacks" / f"Pulumi.{PROBE_STACK}.yaml").write_text(PROBE_FILE)
+        text, self.scalar_cases = probe_file(SCALAR_CASES)
+        (self.project / "stacks" / f"Pulumi.{PROBE_STACK}.yaml").write_text(text)
         for stack in DEPLOY_STACKS:
             plan = self.oncall("plan", "--json", stack)
             if plan.rc == 0:
@@ -504,6 +521,15 @@ class Lane:
                 problem = f"plain-text secrets in the stack file: {', '.join(leaked)}"
         self._record(stack, "config --json (CLI vs offline loader)", shown, lane.changes_of({}),
                      self.doubles.counts(), problem)  # fmt: skip
+        if stack == PROBE_STACK and self.scalar_cases and shown.rc == 0:
+            entry = _json(shown.stdout).get(f"pantheon-oncall:{PROBE_CASES}") or {}
+            found = lane.scalar_case_differences(self.scalar_cases, entry.get("objectValue"))
+            self.mismatches.setdefault(f"{stack} (scalar cases)", []).extend(found)
+            self.check(
+                stack,
+                f"CLI reads the {len(self.scalar_cases)} cases of {SCALAR_CASES.name} as listed",
+                f"{len(found)} case(s) read otherwise" if found else None,
+            )
         self.plan_as_written(stack)
         return True
 
@@ -785,7 +811,7 @@ class Lane:
     # --- The summary ---
 
     def write_summary(
-        self, versions: Mapping[str, Any], seconds: float, skipped: Mapping[str, list[str]]
+        self, versions: Mapping[str, Any], seconds: float, blocked: Mapping[str, Mapping[str, Any]]
     ) -> dict[str, Any]:
         """build/e2e/summary.json and build/e2e/mismatches.json."""
         adoption: dict[str, Any] = dict(self.adoption)
@@ -802,7 +828,7 @@ class Lane:
             unimplemented=self.doubles.unimplemented(),
             refused=[f"{r['method']} {r['target']}" for r in self.doubles.proxy.refused],
             seconds=seconds,
-            skipped=skipped,
+            blocked=blocked,
         )
         (self.out / "summary.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         findings = {
@@ -815,6 +841,24 @@ class Lane:
             json.dumps(findings, indent=2) + "\n", encoding="utf-8"
         )
         return data
+
+
+PROBE_CASES = "probeCases"
+
+
+def probe_file(cases_file: Path) -> tuple[str, dict[str, Any]]:
+    """The probe stack's file: PROBE_FILE, plus every case of `cases_file` (when it exists) as
+    `c00: <yaml>`, `c01: …` under pantheon-oncall:probeCases; and the case of each key."""
+    if not cases_file.exists():
+        return PROBE_FILE, {}
+    cases = json.loads(cases_file.read_text(encoding="utf-8"))["cases"]
+    lines = [f"  pantheon-oncall:{PROBE_CASES}:"]
+    expected: dict[str, Any] = {}
+    for number, case in enumerate(cases):
+        key = f"c{number:02d}"
+        lines.append(f"    {key}: {case['yaml']}".rstrip())
+        expected[key] = case
+    return PROBE_FILE + "\n".join(lines) + "\n", expected
 
 
 def offline_config(project: Path, stack: str) -> dict[str, str]:
@@ -982,9 +1026,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", choices=["team-example"], help="only the team stack's cycle")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument(
-        "--partial",
+        "--allow-blocked",
         action="store_true",
-        help="exit 0 when what ran is green although parts were skipped (engine incomplete)",
+        help="exit 0 when every step that could run is green, although parts are blocked by "
+        "binaries the engine could not build (the summary lists them); the CI gate meanwhile",
     )
     args = parser.parse_args(argv)
     started = time.monotonic()
@@ -1000,17 +1045,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LaneError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    reasons = lane.failed(data, allow_skipped=args.partial)
+    reasons = lane.failed(data, allow_blocked=args.allow_blocked)
     seconds = time.monotonic() - started
     print(f"[e2e] {len(data['steps'])} steps in {seconds:.0f} s; see {args.out / 'summary.json'}")
+    if args.allow_blocked:
+        for line in lane.blocked_lines(data):
+            print(f"[e2e] BLOCKED {line}")
     for reason in reasons:
         print(f"[e2e] {reason}", file=sys.stderr)
+    if not reasons and data["blocked"]:
+        print(f"[e2e] green: every step that could run; {len(data['blocked'])} part(s) blocked")
     return 1 if reasons else 0
 
 
 def missing(bin_dir: Path, part: str) -> list[str]:
     """The engine binaries `part` of the lane needs that `bin_dir` lacks."""
     return [name for name in NEEDS[part] if not (bin_dir / name).exists()]
+
+
+def blocked(bin_dir: Path) -> dict[str, dict[str, Any]]:
+    """The parts the engine cannot run: part → what it runs, and each missing binary with the
+    module the engine build could not have (versions.json's `unavailable`, beside bin/)."""
+    path = bin_dir.parent / "versions.json"
+    record = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    unavailable = record.get("unavailable") or {}
+    found: dict[str, dict[str, Any]] = {}
+    for part in NEEDS:
+        names = missing(bin_dir, part)
+        if names:
+            needs = {}
+            for name in names:
+                why = unavailable.get(name)
+                module = why.get("module") if isinstance(why, Mapping) else why
+                needs[name] = module or "not built (the engine build recorded no module)"
+            found[part] = {"runs": RUNS[part], "needs": needs}
+    return found
 
 
 def _run_lane(bin_dir: Path, work: Path, out: Path, only: str | None) -> dict[str, Any]:
@@ -1021,21 +1090,18 @@ def _run_lane(bin_dir: Path, work: Path, out: Path, only: str | None) -> dict[st
         stacks = DEPLOY_STACKS[:1] if only else DEPLOY_STACKS
         for stack in (*stacks, PROBE_STACK):
             the_lane.configure(stack)
-        skipped = {part: missing(bin_dir, part) for part in NEEDS}
-        skipped = {part: names for part, names in skipped.items() if names}
-        runnable = [
-            s for s in stacks if ("team" if s == "team-example" else "sites") not in skipped
-        ]
+        cannot = blocked(bin_dir)
+        runnable = [s for s in stacks if ("team" if s == "team-example" else "sites") not in cannot]
         the_lane.cycle(runnable)
         if not only:
-            the_lane.adopt(engine="adoption" not in skipped)
-        if not only and "yaml-host" not in skipped:
+            the_lane.adopt(engine="adoption" not in cannot)
+        if not only and "yaml-host" not in cannot:
             the_lane.yaml_host_smoke()
-        if not only and "yaml" not in skipped:
+        if not only and "yaml" not in cannot:
             the_lane.yaml_program()
         if only:
-            skipped = {k: v for k, v in skipped.items() if k == "team"}
-        return the_lane.write_summary(versions(bin_dir), time.monotonic() - started, skipped)
+            cannot = {k: v for k, v in cannot.items() if k == "team"}
+        return the_lane.write_summary(versions(bin_dir), time.monotonic() - started, cannot)
 
 
 if __name__ == "__main__":

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from e2e import lane
 
 USER = "pagerduty:index/user:User"
 RULE = "pagerduty:index/userNotificationRule:UserNotificationRule"
+POLICY = "pagerduty:index/escalationPolicy:EscalationPolicy"
 STACK_URN = "urn:pulumi:s::pantheon-oncall::pulumi:pulumi:Stack::pantheon-oncall-s"
 
 
@@ -333,6 +335,7 @@ def test_summary_has_the_issue_shape_and_fails_on_any_problem() -> None:
         "api_requests",
     }
     assert data["adoption"] == {"import": 4, "create": 0, "update": 0}
+    assert (data["complete"], data["blocked"]) == (True, {})
     assert data["api_requests"] == {"pagerduty": 10, "nerdgraph": 0, "slack": 0}
     assert lane.failed(data) == []
     bad = lane.summary(
@@ -350,6 +353,32 @@ def test_summary_has_the_issue_shape_and_fails_on_any_problem() -> None:
         "no double implements pagerduty GET /vendors",
         "the proxy refused CONNECT x:443",
     ]
+
+
+def test_a_blocked_part_is_recorded_with_its_module_and_fails_unless_allowed() -> None:
+    needs = {"pulumi-resource-pagerduty": "github.com/pulumi/pulumi-pagerduty/provider/v4"}
+    data = lane.summary(
+        versions={},
+        steps=[],
+        adoption={},
+        plaintext=0,
+        mismatches=0,
+        requests={},
+        blocked={"team": {"runs": "team-example's deploy cycle", "needs": needs}},
+    )
+    assert data["complete"] is False
+    assert data["blocked"]["team"]["needs"] == needs
+    line = (
+        "not run: team: team-example's deploy cycle; needs pulumi-resource-pagerduty "
+        "(github.com/pulumi/pulumi-pagerduty/provider/v4)"
+    )
+    assert lane.failed(data) == [line]
+    # The CI gate while the engine is incomplete: what ran decides, the summary still says what
+    # did not run.
+    assert lane.failed(data, allow_blocked=True) == []
+    assert lane.blocked_lines(data) == [line]
+    failing = data | {"unimplemented": ["pagerduty GET /x"]}
+    assert lane.failed(failing, allow_blocked=True) == ["no double implements pagerduty GET /x"]
 
 
 def test_bench_reports_up_and_refresh_requests_against_the_rate_limit() -> None:
@@ -459,6 +488,24 @@ ACCOUNT = {
             "teams": [{"id": "PT1", "type": "team_reference"}],
         },
     ],
+    "escalation_policies": [
+        {
+            "id": "PE1",
+            "name": "Escalation",
+            "description": "x",
+            "num_loops": 0,
+            "teams": [{"id": "PT1", "type": "team_reference"}],
+        },
+    ],
+    "services": [
+        {
+            "id": "PV1",
+            "name": "Site",
+            "description": "x",
+            "auto_resolve_timeout": 14400,
+            "acknowledgement_timeout": None,
+        },
+    ],
     "notification_rules": [
         {
             "id": "PR1",
@@ -527,6 +574,25 @@ def test_imported_resources_that_match_the_account_pass() -> None:
                 "PU1:PR3",
                 {"startDelayInMinutes": 10, "urgency": "low"},
             ),
+            # The bridge's schema has one team id where the API lists the policy's teams.
+            _imported(
+                POLICY,
+                "team-escalation",
+                "PE1",
+                {"name": "Escalation", "description": "x", "numLoops": 0, "teams": "PT1"},
+            ),
+            # The provider holds a service's timeouts as text ("null": off).
+            _imported(
+                "pagerduty:index/service:Service",
+                "alerts-service",
+                "PV1",
+                {
+                    "name": "Site",
+                    "description": "x",
+                    "autoResolveTimeout": "14400",
+                    "acknowledgementTimeout": "null",
+                },
+            ),
         ]
     }
     assert lane.import_mismatches(plan, ACCOUNT) == []
@@ -554,6 +620,18 @@ def test_import_differences_name_the_field_and_the_rule_left_out() -> None:
             ),
             _imported(RULE, "team-priya-high-phone-15m", "PU1:PR2", {"startDelayInMinutes": 15}),
             _imported(USER, "team-ghost", "PU9", {"name": "Ghost"}),
+            _imported(
+                POLICY,
+                "team-escalation",
+                "PE1",
+                {"name": "Escalation", "description": "x", "teams": "PT2"},
+            ),
+            _imported(
+                "pagerduty:index/service:Service",
+                "alerts-service",
+                "PV1",
+                {"name": "Site", "description": "x", "autoResolveTimeout": "3600"},
+            ),
         ]
     }
     where = f"{USER} team-priya (import PU1)"
@@ -564,6 +642,9 @@ def test_import_differences_name_the_field_and_the_rule_left_out() -> None:
         "pagerduty:index/schedule:Schedule team-primary (import PS1): teams: the program sends "
         'nothing, the account has ["PT1"]',
         f"{USER} team-ghost (import PU9): no such object in the account",
+        f'{POLICY} team-escalation (import PE1): teams: offline "PT2", account "PT1"',
+        "pagerduty:index/service:Service alerts-service (import PV1): autoResolveTimeout: "
+        'offline "3600", account "14400"',
         "notification rule PR3 of user PU1 (low, sms_contact_method after 10 min): exists, not "
         "adopted by the plan",
     ]
@@ -612,3 +693,30 @@ def test_preview_digest_counts_its_change_summary_and_errors() -> None:
         "team-jane-r",
     ]
     assert log.errors == ["no resource plugin 'pagerduty'"]
+
+
+def test_the_probe_holds_every_listed_scalar_and_the_cli_s_reading_is_checked_typed(
+    tmp_path: Path,
+) -> None:
+    from e2e.run import PROBE_FILE, probe_file
+
+    assert probe_file(tmp_path / "none.json") == (PROBE_FILE, {})
+    listed = [
+        {"yaml": "18:00", "pulumi": "18:00"},
+        {"yaml": "017", "pulumi": 15},
+        {"yaml": "", "pulumi": None},
+    ]
+    cases_file = tmp_path / "cases.json"
+    cases_file.write_text(json.dumps({"cases": listed}))
+
+    text, cases = probe_file(cases_file)
+
+    probe = yaml.safe_load(text)["config"]["pantheon-oncall:probeCases"]
+    assert list(probe) == ["c00", "c01", "c02"]
+    assert text.endswith("    c00: 18:00\n    c01: 017\n    c02:\n")
+    assert lane.scalar_case_differences(cases, {"c00": "18:00", "c01": 15, "c02": None}) == []
+    assert lane.scalar_case_differences(cases, {"c00": 1080, "c01": 15.0}) == [
+        "c00 ('18:00'): listed \"18:00\", the CLI reads 1080",
+        "c01 ('017'): listed 15, the CLI reads 15.0",
+        "c02 (''): listed null, the CLI has no such key",
+    ]

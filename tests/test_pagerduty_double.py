@@ -706,6 +706,41 @@ def test_the_importer_reads_the_guide_account_from_the_double_over_https(
     assert TOKEN not in result.stdout + result.stderr + out.read_text()
 
 
+def test_a_service_orchestration_is_read_as_the_api_shows_it(
+    pd: PagerDutyDouble, api: Client
+) -> None:
+    # GET /event_orchestrations/services/{id} (openapiv3.json, getOrchPathService): what
+    # `oncall import --service` reads to warn of rules the contract cannot express.
+    account = guide_account()
+    rules = [{"id": "c91f72f3", "label": "Critical is P1", "conditions": [], "actions": {}}]
+    account["services"][0]["orchestration"] = {"sets": [{"id": "start", "rules": rules}]}
+    ids = pd.seed(account)
+    sid = ids["service"]
+
+    path = api.ok("GET", f"/event_orchestrations/services/{sid}")["orchestration_path"]
+    assert path["type"] == "service"
+    assert path["parent"] == {
+        "id": sid,
+        "self": f"https://api.pagerduty.com/service/{sid}",
+        "type": "service_reference",
+    }
+    assert path["sets"] == [{"id": "start", "rules": rules}]
+    assert path["catch_all"] == {"actions": {}}
+    assert pd.state()["service_orchestrations"] == [path]
+
+    # A service made over the API has one from the start: a "start" set without rules.
+    policy = {"id": ids["escalation_policy"], "type": "escalation_policy_reference"}
+    body = {"service": {"name": "Fresh", "escalation_policy": policy}}
+    fresh = api.ok("POST", "/services", body)["service"]["id"]
+    empty = api.ok("GET", f"/event_orchestrations/services/{fresh}")["orchestration_path"]
+    assert empty["sets"] == [{"id": "start", "rules": []}]
+
+    api.ok("DELETE", f"/services/{fresh}")
+    status, answer = api.call("GET", f"/event_orchestrations/services/{fresh}")
+    assert (status, answer["error"]["message"]) == (404, "Not Found")
+    assert pd.unimplemented == []
+
+
 # --- every call the provider makes ----------------------------------------------------------------
 
 # Each call terraform-provider-pagerduty makes for the resources and lookups the stacks use, as a

@@ -13,7 +13,9 @@ resources and lookups this project's stacks use, read from the provider's source
   through vendor/github.com/PagerDuty/go-pagerduty/*.go;
 - the Slack connection, which the provider sends to https://app.pagerduty.com (its SlackClient,
   pagerduty/config.go, is not overridable) at /integration-slack/workspaces/{id}/connections.
-  The double ignores the Host header, so one double answers both hosts behind the e2e proxy.
+  The double ignores the Host header, so one double answers both hosts behind the e2e proxy;
+- and what `oncall import --service` reads besides: a service's orchestration,
+  GET /event_orchestrations/services/{id} (empty rules unless seeded with some).
 
 Shapes follow PagerDuty's API reference (PagerDuty/api-schema, reference/REST/openapiv3.json):
 index endpoints wrap their items in the plural name with `limit`, `offset`, `more` and `total`
@@ -257,6 +259,7 @@ class _Account:
         self.vendors: dict[str, Json] = {}
         self.extension_schemas: dict[str, Json] = {}
         self.slack_connections: dict[str, Json] = {}
+        self.orchestrations: dict[str, Json] = {}  # service id -> its service orchestration
         self.license = {
             "id": self.new_id(),
             "type": "license",
@@ -950,7 +953,50 @@ class _Account:
             html_url=self.web(f"service-directory/{sid}"),
         )
         self.services[sid] = service
+        if sid not in self.orchestrations:
+            # Every service has a service orchestration from its creation on: an empty "start"
+            # set and a catch-all without actions until rules are added.
+            self.orchestrations[sid] = {
+                "sets": [{"id": "start", "rules": []}],
+                "catch_all": {"actions": {}},
+                "created_at": self.clock,
+                "updated_at": self.clock,
+            }
         return self.show_service(sid, ["auto_pause_notifications_parameters"])
+
+    def set_orchestration(self, sid: str, sets: Any, catch_all: Any) -> None:
+        """Replace a service's orchestration rules (what PUT /event_orchestrations/services/{id}
+        does; the double offers it to seeding only)."""
+        if sid not in self.services:
+            raise not_found()
+        if not isinstance(sets, list) or not any(
+            isinstance(s, dict) and s.get("id") == "start" for s in sets
+        ):
+            raise invalid('Sets must contain a "start" set')
+        self.orchestrations[sid].update(
+            sets=copy.deepcopy(sets), catch_all=copy.deepcopy(catch_all or {"actions": {}})
+        )
+
+    def show_orchestration(self, sid: str) -> Json:
+        """GET /event_orchestrations/services/{id} (openapiv3.json, getOrchPathService, its
+        example response): the service as `parent`, the `sets` of rules (the first is "start"),
+        the `catch_all`. The double's orchestrations were never migrated from event rules, so
+        `include[]=migrated_metadata` adds nothing."""
+        if sid not in self.services:
+            raise not_found()
+        orchestration = self.orchestrations[sid]
+        return {
+            "type": "service",
+            "parent": {"id": sid, "self": self.api(f"service/{sid}"), "type": "service_reference"},
+            "self": self.api(f"event_orchestrations/service/{sid}"),
+            "sets": copy.deepcopy(orchestration["sets"]),
+            "catch_all": copy.deepcopy(orchestration["catch_all"]),
+            "created_at": orchestration["created_at"],
+            "created_by": None,
+            "updated_at": orchestration["updated_at"],
+            "updated_by": None,
+            "version": None,
+        }
 
     def show_service(self, sid: str, include: list[str]) -> Json:
         if sid not in self.services:
@@ -969,6 +1015,7 @@ class _Account:
         if sid not in self.services:
             raise not_found()
         del self.services[sid]
+        self.orchestrations.pop(sid, None)
         for iid in [k for k, v in self.integrations.items() if v["_service"] == sid]:
             del self.integrations[iid]
         for cid in [k for k, v in self.slack_connections.items() if v["source_id"] == sid]:
@@ -1120,6 +1167,7 @@ class _Account:
             "services": listed(self.services),
             "integrations": listed(self.integrations),
             "slack_connections": listed(self.slack_connections),
+            "service_orchestrations": [self.show_orchestration(sid) for sid in self.services],
         }
 
 
@@ -1546,6 +1594,11 @@ ROUTES: list[tuple[str, str, Handler]] = [
         ),
     ),
     ("DELETE", f"/services/{ID}/integrations/{ID}", _deleted(_delete_integration)),
+    (
+        "GET",
+        f"/event_orchestrations/services/{ID}",
+        lambda a, c: (200, {"orchestration_path": a.show_orchestration(c.groups[0])}),
+    ),
     # lookups
     (
         "GET",
@@ -1818,7 +1871,8 @@ class PagerDutyDouble:
         """Every object, as the API shows it, by collection: users (with references to their
         contact methods, rules and teams), contact_methods, notification_rules, handoff_rules
         (each with `_user`), teams, memberships, schedules (layers in the order sent),
-        escalation_policies, services, integrations (with `_service`), slack_connections."""
+        escalation_policies, services, integrations (with `_service`), slack_connections,
+        service_orchestrations (each service's, as GET /event_orchestrations/services/{id})."""
         with self._lock:
             return self.account.snapshot()
 
@@ -1840,7 +1894,8 @@ class PagerDutyDouble:
         [{name, description, num_loops, teams: [name], rules: [{escalation_delay_in_minutes,
         targets: [{user: email} | {schedule: name}]}]}], `services` [{name, description,
         escalation_policy: name, auto_resolve_timeout, acknowledgement_timeout,
-        incident_urgency_rule, integrations: [{name, vendor: name}]}]. Raises ApiError on what
+        incident_urgency_rule, integrations: [{name, vendor: name}], orchestration: {sets:
+        [{id, rules}], catch_all}}]. Raises ApiError on what
         the API would refuse."""
         with self._lock:
             return _Seeder(self.account).run(account)
@@ -1957,13 +2012,17 @@ class _Seeder:
         self.ids[f"escalation_policy:{spec['name']}"] = self.a.save_policy(body, None)["id"]
 
     def service(self, spec: Mapping[str, Any]) -> None:
-        body = {k: v for k, v in spec.items() if k not in ("escalation_policy", "integrations")}
+        extra = ("escalation_policy", "integrations", "orchestration")
+        body = {k: v for k, v in spec.items() if k not in extra}
         body["escalation_policy"] = {
             "id": self.ids[f"escalation_policy:{spec['escalation_policy']}"],
             "type": "escalation_policy_reference",
         }
         sid = self.a.save_service(body, None)["id"]
         self.ids[f"service:{spec['name']}"] = sid
+        if "orchestration" in spec:
+            orchestration = spec["orchestration"]
+            self.a.set_orchestration(sid, orchestration["sets"], orchestration.get("catch_all"))
         for integration in spec.get("integrations", []):
             vendor = {"id": self.ids[f"vendor:{integration['vendor']}"], "type": "vendor"}
             made = self.a.save_integration(
