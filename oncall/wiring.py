@@ -1,10 +1,8 @@
 """Turn a validated stack config into the three components, and name the stack's outputs.
 
-The config layer (oncall.config) has already checked and resolved everything: presets applied,
-phone numbers split, the team's defaults inherited by members and schedules, schedule starts fixed
-with their offsets, UI words mapped to API values. This module only maps those resolved models
-(`ResolvedTeam` and its members, schedules and layers) onto the components' args, field by field
-(it calls nothing back in the config), and picks where the escalation policy comes from (the
+The config layer (oncall.config) has already checked and resolved everything, and built the
+components' args (oncall.config.args) and had the components' own checks pass them. This module
+registers the components with those args and picks where the escalation policy comes from (the
 stack's own team, a team stack, or one in the account).
 
 Component names are short and fixed (`team`, `alerts`, `slack`): they prefix every child's name,
@@ -20,48 +18,16 @@ themselves need plain values to validate them, so the wrapping happens here, at 
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any, Literal
+from typing import Any
 
 import pulumi
 import pulumi_pagerduty as pagerduty
 
-from components.newrelic_channel import (
-    TIMEOUT_OFF,
-    NewRelicConditionsArgs,
-    NewRelicPagerDutyChannel,
-    NewRelicPagerDutyChannelArgs,
-    PingMonitorArgs,
-)
-from components.slack import SlackChannelArgs, SlackExtension, SlackExtensionArgs
-from components.team import (
-    EscalationPolicyArgs,
-    HandoffArgs,
-    LayerArgs,
-    MemberArgs,
-    NotifyStepArgs,
-    PhoneArgs,
-    RestrictionArgs,
-    ScheduleArgs,
-    TeamOnCall,
-    TeamOnCallArgs,
-)
-from components.vocabulary import Urgency
-from oncall.config import (
-    Escalation,
-    NewRelicSettings,
-    PagerDutySettings,
-    Phone,
-    ResolvedLayer,
-    ResolvedMember,
-    ResolvedSchedule,
-    ResolvedTeam,
-    Site,
-    SlackSettings,
-    StackConfig,
-    Step,
-    TeamStackConfig,
-    Topology,
-)
+from components.newrelic_channel import NewRelicPagerDutyChannel
+from components.slack import SlackExtension
+from components.team import TeamOnCall
+from oncall.config import StackConfig, TeamStackConfig, Topology
+from oncall.config.args import alerts_args, slack_args, team_args
 
 TEAM = "team"
 ALERTS = "alerts"
@@ -179,219 +145,3 @@ def _existing_policy_id(policy_id: str | None, name: str | None) -> pulumi.Input
 
 
 # --- TeamOnCall -----------------------------------------------------------------------------------
-
-
-def team_args(team: ResolvedTeam, protect: bool = False) -> TeamOnCallArgs:
-    """A resolved team as `TeamOnCall` takes it; `protect` its users, schedules and policy."""
-    return {
-        "name": team.name,
-        "timeZone": team.time_zone,
-        "createTeam": team.create_pagerduty_team,
-        "members": {slug: member_args(m) for slug, m in team.members.items()},
-        "schedules": {slug: schedule_args(s) for slug, s in team.schedules.items()},
-        "escalationPolicy": escalation_args(team.escalation),
-        "protect": protect,
-    }
-
-
-def member_args(member: ResolvedMember) -> MemberArgs:
-    """A resolved member as `TeamOnCall` takes it."""
-    if member.existing:
-        return {"name": member.name or member.email, "email": member.email, "existing": True}
-    assert member.name is not None
-    args: MemberArgs = {
-        "name": member.name,
-        "email": member.email,
-        "role": str(member.api_role),
-        "timeZone": member.time_zone,
-        "notify": {
-            str(urgency): [_step(step) for step in member.notify.get(urgency)]
-            for urgency in Urgency
-        },
-    }
-    if member.phone:
-        args["phone"] = _phone(member.phone)
-    if member.sms:
-        args["sms"] = _phone(member.sms)
-    if member.email_contact_method_id:
-        args["emailContactMethodId"] = member.email_contact_method_id
-    handoff = member.handoff
-    if handoff:
-        handoff_args: HandoffArgs = {
-            "via": str(handoff.via),
-            "beforeMinutes": handoff.before_minutes,
-            "type": str(handoff.type),
-        }
-        if handoff.import_id:
-            handoff_args["importId"] = handoff.import_id
-        args["handoff"] = handoff_args
-    if member.import_id:
-        args["importId"] = member.import_id
-    if member.formerly:
-        args["formerly"] = list(member.formerly)
-    return args
-
-
-def _phone(phone: Phone) -> PhoneArgs:
-    args: PhoneArgs = {"countryCode": phone.country_code, "number": phone.national_number}
-    if phone.import_id:
-        args["importId"] = phone.import_id
-    if phone.label:
-        args["label"] = phone.label
-    return args
-
-
-def _step(step: Step) -> NotifyStepArgs:
-    args: NotifyStepArgs = {"via": str(step.via), "afterMinutes": step.after_minutes}
-    if step.import_id:
-        args["importId"] = step.import_id
-    return args
-
-
-def schedule_args(schedule: ResolvedSchedule) -> ScheduleArgs:
-    """A resolved schedule as `TeamOnCall` takes it."""
-    args: ScheduleArgs = {
-        "name": schedule.name,
-        "timeZone": schedule.time_zone,
-        "layers": [layer_args(layer) for layer in schedule.layers],
-    }
-    if schedule.description:
-        args["description"] = schedule.description
-    if schedule.import_id:
-        args["importId"] = schedule.import_id
-    return args
-
-
-def layer_args(layer: ResolvedLayer) -> LayerArgs:
-    """A resolved layer (its start fixed, zone-aware) as `TeamOnCall` takes it."""
-    args: LayerArgs = {
-        "name": layer.name,
-        "members": list(layer.members),
-        "start": layer.start.isoformat(),
-        "rotationTurnLengthSeconds": layer.rotation_seconds,
-    }
-    if layer.end is not None:
-        args["end"] = layer.end.isoformat()
-    if layer.restrictions:
-        args["restrictions"] = [_restriction(r) for r in layer.restrictions]
-    return args
-
-
-def _restriction(r: Any) -> RestrictionArgs:
-    args: RestrictionArgs = {
-        "type": str(r.api_type),
-        "startTimeOfDay": r.start_time_of_day,
-        "durationSeconds": r.duration_seconds,
-    }
-    if r.start_day_of_week is not None:
-        args["startDayOfWeek"] = r.start_day_of_week
-    return args
-
-
-def escalation_args(escalation: Escalation) -> EscalationPolicyArgs:
-    """The escalation policy as `TeamOnCall` takes it (targets by slug)."""
-    args: EscalationPolicyArgs = {
-        "name": escalation.name,
-        "numLoops": escalation.loops,
-        "rules": [
-            {
-                "escalationDelayInMinutes": rule.escalate_after_minutes,
-                "targets": [{"type": str(t.kind), "ref": t.slug} for t in rule.targets],
-            }
-            for rule in escalation.rules
-        ],
-    }
-    if escalation.description:
-        args["description"] = escalation.description
-    if escalation.import_id:
-        args["importId"] = escalation.import_id
-    return args
-
-
-# --- NewRelicPagerDutyChannel ---------------------------------------------------------------------
-
-
-def alerts_args(
-    site: Site,
-    service: PagerDutySettings,
-    newrelic: NewRelicSettings,
-    escalation_policy_id: pulumi.Input[str],
-) -> NewRelicPagerDutyChannelArgs:
-    """The resolved PagerDuty service and New Relic alerts as `NewRelicPagerDutyChannel` takes
-    them, paging `escalation_policy_id`."""
-    args: NewRelicPagerDutyChannelArgs = {
-        "serviceName": service.service,
-        "serviceDescription": service.description,
-        "escalationPolicyId": escalation_policy_id,
-        "urgency": str(service.urgency),
-        "policyName": newrelic.policy_name,
-        "incidentPreference": str(newrelic.incident_preference),
-        "siteUrl": site.url,
-        "appName": newrelic.app_name,
-    }
-    if service.import_id:
-        args["serviceImportId"] = service.import_id
-    if service.vendor_id:
-        args["vendorId"] = service.vendor_id
-    if service.auto_resolve_minutes is not None:
-        args["autoResolveTimeout"] = _timeout(service.auto_resolve_minutes)
-    if service.acknowledgement_timeout_minutes is not None:
-        args["acknowledgementTimeout"] = _timeout(service.acknowledgement_timeout_minutes)
-    if newrelic.ping_monitor is not None:
-        monitor = newrelic.ping_monitor
-        ping: PingMonitorArgs = {
-            "name": f"{site.host} ping",
-            "period": str(monitor.period),
-            "locations": list(monitor.locations),
-            "verifySsl": monitor.verify_ssl,
-        }
-        args["pingMonitor"] = ping
-    conditions: NewRelicConditionsArgs = {}
-    if newrelic.ping_failure is not None:
-        conditions["pingFailure"] = {"failingLocations": newrelic.ping_failure.failing_locations}
-    if newrelic.error_rate is not None:
-        conditions["errorRate"] = {
-            "percent": newrelic.error_rate.percent,
-            "forMinutes": newrelic.error_rate.for_minutes,
-        }
-    if newrelic.response_time is not None:
-        conditions["responseTime"] = {
-            "seconds": newrelic.response_time.seconds,
-            "forMinutes": newrelic.response_time.for_minutes,
-        }
-    if conditions:
-        args["conditions"] = conditions
-    return args
-
-
-def _timeout(minutes: int | Literal[False]) -> str:
-    """A PagerDuty service timeout: minutes from the config as the API's seconds, false off."""
-    return TIMEOUT_OFF if minutes is False else str(minutes * 60)
-
-
-# --- SlackExtension -------------------------------------------------------------------------------
-
-
-def slack_args(slack: SlackSettings, services: dict[str, pulumi.Input[str]]) -> SlackExtensionArgs:
-    """The Slack settings as `SlackExtension` takes them, for these PagerDuty services."""
-    channel: SlackChannelArgs
-    if slack.channel_id:
-        channel = {"id": slack.channel_id}  # preferred: no Slack resource, no rate-limited lookup
-    else:
-        assert slack.channel is not None
-        channel = {
-            "name": slack.channel,
-            "adoptExisting": slack.adopt_existing,
-            "private": slack.private,
-        }
-    args: SlackExtensionArgs = {
-        "workspaceId": slack.workspace_id,
-        "channel": channel,
-        "services": services,
-        "notificationType": str(slack.notification_type),
-        "events": list(slack.event_types),
-        "priorities": list(slack.priorities),
-    }
-    if slack.urgency is not None:
-        args["urgency"] = str(slack.urgency)
-    return args

@@ -24,8 +24,9 @@ from test_phone_rule import TEAM as ITALIAN_TEAM
 from components.newrelic_channel import NewRelicPagerDutyChannel
 from components.slack import SlackExtension
 from components.team import TeamOnCall
-from oncall import stackfile, wiring
+from oncall import stackfile
 from oncall.config import StackConfig, TeamStackConfig, parse_stack_config
+from oncall.config import args as config_args
 from oncall.engine import run_program
 from oncall.errors import ConfigError
 
@@ -41,12 +42,14 @@ def component_args(config: StackConfig | TeamStackConfig) -> list[tuple[type, di
     """The components this config creates, with the args the wiring gives them."""
     built: list[tuple[type, dict[str, Any]]] = []
     if config.team is not None:
-        built.append((TeamOnCall, dict(wiring.team_args(config.team))))
+        built.append((TeamOnCall, dict(config_args.team_args(config.team))))
     if isinstance(config, StackConfig):
-        alerts = wiring.alerts_args(config.site, config.pagerduty, config.newrelic, POLICY_ID)
+        alerts = config_args.alerts_args(
+            config.site, config.pagerduty, config.newrelic, POLICY_ID
+        )
         built.append((NewRelicPagerDutyChannel, dict(alerts)))
         if config.slack is not None:
-            slack = wiring.slack_args(config.slack, {"service": SERVICE_ID})
+            slack = config_args.slack_args(config.slack, {"service": SERVICE_ID})
             built.append((SlackExtension, dict(slack)))
     return built
 
