@@ -44,9 +44,7 @@ def component_args(config: StackConfig | TeamStackConfig) -> list[tuple[type, di
     if config.team is not None:
         built.append((TeamOnCall, dict(config_args.team_args(config.team))))
     if isinstance(config, StackConfig):
-        alerts = config_args.alerts_args(
-            config.site, config.pagerduty, config.newrelic, POLICY_ID
-        )
+        alerts = config_args.alerts_args(config.site, config.pagerduty, config.newrelic, POLICY_ID)
         built.append((NewRelicPagerDutyChannel, dict(alerts)))
         if config.slack is not None:
             slack = config_args.slack_args(config.slack, {"service": SERVICE_ID})

@@ -26,6 +26,7 @@ from oncall.config.alerts import (
     resolve_newrelic,
     resolve_pagerduty,
 )
+from oncall.config.component_check import component_issues
 from oncall.config.issues import Issue, config_error, fail, issues_from
 from oncall.config.scalars import Flag, Model, Name, PagerDutyId
 from oncall.config.site import EnvKind, Site
@@ -152,7 +153,7 @@ def parse_stack_config(
     resolved_newrelic = resolve_newrelic(newrelic, site, issues)
     if issues or topology is None:
         raise config_error(namespace, issues)
-    return StackConfig(
+    config = StackConfig(
         site=site,
         topology=topology,
         team=team,
@@ -163,6 +164,11 @@ def parse_stack_config(
         slack=slack,
         protect=protected(site, protect),
     )
+    alerts = (config.site, config.pagerduty, config.newrelic)
+    issues = component_issues(values, config.team, config.protect, alerts, config.slack)
+    if issues:
+        raise config_error(namespace, issues)
+    return config
 
 
 def _team_stack_config(
@@ -174,6 +180,9 @@ def _team_stack_config(
     team = checked_team(values["team"], parsed_team, issues)
     protect = protected(None, _section(values, "protect", issues))
     if issues or team is None:
+        raise config_error(namespace, issues)
+    issues = component_issues(values, team, protect)
+    if issues:
         raise config_error(namespace, issues)
     return TeamStackConfig(team=team, protect=protect)
 
