@@ -14,12 +14,15 @@ from typing import Any
 
 import pytest
 
+from components.team import TeamOnCall
 from oncall import stackfile
 from oncall.__main__ import main
+from oncall.config import args as component_args
 from oncall.config import parse_stack_config
+from oncall.engine import run_program
 from oncall.errors import ConfigError
 
-from support import copy_project
+from support import T, copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,3 +103,18 @@ def test_a_twelve_hour_ping_monitor_is_one_clear_problem_in_plan(
     assert line.lstrip().startswith("pantheon-oncall:newrelic.pingMonitor.period: "), err
     assert "EVERY_12_HOURS" in line, line
     assert "6-hour" in line, line
+
+
+def test_a_member_without_a_role_gets_the_same_role_from_the_config_and_the_component() -> None:
+    values = copy.deepcopy(live())
+    del members(values)["jane"]["role"]
+    config = parse_stack_config(values)
+    assert config.team is not None
+    args = component_args.team_args(config.team)
+    del args["members"]["jane"]["role"]  # as a program in another language may leave it out
+
+    from_config = component_args.team_args(config.team)["members"]["jane"].get("role")
+    run = run_program(lambda: TeamOnCall("team", args))
+    from_component = run.get(T.USER, "team-jane").inputs["role"]
+
+    assert from_config == from_component == "limited_user"

@@ -220,11 +220,11 @@ def test_users_have_name_email_role_and_their_time_zone_or_the_teams() -> None:
     assert (anita["role"], anita["timeZone"]) == ("limited_user", "Europe/London")
 
 
-def test_role_defaults_to_manager_as_in_pagerduty() -> None:
+def test_role_defaults_to_responder_as_in_the_stack_file() -> None:
     args = guide_team()
     del args["members"]["jane"]["role"]
 
-    assert plan(args).get(T.USER, f"{NAME}-jane").inputs["role"] == "user"
+    assert plan(args).get(T.USER, f"{NAME}-jane").inputs["role"] == "limited_user"
 
 
 # --- Notification rules ---------------------------------------------------------------------------

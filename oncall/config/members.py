@@ -16,6 +16,7 @@ from pydantic import AfterValidator, Field, PlainValidator, model_validator
 from pydantic.alias_generators import to_camel
 
 from components.vocabulary import (
+    DEFAULT_ROLE,
     HandoffType,
     Role,
     Urgency,
@@ -257,7 +258,7 @@ class Member(Model):
 
     name: Name | None = None
     email: Email
-    role: RoleWord = Role.RESPONDER
+    role: RoleWord = DEFAULT_ROLE
     time_zone: TimeZoneName | None = None
     phone: PhoneNumber | None = None
     sms: PhoneNumber | None = None
