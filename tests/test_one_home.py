@@ -114,7 +114,11 @@ def test_a_member_without_a_role_gets_the_same_role_from_the_config_and_the_comp
     del args["members"]["jane"]["role"]  # as a program in another language may leave it out
 
     from_config = component_args.team_args(config.team)["members"]["jane"].get("role")
-    run = run_program(lambda: TeamOnCall("team", args))
+
+    def program() -> None:
+        TeamOnCall("team", args)
+
+    run = run_program(program)
     from_component = run.get(T.USER, "team-jane").inputs["role"]
 
     assert from_config == from_component == "limited_user"
