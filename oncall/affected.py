@@ -27,8 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Final
 
-from oncall import stackfile
-from oncall.config import TeamStackConfig, parse_stack_config
+from oncall import stackfile, stackindex
 from oncall.errors import ConfigError, Problem, shown
 
 NAMESPACE: Final = "pantheon-oncall"
@@ -138,13 +137,10 @@ def _split(stacks: Iterable[Stack], names: set[str], removed: set[str]) -> Affec
 
 def load_stacks(project_dir: Path) -> list[Stack]:
     """Every stack with a stack file, with its team stack (the last part of `teamStack`)."""
-    stacks = []
-    for name in stackfile.stack_names(project_dir):
-        values = stackfile.load(project_dir, name).namespace(NAMESPACE)
-        reference = values.get("teamStack")
-        team_stack = reference.rsplit("/", 1)[-1] if isinstance(reference, str) else None
-        stacks.append(Stack(name, _is_team_stack(values), team_stack))
-    return stacks
+    index = stackindex.index_of(project_dir)
+    return [
+        Stack(name, index.is_team_stack(name), index.team_stack_of(name)) for name in index.names
+    ]
 
 
 def changed_paths(project_dir: Path, base: str, head: str = "HEAD") -> list[str]:
@@ -212,15 +208,6 @@ def _git(project_dir: Path, argv: list[str]) -> subprocess.CompletedProcess[str]
         return subprocess.run(argv, cwd=project_dir, capture_output=True, text=True, check=False)
     except OSError as e:
         raise ValueError(f"cannot run git ({e.strerror}): is it installed and on PATH?") from None
-
-
-def _is_team_stack(values: dict) -> bool:
-    """The config parser's own rule decides; a stack whose config does not parse is a site
-    stack here (its preview reports the problem)."""
-    try:
-        return isinstance(parse_stack_config(values, namespace=NAMESPACE), TeamStackConfig)
-    except ConfigError:
-        return False
 
 
 def _is_program(parts: tuple[str, ...]) -> bool:

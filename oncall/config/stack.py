@@ -94,6 +94,16 @@ class StackConfig:
     protect: bool = False
     """Protect the team's users, schedules and escalation policy (see `protected`)."""
 
+    @property
+    def team_stack_project(self) -> str | None:
+        """The project of the team stack (`teamStack` is org/project/stack), or None."""
+        return None if self.team_stack is None else self.team_stack.split("/")[1]
+
+    @property
+    def team_stack_name(self) -> str | None:
+        """The stack name of the team stack (`teamStack` is org/project/stack), or None."""
+        return None if self.team_stack is None else self.team_stack.split("/")[2]
+
 
 @dataclass(frozen=True)
 class TeamStackConfig:
