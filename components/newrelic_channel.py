@@ -29,7 +29,6 @@ from components.newrelic_channel_args import (
     DEFAULT_PERIOD,
     TIMEOUT_OFF,
     ErrorRateConditionArgs,
-    NewRelicConditionsArgs,
     NewRelicPagerDutyChannelArgs,
     PingFailureConditionArgs,
     PingMonitorArgs,
@@ -42,18 +41,6 @@ from components.vocabulary import (
     MonitorPeriod,
     MutingRulesHandling,
 )
-
-__all__ = [  # the Args live in components.newrelic_channel_args; importable from here as before
-    "DEFAULT_PERIOD",
-    "TIMEOUT_OFF",
-    "ErrorRateConditionArgs",
-    "NewRelicConditionsArgs",
-    "NewRelicPagerDutyChannel",
-    "NewRelicPagerDutyChannelArgs",
-    "PingFailureConditionArgs",
-    "PingMonitorArgs",
-    "ResponseTimeConditionArgs",
-]
 
 TYPE_TOKEN = "pantheon-oncall:index:NewRelicPagerDutyChannel"
 

@@ -19,16 +19,10 @@ from components._args import whole
 from components.team_args import (
     DEFAULT_HANDOFF_MINUTES,
     DEFAULT_HANDOFF_TYPE,
-    EscalationPolicyArgs,
-    EscalationRuleArgs,
     HandoffArgs,
     LayerArgs,
     MemberArgs,
-    NotifyStepArgs,
-    PhoneArgs,
     RestrictionArgs,
-    ScheduleArgs,
-    TargetArgs,
     TeamOnCallArgs,
 )
 from components.team_checks import raise_if_invalid
@@ -51,23 +45,6 @@ from components.vocabulary import (
     TargetType,
     Via,
 )
-
-__all__ = [  # the Args live in components.team_args; importable from here as before
-    "DEFAULT_HANDOFF_MINUTES",
-    "DEFAULT_HANDOFF_TYPE",
-    "EscalationPolicyArgs",
-    "EscalationRuleArgs",
-    "HandoffArgs",
-    "LayerArgs",
-    "MemberArgs",
-    "NotifyStepArgs",
-    "PhoneArgs",
-    "RestrictionArgs",
-    "ScheduleArgs",
-    "TargetArgs",
-    "TeamOnCall",
-    "TeamOnCallArgs",
-]
 
 TOKEN: Final = "pantheon-oncall:index:TeamOnCall"
 MANAGED_BY: Final = "managed by pantheon-oncall"

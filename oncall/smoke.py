@@ -33,10 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, TextIO
 
+from components.vocabulary import TargetType
 from oncall import stackfile
-from oncall.config import StackConfig, TargetKind, TeamStackConfig, Topology, parse_stack_config
+from oncall.config import StackConfig, TeamStackConfig, Topology, parse_stack_config
 from oncall.errors import shown
-from oncall.events_api import MAX_TRIES as MAX_TRIES  # re-exported: the retry limit of a run
 from oncall.events_api import EventsError, send
 from oncall.urls import url_problem
 
@@ -378,7 +378,7 @@ def _on_call(config: StackConfig) -> str:
         team = config.team
         names = []
         for target in team.escalation.rules[0].targets:
-            if target.kind is TargetKind.SCHEDULE:
+            if target.kind is TargetType.SCHEDULE:
                 names.append(
                     f"whoever is on call in the schedule {team.schedules[target.slug].name!r}"
                 )

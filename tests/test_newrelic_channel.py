@@ -9,11 +9,11 @@ import pytest
 
 from components.newrelic_channel import (
     NewRelicPagerDutyChannel,
-    NewRelicPagerDutyChannelArgs,
     _error_rate_nrql,
     _ping_failure_nrql,
     _response_time_nrql,
 )
+from components.newrelic_channel_args import NewRelicPagerDutyChannelArgs
 from oncall.engine import COMPUTED, Registration, Run, Secret, default_invoke_results, run_program
 from oncall.schemacheck import SchemaSet, check_run
 

@@ -10,7 +10,8 @@ from typing import Any, cast
 import pytest
 from pulumi.provider.experimental.analyzer import Analyzer
 
-from components.team import TeamOnCall, TeamOnCallArgs
+from components.team import TeamOnCall
+from components.team_args import TeamOnCallArgs
 from oncall.engine import Registration, Run, run_program
 from oncall.schemacheck import SchemaSet, check_run
 

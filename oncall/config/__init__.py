@@ -64,7 +64,6 @@ from oncall.config.schedules import (
     Rotation,
     Schedule,
     Target,
-    TargetKind,
     Weekday,
 )
 from oncall.config.site import EnvKind, Site
@@ -137,7 +136,6 @@ __all__ = [
     "StackConfig",
     "Step",
     "Target",
-    "TargetKind",
     "Team",
     "TeamStackConfig",
     "Topology",

@@ -44,9 +44,6 @@ YEARS: Final = range(2000, 9001)
 """The years a date-time may fall in: far from datetime's limits, so converting between time
 zones and adding weeks cannot overflow."""
 
-TargetKind = TargetType
-"""What an escalation rule target names: `schedule:<slug>` or `user:<slug>`."""
-
 
 class Rotation(Vocabulary):
     """A named rotation turn length (`rotationHours` gives any other length)."""
@@ -253,7 +250,7 @@ class ResolvedSchedule(Schedule):
 class Target(Model):
     """An escalation target, written `schedule:<slug>` or `user:<slug>`."""
 
-    kind: TargetKind
+    kind: TargetType
     slug: str
 
     def __str__(self) -> str:
@@ -274,9 +271,9 @@ def _target(value: object) -> Target:
     if isinstance(value, Target):
         return value
     kind, _, slug = value.partition(":") if isinstance(value, str) else ("", "", "")
-    if kind not in tuple(TargetKind) or not re.fullmatch(SLUG, slug):
+    if kind not in tuple(TargetType) or not re.fullmatch(SLUG, slug):
         raise ValueError("expected schedule:<slug> or user:<slug>")
-    return Target(kind=TargetKind(kind), slug=slug)
+    return Target(kind=TargetType(kind), slug=slug)
 
 
 class EscalationRule(Model):

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_snake
 
-from components.vocabulary import OFF_CALL_ROLES, Urgency
+from components.vocabulary import OFF_CALL_ROLES, TargetType, Urgency
 from oncall.config.issues import Issue, Loc, shown
 from oncall.config.members import Defaults, Member, Notify, NotifyOverride, ResolvedMember
 from oncall.config.scalars import (
@@ -36,7 +36,6 @@ from oncall.config.schedules import (
     ResolvedLayer,
     ResolvedSchedule,
     Schedule,
-    TargetKind,
 )
 from oncall.errors import MISSING
 
@@ -290,7 +289,7 @@ def _escalation_targets(view: _TeamView) -> list[Issue]:
     issues = []
     for rule_index, rule in enumerate(view.rules):
         for index, target in enumerate(rule.targets if rule else ()):
-            if target.kind is TargetKind.USER:
+            if target.kind is TargetType.USER:
                 message = _on_call_issue(view, target.slug)
             elif view.schedules is not None and target.slug not in view.schedules:
                 known = ", ".join(sorted(view.schedules)) or "none"
