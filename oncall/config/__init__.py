@@ -50,7 +50,7 @@ from oncall.config.members import (
 from oncall.config.presets import PRESETS, Preset
 from oncall.config.schedules import (
     MAX_TURN_HOURS,
-    RESTRICTION_API_TYPES,
+    RESTRICTION_WORDS,
     ROTATION_SECONDS,
     WEEKDAY_NUMBERS,
     YEARS,
@@ -60,7 +60,6 @@ from oncall.config.schedules import (
     ResolvedLayer,
     ResolvedSchedule,
     Restriction,
-    RestrictionType,
     Rotation,
     Schedule,
     Target,
@@ -93,7 +92,7 @@ __all__ = [
     "MAX_TURN_HOURS",
     "NAMESPACE",
     "PRESETS",
-    "RESTRICTION_API_TYPES",
+    "RESTRICTION_WORDS",
     "ROLE_WORDS",
     "ROTATION_SECONDS",
     "SERVICE_DESCRIPTION_TEMPLATE",
@@ -128,7 +127,6 @@ __all__ = [
     "ResolvedTeam",
     "ResponseTimeSection",
     "Restriction",
-    "RestrictionType",
     "Rotation",
     "Schedule",
     "Site",

@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Final, Self
 
-from pydantic import AfterValidator, Field, PlainValidator, model_validator
+from pydantic import AfterValidator, Field, PlainSerializer, PlainValidator, model_validator
 
 from components.vocabulary import (
     MAX_DAILY_RESTRICTION_SECONDS,
@@ -21,10 +21,10 @@ from components.vocabulary import (
     MIN_ESCALATION_DELAY_MINUTES,
     SLUG,
     TARGET_API_TYPES,
+    RestrictionType,
     TargetType,
     Vocabulary,
 )
-from components.vocabulary import RestrictionType as ApiRestrictionType
 from oncall.config.issues import Issue, fail, shown
 from oncall.config.scalars import (
     Model,
@@ -55,17 +55,11 @@ class Rotation(Vocabulary):
 ROTATION_SECONDS: Final[dict[Rotation, int]] = {Rotation.DAILY: 86_400, Rotation.WEEKLY: 604_800}
 
 
-class RestrictionType(Vocabulary):
-    """When a schedule layer restricts on-call time: every day, or once a week."""
-
-    DAILY = "daily"
-    WEEKLY = "weekly"
-
-
-RESTRICTION_API_TYPES: Final[dict[RestrictionType, ApiRestrictionType]] = {
-    RestrictionType.DAILY: ApiRestrictionType.DAILY,
-    RestrictionType.WEEKLY: ApiRestrictionType.WEEKLY,
+RESTRICTION_WORDS: Final[dict[str, RestrictionType]] = {
+    "daily": RestrictionType.DAILY,
+    "weekly": RestrictionType.WEEKLY,
 }
+"""The stack file's words for a restriction type: on call every day, or once a week."""
 
 
 class Weekday(Vocabulary):
@@ -132,7 +126,24 @@ def _turn_hours(hours: int) -> int:
     return hours
 
 
+def restriction_word(kind: RestrictionType) -> str:
+    """The stack file's word for a restriction type (`daily`, `weekly`)."""
+    return next(word for word, known in RESTRICTION_WORDS.items() if known is kind)
+
+
+def _restriction_type(value: object) -> RestrictionType:
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word not in RESTRICTION_WORDS:
+        raise ValueError("expected 'daily' or 'weekly'")
+    return RESTRICTION_WORDS[word]
+
+
 TimeOfDay = Annotated[str, PlainValidator(_time_of_day)]
+RestrictionWord = Annotated[
+    RestrictionType,
+    PlainValidator(_restriction_type),
+    PlainSerializer(restriction_word, when_used="json"),
+]
 DateTime = Annotated[datetime, PlainValidator(_date_time)]
 RotationWord = Annotated[Rotation, PlainValidator(_rotation)]
 TurnHours = Annotated[WholeNumber, AfterValidator(_turn_hours)]
@@ -141,7 +152,7 @@ TurnHours = Annotated[WholeNumber, AfterValidator(_turn_hours)]
 class Restriction(Model):
     """When a layer is on call: a daily window, or a weekly one starting on `startDay`."""
 
-    type: RestrictionType
+    type: RestrictionWord
     start_time: TimeOfDay
     duration_hours: float = Field(gt=0)
     start_day: Weekday | None = None
@@ -162,7 +173,8 @@ class Restriction(Model):
             or not 1 <= self.duration_seconds <= longest
         ):
             limit = "less than 168 hours" if weekly else "less than 24 hours"
-            message = f"a {self.type.value} restriction lasts {limit} (1 to {longest} seconds)"
+            word = restriction_word(self.type)
+            message = f"a {word} restriction lasts {limit} (1 to {longest} seconds)"
             issues.append(Issue(("durationHours",), shown(self.duration_hours), message))
         if issues:
             fail(*issues)
@@ -171,7 +183,7 @@ class Restriction(Model):
     @property
     def api_type(self) -> str:
         """The restriction type as PagerDuty's API spells it."""
-        return RESTRICTION_API_TYPES[self.type]
+        return self.type.value
 
     @property
     def start_time_of_day(self) -> str:
