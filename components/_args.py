@@ -118,10 +118,20 @@ class Problems:
             return False
         return True
 
-    def one_of(self, path: str, value: object, vocabulary: type[StrEnum] | Iterable[str]) -> bool:
-        allowed = [str(word) for word in vocabulary]
-        if not isinstance(value, str) or value not in allowed:
-            self.add(path, f"expected one of {', '.join(allowed)} (got {value!r})")
+    def one_of(
+        self,
+        path: str,
+        value: object,
+        vocabulary: type[StrEnum] | Iterable[str],
+        *,
+        optional: bool = False,
+    ) -> bool:
+        """`value` is one of the words (exactly as written); None too when `optional`."""
+        if optional and value is None:
+            return True
+        if not is_one_of(value, vocabulary):
+            allowed = ", ".join(str(word) for word in vocabulary)
+            self.add(path, f"expected one of {allowed} (got {value!r})")
             return False
         return True
 
@@ -143,6 +153,11 @@ class Problems:
             else:
                 first[item] = index
         return ok
+
+
+def is_one_of(value: object, vocabulary: type[StrEnum] | Iterable[str]) -> bool:
+    """`value` is one of the words of `vocabulary`, exactly as the API spells it."""
+    return isinstance(value, str) and value in {str(word) for word in vocabulary}
 
 
 def whole(value: Any) -> int:

@@ -10,10 +10,9 @@ call, steps that need a number the member has).
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
-from components._args import Problems
+from components._args import Problems, is_one_of
 from components.team_args import (
     DEFAULT_HANDOFF_MINUTES,
     DEFAULT_HANDOFF_TYPE,
@@ -140,7 +139,7 @@ def _account(p: Problems, path: str, member: Mapping[str, Any]) -> str:
     elif email != email.lower():
         p.add(f"{path}.email", f"must be lower-case, as PagerDuty compares it (got {email!r})")
     role = member.get("role", DEFAULT_ROLE)
-    if not _one_of(role, Role):
+    if not is_one_of(role, Role):
         allowed = ", ".join(r.value for r in Role)
         p.add(f"{path}.role", f"expected one of {allowed} (got {role!r})")
         role = DEFAULT_ROLE
@@ -157,7 +156,7 @@ def _reachable(
     p: Problems, path: str, member: Mapping[str, Any], step_path: str, via: object
 ) -> None:
     """A step or handoff `via` names a way to reach the member that they have."""
-    if not _one_of(via, Via):
+    if not is_one_of(via, Via):
         p.add(f"{step_path}.via", f"expected email, sms or phone (got {via!r})")
     elif via != Via.EMAIL and via not in member:
         p.add(f"{step_path}.via", f"{via} needs {path}.{via}, which is not set")
@@ -171,7 +170,7 @@ def _notify(p: Problems, path: str, member: Mapping[str, Any]) -> None:
         notify = {}
     for urgency, steps in notify.items():
         upath = f"{path}.notify.{urgency}"
-        if not _one_of(urgency, Urgency):
+        if not is_one_of(urgency, Urgency):
             p.add(f"{path}.notify", f"urgency must be high or low (got {urgency!r})")
             continue
         if not isinstance(steps, list):
@@ -204,7 +203,7 @@ def _handoff(p: Problems, path: str, member: Mapping[str, Any], handoff: Mapping
     minutes = handoff.get("beforeMinutes", DEFAULT_HANDOFF_MINUTES)
     p.integer(f"{path}.handoff.beforeMinutes", minutes, 0, None)
     kind = handoff.get("type", DEFAULT_HANDOFF_TYPE)
-    if not _one_of(kind, HandoffType):
+    if not is_one_of(kind, HandoffType):
         p.add(f"{path}.handoff.type", f"expected oncall, offcall or both (got {kind!r})")
     _adopted_rule(p, f"{path}.handoff", handoff, member)
 
@@ -324,7 +323,7 @@ def _layer_problems(
 
 def _restriction_problems(p: Problems, path: str, restriction: Mapping[str, Any]) -> None:
     kind = restriction["type"]
-    if not _one_of(kind, RestrictionType):
+    if not is_one_of(kind, RestrictionType):
         p.add(f"{path}.type", f"expected daily_restriction or weekly_restriction (got {kind!r})")
         return
     start = restriction["startTimeOfDay"]
@@ -405,10 +404,6 @@ def _on_call_member(p: Problems, path: str, slug: object, roles: Mapping[str, st
 
 
 # -- small checks of this component's own (the shared ones are Problems' methods)
-
-
-def _one_of(value: object, vocabulary: type[StrEnum]) -> bool:
-    return isinstance(value, str) and value in {word.value for word in vocabulary}
 
 
 def _slug(p: Problems, path: str, key: object) -> None:
