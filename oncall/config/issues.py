@@ -53,8 +53,9 @@ def fail(*issues: Issue) -> NoReturn:
     )
 
 
-def shown(value: object) -> object:
-    """A parsed value the way the user wrote it, for problem messages."""
+def as_written(value: object) -> object:
+    """A parsed value the way the user wrote it (a role's word, a target's `schedule:<slug>`,
+    a date-time's ISO text): what a problem shows as its value (`config_error` applies it)."""
     written = getattr(value, "as_written", None) if isinstance(value, BaseModel) else None
     if written is not None:
         return written()
@@ -67,11 +68,11 @@ def shown(value: object) -> object:
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, BaseModel):
-        return shown(value.model_dump(mode="json", by_alias=True, exclude_unset=True))
+        return as_written(value.model_dump(mode="json", by_alias=True, exclude_unset=True))
     if isinstance(value, dict):
-        return {key: shown(item) for key, item in value.items()}
+        return {key: as_written(item) for key, item in value.items()}
     if isinstance(value, tuple):
-        return [shown(item) for item in value]
+        return [as_written(item) for item in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -79,7 +80,9 @@ def shown(value: object) -> object:
 
 def config_error(namespace: str, issues: Iterable[Issue]) -> ConfigError:
     """One error for all the issues, each named by its full key path (`<namespace>:<key>…`)."""
-    return ConfigError(Problem(_path(namespace, i.loc), i.value, i.message) for i in issues)
+    return ConfigError(
+        Problem(_path(namespace, i.loc), as_written(i.value), i.message) for i in issues
+    )
 
 
 def _path(namespace: str, loc: Loc) -> str:

@@ -24,7 +24,7 @@ from components.vocabulary import (
     is_pagerduty_default_rule,
     trunk_prefix_problem,
 )
-from oncall.config.issues import Issue, Loc, fail, shown
+from oncall.config.issues import Issue, Loc, fail
 from oncall.config.scalars import (
     Email,
     Model,
@@ -291,7 +291,7 @@ class Member(Model):
                 "email_contact_method_id",
             ):
                 if field in self.model_fields_set:
-                    issues.append(Issue((to_camel(field),), shown(getattr(self, field)), _EXISTING))
+                    issues.append(Issue((to_camel(field),), getattr(self, field), _EXISTING))
             if self.import_id is not None:
                 issues.append(Issue(("importId",), self.import_id, _EXISTING_AND_IMPORT))
         elif self.name is None:

@@ -25,7 +25,7 @@ from components.vocabulary import (
     TargetType,
     Vocabulary,
 )
-from oncall.config.issues import Issue, fail, shown
+from oncall.config.issues import Issue, fail
 from oncall.config.scalars import (
     Model,
     Name,
@@ -175,7 +175,7 @@ class Restriction(Model):
             limit = "less than 168 hours" if weekly else "less than 24 hours"
             word = restriction_word(self.type)
             message = f"a {word} restriction lasts {limit} (1 to {longest} seconds)"
-            issues.append(Issue(("durationHours",), shown(self.duration_hours), message))
+            issues.append(Issue(("durationHours",), self.duration_hours, message))
         if issues:
             fail(*issues)
         return self

@@ -18,7 +18,7 @@ from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_snake
 
 from components.vocabulary import OFF_CALL_ROLES, TargetType, Urgency
-from oncall.config.issues import Issue, Loc, shown
+from oncall.config.issues import Issue, Loc, as_written
 from oncall.config.members import Defaults, Member, Notify, NotifyOverride, ResolvedMember
 from oncall.config.scalars import (
     Model,
@@ -269,7 +269,7 @@ def _on_call_issue(view: _TeamView, slug: str) -> str | None:
     member = view.members[slug]
     if member is None or member.existing or member.role not in OFF_CALL_ROLES:
         return None
-    role = shown(member.role)
+    role = as_written(member.role)
     return f"{slug} is a {role}, and PagerDuty does not put a {role} on call; change their role"
 
 
