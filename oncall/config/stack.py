@@ -118,7 +118,7 @@ class TeamStackConfig:
 
 # --- The entry point ------------------------------------------------------------------------------
 
-_SECTIONS: Final[dict[str, Any]] = {
+SECTIONS: Final[dict[str, Any]] = {  # the type of each `pantheon-oncall:<key>`
     "site": Site,
     "team": Team,
     "teamStack": TeamStack,
@@ -143,7 +143,7 @@ def parse_stack_config(
     Raises ConfigError listing every problem found, each with its key path and value.
     """
     issues = _unknown_sections(values)
-    if "team" in values and not set(values) & (set(_SECTIONS) - {"team", "protect"}):
+    if "team" in values and not set(values) & (set(SECTIONS) - {"team", "protect"}):
         return _team_stack_config(values, namespace, issues)
     if "site" not in values:
         message = "required: the Pantheon site's name and env (a team stack has only team)"
@@ -207,11 +207,11 @@ def protected(site: Site | None, protect: bool | None) -> bool:
 
 
 def _unknown_sections(values: Mapping[str, Any]) -> list[Issue]:
-    expected = f"expected one of {', '.join(_SECTIONS)}"
+    expected = f"expected one of {', '.join(SECTIONS)}"
     return [
-        Issue((key,), values[key], f"unknown key{did_you_mean(key, _SECTIONS)}; {expected}")
+        Issue((key,), values[key], f"unknown key{did_you_mean(key, SECTIONS)}; {expected}")
         for key in values
-        if key not in _SECTIONS
+        if key not in SECTIONS
     ]
 
 
@@ -222,13 +222,13 @@ def _section(values: Mapping[str, Any], key: str, issues: list[Issue]) -> Any:
     try:
         return _adapter(key).validate_python(values[key])
     except ValidationError as error:
-        issues.extend(issues_from(error, _SECTIONS[key], key))
+        issues.extend(issues_from(error, SECTIONS[key], key))
         return None
 
 
 @cache
 def _adapter(key: str) -> TypeAdapter[Any]:
-    return TypeAdapter(_SECTIONS[key])
+    return TypeAdapter(SECTIONS[key])
 
 
 def _topology(values: Mapping[str, Any], issues: list[Issue]) -> Topology | None:
