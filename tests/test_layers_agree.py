@@ -15,8 +15,7 @@ import copy
 from collections.abc import Callable, Iterator, Mapping
 from enum import StrEnum
 from pathlib import Path
-from types import UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -32,6 +31,7 @@ from components.vocabulary import Role
 from oncall import stackfile
 from oncall.config import ROLE_WORDS, StackConfig, TeamStackConfig, parse_stack_config
 from oncall.config import args as config_args
+from oncall.config.issues import leaf_types
 from oncall.config.stack import SECTIONS
 from oncall.engine import run_program
 from oncall.errors import ConfigError
@@ -104,7 +104,7 @@ def test_the_design_example_is_the_one_in_the_tests() -> None:
     assert "pantheon-oncall:team:" in DESIGN_EXAMPLE
 
 
-# --- Three disagreements the layers once had, settled --------------------------------------------------
+# --- Three disagreements the layers once had, settled -------------------------------------------
 
 
 def _renamed_member(values: dict[str, Any], old: str, new: str) -> None:
@@ -168,12 +168,7 @@ TEXTS = st.sampled_from(
 
 def _unwrapped(annotation: Any) -> list[Any]:
     """The types an annotation allows: Annotated unwrapped, a union split, None left out."""
-    origin, args = get_origin(annotation), get_args(annotation)
-    if origin is Annotated:
-        return _unwrapped(args[0])
-    if origin in (Union, UnionType):
-        return [t for arg in args for t in _unwrapped(arg)]
-    return [] if annotation is type(None) else [annotation]
+    return [kind for kind in leaf_types(annotation) if kind is not type(None)]
 
 
 def _numbers(kind: type) -> st.SearchStrategy[Any]:
@@ -262,9 +257,9 @@ def _set(values: dict[str, Any], path: tuple[str | int, ...], value: Any) -> Non
             target = target.setdefault(part, {})
         elif isinstance(target, list) and isinstance(part, int):
             target = target[part]
-    if isinstance(target, dict):
-        target[last] = value
-    elif isinstance(target, list) and isinstance(last, int):
+    if isinstance(target, list):
+        target[int(last)] = value  # a list's items are reached by index
+    elif isinstance(target, dict):
         target[last] = value
 
 

@@ -144,22 +144,24 @@ def _message(detail: Any, root: Any, loc: Loc) -> str:
 
 def _keys_at(root: Any, loc: Loc) -> list[str]:
     """The keys the model at `loc` (under `root`) accepts, as the user writes them."""
-    types = _leaves(root)
+    types = leaf_types(root)
     for part in loc:
-        types = [leaf for tp in types for child in _children(tp, part) for leaf in _leaves(child)]
+        types = [
+            leaf for tp in types for child in _children(tp, part) for leaf in leaf_types(child)
+        ]
     for tp in types:
         if isinstance(tp, type) and issubclass(tp, BaseModel):
             return [field.alias or name for name, field in tp.model_fields.items()]
     return []
 
 
-def _leaves(tp: Any) -> list[Any]:
-    """`tp` without Annotated wrappers, a union split into its members."""
+def leaf_types(tp: Any) -> list[Any]:
+    """The types `tp` allows: Annotated wrappers removed, a union split into its members."""
     origin, args = get_origin(tp), get_args(tp)
     if origin is Annotated:
-        return _leaves(args[0])
+        return leaf_types(args[0])
     if origin in (Union, UnionType):
-        return [leaf for arg in args for leaf in _leaves(arg)]
+        return [leaf for arg in args for leaf in leaf_types(arg)]
     return [tp]
 
 
