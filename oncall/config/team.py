@@ -2,9 +2,9 @@
 
 Pydantic checks each part on its own (`members.py`, `schedules.py`); the team-wide rules here run
 over every part that parsed, so one typo does not hide the rest: references between members,
-schedules and escalation rules, contact numbers, schedule starts in their time zone. A team with
-no problems is then resolved once: every layer start and end fixed with its UTC offset.
-"""
+schedules and escalation rules, contact numbers, schedule starts in their time zone. Then the team
+is resolved (layer starts and ends fixed with their UTC offsets) and TeamOnCall's own rules run on
+it (oncall.config.component_check)."""
 
 from __future__ import annotations
 
@@ -116,7 +116,6 @@ def checked_team(raw: object, team: Team | None, issues: list[Issue]) -> Resolve
     """Add the team-wide problems to `issues`; return the team resolved (`_resolved`)."""
     view = _view_of(team) if team is not None else _salvaged(raw)
     found = [
-        *_duplicate_emails(view),
         *_missing_addresses(view),
         *_schedule_members(view),
         *_escalation_targets(view),
@@ -187,23 +186,6 @@ def _list(value: object) -> list[Any]:
 def _get(raw: Mapping[Any, Any], key: str, default: object = None) -> Any:
     """A raw config value by its camelCase key (or the snake_case name pydantic also accepts)."""
     return raw.get(key, raw.get(to_snake(key), default))
-
-
-def _duplicate_emails(view: _TeamView) -> list[Issue]:
-    issues: list[Issue] = []
-    first: dict[str, str] = {}
-    for slug, member in (view.members or {}).items():
-        if member is None:
-            continue
-        if member.email in first:
-            message = (
-                f"same email as members.{first[member.email]}: PagerDuty users are unique by "
-                "email, compared case-insensitively"
-            )
-            issues.append(Issue(("members", slug, "email"), member.email, message))
-        else:
-            first[member.email] = slug
-    return issues
 
 
 def _missing_addresses(view: _TeamView) -> list[Issue]:
