@@ -34,7 +34,6 @@ from oncall.config import (
     StackConfig,
     Team,
     TeamStackConfig,
-    Topology,
 )
 from oncall.schedule import (
     Level,
@@ -46,6 +45,7 @@ from oncall.schedule import (
     team_model,
     union,
 )
+from oncall.stackindex import where_schedules_live
 
 DEFAULT_WEEKS = 4
 TEAM_KEY = "pantheon-oncall:team"
@@ -195,27 +195,6 @@ def summary_lines(result: Report) -> list[str]:
             f"in {weeks} weeks from {when(res.since, team.zone)}"
         )
     return lines
-
-
-def where_schedules_live(config: StackConfig | TeamStackConfig) -> str:
-    """Why a stack has no schedules to check, and where they are."""
-    if config.team is not None:
-        return "no schedules: the team's escalation rules page people directly"
-    if isinstance(config, StackConfig) and config.topology is Topology.TEAM_STACK:
-        team_stack = config.team_stack_name
-        return (
-            f"schedules live in team stack {team_stack}: "
-            f"python -m oncall check {team_stack} (or calendar {team_stack})"
-        )
-    ref = config.escalation_policy if isinstance(config, StackConfig) else None
-    named = f"id {ref.id}" if ref and ref.id else f"named {ref.name if ref else '?'}"
-    return (
-        f"no schedules here: this stack pages an existing escalation policy ({named}) "
-        "that is managed in PagerDuty, outside this repository"
-    )
-
-
-# --- The checks -----------------------------------------------------------------------------------
 
 
 def _rule_path(index: int) -> str:

@@ -135,7 +135,7 @@ def check(args: argparse.Namespace) -> int:
     """`oncall check STACK`: coverage, gaps and load of the stack's schedules; 1 on an error."""
     config = _load(args.project_dir, args.stack)
     if config.team is None or not config.team.schedules:
-        print(f"{args.stack}: {coverage.where_schedules_live(config)}")
+        print(f"{args.stack}: {stackindex.where_schedules_live(config)}")
         return 0
     if isinstance(config, TeamStackConfig):
         pagers = stackindex.index_of(args.project_dir).paged_by_live(args.stack)
@@ -183,7 +183,7 @@ def calendar_command(args: argparse.Namespace) -> int:
     """`oncall calendar STACK`: who is on call when, as text, or as an .ics or .svg file."""
     config = _load(args.project_dir, args.stack)
     if config.team is None or not config.team.schedules:
-        print(f"{args.stack}: {coverage.where_schedules_live(config)}")
+        print(f"{args.stack}: {stackindex.where_schedules_live(config)}")
         return 0
     team = config.team
     model = team_model(team)

@@ -7,7 +7,8 @@ config (`parse_stack_config`), never from the raw stack file:
 
 - a site stack is live when its site's environment is (`site.env: live`);
 - a team stack is live when a live site stack pages through it (its people answer live pages);
-- a stack whose files do not load or parse is none of these (its own plan reports why).
+- a stack whose files do not load or parse is none of these (its own plan reports why);
+- a stack without schedules of its own says where they are (`where_schedules_live`).
 
 Parsing is cached per version of a stack's files (Pulumi.yaml and the stack file), so a process
 that plans stacks one at a time still parses each once; `indexed` builds a fleet's indexes up
@@ -22,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from oncall import stackfile, yamldata
-from oncall.config import EnvKind, StackConfig, TeamStackConfig, parse_stack_config
+from oncall.config import EnvKind, StackConfig, TeamStackConfig, Topology, parse_stack_config
 from oncall.errors import ConfigError
 
 Config = StackConfig | TeamStackConfig
@@ -86,6 +87,27 @@ class StackIndex:
     def _live_site(self, name: str) -> bool:
         config = self.site_config(name)
         return config is not None and config.site.env_kind is EnvKind.LIVE
+
+
+def where_schedules_live(config: StackConfig | TeamStackConfig) -> str:
+    """Why a stack has no schedules to check, and where they are."""
+    if config.team is not None:
+        return "no schedules: the team's escalation rules page people directly"
+    if isinstance(config, StackConfig) and config.topology is Topology.TEAM_STACK:
+        team_stack = config.team_stack_name
+        return (
+            f"schedules live in team stack {team_stack}: "
+            f"python -m oncall check {team_stack} (or calendar {team_stack})"
+        )
+    ref = config.escalation_policy if isinstance(config, StackConfig) else None
+    named = f"id {ref.id}" if ref and ref.id else f"named {ref.name if ref else '?'}"
+    return (
+        f"no schedules here: this stack pages an existing escalation policy ({named}) "
+        "that is managed in PagerDuty, outside this repository"
+    )
+
+
+# --- The checks -----------------------------------------------------------------------------------
 
 
 _INDEXES: dict[Path, StackIndex] | None = None
