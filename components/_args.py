@@ -16,7 +16,7 @@ from typing import Any
 
 import pulumi
 
-from components.vocabulary import real_number, whole_number
+from components.vocabulary import SLUG, is_time_zone, real_number, whole_number
 
 
 def without_none(value: Any) -> Any:
@@ -134,6 +134,18 @@ class Problems:
             self.add(path, f"expected one of {allowed} (got {value!r})")
             return False
         return True
+
+    def slug(self, path: str, key: object) -> None:
+        """`key` (of a member, a schedule) is a slug."""
+        if not isinstance(key, str) or not re.fullmatch(SLUG, key):
+            self.add(
+                path,
+                f"key {key!r} must be a slug (lower-case letters, digits and -, not at either end)",
+            )
+
+    def time_zone(self, path: str, value: object) -> None:
+        if not is_time_zone(value):
+            self.add(path, f"expected an IANA time zone like America/New_York (got {value!r})")
 
     def matches(self, path: str, value: object, pattern: str, expected: str) -> bool:
         if not isinstance(value, str) or not re.fullmatch(pattern, value):

@@ -20,9 +20,7 @@ from components.team_args import (
     DEFAULT_HANDOFF_MINUTES,
     DEFAULT_HANDOFF_TYPE,
     HandoffArgs,
-    LayerArgs,
     MemberArgs,
-    RestrictionArgs,
     TeamOnCallArgs,
 )
 from components.team_checks import raise_if_invalid
@@ -34,6 +32,7 @@ from components.team_rules import (
     rules_to_create,
     uses_login_email,
 )
+from components.team_schedules import provider_layer
 from components.vocabulary import (
     CONTACT_METHOD_LABELS,
     CONTACT_METHOD_TYPES,
@@ -314,7 +313,7 @@ class TeamOnCall(pulumi.ComponentResource):
                 description=schedule.get(
                     "description", f"On-call schedule of {team_name} ({MANAGED_BY})"
                 ),
-                layers=[_layer(layer, user_ids) for layer in schedule["layers"]],
+                layers=[provider_layer(layer, user_ids) for layer in schedule["layers"]],
                 teams=[team_id] if team_id is not None else None,
                 opts=pulumi.ResourceOptions(
                     parent=self,
@@ -378,33 +377,3 @@ def _collect(ids: Mapping[str, pulumi.Output[str]]) -> pulumi.Output[dict[str, s
         empty: dict[str, str] = {}
         return pulumi.Output.from_input(empty)
     return pulumi.Output.all(**ids)
-
-
-def _layer(
-    layer: LayerArgs, user_ids: Mapping[str, pulumi.Output[str]]
-) -> pagerduty.ScheduleLayerArgsDict:
-    result: pagerduty.ScheduleLayerArgsDict = {
-        "name": layer["name"],
-        "start": layer["start"],
-        "rotation_virtual_start": layer.get("rotationVirtualStart", layer["start"]),
-        "rotation_turn_length_seconds": whole(layer["rotationTurnLengthSeconds"]),
-        # Rotation order is the list order.
-        "users": [user_ids[slug] for slug in layer["members"]],
-    }
-    if "end" in layer:
-        result["end"] = layer["end"]
-    restrictions = layer.get("restrictions", [])
-    if restrictions:
-        result["restrictions"] = [_restriction(r) for r in restrictions]
-    return result
-
-
-def _restriction(restriction: RestrictionArgs) -> pagerduty.ScheduleLayerRestrictionArgsDict:
-    result: pagerduty.ScheduleLayerRestrictionArgsDict = {
-        "type": restriction["type"],
-        "start_time_of_day": restriction["startTimeOfDay"],
-        "duration_seconds": whole(restriction["durationSeconds"]),
-    }
-    if "startDayOfWeek" in restriction:
-        result["start_day_of_week"] = whole(restriction["startDayOfWeek"])
-    return result
