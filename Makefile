@@ -9,7 +9,7 @@ SCHEMAS := $(if $(PULUMI_SCHEMA_DIR),,--schemas tests/schemas)
 # folder in $PULUMI_SCHEMA_DIR when set. `make schemas` refreshes tests/schemas/.
 .DEFAULT_GOAL := help
 
-.PHONY: plan plan-all test lint typecheck pytest schemas clean help urns
+.PHONY: plan plan-all test lint typecheck pytest schemas clean help urns e2e engine
 
 $(VENV)/.runtime: requirements.txt components/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,14 +43,20 @@ typecheck: $(VENV)/.dev  ## mypy
 pytest: $(VENV)/.dev  ## the offline test suite alone
 	$(PY) -m pytest
 
+e2e: $(VENV)/.dev  ## the real Pulumi CLI and providers against local doubles (needs `make engine`)
+	$(PY) -m e2e.run
+
 schemas:  ## refresh tests/schemas/ with the pinned providers' schemas (needs the Pulumi CLI)
 	scripts/fetch-schemas.sh
+
+engine:  ## build the Pulumi CLI and plugins from Go modules into ~/.cache/pantheon-oncall/engine (docs/engine.md)
+	engine/build.sh
 
 clean:  ## remove venv/ and the tools' caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
 help:  ## list the targets (the default)
-	@awk -F ':.*## ' '/^[a-zA-Z][a-zA-Z_-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk -F ':.*## ' '/^[a-zA-Z][a-zA-Z0-9_-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 urns: $(VENV)/.dev  ## rewrite tests/urns.json, the pinned URNs of every stack (review its diff)
 	UPDATE_URN_SNAPSHOT=1 $(PY) -m pytest -q tests/test_urns.py

@@ -93,6 +93,14 @@ class Problems:
             return False
         return True
 
+    def exact_text(self, path: str, value: object) -> bool:
+        """A description or job title: any string, "" included (an adopted object's has to equal
+        what exists, which may be nothing; the provider sends it as written)."""
+        if not isinstance(value, str):
+            self.add(path, f'expected a string, "" for none (got {value!r})')
+            return False
+        return True
+
     def boolean(self, path: str, value: object) -> bool:
         if not isinstance(value, bool):
             self.add(path, f"expected true or false (got {value!r})")

@@ -16,7 +16,7 @@ is looked up by name (`newrelic.get_entity`) so that a wrong name fails the prev
 leaving two conditions silent forever. No user text goes into NRQL.
 """
 
-from typing import Any, Final, cast
+from typing import Final, cast
 
 import pulumi
 import pulumi_newrelic as newrelic
@@ -56,20 +56,20 @@ DEFAULT_AUTO_RESOLVE_TIMEOUT = TIMEOUT_OFF
 # Timeouts"): an outage someone acknowledged and then forgot pages again. 1800 is the provider's
 # default too; set explicitly so that it does not depend on the provider version.
 DEFAULT_ACKNOWLEDGEMENT_TIMEOUT = "1800"
+# The input an adopted, auto-resolving service ignores while it is adopted (see the service).
+ADOPTED_AUTO_RESOLVE: Final = "autoResolveTimeout"
 # Which issue events the workflow sends to PagerDuty: ACTIVATED triggers the incident, ACKNOWLEDGED
 # acknowledges it and CLOSED resolves it. Left unset the API picks them; set explicitly. The
 # provider keeps the order of the saved state (terraform-provider-newrelic,
 # newrelic/structures_newrelic_workflow.go, normaliseTriggerList), so the list causes no diff.
 NOTIFICATION_TRIGGERS = ("ACTIVATED", "ACKNOWLEDGED", "CLOSED")
-# terraform-provider-newrelic adds this property to every notification destination and channel it
-# creates (newrelic/helpers_newrelic_notifications.go, createMonitoringProperty) and reads it back,
-# so a program that does not list it sees a change on every preview (pulumi/pulumi-newrelic#551,
-# #875). The workaround documented there: list it first, as the provider stores it.
-SOURCE_PROPERTY: Final[Any] = {
-    "key": "source",
-    "label": "terraform-source-internal",
-    "value": "terraform",
-}
+# terraform-provider-newrelic adds a `source` property (key "source", value "terraform") to
+# every notification destination it creates (newrelic/helpers_newrelic_notifications.go,
+# createMonitoringProperty, appended in resourceNewRelicNotificationDestinationCreate) and reads
+# it back; its schema hides a diff on it (the DiffSuppressFuncs of notificationsPropertySchema).
+# The perpetual diff that once made programs list it themselves (pulumi/pulumi-newrelic#551,
+# #875) was fixed in the bridge by PlanResourceChange (pulumi-newrelic commit 5a63c823, "Enable
+# PRC (#877) Fixes #875"), so the program does not send it: listed here, it would be sent twice.
 
 # The PagerDuty summary line: the New Relic issue title.
 PAGERDUTY_SUMMARY_TEMPLATE = "{{ annotations.title.[0] }}"
@@ -141,23 +141,33 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
     def _create_pagerduty_service(self) -> tuple[pagerduty.Service, pulumi.Output[str]]:
         args = self._args
         urgency = args.get("urgency")
+        auto_resolve = args.get("autoResolveTimeout", DEFAULT_AUTO_RESOLVE_TIMEOUT)
+        adopted = "serviceImportId" in args
         service = pagerduty.Service(
             f"{self._name}-service",
             name=args["serviceName"],
-            description=args.get("serviceDescription") or f"New Relic alerts for {args['siteUrl']}",
+            # "" is sent as "" (none): an adopted service's must equal what exists.
+            description=args.get("serviceDescription", f"New Relic alerts for {args['siteUrl']}"),
             escalation_policy=args["escalationPolicyId"],
             incident_urgency_rule=(
                 {"type": "constant", "urgency": urgency} if urgency is not None else None
             ),
-            auto_resolve_timeout=args.get("autoResolveTimeout", DEFAULT_AUTO_RESOLVE_TIMEOUT),
+            auto_resolve_timeout=auto_resolve,
             acknowledgement_timeout=args.get(
                 "acknowledgementTimeout", DEFAULT_ACKNOWLEDGEMENT_TIMEOUT
             ),
             # An adopted service (created by hand before this stack) outlives a destroy.
+            # An adopted service that auto-resolves keeps its timeout while it is adopted
+            # (ignore_changes): the import must match what exists, and the policy pack's
+            # no-auto-resolve lets exactly this through, with an advisory saying what to change
+            # next (drop importId and the timeout once adopted, and the next update turns it off).
             opts=pulumi.ResourceOptions(
                 parent=self,
                 import_=args.get("serviceImportId"),
-                retain_on_delete="serviceImportId" in args,
+                retain_on_delete=adopted,
+                ignore_changes=(
+                    [ADOPTED_AUTO_RESOLVE] if adopted and auto_resolve != TIMEOUT_OFF else None
+                ),
             ),
         )
         vendor_id: pulumi.Input[str]
@@ -359,7 +369,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
             name=label,
             type="PAGERDUTY_SERVICE_INTEGRATION",
             # A service-integration destination has no properties, yet the API needs the block.
-            properties=[SOURCE_PROPERTY, {"key": "", "value": ""}],
+            properties=[{"key": "", "value": ""}],
             auth_token={"prefix": "Token token=", "token": integration_key},
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -369,7 +379,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
             type="PAGERDUTY_SERVICE_INTEGRATION",
             product="IINT",
             destination_id=destination.id,
-            properties=[SOURCE_PROPERTY, {"key": "summary", "value": PAGERDUTY_SUMMARY_TEMPLATE}],
+            properties=[{"key": "summary", "value": PAGERDUTY_SUMMARY_TEMPLATE}],
             opts=pulumi.ResourceOptions(parent=self),
         )
         return newrelic.Workflow(

@@ -77,7 +77,8 @@ class NewRelicPagerDutyChannelArgs(TypedDict):
     serviceName: str
     """Name of the PagerDuty service (Pantheon's rewrite of the guide: the site's domain)."""
     serviceDescription: NotRequired[str]
-    """Description of the PagerDuty service. Default: "New Relic alerts for <siteUrl>"."""
+    """Description of the PagerDuty service. Default: "New Relic alerts for <siteUrl>"; "" for
+    none (an adopted service's as it is)."""
     escalationPolicyId: pulumi.Input[str]
     """Id of the PagerDuty escalation policy the service pages."""
     urgency: NotRequired[str]
@@ -85,7 +86,9 @@ class NewRelicPagerDutyChannelArgs(TypedDict):
     PagerDuty's own (high)."""
     autoResolveTimeout: NotRequired[str]
     """Seconds (as a string, e.g. "14400") after which PagerDuty resolves an incident that is
-    still open, or "null" (the default): never; New Relic resolves it when its issue closes."""
+    still open, or "null" (the default): never; New Relic resolves it when its issue closes. An
+    adopted service (serviceImportId) that auto-resolves keeps its timeout while it is adopted
+    (ignore_changes): drop serviceImportId and this, once adopted, to turn it off."""
     acknowledgementTimeout: NotRequired[str]
     """Seconds (as a string) after which an acknowledged incident that is still open triggers and
     pages again, or "null": never. Default "1800" (30 minutes)."""

@@ -75,9 +75,12 @@ def _check_service(p: Problems, raw: Mapping[str, object]) -> None:
         p.text(key, raw.get(key))
     if raw.get("escalationPolicyId") in (None, ""):
         p.add("escalationPolicyId", "required, the id of a PagerDuty escalation policy")
-    for key in ("serviceDescription", "serviceImportId", "vendorName", "vendorId", "appName"):
+    for key in ("serviceImportId", "vendorName", "vendorId", "appName"):
         if key in raw:
             p.text(key, raw[key])
+    # "" is a description too: an adopted service without one must be sent none.
+    if "serviceDescription" in raw:
+        p.exact_text("serviceDescription", raw["serviceDescription"])
     for key in ("autoResolveTimeout", "acknowledgementTimeout"):
         if key in raw:
             _timeout(p, key, raw[key])

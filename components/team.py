@@ -32,7 +32,7 @@ from components.team_rules import (
     rules_to_create,
     uses_login_email,
 )
-from components.team_schedules import provider_layer
+from components.team_schedules import provider_layer, schedule_teams
 from components.vocabulary import (
     CONTACT_METHOD_LABELS,
     CONTACT_METHOD_TYPES,
@@ -73,6 +73,8 @@ class TeamOnCall(pulumi.ComponentResource):
         super().__init__(TOKEN, name, None, opts)
         self._name = name
         self._args = args
+        self._at = f"{args['keyPath']}." if "keyPath" in args else ""
+        """What this component's warnings put before a key path (where the args are written)."""
 
         team = self._create_team() if args.get("createTeam", False) else None
         user_ids = self._create_users()
@@ -129,9 +131,14 @@ class TeamOnCall(pulumi.ComponentResource):
             email=member["email"],
             role=member.get("role", DEFAULT_ROLE),
             time_zone=member.get("timeZone", self._args["timeZone"]),
+            # Absent, the provider would send its own placeholder ("Managed by Pulumi", the
+            # schema's default; terraform-provider-pagerduty, pagerduty/resource_pagerduty_user.go,
+            # `description` Default), and Read stores what PagerDuty has, "" for none: an adopted
+            # user's must be given exactly, "" included. Job title has no default: absent, none.
             description=member.get(
                 "description", f"On-call member of {self._args['name']} ({MANAGED_BY})"
             ),
+            job_title=member.get("jobTitle"),
             # A user adopted by hand existed before this stack: a destroy must not delete them.
             opts=pulumi.ResourceOptions(
                 parent=self,
@@ -231,8 +238,8 @@ class TeamOnCall(pulumi.ComponentResource):
         missing = defaults_kept(member)
         if missing:
             pulumi.log.warn(
-                f"members.{slug}.notify: PagerDuty's default email-at-0-minutes rule stays for "
-                f"{', '.join(missing)} urgency; this component cannot remove it",
+                f"{self._at}members.{slug}.notify: PagerDuty's default email-at-0-minutes rule "
+                f"stays for {', '.join(missing)} urgency; this component cannot remove it",
                 resource=self,
             )
 
@@ -271,9 +278,9 @@ class TeamOnCall(pulumi.ComponentResource):
             return member["emailContactMethodId"]
         if "importId" in member:
             pulumi.log.warn(
-                f"members.{slug}: the adopted user's login-email contact method is looked up by "
-                f'the label "{LOGIN_EMAIL_LABEL}", which a user created by hand may not have '
-                "(the preview then fails to find it); give its id as emailContactMethodId",
+                f"{self._at}members.{slug}: the adopted user's login-email contact method is "
+                f'looked up by the label "{LOGIN_EMAIL_LABEL}", which a user created by hand may '
+                "not have (the preview then fails to find it); give its id as emailContactMethodId",
                 resource=self,
             )
         return pagerduty.get_user_contact_method_output(
@@ -310,11 +317,14 @@ class TeamOnCall(pulumi.ComponentResource):
                 f"{self._name}-{key}",
                 name=schedule["name"],
                 time_zone=schedule.get("timeZone", self._args["timeZone"]),
+                # "" is sent as "" (none), as for users; `teams` is read back as PagerDuty has it
+                # and not computed (pagerduty/resource_pagerduty_schedule.go), so an adopted
+                # schedule's assignment is given, or an update removes it.
                 description=schedule.get(
                     "description", f"On-call schedule of {team_name} ({MANAGED_BY})"
                 ),
                 layers=[provider_layer(layer, user_ids) for layer in schedule["layers"]],
-                teams=[team_id] if team_id is not None else None,
+                teams=schedule_teams(team_id, schedule.get("teams", [])),
                 opts=pulumi.ResourceOptions(
                     parent=self,
                     import_=import_id,
@@ -357,8 +367,9 @@ class TeamOnCall(pulumi.ComponentResource):
             ),
             num_loops=whole(policy.get("numLoops", 0)),
             rules=rules,
-            # The API takes at most one team here, as a plain ID (not a list as on schedules).
-            teams=team_id,
+            # The API takes at most one team here, as a plain ID (not a list as on schedules);
+            # read back as it is (pagerduty/resource_pagerduty_escalation_policy.go).
+            teams=team_id if team_id is not None else policy.get("team"),
             opts=pulumi.ResourceOptions(
                 parent=self,
                 import_=import_id,

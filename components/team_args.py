@@ -78,7 +78,10 @@ class MemberArgs(TypedDict):
     """IANA time zone of the member; default the team's."""
     description: NotRequired[str]
     """Description of the PagerDuty user; default names the team. When adopting a user with
-    importId, set it to the user's current description so that the import matches."""
+    importId, set it to the user's current description ("" for none) so that the import
+    matches: absent, the stack's default is sent."""
+    jobTitle: NotRequired[str]
+    """Job title of the PagerDuty user; default none. An adopted user's must be what exists."""
     phone: NotRequired[PhoneArgs]
     """Number to call (a phone contact method labelled "Phone")."""
     sms: NotRequired[PhoneArgs]
@@ -148,7 +151,10 @@ class ScheduleArgs(TypedDict):
     timeZone: NotRequired[str]
     """IANA time zone of the schedule; default the team's."""
     description: NotRequired[str]
-    """Description; default names the team."""
+    """Description; default names the team; "" for none (an adopted schedule's as it is)."""
+    teams: NotRequired[list[str]]
+    """IDs of PagerDuty teams the schedule is assigned to (an adopted schedule's as they are),
+    besides the team createTeam makes."""
     importId: NotRequired[str]
     """ID of a schedule created by hand to adopt (retained when the stack is destroyed)."""
     layers: list[LayerArgs]
@@ -182,7 +188,10 @@ class EscalationPolicyArgs(TypedDict):
     numLoops: NotRequired[int]
     """How many times the policy repeats after its last rule, 0 to 9; default 0."""
     description: NotRequired[str]
-    """Description; default names the team."""
+    """Description; default names the team; "" for none (an adopted policy's as it is)."""
+    team: NotRequired[str]
+    """ID of the PagerDuty team the policy is assigned to (PagerDuty takes one); not with
+    createTeam, which assigns the team it creates."""
     importId: NotRequired[str]
     """ID of a policy created by hand (e.g. the account's "Default") to adopt; retained when the
     stack is destroyed."""
@@ -209,3 +218,7 @@ class TeamOnCallArgs(TypedDict):
     protect: NotRequired[bool]
     """Protect the users, schedules and escalation policy (Pulumi's `protect`): an update that
     would delete or replace one fails instead; default false."""
+    keyPath: NotRequired[str]
+    """Where these args are written, e.g. "pantheon-oncall:team" for a stack config: warnings
+    name each key under it ("pantheon-oncall:team.members.jane"); default the args' own paths
+    ("members.jane")."""

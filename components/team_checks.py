@@ -32,6 +32,7 @@ from components.vocabulary import (
     Urgency,
     Via,
     is_pagerduty_default_rule,
+    sms_prefix_problem,
     trunk_prefix_problem,
     whole_number,
 )
@@ -52,8 +53,7 @@ def problems(args: Mapping[str, Any]) -> Problems:
         return p
     p.text("name", args["name"])
     p.time_zone("timeZone", args["timeZone"])
-    p.boolean("createTeam", args.get("createTeam", False))
-    p.boolean("protect", args.get("protect", False))
+    _options(p, args)
     members = args["members"]
     if not isinstance(members, Mapping) or not members:
         p.add("members", f"expected at least one member (got {members!r})")
@@ -88,7 +88,26 @@ def problems(args: Mapping[str, Any]) -> Problems:
     policy = args["escalationPolicy"]
     if p.keys("escalationPolicy", policy, EscalationPolicyArgs):
         check_policy(p, "escalationPolicy", policy, roles, valid_schedules)
+        _one_policy_team(p, args, policy)
     return p
+
+
+def _one_policy_team(p: Problems, args: Mapping[str, Any], policy: Mapping[str, Any]) -> None:
+    """PagerDuty assigns a policy to one team at most: createTeam's, or the one given."""
+    if args.get("createTeam", False) is True and "team" in policy:
+        p.add(
+            "escalationPolicy.team",
+            "createTeam assigns the policy to the team it creates, and a policy has one "
+            f"team (got {policy['team']!r})",
+        )
+
+
+def _options(p: Problems, args: Mapping[str, Any]) -> None:
+    """The team-wide switches, and where the args are written (for warnings)."""
+    p.boolean("createTeam", args.get("createTeam", False))
+    p.boolean("protect", args.get("protect", False))
+    if "keyPath" in args:
+        p.text("keyPath", args["keyPath"])
 
 
 def _member(p: Problems, path: str, member: Mapping[str, Any]) -> str:
@@ -98,11 +117,14 @@ def _member(p: Problems, path: str, member: Mapping[str, Any]) -> str:
         return role  # nothing else of theirs is managed here
     if "timeZone" in member:
         p.time_zone(f"{path}.timeZone", member["timeZone"])
-    if "description" in member:
-        p.text(f"{path}.description", member["description"])
+    for key in ("description", "jobTitle"):
+        if key in member:
+            p.exact_text(f"{path}.{key}", member[key])
     for via in (Via.PHONE, Via.SMS):
         if via in member and p.keys(f"{path}.{via}", member[via], PhoneArgs):
             _phone(p, f"{path}.{via}", member[via])
+            if via is Via.SMS:
+                _sms_number(p, f"{path}.sms", member[via])
             _adopted_contact(p, f"{path}.{via}", member[via], "importId" in member)
     if "emailContactMethodId" in member:
         p.text(f"{path}.emailContactMethodId", member["emailContactMethodId"])
@@ -238,6 +260,15 @@ def _phone(p: Problems, path: str, phone: Mapping[str, Any]) -> None:
         p.add(f"{path}.number", f"{trunk} (got {number!r})")
     elif len(number) > MAX_PHONE_ADDRESS_LENGTH:
         p.add(f"{path}.number", f"too long for a phone number (got {number!r})")
+
+
+def _sms_number(p: Problems, path: str, phone: Mapping[str, Any]) -> None:
+    """An SMS number PagerDuty takes (a rule of SMS alone: components.vocabulary)."""
+    code, number = whole_number(phone["countryCode"]), phone["number"]
+    if code is not None and isinstance(number, str):
+        problem = sms_prefix_problem(code, number)
+        if problem is not None:
+            p.add(f"{path}.number", f"{problem} (got {number!r})")
 
 
 def _adopted_contact(p: Problems, path: str, phone: Mapping[str, Any], user_adopted: bool) -> None:

@@ -42,15 +42,18 @@ def check_schedule(
     p.text(f"{path}.name", schedule["name"])
     if "timeZone" in schedule:
         p.time_zone(f"{path}.timeZone", schedule["timeZone"])
-    _optional_texts(p, path, schedule)
+    if "description" in schedule:
+        p.exact_text(f"{path}.description", schedule["description"])
+    if "importId" in schedule:
+        p.text(f"{path}.importId", schedule["importId"])
+    teams = schedule.get("teams", [])
+    if not isinstance(teams, list):
+        p.add(f"{path}.teams", f"expected a list of team IDs (got {teams!r})")
+        teams = []
+    for i, team in enumerate(teams):
+        p.text(f"{path}.teams[{i}]", team)
     for lpath, layer in _each(p, f"{path}.layers", schedule["layers"], "layer", LayerArgs):
         _layer_problems(p, lpath, layer, roles)
-
-
-def _optional_texts(p: Problems, path: str, args: Mapping[str, Any]) -> None:
-    for key in ("description", "importId"):
-        if key in args:
-            p.text(f"{path}.{key}", args[key])
 
 
 def _each(
@@ -132,7 +135,11 @@ def check_policy(
     """The escalation policy: its loops and rules, whose targets exist and can be on call."""
     p.text(f"{path}.name", policy["name"])
     p.integer(f"{path}.numLoops", policy.get("numLoops", 0), 0, MAX_NUM_LOOPS)
-    _optional_texts(p, path, policy)
+    if "description" in policy:
+        p.exact_text(f"{path}.description", policy["description"])
+    for key in ("importId", "team"):
+        if key in policy:
+            p.text(f"{path}.{key}", policy[key])
     for rpath, rule in _each(p, f"{path}.rules", policy["rules"], "rule", EscalationRuleArgs):
         _rule(p, rpath, rule, roles, schedules)
 
@@ -220,3 +227,13 @@ def _provider_restriction(
     if "startDayOfWeek" in restriction:
         result["start_day_of_week"] = whole(restriction["startDayOfWeek"])
     return result
+
+
+def schedule_teams(
+    created: pulumi.Output[str] | None, given: list[str]
+) -> list[pulumi.Input[str]] | None:
+    """A schedule's teams: the one createTeam makes, then those given; None when there are none
+    (the provider's `teams` unset)."""
+    teams: list[pulumi.Input[str]] = [created] if created is not None else []
+    teams += given
+    return teams or None

@@ -176,6 +176,20 @@ def trunk_prefix_problem(country_code: int, number: str) -> str | None:
     )
 
 
+MEXICO: Final = 52
+"""Mexico's country calling code: PagerDuty refuses its SMS numbers with a leading 1."""
+
+
+def sms_prefix_problem(country_code: int, number: str) -> str | None:
+    """Why PagerDuty would refuse `number` for an SMS contact method (not a phone one), or None:
+    a Mexican number with the old mobile prefix 1 (terraform-provider-pagerduty,
+    util/validate_contact_address.go: "Mexico-based SMS numbers should be free of area code
+    prefixes"; `ValidateConfig` of pagerdutyplugin/resource_pagerduty_user_contact_method.go)."""
+    if country_code == MEXICO and number.startswith("1"):
+        return "drop the leading 1: PagerDuty refuses it on an SMS number for country code 52"
+    return None
+
+
 def is_time_zone(value: object) -> bool:
     """An IANA time zone name (America/New_York), as PagerDuty's `time_zone` takes."""
     if not isinstance(value, str) or not value:

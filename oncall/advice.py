@@ -21,7 +21,7 @@ from typing import Final
 
 import phonenumbers
 
-from oncall import stackindex
+from oncall import import_warnings, stackindex
 from oncall.config import (
     NAMESPACE,
     ROTATION_SECONDS,
@@ -53,6 +53,7 @@ def config_warnings(config: StackConfig | TeamStackConfig) -> list[str]:
         )
     if config.team is not None:
         found += _team_warnings(config.team)
+    found += import_warnings.adoption_warnings(config)
     return [printable(line, 1000) for line in found]
 
 

@@ -67,6 +67,12 @@ class MemberMapper:
         member["role"] = _ROLE_WORD[role_value]
         if user.get("time_zone") and user["time_zone"] != zone:
             member["timeZone"] = user["time_zone"]
+        # The provider reads both back as PagerDuty has them, and an absent description would
+        # send its placeholder (terraform-provider-pagerduty, pagerduty/resource_pagerduty_user
+        # .go: `description` Default, Read): written exactly, "" for none.
+        member["description"] = str(user.get("description") or "")
+        if user.get("job_title"):
+            member["jobTitle"] = str(user["job_title"])
         methods = {m["id"]: m for m in user["_contact_methods"]}
         numbers = self._numbers(where, user, methods)
         member |= {via.value: _adopted_number(method) for via, method in numbers.items()}

@@ -42,13 +42,13 @@ class ScheduleMapper:
         out: dict[str, Any] = {"name": schedule["name"]}
         if zone != team_zone:
             out["timeZone"] = zone
-        if schedule.get("description"):
-            out["description"] = schedule["description"]
-        else:
-            self._note(
-                f"schedules.{slug}",
-                "has no description; the stack will give it one (an update on import)",
-            )
+        # Read back as PagerDuty has it, "" for none, and so are its teams
+        # (terraform-provider-pagerduty, pagerduty/resource_pagerduty_schedule.go): the import
+        # must match, so both are written as they are.
+        out["description"] = str(schedule.get("description") or "")
+        teams = [str(t["id"]) for t in schedule.get("teams") or []]
+        if teams:
+            out["teams"] = FlowList(teams)
         out["importId"] = schedule["id"]
         layers = []
         # The API lists the winning layer first; the contract lists it last (see the docstring).

@@ -11,8 +11,11 @@ handoff rule, and the service. It writes the config contract (oncall.config) wit
 on every user, schedule, the policy and the service, on every member's phone and SMS contact
 method (`{number, importId, label}`, label as PagerDuty has it), and on every notify step and
 handoff (the rule's id), and the login e-mail's contact method as `emailContactMethodId`; so
-`pulumi up` adopts them instead of creating duplicates. The file is checked by the contract
-before it is written.
+`pulumi up` adopts them instead of creating duplicates. Everything the provider reads back is
+written as it exists, because Pulumi's import fails on any difference: descriptions ("" for
+none: absent, the provider would send its placeholder), job titles, the teams of schedules and
+the policy, the service's two timeouts, and notification rules of both urgencies. The file is
+checked by the contract before it is written.
 
 Rules must be adopted: the component's provider creates each rule with a plain POST that never
 looks for an existing one (terraform-provider-pagerduty,
@@ -169,9 +172,6 @@ class _Importer:
             for s in schedules
         }
         team["escalation"] = self._escalation(policy)
-        self._teams_note("escalation", policy)
-        for schedule in schedules:
-            self._teams_note(f"schedules.{self.schedule_slugs[schedule['id']]}", schedule)
         config = self._config(team, service)
         source = f"escalation policy {policy['name']!r}"
         if service is not None:
@@ -183,17 +183,6 @@ class _Importer:
             f"{policy['name']!r}" + (f", service {service['name']!r}" if service else "")
         )
         return Imported(text, self.notes, summary)
-
-    def _teams_note(self, where: str, obj: dict[str, Any]) -> None:
-        # `teams` is optional and not computed in the provider (pagerduty/resource_pagerduty_
-        # schedule.go, resource_pagerduty_escalation_policy.go): unset, an update removes it.
-        if obj.get("teams"):
-            names = ", ".join(str(t.get("summary", t["id"])) for t in obj["teams"])
-            self._note(
-                where,
-                f"assigned to the PagerDuty team {names}; the contract cannot adopt a team, so "
-                "`pulumi preview` shows the assignment removed",
-            )
 
     # -- finding things ----------------------------------------------------------------------------
 
@@ -251,9 +240,17 @@ class _Importer:
                 "name what to import: --service NAME (its escalation policy), "
                 "--escalation-policy NAME or --team NAME"
             )
-        policy: dict[str, Any] = self.account.get(
-            f"/escalation_policies/{policy_id}", "escalation_policy"
+        # As the provider reads a policy (terraform-provider-pagerduty,
+        # pagerduty/resource_pagerduty_escalation_policy.go, fetchEscalationPolicy): with each
+        # rule's assignment strategy, so that a round-robin rule is noticed; an account without
+        # the entitlement answers 403 to that, and the provider then reads it without.
+        path = f"/escalation_policies/{policy_id}"
+        include = {"include[]": ["escalation_rule_assignment_strategies"]}
+        policy: dict[str, Any] | None = self.account.get(
+            path, "escalation_policy", params=include, forbidden_ok=True
         )
+        if policy is None:
+            return dict(self.account.get(path, "escalation_policy"))
         return policy
 
     def _schedule_ids(self, policy: dict[str, Any]) -> list[str]:
@@ -276,8 +273,11 @@ class _Importer:
         user: dict[str, Any] = self.account.get(f"/users/{uid}", "user")
         base = f"/users/{uid}"
         user["_contact_methods"] = self.account.get(f"{base}/contact_methods", "contact_methods")
+        # The API answers only high-urgency rules unless asked for `urgency=all` (PagerDuty/
+        # api-schema, reference/REST/openapiv3.json, getUserNotificationRules: high, low, all;
+        # default high): low-urgency rules must be adopted too, or a low step is posted again.
         user["_notification_rules"] = self.account.get(
-            f"{base}/notification_rules", "notification_rules"
+            f"{base}/notification_rules", "notification_rules", params={"urgency": "all"}
         )
         user["_handoff_rules"] = self.account.get(
             f"{base}/oncall_handoff_notification_rules", "oncall_handoff_notification_rules"
@@ -310,10 +310,12 @@ class _Importer:
 
     def _escalation(self, policy: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"name": policy["name"], "loops": int(policy.get("num_loops") or 0)}
-        if policy.get("description"):
-            out["description"] = policy["description"]
-        else:
-            self._note("escalation", "has no description; the stack will give it one")
+        # Read back as PagerDuty has it, "" for none, and so are the teams (pagerduty/
+        # resource_pagerduty_escalation_policy.go, setResourceEPProps): the import must match.
+        out["description"] = str(policy.get("description") or "")
+        teams = [str(t["id"]) for t in policy.get("teams") or []]
+        if teams:
+            out["team"] = teams[0]
         out["importId"] = policy["id"]
         rules = []
         for index, rule in enumerate(policy.get("escalation_rules") or []):
@@ -327,8 +329,16 @@ class _Importer:
                     targets.append(f"user:{self.user_slugs[target['id']]}")
                 else:
                     self._note(where, f"targets a {target.get('type')}: not in the contract")
-            if rule.get("escalation_rule_assignment_strategy") == "round_robin":
-                self._note(where, "assigns round robin; the stack leaves the strategy as is")
+            # The provider's escalation_rule_assignment_strategy is Optional and Computed
+            # (pagerduty/resource_pagerduty_escalation_policy.go): unset, it keeps what it read,
+            # so the import matches and the strategy stays; only the contract cannot show it.
+            strategy = rule.get("escalation_rule_assignment_strategy") or {}
+            if isinstance(strategy, dict) and strategy.get("type") == "round_robin":
+                self._note(
+                    where,
+                    "assigns round robin, which the contract cannot write: the stack leaves the "
+                    "strategy as PagerDuty has it (reordering the rules may move it)",
+                )
             if not targets:
                 self._note(where, "has no target the contract can express: left out")
                 continue
@@ -352,9 +362,21 @@ class _Importer:
 
     def _service_section(self, service: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"service": service["name"]}
-        if service.get("description"):
-            out["description"] = service["description"]
+        out["description"] = str(service.get("description") or "")
         out["importId"] = service["id"]
+        # The timeouts as they are (seconds to minutes; null: off): the import must match.
+        for key, api_key in (
+            ("autoResolveMinutes", "auto_resolve_timeout"),
+            ("acknowledgementTimeoutMinutes", "acknowledgement_timeout"),
+        ):
+            seconds = service.get(api_key)
+            out[key] = _minutes_or_off(seconds)
+            if isinstance(seconds, int) and seconds % 60:
+                self._note(
+                    f"pagerduty.{key}",
+                    f"PagerDuty has {seconds} s, not whole minutes: rounded, so `pulumi preview` "
+                    "shows the import differ there; set whole minutes in PagerDuty first",
+                )
         rule = service.get("incident_urgency_rule") or {}
         if rule.get("type") == "constant" and rule.get("urgency") in ("high", "low"):
             out["urgency"] = rule["urgency"]
@@ -414,6 +436,13 @@ def _slug(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     return slug or "x"
+
+
+def _minutes_or_off(seconds: object) -> int | bool:
+    """A service timeout as the contract writes it: whole minutes, or false when off."""
+    if seconds is None or seconds == "null":
+        return False
+    return max(1, round(int(str(seconds)) / 60))
 
 
 def _unique(slug: str, taken: set[str]) -> str:

@@ -113,13 +113,23 @@ class Account:
             raise _not_the_api(path, "a list item without an id")
         return items
 
-    def get(self, path: str, wrapper: str, missing_ok: bool = False) -> Any:
-        """The object (or list) under `wrapper` in the response to GET `path`."""
+    def get(
+        self,
+        path: str,
+        wrapper: str,
+        missing_ok: bool = False,
+        params: Mapping[str, Any] | None = None,
+        forbidden_ok: bool = False,
+    ) -> Any:
+        """The object (or list) under `wrapper` in the response to GET `path` (with `params`);
+        None for a 404 when `missing_ok`, for a 403 when `forbidden_ok`."""
         try:
-            response = self._client.get(path)
+            response = self._client.get(path, params=dict(params or {}))
         except _CLIENT_ERRORS as e:
             raise _failed("GET", path, e) from None
-        if missing_ok and response.status_code == 404:
+        if (missing_ok and response.status_code == 404) or (
+            forbidden_ok and response.status_code == 403
+        ):
             return None
         if not response.is_success:
             raise _failed("GET", path, response.status_code)

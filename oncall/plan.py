@@ -156,6 +156,8 @@ def to_data(plan: Plan) -> dict[str, Any]:
             "retainOnDelete": r.retain_on_delete,
             "additionalSecretOutputs": sorted(r.additional_secret_outputs),
             "aliases": sorted(r.aliases),
+            # Only where set: what an import compares as equal whatever the program sends.
+            **({"ignoreChanges": sorted(r.ignore_changes)} if r.ignore_changes else {}),
         }
         for _, r in plan.ordered()
     ]

@@ -232,7 +232,8 @@ def _left_to_provider(r: Registration, schemas: Any) -> list[str]:
     if "name" in accepted and not r.inputs.get("name"):
         problems.append("name: not set; the provider would invent one with a random suffix")
     description = r.inputs.get("description")
-    if "description" in accepted and (not description or description == "Managed by Pulumi"):
+    # "" is a description written on purpose (none, as an adopted object has it): sent as it is.
+    if "description" in accepted and description in (None, "Managed by Pulumi"):
         problems.append('description: not set; the provider would say "Managed by Pulumi"')
     return problems
 

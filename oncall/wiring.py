@@ -142,6 +142,3 @@ def _existing_policy_id(policy_id: str | None, name: str | None) -> pulumi.Input
     if policy_id:
         return policy_id
     return pagerduty.get_escalation_policy_output(name=name).id
-
-
-# --- TeamOnCall -----------------------------------------------------------------------------------

@@ -56,6 +56,9 @@ TIMEOUT_OFF: Final = "null"
 """A PagerDuty service timeout turned off. Absent, the provider sets auto_resolve_timeout to
 "14400" (terraform-provider-pagerduty, pagerduty/resource_pagerduty_service.go)."""
 
+ADOPTED_AUTO_RESOLVE: Final = "autoResolveTimeout"
+"""What an adopted service's options ignore while it keeps the auto-resolve it has."""
+
 LAYER_TIMES: Final = ("start", "rotationVirtualStart")
 
 
@@ -108,8 +111,8 @@ def service_never_auto_resolves(args: ResourceValidationArgs, report: ReportViol
     """A service's auto_resolve_timeout is "null": PagerDuty must not resolve an incident while
     New Relic keeps its issue open (New Relic does not trigger again; its CLOSED notification
     resolves the incident)."""
-    if args.resource_type != SERVICE:
-        return
+    if args.resource_type != SERVICE or _keeps_adopted_auto_resolve(args):
+        return  # an adopted service keeps what it has for now: adopted_service_auto_resolves
     timeout = _known(args.props, "autoResolveTimeout")
     if timeout != TIMEOUT_OFF:
         shown = "absent (the provider's default, 4 hours)" if timeout is None else repr(timeout)
@@ -118,6 +121,30 @@ def service_never_auto_resolves(args: ResourceValidationArgs, report: ReportViol
             f'still has open; set it to "{TIMEOUT_OFF}"',
             None,
         )
+
+
+def adopted_service_auto_resolves(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """A service adopted from PagerDuty (Pulumi `import`) keeps the auto-resolve it has there.
+
+    The import must match what exists, so the program sends the service's own timeout and
+    ignores changes to it while it is adopted (`ignore_changes: [autoResolveTimeout]`, the only
+    sign of an import the policy SDK shows: PolicyResourceOptions has no import id). The
+    mandatory no-auto-resolve lets exactly that through; this advisory says what to change next.
+    """
+    if args.resource_type != SERVICE or not _keeps_adopted_auto_resolve(args):
+        return
+    timeout = _known(args.props, "autoResolveTimeout")
+    shown = "as it is in PagerDuty" if timeout is None else f"at {timeout!r} seconds"
+    report(
+        f"the adopted service keeps auto-resolving {shown} (ignored while adopted): once `pulumi "
+        "up` has adopted it, remove importId and autoResolveMinutes from pantheon-oncall:pagerduty "
+        f'in the stack file; the next update sets autoResolveTimeout to "{TIMEOUT_OFF}"',
+        None,
+    )
+
+
+def _keeps_adopted_auto_resolve(args: ResourceValidationArgs) -> bool:
+    return ADOPTED_AUTO_RESOLVE in (args.opts.ignore_changes or [])
 
 
 def layer_starts_are_fixed(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -279,6 +306,13 @@ POLICIES: Final = [
         "resolves them when its issue closes.",
         validate=service_never_auto_resolves,
         enforcement_level=EnforcementLevel.MANDATORY,
+    ),
+    ResourceValidationPolicy(
+        name="adopted-auto-resolve",
+        description="A service adopted while it auto-resolves keeps its timeout for the import; "
+        "the advisory says what to change next.",
+        validate=adopted_service_auto_resolves,
+        enforcement_level=EnforcementLevel.ADVISORY,
     ),
     ResourceValidationPolicy(
         name="fixed-layer-starts",

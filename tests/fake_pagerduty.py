@@ -50,6 +50,9 @@ class FakeAccount:
     teams: dict[str, dict[str, Any]] = field(default_factory=dict)
     orchestrations: dict[str, dict[str, Any]] = field(default_factory=dict)
     page_size: int = 100
+    strategies_entitled: bool = True
+    """False: the account's plan lacks round-robin scheduling, and a policy asked for with
+    include[]=escalation_rule_assignment_strategies is answered 403."""
     throttled: set[str] = field(default_factory=set)
     requests: list[str] = field(default_factory=list)
     authorizations: set[str] = field(default_factory=set)
@@ -69,9 +72,11 @@ class FakeAccount:
         body = self.answer(request)
         if body is None:
             return _json({"error": {"message": "Not Found", "code": 2100}}, 404)
+        if isinstance(body, Response):
+            return body
         return _json(body)
 
-    def answer(self, request: Request) -> dict[str, Any] | None:
+    def answer(self, request: Request) -> dict[str, Any] | Response | None:
         path, args = request.path, request.args
         indexes = {
             "/users": ("users", self.users),
@@ -101,22 +106,47 @@ class FakeAccount:
             "teams": ("team", self.teams),
         }
         parts = path.strip("/").split("/")
+        if len(parts) == 2 and parts[0] == "escalation_policies" and parts[1] in self.policies:
+            return self._policy(self.policies[parts[1]], args.getlist("include[]"))
         if len(parts) == 2 and parts[0] in singles:
             wrapper, objects = singles[parts[0]]
             found = objects.get(parts[1])
             return None if found is None else {wrapper: found}
         if len(parts) == 3 and parts[0] == "users" and parts[1] in self.users:
-            lists = {
-                "contact_methods": self.contact_methods,
-                "notification_rules": self.notification_rules,
-                "oncall_handoff_notification_rules": self.handoff_rules,
-            }
-            if parts[2] in lists:
-                return {parts[2]: lists[parts[2]].get(parts[1], [])}
+            return self._user_list(parts[1], parts[2], args.get("urgency", "high"))
         if parts[:2] == ["event_orchestrations", "services"] and len(parts) == 3:
             found = self.orchestrations.get(parts[2])
             return None if found is None else {"orchestration_path": found}
         return None
+
+    def _user_list(self, uid: str, what: str, urgency: str) -> dict[str, Any] | Response | None:
+        """A user's contact methods, notification rules (of `urgency`) or handoff rules."""
+        lists = {
+            "contact_methods": self.contact_methods,
+            "notification_rules": self.notification_rules,
+            "oncall_handoff_notification_rules": self.handoff_rules,
+        }
+        if what not in lists:
+            return None
+        listed: list[dict[str, Any]] | None = lists[what].get(uid, [])
+        if what == "notification_rules":
+            listed = _of_urgency(listed or [], urgency)
+            if listed is None:
+                return _bad_request(f"urgency {urgency!r}")
+        return {what: listed}
+
+    def _policy(self, policy: dict[str, Any], include: list[str]) -> dict[str, Any] | Response:
+        """A policy as GET /escalation_policies/{id} answers: its rules' assignment strategies
+        only when asked for (include[]), which an account without the entitlement refuses."""
+        strategies = "escalation_rule_assignment_strategies" in include
+        if strategies and not self.strategies_entitled:
+            return _json({"error": {"message": "Forbidden", "code": 2010}}, 403)
+        key = "escalation_rule_assignment_strategy"
+        rules = [
+            rule if strategies else {k: v for k, v in rule.items() if k != key}
+            for rule in policy.get("escalation_rules", [])
+        ]
+        return {"escalation_policy": {**policy, "escalation_rules": rules}}
 
     # -- building an account -----------------------------------------------------------------------
 
@@ -134,6 +164,7 @@ class FakeAccount:
             "role": role,
             "time_zone": time_zone,
             "description": extra.pop("description", None),
+            "job_title": extra.pop("job_title", None),
             "html_url": f"https://acme.pagerduty.com/users/{uid}",
         }
         self.users[uid] = user
@@ -196,6 +227,7 @@ class FakeAccount:
             i = r.inputs
             account.add_user(uid, i["name"], i["email"], i["role"], i["timeZone"])
             account.users[uid]["description"] = i.get("description")
+            account.users[uid]["job_title"] = i.get("jobTitle")
             methods[f"{uid}:email_contact_method"] = account.contact_methods[uid][0]
         for r in run.of_type(T.CONTACT_METHOD):
             i = r.inputs
@@ -236,10 +268,21 @@ class FakeAccount:
                 "status": "active",
                 "escalation_policy": ref("escalation_policy", policy),
                 "incident_urgency_rule": r.inputs["incidentUrgencyRule"],
+                "auto_resolve_timeout": _timeout(r.inputs.get("autoResolveTimeout")),
+                "acknowledgement_timeout": _timeout(r.inputs.get("acknowledgementTimeout")),
                 "integrations": [],
                 "teams": [],
             }
         return account
+
+
+def _team_ref(tid: str) -> dict[str, Any]:
+    return {"id": tid, "type": "team_reference", "summary": tid}
+
+
+def _timeout(seconds: str | None) -> int | None:
+    """A service timeout as the API answers it: seconds, or null when off."""
+    return None if seconds in (None, "null") else int(str(seconds))
 
 
 class _IdMap:
@@ -299,7 +342,7 @@ def _schedule(
         "description": inputs.get("description"),
         # The API lists the layer that wins first (the last one added).
         "schedule_layers": list(reversed(layers)),
-        "teams": [],
+        "teams": [_team_ref(ids(t)) for t in inputs.get("teams") or []],
     }
 
 
@@ -326,8 +369,23 @@ def _policy(pid: str, inputs: dict[str, Any], ids: _IdMap, account: FakeAccount)
             for index, rule in enumerate(inputs["rules"])
         ],
         "services": [],
-        "teams": [],
+        "teams": [_team_ref(ids(inputs["teams"]))] if inputs.get("teams") else [],
     }
+
+
+def _of_urgency(rules: list[dict[str, Any]], urgency: str) -> list[dict[str, Any]] | None:
+    """The rules GET /users/{id}/notification_rules answers for `urgency` (PagerDuty/api-schema,
+    reference/REST/openapiv3.json, getUserNotificationRules: high, low or all; default high);
+    None for another value (the API answers 400)."""
+    if urgency == "all":
+        return rules
+    if urgency in ("high", "low"):
+        return [r for r in rules if r["urgency"] == urgency]
+    return None
+
+
+def _bad_request(what: str) -> Response:
+    return _json({"error": {"message": "Invalid Input Provided", "errors": [what]}}, 400)
 
 
 def _json(body: object, status: int = 200) -> Response:

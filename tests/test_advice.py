@@ -102,7 +102,8 @@ def test_two_stacks_creating_the_same_service_name_are_warned(
 def test_an_adopted_service_of_the_same_name_is_not_warned(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = guide("service: New Relic ", "service: New Relic\n    importId: PSERVIC ")
+    adopted = "service: New Relic\n    importId: PSERVIC\n    autoResolveMinutes: false\n"
+    text = guide("service: New Relic ", adopted + "    acknowledgementTimeoutMinutes: 30 ")
 
     assert warnings_of(project, text, capsys, stack="copy") == []
 

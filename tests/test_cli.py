@@ -244,6 +244,6 @@ def test_a_member_without_email_at_once_is_warned_that_pagerdutys_default_stays(
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["warnings"] == [
-        "members.joe.notify: PagerDuty's default email-at-0-minutes rule stays for high "
-        "urgency; this component cannot remove it"
+        "pantheon-oncall:team.members.joe.notify: PagerDuty's default email-at-0-minutes rule "
+        "stays for high urgency; this component cannot remove it"
     ]

@@ -33,7 +33,7 @@ def test_make_help_is_the_default_and_lists_every_target() -> None:
     assert re.search(r"^\.DEFAULT_GOAL := help$", makefile, re.MULTILINE)
     phony = re.search(r"^\.PHONY: (.*)$", makefile, re.MULTILINE)
     assert phony is not None
-    described = set(re.findall(r"^([a-z][a-z_-]*):.*## ", makefile, re.MULTILINE))
+    described = set(re.findall(r"^([a-z][a-z0-9_-]*):.*## ", makefile, re.MULTILINE))
     assert set(phony.group(1).split()) <= described
 
 

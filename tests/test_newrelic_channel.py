@@ -353,7 +353,7 @@ def test_conditions_avoid_deprecated_fields_and_carry_a_description() -> None:
 def test_destination_is_a_pagerduty_service_integration_with_the_token_prefix() -> None:
     inputs = only(run(live_args()), T.NOTIFICATION_DESTINATION).inputs
     assert inputs["type"] == "PAGERDUTY_SERVICE_INTEGRATION"
-    assert inputs["properties"] == [SOURCE, {"key": "", "value": ""}]
+    assert inputs["properties"] == [{"key": "", "value": ""}]
     assert inputs["authToken"] == Secret(
         {"prefix": "Token token=", "token": "site-integration-key"}
     )
@@ -364,22 +364,20 @@ def test_channel_is_a_workflow_channel_of_the_destination_with_a_summary() -> No
     assert inputs["product"] == "IINT"
     assert inputs["type"] == "PAGERDUTY_SERVICE_INTEGRATION"
     assert inputs["destinationId"] == "site-destination-id"
-    assert inputs["properties"] == [
-        SOURCE,
-        {"key": "summary", "value": "{{ annotations.title.[0] }}"},
-    ]
+    assert inputs["properties"] == [{"key": "summary", "value": "{{ annotations.title.[0] }}"}]
 
 
-# pulumi/pulumi-newrelic#551, #875: the provider adds this property to every destination and
-# channel it creates (terraform-provider-newrelic, helpers_newrelic_notifications.go); listing it
-# first, as the provider stores it, is the documented way to stop the diff on every preview.
-SOURCE = {"key": "source", "label": "terraform-source-internal", "value": "terraform"}
+# terraform-provider-newrelic appends its own "source" property when it creates a destination
+# (helpers_newrelic_notifications.go, createMonitoringProperty) and hides a diff on it; since
+# PlanResourceChange (pulumi-newrelic commit 5a63c823, fixing #875) nothing else has to list it.
+# Listed by the program as well, the provider would send it twice.
 
 
-def test_destination_and_channel_list_the_providers_source_property_first() -> None:
+def test_destination_and_channel_leave_the_providers_source_property_to_the_provider() -> None:
     result = run(live_args())
     for type_ in (T.NOTIFICATION_DESTINATION, T.NOTIFICATION_CHANNEL):
-        assert only(result, type_).inputs["properties"][0] == SOURCE
+        keys = [p["key"] for p in only(result, type_).inputs["properties"]]
+        assert "source" not in keys, type_
 
 
 def test_workflow_sends_only_this_policys_issues_to_the_channel() -> None:

@@ -15,10 +15,11 @@ import pytest
 
 from components.team import TeamOnCall
 from components.team_args import TeamOnCallArgs
-from components.vocabulary import TRUNK_PREFIXES, trunk_prefix_problem
+from components.vocabulary import TRUNK_PREFIXES, sms_prefix_problem, trunk_prefix_problem
 from oncall.config import Phone, StackConfig, parse_stack_config
 from oncall.config import args as component_args
 from oncall.engine import run_program
+from oncall.errors import ConfigError
 
 from support import T
 
@@ -142,3 +143,36 @@ def test_the_component_takes_addresses_up_to_the_providers_40_characters(
     else:
         with pytest.raises(ValueError, match=r"members\.giulia\.phone\.number: too long"):
             run_program(lambda: _team(args))
+
+
+# --- Mexico: SMS without the leading 1 ------------------------------------------------------------
+# validate_contact_address.go: "Mexico-based SMS numbers should be free of area code prefixes",
+# for sms_contact_method alone; a phone contact method keeps it.
+
+
+def test_a_mexican_sms_with_a_leading_1_is_refused_and_a_phone_keeps_it() -> None:
+    assert sms_prefix_problem(52, "1551234567") is not None
+    assert sms_prefix_problem(52, "5512345678") is None
+    assert sms_prefix_problem(1, "4155550100") is None
+    config = parse_stack_config({"team": copy.deepcopy(TEAM)})
+    assert not isinstance(config, StackConfig)
+    assert config.team is not None
+    args: Any = component_args.team_args(config.team)
+    args["members"]["giulia"]["phone"] = {"countryCode": 52, "number": "1551234567"}
+    run_program(lambda: _team(args))  # a phone number may start with 1
+    args["members"]["giulia"]["sms"] = {"countryCode": 52, "number": "1551234567"}
+
+    with pytest.raises(ValueError, match=r"members\.giulia\.sms\.number: drop the leading 1"):
+        run_program(lambda: _team(args))
+
+
+def test_the_stack_file_refuses_a_mexican_sms_with_a_leading_1_with_its_key_path() -> None:
+    team = copy.deepcopy(TEAM)
+    team["members"]["giulia"]["phone"] = "+52 155 1234 567"
+    team["members"]["giulia"]["sms"] = "+52 155 1234 567"
+
+    with pytest.raises(ConfigError) as raised:
+        parse_stack_config({"team": team})
+
+    (problem,) = raised.value.problems
+    assert str(problem).startswith("pantheon-oncall:team.members.giulia.sms: drop the leading 1")

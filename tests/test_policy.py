@@ -32,7 +32,7 @@ from oncall import stackfile
 from oncall.engine import Computed, Registration, Run, Secret
 from oncall.plan import plan_stack
 
-from support import T
+from support import T, copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 STACKS = stackfile.stack_names(ROOT)
@@ -60,10 +60,11 @@ def options(
     aliases: list[str] | None = None,
     secret_outputs: list[str] | None = None,
     parent: str | None = None,
+    ignore_changes: list[str] | None = None,
 ) -> PolicyResourceOptions:
     return PolicyResourceOptions(
         protect,
-        [],
+        ignore_changes or [],
         None,
         aliases or [],
         PolicyCustomTimeouts(0, 0, 0),
@@ -81,7 +82,13 @@ def policy_view(run: Run) -> list[PolicyResource]:
             unknown_checking_proxy(policy_props(r.inputs)),
             r.urn,
             r.name,
-            options(r.protect, list(r.aliases), list(r.additional_secret_outputs), r.parent_urn),
+            options(
+                r.protect,
+                list(r.aliases),
+                list(r.additional_secret_outputs),
+                r.parent_urn,
+                list(r.ignore_changes),
+            ),
             None,
             None,
             [],
@@ -136,12 +143,13 @@ def violations_of(policy: Callable[..., None], resource_type: str, **props: Any)
     """Messages a resource policy's validate function reports for one resource."""
     found: list[str] = []
     secret_outputs = props.pop("_secret_outputs", None)
+    ignore_changes = props.pop("_ignore_changes", None)
     args = ResourceValidationArgs(
         resource_type,
         unknown_checking_proxy(policy_props(props)),
         f"{STACK}{resource_type}::r",
         "r",
-        options(secret_outputs=secret_outputs),
+        options(secret_outputs=secret_outputs, ignore_changes=ignore_changes),
         None,
     )
     policy(args, lambda message, urn=None: found.append(message))
@@ -151,7 +159,7 @@ def violations_of(policy: Callable[..., None], resource_type: str, **props: Any)
 # --- The pack -------------------------------------------------------------------------------------
 
 
-def test_the_pack_has_the_six_guardrails_each_mandatory_or_advisory() -> None:
+def test_the_pack_has_the_seven_guardrails_each_mandatory_or_advisory() -> None:
     levels = {p.name: p.enforcement_level.value for p in guardrails.POLICIES}  # type: ignore[union-attr]
     assert levels == {
         "integration-key-secret": "mandatory",
@@ -159,6 +167,7 @@ def test_the_pack_has_the_six_guardrails_each_mandatory_or_advisory() -> None:
         "slack-all-priorities": "mandatory",
         "on-call-users-reachable": "mandatory",
         "no-auto-resolve": "mandatory",
+        "adopted-auto-resolve": "advisory",
         "fixed-layer-starts": "advisory",
     }
 
@@ -255,6 +264,26 @@ def test_a_service_that_auto_resolves_fails(timeout: str | None, shown: str) -> 
     found = violations_of(guardrails.service_never_auto_resolves, T.SERVICE, **props)
     assert len(found) == 1
     assert found[0].startswith(f"autoResolveTimeout is {shown}")
+
+
+def test_an_adopted_service_keeps_its_auto_resolve_and_is_told_what_to_change_next() -> None:
+    # What the component sends for a service imported while it resolves after 4 hours.
+    adopted = {
+        "name": "s",
+        "autoResolveTimeout": "14400",
+        "_ignore_changes": ["autoResolveTimeout"],
+    }
+
+    assert violations_of(guardrails.service_never_auto_resolves, T.SERVICE, **dict(adopted)) == []
+    (advice,) = violations_of(guardrails.adopted_service_auto_resolves, T.SERVICE, **adopted)
+    assert "keeps auto-resolving at '14400' seconds" in advice
+    assert "remove importId and autoResolveMinutes" in advice
+
+
+def test_a_service_not_adopted_gets_no_adoption_advice_and_the_mandatory_check() -> None:
+    props = {"name": "s", "autoResolveTimeout": "14400"}
+    assert violations_of(guardrails.adopted_service_auto_resolves, T.SERVICE, **props) == []
+    assert len(violations_of(guardrails.service_never_auto_resolves, T.SERVICE, **props)) == 1
 
 
 # --- fixed-layer-starts ---------------------------------------------------------------------------
@@ -396,3 +425,20 @@ def test_a_team_stack_checks_everyone_its_policies_page() -> None:
     g, jane, joe = paging("low", service=False)
     g.rule(jane, "sms", 0)
     assert [urn for _, urn in g.violations()] == [joe.urn, joe.urn]
+
+
+def test_an_imported_stack_passes_the_mandatory_pack_and_is_told_what_to_change_next(
+    tmp_path: Path,
+) -> None:
+    # What `oncall import` writes for the guide's hand-made account: its service resolves after
+    # 4 hours (autoResolveMinutes: 240), as a service made in the web UI does.
+    project = copy_project(tmp_path, stacks=False)
+    imported = (ROOT / "tests" / "golden" / "Pulumi.imported-example-live.yaml").read_text()
+    assert "autoResolveMinutes: 240" in imported
+    (project / "stacks" / "Pulumi.example-live.yaml").write_text(imported)
+
+    report = run_pack(policy_view(plan_stack(project, "example-live").run))
+
+    # Only the advisory (the service is the one resource that auto-resolves): nothing stops it.
+    assert [policy for policy, _, _ in report.violations] == ["adopted-auto-resolve"]
+    assert "remove importId and autoResolveMinutes" in report.violations[0][1]

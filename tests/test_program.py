@@ -163,8 +163,10 @@ def test_an_adopted_member_adopts_its_phone_and_uses_its_email_method_by_id() ->
     team = section("example-live", "team")
     team["members"]["jane"] |= {
         "importId": "PJANE01",
+        "description": "",
         "emailContactMethodId": "PCMEMAIL",
         "phone": {"number": "+1 415 555 0100", "importId": "PCMPHONE", "label": "Mobile"},
+        "sms": {"number": "+1 415 555 0100", "importId": "PCMSMS", "label": "Mobile"},
     }
     run = run_stack("example-live", {"pantheon-oncall:team": team})
 
@@ -174,3 +176,16 @@ def test_an_adopted_member_adopts_its_phone_and_uses_its_email_method_by_id() ->
     handoff = run.get(T.HANDOFF_RULE, "team-jane-handoff")
     assert handoff.inputs["contactMethod"]["id"] == "PCMEMAIL"
     assert run.warnings == []
+
+
+def test_an_adopted_members_number_without_import_id_is_warned_with_its_full_key_path() -> None:
+    team = section("example-live", "team")
+    team["members"]["jane"] |= {"importId": "PJANE01", "emailContactMethodId": "PCMEMAIL"}
+    run = run_stack("example-live", {"pantheon-oncall:team": team})
+
+    assert [w.split(": ", 1)[0] for w in run.warnings] == [
+        "pantheon-oncall:team.members.jane.description",
+        "pantheon-oncall:team.members.jane.phone",
+        "pantheon-oncall:team.members.jane.sms",
+    ]
+    assert "PagerDuty refuses the duplicate" in run.warnings[1]

@@ -32,6 +32,7 @@ from oncall.config.alerts import (
     PingMonitorSection,
     ResponseTimeSection,
 )
+from oncall.config.issues import NAMESPACE
 from oncall.config.members import (
     BUILTIN_HIGH,
     BUILTIN_LOW,
@@ -73,7 +74,6 @@ from oncall.config.slack import (
     slack_event_from_word,
 )
 from oncall.config.stack import (
-    NAMESPACE,
     EscalationPolicyRef,
     StackConfig,
     TeamStackConfig,

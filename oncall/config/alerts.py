@@ -36,6 +36,7 @@ from oncall.config.presets import (
     ResponseTime,
 )
 from oncall.config.scalars import (
+    Description,
     Model,
     Name,
     PagerDutyId,
@@ -79,7 +80,8 @@ class PagerDutySection(Model):
     """`pantheon-oncall:pagerduty` — the PagerDuty service New Relic opens incidents on."""
 
     service: Name | None = None
-    description: Name | None = None
+    description: Description | None = None
+    """Absent: "New Relic alerts for <url>"; "" for none (an adopted service's as it is)."""
     import_id: PagerDutyId | None = None
     vendor_id: PagerDutyId | None = None
     """The New Relic vendor's id, when looking it up by name finds the wrong one."""

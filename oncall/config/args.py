@@ -33,6 +33,7 @@ from components.team_args import (
 )
 from components.vocabulary import Urgency
 from oncall.config.alerts import NewRelicSettings, PagerDutySettings
+from oncall.config.issues import NAMESPACE
 from oncall.config.members import Phone, ResolvedMember, Step
 from oncall.config.schedules import Escalation, ResolvedLayer, ResolvedSchedule
 from oncall.config.site import Site
@@ -52,6 +53,7 @@ def team_args(team: ResolvedTeam, protect: bool = False) -> TeamOnCallArgs:
         "schedules": {slug: schedule_args(s) for slug, s in team.schedules.items()},
         "escalationPolicy": escalation_args(team.escalation),
         "protect": protect,
+        "keyPath": f"{NAMESPACE}:team",
     }
 
 
@@ -70,6 +72,7 @@ def member_args(member: ResolvedMember) -> MemberArgs:
             for urgency in Urgency
         },
     }
+    _add_texts(args, member)
     if member.phone:
         args["phone"] = _phone(member.phone)
     if member.sms:
@@ -91,6 +94,14 @@ def member_args(member: ResolvedMember) -> MemberArgs:
     if member.formerly:
         args["formerly"] = list(member.formerly)
     return args
+
+
+def _add_texts(args: MemberArgs, member: ResolvedMember) -> None:
+    """The user's description and job title where written ("" too: an adopted user's none)."""
+    if member.description is not None:
+        args["description"] = member.description
+    if member.job_title is not None:
+        args["jobTitle"] = member.job_title
 
 
 def _phone(phone: Phone) -> PhoneArgs:
@@ -116,8 +127,10 @@ def schedule_args(schedule: ResolvedSchedule) -> ScheduleArgs:
         "timeZone": schedule.time_zone,
         "layers": [layer_args(layer) for layer in schedule.layers],
     }
-    if schedule.description:
+    if schedule.description is not None:
         args["description"] = schedule.description
+    if schedule.teams:
+        args["teams"] = list(schedule.teams)
     if schedule.import_id:
         args["importId"] = schedule.import_id
     return args
@@ -162,8 +175,10 @@ def escalation_args(escalation: Escalation) -> EscalationPolicyArgs:
             for rule in escalation.rules
         ],
     }
-    if escalation.description:
+    if escalation.description is not None:
         args["description"] = escalation.description
+    if escalation.team is not None:
+        args["team"] = escalation.team
     if escalation.import_id:
         args["importId"] = escalation.import_id
     return args

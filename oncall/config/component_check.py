@@ -37,7 +37,7 @@ _TEAM_FIELDS: Final = {
     "escalationPolicy": "escalation",
     "numLoops": "loops",
     "escalationDelayInMinutes": "escalateAfterMinutes",
-    "createTeam": "createPagerDutyTeam",
+    "createTeam": "createPagerdutyTeam",
     "rotationTurnLengthSeconds": "rotation",
     "rotationVirtualStart": "start",
     "startTimeOfDay": "startTime",
@@ -45,6 +45,9 @@ _TEAM_FIELDS: Final = {
     "startDayOfWeek": "startDay",
 }
 """TeamOnCall's field names that `pantheon-oncall:team` spells differently."""
+
+_TEAM_WORDS: Final = re.compile(r"\bcreateTeam\b")
+"""TeamOnCall's switch named in a reason (one team per policy), as the stack file spells it."""
 
 _ALERTS_KEYS: Final[dict[str, Loc]] = {
     "serviceName": ("pagerduty", "service"),
@@ -77,7 +80,11 @@ def component_issues(
     without the namespace)."""
     issues: list[Issue] = []
     if team is not None:
-        issues += _refused(check_team, team_args(team, protect), values, _team_loc)
+        found = _refused(check_team, team_args(team, protect), values, _team_loc)
+        issues += [
+            Issue(i.loc, i.value, _TEAM_WORDS.sub(_TEAM_FIELDS["createTeam"], i.message))
+            for i in found
+        ]
     if alerts is not None:
         built = alerts_args(*alerts, PLACEHOLDER_ID)
         issues += _refused(check_alerts, built, values, _alerts_loc)

@@ -22,6 +22,9 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from components.vocabulary import Role, SlackEvent
 from oncall.errors import MISSING, ConfigError, Problem, did_you_mean
 
+NAMESPACE: Final = "pantheon-oncall"
+"""The Pulumi project name, which prefixes every config key of this program."""
+
 Loc = tuple[str | int, ...]
 
 

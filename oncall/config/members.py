@@ -22,10 +22,12 @@ from components.vocabulary import (
     Urgency,
     Via,
     is_pagerduty_default_rule,
+    sms_prefix_problem,
     trunk_prefix_problem,
 )
 from oncall.config.issues import Issue, Loc, fail
 from oncall.config.scalars import (
+    Description,
     Email,
     Model,
     Name,
@@ -260,6 +262,11 @@ class Member(Model):
     email: Email
     role: RoleWord = DEFAULT_ROLE
     time_zone: TimeZoneName | None = None
+    description: Description | None = None
+    """The user's description; absent: the stack's own for a user it creates. An adopted user's
+    must be what exists ("" for none): `oncall import` writes it."""
+    job_title: Description | None = None
+    """The user's job title; absent: none set."""
     phone: PhoneNumber | None = None
     sms: PhoneNumber | None = None
     notify: NotifyOverride | None = None
@@ -284,6 +291,8 @@ class Member(Model):
                 "name",
                 "role",
                 "time_zone",
+                "description",
+                "job_title",
                 "phone",
                 "sms",
                 "notify",
@@ -298,6 +307,14 @@ class Member(Model):
             issues.append(Issue(("name",), MISSING, "required (unless existing: true)"))
         if issues:
             fail(*issues)
+        return self
+
+    @model_validator(mode="after")
+    def _sms_number_pagerduty_takes(self) -> Self:
+        if self.sms is not None:
+            problem = sms_prefix_problem(self.sms.country_code, self.sms.national_number)
+            if problem is not None:
+                fail(Issue(("sms",), self.sms.e164, problem))
         return self
 
     @model_validator(mode="after")

@@ -61,6 +61,17 @@ Slug = Annotated[
 PagerDutyId = Annotated[str, matching(PAGERDUTY_ID, "a PagerDuty id like PABC123")]
 
 
+def _exact_text(value: str) -> str:
+    if any(not (c.isprintable() or c in "\n\t") for c in value):
+        raise ValueError("expected text without control characters (line breaks and tabs are fine)")
+    return value
+
+
+Description = Annotated[str, AfterValidator(_exact_text)]
+"""A description exactly as PagerDuty keeps it: kept as written (never stripped), several lines
+allowed, and "" for none. An adopted object's must equal what exists, so nothing is normalised."""
+
+
 def _by_rule(rule: Callable[[object], object], expected: str) -> BeforeValidator:
     """A value the components' `rule` accepts (it returns None for what it refuses)."""
 

@@ -27,6 +27,7 @@ from components.vocabulary import (
 )
 from oncall.config.issues import Issue, fail
 from oncall.config.scalars import (
+    Description,
     Model,
     Name,
     PagerDutyId,
@@ -239,7 +240,11 @@ class Schedule(Model):
 
     name: Name
     time_zone: TimeZoneName | None = None
-    description: Name | None = None
+    description: Description | None = None
+    """Absent: the stack's own; "" for none (an adopted schedule's must be what exists)."""
+    teams: Annotated[tuple[PagerDutyId, ...], AfterValidator(distinct)] = ()
+    """PagerDuty teams the schedule is assigned to, by id (an adopted one's as they are), besides
+    the team `createPagerdutyTeam` makes."""
     import_id: PagerDutyId | None = None
     layers: Annotated[tuple[Layer, ...], Field(min_length=1)]
 
@@ -304,6 +309,10 @@ class Escalation(Model):
 
     name: Name
     loops: WholeNumber = Field(default=0, ge=0, le=MAX_NUM_LOOPS)
-    description: Name | None = None
+    description: Description | None = None
+    """Absent: the stack's own; "" for none (an adopted policy's must be what exists)."""
+    team: PagerDutyId | None = None
+    """The PagerDuty team the policy is assigned to, by id (PagerDuty takes one); not with
+    `createPagerdutyTeam`, which assigns its own."""
     import_id: PagerDutyId | None = None
     rules: Annotated[tuple[EscalationRule, ...], Field(min_length=1)]

@@ -1,0 +1,1 @@
+"""Local stand-ins for the APIs the providers call, and the TLS proxy that routes to them."""
