@@ -11,26 +11,35 @@ SCHEMAS := $(if $(PULUMI_SCHEMA_DIR),,--schemas tests/schemas)
 
 .PHONY: plan plan-all test lint typecheck pytest schemas clean help urns e2e engine
 
-$(VENV)/.runtime: requirements.txt components/requirements.txt
+# The runtime pins, then the project itself for venv/bin/oncall: editable, without dependencies
+# (they are the pins), as a path entry (editable_mode=compat: no import hook at every start).
+$(VENV)/.runtime: requirements.txt components/requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --config-settings editable_mode=compat -e .
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt policy/requirements.txt
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt policy/requirements.txt docs/requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 plan: $(VENV)/.runtime  ## the offline plan of STACK=<name> (default example-live): no accounts needed
-	$(PY) -m oncall plan $(STACK) $(SCHEMAS)
+	$(VENV)/bin/oncall plan $(STACK) $(SCHEMAS)
 
 plan-all: $(VENV)/.runtime  ## the offline plan of every stack in stacks/, in one process (output discarded)
-	$(PY) -m oncall plan --all $(SCHEMAS) > /dev/null
+	$(VENV)/bin/oncall plan --all $(SCHEMAS) > /dev/null
 
-.PHONY: golden
-golden: $(VENV)/.runtime  ## re-record every stack's plan in tests/golden/plan/ (after a change meant to alter plans)
-	for s in $$(ls stacks | sed -n 's/^Pulumi\.\(.*\)\.yaml$$/\1/p'); do $(PY) -m oncall plan --json $$s > tests/golden/plan/$$s.json || exit 1; done
+.PHONY: golden stacks stacks-accept docs reference pictures
+golden: $(VENV)/.runtime  ## re-record the fixture stacks' plans in tests/golden/plan/ (after a change meant to alter plans)
+	for s in $$(ls tests/project/stacks | sed -n 's/^Pulumi\.\(.*\)\.yaml$$/\1/p'); do $(VENV)/bin/oncall --project-dir tests/project plan --json $$s > tests/golden/plan/$$s.json || exit 1; done
 
-test: lint typecheck pytest  ## lint, type-check and the offline test suite
+stacks: $(VENV)/.dev  ## check your stacks/: each plans, passes the policy pack, keeps its URNs (stacks/.urns.json)
+	$(VENV)/bin/oncall verify $(SCHEMAS)
+
+stacks-accept: $(VENV)/.dev  ## like stacks, and accept lost URNs on purpose (those resources are replaced)
+	$(VENV)/bin/oncall verify --accept $(SCHEMAS)
+
+test: lint typecheck pytest docs  ## lint, type-check, the offline test suite and the documentation site
 
 lint: $(VENV)/.dev  ## ruff: lint and format check
 	$(PY) -m ruff check .
@@ -39,6 +48,18 @@ lint: $(VENV)/.dev  ## ruff: lint and format check
 
 typecheck: $(VENV)/.dev  ## mypy
 	$(PY) -m mypy
+
+docs: $(VENV)/.dev  ## build the documentation site (mkdocs.yml, docs/) into site/; a broken link fails
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
+reference: $(VENV)/.runtime  ## regenerate docs/reference.md from the config models
+	$(PY) -m oncall.reference > docs/reference.md
+
+pictures: $(VENV)/.runtime  ## redraw docs/oncall-calendar.svg and .png (the PNG with headless Chromium)
+	$(VENV)/bin/oncall --project-dir tests/project calendar guide-live --from 2026-11-30 --weeks 4 --svg docs/oncall-calendar.svg > /dev/null
+	chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1 \
+	  --window-size=$$(sed -n 's/.*<svg[^>]* width="\([0-9]*\)" height="\([0-9]*\)".*/\1,\2/p' docs/oncall-calendar.svg) \
+	  --screenshot=docs/oncall-calendar.png file://$(CURDIR)/docs/oncall-calendar.svg 2> /dev/null
 
 pytest: $(VENV)/.dev  ## the offline test suite alone
 	$(PY) -m pytest
@@ -58,5 +79,5 @@ clean:  ## remove venv/ and the tools' caches
 help:  ## list the targets (the default)
 	@awk -F ':.*## ' '/^[a-zA-Z][a-zA-Z0-9_-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-urns: $(VENV)/.dev  ## rewrite tests/urns.json, the pinned URNs of every stack (review its diff)
+urns: $(VENV)/.dev  ## rewrite tests/urns.json, the pinned URNs of the fixture stacks (review its diff)
 	UPDATE_URN_SNAPSHOT=1 $(PY) -m pytest -q tests/test_urns.py

@@ -7,13 +7,38 @@ Pulumi components. Type tokens are `pantheon-oncall:index:<Class>`.
 - `SlackExtension`: PagerDuty's two-way Slack integration for one or more services.
 """
 
-from components.newrelic_channel import NewRelicPagerDutyChannel
-from components.slack import SlackExtension
-from components.team import TeamOnCall
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from components.newrelic_channel import NewRelicPagerDutyChannel
+    from components.slack import SlackExtension
+    from components.team import TeamOnCall
 
 PACKAGE_NAME = "pantheon-oncall"
 VERSION = "0.1.0"
-COMPONENTS = (TeamOnCall, NewRelicPagerDutyChannel, SlackExtension)
+
+# The components load on first use: the providers' SDKs they import take most of a second, and
+# the light modules of the package (components.vocabulary) are read by every command, `--help`
+# included.
+_LAZY = {
+    "NewRelicPagerDutyChannel": "components.newrelic_channel",
+    "SlackExtension": "components.slack",
+    "TeamOnCall": "components.team",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "COMPONENTS":
+        return tuple(
+            __getattr__(n) for n in ("TeamOnCall", "NewRelicPagerDutyChannel", "SlackExtension")
+        )
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'components' has no attribute {name!r}")
+
 
 __all__ = [
     "COMPONENTS",

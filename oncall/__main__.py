@@ -1,14 +1,14 @@
-"""`python -m oncall`: the offline, credential-free command line.
+"""`oncall` (or `oncall` in the venv): the offline, credential-free command line.
 
-    python -m oncall plan example-live          # the resource tree the stack would manage
-    python -m oncall plan example-live --json   # the same as data
-    python -m oncall plan --all                 # every stack, in one process, a worker per core
-    python -m oncall diff --base origin/main    # what a change does to every stack, as Markdown
-    python -m oncall stacks                     # the stacks that have a stack file
-    python -m oncall smoke example-live         # after `pulumi up`: page the team once, resolve
-    python -m oncall affected --base origin/main --json   # the stacks a change touches (CI)
-    python -m oncall check example-live         # schedule gaps, shadowed layers, load
-    python -m oncall calendar example-live      # who is on call when (--ics, --svg)
+    oncall plan example-live          # the resource tree the stack would manage
+    oncall plan example-live --json   # the same as data
+    oncall plan --all                 # every stack, in one process, a worker per core
+    oncall diff --base origin/main    # what a change does to every stack, as Markdown
+    oncall stacks                     # the stacks that have a stack file
+    oncall smoke example-live         # after `pulumi up`: page the team once, resolve
+    oncall affected --base origin/main --json   # the stacks a change touches (CI)
+    oncall check example-live         # schedule gaps, shadowed layers, load
+    oncall calendar example-live      # who is on call when (--ics, --svg)
 
 Config errors print one line per problem, with the key path and the bad value, and exit 1; so do
 bad arguments (a --project-dir that is not a folder, a --schemas folder without the schemas).
@@ -19,15 +19,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
-import pulumi
-
-from oncall import affected, newsite, schedule_cli, smoke, stackfile
-from oncall import plan as planning
 from oncall.errors import ConfigError, printable, safe_text
-from oncall.schemacheck import SchemaError
+
+# The commands' modules and the Pulumi SDK load only once the command is known: `--help` of the
+# program or of a command answers without importing what the other commands need.
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,10 +42,23 @@ def main(argv: list[str] | None = None) -> int:
 
     Every bad input, from arguments to the stack file, ends here as lines on stderr and 1.
     """
-    parser = _parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    parser = _parser(_command_in(arguments))
+    args = parser.parse_args(arguments)
     if args.command == "plan" and bool(args.all) == bool(args.stack):
         parser.error("plan needs a stack name or --all")
+    try:
+        import pulumi
+
+        from oncall.schemacheck import SchemaError
+    except ModuleNotFoundError as e:  # run by a Python without the project's dependencies
+        print(
+            f"error: the Python at {sys.executable} lacks the package {e.name!r}: run the "
+            "project's venv, `venv/bin/oncall …` (`make plan` sets it up), or activate it with "
+            "`. venv/bin/activate`",
+            file=sys.stderr,
+        )
+        return 1
     try:
         return _run(args)
     except ConfigError as e:
@@ -61,18 +73,40 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _parser() -> _Parser:
-    """Every command and its arguments."""
-    parser = _Parser(prog="python -m oncall", description=__doc__.split("\n")[0])
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command `argv` names (its first positional argument), if any."""
+    words = iter(argv)
+    for word in words:
+        if word == "--project-dir":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _parser(command: str | None = None) -> _Parser:
+    """Every command, and the arguments of `command` (the one being run; the others' arguments
+    are not needed to parse it, and building them would import their modules)."""
+    parser = _Parser(prog="oncall", description=__doc__.split("\n")[0])
     parser.add_argument(
         "--project-dir", type=Path, default=Path.cwd(), help="folder with Pulumi.yaml (default: .)"
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    plan_cmd = commands.add_parser("plan", help="plan one stack offline under the mock engine")
+    for name, (summary, arguments) in _COMMANDS.items():
+        sub = commands.add_parser(name, help=summary, description=summary)
+        if name == command:
+            arguments(sub)
+    return parser
+
+
+def _plan_arguments(plan_cmd: argparse.ArgumentParser) -> None:
     plan_cmd.add_argument(
         "stack", nargs="?", help="stack name, e.g. example-live (stacks/Pulumi.<stack>.yaml)"
     )
     plan_cmd.add_argument("--json", action="store_true", help="print the plan as JSON")
+    plan_cmd.add_argument(
+        "--details", action="store_true", help="print every input of every resource (a tree)"
+    )
     plan_cmd.add_argument("--all", action="store_true", help="plan every stack in one process")
     plan_cmd.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     plan_cmd.add_argument(
@@ -81,13 +115,43 @@ def _parser() -> _Parser:
         help="check every resource against the provider schemas in this folder "
         "(default: $PULUMI_SCHEMA_DIR when set)",
     )
-    commands.add_parser("stacks", help="list the stacks that have a stack file")
-    smoke.add_arguments(commands.add_parser("smoke", help="page the team once (go-live check)"))
-    affected.add_arguments(commands.add_parser("affected", help="the stacks a git change touches"))
-    schedule_cli.add_parsers(commands)
-    new_site_cmd = commands.add_parser(
-        "new-site", help="write the stack files of Pantheon sites (one per environment)"
-    )
+
+
+def _smoke_arguments(parser: argparse.ArgumentParser) -> None:
+    from oncall import smoke
+
+    smoke.add_arguments(parser)
+
+
+def _affected_arguments(parser: argparse.ArgumentParser) -> None:
+    from oncall import affected
+
+    affected.add_arguments(parser)
+
+
+def _verify_arguments(parser: argparse.ArgumentParser) -> None:
+    from oncall import verify
+
+    verify.add_arguments(parser)
+
+
+def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    from oncall import schedule_args
+
+    schedule_args.check_arguments(parser)
+
+
+def _calendar_arguments(parser: argparse.ArgumentParser) -> None:
+    from oncall import schedule_args
+
+    schedule_args.calendar_arguments(parser)
+
+
+def _no_arguments(parser: argparse.ArgumentParser) -> None:
+    """A command without arguments of its own."""
+
+
+def _new_site_arguments(new_site_cmd: argparse.ArgumentParser) -> None:
     new_site_cmd.add_argument("sites", nargs="*", help="Pantheon site machine names")
     new_site_cmd.add_argument(
         "--sites-json", type=Path, help="terminus site:list --format=json output (- for stdin)"
@@ -114,9 +178,9 @@ def _parser() -> _Parser:
         "--slack-channel", default="{site}-alerts", help="channel name template ({site}, {env})"
     )
     new_site_cmd.add_argument("--force", action="store_true", help="overwrite existing files")
-    import_cmd = commands.add_parser(
-        "import", help="write a stack file from a PagerDuty account (token: $PAGERDUTY_TOKEN)"
-    )
+
+
+def _import_arguments(import_cmd: argparse.ArgumentParser) -> None:
     import_cmd.add_argument("--out", type=Path, required=True, help="stacks/Pulumi.<name>.yaml")
     import_cmd.add_argument("--service", help="a service (name or id): its escalation policy")
     import_cmd.add_argument("--escalation-policy", help="an escalation policy (name or id)")
@@ -142,29 +206,68 @@ def _parser() -> _Parser:
     import_cmd.add_argument("--api-url", help="another REST API base URL (tests, proxies)")
     import_cmd.add_argument("--ca-file", type=Path, help="trust this CA bundle (a TLS proxy's)")
     import_cmd.add_argument("--force", action="store_true", help="overwrite --out")
-    diff_cmd = commands.add_parser("diff", help="what the working tree changes against a git ref")
+
+
+def _diff_arguments(diff_cmd: argparse.ArgumentParser) -> None:
     diff_cmd.add_argument("--base", required=True, help="git revision to compare with")
     diff_cmd.add_argument("stacks", nargs="*", help="only these stacks (default: every stack)")
     diff_cmd.add_argument("--json", action="store_true", help="print the report as JSON")
     diff_cmd.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
-    return parser
+
+
+_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], Any]]] = {
+    "plan": ("plan one stack offline under the mock engine", _plan_arguments),
+    "stacks": ("list the stacks that have a stack file", _no_arguments),
+    "verify": (
+        "plan every stack, run the policy pack, compare URNs (make stacks)",
+        _verify_arguments,
+    ),
+    "smoke": ("page the team once (go-live check)", _smoke_arguments),
+    "affected": ("the stacks a git change touches", _affected_arguments),
+    "check": ("check a stack's schedules over the next weeks (exit 1 on errors)", _check_arguments),
+    "calendar": ("who is on call when: a table, ICS or SVG", _calendar_arguments),
+    "new-site": (
+        "write the stack files of Pantheon sites (one per environment)",
+        _new_site_arguments,
+    ),
+    "import": (
+        "write a stack file from a PagerDuty account (token: $PAGERDUTY_TOKEN)",
+        _import_arguments,
+    ),
+    "diff": ("what the working tree changes against a git ref", _diff_arguments),
+}
+"""Each command: its one-line summary and what adds its arguments (importing its module)."""
 
 
 def _run(args: argparse.Namespace) -> int:
     """Dispatch to the command's own module."""
     if args.command == "smoke":
+        from oncall import smoke
+
         return smoke.run(args)
     if args.command == "affected":
+        from oncall import affected
+
         return affected.run(args)
     if args.command == "stacks":
+        from oncall import stackfile
+
         print("\n".join(stackfile.stack_names(args.project_dir)))
         return 0
+    if args.command == "verify":
+        from oncall import verify
+
+        return verify.run(args)
     if args.command in ("check", "calendar"):
+        from oncall import schedule_cli
+
         return schedule_cli.run(args)
     if args.command == "new-site":
+        from oncall import newsite
+
         return newsite.main(args)
     if args.command == "import":
-        from oncall import importer  # the PagerDuty client loads only for this command
+        from oncall import importer
 
         return importer.main(args)
     if args.command == "diff":
@@ -175,6 +278,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from oncall import plan as planning
     from oncall.schemacheck import SchemaSet, checked_schema_dir, schema_dir_from_env
 
     project = str(args.project_dir.resolve())
@@ -193,16 +297,29 @@ def _plan(args: argparse.Namespace) -> int:
             args.project_dir, [], as_json=args.json, schemas=schemas, jobs=args.jobs
         )
     plan = planning.plan_stack(args.project_dir, args.stack, schemas=schemas)
-    sys.stdout.write(planning.to_json(plan) if args.json else planning.to_text(plan))
+    if args.json:
+        sys.stdout.write(planning.to_json(plan))
+    elif args.details:
+        sys.stdout.write(planning.to_text(plan))
+    else:
+        from oncall import preview
+
+        data = planning.to_data(plan)
+        sys.stdout.write(preview.preview_of(data, colour=preview.use_colour(sys.stdout)))
     if plan.violations:
         print(f"error: {len(plan.violations)} schema violation(s)", file=sys.stderr)
         return 1
     return 0
 
 
-if __name__ == "__main__":
+def entry() -> NoReturn:
+    """The `oncall` command (and `oncall`): run main and exit with its status."""
     code = main()
     # Everything is written: skip the interpreter's teardown of the Pulumi SDK (about 0.2 s).
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+if __name__ == "__main__":
+    entry()

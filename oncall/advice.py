@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Final
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 
@@ -39,6 +40,24 @@ from oncall.errors import did_you_mean, printable, shown
 
 _ZONE_ABBREVIATION: Final = re.compile(r"[A-Z]{2,5}([0-9][A-Z]{3})?|[A-Z]{3}[0-9]")
 """Legacy zone names such as EST, MST, HST, EST5EDT, CST6CDT: not places. UTC is fine."""
+
+_NEAR: Final = {
+    "CET": "Europe/Paris",
+    "MET": "Europe/Paris",
+    "EET": "Europe/Athens",
+    "WET": "Europe/Lisbon",
+    "EST": "America/New_York",
+    "EST5EDT": "America/New_York",
+    "CST6CDT": "America/Chicago",
+    "MST": "America/Phoenix",
+    "MST7MDT": "America/Denver",
+    "PST8PDT": "America/Los_Angeles",
+    "HST": "Pacific/Honolulu",
+}
+"""A place in each legacy zone's region, to suggest instead of it."""
+
+_SEASONS: Final = (datetime(2026, 1, 15, 12), datetime(2026, 7, 15, 12))
+"""Two moments half a year apart: a zone whose offset is the same at both keeps no summer time."""
 
 
 def config_warnings(config: StackConfig | TeamStackConfig) -> list[str]:
@@ -112,11 +131,22 @@ def _written_zone(part: Member | Schedule) -> str | None:
 
 
 def _zone_warning(path: str, zone: str | None) -> Iterator[str]:
-    if zone is not None and zone != "UTC" and _ZONE_ABBREVIATION.fullmatch(zone):
-        yield (
-            f"{path}: {shown(zone)} is a legacy abbreviation, not a place: it may ignore daylight "
-            "saving (EST is UTC-5 all year); use an IANA name like America/New_York"
-        )
+    if zone is None or zone == "UTC" or not _ZONE_ABBREVIATION.fullmatch(zone):
+        return
+    place = _NEAR.get(zone)
+    suggestion = (
+        f"use the IANA name of a place near the team, like {place}"
+        if place
+        else "use the IANA name of a place near the team, like Europe/Paris or America/New_York"
+    )
+    offsets = {ZoneInfo(zone).utcoffset(moment) for moment in _SEASONS}
+    if len(offsets) == 1:
+        (offset,) = offsets
+        hours = (offset.total_seconds() if offset else 0) / 3600
+        rules = f"it keeps UTC{hours:+g} all year, without daylight saving"
+    else:
+        rules = "its daylight saving rules are one region's, and not every place in it keeps them"
+    yield f"{path}: {shown(zone)} is a legacy zone name, not a place: {rules}; {suggestion}"
 
 
 def _layer_name_warnings(where: str, layers: tuple[Layer, ...]) -> Iterator[str]:

@@ -1,4 +1,4 @@
-"""`python -m oncall affected --base REF`: the stacks a change touches, for CI's matrices.
+"""`oncall affected --base REF`: the stacks a change touches, for CI's matrices.
 
 CI previews (pull requests) and deploys (`main`) only the stacks whose outcome a change can move:
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Final
 
-from oncall import stackfile, stackindex
+from oncall import stackfile
 from oncall.errors import ConfigError, Problem, shown
 
 NAMESPACE: Final = "pantheon-oncall"
@@ -137,6 +137,8 @@ def _split(stacks: Iterable[Stack], names: set[str], removed: set[str]) -> Affec
 
 def load_stacks(project_dir: Path) -> list[Stack]:
     """Every stack with a stack file, with its team stack (the last part of `teamStack`)."""
+    from oncall import stackindex  # it parses stack files (pydantic): on first use
+
     index = stackindex.index_of(project_dir)
     return [
         Stack(name, index.is_team_stack(name), index.team_stack_of(name)) for name in index.names

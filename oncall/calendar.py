@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime, time
+from datetime import date, datetime, time
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -192,16 +192,55 @@ def _layer_bars(index: int, shifts: Sequence[Shift], final: Timeline) -> list[_B
     return bars
 
 
+HIDDEN_OPACITY = 0.3
+"""How a layer's time shows where a later layer hides it (the legend has a swatch for it)."""
+CHAR_WIDTH = 6.5
+"""About the width of a character at 11 px, to tell whether a name fits its bar."""
+
+
+def _bar_label(name: str, width: float) -> str:
+    """The name on a bar: whole when it fits, else the initials, else nothing (a sliver)."""
+    if width >= len(name) * CHAR_WIDTH + 8:
+        return name
+    initials = "".join(part[0] for part in name.split() if part)
+    return initials if width >= len(initials) * CHAR_WIDTH + 6 else ""
+
+
 def _svg_legend(
     root: ET.Element, y: float, colours: Mapping[str, str], display: Callable[[str], str]
 ) -> None:
-    """One swatch per person in their colour, and the gaps' red, in a line at `y`."""
+    """One swatch per person in their colour, the gaps' red and the faded look of hidden
+    time, in a line at `y`."""
     legend_x = 10.0
-    for slug, colour in [*colours.items(), ("", GAP)]:
-        ET.SubElement(root, "rect", x=str(legend_x), y=str(y), width="12", height="12", fill=colour)
+    entries = [(display(slug), colour, 1.0) for slug, colour in colours.items()]
+    entries += [("nobody on call (gap)", GAP, 1.0)]
+    entries += [("hidden by a later layer (faded)", PALETTE[0], HIDDEN_OPACITY)]
+    for text, colour, opacity in entries:
+        ET.SubElement(
+            root, "rect", x=str(legend_x), y=str(y), width="12", height="12", fill=colour,
+            opacity=f"{opacity:g}",
+        )  # fmt: skip
         entry = ET.SubElement(root, "text", x=str(legend_x + 16), y=str(y + 10))
-        entry.text = display(slug) if slug else "nobody on call (gap)"
-        legend_x += 24 + 7 * len(entry.text)
+        entry.text = text
+        legend_x += 24 + 7 * len(text)
+
+
+def _svg_days(
+    root: ET.Element, days: list[date], midnight_x: Callable[[date], float], y: float
+) -> None:
+    """The day axis at `y`: the month where it starts or changes, then the weekday and the day
+    centred on their day, on two lines (side by side they run into the next day's)."""
+    for day in days:
+        dx = midnight_x(day)
+        if day.day == 1 or (day == days[0] and day.day < 26):
+            ET.SubElement(root, "text", x=str(dx + 2), y=str(y + 4)).text = day.strftime("%B %Y")
+        middle = str(round(dx + DAY_WIDTH / 2, 2))
+        for line, text in ((16, f"{day:%a}"[:2]), (28, str(day.day))):
+            label = ET.SubElement(
+                root, "text", x=middle, y=str(y + line), fill="#444",
+                attrib={"text-anchor": "middle"},
+            )  # fmt: skip
+            label.text = text
 
 
 def svg(res: TeamResolution) -> str:
@@ -217,6 +256,9 @@ def svg(res: TeamResolution) -> str:
         offset = (min(max(moment, res.since), res.until) - res.since).total_seconds()
         return round(LEFT + (width - LEFT - RIGHT) * offset / span_s, 2)
 
+    def midnight_x(day: date) -> float:
+        return x(instant(datetime.combine(day, time()), zone))
+
     root = ET.Element(
         "svg", xmlns="http://www.w3.org/2000/svg", width=str(width), height="0",
         style="font-family: sans-serif; font-size: 11px",
@@ -225,16 +267,20 @@ def svg(res: TeamResolution) -> str:
     title = ET.SubElement(root, "text", x="10", y="20", style="font-size: 14px; font-weight: bold")
     title.text = f"{team.name}: on call {when(res.since, team.zone)} → {when(res.until, team.zone)}"
     y = 34
-    # Day axis: the month where it starts or changes, then weekday and day; a line each midnight.
-    for day in days:
-        dx = x(instant(datetime.combine(day, time()), zone))
-        if day.day == 1 or (day == days[0] and day.day < 26):
-            ET.SubElement(root, "text", x=str(dx + 2), y=str(y + 4)).text = day.strftime("%B %Y")
-        label = ET.SubElement(root, "text", x=str(dx + 3), y=str(y + 18), fill="#444")
-        label.text = f"{day:%a}"[:2] + f" {day.day}"
-    y += 26
+    _svg_days(root, days, midnight_x, y)
+    y += 36
     grid_top = y
-    for label_text, bars, strong in _rows(res):
+    rows = list(_rows(res))
+    grid_bottom = grid_top + len(rows) * (ROW + PAD) - PAD
+    # The grid first, so that the bars and the names on them cover it.
+    for day in days:
+        colour = "#555" if day.isoweekday() == 1 else "#ddd"
+        ET.SubElement(
+            root, "line", x1=str(midnight_x(day)), x2=str(midnight_x(day)),
+            y1=str(grid_top - 4), y2=str(grid_bottom), stroke=colour,
+            attrib={"stroke-width": "1", "stroke-dasharray": "2,2"},
+        )  # fmt: skip
+    for label_text, bars, strong in rows:
         label = ET.SubElement(root, "text", x="10", y=str(y + ROW / 2 + 4))
         label.text = label_text
         if strong:
@@ -245,26 +291,20 @@ def svg(res: TeamResolution) -> str:
             rect = ET.SubElement(
                 root, "rect", x=str(x(start)), y=str(y), width=str(max(x(end) - x(start), 0.5)),
                 height=str(ROW), fill=GAP if who is None else colours.get(who, "#888"),
-                stroke="white", opacity="1" if on_top else "0.3",
+                stroke="white", opacity="1" if on_top else str(HIDDEN_OPACITY),
             )  # fmt: skip
             ET.SubElement(rect, "title").text = (
                 f"{team.display(who) if who else 'nobody on call'}: "
                 f"{when(start, team.zone)} → {when(end, team.zone)}"
             )
-            if x(end) - x(start) > 70:
+            text = _bar_label(team.display(who) if who else "nobody", x(end) - x(start))
+            if text:
                 name = ET.SubElement(
                     root, "text", x=str(x(start) + 4), y=str(y + ROW / 2 + 4),
                     fill="white" if on_top else "#333",
                 )  # fmt: skip
-                name.text = team.display(who) if who else "nobody"
+                name.text = text
         y += ROW + PAD
-    for day in days:
-        dx = x(instant(datetime.combine(day, time()), zone))
-        colour = "#555" if day.isoweekday() == 1 else "#ccc"
-        ET.SubElement(
-            root, "line", x1=str(dx), x2=str(dx), y1=str(grid_top - 4), y2=str(y - PAD),
-            stroke=colour, attrib={"stroke-width": "1", "stroke-dasharray": "2,2"},
-        )  # fmt: skip
     y += 8
     _svg_legend(root, y, colours, team.display)
     y += 24

@@ -1,6 +1,6 @@
 """Coverage checks: gaps, shadowed layers, double bookings, escalation to nobody new, and load.
 
-Run over a horizon (default 4 weeks) of the schedule model (`oncall.schedule`). `python -m oncall
+Run over a horizon (default 4 weeks) of the schedule model (`oncall.schedule`). `oncall
 check STACK` prints them and exits 1 on an error; `plan` shows them as warnings, with one
 coverage line per schedule (`coverage_lines`).
 
@@ -45,9 +45,9 @@ from oncall.schedule import (
     team_model,
     union,
 )
+from oncall.schedule_args import DEFAULT_WEEKS
 from oncall.stackindex import where_schedules_live
 
-DEFAULT_WEEKS = 4
 TEAM_KEY = "pantheon-oncall:team"
 
 
@@ -195,6 +195,9 @@ def summary_lines(result: Report) -> list[str]:
             f"in {weeks} weeks from {when(res.since, team.zone)}"
         )
     return lines
+
+
+# --- The checks -----------------------------------------------------------------------------------
 
 
 def _rule_path(index: int) -> str:
@@ -360,6 +363,13 @@ def _loads(res: TeamResolution, limits: Thresholds) -> list[Load]:
     return loads
 
 
+def _dates_touched(res: TeamResolution, slug: str) -> int:
+    """How many local dates of the person's time zone the horizon touches: one more than its
+    days when it starts at another hour than midnight there (a person is counted per date)."""
+    zone = ZoneInfo(res.team.people[slug].zone)
+    return sum(1 for _ in local_dates(res.since, res.until, zone))
+
+
 def _days(res: TeamResolution) -> str:
     return f"{(res.until - res.since) / timedelta(days=1):g} days"
 
@@ -385,7 +395,7 @@ def _overloaded(res: TeamResolution, loads: list[Load], limits: Thresholds) -> I
             yield Finding(
                 False,
                 f"{TEAM_KEY}.members.{load.slug}",
-                f"{name}: on call outside working hours on {load.after_hours_days} days in "
-                f"{_days(res)} ({monthly:.0f} a month; limit "
-                f"{days:g})",
+                f"{name}: on call outside working hours on {load.after_hours_days} of the "
+                f"{_dates_touched(res, load.slug)} dates the {_days(res)} touch in their time "
+                f"zone ({monthly:.0f} a month; limit {days:g})",
             )

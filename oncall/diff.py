@@ -1,11 +1,11 @@
-"""`python -m oncall diff --base REF [STACK...]`: what a change does to each stack, for review.
+"""`oncall diff --base REF [STACK...]`: what a change does to each stack, for review.
 
 Each stack is planned offline as its files are at git revision REF (extracted with `git archive`
 into a temporary folder: the user's checkout, index and worktrees are never touched) and as they
 are in the working tree, in one process with a worker per core (oncall.fleet). When the change
 touches no program code, both sides are planned by it and a stack whose files are the same on both
 sides (or load to the same config: only comments or layout changed) is planned once; when it
-changes code, the base is planned by its own code (`python -m oncall plan --all --json` run in the
+changes code, the base is planned by its own code (`oncall plan --all --json` run in the
 extracted folder).
 
 The report (Markdown on stdout, or `--json`) lists per stack the resources to add `+`, delete
@@ -158,7 +158,7 @@ def code_changes(project_dir: Path, ref: str) -> list[str]:
 
 
 def plan_with_code_at(base_dir: Path, jobs: int | None) -> dict[str, fleet.Outcome] | None:
-    """Every stack of `base_dir` planned by the code in `base_dir` (`python -m oncall plan --all
+    """Every stack of `base_dir` planned by the code in `base_dir` (`oncall plan --all
     --json` run there), or None when that version cannot (it predates `plan --all`)."""
     command = [sys.executable, "-m", "oncall", "--project-dir", str(base_dir), "plan", "--all"]
     command += ["--json", *([f"--jobs={jobs}"] if jobs else [])]

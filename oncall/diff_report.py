@@ -55,7 +55,7 @@ def markdown(data: Mapping[str, Any]) -> str:
         lines.append("Unchanged: " + ", ".join(f"`{s['stack']}`" for s in unchanged))
         lines.append("")
     lines.append(
-        f"<sub>Offline plan (`python -m oncall diff`) under the mock engine: {data['plannedBy']}; "
+        f"<sub>Offline plan (`oncall diff`) under the mock engine: {data['plannedBy']}; "
         "secrets show as [secret].</sub>"
     )
     return "\n".join(lines) + "\n"

@@ -1,6 +1,6 @@
 """Run a Pulumi program offline under the SDK's mock engine and record what it registers.
 
-This is the engine behind `python -m oncall plan` and the test suite. `pulumi preview` needs the
+This is the engine behind `oncall plan` and the test suite. `pulumi preview` needs the
 CLI, the provider plugins and real tokens; this needs none of them. It records every resource
 (type, name, parent, inputs as the provider would receive them, resource options that matter)
 and every invoke, so that the plan can be printed and every registration checked against the

@@ -1,4 +1,4 @@
-"""Sending one event to PagerDuty's Events API v2, as `python -m oncall smoke` does.
+"""Sending one event to PagerDuty's Events API v2, as `oncall smoke` does.
 
 The responses and the retry rules follow PagerDuty's Events API v2 reference (PagerDuty/api-schema,
 reference/events-v2/openapiv3.json): POST JSON to `/v2/enqueue`; 202 means accepted (with the

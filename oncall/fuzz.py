@@ -4,7 +4,7 @@ Each mutant is one of the project's stack files with one thing broken, the way p
 editors break YAML: a key deleted, misspelled or duplicated; a value replaced by one of the wrong
 type, out of range, huge, non-finite, full of control characters or shaped like a credential;
 unquoted timestamps, `!!binary`, a recursive alias, deep nesting, an alias bomb, invalid UTF-8, a
-truncated file. Every mutant is planned in-process with `python -m oncall plan`'s own `main`, and
+truncated file. Every mutant is planned in-process with `oncall plan`'s own `main`, and
 the outcome is one of: planned (exit 0), rejected (exit 1 with `error:` messages), crashed (any
 exception: a traceback a user would see) or hung (past the time limit). A mutant that plans is
 also given to `check` (the schedule model), where only a crash or a hang counts.

@@ -1,4 +1,4 @@
-"""The argument checks of `python -m oncall import`, made before anything is read from PagerDuty.
+"""The argument checks of `oncall import`, made before anything is read from PagerDuty.
 
 A bad option is refused at once with one message naming it, instead of after the whole account
 has been read (the site and env), or as a traceback from the HTTP client (`--api-url`), the TLS

@@ -1,4 +1,4 @@
-"""The stack file `python -m oncall import` writes: YAML laid out as the files in stacks/ are.
+"""The stack file `oncall import` writes: YAML laid out as the files in stacks/ are.
 
 Team defaults are what most members have (each urgency's notification steps, the handoff rule), so
 members list only what differs (an adopted rule's `importId` is one member's: members write their
@@ -94,7 +94,7 @@ def render(
     """The stack file's text: the header (what `source` was imported, the credentials, the
     `notes`), then the ESC `environments` and the `config`."""
     header = [
-        f"# Imported from PagerDuty by `python -m oncall import` ({source}).",
+        f"# Imported from PagerDuty by `oncall import` ({source}).",
         "# Every user, schedule, the escalation policy and the service carry their importId,",
         "# and so do members' phone and SMS contact methods ({number, importId, label}) and",
         "# their notification and handoff rules (importId on each notify step and handoff);",

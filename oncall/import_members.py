@@ -1,4 +1,4 @@
-"""How `python -m oncall import` maps a PagerDuty user to a team member of the contract.
+"""How `oncall import` maps a PagerDuty user to a team member of the contract.
 
 A user's role becomes the UI word the contract uses; their phone and SMS contact methods are
 adopted (`{number, importId, label}`: the ones their rules use, else the first of each type);

@@ -1,4 +1,4 @@
-"""How `python -m oncall import` maps a PagerDuty schedule to a schedule of the contract.
+"""How `oncall import` maps a PagerDuty schedule to a schedule of the contract.
 
 The API lists a schedule's layers with the one that wins first; the contract (like
 terraform-provider-pagerduty's flattenScheduleLayers in pagerduty/resource_pagerduty_schedule.go)

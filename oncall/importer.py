@@ -1,6 +1,6 @@
-"""`python -m oncall import`: write a stack file from what a PagerDuty account already has.
+"""`oncall import`: write a stack file from what a PagerDuty account already has.
 
-    PAGERDUTY_TOKEN=… python -m oncall import --service "New Relic" --site example --env live \\
+    PAGERDUTY_TOKEN=… oncall import --service "New Relic" --site example --env live \\
         --out stacks/Pulumi.example-live.yaml
 
 Reads the account through PagerDuty's REST API v2 with PagerDuty's official Python client
@@ -461,7 +461,7 @@ def main(
     env: Mapping[str, str] = os.environ,
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
-    """`python -m oncall import` (arguments as oncall.__main__ defines them); 1 on failure."""
+    """`oncall import` (arguments as oncall.__main__ defines them); 1 on failure."""
     try:
         return _main(args, env, sleep)
     except ImportFailed as e:
@@ -497,5 +497,5 @@ def _main(args: Any, env: Mapping[str, str], sleep: Callable[[float], None]) -> 
     print(f"wrote {out}: {imported.summary}")
     stack = out.name.removeprefix("Pulumi.").removesuffix(".yaml")
     if out.parent.resolve() == stackfile.project_name(args.project_dir)[1].resolve():
-        print(f"next: python -m oncall plan {stack}, then pulumi preview --stack {stack}")
+        print(f"next: oncall plan {stack}, then pulumi preview --stack {stack}")
     return 0

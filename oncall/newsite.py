@@ -1,8 +1,8 @@
-"""`python -m oncall new-site`: scaffold the stack files of Pantheon sites, one per environment.
+"""`oncall new-site`: scaffold the stack files of Pantheon sites, one per environment.
 
-    python -m oncall new-site shop blog --env live,test --team-stack acme/pantheon-oncall/team-acme
+    oncall new-site shop blog --env live,test --team-stack acme/pantheon-oncall/team-acme
     terminus site:list --org=acme --format=json |
-        python -m oncall new-site --sites-json - --team-stack acme/pantheon-oncall/team-acme
+        oncall new-site --sites-json - --team-stack acme/pantheon-oncall/team-acme
 
 Each file pages the team stack (`pantheon-oncall:teamStack`) and leaves the rest to the
 environment's preset (oncall.config.presets), which it names in a comment. An existing stack file is
@@ -131,7 +131,7 @@ def stack_text(site: str, env: str, options: NewSiteOptions) -> str:
         else "no ping monitor"
     )
     header = [
-        f"# {site} ({env}), written by `python -m oncall new-site`.",
+        f"# {site} ({env}), written by `oncall new-site`.",
         f"# Preset {EnvKind.of(env).value}: {preset.urgency.value} urgency, {monitor};",
         "# any key below overrides it (README: Pantheon environment presets).",
     ]
@@ -286,7 +286,7 @@ def _envs(given: Sequence[str]) -> tuple[str, ...]:
 
 
 def main(args: Any) -> int:
-    """`python -m oncall new-site` (arguments as oncall.__main__ defines them)."""
+    """`oncall new-site` (arguments as oncall.__main__ defines them)."""
     sites, notes = list(args.sites), list[str]()
     if args.sites_json:
         from_file, notes = sites_from_terminus(args.sites_json)

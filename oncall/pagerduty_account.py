@@ -1,4 +1,4 @@
-"""Read-only access to a PagerDuty account for `python -m oncall import`.
+"""Read-only access to a PagerDuty account for `oncall import`.
 
 Through PagerDuty's official Python client (`pagerduty`, REST API v2): lists are paged with
 `offset`/`more` by the client's `iter_all`; a 429 is retried after the `Retry-After` the API sends

@@ -210,12 +210,7 @@ def text_of(data: Mapping[str, Any]) -> str:
     if data["outputs"]:
         lines += ["", "Outputs:"]
         lines.extend(render.tree_lines(data["outputs"], "    "))
-    if data.get("schedules"):
-        lines += ["", "Schedules (python -m oncall check / calendar for details):"]
-        lines.extend(f"    {line}" for line in data["schedules"])
-    if data["warnings"]:
-        lines += ["", "Warnings:"]
-        lines.extend(f"    {warning}" for warning in data["warnings"])
+    lines.extend(findings_lines(data))
     lines += ["", summary(data)]
     violations = data.get("schemaViolations")
     if violations:
@@ -224,6 +219,18 @@ def text_of(data: Mapping[str, Any]) -> str:
     elif violations is not None:
         lines.append("Every resource and lookup conforms to the providers' schemas.")
     return "\n".join(lines) + "\n"
+
+
+def findings_lines(data: Mapping[str, Any]) -> list[str]:
+    """The schedules' coverage and findings, then the warnings, each under its heading."""
+    lines: list[str] = []
+    if data.get("schedules"):
+        lines += ["", "Schedules (oncall check / calendar for details):"]
+        lines.extend(f"    {line}" for line in data["schedules"])
+    if data["warnings"]:
+        lines += ["", "Warnings:"]
+        lines.extend(f"    {warning}" for warning in data["warnings"])
+    return lines
 
 
 def _resource_lines(resources: Sequence[Mapping[str, Any]]) -> list[str]:

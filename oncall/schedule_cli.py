@@ -1,9 +1,9 @@
-"""`python -m oncall check STACK` and `python -m oncall calendar STACK`: schedules, offline.
+"""`oncall check STACK` and `oncall calendar STACK`: schedules, offline.
 
-    python -m oncall check example-live      # gaps, shadowed layers, load; exit 1 on errors
-    python -m oncall calendar example-live --from 2026-12-07
-    python -m oncall calendar example-live --ics oncall.ics --person joe
-    python -m oncall calendar example-live --svg oncall.svg
+    oncall check example-live      # gaps, shadowed layers, load; exit 1 on errors
+    oncall calendar example-live --from 2026-12-07
+    oncall calendar example-live --ics oncall.ics --person joe
+    oncall calendar example-live --svg oncall.svg
 
 Where the horizon starts: `check` is part of planning and never reads the clock; by default it
 starts at the latest layer start (the first moment every layer is in effect). `calendar` is for
@@ -20,7 +20,6 @@ import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -30,48 +29,6 @@ from oncall.config import YEARS, LoadLimits, StackConfig, Team, TeamStackConfig
 from oncall.config.issues import issues_from
 from oncall.errors import ConfigError, Problem
 from oncall.schedule import resolve_team, team_model
-
-
-def add_parsers(commands: Any) -> None:
-    """The `check` and `calendar` subcommands (for oncall/__main__.py)."""
-    check = commands.add_parser(
-        "check", help="check a stack's schedules over the next weeks (exit 1 on errors)"
-    )
-    _horizon_arguments(check, "the latest layer start")
-    defaults = LoadLimits()
-    check.add_argument(
-        "--max-after-hours-share",
-        type=float,
-        help="warn when more of a person's on-call hours than this share fall outside working "
-        "hours (Mon-Fri 09:00-17:00 in their time zone; default: the stack's "
-        f"team.load.maxAfterHoursShare, else {defaults.max_after_hours_share})",
-    )
-    check.add_argument(
-        "--max-after-hours-days",
-        type=float,
-        help="warn when a person is on call outside working hours on more days per 30 (default: "
-        "the stack's team.load.maxAfterHoursDaysPerMonth, else "
-        f"{defaults.max_after_hours_days_per_month:g})",
-    )
-    cal = commands.add_parser("calendar", help="who is on call when: a table, ICS or SVG")
-    _horizon_arguments(cal, "today")
-    cal.add_argument("--ics", type=Path, help="write an iCalendar file of the shifts")
-    cal.add_argument("--person", help="with --ics: only this member's shifts (a member slug)")
-    cal.add_argument("--schedule", help="with --ics: only this schedule's shifts (a slug)")
-    cal.add_argument("--svg", type=Path, help="write the timeline as an SVG picture")
-
-
-def _horizon_arguments(parser: argparse.ArgumentParser, default_from: str) -> None:
-    parser.add_argument("stack", help="stack name, e.g. example-live")
-    parser.add_argument(
-        "--weeks", type=int, default=coverage.DEFAULT_WEEKS, help="horizon in weeks (default 4)"
-    )
-    parser.add_argument(
-        "--from",
-        dest="since",
-        metavar="DATE",
-        help=f"start of the horizon, e.g. 2026-12-07 or 2026-12-07T09:00 (default: {default_from})",
-    )
 
 
 def _load(project_dir: Path, stack: str) -> StackConfig | TeamStackConfig:

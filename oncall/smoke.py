@@ -1,4 +1,4 @@
-"""`python -m oncall smoke STACK`: page the team once after `pulumi up`, then resolve it again.
+"""`oncall smoke STACK`: page the team once after `pulumi up`, then resolve it again.
 
 The guide ends by triggering a test incident and watching it reach the person on call and the
 Slack channel. This does the same through PagerDuty's Events API v2 (the API New Relic itself
@@ -31,13 +31,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from components.vocabulary import TargetType
 from oncall import stackfile
-from oncall.config import StackConfig, TeamStackConfig, Topology, parse_stack_config
 from oncall.errors import shown
 from oncall.events_api import EventsError, send
+
+if TYPE_CHECKING:
+    from oncall.config import StackConfig
 from oncall.urls import url_problem
 
 EVENTS_URL: Final = "https://events.pagerduty.com/v2/enqueue"
@@ -142,6 +144,8 @@ class Target:
 
 def load_target(project_dir: Path, stack: str) -> Target:
     """The site facts of `stack`, from its stack file (ConfigError when it is wrong)."""
+    from oncall.config import TeamStackConfig, parse_stack_config  # pydantic: on first use
+
     stack_file = stackfile.load(project_dir, stack)
     config = parse_stack_config(stack_file.namespace("pantheon-oncall"))
     if isinstance(config, TeamStackConfig):
@@ -184,7 +188,7 @@ def trigger_event(target: Target, key: str, dedup_key: str, severity: str, resol
                 "site": target.name,
                 "env": target.env,
                 "url": target.url,
-                "check": "a test page sent by `python -m oncall smoke`",
+                "check": "a test page sent by `oncall smoke`",
                 "resolves": resolve,
             },
         },
@@ -374,6 +378,8 @@ def _key_from_stack_output(project_dir: Path, stack: str) -> str:
 
 
 def _on_call(config: StackConfig) -> str:
+    from oncall.config import Topology
+
     if config.topology is Topology.INLINE and config.team is not None:
         team = config.team
         names = []

@@ -97,7 +97,7 @@ def where_schedules_live(config: StackConfig | TeamStackConfig) -> str:
         team_stack = config.team_stack_name
         return (
             f"schedules live in team stack {team_stack}: "
-            f"python -m oncall check {team_stack} (or calendar {team_stack})"
+            f"oncall check {team_stack} (or calendar {team_stack})"
         )
     ref = config.escalation_policy if isinstance(config, StackConfig) else None
     named = f"id {ref.id}" if ref and ref.id else f"named {ref.name if ref else '?'}"
@@ -105,9 +105,6 @@ def where_schedules_live(config: StackConfig | TeamStackConfig) -> str:
         f"no schedules here: this stack pages an existing escalation policy ({named}) "
         "that is managed in PagerDuty, outside this repository"
     )
-
-
-# --- The checks -----------------------------------------------------------------------------------
 
 
 _INDEXES: dict[Path, StackIndex] | None = None

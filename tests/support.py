@@ -7,6 +7,8 @@ component fails a test instead of agreeing with itself.
 
 from __future__ import annotations
 
+import io
+import os
 import shutil
 import subprocess
 import sys
@@ -148,6 +150,11 @@ def as_doubles(value: object) -> object:
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+PROJECT = Path(__file__).resolve().parent / "project"
+"""The tests' own project folder: a Pulumi.yaml like the project's and fixture stacks in
+tests/project/stacks/. The tests plan these, never the user's stacks/, so that adding, renaming or
+deleting a stack there cannot fail a test (`make stacks` checks those)."""
+
 
 def copy_project(dest: Path, *, stacks: bool = True) -> Path:
     """`dest` made a copy of the project as `pulumi` reads it: Pulumi.yaml, __main__.py and the
@@ -155,7 +162,7 @@ def copy_project(dest: Path, *, stacks: bool = True) -> Path:
     shutil.copy(PROJECT_ROOT / "Pulumi.yaml", dest / "Pulumi.yaml")
     shutil.copy(PROJECT_ROOT / "__main__.py", dest / "__main__.py")
     if stacks:
-        shutil.copytree(PROJECT_ROOT / "stacks", dest / "stacks")
+        shutil.copytree(PROJECT / "stacks", dest / "stacks")
     else:
         (dest / "stacks").mkdir()
     return dest
@@ -163,21 +170,59 @@ def copy_project(dest: Path, *, stacks: bool = True) -> Path:
 
 def run_cli(
     *args: str,
-    cwd: Path = PROJECT_ROOT,
+    cwd: Path = PROJECT,
     run_from: Path = PROJECT_ROOT,
     stdin: str | None = None,
     env: Mapping[str, str] | None = None,
     timeout: float = 120,
+    process: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m oncall --project-dir cwd ARGS` as a user runs it: a real process started in
-    `run_from` (whose code it runs), its exit status and output captured."""
-    return subprocess.run(
-        [sys.executable, "-m", "oncall", "--project-dir", str(cwd), *args],
-        cwd=run_from,
-        input=stdin,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
+    """`oncall --project-dir cwd ARGS` as a user runs it: its exit status and output captured.
+
+    In this process (`oncall.__main__.main`, with the working folder, environment and stdin the
+    process would have), which saves the interpreter start and the imports of every run; a real
+    process started in `run_from` when `process` is set or the code to run is another copy's
+    (`run_from` is not this project)."""
+    argv = ["--project-dir", str(cwd), *args]
+    if process or run_from.resolve() != PROJECT_ROOT:
+        return subprocess.run(
+            [sys.executable, "-m", "oncall", *argv],
+            cwd=run_from,
+            input=stdin,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    return _in_process(argv, run_from, stdin, env)
+
+
+def _in_process(
+    argv: list[str], run_from: Path, stdin: str | None, env: Mapping[str, str] | None
+) -> subprocess.CompletedProcess[str]:
+    from oncall.__main__ import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_env = dict(os.environ)
+    saved_cwd = Path.cwd()
+    saved_streams = sys.stdin, sys.stdout, sys.stderr
+    try:
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
+        os.chdir(run_from)
+        sys.stdin = io.StringIO(stdin or "")
+        sys.stdout, sys.stderr = out, err
+        try:
+            status = main(argv)
+        except SystemExit as e:  # argparse: --help (0) and bad arguments (1)
+            status = e.code if isinstance(e.code, int) else 1
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(
+        ["oncall", *argv], status, stdout=out.getvalue(), stderr=err.getvalue()
     )

@@ -19,12 +19,12 @@ from oncall import engine, program, stackfile
 from oncall.config import parse_stack_config
 from oncall.errors import ConfigError
 
-from support import PROJECT_ROOT, T
+from support import PROJECT, T
 
 
 def team_stack(**changes: Any) -> dict[str, Any]:
     """The team stack's team section with `changes` applied (dotted paths to values)."""
-    config = stackfile.load(PROJECT_ROOT, "team-example").engine_config()
+    config = stackfile.load(PROJECT, "team-agency").engine_config()
     team = json.loads(config["pantheon-oncall:team"])
     for path, value in changes.items():
         *parents, last = path.split(".")
@@ -36,7 +36,7 @@ def team_stack(**changes: Any) -> dict[str, Any]:
 
 
 def run_team(team: dict[str, Any]) -> engine.Run:
-    config = stackfile.load(PROJECT_ROOT, "team-example").engine_config()
+    config = stackfile.load(PROJECT, "team-agency").engine_config()
     config["pantheon-oncall:team"] = json.dumps(team)
     return engine.run_program(program.main, config=config)
 

@@ -11,10 +11,10 @@ import pytest
 
 from oncall.__main__ import main
 
-from support import copy_project
+from support import PROJECT, copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
-GUIDE = (ROOT / "stacks" / "Pulumi.example-live.yaml").read_text()
+GUIDE = (PROJECT / "stacks" / "Pulumi.guide-live.yaml").read_text()
 BACKSTOP_START = '{name: Backstop, members: [jane], start: "2026-11-02T00:00:00"}'
 ROTATION = (
     '{name: Weekly rotation, members: [joe, anita], rotation: weekly, start: "2026-12-07T09:00:00"}'
@@ -28,9 +28,9 @@ def project(tmp_path: Path) -> Path:
 
 
 def warnings_of(
-    project: Path, text: str, capsys: pytest.CaptureFixture[str], stack: str = "example-live"
+    project: Path, text: str, capsys: pytest.CaptureFixture[str], stack: str = "guide-live"
 ) -> list[str]:
-    """Plan the stack file `text` (by default in place of example-live); its warnings, checked
+    """Plan the stack file `text` (by default in place of guide-live); its warnings, checked
     to be the same in text and JSON."""
     (project / "stacks" / f"Pulumi.{stack}.yaml").write_text(text)
     assert main(["--project-dir", str(project), "plan", stack, "--json"]) == 0
@@ -76,14 +76,14 @@ def test_an_env_that_is_not_dev_test_or_live_is_warned_as_a_multidev(
 def test_a_team_stack_that_is_not_in_stacks_is_warned(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = (ROOT / "stacks" / "Pulumi.example-test.yaml").read_text()
-    text = text.replace("pantheon-oncall/team-example", "pantheon-oncall/team-exmaple")
+    text = (PROJECT / "stacks" / "Pulumi.guide-test.yaml").read_text()
+    text = text.replace("pantheon-oncall/team-agency", "pantheon-oncall/team-agnecy")
 
-    [found] = warnings_of(project, text, capsys, stack="example-test")
+    [found] = warnings_of(project, text, capsys, stack="guide-test")
 
     assert found.startswith(
-        "pantheon-oncall:teamStack: 'organization/pantheon-oncall/team-exmaple' names no stack "
-        "in stacks/ (did you mean 'team-example'?) (stacks of pantheon-oncall: example-dev,"
+        "pantheon-oncall:teamStack: 'organization/pantheon-oncall/team-agnecy' names no stack "
+        "in stacks/ (did you mean 'team-agency'?) (stacks of pantheon-oncall: guide-dev,"
     )
 
 
@@ -93,7 +93,7 @@ def test_two_stacks_creating_the_same_service_name_are_warned(
     [found] = warnings_of(project, GUIDE, capsys, stack="copy")
 
     assert found == (
-        "pantheon-oncall:pagerduty.service: 'New Relic' is also created by example-live; "
+        "pantheon-oncall:pagerduty.service: 'New Relic' is also created by guide-live; "
         "PagerDuty service names are unique in an account, so one of the deploys fails: give "
         "each stack its own pagerduty.service"
     )
@@ -149,7 +149,27 @@ def test_a_time_zone_abbreviation_is_warned(
         "team.members.anita.timeZone",
         "team.timeZone",
     ]
-    assert "'EST' is a legacy abbreviation, not a place" in found[1]
+    assert found[1].endswith(
+        "'EST' is a legacy zone name, not a place: it keeps UTC-5 all year, without daylight "
+        "saving; use the IANA name of a place near the team, like America/New_York"
+    )
+
+
+@pytest.mark.parametrize(
+    ("zone", "place"),
+    [("CET", "Europe/Paris"), ("PST8PDT", "America/Los_Angeles"), ("EET", "Europe/Athens")],
+)
+def test_a_legacy_zone_with_summer_time_is_named_with_a_place_near_it(
+    project: Path, capsys: pytest.CaptureFixture[str], zone: str, place: str
+) -> None:
+    text = GUIDE.replace("timeZone: America/New_York", f"timeZone: {zone}")
+
+    [found] = [w for w in warnings_of(project, text, capsys) if ":team.timeZone" in w]
+
+    assert f"{zone!r} is a legacy zone name, not a place" in found
+    assert "daylight saving rules are one region's" in found
+    assert found.endswith(f"like {place}")
+    assert "EST" not in found
 
 
 def test_a_possible_but_invalid_phone_number_is_warned(

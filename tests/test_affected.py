@@ -1,4 +1,4 @@
-"""The stacks CI previews and deploys for a change (`python -m oncall affected`).
+"""The stacks CI previews and deploys for a change (`oncall affected`).
 
 A stack file moves its stack; a team stack's file also moves the site stacks that page its team;
 the program and its dependencies move every stack; docs, tests and CI files move none.
@@ -17,6 +17,7 @@ import pytest
 from oncall.affected import Affected, Stack, affected, load_stacks
 
 import support
+from support import PROJECT
 
 ROOT = Path(__file__).resolve().parent.parent
 TEAM = Stack("team-web", is_team=True, team_stack=None)
@@ -91,13 +92,13 @@ def test_a_deleted_stack_file_is_reported_as_removed_not_previewed() -> None:
 
 
 def test_the_project_stacks_know_their_team_stack() -> None:
-    stacks = {stack.name: stack for stack in load_stacks(ROOT)}
-    assert stacks["team-example"].is_team
-    assert {name for name, s in stacks.items() if s.team_stack == "team-example"} == {
-        "example-test",
-        "shop-live",
+    stacks = {stack.name: stack for stack in load_stacks(PROJECT)}
+    assert stacks["team-agency"].is_team
+    assert {name for name, s in stacks.items() if s.team_stack == "team-agency"} == {
+        "guide-test",
+        "store-live",
     }
-    assert not stacks["example-live"].is_team
+    assert not stacks["guide-live"].is_team
 
 
 def git(repo: Path, *args: str) -> None:
@@ -106,30 +107,30 @@ def git(repo: Path, *args: str) -> None:
 
 def test_cli_reads_the_change_from_git_and_prints_the_matrix(tmp_path: Path) -> None:
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    shutil.copytree(PROJECT / "stacks", tmp_path / "stacks")
     (tmp_path / "README.md").write_text("docs\n")
     git(tmp_path, "init", "-q", "-b", "main")
     git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.com", "add", ".")
     git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "base")
     git(tmp_path, "checkout", "-q", "-b", "change")
-    team_file = tmp_path / "stacks" / "Pulumi.team-example.yaml"
+    team_file = tmp_path / "stacks" / "Pulumi.team-agency.yaml"
     team_file.write_text(team_file.read_text() + "# a comment\n")
     (tmp_path / "README.md").write_text("more docs\n")
-    (tmp_path / "stacks" / "Pulumi.example-dev.yaml").unlink()
+    (tmp_path / "stacks" / "Pulumi.guide-dev.yaml").unlink()
     git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "x")
 
     result = support.run_cli("affected", "--base", "main", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
-        "stacks": ["team-example", "example-test", "shop-live"],
-        "teams": ["team-example"],
-        "sites": ["example-test", "shop-live"],
-        "removed": ["example-dev"],
+        "stacks": ["team-agency", "guide-test", "store-live"],
+        "teams": ["team-agency"],
+        "sites": ["guide-test", "store-live"],
+        "removed": ["guide-dev"],
     }
 
 
 def run_affected(
-    *args: str, project: Path = ROOT, path: str | None = None
+    *args: str, project: Path = PROJECT, path: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PATH": path} if path is not None else None
     return support.run_cli("affected", *args, cwd=project, env=env)
@@ -177,7 +178,7 @@ def test_cli_outside_a_git_repository_or_without_git_says_so(tmp_path: Path) -> 
     [
         ("", "--paths[0]: expected a path relative to the project folder (got '')"),
         ("/etc/passwd", "--paths[0]: outside the project folder"),
-        ("../other/stacks/Pulumi.shop-live.yaml", "--paths[0]: outside the project folder"),
+        ("../other/stacks/Pulumi.store-live.yaml", "--paths[0]: outside the project folder"),
     ],
 )
 def test_cli_a_path_outside_the_project_is_refused_not_silently_ignored(
@@ -192,13 +193,13 @@ def test_cli_a_path_outside_the_project_is_refused_not_silently_ignored(
 
 def test_cli_paths_are_normalised_like_git_prints_them() -> None:
     paths = (
-        "./stacks//Pulumi.shop-live.yaml",
-        str(ROOT / "stacks" / "Pulumi.example-live.yaml"),
-        "stacks/../stacks/Pulumi.example-dev.yaml",
+        "./stacks//Pulumi.store-live.yaml",
+        str(PROJECT / "stacks" / "Pulumi.guide-live.yaml"),
+        "stacks/../stacks/Pulumi.guide-dev.yaml",
         "docs/\x1b[31m.md",
     )
 
     result = run_affected("--paths", *paths)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["example-dev", "example-live", "shop-live"]
+    assert result.stdout.split() == ["guide-dev", "guide-live", "store-live"]

@@ -21,10 +21,10 @@ from oncall import plan as planning
 from oncall.__main__ import main
 from oncall.errors import ConfigError
 
-from support import copy_project
+from support import PROJECT, copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
-GUIDE = (ROOT / "stacks" / "Pulumi.example-live.yaml").read_text()
+GUIDE = (PROJECT / "stacks" / "Pulumi.guide-live.yaml").read_text()
 
 
 @pytest.fixture
@@ -229,7 +229,9 @@ def test_an_unquoted_date_becomes_the_text_pulumi_makes_of_it(
 
     assert status == 0, output
     # pulumi's YAML library reads a date, and the CLI hands it on as Go's date-time text.
-    assert re.search(r"^ +name: \"2026-11-02 00:00:00 \+0000 UTC\"$", output, re.MULTILINE), output
+    assert re.search(r"team-default +create +name: \"2026-11-02 00:00:00 \+0000 UTC\",", output), (
+        output
+    )
 
 
 def test_control_characters_in_values_and_keys_are_escaped(
@@ -259,7 +261,7 @@ def test_a_long_value_is_shown_shortened(project: Path, capsys: pytest.CaptureFi
 
 
 def test_a_project_dir_that_is_a_file_is_a_clean_error(capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["--project-dir", str(ROOT / "Pulumi.yaml"), "plan", "example-live"])
+    status = main(["--project-dir", str(ROOT / "Pulumi.yaml"), "plan", "guide-live"])
 
     assert status == 1
     assert "Pulumi.yaml: not a folder (a file is there)" in capsys.readouterr().err
@@ -268,7 +270,9 @@ def test_a_project_dir_that_is_a_file_is_a_clean_error(capsys: pytest.CaptureFix
 def test_a_schemas_folder_that_does_not_exist_is_a_clean_error(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    status = main(["--project-dir", str(ROOT), "plan", "example-live", "--schemas", "/nonexistent"])
+    status = main(
+        ["--project-dir", str(PROJECT), "plan", "guide-live", "--schemas", "/nonexistent"]
+    )
 
     assert status == 1
     assert capsys.readouterr().err == "error: --schemas '/nonexistent' is not a folder\n"
@@ -279,7 +283,7 @@ def test_a_bad_schema_dir_variable_is_a_clean_error(
 ) -> None:
     monkeypatch.setenv("PULUMI_SCHEMA_DIR", "/nonexistent")
 
-    status = main(["--project-dir", str(ROOT), "plan", "example-live"])
+    status = main(["--project-dir", str(PROJECT), "plan", "guide-live"])
 
     assert status == 1
     assert "PULUMI_SCHEMA_DIR='/nonexistent' is not a folder" in capsys.readouterr().err
@@ -290,7 +294,7 @@ def test_a_schemas_folder_with_one_provider_does_not_claim_conformance(
 ) -> None:
     (tmp_path / "pagerduty.json").write_text('{"name": "pagerduty"}')
 
-    status = main(["--project-dir", str(ROOT), "plan", "example-live", "--schemas", str(tmp_path)])
+    status = main(["--project-dir", str(PROJECT), "plan", "guide-live", "--schemas", str(tmp_path)])
 
     out, err = capsys.readouterr()
     assert status == 1
@@ -299,10 +303,10 @@ def test_a_schemas_folder_with_one_provider_does_not_claim_conformance(
 
 
 def test_a_misspelled_stack_name_suggests_the_stack(capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["--project-dir", str(ROOT), "plan", "exmaple-live"])
+    status = main(["--project-dir", str(PROJECT), "plan", "gudie-live"])
 
     assert status == 1
-    assert "no such stack file (did you mean 'example-live'?)" in capsys.readouterr().err
+    assert "no such stack file (did you mean 'guide-live'?)" in capsys.readouterr().err
 
 
 def test_a_usage_error_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
@@ -374,7 +378,7 @@ def test_a_name_with_control_characters_is_refused(
 def test_bad_calendar_arguments_are_clean_errors(
     args: list[str], expected: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status = main(["--project-dir", str(ROOT), "calendar", "example-live", *args])
+    status = main(["--project-dir", str(PROJECT), "calendar", "guide-live", *args])
 
     assert status == 1
     assert expected in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""`python -m oncall` and the stack-file loader, as a user meets them: real processes, real files.
+"""`oncall` and the stack-file loader, as a user meets them: real processes, real files.
 
 Bad input must end in one clear message per problem, naming the key path and the value, exit
 status 1, and no traceback; secrets must never be printed.
@@ -17,10 +17,10 @@ from oncall import stackfile
 from oncall.errors import ConfigError
 from oncall.schemacheck import SCHEMA_SUFFIXES, read_schema
 
-from support import copy_project, run_cli
+from support import PROJECT, copy_project, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
-GUIDE_STACK = ROOT / "stacks" / "Pulumi.example-live.yaml"
+GUIDE_STACK = PROJECT / "stacks" / "Pulumi.guide-live.yaml"
 
 
 @pytest.fixture
@@ -42,8 +42,17 @@ def guide_config() -> dict:
 # --- the plan command ---------------------------------------------------------------------------
 
 
-def test_plan_of_the_guide_stack_prints_the_tree_and_exits_0() -> None:
-    result = run_cli("plan", "example-live")
+def test_plan_of_the_guide_stack_prints_a_line_per_resource_and_exits_0() -> None:
+    result = run_cli("plan", "guide-live", process=True)
+
+    assert result.returncode == 0, result.stderr
+    assert " +   ├─ pagerduty:User " in result.stdout
+    assert "\x1b[" not in result.stdout  # not a terminal: no colour
+    assert "to create" in result.stdout.splitlines()[-2]
+
+
+def test_plan_details_prints_the_tree_with_every_input() -> None:
+    result = run_cli("plan", "guide-live", "--details")
 
     assert result.returncode == 0, result.stderr
     assert "+ pagerduty:User  team-jane" in result.stdout
@@ -52,11 +61,11 @@ def test_plan_of_the_guide_stack_prints_the_tree_and_exits_0() -> None:
 
 
 def test_plan_json_is_data_with_every_resource() -> None:
-    result = run_cli("plan", "example-live", "--json")
+    result = run_cli("plan", "guide-live", "--json", process=True)
 
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["stack"] == "example-live"
+    assert data["stack"] == "guide-live"
     assert len(data["resources"]) == 35
     # Marked structurally: no real value can be mistaken for the marker (issue 8).
     assert data["outputs"]["integrationKey"] == {"secret": True}
@@ -127,7 +136,7 @@ def test_an_unknown_stack_lists_the_known_ones() -> None:
     result = run_cli("plan", "example-prod")
 
     assert result.returncode == 1
-    assert "example-live" in result.stderr
+    assert "guide-live" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -135,8 +144,8 @@ def test_stacks_lists_every_stack_file() -> None:
     result = run_cli("stacks")
 
     assert result.returncode == 0
-    assert "example-live" in result.stdout.split()
-    assert "team-example" in result.stdout.split()
+    assert "guide-live" in result.stdout.split()
+    assert "team-agency" in result.stdout.split()
 
 
 # --- the stack-file loader ------------------------------------------------------------------------
@@ -237,7 +246,7 @@ def test_a_member_without_email_at_once_is_warned_that_pagerdutys_default_stays(
 ) -> None:
     config = guide_config()
     config["pantheon-oncall:team"]["members"]["joe"]["notify"] = {"high": [{"via": "sms"}]}
-    config["pantheon-oncall:pagerduty"]["service"] = "SMS only"  # not example-live's service
+    config["pantheon-oncall:pagerduty"]["service"] = "SMS only"  # not guide-live's service
     write_stack(project, "sms-only", config)
 
     result = run_cli("plan", "sms-only", "--json", cwd=project)

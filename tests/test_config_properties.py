@@ -16,16 +16,18 @@ from oncall import program
 from oncall.config import StackConfig, TeamStackConfig
 from oncall.errors import SHOWN_LENGTH, ConfigError, Problem
 
+from support import PROJECT
+
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "pantheon-oncall:"
 
 
 def project_values(stack: str) -> dict[str, Any]:
-    config = yaml.safe_load((ROOT / "stacks" / f"Pulumi.{stack}.yaml").read_text())["config"]
+    config = yaml.safe_load((PROJECT / "stacks" / f"Pulumi.{stack}.yaml").read_text())["config"]
     return {k[len(PREFIX) :]: v for k, v in config.items() if k.startswith(PREFIX)}
 
 
-VALID = {stack: project_values(stack) for stack in ("example-live", "team-example")}
+VALID = {stack: project_values(stack) for stack in ("guide-live", "team-agency")}
 
 json_values = st.recursive(
     st.none()

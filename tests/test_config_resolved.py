@@ -27,6 +27,8 @@ from oncall.config import (
     parse_stack_config,
 )
 
+from support import PROJECT
+
 ROOT = Path(__file__).resolve().parent.parent
 
 MINIMAL_TEAM = {
@@ -71,8 +73,8 @@ def parsed_team() -> ResolvedTeam:
 
 def stack_teams() -> list[tuple[str, ResolvedTeam]]:
     teams = []
-    for stack in stackfile.stack_names(ROOT):
-        loaded = stackfile.load(ROOT, stack)
+    for stack in stackfile.stack_names(PROJECT):
+        loaded = stackfile.load(PROJECT, stack)
         config = program.parse(loaded.namespace(loaded.project))
         if config.team is not None:
             teams.append((stack, config.team))

@@ -21,11 +21,11 @@ from oncall import calendar, coverage, plan, stackfile
 from oncall.config import ResolvedTeam, StackConfig, TeamStackConfig, parse_stack_config
 from oncall.schedule import resolve_team, team_model
 
-from support import copy_project, run_cli
+from support import PROJECT, copy_project, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
-GUIDE = yaml.safe_load((ROOT / "stacks" / "Pulumi.example-live.yaml").read_text())["config"]
-STACKS = stackfile.stack_names(ROOT)
+GUIDE = yaml.safe_load((PROJECT / "stacks" / "Pulumi.guide-live.yaml").read_text())["config"]
+STACKS = stackfile.stack_names(PROJECT)
 
 
 def guide_values() -> dict[str, Any]:
@@ -65,7 +65,7 @@ def test_the_guides_backstop_is_shadowed_once_the_weekly_rotation_starts() -> No
 
 
 def test_check_on_the_guide_stack_reports_the_shadowed_backstop_and_exits_0() -> None:
-    result = run_cli("check", "example-live")
+    result = run_cli("check", "guide-live")
 
     assert result.returncode == 0, result.stderr
     assert "warning: pantheon-oncall:team.schedules.default.layers[0]:" in result.stdout
@@ -92,10 +92,10 @@ def test_the_plan_shows_coverage_per_schedule_and_the_checks_as_warnings() -> No
         "schedule default (Default): 100.0 % covered, 0 gap(s) in 4 weeks from "
         "Mon 2026-12-07 09:00 EST"
     ]
-    planned = plan.plan_stack(ROOT, "example-live")
+    planned = plan.plan_stack(PROJECT, "guide-live")
     assert planned.schedules[0] == lines[0]
     assert any("'Backstop' is never on top" in line for line in planned.schedules)
-    assert "Schedules (python -m oncall check / calendar for details):" in plan.to_text(planned)
+    assert "Schedules (oncall check / calendar for details):" in plan.to_text(planned)
     assert plan.to_data(planned)["schedules"] == list(planned.schedules)
 
 
@@ -224,9 +224,22 @@ def test_a_share_of_after_hours_above_the_threshold_is_a_warning() -> None:
 def test_the_guides_two_person_24_7_rotation_exceeds_the_after_hours_days_default() -> None:
     found = messages(coverage.report(team_of(guide_values()), live=True))
     assert any(
-        "team.members.joe" in m and "outside working hours on 16 days in 28 days" in m
+        "team.members.joe" in m
+        and "outside working hours on 16 of the 29 dates the 28 days touch in their time zone" in m
         for m in found
     )
+
+
+def test_the_after_hours_days_never_outnumber_the_dates_the_horizon_touches() -> None:
+    values = guide_values()
+    values["team"]["schedules"]["default"]["layers"] = [
+        {"name": "Joe alone", "members": ["joe"], "start": "2026-12-07T09:00:00"}
+    ]
+
+    found = messages(coverage.report(team_of(values), live=True))
+
+    [joe] = [m for m in found if "team.members.joe" in m]
+    assert "on 29 of the 29 dates the 28 days touch" in joe
 
 
 def load_warnings(lines: list[str]) -> list[str]:
@@ -242,7 +255,10 @@ def with_load(load: object) -> dict[str, Any]:
 def test_plan_warns_of_the_guides_after_hours_days_under_the_default_load_limits() -> None:
     found = load_warnings(coverage.plan_lines(parsed(guide_values()), live=True))
     assert len(found) == 2
-    assert all("on 16 days in 28 days (17 a month; limit 10)" in line for line in found)
+    assert all(
+        "on 16 of the 29 dates the 28 days touch in their time zone (17 a month; limit 10)" in line
+        for line in found
+    )
 
 
 @pytest.mark.parametrize(
@@ -310,7 +326,7 @@ def test_the_calendar_table_lists_each_change_in_the_teams_time_zone() -> None:
 
 
 def test_the_ics_file_parses_with_icalendar_and_holds_every_shift() -> None:
-    data = calendar.ics(guide_resolution(), stack="example-live")
+    data = calendar.ics(guide_resolution(), stack="guide-live")
     parsed_cal = icalendar.Calendar.from_ical(data)
     events = [
         (str(e["summary"]), e.decoded("dtstart"), e.decoded("dtend"))
@@ -325,11 +341,11 @@ def test_the_ics_file_parses_with_icalendar_and_holds_every_shift() -> None:
         ("Joe Smith on call (Default)", at(12, 7, 14), at(12, 14, 14)),
         ("Anita Rao on call (Default)", at(12, 14, 14), at(12, 21, 5)),
     ]
-    assert calendar.ics(guide_resolution(), stack="example-live") == data  # deterministic
+    assert calendar.ics(guide_resolution(), stack="guide-live") == data  # deterministic
 
 
 def test_the_ics_file_of_one_person_has_only_their_shifts() -> None:
-    data = calendar.ics(guide_resolution(), stack="example-live", person="joe")
+    data = calendar.ics(guide_resolution(), stack="guide-live", person="joe")
     parsed_cal = icalendar.Calendar.from_ical(data)
     assert [str(e["summary"]) for e in parsed_cal.walk("VEVENT")] == ["On call: Default"]
     assert str(parsed_cal["x-wr-calname"]) == "On call: Joe Smith (Example Web Team)"
@@ -348,6 +364,31 @@ def test_the_svg_is_well_formed_with_a_row_per_layer_the_final_row_and_gaps_in_r
     assert any(r.get("fill") == calendar.GAP for r in root.iter(f"{ns}rect"))
 
 
+def test_the_svg_draws_the_grid_under_the_bars_days_on_two_lines_and_a_faded_legend() -> None:
+    root = ET.fromstring(calendar.svg(guide_resolution(4)).encode())
+    ns = "{http://www.w3.org/2000/svg}"
+    order = [e.tag for e in root.iter() if e.tag in (f"{ns}line", f"{ns}rect")]
+    texts = [t.text for t in root.iter(f"{ns}text")]
+
+    # Every grid line comes before the first bar, so bars and their names cover it.
+    assert order.index(f"{ns}line") < order.index(f"{ns}rect", 1)
+    assert max(i for i, tag in enumerate(order) if tag == f"{ns}line") < order.index(f"{ns}rect", 2)
+    # Weekday and day are separate labels (side by side, "Mo 14 Tu 15" ran together).
+    assert "Mo 14" not in texts
+    assert texts.count("Mo") == 4
+    assert "14" in texts
+    faded = [r for r in root.iter(f"{ns}rect") if r.get("opacity") == "0.3"]
+    assert faded, "a layer's hidden time is faded"
+    assert "hidden by a later layer (faded)" in texts
+
+
+@pytest.mark.parametrize(
+    ("width", "label"), [(200, "Joe Smith"), (40, "JS"), (10, "")], ids=["fits", "sliver", "hair"]
+)
+def test_a_bar_too_narrow_for_the_name_shows_the_initials(width: float, label: str) -> None:
+    assert calendar._bar_label("Joe Smith", width) == label
+
+
 # --- The commands on every stack ------------------------------------------------------------------
 
 
@@ -361,10 +402,10 @@ def test_check_and_calendar_run_on_every_stack(stack: str, tmp_path: Path) -> No
 
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert shown.returncode == 0, shown.stderr
-    values = stackfile.load(ROOT, stack).namespace("pantheon-oncall")
+    values = stackfile.load(PROJECT, stack).namespace("pantheon-oncall")
     if "teamStack" in values:
-        assert "schedules live in team stack team-example" in checked.stdout
-        assert "schedules live in team stack team-example" in shown.stdout
+        assert "schedules live in team stack team-agency" in checked.stdout
+        assert "schedules live in team stack team-agency" in shown.stdout
     elif "escalationPolicy" in values:
         assert "pages an existing escalation policy" in checked.stdout
     else:
@@ -375,12 +416,12 @@ def test_check_and_calendar_run_on_every_stack(stack: str, tmp_path: Path) -> No
 
 
 def test_check_on_a_team_stack_knows_a_live_site_pages_it() -> None:
-    result = run_cli("check", "team-example")
-    assert "(team stack, paged by live shop-live)" in result.stdout
+    result = run_cli("check", "team-agency")
+    assert "(team stack, paged by live store-live)" in result.stdout
 
 
 def test_calendar_without_from_starts_today_and_says_so() -> None:
-    result = run_cli("calendar", "example-live", "--weeks", "1")
+    result = run_cli("calendar", "guide-live", "--weeks", "1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("(from today, ")
 
@@ -388,15 +429,15 @@ def test_calendar_without_from_starts_today_and_says_so() -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (("check", "example-live", "--from", "next monday"), "--from: expected a date"),
-        (("calendar", "example-live", "--weeks", "0"), "--weeks: expected 1 to 52"),
-        (("calendar", "example-live", "--person", "joey"), "--person: unknown; expected one of"),
+        (("check", "guide-live", "--from", "next monday"), "--from: expected a date"),
+        (("calendar", "guide-live", "--weeks", "0"), "--weeks: expected 1 to 52"),
+        (("calendar", "guide-live", "--person", "joey"), "--person: unknown; expected one of"),
         (
-            ("check", "example-live", "--max-after-hours-share", "80"),
+            ("check", "guide-live", "--max-after-hours-share", "80"),
             "--max-after-hours-share: expected a share from 0 to 1",
         ),
         (
-            ("check", "example-live", "--max-after-hours-days", "-1"),
+            ("check", "guide-live", "--max-after-hours-days", "-1"),
             "--max-after-hours-days: expected a number of days from 0 to 30",
         ),
     ],
@@ -420,7 +461,7 @@ def test_the_readme_calendar_excerpt_and_the_docs_picture_are_what_the_code_draw
     model = team_model(team_of(guide_values()))
     since = datetime(2026, 11, 30, 5, tzinfo=UTC)
     res = resolve_team(model, since, since + timedelta(weeks=4))
-    assert calendar.text(res) in (ROOT / "README.md").read_text()
+    assert calendar.text(res) in (ROOT / "docs" / "calendar.md").read_text()
     assert calendar.svg(res) == (ROOT / "docs" / "oncall-calendar.svg").read_text()
 
 
@@ -448,7 +489,7 @@ def test_the_ics_file_of_one_schedule_marks_its_gaps() -> None:
     since = datetime(2026, 12, 7, 14, tzinfo=UTC)
     res = resolve_team(model, since, since + timedelta(days=1))
     events = icalendar.Calendar.from_ical(
-        calendar.ics(res, stack="example-live", schedule="default")
+        calendar.ics(res, stack="guide-live", schedule="default")
     ).walk("VEVENT")
     assert [str(e["summary"]) for e in events] == [
         "Joe Smith on call (Default)",  # Monday 09:00-17:00 New York

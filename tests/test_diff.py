@@ -1,4 +1,4 @@
-"""`python -m oncall diff --base REF`: a reviewer reads exactly what a change does to each stack.
+"""`oncall diff --base REF`: a reviewer reads exactly what a change does to each stack.
 
 The tests build real git repositories in a temporary folder from copies of the project's stacks,
 commit a base and a change, and read the Markdown (and JSON) report the way a PR comment shows it.
@@ -16,7 +16,7 @@ import pytest
 from oncall import diff, diff_changes, diff_report, fleet
 
 import support
-from support import copy_project
+from support import PROJECT, copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,22 +50,22 @@ def the_reviewed_change(repo: Path) -> None:
     """Second commit: a member added to a layer, a notification delay changed, a member's slug
     renamed, a stack deleted and a stack added."""
     stacks = repo / "stacks"
-    live = stacks / "Pulumi.example-live.yaml"
+    live = stacks / "Pulumi.guide-live.yaml"
     edit(live, "members: [joe, anita], rotation", "members: [joe, anita, jane], rotation")
     edit(live, "{via: phone, afterMinutes: 15}", "{via: phone, afterMinutes: 10}")
-    team = stacks / "Pulumi.team-example.yaml"
+    team = stacks / "Pulumi.team-agency.yaml"
     edit(team, "      marco: {", "      marcus: {")
     edit(team, "[marco, lee]", "[marcus, lee]")
     edit(team, "[lee, marco]", "[lee, marcus]")
-    (stacks / "Pulumi.shop-live.yaml").unlink()
-    blog = (stacks / "Pulumi.example-test.yaml").read_text().replace("name: example", "name: blog")
+    (stacks / "Pulumi.store-live.yaml").unlink()
+    blog = (stacks / "Pulumi.guide-test.yaml").read_text().replace("name: example", "name: blog")
     (stacks / "Pulumi.blog-test.yaml").write_text(blog)
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "the change")
 
 
 def diff_cli(project: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """`python -m oncall diff --base HEAD` of `project`, run from `cwd` (whose code it uses)."""
+    """`oncall diff --base HEAD` of `project`, run from `cwd` (whose code it uses)."""
     return support.run_cli("diff", "--base", "HEAD", cwd=project, run_from=cwd, timeout=300)
 
 
@@ -88,11 +88,11 @@ def test_diff_names_exactly_the_changes_of_the_commit_with_the_rename_as_delete_
     status = {s["stack"]: s["status"] for s in data["stacks"]}
     assert status == {
         "blog-test": "added",
-        "example-dev": "unchanged",
-        "example-live": "changed",
-        "example-test": "unchanged",
-        "shop-live": "removed",
-        "team-example": "changed",
+        "guide-dev": "unchanged",
+        "guide-live": "changed",
+        "guide-test": "unchanged",
+        "store-live": "removed",
+        "team-agency": "changed",
     }
     changes = {
         s["stack"]: {(c["op"], c["name"]) for c in s["changes"]}
@@ -100,9 +100,9 @@ def test_diff_names_exactly_the_changes_of_the_commit_with_the_rename_as_delete_
         if s["status"] == "changed"
     }
     rules = {f"team-{m}-high-phone-10m" for m in ("jane", "joe", "anita")}
-    assert changes["example-live"] == {("~", "team-default")} | {("+-", r) for r in rules}
+    assert changes["guide-live"] == {("~", "team-default")} | {("+-", r) for r in rules}
     parts = ["", "-membership", "-phone", "-sms", "-handoff", "-high-phone-15m", "-high-sms-0m"]
-    assert changes["team-example"] == (
+    assert changes["team-agency"] == (
         {("~", "team-primary")}
         | {("+", f"team-marcus{p}") for p in parts}
         | {("-", f"team-marco{p}") for p in parts}
@@ -115,13 +115,13 @@ def test_diff_names_exactly_the_changes_of_the_commit_with_the_rename_as_delete_
     assert "- pagerduty:User  team-marco\n" in text
     assert "+ pagerduty:User  team-marcus\n" in text
     callout = text.split("\n\n")[1]
-    assert "`team-example` deletes user `team-marco`" in callout
+    assert "`team-agency` deletes user `team-marco`" in callout
     assert "add `formerly: [marco]` to `pantheon-oncall:team.members.marcus`" in callout
     assert 'the alias `pulumi.Alias(name="team-marco")`' in callout
-    assert "pulumi state rename -s team-example" in callout
+    assert "pulumi state rename -s team-agency" in callout
     assert "### `blog-test`: new stack" in text
-    assert "### `shop-live` (live): stack removed" in text
-    assert "Unchanged: `example-dev`, `example-test`" in text
+    assert "### `store-live` (live): stack removed" in text
+    assert "Unchanged: `guide-dev`, `guide-test`" in text
 
 
 def test_an_unchanged_stack_takes_one_line(repo: Path) -> None:
@@ -129,15 +129,15 @@ def test_an_unchanged_stack_takes_one_line(repo: Path) -> None:
 
     assert {s["status"] for s in data["stacks"]} == {"unchanged"}
     assert "###" not in text
-    assert "Unchanged: `example-dev`, `example-live`" in text
+    assert "Unchanged: `guide-dev`, `guide-live`" in text
 
 
 def test_secrets_show_as_secret_and_never_their_value(repo: Path) -> None:
-    live = repo / "stacks" / "Pulumi.example-live.yaml"
+    live = repo / "stacks" / "Pulumi.guide-live.yaml"
     edit(live, "config:\n", "config:\n  pagerduty:token: {secure: v1:AAAAplanted-cipher}\n")
     edit(live, "domain: www.example.com", "domain: www2.example.com")
 
-    text, data = report(repo, "HEAD", "example-live")
+    text, data = report(repo, "HEAD", "guide-live")
 
     assert "planted-cipher" not in text + json.dumps(data)
     assert "~ newrelic:synthetics:Monitor  alerts-monitor" in text
@@ -156,19 +156,19 @@ def test_a_secret_input_shows_as_secret_on_both_sides() -> None:
 def test_a_config_error_in_the_new_version_is_reported_for_that_stack_and_exits_1(
     repo: Path,
 ) -> None:
-    edit(repo / "stacks" / "Pulumi.example-live.yaml", "[joe, anita]", "[joe, anitta]")
+    edit(repo / "stacks" / "Pulumi.guide-live.yaml", "[joe, anita]", "[joe, anitta]")
 
     result = diff_cli(repo)
 
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
-    assert "### `example-live` (live): does not plan" in result.stdout
+    assert "### `guide-live` (live): does not plan" in result.stdout
     assert "anitta" in result.stdout
-    assert "Unchanged: `example-dev`, `example-test`, `shop-live`, `team-example`" in result.stdout
+    assert "Unchanged: `guide-dev`, `guide-test`, `store-live`, `team-agency`" in result.stdout
 
 
 def test_diff_never_touches_the_checkout(repo: Path) -> None:
-    edit(repo / "stacks" / "Pulumi.example-dev.yaml", "name: Default", "name: Primary")
+    edit(repo / "stacks" / "Pulumi.guide-dev.yaml", "name: Default", "name: Primary")
     before = git(repo, "status", "--porcelain"), git(repo, "worktree", "list")
 
     report(repo, "HEAD")
@@ -206,8 +206,9 @@ def _resource(type_: str, name: str, inputs: dict) -> dict:
 
 
 def test_a_code_change_is_shown_with_the_base_planned_by_its_own_code(tmp_path: Path) -> None:
-    for part in ("oncall", "components", "stacks"):
+    for part in ("oncall", "components"):
         shutil.copytree(ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(PROJECT / "stacks", tmp_path / "stacks")
     for part in ("Pulumi.yaml", "__main__.py"):
         shutil.copy(ROOT / part, tmp_path / part)
     git(tmp_path, "init", "-q")
@@ -220,7 +221,7 @@ def test_a_code_change_is_shown_with_the_base_planned_by_its_own_code(tmp_path: 
     assert result.returncode == 0, result.stderr
     assert "each side planned by its own code (1 code file(s) changed)" in result.stdout
     assert "~ pagerduty:User  team-jane\n    description: On-call member of" in result.stdout
-    assert "Unchanged: `example-dev`, `example-test`, `shop-live`" in result.stdout
+    assert "Unchanged: `guide-dev`, `guide-test`, `store-live`" in result.stdout
 
 
 def test_a_rename_with_an_alias_is_the_same_resource_and_its_references_follow() -> None:
@@ -260,21 +261,21 @@ def test_a_rename_with_an_alias_is_the_same_resource_and_its_references_follow()
 
 
 def test_a_removed_team_stack_is_called_out_as_a_destroy_to_come(repo: Path) -> None:
-    (repo / "stacks" / "Pulumi.team-example.yaml").unlink()
+    (repo / "stacks" / "Pulumi.team-agency.yaml").unlink()
 
-    text, data = report(repo, "HEAD", "team-example")
+    text, data = report(repo, "HEAD", "team-agency")
 
     assert data["callouts"] == [
-        "`team-example` is removed: `pulumi destroy -s team-example` would delete its "
+        "`team-agency` is removed: `pulumi destroy -s team-agency` would delete its "
         "5 user(s), schedule(s) and escalation polic(ies)"
     ]
-    assert "### `team-example` (live): stack removed" in text
+    assert "### `team-agency` (live): stack removed" in text
 
 
 def test_a_stack_whose_edit_only_touches_comments_and_layout_is_unchanged_and_planned_once(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    dev = repo / "stacks" / "Pulumi.example-dev.yaml"
+    dev = repo / "stacks" / "Pulumi.guide-dev.yaml"
     spaced = dev.read_text().replace(": ", ":   ")
     dev.write_text(f"# reviewed in the on-call sync\n{spaced}\n")
     planned: list[tuple[str, str]] = []
@@ -289,12 +290,12 @@ def test_a_stack_whose_edit_only_touches_comments_and_layout_is_unchanged_and_pl
     _, data = report(repo, "HEAD")
 
     assert {s["status"] for s in data["stacks"]} == {"unchanged"}
-    assert [p for p in planned if p[1] == "example-dev"] == [(repo.name, "example-dev")]
+    assert [p for p in planned if p[1] == "guide-dev"] == [(repo.name, "guide-dev")]
 
 
 def test_a_changed_stack_shows_each_schedules_coverage_and_what_it_was(repo: Path) -> None:
     # The weekly rotation only covers working hours, and the backstop goes: nights become gaps.
-    live = repo / "stacks" / "Pulumi.example-live.yaml"
+    live = repo / "stacks" / "Pulumi.guide-live.yaml"
     edit(live, '          - {name: Backstop, members: [jane], start: "2026-11-02T00:00:00"}', "")
     edit(
         live,
@@ -304,9 +305,9 @@ def test_a_changed_stack_shows_each_schedules_coverage_and_what_it_was(repo: Pat
     )
     git(repo, "commit", "-qam", "working hours only")
 
-    text, data = report(repo, "HEAD~1", "example-live")
+    text, data = report(repo, "HEAD~1", "guide-live")
 
-    (line,) = next(s for s in data["stacks"] if s["stack"] == "example-live")["coverage"]
+    (line,) = next(s for s in data["stacks"] if s["stack"] == "guide-live")["coverage"]
     assert line.startswith("schedule default (Default): 33.3 % covered, 28 gap(s)")
     assert line.endswith(
         "(was: 100.0 % covered, 0 gap(s) in 4 weeks from Mon 2026-12-07 09:00 EST)"

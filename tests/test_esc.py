@@ -30,8 +30,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def with_environment(project: Path, environment: object) -> None:
-    """example-live, importing `environment`, with no credential in its config."""
-    path = project / "stacks" / "Pulumi.example-live.yaml"
+    """guide-live, importing `environment`, with no credential in its config."""
+    path = project / "stacks" / "Pulumi.guide-live.yaml"
     doc = yaml.safe_load(path.read_text())
     assert not set(doc["config"]) & stackfile.CREDENTIAL_KEYS
     path.write_text(yaml.safe_dump({"environment": environment, **doc}, sort_keys=False))
@@ -42,7 +42,7 @@ def test_a_stack_importing_an_esc_environment_plans_without_credentials(
 ) -> None:
     with_environment(project, ["acme/pagerduty-credentials"])
 
-    plan = planning.plan_stack(project, "example-live", schemas=schemas)
+    plan = planning.plan_stack(project, "guide-live", schemas=schemas)
 
     assert plan.violations == ()
     assert plan.environments == ("acme/pagerduty-credentials",)
@@ -52,7 +52,7 @@ def test_a_stack_importing_an_esc_environment_plans_without_credentials(
 
 
 def test_a_stack_without_environment_says_nothing_about_esc(project: Path) -> None:
-    plan = planning.plan_stack(project, "example-live")
+    plan = planning.plan_stack(project, "guide-live")
 
     assert plan.environments == ()
     assert "ESC" not in planning.to_text(plan)
@@ -62,16 +62,16 @@ def test_a_stack_without_environment_says_nothing_about_esc(project: Path) -> No
 @pytest.mark.parametrize(
     ("environment", "path"),
     [
-        ("acme/pagerduty-credentials", "Pulumi.example-live.yaml:environment"),
-        (["acme/ok", ""], "Pulumi.example-live.yaml:environment[1]"),
-        ([{"name": "acme/x"}], "Pulumi.example-live.yaml:environment[0]"),
+        ("acme/pagerduty-credentials", "Pulumi.guide-live.yaml:environment"),
+        (["acme/ok", ""], "Pulumi.guide-live.yaml:environment[1]"),
+        ([{"name": "acme/x"}], "Pulumi.guide-live.yaml:environment[0]"),
     ],
 )
 def test_environment_must_be_a_list_of_names(project: Path, environment: object, path: str) -> None:
     with_environment(project, environment)
 
     with pytest.raises(ConfigError) as error:
-        stackfile.load(project, "example-live")
+        stackfile.load(project, "guide-live")
 
     assert [p.path for p in error.value.problems] == [path]
     assert "list of Pulumi ESC environment names" in str(error.value)

@@ -1,4 +1,4 @@
-"""The project's mutation fuzzer (oncall.fuzz) over every stack in stacks/: a few hundred seeded
+"""The project's mutation fuzzer (oncall.fuzz) over every fixture stack: a few hundred seeded
 mutants, each planned in-process; none may end in a traceback, an unclean message or a hang."""
 
 from __future__ import annotations
@@ -7,11 +7,13 @@ from pathlib import Path
 
 from oncall import fuzz
 
+from support import PROJECT
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_no_mutant_of_any_stack_ends_in_a_traceback_or_hangs() -> None:
-    report = fuzz.run(ROOT, count=300, seed=8, timeout=20.0)
+    report = fuzz.run(PROJECT, count=300, seed=8, timeout=20.0)
 
     assert report.crashed == []
     assert report.hung == []
@@ -21,7 +23,7 @@ def test_no_mutant_of_any_stack_ends_in_a_traceback_or_hangs() -> None:
 
 
 def test_the_fuzzer_is_seeded() -> None:
-    text = (ROOT / "stacks" / "Pulumi.example-live.yaml").read_text()
+    text = (PROJECT / "stacks" / "Pulumi.guide-live.yaml").read_text()
     first, second = (
         fuzz.mutants(text, fuzz.random.Random(3)),
         fuzz.mutants(text, fuzz.random.Random(3)),

@@ -73,14 +73,14 @@ def test_an_unquoted_time_of_day_plans_like_the_quoted_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = copy_project(tmp_path)
-    stack = project / "stacks" / "Pulumi.team-example.yaml"
+    stack = project / "stacks" / "Pulumi.team-agency.yaml"
     quoted = stack.read_text()
     assert 'startTime: "08:00"' in quoted
 
     outputs = []
     for text in (quoted, quoted.replace('startTime: "08:00"', "startTime: 08:00")):
         stack.write_text(text)
-        status = main(["--project-dir", str(project), "plan", "team-example"])
+        status = main(["--project-dir", str(project), "plan", "team-agency"])
         outputs.append((status, capsys.readouterr()))
 
     assert outputs[0][0] == 0, outputs[0]

@@ -1,4 +1,4 @@
-"""`python -m oncall import`: a PagerDuty account, read over real HTTP, becomes a stack file.
+"""`oncall import`: a PagerDuty account, read over real HTTP, becomes a stack file.
 
 The account is served by pytest-httpserver on 127.0.0.1 in the API reference's shapes
 (tests/fake_pagerduty.py), through PagerDuty's official client, with pagination and a 429.
@@ -38,7 +38,7 @@ from oncall.importer import (
 )
 from oncall.schemacheck import SchemaSet
 
-from support import T, copy_project, run_cli
+from support import PROJECT, T, copy_project, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "u+fAkEtOkEn-not-REAL-1234"
@@ -89,7 +89,7 @@ def connect(
 
 def deployed(stack: str) -> FakeAccount:
     """The account a deploy of `stack` leaves: its program run under the mocks, not a preview."""
-    stack_file = stackfile.load(ROOT, stack)
+    stack_file = stackfile.load(PROJECT, stack)
 
     def program() -> None:
         runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
@@ -152,7 +152,7 @@ def pagerduty_inputs(plan: planning.Plan, known: Iterable[str] = ()) -> dict[tup
 def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resources(
     httpserver: HTTPServer, project: Path, schemas: SchemaSet, test_ca: trustme.CA
 ) -> None:
-    account = deployed("example-live")
+    account = deployed("guide-live")
     account.page_size = 1  # every index endpoint pages
     url = account.serve(httpserver)
     options = ImportOptions(
@@ -166,7 +166,7 @@ def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resource
 
     imported = import_stack(connect(url, test_ca), options)
 
-    original = config_of((ROOT / "stacks" / "Pulumi.example-live.yaml").read_text())
+    original = config_of((PROJECT / "stacks" / "Pulumi.guide-live.yaml").read_text())
     back = config_of(imported.text)
     assert original.team is not None
     assert back.team is not None
@@ -190,8 +190,8 @@ def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resource
     assert imported.notes == []
 
     # Planned, the imported file sends PagerDuty exactly what the guide stack does: no changes.
-    (project / "stacks" / "Pulumi.example-live.yaml").write_text(imported.text)
-    plan = planning.plan_stack(project, "example-live", schemas=schemas)
+    (project / "stacks" / "Pulumi.guide-live.yaml").write_text(imported.text)
+    plan = planning.plan_stack(project, "guide-live", schemas=schemas)
     assert plan.violations == ()
     login_emails = {
         m["id"]
@@ -200,7 +200,7 @@ def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resource
         if m["label"] == "Default"
     }
     assert pagerduty_inputs(plan, login_emails) == pagerduty_inputs(
-        planning.plan_stack(ROOT, "example-live")
+        planning.plan_stack(PROJECT, "guide-live")
     )
     imports = {r.name: r.import_id for r in plan.run.resources if r.import_id}
     users = {slug: account_id(account.users, name) for slug, name in MEMBERS.items()}
@@ -255,7 +255,7 @@ def account_id(objects: dict[str, dict[str, Any]], name: str) -> str:
 def test_round_trip_the_team_stack_with_restrictions(
     httpserver: HTTPServer, project: Path, schemas: SchemaSet, test_ca: trustme.CA
 ) -> None:
-    account = deployed("team-example")
+    account = deployed("team-agency")
     url = account.serve(httpserver)
     options = ImportOptions(
         escalation_policy="Agency escalation", team_name="Example Agency On-Call", now=NOW
@@ -263,10 +263,10 @@ def test_round_trip_the_team_stack_with_restrictions(
 
     imported = import_stack(connect(url, test_ca), options)
 
-    (project / "stacks" / "Pulumi.team-example.yaml").write_text(imported.text)
-    plan = planning.plan_stack(project, "team-example", schemas=schemas)
+    (project / "stacks" / "Pulumi.team-agency.yaml").write_text(imported.text)
+    plan = planning.plan_stack(project, "team-agency", schemas=schemas)
     assert plan.violations == ()
-    original = planning.plan_stack(ROOT, "team-example")
+    original = planning.plan_stack(PROJECT, "team-agency")
     # The team stack creates a PagerDuty team; an import cannot adopt one (no importId for it),
     # but keeps the schedule's and the policy's assignment to it, by id, as it exists.
     (team_id,) = {t["id"] for s in account.schedules.values() for t in s["teams"]}
@@ -451,7 +451,7 @@ def guide_account() -> FakeAccount:
     return account
 
 
-GOLDEN = Path(__file__).parent / "golden" / "Pulumi.imported-example-live.yaml"
+GOLDEN = Path(__file__).parent / "golden" / "Pulumi.imported-guide-live.yaml"
 GUIDE_IMPORT = ImportOptions(service="New Relic", site="example", env="live", now=NOW)
 
 
@@ -482,9 +482,9 @@ def test_import_writes_the_exact_stack_file_paging_and_retrying_after_429(
 def test_the_imported_file_plans_offline_with_its_import_ids(
     httpserver: HTTPServer, project: Path, schemas: SchemaSet, test_ca: trustme.CA
 ) -> None:
-    (project / "stacks" / "Pulumi.example-live.yaml").write_text(GOLDEN.read_text())
+    (project / "stacks" / "Pulumi.guide-live.yaml").write_text(GOLDEN.read_text())
 
-    plan = planning.plan_stack(project, "example-live", schemas=schemas)
+    plan = planning.plan_stack(project, "guide-live", schemas=schemas)
 
     assert plan.violations == ()
     imports = {(r.type, r.name): r.import_id for r in plan.run.resources if r.import_id}
@@ -644,7 +644,7 @@ def test_cli_writes_the_file_warns_on_stderr_and_never_prints_the_token(
     account = guide_account()
     account.throttled.clear()
     url = account.serve(httpserver)
-    out = project / "stacks" / "Pulumi.example-live.yaml"
+    out = project / "stacks" / "Pulumi.guide-live.yaml"
     args = ("--service", "New Relic", "--site", "example", "--env", "live", "--out", str(out))
 
     result = run_import(project, url, ca_file, *args)
@@ -655,7 +655,7 @@ def test_cli_writes_the_file_warns_on_stderr_and_never_prints_the_token(
         f"wrote {out}: 4 people, 1 schedule(s), escalation policy 'Default', service 'New Relic'"
         in result.stdout
     )
-    assert "next: python -m oncall plan example-live" in result.stdout
+    assert "next: oncall plan guide-live" in result.stdout
     assert "warning: pagerduty: an event orchestration with 2 rule(s)" in result.stderr
     assert result.stderr.count("warning: ") == 5
     assert "posts again" not in result.stderr
@@ -706,8 +706,8 @@ def test_region_eu_reads_the_eu_api(monkeypatch: pytest.MonkeyPatch, project: Pa
     assert seen == ["https://api.eu.pagerduty.com", "https://api.pagerduty.com"]
 
 
-def test_the_readme_excerpt_is_what_the_import_writes() -> None:
-    readme = (ROOT / "README.md").read_text()
+def test_the_docs_excerpt_is_what_the_import_writes() -> None:
+    readme = (ROOT / "docs" / "migrating.md").read_text()
     notes = readme.index("# What this stack file cannot express (review it before `pulumi up`):")
     start = readme.rindex("```yaml\n", 0, notes) + len("```yaml\n")
     excerpt = readme[start : readme.index("```", start)].splitlines()
@@ -841,7 +841,7 @@ def import_in_process(
     *args: str,
     token: str = TOKEN,
 ) -> tuple[int, str]:
-    """`python -m oncall import ARGS` in this process: the exit status and stderr."""
+    """`oncall import ARGS` in this process: the exit status and stderr."""
     from oncall import __main__ as cli
 
     monkeypatch.setenv("PAGERDUTY_TOKEN", token)
@@ -877,7 +877,7 @@ def test_a_bad_option_is_refused_before_anything_is_read(
     args: tuple[str, ...],
     message: str,
 ) -> None:
-    out = project / "stacks" / "Pulumi.shop-live.yaml"
+    out = project / "stacks" / "Pulumi.store-live.yaml"
 
     def no_account(*args: Any, **kwargs: Any) -> Account:
         raise AssertionError("the account was read")
@@ -1033,7 +1033,7 @@ def test_an_answer_that_is_not_the_apis_is_one_message_and_nothing_is_written(
     message: str,
 ) -> None:
     httpserver.expect_request(re.compile(".*")).respond_with_handler(handler)
-    out = project / "stacks" / "Pulumi.shop-live.yaml"
+    out = project / "stacks" / "Pulumi.store-live.yaml"
 
     status, err = import_in_process(
         monkeypatch, capsys, "--service", service, "--site", "shop", "--env", "live",

@@ -2,8 +2,8 @@
 
 `oncall.config` checks the stack file and names `pantheon-oncall:` key paths; the components check
 their args, for programs in every language, and the config hands them the args it builds
-(oncall.config.component_check). This test holds the two to one answer: for every stack in
-stacks/, every valid example in the tests and configs generated from the config models over every
+(oncall.config.component_check). This test holds the two to one answer: for every fixture
+stack, every valid example in the tests and configs generated from the config models over every
 field, the config accepts exactly what the components accept, both as the wiring passes it and in
 the form a program in another language sends it (every number a double, as over gRPC). A value the
 components would refuse is refused by the config, at its key path.
@@ -36,7 +36,7 @@ from oncall.config.stack import SECTIONS
 from oncall.engine import run_program
 from oncall.errors import ConfigError
 
-from support import as_doubles
+from support import PROJECT, as_doubles
 
 ROOT = Path(__file__).resolve().parent.parent
 NS = "pantheon-oncall"
@@ -71,14 +71,14 @@ def assert_components_accept(values: dict[str, Any]) -> None:
 
 
 def project_values(stack: str) -> dict[str, Any]:
-    loaded = stackfile.load(ROOT, stack)
+    loaded = stackfile.load(PROJECT, stack)
     return loaded.namespace(loaded.project)
 
 
 # --- Every stack, every valid example -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("stack", stackfile.stack_names(ROOT))
+@pytest.mark.parametrize("stack", stackfile.stack_names(PROJECT))
 def test_every_stack_is_accepted_by_the_components(stack: str) -> None:
     assert_components_accept(project_values(stack))
 

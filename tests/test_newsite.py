@@ -1,4 +1,4 @@
-"""`python -m oncall new-site`: one stack file per site and environment, paging a team stack.
+"""`oncall new-site`: one stack file per site and environment, paging a team stack.
 
 Three sites by three environments from a `terminus site:list --format=json` file: the files, their
 `teamStack`, the preset they follow, existing files skipped unless --force, and every file
@@ -55,9 +55,9 @@ def terminus_json(tmp_path: Path) -> Path:
 
 
 def run_cli(
-    project: Path, *args: str, stdin: str | None = None
+    project: Path, *args: str, stdin: str | None = None, process: bool = False
 ) -> subprocess.CompletedProcess[str]:
-    return support.run_cli("new-site", *args, cwd=project, stdin=stdin)
+    return support.run_cli("new-site", *args, cwd=project, stdin=stdin, process=process)
 
 
 def test_three_sites_times_three_envs_from_terminus_json(project: Path) -> None:
@@ -157,7 +157,9 @@ def test_a_bad_team_stack_reference_is_refused(project: Path) -> None:
 def test_the_org_wide_one_liner_reads_terminus_json_from_stdin(project: Path) -> None:
     sites = terminus_json(project).read_text()
 
-    result = run_cli(project, "--sites-json", "-", "--team-stack", TEAM_STACK, stdin=sites)
+    result = run_cli(
+        project, "--sites-json", "-", "--team-stack", TEAM_STACK, stdin=sites, process=True
+    )
 
     assert result.returncode == 0, result.stderr
     assert len(list((project / "stacks").glob("Pulumi.*.yaml"))) == 9

@@ -22,14 +22,12 @@ from oncall.config import parse_stack_config
 from oncall.engine import run_program
 from oncall.errors import ConfigError
 
-from support import T, copy_project
-
-ROOT = Path(__file__).resolve().parent.parent
+from support import PROJECT, T, copy_project
 
 
 def live() -> dict[str, Any]:
-    """example-live's pantheon-oncall:* values (without the namespace)."""
-    return stackfile.load(ROOT, "example-live").namespace("pantheon-oncall")
+    """guide-live's pantheon-oncall:* values (without the namespace)."""
+    return stackfile.load(PROJECT, "guide-live").namespace("pantheon-oncall")
 
 
 def members(values: dict[str, Any]) -> dict[str, Any]:
@@ -90,10 +88,10 @@ def test_a_twelve_hour_ping_monitor_is_one_clear_problem_in_plan(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = copy_project(tmp_path)
-    stack = project / "stacks" / "Pulumi.example-live.yaml"
+    stack = project / "stacks" / "Pulumi.guide-live.yaml"
     stack.write_text(stack.read_text().replace("period: EVERY_5_MINUTES", "period: EVERY_12_HOURS"))
 
-    status = main(["--project-dir", str(project), "plan", "example-live"])
+    status = main(["--project-dir", str(project), "plan", "guide-live"])
     out, err = capsys.readouterr()
 
     assert status == 1

@@ -1,7 +1,8 @@
-"""The plan of every stack in stacks/ is byte-for-byte the recorded one (tests/golden/plan/).
+"""The plan of every fixture stack (tests/project/stacks/) is byte-for-byte the recorded one
+(tests/golden/plan/). The user's stacks/ are not recorded here: `make stacks` checks those.
 
 Refactoring the config or the wiring must not change what a stack plans: this compares
-`python -m oncall plan --json <stack>` (its data, `plan.to_json`) with the output recorded
+`oncall plan --json <stack>` (its data, `plan.to_json`) with the output recorded
 before. A change meant to alter plans re-records them with `make golden` (a new stack needs its
 recording too), and the diff of tests/golden/plan/ shows the change in review.
 """
@@ -15,9 +16,11 @@ import pytest
 from oncall import plan as planning
 from oncall import stackfile
 
+from support import PROJECT
+
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "plan"
-STACKS = stackfile.stack_names(ROOT)
+STACKS = stackfile.stack_names(PROJECT)
 
 
 def test_every_stack_has_a_recorded_plan_and_every_recording_a_stack() -> None:
@@ -26,6 +29,8 @@ def test_every_stack_has_a_recorded_plan_and_every_recording_a_stack() -> None:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_the_plan_of_a_stack_is_byte_identical_to_the_recorded_one(stack: str) -> None:
-    recorded = (GOLDEN / f"{stack}.json").read_text()
+    path = GOLDEN / f"{stack}.json"
+    assert path.is_file(), f"{stack} has no recorded plan: run `make golden` and commit {path}"
+    recorded = path.read_text()
 
-    assert planning.to_json(planning.plan_stack(ROOT, stack)) == recorded
+    assert planning.to_json(planning.plan_stack(PROJECT, stack)) == recorded

@@ -1,142 +1,29 @@
 """The policy pack (policy/guardrails.py): each policy's validate function called offline with
-resources it must accept and reject, then the whole pack over every stack's offline plan.
-
-The offline plan's registrations become the policy SDK's view of a resource the way the engine
-hands them over in `pulumi preview`: wire (camelCase) inputs with secrets unwrapped, values only
-known after a deploy as the SDK's unknown sentinels (reading one raises UnknownValueError), the
-resource options (protect, aliases, additional secret outputs), and the parent and property
-dependencies as resources.
+resources it must accept and reject, then the whole pack over every stack's offline plan (the
+policy SDK's view of a plan: oncall.policycheck).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import guardrails
 import pytest
-from pulumi_policy import (
-    PolicyCustomTimeouts,
-    PolicyResource,
-    PolicyResourceOptions,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
+from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
+from pulumi_policy.proxy import unknown_checking_proxy
 
 from oncall import stackfile
-from oncall.engine import Computed, Registration, Run, Secret
+from oncall.engine import Computed
 from oncall.plan import plan_stack
+from oncall.policycheck import options, policy_props, policy_view, run_pack
 
-from support import T, copy_project
+from support import PROJECT, T, copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
-STACKS = stackfile.stack_names(ROOT)
+STACKS = stackfile.stack_names(PROJECT)
 STACK = "urn:pulumi:s::p::"
-
-
-# --- The policy SDK's view of resources -----------------------------------------------------------
-
-
-def policy_props(value: Any) -> Any:
-    """Inputs as a policy reads them: secrets unwrapped, unknowns as the SDK's sentinel."""
-    if isinstance(value, Secret):
-        return policy_props(value.value)
-    if isinstance(value, Computed):
-        return UNKNOWN_STRING_VALUE
-    if isinstance(value, Mapping):
-        return {k: policy_props(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [policy_props(v) for v in value]
-    return value
-
-
-def options(
-    protect: bool = False,
-    aliases: list[str] | None = None,
-    secret_outputs: list[str] | None = None,
-    parent: str | None = None,
-    ignore_changes: list[str] | None = None,
-) -> PolicyResourceOptions:
-    return PolicyResourceOptions(
-        protect,
-        ignore_changes or [],
-        None,
-        aliases or [],
-        PolicyCustomTimeouts(0, 0, 0),
-        secret_outputs or [],
-        parent,
-    )
-
-
-def policy_view(run: Run) -> list[PolicyResource]:
-    """Every registration of a run as a PolicyResource, parents and dependencies linked."""
-
-    def resource(r: Registration) -> PolicyResource:
-        return PolicyResource(
-            r.type,
-            unknown_checking_proxy(policy_props(r.inputs)),
-            r.urn,
-            r.name,
-            options(
-                r.protect,
-                list(r.aliases),
-                list(r.additional_secret_outputs),
-                r.parent_urn,
-                list(r.ignore_changes),
-            ),
-            None,
-            None,
-            [],
-            {},
-        )
-
-    by_urn = {r.urn: resource(r) for r in run.resources}
-    for r in run.resources:
-        view = by_urn[r.urn]
-        view.parent = by_urn.get(r.parent_urn)
-        for prop, urns in r.property_dependencies.items():
-            view.property_dependencies[prop] = [by_urn[u] for u in urns if u in by_urn]
-            view.dependencies += [d for d in view.property_dependencies[prop]]
-    return list(by_urn.values())
-
-
-@dataclass
-class Report:
-    """What the pack reported: violations as (policy, message, urn), and the policies that
-    could not run because a value they read was unknown in the preview."""
-
-    violations: list[tuple[str, str, str | None]] = field(default_factory=list)
-    unknown: list[tuple[str, str]] = field(default_factory=list)
-
-    def collect(self, policy: str) -> Callable[[str, str | None], None]:
-        def report(message: str, urn: str | None = None) -> None:
-            self.violations.append((policy, message, urn))
-
-        return report
-
-
-def run_pack(resources: list[PolicyResource]) -> Report:
-    """Every policy of the pack over `resources`, as `pulumi preview --policy-pack` runs them:
-    resource policies one resource at a time, stack policies once over all."""
-    report = Report()
-    for policy in guardrails.POLICIES:
-        try:
-            if isinstance(policy, ResourceValidationPolicy):
-                for r in resources:
-                    args = ResourceValidationArgs(
-                        r.resource_type, r.props, r.urn, r.name, r.opts, None
-                    )
-                    policy.validate(args, report.collect(policy.name))
-            elif isinstance(policy, StackValidationPolicy):
-                policy.validate(StackValidationArgs(resources), report.collect(policy.name))
-        except UnknownValueError as e:  # the engine reports these as "can't run during preview"
-            report.unknown.append((policy.name, e.message))
-    return report
 
 
 def violations_of(policy: Callable[..., None], resource_type: str, **props: Any) -> list[str]:
@@ -184,7 +71,7 @@ def test_the_pack_files_are_the_ones_pulumi_runs() -> None:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_stack_passes_the_pack_in_a_preview(stack: str) -> None:
-    report = run_pack(policy_view(plan_stack(ROOT, stack).run))
+    report = run_pack(policy_view(plan_stack(PROJECT, stack).run))
 
     assert report.violations == []
     assert report.unknown == []
@@ -433,11 +320,11 @@ def test_an_imported_stack_passes_the_mandatory_pack_and_is_told_what_to_change_
     # What `oncall import` writes for the guide's hand-made account: its service resolves after
     # 4 hours (autoResolveMinutes: 240), as a service made in the web UI does.
     project = copy_project(tmp_path, stacks=False)
-    imported = (ROOT / "tests" / "golden" / "Pulumi.imported-example-live.yaml").read_text()
+    imported = (ROOT / "tests" / "golden" / "Pulumi.imported-guide-live.yaml").read_text()
     assert "autoResolveMinutes: 240" in imported
-    (project / "stacks" / "Pulumi.example-live.yaml").write_text(imported)
+    (project / "stacks" / "Pulumi.guide-live.yaml").write_text(imported)
 
-    report = run_pack(policy_view(plan_stack(project, "example-live").run))
+    report = run_pack(policy_view(plan_stack(project, "guide-live").run))
 
     # Only the advisory (the service is the one resource that auto-resolves): nothing stops it.
     assert [policy for policy, _, _ in report.violations] == ["adopted-auto-resolve"]

@@ -18,7 +18,7 @@ from oncall import engine, program, stackfile
 from oncall.engine import Run, Secret
 from oncall.plan import plan_stack, to_data
 
-from support import T, only
+from support import PROJECT, T, only
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,14 +31,14 @@ def run_stack(
     """Run the program on a stack file's config, with `changes` written over its keys (full
     keys, JSON values) and `secret` keys marked secret as Pulumi marks a key holding a secure
     value, outside a preview (deterministic ids)."""
-    config = stackfile.load(ROOT, stack).engine_config()
+    config = stackfile.load(PROJECT, stack).engine_config()
     for key, value in (changes or {}).items():
         config[key] = json.dumps(value) if not isinstance(value, str) else value
     return engine.run_program(program.main, config=config, secret_keys=list(secret))
 
 
 def section(stack: str, key: str) -> Any:
-    return json.loads(stackfile.load(ROOT, stack).engine_config()[f"pantheon-oncall:{key}"])
+    return json.loads(stackfile.load(PROJECT, stack).engine_config()[f"pantheon-oncall:{key}"])
 
 
 def plain_strings(value: Any) -> list[str]:
@@ -58,7 +58,7 @@ def plain_strings(value: Any) -> list[str]:
 def test_a_secret_phone_number_stays_secret_in_its_contact_method_and_the_team_exports() -> None:
     # `pulumi config set --secret --path pantheon-oncall:team.members.jane.phone ...` makes the
     # whole team key secret; the program gets it decrypted.
-    run = run_stack("example-live", secret=("pantheon-oncall:team",))
+    run = run_stack("guide-live", secret=("pantheon-oncall:team",))
 
     phone = run.get(T.CONTACT_METHOD, "team-jane-phone").inputs
     assert phone["address"] == Secret("4155550100")
@@ -74,10 +74,10 @@ def test_a_secret_phone_number_stays_secret_in_its_contact_method_and_the_team_e
 
 
 def test_a_secret_slack_channel_id_stays_secret_in_the_connection_and_the_export() -> None:
-    slack = {**section("example-live", "slack"), "channelId": "C0456EFGH"}
+    slack = {**section("guide-live", "slack"), "channelId": "C0456EFGH"}
     del slack["channel"]
     run = run_stack(
-        "example-live", {"pantheon-oncall:slack": slack}, secret=("pantheon-oncall:slack",)
+        "guide-live", {"pantheon-oncall:slack": slack}, secret=("pantheon-oncall:slack",)
     )
 
     assert only(run, T.SLACK_CONNECTION).inputs["channelId"] == Secret("C0456EFGH")
@@ -86,7 +86,7 @@ def test_a_secret_slack_channel_id_stays_secret_in_the_connection_and_the_export
 
 def test_a_secret_escalation_policy_id_stays_secret_in_the_service_and_the_export() -> None:
     run = run_stack(
-        "example-dev",
+        "guide-dev",
         {"pantheon-oncall:escalationPolicy": {"id": "PSECRET1"}},
         secret=("pantheon-oncall:escalationPolicy",),
     )
@@ -97,7 +97,7 @@ def test_a_secret_escalation_policy_id_stays_secret_in_the_service_and_the_expor
 
 
 def test_no_secret_key_no_secret_beyond_the_integration_key() -> None:
-    run = run_stack("example-live")
+    run = run_stack("guide-live")
     assert [k for k, v in run.outputs.items() if isinstance(v, Secret)] == ["integrationKey"]
     assert plain_strings(only(run, T.SERVICE).inputs) != []
 
@@ -105,12 +105,12 @@ def test_no_secret_key_no_secret_beyond_the_integration_key() -> None:
 def test_a_secure_value_in_a_stack_file_plans_as_secret_in_the_resource(tmp_path: Path) -> None:
     for name in ("Pulumi.yaml", "__main__.py"):
         shutil.copy(ROOT / name, tmp_path / name)
-    doc = yaml.safe_load((ROOT / "stacks" / "Pulumi.example-live.yaml").read_text())
+    doc = yaml.safe_load((PROJECT / "stacks" / "Pulumi.guide-live.yaml").read_text())
     doc["config"]["pantheon-oncall:pagerduty"]["description"] = {"secure": "v1:c2VjcmV0"}
     (tmp_path / "stacks").mkdir()
-    (tmp_path / "stacks" / "Pulumi.example-live.yaml").write_text(yaml.safe_dump(doc))
+    (tmp_path / "stacks" / "Pulumi.guide-live.yaml").write_text(yaml.safe_dump(doc))
 
-    data = to_data(plan_stack(tmp_path, "example-live"))
+    data = to_data(plan_stack(tmp_path, "guide-live"))
 
     service = next(r for r in data["resources"] if r["type"] == T.SERVICE)
     assert service["inputs"]["description"] == {"secret": True}
@@ -123,18 +123,18 @@ def test_a_secure_value_in_a_stack_file_plans_as_secret_in_the_resource(tmp_path
 
 
 def test_the_stack_service_never_auto_resolves_and_re_pages_an_acknowledgement_after_30() -> None:
-    service = only(run_stack("example-live"), T.SERVICE).inputs
+    service = only(run_stack("guide-live"), T.SERVICE).inputs
     assert service["autoResolveTimeout"] == "null"
     assert service["acknowledgementTimeout"] == "1800"
 
 
 def test_service_timeouts_are_written_in_minutes_and_false_turns_one_off() -> None:
     pagerduty = {
-        **section("example-live", "pagerduty"),
+        **section("guide-live", "pagerduty"),
         "autoResolveMinutes": 1440,
         "acknowledgementTimeoutMinutes": False,
     }
-    service = only(run_stack("example-live", {"pantheon-oncall:pagerduty": pagerduty}), T.SERVICE)
+    service = only(run_stack("guide-live", {"pantheon-oncall:pagerduty": pagerduty}), T.SERVICE)
     assert service.inputs["autoResolveTimeout"] == "86400"
     assert service.inputs["acknowledgementTimeout"] == "null"
 
@@ -143,13 +143,13 @@ def test_service_timeouts_are_written_in_minutes_and_false_turns_one_off() -> No
 
 
 def test_apm_false_leaves_out_the_apm_conditions_and_the_app_lookup() -> None:
-    run = run_stack("example-dev", {"pantheon-oncall:newrelic": {"apm": False}})
+    run = run_stack("guide-dev", {"pantheon-oncall:newrelic": {"apm": False}})
     assert run.of_type(T.NRQL_CONDITION) == []
     assert [i for i in run.invokes if i.token == T.GET_ENTITY] == []
 
 
 def test_the_apm_conditions_filter_on_the_guid_of_the_app_looked_up_by_name() -> None:
-    run = run_stack("example-dev")
+    run = run_stack("guide-dev")
     (lookup,) = [i for i in run.invokes if i.token == T.GET_ENTITY]
     assert lookup.args["name"] == "example (dev)"
     for condition in run.of_type(T.NRQL_CONDITION):
@@ -160,7 +160,7 @@ def test_the_apm_conditions_filter_on_the_guid_of_the_app_looked_up_by_name() ->
 
 
 def test_an_adopted_member_adopts_its_phone_and_uses_its_email_method_by_id() -> None:
-    team = section("example-live", "team")
+    team = section("guide-live", "team")
     team["members"]["jane"] |= {
         "importId": "PJANE01",
         "description": "",
@@ -168,7 +168,7 @@ def test_an_adopted_member_adopts_its_phone_and_uses_its_email_method_by_id() ->
         "phone": {"number": "+1 415 555 0100", "importId": "PCMPHONE", "label": "Mobile"},
         "sms": {"number": "+1 415 555 0100", "importId": "PCMSMS", "label": "Mobile"},
     }
-    run = run_stack("example-live", {"pantheon-oncall:team": team})
+    run = run_stack("guide-live", {"pantheon-oncall:team": team})
 
     phone = run.get(T.CONTACT_METHOD, "team-jane-phone")
     assert (phone.import_id, phone.retain_on_delete) == ("PJANE01:PCMPHONE", True)
@@ -179,9 +179,9 @@ def test_an_adopted_member_adopts_its_phone_and_uses_its_email_method_by_id() ->
 
 
 def test_an_adopted_members_number_without_import_id_is_warned_with_its_full_key_path() -> None:
-    team = section("example-live", "team")
+    team = section("guide-live", "team")
     team["members"]["jane"] |= {"importId": "PJANE01", "emailContactMethodId": "PCMEMAIL"}
-    run = run_stack("example-live", {"pantheon-oncall:team": team})
+    run = run_stack("guide-live", {"pantheon-oncall:team": team})
 
     assert [w.split(": ", 1)[0] for w in run.warnings] == [
         "pantheon-oncall:team.members.jane.description",

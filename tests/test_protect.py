@@ -21,7 +21,7 @@ from oncall.config import StackConfig, TeamStackConfig, parse_stack_config
 from oncall.errors import ConfigError
 from oncall.plan import plan_stack, to_json
 
-from support import T, all_but, copy_project, run_component
+from support import PROJECT, T, all_but, copy_project, run_component
 
 ROOT = Path(__file__).resolve().parent.parent
 PROTECTED = {T.USER, T.SCHEDULE, T.ESCALATION_POLICY}
@@ -122,17 +122,17 @@ def test_an_adopted_protected_user_is_still_retained_on_delete() -> None:
 
 @pytest.mark.parametrize(
     ("stack", "protected"),
-    [("example-live", True), ("team-example", True), ("example-test", False)],
+    [("guide-live", True), ("team-agency", True), ("guide-test", False)],
 )
 def test_the_plan_json_marks_what_is_protected(stack: str, protected: bool) -> None:
-    data = json.loads(to_json(plan_stack(ROOT, stack)))
+    data = json.loads(to_json(plan_stack(PROJECT, stack)))
 
     marked = {r["type"] for r in data["resources"] if r["protect"]}
     assert marked == (PROTECTED if protected else set())
     assert not any(r["protect"] for r in data["resources"] if r["type"] == T.SERVICE)
 
 
-@pytest.mark.parametrize("stack", ["example-live", "team-example"])
+@pytest.mark.parametrize("stack", ["guide-live", "team-agency"])
 def test_protect_false_in_a_stack_file_reaches_the_program_and_protects_nothing(
     tmp_path: Path, stack: str
 ) -> None:

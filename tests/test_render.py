@@ -10,18 +10,17 @@ from oncall import plan as planning
 from oncall import render
 from oncall.plan import Plan
 
+from support import PROJECT
+
 
 @pytest.fixture(scope="module")
 def live_text(plans: dict[str, Plan]) -> str:
-    return planning.to_text(plans["example-live"])
+    return planning.to_text(plans["guide-live"])
 
 
 @pytest.fixture(scope="module")
 def plans() -> dict[str, Plan]:
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
-    return {s: planning.plan_stack(root, s) for s in ("example-live", "example-test")}
+    return {s: planning.plan_stack(PROJECT, s) for s in ("guide-live", "guide-test")}
 
 
 def test_a_rotation_lists_its_members_by_resource_name(live_text: str) -> None:
@@ -35,8 +34,8 @@ def test_a_reference_shows_the_resource_it_points_at(live_text: str) -> None:
 
 
 def test_a_team_stack_output_shows_the_stack_and_output(plans: dict[str, Plan]) -> None:
-    text = planning.to_text(plans["example-test"])
-    assert "escalationPolicy: → team stack team-example: escalationPolicyId" in text
+    text = planning.to_text(plans["guide-test"])
+    assert "escalationPolicy: → team stack team-agency: escalationPolicyId" in text
 
 
 def test_durations_carry_their_units(live_text: str) -> None:
@@ -64,7 +63,7 @@ def test_the_plan_ends_with_a_summary_by_provider_and_type(live_text: str) -> No
 def test_the_json_plan_marks_secrets_unknowns_and_references_structurally(
     plans: dict[str, Plan],
 ) -> None:
-    data = planning.to_data(plans["example-live"])
+    data = planning.to_data(plans["guide-live"])
     assert data["outputs"]["integrationKey"] == {"secret": True}
     # What a resource computes points at it too: the service's URL, a monitor's id in a query.
     assert data["outputs"]["serviceUrl"] == {

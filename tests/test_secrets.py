@@ -22,10 +22,10 @@ from oncall import engine
 from oncall import program as stack_program
 from oncall.__main__ import main
 
-from support import copy_project
+from support import PROJECT, copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
-GUIDE: dict[str, Any] = yaml.safe_load((ROOT / "stacks" / "Pulumi.example-live.yaml").read_text())[
+GUIDE: dict[str, Any] = yaml.safe_load((PROJECT / "stacks" / "Pulumi.guide-live.yaml").read_text())[
     "config"
 ]
 
@@ -125,7 +125,7 @@ def test_no_planted_secret_appears_in_the_diff(
 ) -> None:
     # The base commit has the guide's stack under every planted stack's name; the working tree
     # plants one secret in each. `diff` plans both sides of every stack: nothing planted shows.
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    shutil.copytree(PROJECT / "stacks", tmp_path / "stacks")
     for name in ("Pulumi.yaml", "__main__.py"):
         shutil.copy(ROOT / name, tmp_path / name)
     guide = yaml.safe_dump({"config": GUIDE}, sort_keys=False)
@@ -183,13 +183,13 @@ def test_a_decrypted_secret_is_not_echoed_by_the_program(
 def test_a_plain_credential_in_the_project_defaults_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    shutil.copytree(PROJECT / "stacks", tmp_path / "stacks")
     shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
     pulumi_yaml = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
     pulumi_yaml["config"] = {"pagerduty:token": {"default": PLAIN}}
     (tmp_path / "Pulumi.yaml").write_text(yaml.safe_dump(pulumi_yaml))
 
-    status = main(["--project-dir", str(tmp_path), "plan", "example-live"])
+    status = main(["--project-dir", str(tmp_path), "plan", "guide-live"])
 
     err = capsys.readouterr().err
     assert status == 1

@@ -1,4 +1,4 @@
-"""`python -m oncall smoke`: the go-live page, against a real HTTP server on 127.0.0.1.
+"""`oncall smoke`: the go-live page, against a real HTTP server on 127.0.0.1.
 
 The server (pytest-httpserver) stands in for PagerDuty's Events API v2 endpoint; the bodies and
 answers follow PagerDuty's reference (PagerDuty/api-schema, reference/events-v2/openapiv3.json).
@@ -24,9 +24,11 @@ from pytest_httpserver import HTTPServer
 from oncall import events_api, smoke
 from oncall.errors import ConfigError
 
+from support import PROJECT
+
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "R0UT1NGKEY0123456789abcdef012345"  # 32 characters, like a real integration key
-DEDUP = "pantheon-oncall-smoke/example-live/test"
+DEDUP = "pantheon-oncall-smoke/guide-live/test"
 ACCEPTED = {"status": "success", "message": "Event processed", "dedup_key": DEDUP}
 GUIDE_SUMMARY = (
     "TEST from pantheon-oncall: go-live check of example (live), "
@@ -45,11 +47,11 @@ TRIGGER = {
         "group": "example",
         "class": "go-live check",
         "custom_details": {
-            "stack": "example-live",
+            "stack": "guide-live",
             "site": "example",
             "env": "live",
             "url": "https://www.example.com/",
-            "check": "a test page sent by `python -m oncall smoke`",
+            "check": "a test page sent by `oncall smoke`",
             "resolves": "after 60 s",
         },
     },
@@ -59,7 +61,7 @@ RESOLVE = {"routing_key": KEY, "event_action": "resolve", "dedup_key": DEDUP}
 
 def parse(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--project-dir", type=Path, default=ROOT)
+    parser.add_argument("--project-dir", type=Path, default=PROJECT)
     smoke.add_arguments(parser)
     return parser.parse_args(argv)
 
@@ -100,7 +102,7 @@ def test_trigger_then_resolve_send_the_exact_events_and_print_what_to_look_for(
     httpserver.expect_ordered_request("/v2/enqueue", method="POST", json=RESOLVE).respond_with_json(
         ACCEPTED, status=202
     )
-    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url)
+    run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url)
     httpserver.check_assertions()
     assert run.status == 0
     assert sent(httpserver) == [TRIGGER, RESOLVE]
@@ -116,7 +118,7 @@ def test_severity_critical_and_resolve_after_are_sent_as_asked(
     httpserver: HTTPServer, url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     httpserver.expect_request("/v2/enqueue").respond_with_json(ACCEPTED, status=202)
-    args = ("example-live", "--integration-key", KEY, "--events-url", url)
+    args = ("guide-live", "--integration-key", KEY, "--events-url", url)
     run = Run(capsys, *args, "--severity", "critical", "--resolve-after", "5")
     trigger, resolve = sent(httpserver)
     assert trigger["payload"]["severity"] == "critical"
@@ -129,7 +131,7 @@ def test_no_resolve_leaves_the_incident_open(
     httpserver: HTTPServer, url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     httpserver.expect_request("/v2/enqueue").respond_with_json(ACCEPTED, status=202)
-    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url, "--no-resolve")
+    run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url, "--no-resolve")
     assert run.status == 0
     assert [event["event_action"] for event in sent(httpserver)] == ["trigger"]
     assert run.sleeps == []
@@ -139,7 +141,7 @@ def test_ctrl_c_while_waiting_resolves_before_exiting(
     httpserver: HTTPServer, url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     httpserver.expect_request("/v2/enqueue").respond_with_json(ACCEPTED, status=202)
-    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url, interrupt=True)
+    run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url, interrupt=True)
     assert run.status == smoke.EXIT_INTERRUPTED
     assert sent(httpserver) == [TRIGGER, RESOLVE]
 
@@ -150,7 +152,7 @@ def test_429_is_retried_with_backoff_then_succeeds(
     httpserver.expect_ordered_request("/v2/enqueue").respond_with_data("", status=429)
     httpserver.expect_ordered_request("/v2/enqueue").respond_with_json(ACCEPTED, status=202)
     httpserver.expect_ordered_request("/v2/enqueue").respond_with_json(ACCEPTED, status=202)
-    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url)
+    run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url)
     assert run.status == 0
     assert sent(httpserver) == [TRIGGER, TRIGGER, RESOLVE]
     assert run.sleeps == [1.0, 60.0]
@@ -164,7 +166,7 @@ def test_a_retry_after_header_lengthens_the_wait(
         "", status=429, headers={"Retry-After": "7"}
     )
     httpserver.expect_request("/v2/enqueue").respond_with_json(ACCEPTED, status=202)
-    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url, "--no-resolve")
+    run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url, "--no-resolve")
     assert run.status == 0
     assert run.sleeps == [7.0]
 
@@ -175,7 +177,7 @@ def test_500_on_every_try_gives_up_after_the_bound(
     httpserver.expect_request("/v2/enqueue").respond_with_json(
         {"status": "error", "message": "oops"}, status=500
     )
-    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url)
+    run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url)
     assert run.status == 1
     assert sent(httpserver) == [TRIGGER] * events_api.MAX_TRIES
     assert run.sleeps == [1.0, 2.0, 4.0, 8.0]
@@ -194,7 +196,7 @@ def test_400_prints_pagerdutys_message_and_does_not_retry(
         },
         status=400,
     )
-    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url)
+    run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url)
     assert run.status == 1
     assert len(httpserver.log) == 1
     assert run.err.strip() == (
@@ -225,7 +227,7 @@ def test_a_refused_key_says_the_key_is_wrong_without_printing_it(
     httpserver: HTTPServer, url: str, capsys: pytest.CaptureFixture[str], status: int, body: dict
 ) -> None:
     httpserver.expect_request("/v2/enqueue").respond_with_json(body, status=status)
-    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url)
+    run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url)
     assert run.status == 1
     assert "the integration key is wrong" in run.err
     assert len(httpserver.log) == 1
@@ -238,7 +240,7 @@ def test_a_network_failure_says_so_after_the_bounded_tries(
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     url = f"http://127.0.0.1:{port}/v2/enqueue"
-    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url)
+    run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url)
     assert run.status == 1
     assert f"could not reach {url}" in run.err
     assert len(run.sleeps) == events_api.MAX_TRIES - 1
@@ -247,7 +249,7 @@ def test_a_network_failure_says_so_after_the_bounded_tries(
 def test_dry_run_prints_the_exact_events_with_the_key_redacted_and_sends_nothing(
     httpserver: HTTPServer, url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url, "--dry-run")
+    run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url, "--dry-run")
     assert run.status == 0
     assert httpserver.log == []
     redacted = {"routing_key": smoke.REDACTED}
@@ -265,22 +267,22 @@ def test_the_key_comes_from_the_environment(
     monkeypatch.setenv(smoke.KEY_ENV, KEY)
     monkeypatch.setenv(smoke.URL_ENV, url)
     httpserver.expect_request("/v2/enqueue").respond_with_json(ACCEPTED, status=202)
-    run = Run(capsys, "example-live")
+    run = Run(capsys, "guide-live")
     assert run.status == 0
     assert sent(httpserver) == [TRIGGER, RESOLVE]
 
 
 def test_plain_http_is_refused_except_to_this_machine(capsys: pytest.CaptureFixture[str]) -> None:
     url = "http://events.pagerduty.com/v2/enqueue"
-    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url)
+    run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url)
     assert run.status == 1
     assert "expected an https:// URL" in run.err
 
 
 def test_a_team_stack_has_nothing_to_page(capsys: pytest.CaptureFixture[str]) -> None:
-    run = Run(capsys, "team-example", "--integration-key", KEY, "--dry-run")
+    run = Run(capsys, "team-agency", "--integration-key", KEY, "--dry-run")
     assert run.status == 1
-    assert "team-example is a team stack" in run.err
+    assert "team-agency is a team stack" in run.err
 
 
 def test_an_unknown_stack_is_a_config_error() -> None:
@@ -289,9 +291,9 @@ def test_an_unknown_stack_is_a_config_error() -> None:
 
 
 def test_every_run_gets_a_new_dedup_key() -> None:
-    keys = {smoke.unique_dedup_key("example-live") for _ in range(3)}
+    keys = {smoke.unique_dedup_key("guide-live") for _ in range(3)}
     assert len(keys) == 3
-    assert all(key.startswith("pantheon-oncall-smoke/example-live/") for key in keys)
+    assert all(key.startswith("pantheon-oncall-smoke/guide-live/") for key in keys)
 
 
 # --- the real command, as a user runs it ------------------------------------------------------
@@ -322,8 +324,10 @@ def test_cli_reads_the_key_from_pulumi_stack_output_and_never_prints_it(
             sys.executable,
             "-m",
             "oncall",
+            "--project-dir",
+            str(PROJECT),
             "smoke",
-            "example-live",
+            "guide-live",
             "--events-url",
             url,
             "--resolve-after",
@@ -344,11 +348,11 @@ def test_cli_reads_the_key_from_pulumi_stack_output_and_never_prints_it(
         "--json",
         "--show-secrets",
         "--stack",
-        "example-live",
+        "guide-live",
     ]
     trigger, resolve = sent(httpserver)
     assert trigger["routing_key"] == resolve["routing_key"] == KEY
-    assert re.fullmatch(r"pantheon-oncall-smoke/example-live/[0-9a-f-]{36}", trigger["dedup_key"])
+    assert re.fullmatch(r"pantheon-oncall-smoke/guide-live/[0-9a-f-]{36}", trigger["dedup_key"])
     assert resolve["dedup_key"] == trigger["dedup_key"]
 
 
@@ -362,7 +366,7 @@ def test_ctrl_c_during_the_trigger_retries_still_resolves(
     def interrupted(seconds: float) -> None:
         raise KeyboardInterrupt
 
-    args = parse("example-live", "--integration-key", KEY, "--events-url", url)
+    args = parse("guide-live", "--integration-key", KEY, "--events-url", url)
     status = smoke.run(args, sleep=interrupted, new_dedup_key=lambda _: DEDUP)
     assert status == smoke.EXIT_INTERRUPTED
     assert sent(httpserver) == [TRIGGER, RESOLVE]
@@ -376,7 +380,7 @@ def test_a_failed_resolve_says_the_incident_is_still_open(
     httpserver.expect_ordered_request("/v2/enqueue").respond_with_json(
         {"status": "invalid event", "message": "Event object is invalid"}, status=400
     )
-    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url)
+    run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url)
     assert run.status == 1
     assert "PagerDuty refused the resolve (400): Event object is invalid" in run.err
     assert f"still open: resolve it in PagerDuty (dedup key {DEDUP})" in run.err
@@ -386,12 +390,12 @@ def test_an_eu_stack_pages_the_eu_endpoint(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
-    stack_file = tmp_path / "stacks" / "Pulumi.example-live.yaml"
+    shutil.copytree(PROJECT / "stacks", tmp_path / "stacks")
+    stack_file = tmp_path / "stacks" / "Pulumi.guide-live.yaml"
     doc = yaml.safe_load(stack_file.read_text())
     doc["config"]["pagerduty:serviceRegion"] = "eu"
     stack_file.write_text(yaml.safe_dump(doc))
-    run = Run(capsys, "--project-dir", str(tmp_path), "example-live", "--dry-run")
+    run = Run(capsys, "--project-dir", str(tmp_path), "guide-live", "--dry-run")
     assert run.status == 0
     assert f"POST to {smoke.EU_EVENTS_URL}:" in run.out
 
@@ -400,11 +404,11 @@ def test_an_eu_stack_pages_the_eu_endpoint(
     ("script", "message"),
     [
         (
-            "echo \"error: no stack named 'example-live' found\" >&2; exit 255",
-            "`pulumi stack output --stack example-live` failed (exit 255): "
-            "error: no stack named 'example-live' found",
+            "echo \"error: no stack named 'guide-live' found\" >&2; exit 255",
+            "`pulumi stack output --stack guide-live` failed (exit 255): "
+            "error: no stack named 'guide-live' found",
         ),
-        ("echo '{}'", "stack example-live has no integrationKey output: run `pulumi up` first"),
+        ("echo '{}'", "stack guide-live has no integrationKey output: run `pulumi up` first"),
         ("echo 'not json'", "`pulumi stack output --json` did not print JSON"),
     ],
 )
@@ -420,7 +424,7 @@ def test_a_stack_output_without_a_key_says_what_to_do(
     pulumi.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv(smoke.KEY_ENV, raising=False)
-    run = Run(capsys, "example-live")
+    run = Run(capsys, "guide-live")
     assert run.status == 1
     assert message in run.err
 
@@ -430,7 +434,7 @@ def test_without_the_pulumi_cli_it_asks_for_the_key(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv(smoke.KEY_ENV, raising=False)
-    run = Run(capsys, "example-live")
+    run = Run(capsys, "guide-live")
     assert run.status == 1
     assert "the pulumi CLI is not on PATH: pass --integration-key or set" in run.err
 
@@ -445,7 +449,7 @@ def test_a_wrong_events_url_says_so_and_a_redirect_is_not_followed(
 ) -> None:
     httpserver.expect_request("/v2/enqueue").respond_with_data("", status=status, headers=headers)
     httpserver.expect_request("/somewhere-else").respond_with_json(ACCEPTED, status=202)
-    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url)
+    run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url)
     assert run.status == 1
     assert f"error: the events URL answered {status}: is it right?" in run.err
     assert len(httpserver.log) == 1
@@ -470,7 +474,7 @@ def test_a_wrong_events_url_says_so_and_a_redirect_is_not_followed(
 def test_an_events_url_that_is_not_one_is_refused_before_anything_is_sent(
     capsys: pytest.CaptureFixture[str], events_url: str, message: str
 ) -> None:
-    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", events_url)
+    run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", events_url)
     assert run.status == 1
     assert run.err.count("error: ") == 1
     assert message in run.err
@@ -482,7 +486,7 @@ def test_a_bad_events_url_from_the_environment_names_the_variable(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv(smoke.URL_ENV, "events.pagerduty.com")
-    run = Run(capsys, "example-live", "--integration-key", KEY, "--dry-run")
+    run = Run(capsys, "guide-live", "--integration-key", KEY, "--dry-run")
     assert run.status == 1
     assert f"error: ${smoke.URL_ENV}: expected an https:// URL" in run.err
 
@@ -508,7 +512,7 @@ def test_a_key_that_is_empty_or_has_whitespace_is_refused_without_showing_it(
     if env is not None:
         monkeypatch.setenv(smoke.KEY_ENV, env)
     key = () if option is None else ("--integration-key", option)
-    run = Run(capsys, "example-live", *key, "--dry-run")
+    run = Run(capsys, "guide-live", *key, "--dry-run")
     assert run.status == 1
     assert message in run.err
     assert KEY[:16] not in run.err
@@ -529,7 +533,7 @@ def test_a_success_that_is_not_the_events_apis_json_is_not_reported_as_sent(
     httpserver: HTTPServer, url: str, capsys: pytest.CaptureFixture[str], body: str, status: int
 ) -> None:
     httpserver.expect_request("/v2/enqueue").respond_with_data(body, status=status)
-    run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url)
+    run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url)
     assert run.status == 1
     assert f"the events URL answered the trigger with {status} but not with the Events API" in (
         run.err
@@ -548,7 +552,7 @@ def test_a_server_that_never_answers_times_out_and_gives_up_after_the_bounded_tr
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         url = f"http://127.0.0.1:{silent.getsockname()[1]}/v2/enqueue"
-        run = Run(capsys, "example-live", "--integration-key", KEY, "--events-url", url)
+        run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url)
     assert run.status == 1
     assert (
         f"the trigger was not sent after {events_api.MAX_TRIES} tries: could not reach {url}"
@@ -565,6 +569,6 @@ def test_a_stack_output_key_with_whitespace_is_refused_without_showing_it(
     pulumi.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv(smoke.KEY_ENV, raising=False)
-    run = Run(capsys, "example-live", "--events-url", "https://events.example.com/")
+    run = Run(capsys, "guide-live", "--events-url", "https://events.example.com/")
     assert run.status == 1
     assert "the stack output integrationKey: the key has whitespace" in run.err

@@ -1,8 +1,8 @@
-"""Whole-program tests: every stack file in stacks/ planned offline, as `make plan` does.
+"""Whole-program tests: each fixture stack (tests/project/stacks/) planned offline, as make plan.
 
 Each stack is loaded the way `pulumi` loads it, run through `__main__.py`'s program under the mock
 engine in preview mode, and every registration checked against the providers' schemas. The guide's
-stack (example-live) is also checked for what the guide says it must contain.
+stack (guide-live) is also checked for what the guide says it must contain.
 """
 
 from __future__ import annotations
@@ -22,24 +22,24 @@ from oncall.engine import run_program
 from oncall.plan import Plan, plan_stack
 from oncall.schemacheck import SchemaSet, check_run
 
-from support import T
+from support import PROJECT, T
 
 ROOT = Path(__file__).resolve().parent.parent
-STACKS = stackfile.stack_names(ROOT)
+STACKS = stackfile.stack_names(PROJECT)
 
 
 @pytest.fixture(scope="module")
 def plans() -> dict[str, Plan]:
-    return {stack: plan_stack(ROOT, stack) for stack in STACKS}
+    return {stack: plan_stack(PROJECT, stack) for stack in STACKS}
 
 
 def test_the_expected_stacks_exist() -> None:
-    assert {"example-live", "example-test", "example-dev", "team-example"} <= set(STACKS)
+    assert {"guide-live", "guide-test", "guide-dev", "team-agency"} <= set(STACKS)
 
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_stack_fits_the_provider_schemas(stack: str, schemas: SchemaSet) -> None:
-    plan = plan_stack(ROOT, stack, schemas=schemas)
+    plan = plan_stack(PROJECT, stack, schemas=schemas)
 
     assert plan.violations == ()
     assert plan.run.resources, f"{stack} registers nothing"
@@ -47,8 +47,8 @@ def test_every_stack_fits_the_provider_schemas(stack: str, schemas: SchemaSet) -
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_planning_a_stack_twice_gives_byte_identical_json(stack: str) -> None:
-    first = planning.to_json(plan_stack(ROOT, stack))
-    second = planning.to_json(plan_stack(ROOT, stack))
+    first = planning.to_json(plan_stack(PROJECT, stack))
+    second = planning.to_json(plan_stack(PROJECT, stack))
 
     assert first == second
 
@@ -58,7 +58,7 @@ def counts(plan: Plan) -> Counter[str]:
 
 
 def test_example_live_is_the_guide_step_for_step(plans: dict[str, Plan]) -> None:
-    plan = plans["example-live"]
+    plan = plans["guide-live"]
 
     assert counts(plan) == {
         "pantheon-oncall:TeamOnCall": 1,
@@ -110,7 +110,7 @@ def test_example_live_is_the_guide_step_for_step(plans: dict[str, Plan]) -> None
 
 
 def test_the_phone_rule_waits_15_minutes_for_every_guide_member(plans: dict) -> None:
-    run = plans["example-live"].run
+    run = plans["guide-live"].run
     for member in ("jane", "joe", "anita"):
         rule = run.get(
             T.NOTIFICATION_RULE,
@@ -122,7 +122,7 @@ def test_the_phone_rule_waits_15_minutes_for_every_guide_member(plans: dict) -> 
 
 
 def test_the_test_preset_pages_low_and_pings_every_15_minutes_from_one_place(plans: dict) -> None:
-    run = plans["example-test"].run
+    run = plans["guide-test"].run
     service = run.get(T.SERVICE, "alerts-service").inputs
     monitor = run.get(T.MONITOR, "alerts-monitor").inputs
 
@@ -133,7 +133,7 @@ def test_the_test_preset_pages_low_and_pings_every_15_minutes_from_one_place(pla
 
 
 def test_the_dev_preset_has_no_ping_monitor_and_pages_the_existing_policy(plans: dict) -> None:
-    run = plans["example-dev"].run
+    run = plans["guide-dev"].run
 
     assert run.of_type(T.MONITOR) == []
     names = {r.name for r in run.of_type(T.NRQL_CONDITION)}
@@ -148,22 +148,22 @@ def test_the_dev_preset_has_no_ping_monitor_and_pages_the_existing_policy(plans:
 
 
 def test_site_stacks_of_a_team_stack_create_no_people(plans: dict) -> None:
-    for stack in ("example-test", "shop-live"):
+    for stack in ("guide-test", "store-live"):
         run = plans[stack].run
         assert run.of_type(T.USER) == []
-        reference = run.get(T.STACK_REFERENCE, "organization/pantheon-oncall/team-example")
-        assert reference.inputs["name"] == "organization/pantheon-oncall/team-example"
+        reference = run.get(T.STACK_REFERENCE, "organization/pantheon-oncall/team-agency")
+        assert reference.inputs["name"] == "organization/pantheon-oncall/team-agency"
 
 
 def test_the_team_stack_exports_what_site_stacks_read(plans: dict) -> None:
-    plan = plans["team-example"]
+    plan = plans["team-agency"]
 
     assert set(plan.run.outputs) == {"escalationPolicyId", "scheduleIds", "userIds", "teamId"}
     assert plan.run.of_type(T.SERVICE) == []
 
 
 def test_the_integration_key_is_secret_everywhere_in_the_plan(plans: dict) -> None:
-    data = planning.to_data(plans["example-live"])
+    data = planning.to_data(plans["guide-live"])
     assert data["outputs"]["integrationKey"] == {"secret": True}
     destination = next(r for r in data["resources"] if r["name"] == "alerts-destination")
     assert destination["inputs"]["authToken"] == {"secret": True}
@@ -172,7 +172,7 @@ def test_the_integration_key_is_secret_everywhere_in_the_plan(plans: dict) -> No
 
 
 def test_plan_json_lists_parents_before_children(plans: dict) -> None:
-    resources = json.loads(planning.to_json(plans["example-live"]))["resources"]
+    resources = json.loads(planning.to_json(plans["guide-live"]))["resources"]
     seen: set[str] = set()
     for r in resources:
         assert r["parent"] is None or r["parent"] in seen, r["name"]
@@ -184,7 +184,7 @@ def test_a_bad_stack_fails_whole_before_registering_anything() -> None:
 
     from oncall import engine, program
 
-    loaded = stackfile.load(ROOT, "example-live")
+    loaded = stackfile.load(PROJECT, "guide-live")
     config = loaded.engine_config()
     team = json.loads(config["pantheon-oncall:team"])
     team["members"]["joe"]["phone"] = "555-CALL-NOW"

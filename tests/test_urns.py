@@ -1,4 +1,5 @@
-"""Safe change: every resource of every stack in stacks/ keeps its URN, or names the old one.
+"""Safe change: every resource of every fixture stack (tests/project/stacks/) keeps its URN, or
+names the old one (`make stacks` does the same for the user's stacks/, against stacks/.urns.json).
 
 Pulumi identifies a resource by its URN (stack, project, parent types, type, name). A refactor that
 changes one (a renamed component, child or member slug) makes `pulumi up` delete the live object and
@@ -30,11 +31,11 @@ from oncall.engine import Run
 from oncall.errors import ConfigError
 from oncall.plan import plan_stack
 
-from support import T, copy_project, run_component
+from support import PROJECT, T, copy_project, run_component
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = Path(__file__).resolve().parent / "urns.json"
-STACKS = stackfile.stack_names(ROOT)
+STACKS = stackfile.stack_names(PROJECT)
 UPDATE = "UPDATE_URN_SNAPSHOT"
 """Set (by `make urns`) to rewrite the snapshot instead of comparing with it."""
 
@@ -51,7 +52,7 @@ def lost(pinned: list[str], run: Run) -> list[str]:
 
 @pytest.fixture(scope="module")
 def runs() -> dict[str, Run]:
-    return {stack: plan_stack(ROOT, stack).run for stack in STACKS}
+    return {stack: plan_stack(PROJECT, stack).run for stack in STACKS}
 
 
 @pytest.fixture(scope="module")
@@ -93,9 +94,9 @@ def test_every_resource_is_in_the_snapshot(
 
 
 def renamed_guide_stack(tmp_path: Path, formerly: bool) -> Path:
-    """A copy of the project whose example-live renames member joe to joseph."""
+    """A copy of the project whose guide-live renames member joe to joseph."""
     copy_project(tmp_path)
-    path = tmp_path / "stacks" / "Pulumi.example-live.yaml"
+    path = tmp_path / "stacks" / "Pulumi.guide-live.yaml"
     doc: dict[str, Any] = yaml.safe_load(path.read_text())
     team = doc["config"]["pantheon-oncall:team"]
     team["members"]["joseph"] = team["members"].pop("joe")
@@ -110,8 +111,8 @@ def renamed_guide_stack(tmp_path: Path, formerly: bool) -> Path:
 def test_a_renamed_member_slug_with_formerly_keeps_every_urn(
     tmp_path: Path, runs: dict[str, Run]
 ) -> None:
-    before = runs["example-live"]
-    after = plan_stack(renamed_guide_stack(tmp_path, formerly=True), "example-live").run
+    before = runs["guide-live"]
+    after = plan_stack(renamed_guide_stack(tmp_path, formerly=True), "guide-live").run
 
     assert lost(urns(before), after) == []
     # Each of joe's resources resolves to joseph's of the same type: the same live object.
@@ -128,8 +129,8 @@ def test_a_renamed_member_slug_with_formerly_keeps_every_urn(
 def test_a_renamed_member_slug_without_formerly_would_replace_the_user(
     tmp_path: Path, runs: dict[str, Run]
 ) -> None:
-    before = runs["example-live"]
-    after = plan_stack(renamed_guide_stack(tmp_path, formerly=False), "example-live").run
+    before = runs["guide-live"]
+    after = plan_stack(renamed_guide_stack(tmp_path, formerly=False), "guide-live").run
 
     gone = lost(urns(before), after)
     assert before.get(T.USER, "team-joe").urn in gone

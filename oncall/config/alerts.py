@@ -80,12 +80,16 @@ class PagerDutySection(Model):
     """`pantheon-oncall:pagerduty` — the PagerDuty service New Relic opens incidents on."""
 
     service: Name | None = None
+    """The PagerDuty service's name; default the site's domain."""
     description: Description | None = None
     """Absent: "New Relic alerts for <url>"; "" for none (an adopted service's as it is)."""
     import_id: PagerDutyId | None = None
+    """Adopt the service PagerDuty already has under this id (retained on destroy)."""
     vendor_id: PagerDutyId | None = None
     """The New Relic vendor's id, when looking it up by name finds the wrong one."""
     urgency: Urgency | None = None
+    """The urgency of the incidents New Relic opens: `high` or `low`; default the environment's
+    preset."""
     auto_resolve_minutes: MinutesOrOff | None = None
     """Resolve an incident still open after this long; absent or false: never (New Relic resolves
     it when its issue closes)."""
@@ -97,30 +101,38 @@ class PingMonitorSection(Model):
     """`newrelic.pingMonitor`: keys written here replace the preset's (`false`: no monitor)."""
 
     period: MonitorPeriod | None = None
+    """How often it pings, e.g. `EVERY_5_MINUTES`."""
     locations: (
         Annotated[tuple[Location, ...], Field(min_length=1), AfterValidator(distinct)] | None
     ) = None
+    """The New Relic public locations it pings from, e.g. `US_EAST_1`."""
     verify_ssl: bool | None = None
+    """Whether a bad TLS certificate fails the ping."""
 
 
 class PingFailureSection(Model):
     """`newrelic.conditions.pingFailure`: page when the check fails from this many locations."""
 
     failing_locations: WholeNumber | None = Field(default=None, ge=1)
+    """How many locations must fail at the same time."""
 
 
 class ErrorRateSection(Model):
     """`newrelic.conditions.errorRate`: page when errors stay above `percent` for a while."""
 
     percent: RealNumber | None = Field(default=None, gt=0, le=MAX_ERROR_PERCENT)
+    """The error rate, in percent of requests, above which it alerts."""
     for_minutes: WholeNumber | None = Field(default=None, ge=MIN_FOR_MINUTES, le=MAX_FOR_MINUTES)
+    """For how many minutes the rate must stay above it."""
 
 
 class ResponseTimeSection(Model):
     """`newrelic.conditions.responseTime`: page when responses stay slower than `seconds`."""
 
     seconds: RealNumber | None = Field(default=None, gt=0)
+    """The response time, in seconds, above which it alerts."""
     for_minutes: WholeNumber | None = Field(default=None, ge=MIN_FOR_MINUTES, le=MAX_FOR_MINUTES)
+    """For how many minutes it must stay above it."""
 
 
 # Each part is a mapping merged over the preset, `false` to turn it off, or absent (the preset).
@@ -140,21 +152,30 @@ class ConditionsSection(Model):
     """`newrelic.conditions`: the alert conditions of the site's policy."""
 
     ping_failure: PingFailureOrOff = None
+    """Alert when the ping fails from several locations at once, or `false`."""
     error_rate: ErrorRateOrOff = None
+    """Alert on the APM app's error rate, or `false`."""
     response_time: ResponseTimeOrOff = None
+    """Alert on the APM app's response time, or `false`."""
 
 
 class NewRelicSection(Model):
     """`pantheon-oncall:newrelic` — overrides of the environment's preset, key by key."""
 
     policy_name: Name | None = None
+    """The New Relic alert policy's name; default the site's domain."""
     apm: bool = True
     """false: the environment has no New Relic APM app; no APM conditions, no app lookup."""
     app_name: Name | None = None
     """The site's New Relic APM app; default "<site> (<env>)" (`APP_NAME_TEMPLATE`)."""
     incident_preference: IncidentPreference = IncidentPreference.PER_POLICY
+    """How New Relic groups incidents: `PER_POLICY` (the guide's "first critical event"),
+    `PER_CONDITION` or `PER_CONDITION_AND_TARGET`."""
     ping_monitor: PingMonitorOrOff = None
+    """The synthetic ping monitor of the site's URL, or `false` for none; default the
+    environment's preset."""
     conditions: ConditionsSection = ConditionsSection()
+    """The alert conditions; each can be overridden key by key, or turned off with `false`."""
 
 
 # --- Resolved sections ----------------------------------------------------------------------------

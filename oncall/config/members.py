@@ -152,7 +152,10 @@ class Step(Model):
     """One notification rule: reach the person `via` this, `afterMinutes` into the incident."""
 
     via: Via
+    """How PagerDuty notifies: `email`, `sms` or `phone` (the member's contact method of that
+    kind)."""
     after_minutes: WholeNumber = Field(default=0, ge=0)
+    """Minutes after the incident is assigned (0: at once)."""
     import_id: PagerDutyId | None = None
     """The id of the rule an adopted member already has for this step, to adopt (Pulumi import)
     instead of posting a duplicate, which PagerDuty refuses. A member's own notify only."""
@@ -194,7 +197,9 @@ class NotifyOverride(Model):
     """A member's own rules; an urgency given here replaces the team's default for it."""
 
     high: Steps | None = None
+    """The member's steps for high-urgency incidents (default: the team's)."""
     low: Steps | None = None
+    """The member's steps for low-urgency incidents (default: the team's)."""
 
     def get(self, urgency: Urgency) -> tuple[Step, ...] | None:
         """The rules for one urgency; None where not written."""
@@ -206,7 +211,9 @@ class Notify(NotifyOverride):
     given), and a resolved member's rules."""
 
     high: Steps = BUILTIN_HIGH
+    """The steps for high-urgency incidents, in order."""
     low: Steps = BUILTIN_LOW
+    """The steps for low-urgency incidents, in order."""
 
     def get(self, urgency: Urgency) -> tuple[Step, ...]:
         """The rules for one urgency."""
@@ -217,8 +224,11 @@ class Handoff(Model):
     """A handoff notification: "email me 24 h before my on-call shift starts"."""
 
     via: Via = Via.EMAIL
+    """How the handoff notification is sent (`email`, `sms` or `phone`)."""
     before_minutes: WholeNumber = Field(default=1440, ge=0)
+    """Minutes before the shift starts (1440: a day)."""
     type: HandoffType = HandoffType.ONCALL
+    """Which handoffs: `oncall` (a shift starts), `offcall` (one ends) or `both`."""
     import_id: PagerDutyId | None = None
     """The id of the handoff rule an adopted member already has, to adopt (Pulumi import)
     instead of posting another. A member's own handoff only."""
@@ -231,7 +241,11 @@ class Defaults(Model):
     """`team.defaults`: what every member gets unless they override it."""
 
     notify: Notify = Notify()
+    """The notification steps per urgency; default the guide's: e-mail and SMS at once, a phone
+    call after 15 minutes; low urgency: e-mail."""
     handoff: HandoffOrOff = Handoff()
+    """The on-call handoff notification (the guide's "24 hours before my shift"), or `false` for
+    none."""
 
     @model_validator(mode="after")
     def _adopts_nothing(self) -> Self:
@@ -259,17 +273,28 @@ class Member(Model):
     """
 
     name: Name | None = None
+    """The person's full name, as PagerDuty shows it."""
     email: Email
+    """The login e-mail; PagerDuty users are unique by e-mail in an account."""
     role: RoleWord = DEFAULT_ROLE
+    """The PagerDuty role: responder, manager, admin, observer, stakeholder, limited stakeholder
+    or restricted access."""
     time_zone: TimeZoneName | None = None
+    """The person's IANA time zone; default the team's. Working hours for the load checks are
+    theirs."""
     description: Description | None = None
     """The user's description; absent: the stack's own for a user it creates. An adopted user's
     must be what exists ("" for none): `oncall import` writes it."""
     job_title: Description | None = None
     """The user's job title; absent: none set."""
     phone: PhoneNumber | None = None
+    """The number PagerDuty calls, in international form (`+1 415 555 0100`); for an adopted
+    member, `{number, importId, label}` of the contact method they have."""
     sms: PhoneNumber | None = None
+    """The number PagerDuty texts, in international form; for an adopted member, `{number,
+    importId, label}` as for `phone`."""
     notify: NotifyOverride | None = None
+    """The member's own steps, replacing the team's defaults for that urgency."""
     handoff: Annotated[Handoff | Literal[False] | None, or_false(Handoff)] = None
     """The member's own handoff notification, or `false` for none; absent: the team default."""
     existing: bool = False

@@ -154,9 +154,13 @@ class Restriction(Model):
     """When a layer is on call: a daily window, or a weekly one starting on `startDay`."""
 
     type: RestrictionWord
+    """`daily` (the same hours every day) or `weekly` (from a start day and time)."""
     start_time: TimeOfDay
+    """The time of day the window opens, `HH:MM`, in the schedule's time zone."""
     duration_hours: float = Field(gt=0)
+    """How many hours the window stays open."""
     start_day: Weekday | None = None
+    """For a weekly window: the day it opens (`monday` … `sunday`)."""
 
     @model_validator(mode="after")
     def _fits_its_type(self) -> Self:
@@ -206,15 +210,20 @@ class Layer(Model):
     """A schedule layer; later layers win where they overlap, as in PagerDuty."""
 
     name: Name
+    """The layer's name in PagerDuty (a name saying daily or weekly must match the rotation)."""
     members: Annotated[tuple[Slug, ...], Field(min_length=1), AfterValidator(distinct)]
     """Member slugs in rotation order; append newcomers at the end (reordering reshuffles turns)."""
     rotation: RotationWord | None = None
+    """How long each turn lasts: `daily` or `weekly` (or give `rotationHours`)."""
     rotation_hours: TurnHours | None = None
+    """The turn's length in hours, when it is neither a day nor a week."""
     start: DateTime | None = None
     """As written: with an offset, without one (the schedule's local time), or absent (the
     earliest of the other layers'). `parse_stack_config` returns `ResolvedLayer`s."""
     end: DateTime | None = None
+    """When the layer stops (a fixed date-time); default never."""
     restrictions: tuple[Restriction, ...] = ()
+    """When the layer is on call at all, e.g. weekday working hours; default always."""
 
     @model_validator(mode="after")
     def _one_turn_length(self) -> Self:
@@ -239,14 +248,20 @@ class Schedule(Model):
     """
 
     name: Name
+    """The schedule's name in PagerDuty."""
     time_zone: TimeZoneName | None = None
+    """The schedule's IANA time zone; default the team's. Layer starts without an offset are
+    local to it."""
     description: Description | None = None
     """Absent: the stack's own; "" for none (an adopted schedule's must be what exists)."""
     teams: Annotated[tuple[PagerDutyId, ...], AfterValidator(distinct)] = ()
     """PagerDuty teams the schedule is assigned to, by id (an adopted one's as they are), besides
     the team `createPagerdutyTeam` makes."""
     import_id: PagerDutyId | None = None
+    """Adopt the schedule PagerDuty already has under this id instead of creating one (retained
+    on destroy)."""
     layers: Annotated[tuple[Layer, ...], Field(min_length=1)]
+    """The layers, in order: where two have someone on call, the later one wins, as in PagerDuty."""
 
 
 class ResolvedLayer(Layer):
@@ -268,7 +283,9 @@ class Target(Model):
     """An escalation target, written `schedule:<slug>` or `user:<slug>`."""
 
     kind: TargetType
+    """`schedule` or `user`."""
     slug: str
+    """The schedule's or member's slug."""
 
     def __str__(self) -> str:
         """The target as written: `schedule:<slug>` or `user:<slug>`."""
@@ -301,18 +318,25 @@ class EscalationRule(Model):
         Field(min_length=1),
         AfterValidator(distinct),
     ]
+    """Who this level pages: `schedule:<slug>` (whoever is on call) or `user:<slug>`."""
     escalate_after_minutes: WholeNumber = Field(default=30, ge=MIN_ESCALATION_DELAY_MINUTES)
+    """Minutes without an acknowledgement before the next level is paged."""
 
 
 class Escalation(Model):
     """`team.escalation`: the escalation policy, rules in order."""
 
     name: Name
+    """The escalation policy's name in PagerDuty."""
     loops: WholeNumber = Field(default=0, ge=0, le=MAX_NUM_LOOPS)
+    """How many more times the rules repeat when nobody acknowledges (0-9)."""
     description: Description | None = None
     """Absent: the stack's own; "" for none (an adopted policy's must be what exists)."""
     team: PagerDutyId | None = None
     """The PagerDuty team the policy is assigned to, by id (PagerDuty takes one); not with
     `createPagerdutyTeam`, which assigns its own."""
     import_id: PagerDutyId | None = None
+    """Adopt the escalation policy PagerDuty already has under this id (retained on destroy)."""
     rules: Annotated[tuple[EscalationRule, ...], Field(min_length=1)]
+    """The levels, in order: each pages its targets, and the next one after
+    `escalateAfterMinutes` without an acknowledgement."""

@@ -79,8 +79,14 @@ class Site(Model):
     """`pantheon-oncall:site` — the Pantheon site environment this stack watches."""
 
     name: SiteName
+    """The Pantheon site's machine name, e.g. `example`; part of the default domain and of
+    resource names."""
     env: SiteEnv
+    """The environment: `dev`, `test`, `live`, or a multidev name; it picks the preset (urgency,
+    monitor, conditions)."""
     domain: Host | None = None
+    """The site's host, without scheme or path; default `<env>-<name>.pantheonsite.io`. The ping
+    monitor checks `https://<domain>/`."""
 
     @property
     def env_kind(self) -> EnvKind:

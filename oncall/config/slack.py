@@ -83,7 +83,9 @@ class SlackSettings(Model):
     """`pantheon-oncall:slack` — where PagerDuty posts this service's incidents."""
 
     workspace_id: SlackTeamId
+    """The Slack workspace's id (`T…`), connected to PagerDuty once by hand."""
     channel: ChannelName | None = None
+    """The channel's name without `#`; created if it does not exist."""
     channel_id: SlackChannelId | None = None
     """Preferred over `channel`: looking a channel up by name is rate-limited."""
     adopt_existing: bool = True
@@ -95,7 +97,10 @@ class SlackSettings(Model):
         AfterValidator(distinct),
         AfterValidator(_includes_triggered),
     ] = DEFAULT_SLACK_EVENTS
+    """Which incident events PagerDuty posts, e.g. `triggered`, `acknowledged`, `resolved`,
+    `reassigned`."""
     notification_type: SlackNotificationType = SlackNotificationType.RESPONDER
+    """`responder` (the responders' view) or `stakeholder`."""
     priorities: tuple[Name, ...] = ("*",)
     """PagerDuty priority ids to post; ["*"] is every incident, [] only those with no priority."""
     urgency: Urgency | None = None

@@ -52,7 +52,9 @@ class EscalationPolicyRef(Model):
     """`pantheon-oncall:escalationPolicy` — an existing policy, by `id` or by `name`."""
 
     id: PagerDutyId | None = None
+    """The existing escalation policy's PagerDuty id (`P…`)."""
     name: Name | None = None
+    """The existing escalation policy's name, looked up at deploy time."""
 
     @model_validator(mode="after")
     def _id_or_name(self) -> Self:

@@ -38,6 +38,7 @@ from oncall.config.schedules import (
     Schedule,
 )
 from oncall.errors import MISSING
+from oncall.schedule_args import MAX_AFTER_HOURS_DAYS_PER_MONTH, MAX_AFTER_HOURS_SHARE
 
 DAYS_PER_MONTH = 30
 """The month of `maxAfterHoursDaysPerMonth`: after-hours days are scaled from the horizon to 30."""
@@ -60,13 +61,13 @@ class LoadLimits(Model):
 
     max_after_hours_share: Annotated[
         RealNumber, _within(0, 1, "a share from 0 to 1 (0.8 is 80 %)")
-    ] = 0.8
+    ] = MAX_AFTER_HOURS_SHARE
     """Of a person's on-call hours, the share outside working hours. A plain 24/7 rotation puts
     about 76 % there (128 of 168 hours a week), so the default flags only shifts skewed into the
     night, e.g. a follow-the-sun layer written for the wrong time zone."""
     max_after_hours_days_per_month: Annotated[
         RealNumber, _within(0, DAYS_PER_MONTH, f"a number of days from 0 to {DAYS_PER_MONTH}")
-    ] = 10
+    ] = MAX_AFTER_HOURS_DAYS_PER_MONTH
     """Days per 30 with on-call time outside working hours (scaled from the horizon)."""
 
 
@@ -74,13 +75,28 @@ class Team(Model):
     """`pantheon-oncall:team` — the guide's team, defined in this stack (or in a team stack)."""
 
     name: Name
+    """The team's name, as PagerDuty shows it in descriptions (and as the PagerDuty team's name)."""
     time_zone: TimeZoneName
+    """The team's IANA time zone (e.g. America/New_York): the default of every member and
+    schedule."""
     create_pagerduty_team: bool = False
+    """Also create a PagerDuty team with the members as its members (needs PagerDuty's Teams
+    feature)."""
     defaults: Defaults = Defaults()
+    """Notification steps and the handoff rule every member gets unless the member sets their
+    own."""
     members: Annotated[Mapping[Slug, Member], Field(min_length=1)]
+    """The people, by a short slug you choose (part of their resources' names: see `formerly`
+    before renaming one)."""
     schedules: Mapping[Slug, Schedule] = {}
+    """The on-call schedules, by a short slug you choose (escalation rules name them as
+    `schedule:<slug>`)."""
     escalation: Escalation
+    """The escalation policy: who is paged, in which order, after how long. Its second level is
+    where the guide's backstop goes."""
     load: Annotated[LoadLimits | Literal[False], or_false(LoadLimits)] = LoadLimits()
+    """When a person's on-call time outside working hours (Mon-Fri 09:00-17:00 in their time
+    zone) is a warning in `plan` and `check`; `false` for never."""
 
 
 class ResolvedTeam(Team):
