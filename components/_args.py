@@ -16,7 +16,7 @@ from typing import Any
 
 import pulumi
 
-from components.vocabulary import real_number, whole_number
+from components.vocabulary import SLUG, is_time_zone, real_number, whole_number
 
 
 def without_none(value: Any) -> Any:
@@ -93,6 +93,14 @@ class Problems:
             return False
         return True
 
+    def exact_text(self, path: str, value: object) -> bool:
+        """A description or job title: any string, "" included (an adopted object's has to equal
+        what exists, which may be nothing; the provider sends it as written)."""
+        if not isinstance(value, str):
+            self.add(path, f'expected a string, "" for none (got {value!r})')
+            return False
+        return True
+
     def boolean(self, path: str, value: object) -> bool:
         if not isinstance(value, bool):
             self.add(path, f"expected true or false (got {value!r})")
@@ -118,12 +126,34 @@ class Problems:
             return False
         return True
 
-    def one_of(self, path: str, value: object, vocabulary: type[StrEnum] | Iterable[str]) -> bool:
-        allowed = [str(word) for word in vocabulary]
-        if not isinstance(value, str) or value not in allowed:
-            self.add(path, f"expected one of {', '.join(allowed)} (got {value!r})")
+    def one_of(
+        self,
+        path: str,
+        value: object,
+        vocabulary: type[StrEnum] | Iterable[str],
+        *,
+        optional: bool = False,
+    ) -> bool:
+        """`value` is one of the words (exactly as written); None too when `optional`."""
+        if optional and value is None:
+            return True
+        if not is_one_of(value, vocabulary):
+            allowed = ", ".join(str(word) for word in vocabulary)
+            self.add(path, f"expected one of {allowed} (got {value!r})")
             return False
         return True
+
+    def slug(self, path: str, key: object) -> None:
+        """`key` (of a member, a schedule) is a slug."""
+        if not isinstance(key, str) or not re.fullmatch(SLUG, key):
+            self.add(
+                path,
+                f"key {key!r} must be a slug (lower-case letters, digits and -, not at either end)",
+            )
+
+    def time_zone(self, path: str, value: object) -> None:
+        if not is_time_zone(value):
+            self.add(path, f"expected an IANA time zone like America/New_York (got {value!r})")
 
     def matches(self, path: str, value: object, pattern: str, expected: str) -> bool:
         if not isinstance(value, str) or not re.fullmatch(pattern, value):
@@ -143,6 +173,11 @@ class Problems:
             else:
                 first[item] = index
         return ok
+
+
+def is_one_of(value: object, vocabulary: type[StrEnum] | Iterable[str]) -> bool:
+    """`value` is one of the words of `vocabulary`, exactly as the API spells it."""
+    return isinstance(value, str) and value in {str(word) for word in vocabulary}
 
 
 def whole(value: Any) -> int:

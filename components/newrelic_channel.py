@@ -10,29 +10,26 @@ message template), and a workflow that sends this policy's issues, and only thos
 Its Args (TypedDicts the SDK's analyzer publishes) are in components.newrelic_channel_args, its
 input checks in components.newrelic_channel_checks.
 
-The NRQL strings are built by the pure module-level functions `_ping_failure_nrql`,
-`_error_rate_nrql` and `_response_time_nrql` (tested on their own). They filter on ids, never on
-names: the ping condition on the monitor's id, the APM conditions on the GUID of the APM
-application, which is looked up by name (`newrelic.get_entity`) so that a wrong name fails the
-preview instead of leaving two conditions silent forever. No user text goes into NRQL.
+The NRQL strings are built in components.newrelic_nrql. They filter on ids, never on names: the
+ping condition on the monitor's id, the APM conditions on the GUID of the APM application, which
+is looked up by name (`newrelic.get_entity`) so that a wrong name fails the preview instead of
+leaving two conditions silent forever. No user text goes into NRQL.
 """
 
 from typing import Final, cast
-from urllib.parse import urlsplit
 
 import pulumi
 import pulumi_newrelic as newrelic
 import pulumi_pagerduty as pagerduty
 
+from components import newrelic_nrql as nrql
 from components._args import whole, without_none
 from components.newrelic_channel_args import (
     DEFAULT_PERIOD,
     TIMEOUT_OFF,
     ErrorRateConditionArgs,
-    NewRelicConditionsArgs,
     NewRelicPagerDutyChannelArgs,
     PingFailureConditionArgs,
-    PingMonitorArgs,
     ResponseTimeConditionArgs,
 )
 from components.newrelic_channel_checks import validate
@@ -42,18 +39,6 @@ from components.vocabulary import (
     MonitorPeriod,
     MutingRulesHandling,
 )
-
-__all__ = [  # the Args live in components.newrelic_channel_args; importable from here as before
-    "DEFAULT_PERIOD",
-    "TIMEOUT_OFF",
-    "ErrorRateConditionArgs",
-    "NewRelicConditionsArgs",
-    "NewRelicPagerDutyChannel",
-    "NewRelicPagerDutyChannelArgs",
-    "PingFailureConditionArgs",
-    "PingMonitorArgs",
-    "ResponseTimeConditionArgs",
-]
 
 TYPE_TOKEN = "pantheon-oncall:index:NewRelicPagerDutyChannel"
 
@@ -78,9 +63,6 @@ ADOPTED_AUTO_RESOLVE: Final = "autoResolveTimeout"
 # provider keeps the order of the saved state (terraform-provider-newrelic,
 # newrelic/structures_newrelic_workflow.go, normaliseTriggerList), so the list causes no diff.
 NOTIFICATION_TRIGGERS = ("ACTIVATED", "ACKNOWLEDGED", "CLOSED")
-# The APM application the APM conditions watch (newrelic.get_entity's domain and type).
-APM_DOMAIN = "APM"
-APM_TYPE = "APPLICATION"
 # terraform-provider-newrelic adds a `source` property (key "source", value "terraform") to
 # every notification destination it creates (newrelic/helpers_newrelic_notifications.go,
 # createMonitoringProperty, appended in resourceNewRelicNotificationDestinationCreate) and reads
@@ -89,11 +71,6 @@ APM_TYPE = "APPLICATION"
 # #875) was fixed in the bridge by PlanResourceChange (pulumi-newrelic commit 5a63c823, "Enable
 # PRC (#877) Fixes #875"), so the program does not send it: listed here, it would be sent twice.
 
-APM_AGGREGATION_WINDOW = 60
-# New Relic force-closes an incident that stays open this long (its default, 3 days); closing it
-# would resolve the PagerDuty incident while the site may still be down, so keep it long.
-VIOLATION_TIME_LIMIT_SECONDS = 259200
-AGGREGATION_DELAY_SECONDS = "120"
 # The PagerDuty summary line: the New Relic issue title.
 PAGERDUTY_SUMMARY_TEMPLATE = "{{ annotations.title.[0] }}"
 
@@ -225,7 +202,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
             return None
         return newrelic.synthetics.Monitor(
             f"{self._name}-monitor",
-            name=_monitor_name(self._args["siteUrl"], ping),
+            name=nrql.monitor_name(self._args["siteUrl"], ping),
             type="SIMPLE",
             status="ENABLED",
             uri=self._args["siteUrl"],
@@ -246,12 +223,12 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
         app = self._args["appName"]
         entity = newrelic.get_entity_output(
             name=app,
-            domain=APM_DOMAIN,
-            type=APM_TYPE,
+            domain=nrql.APM_DOMAIN,
+            type=nrql.APM_TYPE,
             ignore_not_found=True,
             opts=pulumi.InvokeOutputOptions(parent=self),
         )
-        return entity.guid.apply(lambda guid: _found_app(app, guid))
+        return entity.guid.apply(lambda guid: nrql.found_app(app, guid))
 
     def _create_conditions(
         self, policy: newrelic.AlertPolicy, monitor: newrelic.synthetics.Monitor | None
@@ -289,7 +266,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
                 f"{self._args['siteUrl']} failed its ping check from at least {failing} of "
                 f"{len(ping['locations'])} locations within one period ({period})."
             ),
-            query=monitor.monitor_id.apply(_ping_failure_nrql),
+            query=monitor.monitor_id.apply(nrql.ping_failure_nrql),
             operator="above_or_equals",
             threshold=failing,
             window=window,
@@ -305,7 +282,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
     ) -> None:
         """Pages when the APM error rate stays above `percent` for `forMinutes`."""
         minutes = whole(condition["forMinutes"])
-        percent = _number(condition["percent"])
+        percent = nrql.number_text(condition["percent"])
         self._condition(
             "error-rate",
             policy,
@@ -314,10 +291,10 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
                 f"More than {percent}% of the web transactions of "
                 f"{self._args['appName']} failed for {minutes} minutes."
             ),
-            query=app_guid.apply(_error_rate_nrql),
+            query=app_guid.apply(nrql.error_rate_nrql),
             operator="above",
             threshold=condition["percent"],
-            window=APM_AGGREGATION_WINDOW,
+            window=nrql.APM_AGGREGATION_WINDOW,
             duration=minutes * 60,
             occurrences="ALL",
         )
@@ -330,7 +307,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
     ) -> None:
         """Pages when the average web transaction takes longer than `seconds` for `forMinutes`."""
         minutes = whole(condition["forMinutes"])
-        seconds = _number(condition["seconds"])
+        seconds = nrql.number_text(condition["seconds"])
         self._condition(
             "response-time",
             policy,
@@ -339,10 +316,10 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
                 f"The average web transaction of {self._args['appName']} took more than "
                 f"{seconds} s for {minutes} minutes."
             ),
-            query=app_guid.apply(_response_time_nrql),
+            query=app_guid.apply(nrql.response_time_nrql),
             operator="above",
             threshold=condition["seconds"],
-            window=APM_AGGREGATION_WINDOW,
+            window=nrql.APM_AGGREGATION_WINDOW,
             duration=minutes * 60,
             occurrences="ALL",
         )
@@ -377,9 +354,9 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
             },
             aggregation_window=window,
             aggregation_method="event_flow",
-            aggregation_delay=AGGREGATION_DELAY_SECONDS,
+            aggregation_delay=nrql.AGGREGATION_DELAY_SECONDS,
             fill_option="none",
-            violation_time_limit_seconds=VIOLATION_TIME_LIMIT_SECONDS,
+            violation_time_limit_seconds=nrql.VIOLATION_TIME_LIMIT_SECONDS,
             opts=pulumi.ResourceOptions(parent=self),
         )
 
@@ -428,54 +405,3 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
             ],
             opts=pulumi.ResourceOptions(parent=self),
         )
-
-
-def _ping_failure_nrql(monitor_id: str) -> str:
-    """Number of distinct locations whose check of the monitor failed in the window.
-
-    The monitor id (a UUID, not the entity GUID) stays in the WHERE clause and the failure test
-    goes into filter(), so the signal is 0 (not missing) while every check passes: the condition
-    can close again.
-    """
-    return (
-        "SELECT filter(uniqueCount(location), WHERE result = 'FAILED') "
-        f"FROM SyntheticCheck WHERE monitorId = '{monitor_id}'"
-    )
-
-
-def _error_rate_nrql(app_guid: str) -> str:
-    """Percentage of the app's web transactions that ended in an error."""
-    return (
-        "SELECT percentage(count(*), WHERE error IS true) FROM Transaction "
-        f"WHERE entityGuid = '{app_guid}' AND transactionType = 'Web'"
-    )
-
-
-def _response_time_nrql(app_guid: str) -> str:
-    """Average duration in seconds of the app's web transactions (cron and drush runs excluded)."""
-    return (
-        "SELECT average(duration) FROM Transaction "
-        f"WHERE entityGuid = '{app_guid}' AND transactionType = 'Web'"
-    )
-
-
-def _found_app(app: str, guid: str | None) -> str:
-    """The APM application's GUID, or the error that fails the preview when there is none (a
-    RunError: Pulumi prints its message without a Python traceback)."""
-    if not guid:
-        raise pulumi.RunError(
-            f"appName: New Relic has no APM application named {app!r} in this account (looked up "
-            "with domain APM, type APPLICATION): give the name exactly as New Relic lists it "
-            "under APM, or leave the APM conditions (errorRate, responseTime) out"
-        )
-    return guid
-
-
-def _monitor_name(site_url: str, ping: PingMonitorArgs) -> str:
-    """The monitor's name: given, or the site's host name."""
-    return ping.get("name") or urlsplit(site_url).hostname or site_url
-
-
-def _number(value: float) -> str:
-    """5.0 -> "5", 2.5 -> "2.5" (for names and descriptions)."""
-    return f"{value:g}"

@@ -8,7 +8,6 @@ locations than the monitor checks from, or a longer window than New Relic allows
 """
 
 from collections.abc import Mapping
-from enum import StrEnum
 from urllib.parse import urlsplit
 
 from components._args import Problems
@@ -80,14 +79,16 @@ def _check_service(p: Problems, raw: Mapping[str, object]) -> None:
         if key in raw:
             p.text(key, raw[key])
     # "" is a description too: an adopted service without one must be sent none.
-    if "serviceDescription" in raw and not isinstance(raw["serviceDescription"], str):
-        p.add("serviceDescription", f"expected a string (got {raw['serviceDescription']!r})")
+    if "serviceDescription" in raw:
+        p.exact_text("serviceDescription", raw["serviceDescription"])
     for key in ("autoResolveTimeout", "acknowledgementTimeout"):
         if key in raw:
             _timeout(p, key, raw[key])
-    _one_of(p, "urgency", raw.get("urgency"), Urgency)
-    _one_of(p, "incidentPreference", raw.get("incidentPreference"), IncidentPreference)
-    _one_of(p, "mutingRulesHandling", raw.get("mutingRulesHandling"), MutingRulesHandling)
+    p.one_of("urgency", raw.get("urgency"), Urgency, optional=True)
+    p.one_of("incidentPreference", raw.get("incidentPreference"), IncidentPreference, optional=True)
+    p.one_of(
+        "mutingRulesHandling", raw.get("mutingRulesHandling"), MutingRulesHandling, optional=True
+    )
     site_url = raw.get("siteUrl")
     url = urlsplit(site_url) if isinstance(site_url, str) else None
     if isinstance(site_url, str) and (
@@ -164,7 +165,7 @@ def _validate_ping_monitor(p: Problems, ping: PingMonitorArgs) -> int | None:
         return None
     if "name" in raw:
         p.text("pingMonitor.name", raw["name"])
-    _one_of(p, "pingMonitor.period", raw.get("period"), MonitorPeriod)
+    p.one_of("pingMonitor.period", raw.get("period"), MonitorPeriod, optional=True)
     if "verifySsl" in raw:
         p.boolean("pingMonitor.verifySsl", raw["verifySsl"])
     locations = raw.get("locations")
@@ -192,11 +193,6 @@ def _validate_ping_monitor(p: Problems, ping: PingMonitorArgs) -> int | None:
 def _needs_app(p: Problems, condition: str, raw: Mapping[str, object]) -> None:
     if "appName" not in raw:
         p.add(f"conditions.{condition}", "needs appName (the site's New Relic APM app)")
-
-
-def _one_of(p: Problems, path: str, value: object, allowed: type[StrEnum]) -> None:
-    if value is not None:
-        p.one_of(path, value, allowed)
 
 
 def _timeout(p: Problems, path: str, value: object) -> None:

@@ -120,7 +120,7 @@ class SlackExtension(pulumi.ComponentResource):
     ) -> None:
         # Checked before anything is registered: bad args leave nothing behind.
         args = cast(SlackExtensionArgs, without_none(args))
-        _validate(args)
+        validate(args)
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._name = name
         self._args = args
@@ -193,7 +193,7 @@ def _unmanaged_text(channel: SlackChannelArgs) -> list[str]:
     return [key for key in TEXT_PROPERTIES if key not in channel]
 
 
-def _validate(args: SlackExtensionArgs) -> None:
+def validate(args: SlackExtensionArgs) -> None:
     """Reject bad input before anything is registered: every problem, each with its path."""
     p = Problems("SlackExtension")
     raw: Mapping[str, object] = args

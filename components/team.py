@@ -19,16 +19,8 @@ from components._args import whole
 from components.team_args import (
     DEFAULT_HANDOFF_MINUTES,
     DEFAULT_HANDOFF_TYPE,
-    EscalationPolicyArgs,
-    EscalationRuleArgs,
     HandoffArgs,
-    LayerArgs,
     MemberArgs,
-    NotifyStepArgs,
-    PhoneArgs,
-    RestrictionArgs,
-    ScheduleArgs,
-    TargetArgs,
     TeamOnCallArgs,
 )
 from components.team_checks import raise_if_invalid
@@ -40,6 +32,7 @@ from components.team_rules import (
     rules_to_create,
     uses_login_email,
 )
+from components.team_schedules import provider_layer, schedule_teams
 from components.vocabulary import (
     CONTACT_METHOD_LABELS,
     CONTACT_METHOD_TYPES,
@@ -51,23 +44,6 @@ from components.vocabulary import (
     TargetType,
     Via,
 )
-
-__all__ = [  # the Args live in components.team_args; importable from here as before
-    "DEFAULT_HANDOFF_MINUTES",
-    "DEFAULT_HANDOFF_TYPE",
-    "EscalationPolicyArgs",
-    "EscalationRuleArgs",
-    "HandoffArgs",
-    "LayerArgs",
-    "MemberArgs",
-    "NotifyStepArgs",
-    "PhoneArgs",
-    "RestrictionArgs",
-    "ScheduleArgs",
-    "TargetArgs",
-    "TeamOnCall",
-    "TeamOnCallArgs",
-]
 
 TOKEN: Final = "pantheon-oncall:index:TeamOnCall"
 MANAGED_BY: Final = "managed by pantheon-oncall"
@@ -347,8 +323,8 @@ class TeamOnCall(pulumi.ComponentResource):
                 description=schedule.get(
                     "description", f"On-call schedule of {team_name} ({MANAGED_BY})"
                 ),
-                layers=[_layer(layer, user_ids) for layer in schedule["layers"]],
-                teams=_schedule_teams(team_id, schedule.get("teams", [])),
+                layers=[provider_layer(layer, user_ids) for layer in schedule["layers"]],
+                teams=schedule_teams(team_id, schedule.get("teams", [])),
                 opts=pulumi.ResourceOptions(
                     parent=self,
                     import_=import_id,
@@ -412,43 +388,3 @@ def _collect(ids: Mapping[str, pulumi.Output[str]]) -> pulumi.Output[dict[str, s
         empty: dict[str, str] = {}
         return pulumi.Output.from_input(empty)
     return pulumi.Output.all(**ids)
-
-
-def _schedule_teams(
-    created: pulumi.Output[str] | None, given: list[str]
-) -> list[pulumi.Input[str]] | None:
-    """A schedule's teams: the one createTeam makes, then those given; None when there are none
-    (the provider's `teams` unset)."""
-    teams: list[pulumi.Input[str]] = [created] if created is not None else []
-    teams += given
-    return teams or None
-
-
-def _layer(
-    layer: LayerArgs, user_ids: Mapping[str, pulumi.Output[str]]
-) -> pagerduty.ScheduleLayerArgsDict:
-    result: pagerduty.ScheduleLayerArgsDict = {
-        "name": layer["name"],
-        "start": layer["start"],
-        "rotation_virtual_start": layer.get("rotationVirtualStart", layer["start"]),
-        "rotation_turn_length_seconds": whole(layer["rotationTurnLengthSeconds"]),
-        # Rotation order is the list order.
-        "users": [user_ids[slug] for slug in layer["members"]],
-    }
-    if "end" in layer:
-        result["end"] = layer["end"]
-    restrictions = layer.get("restrictions", [])
-    if restrictions:
-        result["restrictions"] = [_restriction(r) for r in restrictions]
-    return result
-
-
-def _restriction(restriction: RestrictionArgs) -> pagerduty.ScheduleLayerRestrictionArgsDict:
-    result: pagerduty.ScheduleLayerRestrictionArgsDict = {
-        "type": restriction["type"],
-        "start_time_of_day": restriction["startTimeOfDay"],
-        "duration_seconds": whole(restriction["durationSeconds"]),
-    }
-    if "startDayOfWeek" in restriction:
-        result["start_day_of_week"] = whole(restriction["startDayOfWeek"])
-    return result

@@ -70,8 +70,8 @@ class MemberArgs(TypedDict):
     email: str
     """Login email, lower-case; unique in the PagerDuty account."""
     role: NotRequired[str]
-    """Account role as the PagerDuty API spells it: limited_user (Responder), user (Manager, the
-    default, as in PagerDuty), admin, observer, read_only_user (Stakeholder),
+    """Account role as the PagerDuty API spells it: limited_user (Responder, the
+    default), user (Manager), admin, observer, read_only_user (Stakeholder),
     read_only_limited_user (Limited Stakeholder) or restricted_access. Observers and stakeholders
     cannot be on schedule layers or escalation targets."""
     timeZone: NotRequired[str]

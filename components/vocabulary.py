@@ -38,8 +38,9 @@ class Role(Vocabulary):
     RESTRICTED_ACCESS = "restricted_access"
 
 
-DEFAULT_ROLE: Final = Role.MANAGER
-"""PagerDuty's own default when a user is created without a role."""
+DEFAULT_ROLE: Final = Role.RESPONDER
+"""A member's role when none is given, in the stack file and in the component args alike: the
+least that can be on call (PagerDuty's own default, `user`, would make everyone a manager)."""
 
 OFF_CALL_ROLES: Final = frozenset({Role.OBSERVER, Role.STAKEHOLDER, Role.LIMITED_STAKEHOLDER})
 """Roles PagerDuty never puts on call: not on schedule layers, not escalation targets."""

@@ -13,10 +13,8 @@ backstop until then — in the past or the future, the gap is the same.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Final
@@ -24,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 
-from oncall import import_warnings, stackfile
+from oncall import import_warnings, stackindex
 from oncall.config import (
     NAMESPACE,
     ROTATION_SECONDS,
@@ -38,7 +36,7 @@ from oncall.config import (
     TeamStackConfig,
 )
 from oncall.config.site import meant_env
-from oncall.errors import ConfigError, did_you_mean, printable, shown
+from oncall.errors import did_you_mean, printable, shown
 
 _ZONE_ABBREVIATION: Final = re.compile(r"[A-Z]{2,5}([0-9][A-Z]{3})?|[A-Z]{3}[0-9]")
 """Legacy zone names such as EST, MST, HST, EST5EDT, CST6CDT: not places. UTC is fine."""
@@ -85,10 +83,10 @@ def fleet_warnings(
     if not isinstance(config, StackConfig):
         return []
     found: list[str] = []
-    fleet = _fleet_of(project_dir)
+    fleet = stackindex.index_of(project_dir)
     project, names = fleet.project, list(fleet.names)
-    if config.team_stack is not None:
-        _, other_project, other = config.team_stack.split("/")
+    if config.team_stack_name is not None:
+        other_project, other = config.team_stack_project, config.team_stack_name
         if other_project != project or other not in names:
             hint = did_you_mean(other, names) if other_project == project else ""
             found.append(
@@ -105,90 +103,6 @@ def fleet_warnings(
                 "of the deploys fails: give each stack its own pagerduty.service"
             )
     return [printable(line, 1000) for line in found]
-
-
-class FleetIndex:
-    """What `fleet_warnings` needs of every stack of a project: each stack file is read and
-    validated once, here, not once per stack planned (which made a fleet's plan O(N²))."""
-
-    def __init__(self, project_dir: Path) -> None:
-        """The project's stacks; their services are read on first use (`creating`)."""
-        self.project_dir = project_dir.resolve()
-        self.project, self.stacks_dir = stackfile.project_name(project_dir)
-        self.names = tuple(stackfile.stack_names(project_dir))
-        self._services: dict[str, list[str]] | None = None
-
-    def creating(self, service: str) -> list[str]:
-        """The stacks that create (not adopt) the PagerDuty service named `service`, in order."""
-        if self._services is None:
-            self._services = {}
-            project_file = _version(self.project_dir / "Pulumi.yaml")
-            for name in self.names:
-                stack_file = _version(self.stacks_dir / f"Pulumi.{name}.yaml")
-                created = _service_of(self.project_dir, name, project_file, stack_file)
-                if created is not None:
-                    self._services.setdefault(created, []).append(name)
-        return self._services.get(service, [])
-
-
-_INDEXES: dict[Path, FleetIndex] | None = None
-"""While a fleet is planned (`indexed`): its projects' indexes, else None (built per plan)."""
-
-
-@contextlib.contextmanager
-def indexed(project_dirs: Iterable[Path]) -> Iterator[None]:
-    """Plan a fleet with each project's stack files read once: the indexes are built now (so
-    that worker processes forked inside inherit them) and used by every plan until the end.
-    The stack files must not change meanwhile (true of `plan --all` and of `diff`)."""
-    global _INDEXES
-    outer, _INDEXES = _INDEXES, dict(_INDEXES or {})
-    try:
-        for project_dir in project_dirs:
-            try:
-                index = FleetIndex(project_dir)
-                index.creating("")  # read every stack file now, before any fork
-            except ConfigError:
-                continue  # no project there: its plans fail on their own
-            _INDEXES[project_dir.resolve()] = index
-        yield
-    finally:
-        _INDEXES = outer
-
-
-def _fleet_of(project_dir: Path) -> FleetIndex:
-    index = None if _INDEXES is None else _INDEXES.get(project_dir.resolve())
-    return index or FleetIndex(project_dir)
-
-
-def _version(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
-
-
-@functools.lru_cache(maxsize=4096)
-def _service_of(
-    project_dir: Path,
-    stack: str,
-    project_file: tuple[int, int] | None,
-    stack_file: tuple[int, int] | None,
-) -> str | None:
-    """The PagerDuty service name a stack creates (not adopts), or None (or a broken stack).
-
-    Cached per version of its files (Pulumi.yaml and the stack file): one process planning
-    stacks one at a time without a fleet index (`indexed`) still reads each of them once."""
-    from oncall import program
-
-    try:
-        loaded = stackfile.load(project_dir, stack)
-        config = program.parse(loaded.namespace(loaded.project))
-    except ConfigError:
-        return None
-    if isinstance(config, StackConfig) and config.pagerduty.import_id is None:
-        return config.pagerduty.service
-    return None
 
 
 def _team_warnings(team: Team) -> Iterator[str]:

@@ -144,21 +144,30 @@ def _split(stacks: Iterable[Stack], names: set[str], removed: set[str]) -> Affec
 
 def load_stacks(project_dir: Path) -> list[Stack]:
     """Every stack with a stack file, with its team stack (the last part of `teamStack`). A stack
-    file that cannot be read is a site stack paging no team, with a warning on stderr."""
+    file that does not parse is a site stack paging no team, with a warning on stderr, so that its
+    own job reports it and the other stacks still go."""
+    from oncall import stackindex  # it parses stack files (pydantic): on first use
+
+    index = stackindex.index_of(project_dir)
     stacks = []
-    for name in stackfile.stack_names(project_dir):
-        try:
-            values = stackfile.load(project_dir, name).namespace(NAMESPACE)
-        except ConfigError as e:
-            first = str(e.problems[0]) if e.problems else "cannot be read"
-            said = f"{first}; listed anyway, so that its own job reports it"
-            print(f"warning: stack {printable(name, 200)}: {said}", file=sys.stderr)
-            stacks.append(Stack(name, False, None))
-            continue
-        reference = values.get("teamStack")
-        team_stack = reference.rsplit("/", 1)[-1] if isinstance(reference, str) else None
-        stacks.append(Stack(name, _is_team_stack(values), team_stack))
+    for name in index.names:
+        if index.config(name) is None:
+            _warn_unparsed(project_dir, name)
+        stacks.append(Stack(name, index.is_team_stack(name), index.team_stack_of(name)))
     return stacks
+
+
+def _warn_unparsed(project_dir: Path, name: str) -> None:
+    """The warning for a stack file the index could not parse: its first problem."""
+    from oncall.config import parse_stack_config
+
+    try:
+        parse_stack_config(stackfile.load(project_dir, name).namespace(NAMESPACE))
+        first = "cannot be read"
+    except ConfigError as e:
+        first = str(e.problems[0]) if e.problems else "cannot be read"
+    said = f"{first}; listed anyway, so that its own job reports it"
+    print(f"warning: stack {printable(name, 200)}: {said}", file=sys.stderr)
 
 
 def changed_paths(project_dir: Path, base: str, head: str = "HEAD") -> list[str]:
@@ -226,17 +235,6 @@ def _git(project_dir: Path, argv: list[str]) -> subprocess.CompletedProcess[str]
         return subprocess.run(argv, cwd=project_dir, capture_output=True, text=True, check=False)
     except OSError as e:
         raise ValueError(f"cannot run git ({e.strerror}): is it installed and on PATH?") from None
-
-
-def _is_team_stack(values: dict) -> bool:
-    """The config parser's own rule decides; a stack whose config does not parse is a site
-    stack here (its preview reports the problem)."""
-    try:
-        from oncall.config import TeamStackConfig, parse_stack_config  # pydantic: on first use
-
-        return isinstance(parse_stack_config(values, namespace=NAMESPACE), TeamStackConfig)
-    except ConfigError:
-        return False
 
 
 def _is_program(parts: tuple[str, ...]) -> bool:

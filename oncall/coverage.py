@@ -30,12 +30,10 @@ from zoneinfo import ZoneInfo
 
 from oncall.config import (
     DAYS_PER_MONTH,
-    EnvKind,
     ResolvedTeam,
     StackConfig,
     Team,
     TeamStackConfig,
-    Topology,
 )
 from oncall.schedule import (
     Level,
@@ -47,7 +45,8 @@ from oncall.schedule import (
     team_model,
     union,
 )
-from oncall.schedule_args import DEFAULT_WEEKS as DEFAULT_WEEKS
+from oncall.schedule_args import DEFAULT_WEEKS
+from oncall.stackindex import where_schedules_live
 
 TEAM_KEY = "pantheon-oncall:team"
 
@@ -165,19 +164,20 @@ def report(
     return Report(resolution, findings, loads)
 
 
-def coverage_lines(config: StackConfig | TeamStackConfig) -> list[str]:
+def coverage_lines(config: StackConfig | TeamStackConfig, live: bool) -> list[str]:
     """One line per schedule for the plan and the PR diff: coverage % and gaps over the default
-    horizon; or where the schedules are when this stack has none."""
+    horizon; or where the schedules are when this stack has none. `live`: the stack serves a
+    live environment (oncall.stackindex), where the checks are strict."""
     if config.team is None or not config.team.schedules:
         return [where_schedules_live(config)]
-    return summary_lines(report(config.team, live=is_live(config)))
+    return summary_lines(report(config.team, live=live))
 
 
-def plan_lines(config: StackConfig | TeamStackConfig) -> list[str]:
+def plan_lines(config: StackConfig | TeamStackConfig, live: bool) -> list[str]:
     """The coverage lines, then every finding as a warning (the plan does not fail on them)."""
     if config.team is None or not config.team.schedules:
         return [where_schedules_live(config)]
-    result = report(config.team, live=is_live(config))
+    result = report(config.team, live=live)
     warnings = [f"warning: {f.path}: {f.message}" for f in result.findings]
     return [*summary_lines(result), *warnings]
 
@@ -195,30 +195,6 @@ def summary_lines(result: Report) -> list[str]:
             f"in {weeks} weeks from {when(res.since, team.zone)}"
         )
     return lines
-
-
-def is_live(config: StackConfig | TeamStackConfig) -> bool:
-    """Whether the stack is a site's live environment, where the schedule checks are strict (a gap
-    the first escalation rule does not cover is an error, elsewhere a warning)."""
-    return isinstance(config, StackConfig) and config.site.env_kind is EnvKind.LIVE
-
-
-def where_schedules_live(config: StackConfig | TeamStackConfig) -> str:
-    """Why a stack has no schedules to check, and where they are."""
-    if config.team is not None:
-        return "no schedules: the team's escalation rules page people directly"
-    if isinstance(config, StackConfig) and config.topology is Topology.TEAM_STACK:
-        team_stack = (config.team_stack or "").rsplit("/", 1)[-1]
-        return (
-            f"schedules live in team stack {team_stack}: "
-            f"oncall check {team_stack} (or calendar {team_stack})"
-        )
-    ref = config.escalation_policy if isinstance(config, StackConfig) else None
-    named = f"id {ref.id}" if ref and ref.id else f"named {ref.name if ref else '?'}"
-    return (
-        f"no schedules here: this stack pages an existing escalation policy ({named}) "
-        "that is managed in PagerDuty, outside this repository"
-    )
 
 
 # --- The checks -----------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from oncall import fleet, stackfile
+from oncall import fleet, stackfile, stackindex
 from oncall.diff_changes import StackDiff, stack_report
 from oncall.diff_report import markdown, to_data
 from oncall.errors import ConfigError
@@ -66,15 +66,11 @@ def _names(project_dir: Path) -> list[str]:
 
 
 def _is_live(project_dir: Path, stack: str) -> bool:
-    """A live site's stack, or a team stack (its people serve every environment, live too)."""
+    """Whether the stack serves a live environment, as oncall.stackindex answers it."""
     try:
-        loaded = stackfile.load(project_dir, stack)
-    except ConfigError:
+        return stackindex.index_of(project_dir).is_live(stack)
+    except ConfigError:  # no Pulumi.yaml at that revision
         return False
-    site = loaded.namespace(loaded.project).get("site")
-    if not isinstance(site, dict):
-        return True
-    return str(site.get("env", "")).lower() == "live"
 
 
 def _inputs_of(project_dir: Path, stack: str) -> bytes | None:
@@ -142,8 +138,9 @@ def diff_stacks(
     for name in names:
         new = outcomes.get((project_dir, name))
         old = outcomes.get((base_dir, name), new if name in same else None)
-        live_dir = project_dir if name in new_names else base_dir
-        reports.append(stack_report(name, old, new, _is_live(live_dir, name)))
+        # A change is called out as live when the stack serves live before it or after it.
+        live = _is_live(project_dir, name) or _is_live(base_dir, name)
+        reports.append(stack_report(name, old, new, live))
     return reports
 
 

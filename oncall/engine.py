@@ -34,7 +34,6 @@ from pulumi.output import Unknown
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import resource as runtime_resource
 from pulumi.runtime.proto import source_pb2
-from pulumi.runtime.sync_await import _ensure_event_loop
 
 from oncall.markers import COMPUTED, Secret, decode, decode_ref, has_ref, ref_id
 from oncall.markers import Computed as Computed  # the markers live in oncall.markers
@@ -167,7 +166,10 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
     def _track_thread_loop(self) -> None:
         # The SDK gives each worker thread an event loop of its own and never closes it; left to
         # the garbage collector at interpreter exit, it fails noisily. Closed after the run.
-        self.thread_loops.add(_ensure_event_loop())
+        try:
+            self.thread_loops.add(asyncio.get_event_loop())
+        except RuntimeError:
+            return  # this thread has no loop of its own: nothing to close
 
     def Invoke(self, request: Any) -> Any:  # noqa: N802 (the gRPC method name)
         self._track_thread_loop()

@@ -89,7 +89,7 @@ def plan_many(
     process. Workers are forked after the program's modules are imported, so none imports again.
     """
     global _SCHEMAS
-    from oncall import advice
+    from oncall import stackindex
 
     jobs = max(1, min(jobs or cores(), len(tasks)))
     if progress is not None:
@@ -97,7 +97,7 @@ def plan_many(
     _SCHEMAS = schemas
     try:
         # Every stack file is read once for the cross-stack warnings, here, before any fork.
-        with advice.indexed(dict.fromkeys(d for d, _ in tasks)):
+        with stackindex.indexed(dict.fromkeys(d for d, _ in tasks)):
             yield from _reported(_planned(tasks, schemas, jobs), progress)
     finally:
         _SCHEMAS = None

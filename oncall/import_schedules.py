@@ -15,11 +15,11 @@ from datetime import datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from oncall.config import RESTRICTION_API_TYPES, ROTATION_SECONDS, Weekday
+from oncall.config import RESTRICTION_WORDS, ROTATION_SECONDS, Weekday
 from oncall.import_file import Flow, FlowList
 from oncall.pagerduty_account import ImportFailed
 
-_RESTRICTION_WORD: Final = {api: word.value for word, api in RESTRICTION_API_TYPES.items()}
+_RESTRICTION_WORD: Final = {api.value: word for word, api in RESTRICTION_WORDS.items()}
 _ROTATION_WORD: Final = {seconds: rotation.value for rotation, seconds in ROTATION_SECONDS.items()}
 _WEEKDAYS: Final = {day.number: day.value for day in Weekday}
 

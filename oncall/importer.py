@@ -57,9 +57,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from components.vocabulary import TARGET_API_TYPES
+from components.vocabulary import TARGET_API_TYPES, TargetType
 from oncall import import_args, import_file, stack_write, stackfile
-from oncall.config import NAMESPACE, TargetKind
+from oncall.config import NAMESPACE
 from oncall.errors import ConfigError, safe_text
 from oncall.import_file import Flow, FlowList, team_defaults, without_defaults
 from oncall.import_members import MemberMapper
@@ -153,7 +153,7 @@ class _Importer:
             target["id"]
             for rule in policy.get("escalation_rules") or []
             for target in rule.get("targets") or []
-            if target.get("type") == TARGET_API_TYPES[TargetKind.USER]
+            if target.get("type") == TARGET_API_TYPES[TargetType.USER]
         )
         zone = self._team_time_zone(schedules)
         team: dict[str, Any] = {"name": team_name, "timeZone": zone}
@@ -258,7 +258,7 @@ class _Importer:
             target["id"]
             for rule in policy.get("escalation_rules") or []
             for target in rule.get("targets") or []
-            if target.get("type") == TARGET_API_TYPES[TargetKind.SCHEDULE]
+            if target.get("type") == TARGET_API_TYPES[TargetType.SCHEDULE]
         ]
         for wanted in self.options.schedules:
             ids.append(self._find("/schedules", "schedule", "schedule", wanted)["id"])
@@ -323,9 +323,9 @@ class _Importer:
             targets = []
             for target in rule.get("targets") or []:
                 kind = _TARGET_OF_TYPE.get(str(target.get("type")))
-                if kind is TargetKind.SCHEDULE:
+                if kind is TargetType.SCHEDULE:
                     targets.append(f"schedule:{self.schedule_slugs[target['id']]}")
-                elif kind is TargetKind.USER:
+                elif kind is TargetType.USER:
                     targets.append(f"user:{self.user_slugs[target['id']]}")
                 else:
                     self._note(where, f"targets a {target.get('type')}: not in the contract")

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from oncall import engine, render, stackfile
+from oncall import engine, render, stackfile, stackindex
 from oncall.engine import Registration, Run
 from oncall.markers import Computed, Ref, Secret
 from oncall.render import short_type as short_type
@@ -88,7 +88,8 @@ def plan_stack(
 
         # Validate before the engine starts, so config errors surface as ConfigError, whole.
         stack_file, config = stack_program.checked_stack_file(project_dir, stack)
-        schedules = tuple(coverage.plan_lines(config))
+        live = stackindex.index_of(project_dir).is_live(stack_file.stack)
+        schedules = tuple(coverage.plan_lines(config, live))
         fleet = advice.fleet_warnings(project_dir, stack_file.stack, config)
         entry = project_dir / "__main__.py"
 

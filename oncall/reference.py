@@ -23,11 +23,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PlainSerializer
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from oncall.config.stack import _SECTIONS, NAMESPACE
+from oncall.config.issues import NAMESPACE
+from oncall.config.stack import SECTIONS
 
 SECTION_NOTES = {
     "teamStack": "The team stack whose outputs this site stack pages (`org/project/stack`).",
@@ -54,7 +55,7 @@ class Key:
 
 def all_keys() -> Iterator[Key]:
     """Every key, section by section, depth first in the models' field order."""
-    for section, kind in _SECTIONS.items():
+    for section, kind in SECTIONS.items():
         path = f"{NAMESPACE}:{section}"
         model = _model_in(kind)
         if model is None:
@@ -72,7 +73,7 @@ def _fields(
         key = f"{prefix}.{field.alias or name}"
         yield Key(
             key,
-            type_text(field.annotation),
+            _words(field.annotation, tuple(field.metadata)) or type_text(field.annotation),
             _default(field),
             field.is_required(),
             docs.get(name, ""),
@@ -112,7 +113,8 @@ def type_text(annotation: Any) -> str:
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
-        return type_text(args[0])
+        written = _words(args[0], args[1:])
+        return written if written is not None else type_text(args[0])
     if origin in (typing.Union, types.UnionType):
         return " or ".join(type_text(a) for a in args if a is not type(None))
     if origin is typing.Literal:
@@ -127,6 +129,17 @@ def type_text(annotation: Any) -> str:
         return "string or mapping" if annotation.__name__ in WRITTEN_AS_VALUES else "mapping"
     names = {str: "string", int: "integer", float: "number", bool: "boolean"}
     return names.get(annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+def _words(kind: Any, metadata: tuple[Any, ...]) -> str | None:
+    """An API vocabulary the stack file writes in its own words (its JSON serializer gives the
+    word, as for restriction types): those words; None for any other type."""
+    if not (isinstance(kind, type) and issubclass(kind, enum.Enum)):
+        return None
+    for meta in metadata:
+        if isinstance(meta, PlainSerializer) and meta.when_used == "json":
+            return " \\| ".join(f"`{meta.func(m)}`" for m in kind)  # type: ignore[call-arg]
+    return None
 
 
 def _default(field: FieldInfo) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from components.vocabulary import CONTACT_METHOD_TYPES, TARGET_API_TYPES
-from oncall.config import RESTRICTION_API_TYPES, ROLE_WORDS, WEEKDAY_NUMBERS
+from oncall.config import RESTRICTION_WORDS, ROLE_WORDS, WEEKDAY_NUMBERS
 
 SECRET_TEXT = "[secret]"
 COMPUTED_TEXT = "(known after apply)"
@@ -114,7 +114,7 @@ def _config_words() -> dict[str, dict[str, str]]:
         roles.setdefault(str(role), word)  # the first word is the stack file's usual one
     types = {str(api): str(word) for word, api in CONTACT_METHOD_TYPES.items()}
     types |= {str(api): str(word) for word, api in TARGET_API_TYPES.items()}
-    types |= {str(api): str(word) for word, api in RESTRICTION_API_TYPES.items()}
+    types |= {str(api): word for word, api in RESTRICTION_WORDS.items()}
     days = {str(number): str(day) for day, number in WEEKDAY_NUMBERS.items()}
     return {"role": roles, "type": types, "startDayOfWeek": days}
 

@@ -38,7 +38,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from oncall.config import TargetKind
+from components.vocabulary import TargetType
 
 if TYPE_CHECKING:
     from oncall.config import ResolvedTeam
@@ -410,8 +410,8 @@ def team_model(team: ResolvedTeam) -> TeamModel:
         schedules[slug] = Schedule(slug, schedule.name, schedule.time_zone, tuple(layers))
     rules = tuple(
         Rule(
-            schedules=tuple(t.slug for t in rule.targets if t.kind is TargetKind.SCHEDULE),
-            users=tuple(t.slug for t in rule.targets if t.kind is TargetKind.USER),
+            schedules=tuple(t.slug for t in rule.targets if t.kind is TargetType.SCHEDULE),
+            users=tuple(t.slug for t in rule.targets if t.kind is TargetType.USER),
             delay_minutes=rule.escalate_after_minutes,
         )
         for rule in team.escalation.rules

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from oncall import calendar, coverage, stackfile
+from oncall import calendar, coverage, stackindex
 from oncall.config import YEARS, LoadLimits, StackConfig, Team, TeamStackConfig
 from oncall.config.issues import issues_from
 from oncall.errors import ConfigError, Problem
@@ -83,28 +83,6 @@ def _thresholds(args: argparse.Namespace, team: Team) -> coverage.Thresholds:
     return replace(coverage.team_thresholds(team), **given)
 
 
-def paged_by_live(project_dir: Path, team_stack: str) -> list[str]:
-    """Live site stacks in this repository that page team stack `team_stack`."""
-    found = []
-    for name in stackfile.stack_names(project_dir):
-        if name == team_stack:
-            continue
-        try:
-            values = stackfile.load(project_dir, name)
-        except ConfigError:
-            continue
-        ns = values.namespace(values.project)
-        ref, site = ns.get("teamStack"), ns.get("site")
-        if (
-            isinstance(ref, str)
-            and ref.rsplit("/", 1)[-1] == team_stack
-            and isinstance(site, dict)
-            and site.get("env") == "live"
-        ):
-            found.append(name)
-    return found
-
-
 def run(args: argparse.Namespace) -> int:
     """Dispatch `check` or `calendar`."""
     return check(args) if args.command == "check" else calendar_command(args)
@@ -114,14 +92,15 @@ def check(args: argparse.Namespace) -> int:
     """`oncall check STACK`: coverage, gaps and load of the stack's schedules; 1 on an error."""
     config = _load(args.project_dir, args.stack)
     if config.team is None or not config.team.schedules:
-        print(f"{args.stack}: {coverage.where_schedules_live(config)}")
+        print(f"{args.stack}: {stackindex.where_schedules_live(config)}")
         return 0
     if isinstance(config, TeamStackConfig):
-        pagers = paged_by_live(args.project_dir, args.stack)
+        pagers = stackindex.index_of(args.project_dir).paged_by_live(args.stack)
         live = bool(pagers)
         context = f"team stack, paged by live {', '.join(pagers)}" if live else "team stack"
     else:
-        live, context = coverage.is_live(config), f"{config.site.env} environment"
+        live = stackindex.index_of(args.project_dir).is_live(args.stack)
+        context = f"{config.site.env} environment"
     thresholds = _thresholds(args, config.team)
     since = _since(args.since, config.team.time_zone)
     result = coverage.report(
@@ -161,7 +140,7 @@ def calendar_command(args: argparse.Namespace) -> int:
     """`oncall calendar STACK`: who is on call when, as text, or as an .ics or .svg file."""
     config = _load(args.project_dir, args.stack)
     if config.team is None or not config.team.schedules:
-        print(f"{args.stack}: {coverage.where_schedules_live(config)}")
+        print(f"{args.stack}: {stackindex.where_schedules_live(config)}")
         return 0
     team = config.team
     model = team_model(team)

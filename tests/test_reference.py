@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from oncall import reference
-from oncall.config.stack import _SECTIONS
+from oncall.config.stack import SECTIONS
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "reference.md"
 
@@ -20,7 +20,7 @@ def test_every_key_has_a_description() -> None:
 def test_every_section_and_the_keys_users_write_most_are_in_it() -> None:
     paths = {key.path for key in reference.all_keys()}
 
-    assert {f"pantheon-oncall:{section}" for section in _SECTIONS} <= paths
+    assert {f"pantheon-oncall:{section}" for section in SECTIONS} <= paths
     for key in (
         "site.name",
         "team.members.<slug>.email",
@@ -56,3 +56,10 @@ def test_a_row_shows_type_default_required_and_description() -> None:
         "members as its members (needs PagerDuty's Teams feature). |"
     ) in rows
     assert any(row.startswith("| `name` | string |  | yes | The Pantheon site's") for row in rows)
+
+
+def test_a_restriction_type_is_listed_in_the_words_the_stack_file_takes() -> None:
+    keys = {key.path: key for key in reference.all_keys()}
+
+    kind = keys["pantheon-oncall:team.schedules.<slug>.layers[].restrictions[].type"]
+    assert kind.type == "`daily` \\| `weekly`"

@@ -21,7 +21,7 @@ import pytest
 import yaml
 from pytest_httpserver import HTTPServer
 
-from oncall import smoke
+from oncall import events_api, smoke
 from oncall.errors import ConfigError
 
 from support import PROJECT
@@ -179,9 +179,9 @@ def test_500_on_every_try_gives_up_after_the_bound(
     )
     run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url)
     assert run.status == 1
-    assert sent(httpserver) == [TRIGGER] * smoke.MAX_TRIES
+    assert sent(httpserver) == [TRIGGER] * events_api.MAX_TRIES
     assert run.sleeps == [1.0, 2.0, 4.0, 8.0]
-    assert f"the trigger was not sent after {smoke.MAX_TRIES} tries" in run.err
+    assert f"the trigger was not sent after {events_api.MAX_TRIES} tries" in run.err
     assert "500" in run.err
 
 
@@ -243,7 +243,7 @@ def test_a_network_failure_says_so_after_the_bounded_tries(
     run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url)
     assert run.status == 1
     assert f"could not reach {url}" in run.err
-    assert len(run.sleeps) == smoke.MAX_TRIES - 1
+    assert len(run.sleeps) == events_api.MAX_TRIES - 1
 
 
 def test_dry_run_prints_the_exact_events_with_the_key_redacted_and_sends_nothing(
@@ -554,8 +554,9 @@ def test_a_server_that_never_answers_times_out_and_gives_up_after_the_bounded_tr
         url = f"http://127.0.0.1:{silent.getsockname()[1]}/v2/enqueue"
         run = Run(capsys, "guide-live", "--integration-key", KEY, "--events-url", url)
     assert run.status == 1
-    assert f"the trigger was not sent after {smoke.MAX_TRIES} tries: could not reach {url}" in (
-        run.err
+    assert (
+        f"the trigger was not sent after {events_api.MAX_TRIES} tries: could not reach {url}"
+        in (run.err)
     )
     assert "timed out" in run.err
 

@@ -15,7 +15,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from test_smoke import ACCEPTED, DEDUP, KEY, RESOLVE, TRIGGER, Run, parse, sent
 
-from oncall import smoke
+from oncall import events_api, smoke
 
 GOOD = (
     b"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
@@ -34,7 +34,7 @@ def serve(answers: list[bytes]) -> Iterator[str]:
     listener.settimeout(10)
 
     def loop() -> None:
-        for index in range(smoke.MAX_TRIES * 2 + 1):
+        for index in range(events_api.MAX_TRIES * 2 + 1):
             try:
                 conn, _ = listener.accept()
             except OSError:
@@ -60,9 +60,9 @@ def test_a_broken_answer_to_the_resolve_prints_the_open_incidents_dedup_key(
 
     assert run.status == 1
     assert f"answered with a broken response ({name})" in run.err
-    assert f"the resolve was not sent after {smoke.MAX_TRIES} tries" in run.err
+    assert f"the resolve was not sent after {events_api.MAX_TRIES} tries" in run.err
     assert f"still open: resolve it in PagerDuty (dedup key {DEDUP})" in run.err
-    assert len(run.sleeps) == 1 + smoke.MAX_TRIES - 1  # the wait, then the resolve's retries
+    assert len(run.sleeps) == 1 + events_api.MAX_TRIES - 1  # the wait, then the resolve's retries
 
 
 def test_a_broken_answer_once_is_retried_and_the_run_succeeds(

@@ -10,7 +10,8 @@ from typing import Any, cast
 import pytest
 from pulumi.provider.experimental.analyzer import Analyzer
 
-from components.team import TeamOnCall, TeamOnCallArgs
+from components.team import TeamOnCall
+from components.team_args import TeamOnCallArgs
 from oncall.engine import Registration, Run, run_program
 from oncall.schemacheck import SchemaSet, check_run
 
@@ -220,11 +221,11 @@ def test_users_have_name_email_role_and_their_time_zone_or_the_teams() -> None:
     assert (anita["role"], anita["timeZone"]) == ("limited_user", "Europe/London")
 
 
-def test_role_defaults_to_manager_as_in_pagerduty() -> None:
+def test_role_defaults_to_responder_as_in_the_stack_file() -> None:
     args = guide_team()
     del args["members"]["jane"]["role"]
 
-    assert plan(args).get(T.USER, f"{NAME}-jane").inputs["role"] == "user"
+    assert plan(args).get(T.USER, f"{NAME}-jane").inputs["role"] == "limited_user"
 
 
 # --- Notification rules ---------------------------------------------------------------------------

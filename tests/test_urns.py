@@ -23,7 +23,8 @@ import yaml
 from test_config import example
 from test_team import guide_team
 
-from components.team import TeamOnCall, TeamOnCallArgs
+from components.team import TeamOnCall
+from components.team_args import TeamOnCallArgs
 from oncall import stackfile
 from oncall.config import parse_stack_config
 from oncall.engine import Run

@@ -32,6 +32,7 @@ from oncall.config.alerts import (
     PingMonitorSection,
     ResponseTimeSection,
 )
+from oncall.config.issues import NAMESPACE
 from oncall.config.members import (
     BUILTIN_HIGH,
     BUILTIN_LOW,
@@ -50,7 +51,7 @@ from oncall.config.members import (
 from oncall.config.presets import PRESETS, Preset
 from oncall.config.schedules import (
     MAX_TURN_HOURS,
-    RESTRICTION_API_TYPES,
+    RESTRICTION_WORDS,
     ROTATION_SECONDS,
     WEEKDAY_NUMBERS,
     YEARS,
@@ -60,11 +61,9 @@ from oncall.config.schedules import (
     ResolvedLayer,
     ResolvedSchedule,
     Restriction,
-    RestrictionType,
     Rotation,
     Schedule,
     Target,
-    TargetKind,
     Weekday,
 )
 from oncall.config.site import EnvKind, Site
@@ -75,7 +74,6 @@ from oncall.config.slack import (
     slack_event_from_word,
 )
 from oncall.config.stack import (
-    NAMESPACE,
     EscalationPolicyRef,
     StackConfig,
     TeamStackConfig,
@@ -94,7 +92,7 @@ __all__ = [
     "MAX_TURN_HOURS",
     "NAMESPACE",
     "PRESETS",
-    "RESTRICTION_API_TYPES",
+    "RESTRICTION_WORDS",
     "ROLE_WORDS",
     "ROTATION_SECONDS",
     "SERVICE_DESCRIPTION_TEMPLATE",
@@ -129,7 +127,6 @@ __all__ = [
     "ResolvedTeam",
     "ResponseTimeSection",
     "Restriction",
-    "RestrictionType",
     "Rotation",
     "Schedule",
     "Site",
@@ -137,7 +134,6 @@ __all__ = [
     "StackConfig",
     "Step",
     "Target",
-    "TargetKind",
     "Team",
     "TeamStackConfig",
     "Topology",

@@ -25,7 +25,7 @@ from components.vocabulary import (
     Urgency,
     whole_number,
 )
-from oncall.config.issues import Issue, Loc, shown
+from oncall.config.issues import Issue, Loc
 from oncall.config.presets import (
     FALLBACK,
     PRESETS,
@@ -270,7 +270,7 @@ def _apm_conditions_without_apm(conditions: ConditionsSection) -> list[Issue]:
     return [
         Issue(
             ("newrelic", "conditions", to_camel(field)),
-            shown(getattr(conditions, field)),
+            getattr(conditions, field),
             "needs the site's APM app, and newrelic.apm is false: remove this, or the apm key",
         )
         for field in ("error_rate", "response_time")
@@ -289,7 +289,7 @@ def _ping_failure(
     if override is False or (monitor is None and override is None):
         return None
     if monitor is None:
-        issues.append(Issue(loc, shown(override), "needs a ping monitor (newrelic.pingMonitor)"))
+        issues.append(Issue(loc, override, "needs a ping monitor (newrelic.pingMonitor)"))
         return None
     base = preset.ping_failure or FALLBACK.ping_failure
     if override is None or override.failing_locations is None:

@@ -22,6 +22,9 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from components.vocabulary import Role, SlackEvent
 from oncall.errors import MISSING, ConfigError, Problem, did_you_mean
 
+NAMESPACE: Final = "pantheon-oncall"
+"""The Pulumi project name, which prefixes every config key of this program."""
+
 Loc = tuple[str | int, ...]
 
 
@@ -53,8 +56,9 @@ def fail(*issues: Issue) -> NoReturn:
     )
 
 
-def shown(value: object) -> object:
-    """A parsed value the way the user wrote it, for problem messages."""
+def as_written(value: object) -> object:
+    """A parsed value the way the user wrote it (a role's word, a target's `schedule:<slug>`,
+    a date-time's ISO text): what a problem shows as its value (`config_error` applies it)."""
     written = getattr(value, "as_written", None) if isinstance(value, BaseModel) else None
     if written is not None:
         return written()
@@ -67,11 +71,11 @@ def shown(value: object) -> object:
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, BaseModel):
-        return shown(value.model_dump(mode="json", by_alias=True, exclude_unset=True))
+        return as_written(value.model_dump(mode="json", by_alias=True, exclude_unset=True))
     if isinstance(value, dict):
-        return {key: shown(item) for key, item in value.items()}
+        return {key: as_written(item) for key, item in value.items()}
     if isinstance(value, tuple):
-        return [shown(item) for item in value]
+        return [as_written(item) for item in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -79,7 +83,9 @@ def shown(value: object) -> object:
 
 def config_error(namespace: str, issues: Iterable[Issue]) -> ConfigError:
     """One error for all the issues, each named by its full key path (`<namespace>:<key>…`)."""
-    return ConfigError(Problem(_path(namespace, i.loc), i.value, i.message) for i in issues)
+    return ConfigError(
+        Problem(_path(namespace, i.loc), as_written(i.value), i.message) for i in issues
+    )
 
 
 def _path(namespace: str, loc: Loc) -> str:
@@ -143,22 +149,24 @@ def _message(detail: Any, root: Any, loc: Loc) -> str:
 
 def _keys_at(root: Any, loc: Loc) -> list[str]:
     """The keys the model at `loc` (under `root`) accepts, as the user writes them."""
-    types = _leaves(root)
+    types = leaf_types(root)
     for part in loc:
-        types = [leaf for tp in types for child in _children(tp, part) for leaf in _leaves(child)]
+        types = [
+            leaf for tp in types for child in _children(tp, part) for leaf in leaf_types(child)
+        ]
     for tp in types:
         if isinstance(tp, type) and issubclass(tp, BaseModel):
             return [field.alias or name for name, field in tp.model_fields.items()]
     return []
 
 
-def _leaves(tp: Any) -> list[Any]:
-    """`tp` without Annotated wrappers, a union split into its members."""
+def leaf_types(tp: Any) -> list[Any]:
+    """The types `tp` allows: Annotated wrappers removed, a union split into its members."""
     origin, args = get_origin(tp), get_args(tp)
     if origin is Annotated:
-        return _leaves(args[0])
+        return leaf_types(args[0])
     if origin in (Union, UnionType):
-        return [leaf for arg in args for leaf in _leaves(arg)]
+        return [leaf for arg in args for leaf in leaf_types(arg)]
     return [tp]
 
 

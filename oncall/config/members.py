@@ -16,6 +16,7 @@ from pydantic import AfterValidator, Field, PlainValidator, model_validator
 from pydantic.alias_generators import to_camel
 
 from components.vocabulary import (
+    DEFAULT_ROLE,
     HandoffType,
     Role,
     Urgency,
@@ -24,7 +25,7 @@ from components.vocabulary import (
     sms_prefix_problem,
     trunk_prefix_problem,
 )
-from oncall.config.issues import Issue, Loc, fail, shown
+from oncall.config.issues import Issue, Loc, fail
 from oncall.config.scalars import (
     Description,
     Email,
@@ -275,7 +276,7 @@ class Member(Model):
     """The person's full name, as PagerDuty shows it."""
     email: Email
     """The login e-mail; PagerDuty users are unique by e-mail in an account."""
-    role: RoleWord = Role.RESPONDER
+    role: RoleWord = DEFAULT_ROLE
     """The PagerDuty role: responder, manager, admin, observer, stakeholder, limited stakeholder
     or restricted access."""
     time_zone: TimeZoneName | None = None
@@ -324,7 +325,7 @@ class Member(Model):
                 "email_contact_method_id",
             ):
                 if field in self.model_fields_set:
-                    issues.append(Issue((to_camel(field),), shown(getattr(self, field)), _EXISTING))
+                    issues.append(Issue((to_camel(field),), getattr(self, field), _EXISTING))
             if self.import_id is not None:
                 issues.append(Issue(("importId",), self.import_id, _EXISTING_AND_IMPORT))
         elif self.name is None:

@@ -23,7 +23,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from components.vocabulary import PAGERDUTY_ID, SLUG, is_time_zone, real_number, whole_number
-from oncall.config.issues import Issue, fail, shown
+from oncall.config.issues import Issue, fail
 
 
 def normalise_word(word: str) -> str:
@@ -123,9 +123,7 @@ def distinct(items: tuple[_T, ...], key: Callable[[_T], Hashable] | None = None)
     for index, item in enumerate(items):
         seen = item if key is None else key(item)
         if seen in first:
-            issues.append(
-                Issue((index,), shown(item), f"duplicate of [{first[seen]}] in this list")
-            )
+            issues.append(Issue((index,), item, f"duplicate of [{first[seen]}] in this list"))
         else:
             first[seen] = index
     if issues:

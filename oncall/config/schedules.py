@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Final, Self
 
-from pydantic import AfterValidator, Field, PlainValidator, model_validator
+from pydantic import AfterValidator, Field, PlainSerializer, PlainValidator, model_validator
 
 from components.vocabulary import (
     MAX_DAILY_RESTRICTION_SECONDS,
@@ -21,11 +21,11 @@ from components.vocabulary import (
     MIN_ESCALATION_DELAY_MINUTES,
     SLUG,
     TARGET_API_TYPES,
+    RestrictionType,
     TargetType,
     Vocabulary,
 )
-from components.vocabulary import RestrictionType as ApiRestrictionType
-from oncall.config.issues import Issue, fail, shown
+from oncall.config.issues import Issue, fail
 from oncall.config.scalars import (
     Description,
     Model,
@@ -45,9 +45,6 @@ YEARS: Final = range(2000, 9001)
 """The years a date-time may fall in: far from datetime's limits, so converting between time
 zones and adding weeks cannot overflow."""
 
-TargetKind = TargetType
-"""What an escalation rule target names: `schedule:<slug>` or `user:<slug>`."""
-
 
 class Rotation(Vocabulary):
     """A named rotation turn length (`rotationHours` gives any other length)."""
@@ -59,17 +56,11 @@ class Rotation(Vocabulary):
 ROTATION_SECONDS: Final[dict[Rotation, int]] = {Rotation.DAILY: 86_400, Rotation.WEEKLY: 604_800}
 
 
-class RestrictionType(Vocabulary):
-    """When a schedule layer restricts on-call time: every day, or once a week."""
-
-    DAILY = "daily"
-    WEEKLY = "weekly"
-
-
-RESTRICTION_API_TYPES: Final[dict[RestrictionType, ApiRestrictionType]] = {
-    RestrictionType.DAILY: ApiRestrictionType.DAILY,
-    RestrictionType.WEEKLY: ApiRestrictionType.WEEKLY,
+RESTRICTION_WORDS: Final[dict[str, RestrictionType]] = {
+    "daily": RestrictionType.DAILY,
+    "weekly": RestrictionType.WEEKLY,
 }
+"""The stack file's words for a restriction type: on call every day, or once a week."""
 
 
 class Weekday(Vocabulary):
@@ -136,7 +127,24 @@ def _turn_hours(hours: int) -> int:
     return hours
 
 
+def restriction_word(kind: RestrictionType) -> str:
+    """The stack file's word for a restriction type (`daily`, `weekly`)."""
+    return next(word for word, known in RESTRICTION_WORDS.items() if known is kind)
+
+
+def _restriction_type(value: object) -> RestrictionType:
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word not in RESTRICTION_WORDS:
+        raise ValueError("expected 'daily' or 'weekly'")
+    return RESTRICTION_WORDS[word]
+
+
 TimeOfDay = Annotated[str, PlainValidator(_time_of_day)]
+RestrictionWord = Annotated[
+    RestrictionType,
+    PlainValidator(_restriction_type),
+    PlainSerializer(restriction_word, when_used="json"),
+]
 DateTime = Annotated[datetime, PlainValidator(_date_time)]
 RotationWord = Annotated[Rotation, PlainValidator(_rotation)]
 TurnHours = Annotated[WholeNumber, AfterValidator(_turn_hours)]
@@ -145,7 +153,7 @@ TurnHours = Annotated[WholeNumber, AfterValidator(_turn_hours)]
 class Restriction(Model):
     """When a layer is on call: a daily window, or a weekly one starting on `startDay`."""
 
-    type: RestrictionType
+    type: RestrictionWord
     """`daily` (the same hours every day) or `weekly` (from a start day and time)."""
     start_time: TimeOfDay
     """The time of day the window opens, `HH:MM`, in the schedule's time zone."""
@@ -170,8 +178,9 @@ class Restriction(Model):
             or not 1 <= self.duration_seconds <= longest
         ):
             limit = "less than 168 hours" if weekly else "less than 24 hours"
-            message = f"a {self.type.value} restriction lasts {limit} (1 to {longest} seconds)"
-            issues.append(Issue(("durationHours",), shown(self.duration_hours), message))
+            word = restriction_word(self.type)
+            message = f"a {word} restriction lasts {limit} (1 to {longest} seconds)"
+            issues.append(Issue(("durationHours",), self.duration_hours, message))
         if issues:
             fail(*issues)
         return self
@@ -179,7 +188,7 @@ class Restriction(Model):
     @property
     def api_type(self) -> str:
         """The restriction type as PagerDuty's API spells it."""
-        return RESTRICTION_API_TYPES[self.type]
+        return self.type.value
 
     @property
     def start_time_of_day(self) -> str:
@@ -273,7 +282,7 @@ class ResolvedSchedule(Schedule):
 class Target(Model):
     """An escalation target, written `schedule:<slug>` or `user:<slug>`."""
 
-    kind: TargetKind
+    kind: TargetType
     """`schedule` or `user`."""
     slug: str
     """The schedule's or member's slug."""
@@ -296,9 +305,9 @@ def _target(value: object) -> Target:
     if isinstance(value, Target):
         return value
     kind, _, slug = value.partition(":") if isinstance(value, str) else ("", "", "")
-    if kind not in tuple(TargetKind) or not re.fullmatch(SLUG, slug):
+    if kind not in tuple(TargetType) or not re.fullmatch(SLUG, slug):
         raise ValueError("expected schedule:<slug> or user:<slug>")
-    return Target(kind=TargetKind(kind), slug=slug)
+    return Target(kind=TargetType(kind), slug=slug)
 
 
 class EscalationRule(Model):

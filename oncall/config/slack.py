@@ -19,7 +19,7 @@ from components.vocabulary import (
     SlackNotificationType,
     Urgency,
 )
-from oncall.config.issues import Issue, fail, shown
+from oncall.config.issues import Issue, fail
 from oncall.config.scalars import Model, Name, distinct, matching, normalise_word
 from oncall.errors import MISSING
 
@@ -75,7 +75,7 @@ DEFAULT_SLACK_EVENTS: Final = (
 
 def _includes_triggered(events: tuple[SlackEvent, ...]) -> tuple[SlackEvent, ...]:
     if SlackEvent.TRIGGERED not in events:
-        fail(Issue((), shown(events), "must include triggered: PagerDuty requires it"))
+        fail(Issue((), events, "must include triggered: PagerDuty requires it"))
     return events
 
 

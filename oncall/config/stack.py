@@ -26,15 +26,13 @@ from oncall.config.alerts import (
     resolve_newrelic,
     resolve_pagerduty,
 )
-from oncall.config.issues import Issue, config_error, fail, issues_from
+from oncall.config.component_check import component_issues
+from oncall.config.issues import NAMESPACE, Issue, config_error, fail, issues_from
 from oncall.config.scalars import Flag, Model, Name, PagerDutyId
 from oncall.config.site import EnvKind, Site
 from oncall.config.slack import SlackSettings
 from oncall.config.team import ResolvedTeam, Team, checked_team
 from oncall.errors import MISSING, did_you_mean
-
-NAMESPACE: Final = "pantheon-oncall"
-"""The Pulumi project name, which prefixes every config key of this program."""
 
 
 class Topology(StrEnum):
@@ -95,6 +93,16 @@ class StackConfig:
     protect: bool = False
     """Protect the team's users, schedules and escalation policy (see `protected`)."""
 
+    @property
+    def team_stack_project(self) -> str | None:
+        """The project of the team stack (`teamStack` is org/project/stack), or None."""
+        return None if self.team_stack is None else self.team_stack.split("/")[1]
+
+    @property
+    def team_stack_name(self) -> str | None:
+        """The stack name of the team stack (`teamStack` is org/project/stack), or None."""
+        return None if self.team_stack is None else self.team_stack.split("/")[2]
+
 
 @dataclass(frozen=True)
 class TeamStackConfig:
@@ -109,7 +117,7 @@ class TeamStackConfig:
 
 # --- The entry point ------------------------------------------------------------------------------
 
-_SECTIONS: Final[dict[str, Any]] = {
+SECTIONS: Final[dict[str, Any]] = {  # the type of each `pantheon-oncall:<key>`
     "site": Site,
     "team": Team,
     "teamStack": TeamStack,
@@ -134,7 +142,7 @@ def parse_stack_config(
     Raises ConfigError listing every problem found, each with its key path and value.
     """
     issues = _unknown_sections(values)
-    if "team" in values and not set(values) & (set(_SECTIONS) - {"team", "protect"}):
+    if "team" in values and not set(values) & (set(SECTIONS) - {"team", "protect"}):
         return _team_stack_config(values, namespace, issues)
     if "site" not in values:
         message = "required: the Pantheon site's name and env (a team stack has only team)"
@@ -154,7 +162,7 @@ def parse_stack_config(
     resolved_newrelic = resolve_newrelic(newrelic, site, issues)
     if issues or topology is None:
         raise config_error(namespace, issues)
-    return StackConfig(
+    config = StackConfig(
         site=site,
         topology=topology,
         team=team,
@@ -165,6 +173,11 @@ def parse_stack_config(
         slack=slack,
         protect=protected(site, protect),
     )
+    alerts = (config.site, config.pagerduty, config.newrelic)
+    issues = component_issues(values, config.team, config.protect, alerts, config.slack)
+    if issues:
+        raise config_error(namespace, issues)
+    return config
 
 
 def _team_stack_config(
@@ -176,6 +189,9 @@ def _team_stack_config(
     team = checked_team(values["team"], parsed_team, issues)
     protect = protected(None, _section(values, "protect", issues))
     if issues or team is None:
+        raise config_error(namespace, issues)
+    issues = component_issues(values, team, protect)
+    if issues:
         raise config_error(namespace, issues)
     return TeamStackConfig(team=team, protect=protect)
 
@@ -190,12 +206,12 @@ def protected(site: Site | None, protect: bool | None) -> bool:
 
 
 def _unknown_sections(values: Mapping[str, Any]) -> list[Issue]:
-    expected = f"expected one of {', '.join(_SECTIONS)}"
+    expected = f"expected one of {', '.join(SECTIONS)}"
     return [
         # The value is never echoed (it may be a credential under a misspelled key).
-        Issue((key,), MISSING, f"unknown key{did_you_mean(key, _SECTIONS)}; {expected}")
+        Issue((key,), MISSING, f"unknown key{did_you_mean(key, SECTIONS)}; {expected}")
         for key in values
-        if key not in _SECTIONS
+        if key not in SECTIONS
     ]
 
 
@@ -206,13 +222,13 @@ def _section(values: Mapping[str, Any], key: str, issues: list[Issue]) -> Any:
     try:
         return _adapter(key).validate_python(values[key])
     except ValidationError as error:
-        issues.extend(issues_from(error, _SECTIONS[key], key))
+        issues.extend(issues_from(error, SECTIONS[key], key))
         return None
 
 
 @cache
 def _adapter(key: str) -> TypeAdapter[Any]:
-    return TypeAdapter(_SECTIONS[key])
+    return TypeAdapter(SECTIONS[key])
 
 
 def _topology(values: Mapping[str, Any], issues: list[Issue]) -> Topology | None:

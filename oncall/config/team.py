@@ -2,23 +2,23 @@
 
 Pydantic checks each part on its own (`members.py`, `schedules.py`); the team-wide rules here run
 over every part that parsed, so one typo does not hide the rest: references between members,
-schedules and escalation rules, contact numbers, schedule starts in their time zone. A team with
-no problems is then resolved once: every layer start and end fixed with its UTC offset.
-"""
+schedules and escalation rules, contact numbers, schedule starts in their time zone. Then the team
+is resolved (layer starts and ends fixed with their UTC offsets) and TeamOnCall's own rules run on
+it (oncall.config.component_check)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_snake
 
-from components.vocabulary import OFF_CALL_ROLES, Urgency
-from oncall.config.issues import Issue, Loc, fail, shown
+from components.vocabulary import OFF_CALL_ROLES, TargetType, Urgency
+from oncall.config.issues import Issue, Loc, as_written
 from oncall.config.members import Defaults, Member, Notify, NotifyOverride, ResolvedMember
 from oncall.config.scalars import (
     Model,
@@ -36,7 +36,6 @@ from oncall.config.schedules import (
     ResolvedLayer,
     ResolvedSchedule,
     Schedule,
-    TargetKind,
 )
 from oncall.errors import MISSING
 from oncall.schedule_args import MAX_AFTER_HOURS_DAYS_PER_MONTH, MAX_AFTER_HOURS_SHARE
@@ -99,17 +98,6 @@ class Team(Model):
     """When a person's on-call time outside working hours (Mon-Fri 09:00-17:00 in their time
     zone) is a warning in `plan` and `check`; `false` for never."""
 
-    @model_validator(mode="after")
-    def _one_team_on_the_policy(self) -> Self:
-        """PagerDuty assigns an escalation policy to one team at most."""
-        if self.create_pagerduty_team and self.escalation.team is not None:
-            message = (
-                "createPagerdutyTeam assigns the policy to the team it creates, and a policy has "
-                "one team: drop one of them"
-            )
-            fail(Issue(("escalation", "team"), self.escalation.team, message))
-        return self
-
 
 class ResolvedTeam(Team):
     """The team as `parse_stack_config` returns it: its members and schedules resolved."""
@@ -144,7 +132,6 @@ def checked_team(raw: object, team: Team | None, issues: list[Issue]) -> Resolve
     """Add the team-wide problems to `issues`; return the team resolved (`_resolved`)."""
     view = _view_of(team) if team is not None else _salvaged(raw)
     found = [
-        *_duplicate_emails(view),
         *_missing_addresses(view),
         *_schedule_members(view),
         *_escalation_targets(view),
@@ -217,23 +204,6 @@ def _get(raw: Mapping[Any, Any], key: str, default: object = None) -> Any:
     return raw.get(key, raw.get(to_snake(key), default))
 
 
-def _duplicate_emails(view: _TeamView) -> list[Issue]:
-    issues: list[Issue] = []
-    first: dict[str, str] = {}
-    for slug, member in (view.members or {}).items():
-        if member is None:
-            continue
-        if member.email in first:
-            message = (
-                f"same email as members.{first[member.email]}: PagerDuty users are unique by "
-                "email, compared case-insensitively"
-            )
-            issues.append(Issue(("members", slug, "email"), member.email, message))
-        else:
-            first[member.email] = slug
-    return issues
-
-
 def _missing_addresses(view: _TeamView) -> list[Issue]:
     """Every sms or phone step, and the handoff, needs the member's number for that channel."""
     issues = []
@@ -297,7 +267,7 @@ def _on_call_issue(view: _TeamView, slug: str) -> str | None:
     member = view.members[slug]
     if member is None or member.existing or member.role not in OFF_CALL_ROLES:
         return None
-    role = shown(member.role)
+    role = as_written(member.role)
     return f"{slug} is a {role}, and PagerDuty does not put a {role} on call; change their role"
 
 
@@ -317,7 +287,7 @@ def _escalation_targets(view: _TeamView) -> list[Issue]:
     issues = []
     for rule_index, rule in enumerate(view.rules):
         for index, target in enumerate(rule.targets if rule else ()):
-            if target.kind is TargetKind.USER:
+            if target.kind is TargetType.USER:
                 message = _on_call_issue(view, target.slug)
             elif view.schedules is not None and target.slug not in view.schedules:
                 known = ", ".join(sorted(view.schedules)) or "none"

@@ -1,0 +1,148 @@
+"""The components' own checks, run on the args the config builds, reported at stack-file keys.
+
+A rule about component args lives with the component (components/*_checks.py, components/slack.py)
+and is written once: the config layer does not repeat it. Instead it builds the args exactly as
+the program will (oncall.config.args) and hands them to the same checks, so a stack file the
+components would refuse is refused here, at the key path the user wrote, and `plan` or `up` never
+gets as far as a component refusing its input.
+
+A component's property path is mapped back to the stack file by renaming the fields the config
+spells differently (`rotationTurnLengthSeconds` is `rotation`, `startTimeOfDay` is `startTime`,
+…) and keeping the longest part of the path that the stack file has: a problem in what a member
+inherits from `team.defaults` is reported at the member.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from components._args import ComponentArgsError
+from components.newrelic_channel_checks import validate as check_alerts
+from components.slack import validate as check_slack
+from components.team_checks import raise_if_invalid as check_team
+from oncall.config.alerts import NewRelicSettings, PagerDutySettings
+from oncall.config.args import alerts_args, slack_args, team_args
+from oncall.config.issues import Issue, Loc
+from oncall.config.site import Site
+from oncall.config.slack import SlackSettings
+from oncall.config.team import ResolvedTeam
+from oncall.errors import MISSING
+
+PLACEHOLDER_ID: Final = "P000000"
+"""What the checks see for an id only known at deploy time (the escalation policy, the service)."""
+
+_TEAM_FIELDS: Final = {
+    "escalationPolicy": "escalation",
+    "numLoops": "loops",
+    "escalationDelayInMinutes": "escalateAfterMinutes",
+    "createTeam": "createPagerdutyTeam",
+    "rotationTurnLengthSeconds": "rotation",
+    "rotationVirtualStart": "start",
+    "startTimeOfDay": "startTime",
+    "durationSeconds": "durationHours",
+    "startDayOfWeek": "startDay",
+}
+"""TeamOnCall's field names that `pantheon-oncall:team` spells differently."""
+
+_TEAM_WORDS: Final = re.compile(r"\bcreateTeam\b")
+"""TeamOnCall's switch named in a reason (one team per policy), as the stack file spells it."""
+
+_ALERTS_KEYS: Final[dict[str, Loc]] = {
+    "serviceName": ("pagerduty", "service"),
+    "serviceDescription": ("pagerduty", "description"),
+    "serviceImportId": ("pagerduty", "importId"),
+    "vendorId": ("pagerduty", "vendorId"),
+    "urgency": ("pagerduty", "urgency"),
+    "autoResolveTimeout": ("pagerduty", "autoResolveMinutes"),
+    "acknowledgementTimeout": ("pagerduty", "acknowledgementTimeoutMinutes"),
+    "escalationPolicyId": ("escalationPolicy",),
+    "policyName": ("newrelic", "policyName"),
+    "incidentPreference": ("newrelic", "incidentPreference"),
+    "appName": ("newrelic", "appName"),
+    "siteUrl": ("site",),
+    "pingMonitor": ("newrelic", "pingMonitor"),
+    "conditions": ("newrelic", "conditions"),
+}
+"""Where in the stack file each NewRelicPagerDutyChannel arg comes from."""
+
+
+def component_issues(
+    values: Mapping[str, Any],
+    team: ResolvedTeam | None,
+    protect: bool,
+    alerts: tuple[Site, PagerDutySettings, NewRelicSettings] | None = None,
+    slack: SlackSettings | None = None,
+) -> list[Issue]:
+    """What the components' checks refuse in the args built from the resolved sections (`alerts`
+    None for a team stack), located in the stack file's `values` (the `pantheon-oncall:*` keys
+    without the namespace)."""
+    issues: list[Issue] = []
+    if team is not None:
+        found = _refused(check_team, team_args(team, protect), values, _team_loc)
+        issues += [
+            Issue(i.loc, i.value, _TEAM_WORDS.sub(_TEAM_FIELDS["createTeam"], i.message))
+            for i in found
+        ]
+    if alerts is not None:
+        built = alerts_args(*alerts, PLACEHOLDER_ID)
+        issues += _refused(check_alerts, built, values, _alerts_loc)
+    if slack is not None:
+        channel = slack_args(slack, {"service": PLACEHOLDER_ID})
+        issues += _refused(check_slack, channel, values, lambda path: ("slack", *path[:1]))
+    return issues
+
+
+def _refused(
+    check: Callable[[Any], None],
+    args: Any,
+    values: Mapping[str, Any],
+    locate: Callable[[Loc], Loc],
+) -> list[Issue]:
+    try:
+        check(args)
+    except ComponentArgsError as e:
+        return [_issue(locate(_split(path)), reason, values) for path, reason in e.problems]
+    return []
+
+
+def _issue(loc: Loc, reason: str, values: Mapping[str, Any]) -> Issue:
+    """The problem at the longest part of `loc` the stack file has, with the value written there
+    when the whole of `loc` is in it."""
+    found: Any = values
+    for depth, part in enumerate(loc):
+        inside = found.get(part) if isinstance(found, Mapping) and isinstance(part, str) else None
+        if isinstance(found, list) and isinstance(part, int) and 0 <= part < len(found):
+            inside = found[part]
+        if inside is None:
+            return Issue(loc[: max(depth, 1)], MISSING, _without_got(reason))
+        found = inside
+    return Issue(loc, found, _without_got(reason))
+
+
+def _without_got(reason: str) -> str:
+    """The component's reason without its own `(got …)`: the problem shows the value written."""
+    return re.sub(r" \(got .*\)$", "", reason)
+
+
+def _split(path: str) -> Loc:
+    """`members.jane.notify.high[0].via` as ('members', 'jane', 'notify', 'high', 0, 'via')."""
+    if path == "args":
+        return ()
+    parts: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        parts.append(int(index) if index else name)
+    return tuple(parts)
+
+
+def _team_loc(path: Loc) -> Loc:
+    if path[:1] == ("protect",):
+        return ("protect",)
+    return ("team", *(_TEAM_FIELDS.get(p, p) if isinstance(p, str) else p for p in path))
+
+
+def _alerts_loc(path: Loc) -> Loc:
+    if not path or not isinstance(path[0], str) or path[0] not in _ALERTS_KEYS:
+        return ("newrelic",)
+    return (*_ALERTS_KEYS[path[0]], *path[1:])
