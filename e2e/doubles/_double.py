@@ -147,7 +147,7 @@ class LocalDouble:
 
 
 class _BadRequestError(Exception):
-    """A body the double cannot read (too large, bad gzip, bad JSON): 400."""
+    """A body the double cannot read (too large, bad chunking, bad gzip, bad JSON)."""
 
 
 def read_json(body: bytes) -> Any:
