@@ -523,6 +523,20 @@ def test_unknown_operation_is_501_naming_it(nerdgraph: NerdGraphDouble) -> None:
     assert entry["fields"] == ["alertsMutingRuleDelete"]
 
 
+def test_head_and_options_are_answered_501_and_logged(nerdgraph: NerdGraphDouble) -> None:
+    # Any method reaches the double, so the lane sees it among the unimplemented requests.
+    for method in ("HEAD", "OPTIONS"):
+        request = urllib.request.Request(nerdgraph.url + "/graphql", method=method)
+        with pytest.raises(urllib.error.HTTPError) as raised:
+            urllib.request.urlopen(request, timeout=10)
+        assert raised.value.code == 501
+        assert raised.value.headers["Content-Type"].startswith("application/json")
+    assert [entry["unimplemented"] for entry in nerdgraph.unimplemented] == [
+        "HEAD /graphql",
+        "OPTIONS /graphql",
+    ]
+
+
 def test_unknown_nested_field_is_501_naming_its_path(nerdgraph: NerdGraphDouble) -> None:
     status, body = call(
         nerdgraph,

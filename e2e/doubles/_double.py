@@ -1,14 +1,16 @@
-"""The HTTP plumbing the New Relic and Slack doubles share: a local server and its request log.
+"""The HTTP plumbing the PagerDuty, New Relic and Slack doubles share: a local server and its log.
 
-A double binds 127.0.0.1 on a free port, answers every method through `handle`, and records each
-request as a dict (method, path, query, status, plus what the double adds). Credentials are never
-recorded: a subclass names the headers and form fields that carry them, and the log only says
-whether one was present. Bodies are read up to MAX_BODY bytes; anything larger is refused.
+A double binds 127.0.0.1 on a free port (HTTPS with an ssl_context), answers every method through
+`handle`, and records each request as a dict (method, path, query, status, plus what the double
+adds). Credentials are never recorded: a subclass names the headers and form fields that carry
+them, and the log only says whether one was present. Bodies (sized, chunked, or gzipped) are read
+up to the double's `max_body` bytes; anything larger, or malformed, is refused (`refuse_body`).
 """
 
 import gzip
 import io
 import json
+import ssl
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,17 +40,26 @@ class Reply:
     """What `handle` returns: status, JSON body, and extra fields for the request log."""
 
     status: int
-    body: Any
+    body: Any  # None: an empty body without a Content-Type
     record: dict[str, Any] = field(default_factory=dict)
 
 
 class LocalDouble:
-    """Base of the doubles: start()/stop(), `url`, `requests`, `unimplemented`, context manager."""
+    """Base of the doubles: start()/stop(), `url`, `requests`, `unimplemented`, context manager.
 
-    def __init__(self) -> None:
+    `ssl_context`: serve HTTPS with it (a trustme server context, say) for clients that refuse
+    plain HTTP.
+    """
+
+    # A request body larger than this is refused: the double never reads unbounded input.
+    max_body = MAX_BODY
+    content_type = "application/json; charset=utf-8"
+
+    def __init__(self, *, ssl_context: ssl.SSLContext | None = None) -> None:
         self.requests: list[dict[str, Any]] = []
         self.unimplemented: list[dict[str, Any]] = []
         self._lock = threading.RLock()
+        self._ssl_context = ssl_context
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -56,6 +67,11 @@ class LocalDouble:
     def handle(self, request: Request) -> Reply:
         """Answer one request."""
         raise NotImplementedError
+
+    def refuse_body(self, request: Request, message: str) -> Reply:
+        """The answer to a body that cannot be read (too large, bad chunking, bad gzip); the
+        request has an empty body. This one is a 400, not recorded."""
+        return Reply(400, {"error": message})
 
     def not_implemented(self, request: Request, what: str) -> Reply:
         """The 501 answer for something the double does not model; recorded in `unimplemented`."""
@@ -69,18 +85,22 @@ class LocalDouble:
 
     @property
     def url(self) -> str:
-        """Base URL, http://127.0.0.1:PORT (only while started)."""
+        """Base URL, http://127.0.0.1:PORT (https with an ssl_context; only while started)."""
         if self._server is None:
             raise RuntimeError("the double is not started")
         port = self._server.server_address[1]
-        return f"http://127.0.0.1:{port}"
+        scheme = "https" if self._ssl_context is not None else "http"
+        return f"{scheme}://127.0.0.1:{port}"
 
     def start(self) -> Self:
         """Bind 127.0.0.1 on a free port and serve in a background thread."""
         if self._server is not None:
             return self
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
-        self._server.daemon_threads = True
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
+        server.daemon_threads = True
+        if self._ssl_context is not None:
+            server.socket = self._ssl_context.wrap_socket(server.socket, server_side=True)
+        self._server = server
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self
@@ -108,6 +128,11 @@ class LocalDouble:
                 reply = self.handle(request)
             except _BadRequestError as error:
                 reply = Reply(400, {"error": str(error)})
+            return self.record(request, reply)
+
+    def record(self, request: Request, reply: Reply) -> Reply:
+        """Log `request` with the status and record of `reply` (and in `unimplemented` if 501)."""
+        with self._lock:
             entry = {
                 "method": request.method,
                 "path": request.path,
@@ -122,7 +147,7 @@ class LocalDouble:
 
 
 class _BadRequestError(Exception):
-    """A body the double cannot read (too large, bad gzip, bad JSON): 400."""
+    """A body the double cannot read (too large, bad chunking, bad gzip, bad JSON)."""
 
 
 def read_json(body: bytes) -> Any:
@@ -145,63 +170,70 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _any(self) -> None:
         split = urlsplit(self.path)
-        try:
-            body = self._body()
-        except _BadRequestError as error:
-            self._send(Reply(400, {"error": str(error)}))
-            return
         request = Request(
             method=self.command,
             path=split.path,
             query=parse_qs(split.query, keep_blank_values=True),
             headers={key.lower(): value for key, value in self.headers.items()},
-            body=body,
+            body=b"",
         )
+        try:
+            request.body = self._body(self.double.max_body)
+        except _BadRequestError as error:
+            self.close_connection = True  # what is left of the body is not read
+            self._send(self.double.refuse_body(request, str(error)))
+            return
         self._send(self.double._serve(request))
 
-    def _body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            raise _BadRequestError(f"request body of {length} bytes is over {MAX_BODY}")
-        raw = self.rfile.read(length) if length else b""
+    def _body(self, limit: int) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            raw = self._chunked(limit)
+        else:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > limit:
+                raise _BadRequestError(f"request body of {length} bytes is over {limit}")
+            raw = self.rfile.read(length) if length else b""
         if self.headers.get("Content-Encoding", "").lower() == "gzip":
             try:
                 with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
-                    raw = stream.read(MAX_BODY + 1)
+                    raw = stream.read(limit + 1)
             except OSError as error:
                 raise _BadRequestError(f"bad gzip body: {error}") from None
-            if len(raw) > MAX_BODY:
-                raise _BadRequestError(f"request body is over {MAX_BODY} bytes unzipped")
+            if len(raw) > limit:
+                raise _BadRequestError(f"request body is over {limit} bytes unzipped")
         return raw
 
+    def _chunked(self, limit: int) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while True:  # bounded: every turn reads a chunk, and `limit` caps their sum
+            line = self.rfile.readline(64)
+            try:
+                length = int(line.split(b";")[0].strip() or b"0", 16)
+            except ValueError:
+                raise _BadRequestError("request body is not HTTP chunking") from None
+            if length == 0:
+                self.rfile.readline(64)
+                return b"".join(chunks)
+            size += length
+            if size > limit:
+                raise _BadRequestError(f"chunked request body is over {limit} bytes")
+            chunks.append(self.rfile.read(length))
+            self.rfile.readline(64)
+
     def _send(self, reply: Reply) -> None:
-        data = json.dumps(reply.body).encode()
+        data = b"" if reply.body is None else json.dumps(reply.body).encode()
         self.send_response(reply.status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        if reply.body is not None:
+            self.send_header("Content-Type", self.double.content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        if self.command != "HEAD":
+            self.wfile.write(data)
 
-    # The method names are http.server's protocol (do_<METHOD>).
-    def do_GET(self) -> None:
-        """Any method is handed to the double."""
-        self._any()
-
-    def do_POST(self) -> None:
-        """Any method is handed to the double."""
-        self._any()
-
-    def do_PUT(self) -> None:
-        """Any method is handed to the double."""
-        self._any()
-
-    def do_PATCH(self) -> None:
-        """Any method is handed to the double."""
-        self._any()
-
-    def do_DELETE(self) -> None:
-        """Any method is handed to the double."""
-        self._any()
+    # http.server calls do_<METHOD>: every method is handed to the double (HEAD's answer goes
+    # without its body, in _send).
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _any
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: the request log is the double's `requests`, without credentials."""

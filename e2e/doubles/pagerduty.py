@@ -73,12 +73,11 @@ import hashlib
 import json
 import re
 import ssl
-import threading
 from collections.abc import Callable, Iterable, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
+
+from e2e.doubles._double import LocalDouble, Reply, Request
 
 Json = dict[str, Any]
 Query = dict[str, list[str]]
@@ -1653,6 +1652,12 @@ ROUTES: list[tuple[str, str, Handler]] = [
 COMPILED = [(m, re.compile(p + "/?"), h) for m, p, h in ROUTES]
 
 
+def _record(request: Request) -> Json:
+    """What the request log adds for PagerDuty: the Host, and whether a token came (not which)."""
+    authorized = bool(re.fullmatch(r"Token token=\S+", request.headers.get("authorization", "")))
+    return {"host": request.headers.get("host", ""), "authorized": authorized}
+
+
 def route(method: str, path: str) -> tuple[Handler, tuple[str, ...]]:
     """The handler of `method path` and the ids captured from the path."""
     for wanted, pattern, handler in COMPILED:
@@ -1662,114 +1667,7 @@ def route(method: str, path: str) -> tuple[Handler, tuple[str, ...]]:
     raise UnimplementedError(f"{method} {path}")
 
 
-class _RequestHandler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:
-        self._answer()
-
-    def do_POST(self) -> None:
-        self._answer()
-
-    def do_PUT(self) -> None:
-        self._answer()
-
-    def do_DELETE(self) -> None:
-        self._answer()
-
-    def do_PATCH(self) -> None:
-        self._answer()
-
-    def do_HEAD(self) -> None:
-        self._answer()
-
-    def do_OPTIONS(self) -> None:
-        self._answer()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: the double records requests itself (and never the token)."""
-
-    def _answer(self) -> None:
-        split = urlsplit(self.path)
-        query = parse_qs(split.query, keep_blank_values=True)
-        authorization = self.headers.get("Authorization", "")
-        authorized = bool(re.fullmatch(r"Token token=\S+", authorization))
-        status, body = self._dispatch(split.path, query, authorized)
-        record = {
-            "method": self.command,
-            "path": split.path,
-            "query": query,
-            "status": status,
-            "host": self.headers.get("Host", ""),
-            "authorized": authorized,
-        }
-        self.server.double._record(record)
-        payload = b"" if body is None else json.dumps(body).encode()
-        self.send_response(status)
-        if body is not None:
-            self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(payload)
-
-    def _body(self) -> bytes | None:
-        """The request body (Content-Length or chunked), or None when it is over MAX_BODY or
-        its chunking is malformed."""
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks: list[bytes] = []
-            size = 0
-            while True:  # bounded: every turn reads a chunk, and MAX_BODY caps their sum
-                line = self.rfile.readline(64)
-                try:
-                    length = int(line.split(b";")[0].strip() or b"0", 16)
-                except ValueError:
-                    return None  # not HTTP chunking: refused like an oversized body
-                if length == 0:
-                    self.rfile.readline(64)
-                    return b"".join(chunks)
-                size += length
-                if size > MAX_BODY:
-                    return None
-                chunks.append(self.rfile.read(length))
-                self.rfile.readline(64)
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            return None
-        return self.rfile.read(length) if length else b""
-
-    def _dispatch(self, path: str, query: Query, authorized: bool) -> tuple[int, Any]:
-        raw = self._body()
-        if raw is None:
-            self.close_connection = True
-            return 413, {"error": {"message": "Request body too large", "code": 2001}}
-        try:
-            handler, groups = route(self.command, path.rstrip("/") or "/")
-        except UnimplementedError:
-            return 501, {
-                "error": {
-                    "message": f"Not implemented by the PagerDuty double: {self.command} {path}",
-                    "code": 501,
-                    "method": self.command,
-                    "path": path,
-                }
-            }
-        if not authorized:
-            return 401, {"error": {"message": "Unauthorized", "code": 2006}}
-        try:
-            body = json.loads(raw) if raw.strip() else None
-        except ValueError:
-            return 400, {"error": {"message": "Invalid JSON", "code": 2001}}
-        return self.server.double._call(handler, Call(groups, query, body))
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    double: PagerDutyDouble
-
-
-class PagerDutyDouble:
+class PagerDutyDouble(LocalDouble):
     """A PagerDuty account behind an HTTP server on 127.0.0.1 (see the module docstring).
 
     - `clock`: the time the API writes into `created_at` (never the real clock);
@@ -1787,6 +1685,9 @@ class PagerDutyDouble:
     returns their ids; `state()` returns every object as the API shows it.
     """
 
+    content_type = "application/json"
+    max_body = MAX_BODY
+
     def __init__(
         self,
         *,
@@ -1797,75 +1698,43 @@ class PagerDutyDouble:
         slack_workspaces: Iterable[str] | None = None,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
+        super().__init__(ssl_context=ssl_context)
         self.account = _Account(clock, subdomain, time_zone, abilities, slack_workspaces)
-        self.requests: list[Json] = []
-        self._lock = threading.Lock()
-        self._ssl_context = ssl_context
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
 
-    # -- lifecycle ---------------------------------------------------------------------------------
+    # -- HTTP --------------------------------------------------------------------------------------
 
-    def start(self) -> PagerDutyDouble:
-        """Listen on 127.0.0.1 at a free port and answer in a background thread."""
-        if self._server is not None:
-            return self
-        server = _Server(("127.0.0.1", 0), _RequestHandler)
-        server.double = self
-        if self._ssl_context is not None:
-            server.socket = self._ssl_context.wrap_socket(server.socket, server_side=True)
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
+    def handle(self, request: Request) -> Reply:
+        """Route, check the token, decode the JSON body and answer from the account."""
+        record = _record(request)
+        try:
+            handler, groups = route(request.method, request.path.rstrip("/") or "/")
+        except UnimplementedError:
+            message = f"Not implemented by the PagerDuty double: {request.method} {request.path}"
+            body = {"message": message, "code": 501, "method": request.method, "path": request.path}
+            return Reply(501, {"error": body}, record)
+        if not record["authorized"]:
+            return Reply(401, {"error": {"message": "Unauthorized", "code": 2006}}, record)
+        try:
+            payload = json.loads(request.body) if request.body.strip() else None
+        except ValueError:
+            return Reply(400, {"error": {"message": "Invalid JSON", "code": 2001}}, record)
+        try:
+            status, answer = handler(self.account, Call(groups, request.query, payload))
+        except ApiError as error:
+            status, answer = error.status, error.body
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            # A body of a shape the double does not expect: a 500 that says so (the real API
+            # would have answered something; the lane must see which request it was).
+            message = f"PagerDuty double failed: {type(error).__name__}: {error}"
+            status, answer = 500, {"error": {"message": message, "code": 500}}
+        return Reply(status, answer, record)
 
-    def stop(self) -> None:
-        """Stop answering and release the port."""
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        self._server = self._thread = None
-
-    def __enter__(self) -> PagerDutyDouble:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """The base URL (`http://127.0.0.1:PORT`, https with an ssl_context)."""
-        if self._server is None:
-            raise RuntimeError("the PagerDuty double is not started")
-        scheme = "https" if self._ssl_context is not None else "http"
-        return f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
-
-    @property
-    def unimplemented(self) -> list[Json]:
-        """The requests answered 501."""
-        with self._lock:
-            return [r for r in self.requests if r["status"] == 501]
+    def refuse_body(self, request: Request, message: str) -> Reply:
+        """A body over MAX_BODY, or malformed chunking: 413, recorded like any request."""
+        refusal = {"error": {"message": "Request body too large", "code": 2001}}
+        return self.record(request, Reply(413, refusal, _record(request)))
 
     # -- the account -------------------------------------------------------------------------------
-
-    def _record(self, record: Json) -> None:
-        with self._lock:
-            self.requests.append(record)
-
-    def _call(self, handler: Handler, call: Call) -> tuple[int, Any]:
-        with self._lock:
-            try:
-                return handler(self.account, call)
-            except ApiError as error:
-                return error.status, error.body
-            except (AttributeError, KeyError, TypeError, ValueError) as error:
-                # A body of a shape the double does not expect: a 500 that says so (the real API
-                # would have answered something; the lane must see which request it was).
-                message = f"PagerDuty double failed: {type(error).__name__}: {error}"
-                return 500, {"error": {"message": message, "code": 500}}
 
     def state(self) -> Json:
         """Every object, as the API shows it, by collection: users (with references to their
