@@ -151,23 +151,12 @@ def load_stacks(project_dir: Path) -> list[Stack]:
     index = stackindex.index_of(project_dir)
     stacks = []
     for name in index.names:
-        if index.config(name) is None:
-            _warn_unparsed(project_dir, name)
+        problem = index.problem(name)
+        if problem is not None:
+            said = f"{problem}; listed anyway, so that its own job reports it"
+            print(f"warning: stack {printable(name, 200)}: {said}", file=sys.stderr)
         stacks.append(Stack(name, index.is_team_stack(name), index.team_stack_of(name)))
     return stacks
-
-
-def _warn_unparsed(project_dir: Path, name: str) -> None:
-    """The warning for a stack file the index could not parse: its first problem."""
-    from oncall.config import parse_stack_config
-
-    try:
-        parse_stack_config(stackfile.load(project_dir, name).namespace(NAMESPACE))
-        first = "cannot be read"
-    except ConfigError as e:
-        first = str(e.problems[0]) if e.problems else "cannot be read"
-    said = f"{first}; listed anyway, so that its own job reports it"
-    print(f"warning: stack {printable(name, 200)}: {said}", file=sys.stderr)
 
 
 def changed_paths(project_dir: Path, base: str, head: str = "HEAD") -> list[str]:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from oncall import stackfile, yamldata
 from oncall.config import EnvKind, StackConfig, TeamStackConfig, Topology, parse_stack_config
-from oncall.errors import ConfigError
+from oncall.errors import MISSING, ConfigError, Problem
 
 Config = StackConfig | TeamStackConfig
 
@@ -40,6 +40,14 @@ class StackIndex:
 
     def config(self, name: str) -> Config | None:
         """The stack's parsed config; None when it has no stack file or it does not parse."""
+        return self._parse(name)[0]
+
+    def problem(self, name: str) -> Problem | None:
+        """Why the stack's file does not parse (its first problem); None when it does, or when
+        there is no such file."""
+        return self._parse(name)[1]
+
+    def _parse(self, name: str) -> tuple[Config | None, Problem | None]:
         project = _version(self.project_dir / "Pulumi.yaml")
         stack = _version(self.stacks_dir / f"Pulumi.{name}.yaml")
         return _parsed(self.project_dir, name, project, stack)
@@ -153,16 +161,17 @@ def _parsed(
     stack: str,
     project_file: tuple[int, int] | None,
     stack_file: tuple[int, int] | None,
-) -> Config | None:
-    """The stack's config as the program parses it, per version of its files (the key)."""
+) -> tuple[Config | None, Problem | None]:
+    """The stack's config as the program parses it, or its first problem, per version of its
+    files (the key)."""
     if stack_file is None:
-        return None
+        return None, None
     try:
         loaded = stackfile.load(project_dir, stack)
         values = loaded.namespace(loaded.project)
         problems = yamldata.data_problems(values, loaded.project)
         if problems:
-            return None
-        return parse_stack_config(values, namespace=loaded.project)
-    except ConfigError:
-        return None
+            return None, problems[0]
+        return parse_stack_config(values, namespace=loaded.project), None
+    except ConfigError as e:
+        return None, (e.problems[0] if e.problems else Problem(stack, MISSING, "cannot be read"))
