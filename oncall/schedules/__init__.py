@@ -1,0 +1,1 @@
+"""Schedules: who is on call when, their checks, calendars, and the hours of high urgency."""
