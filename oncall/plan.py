@@ -99,7 +99,7 @@ def plan_stack(
 
     else:
         stack_file = stackfile.load(project_dir, stack)
-    from oncall.wiring import TEAM_OUTPUTS
+    from oncall.wiring import TEAM_OUTPUTS, TIME_ZONE_OUTPUT
 
     run = engine.run_program(
         program,
@@ -108,7 +108,7 @@ def plan_stack(
         preview=True,
         config=stack_file.engine_config(),
         secret_keys=sorted(stack_file.secret_keys),
-        references=TEAM_OUTPUTS,
+        references=(*TEAM_OUTPUTS, TIME_ZONE_OUTPUT),
     )
     run.warnings[:] = sorted([*run.warnings, *fleet])
     violations = None if schemas is None else tuple(check_run(run, schemas))

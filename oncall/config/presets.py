@@ -1,13 +1,13 @@
 """Pantheon environment presets: what each kind of environment gets unless its stack says otherwise.
 
-| env      | urgency        | ping monitor                 | pingFailure | errorRate     | responseTime   |
-| -------- | -------------- | ---------------------------- | ----------- | ------------- | -------------- |
-| live     | high           | EVERY_5_MINUTES, 3 locations | 2 locations | 5 % for 5 min | 3 s for 10 min |
-| test     | business hours | EVERY_15_MINUTES, 1 location | 1 location  | 5 % for 5 min | 3 s for 10 min |
-| dev      | low            | —                            | —           | 5 % for 5 min | 3 s for 10 min |
-| multidev | low            | —                            | —           | 5 % for 5 min | 3 s for 10 min |
+| env      | urgency | ping monitor                 | pingFailure | errorRate     | responseTime   |
+| -------- | ------- | ---------------------------- | ----------- | ------------- | -------------- |
+| live     | high    | EVERY_5_MINUTES, 3 locations | 2 locations | 5 % for 5 min | 3 s for 10 min |
+| test     | hours   | EVERY_15_MINUTES, 1 location | 1 location  | 5 % for 5 min | 3 s for 10 min |
+| dev      | low     | —                            | —           | 5 % for 5 min | 3 s for 10 min |
+| multidev | low     | —                            | —           | 5 % for 5 min | 3 s for 10 min |
 
-Business hours (support hours):
+Urgency `hours`: high during business hours (support hours), else low:
 - test: high Mon-Fri 09:00-17:00 in the team's time zone, low outside
 
 Ping monitor locations:
@@ -188,7 +188,7 @@ def _cells(preset: Preset) -> tuple[str, ...]:
 
 
 def _urgency(preset: Preset) -> str:
-    return preset.urgency.value if preset.support_hours is None else "business hours"
+    return preset.urgency.value if preset.support_hours is None else "hours"
 
 
 DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -246,10 +246,29 @@ def render_table() -> str:
         [
             *lines,
             "",
-            "Business hours (support hours):",
+            "Urgency `hours`: high during business hours (support hours), else low:",
             *hours,
             "",
             "Ping monitor locations:",
             *monitors,
         ]
     )
+
+
+@dataclass(frozen=True)
+class CertificateMonitor:
+    """A New Relic Synthetics certificate check of the site's custom domain."""
+
+    days: int
+    """Fail (and page) when the certificate expires in fewer days than this."""
+    period: MonitorPeriod
+    locations: tuple[str, ...]
+
+
+CERTIFICATE_MONITOR: Final = CertificateMonitor(
+    days=14, period=MonitorPeriod.EVERY_6_HOURS, locations=("US_EAST_1",)
+)
+"""Every environment with a custom domain gets it (`*.pantheonsite.io` certificates are
+Pantheon's). Pantheon renews its Let's Encrypt certificates well before their last 30 days, so
+14 days left means the renewal failed, with two weeks to act; one location and four checks a
+day are enough for a certificate."""

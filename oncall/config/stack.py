@@ -32,6 +32,7 @@ from oncall.config.scalars import Flag, Model, Name, PagerDutyId
 from oncall.config.site import EnvKind, Site
 from oncall.config.slack import SlackSettings
 from oncall.config.team import ResolvedTeam, Team, checked_team
+from oncall.config.urgency import TeamZone, ZoneSource
 from oncall.errors import MISSING, did_you_mean
 
 
@@ -160,6 +161,7 @@ def parse_stack_config(
     if site is None:
         raise config_error(namespace, issues)
     resolved_newrelic = resolve_newrelic(newrelic, site, issues)
+    resolved_pagerduty = resolve_pagerduty(pagerduty, site, _team_zone(topology, team), issues)
     if issues or topology is None:
         raise config_error(namespace, issues)
     config = StackConfig(
@@ -168,7 +170,7 @@ def parse_stack_config(
         team=team,
         team_stack=team_stack,
         escalation_policy=policy,
-        pagerduty=resolve_pagerduty(pagerduty, site),
+        pagerduty=resolved_pagerduty,
         newrelic=resolved_newrelic,
         slack=slack,
         protect=protected(site, protect),
@@ -194,6 +196,15 @@ def _team_stack_config(
     if issues:
         raise config_error(namespace, issues)
     return TeamStackConfig(team=team, protect=protect)
+
+
+def _team_zone(topology: Topology | None, team: ResolvedTeam | None) -> TeamZone:
+    """Where a site stack's support hours take their time zone from, when they do not say."""
+    if topology is Topology.INLINE and team is not None:
+        return TeamZone(team.time_zone, ZoneSource.TEAM)
+    if topology is Topology.TEAM_STACK:
+        return TeamZone(None, ZoneSource.TEAM_STACK)
+    return TeamZone(None, None)
 
 
 def protected(site: Site | None, protect: bool | None) -> bool:
