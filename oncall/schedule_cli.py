@@ -29,6 +29,7 @@ from oncall.config import YEARS, LoadLimits, StackConfig, Team, TeamStackConfig
 from oncall.config.issues import issues_from
 from oncall.errors import ConfigError, Problem
 from oncall.schedule import resolve_team, team_model
+from oncall.schedules import urgency
 
 
 def _load(project_dir: Path, stack: str) -> StackConfig | TeamStackConfig:
@@ -91,8 +92,10 @@ def run(args: argparse.Namespace) -> int:
 def check(args: argparse.Namespace) -> int:
     """`oncall check STACK`: coverage, gaps and load of the stack's schedules; 1 on an error."""
     config = _load(args.project_dir, args.stack)
+    services = urgency.services_of(stackindex.index_of(args.project_dir), args.stack)
     if config.team is None or not config.team.schedules:
         print(f"{args.stack}: {stackindex.where_schedules_live(config)}")
+        print("\n".join(urgency.lines(services)))
         return 0
     if isinstance(config, TeamStackConfig):
         pagers = stackindex.index_of(args.project_dir).paged_by_live(args.stack)
@@ -122,15 +125,25 @@ def check(args: argparse.Namespace) -> int:
         f"Mon-Fri {thresholds.work_start:%H:%M}-{thresholds.work_end:%H:%M} in the person's "
         "own time zone):"
     )
+    hours_vary = any(service.paging.support_hours for service in services)
+    high = urgency.high_union(services, res.since, res.until) if hours_vary else None
     for load in result.loads:
+        at_high = (
+            ""
+            if high is None
+            else (f", {urgency.person_high_hours(res, load.slug, high):5.0f} h at high urgency")
+        )
         print(
-            f"  {res.team.display(load.slug):<24} {load.hours:6.0f} h on call, "
+            f"  {res.team.display(load.slug):<24} {load.hours:6.0f} h on call{at_high}, "
             f"{load.after_hours:5.0f} h after hours ({100 * load.after_hours_share:3.0f} %), "
             f"{load.after_hours_days} after-hours days "
             f"({coverage.per_month(load.after_hours_days, res):.0f} a month)"
         )
     if not result.loads:
         print("  nobody is on call in this horizon")
+    if services:
+        print()
+        print("\n".join(urgency.lines(services)))
     errors, warnings = len(result.errors), len(result.findings) - len(result.errors)
     print(f"\n{errors} error(s), {warnings} warning(s).")
     return 1 if errors else 0
@@ -139,8 +152,10 @@ def check(args: argparse.Namespace) -> int:
 def calendar_command(args: argparse.Namespace) -> int:
     """`oncall calendar STACK`: who is on call when, as text, or as an .ics or .svg file."""
     config = _load(args.project_dir, args.stack)
+    services = urgency.services_of(stackindex.index_of(args.project_dir), args.stack)
     if config.team is None or not config.team.schedules:
         print(f"{args.stack}: {stackindex.where_schedules_live(config)}")
+        print("\n".join(urgency.lines(services)))
         return 0
     team = config.team
     model = team_model(team)
@@ -159,11 +174,19 @@ def calendar_command(args: argparse.Namespace) -> int:
             raise ConfigError([Problem(option, value, message)])
     res = resolve_team(model, since, since + timedelta(weeks=_weeks(args.weeks)))
     sys.stdout.write(calendar.text(res))
+    if services:
+        print("\n".join(["", *urgency.lines(services)]))
     if args.ics:
         ics = calendar.ics(res, stack=args.stack, person=args.person, schedule=args.schedule)
         _write("--ics", args.ics, ics)
     if args.svg:
-        _write("--svg", args.svg, calendar.svg(res).encode())
+        bands = [
+            (f"High urgency · {service.stack}", spans)
+            for service in services
+            if service.paging.support_hours
+            and (spans := urgency.high_spans(service, res.since, res.until)) is not None
+        ]
+        _write("--svg", args.svg, calendar.svg(res, bands).encode())
     return 0
 
 

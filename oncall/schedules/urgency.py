@@ -5,8 +5,9 @@ escalation policy pages, level after level) and at low urgency outside them (res
 notified by their low-urgency rules, nothing escalates); when support hours start, incidents still
 open at low urgency turn high. Without support hours every incident has one urgency.
 
-Pure: the caller passes the resolved `Paging` of a site stack (oncall.config.urgency), the time
-zone its support hours are in, and a horizon; nothing here reads the clock or a file.
+The services come from the project's stack index (`services_of`); the rest is pure: a resolved
+`Paging` (oncall.config.urgency), the time zone its support hours are in, and a horizon; nothing
+here reads the clock.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from components.vocabulary import Urgency
+from oncall.config import StackConfig, TeamStackConfig
 from oncall.config.presets import days_text
 from oncall.config.urgency import Paging, SupportHours, ZoneSource
+from oncall.schedule import TeamResolution, union
+from oncall.stackindex import StackIndex
 
 Span = tuple[datetime, datetime]
 
@@ -29,6 +33,8 @@ class ServicePaging:
 
     label: str
     """What the lines call it, e.g. "service www.example.com (stack example-live)"."""
+    stack: str
+    """The site stack that creates the service."""
     paging: Paging
     zone: str | None
     """The support hours' time zone as far as it is known offline (None: another project's team
@@ -102,3 +108,74 @@ def _local_dates(since: datetime, until: datetime, zone: ZoneInfo) -> Iterable[d
     while day <= last:
         yield day
         day += timedelta(days=1)
+
+
+# --- The services a stack's people answer ---------------------------------------------------------
+
+
+def services_of(index: StackIndex, stack: str) -> list[ServicePaging]:
+    """The PagerDuty services whose incidents reach the stack's people: a site stack's own, or
+    those of the site stacks in this project that page through a team stack."""
+    config = index.config(stack)
+    if isinstance(config, StackConfig):
+        label = f"service {config.pagerduty.service}"
+        return [_service(config, label, stack, _site_zone(index, stack))]
+    if not isinstance(config, TeamStackConfig):
+        return []
+    found = []
+    for name in index.names:
+        site = index.site_config(name)
+        if site is not None and index.team_stack_of(name) == stack:
+            label = f"service {site.pagerduty.service} (stack {name})"
+            found.append(_service(site, label, name, config.team.time_zone))
+    return found
+
+
+def _site_zone(index: StackIndex, stack: str) -> str | None:
+    """The zone a site stack's support hours fall back to offline: its own team's, or its team
+    stack's when that stack is in this project."""
+    config = index.site_config(stack)
+    if config is None:
+        return None
+    if config.team is not None:
+        return config.team.time_zone
+    team_stack = index.team_stack_of(stack)
+    owner = index.config(team_stack) if team_stack else None
+    return owner.team.time_zone if isinstance(owner, TeamStackConfig) else None
+
+
+def _service(config: StackConfig, label: str, stack: str, fallback: str | None) -> ServicePaging:
+    hours = config.pagerduty.paging.support_hours
+    zone = hours.time_zone if hours is not None and hours.time_zone else fallback
+    return ServicePaging(label, stack, config.pagerduty.paging, zone)
+
+
+def lines(services: Sequence[ServicePaging]) -> list[str]:
+    """`check`'s and `calendar`'s section on urgency: which hours page at high urgency."""
+    if not services:
+        return []
+    return [
+        "Paging urgency (which hours page at high urgency):",
+        *(f"  {line}" for service in services for line in describe(service)),
+    ]
+
+
+def high_union(
+    services: Sequence[ServicePaging], since: datetime, until: datetime
+) -> list[Span] | None:
+    """When an incident of any of the services is high urgency; None when one is not known."""
+    spans: list[Span] = []
+    for service in services:
+        found = high_spans(service, since, until)
+        if found is None:
+            return None
+        spans += found
+    return union(spans)
+
+
+def person_high_hours(res: TeamResolution, slug: str, high: Sequence[Span]) -> float:
+    """The person's on-call hours (final schedules) that fall in `high`."""
+    shifts = union(
+        (s.start, s.end) for r in res.schedules.values() for s in r.final.shifts if s.who == slug
+    )
+    return overlap_hours(shifts, high)
