@@ -162,7 +162,7 @@ def resolve_paging(
         if support_hours:
             message = (
                 f"urgency: {urgency} pages the same at all hours: write urgency: {{during: high, "
-                "outside: low}} for support hours, or remove supportHours"
+                "outside: low} for support hours, or remove supportHours"
             )
             issues.append(Issue(("pagerduty", "supportHours"), support_hours, message))
         return Paging(outside=urgency)
