@@ -29,7 +29,8 @@ import yaml
 from pydantic import ValidationError
 
 from oncall import stack_write, stackfile
-from oncall.config import NAMESPACE, PRESETS, EnvKind, Site, parse_stack_config
+from oncall.config import NAMESPACE, PRESETS, EnvKind, Preset, Site, parse_stack_config
+from oncall.config.presets import days_text
 from oncall.config.site import meant_env
 from oncall.errors import MISSING, ConfigError, Problem
 
@@ -121,6 +122,16 @@ def credentials_comment(environments: Sequence[str]) -> str:
     )
 
 
+def _urgency(preset: Preset) -> str:
+    hours = preset.support_hours
+    if hours is None:
+        return f"{preset.urgency.value} urgency"
+    return (
+        f"high urgency {days_text(hours.days)} {hours.start}-{hours.end} (the team's time zone), "
+        f"else {preset.urgency.value}"
+    )
+
+
 def stack_text(site: str, env: str, options: NewSiteOptions) -> str:
     """The stack file of one site environment."""
     preset = PRESETS[EnvKind.of(env)]
@@ -132,7 +143,7 @@ def stack_text(site: str, env: str, options: NewSiteOptions) -> str:
     )
     header = [
         f"# {site} ({env}), written by `oncall new-site`.",
-        f"# Preset {EnvKind.of(env).value}: {preset.urgency.value} urgency, {monitor};",
+        f"# Preset {EnvKind.of(env).value}: {_urgency(preset)}, {monitor};",
         "# any key below overrides it (README: Pantheon environment presets).",
     ]
     header.append(credentials_comment(options.environments))

@@ -14,6 +14,7 @@ from oncall.config import StackConfig, parse_stack_config
 from oncall.config.presets import CERTIFICATE_MONITOR, CertificateMonitor
 from oncall.config.urgency import Paging, SupportHours, ZoneSource
 from oncall.errors import ConfigError
+from oncall.onboarding.support_hours import support_hours_section
 
 from support import copy_project, run_cli
 
@@ -298,3 +299,46 @@ def test_unquoted_times_in_a_stack_file_are_times_as_go_yaml_reads_them(tmp_path
         "  service live-example.pantheonsite.io: high urgency Mon-Sat 08:30-18:00 "
         "(Europe/London): incidents page and escalate\n"
     ) in result.stdout
+
+
+# --- Adopting a service that has support hours (`oncall import`) ---------------------------------
+
+API_SERVICE = {
+    "incident_urgency_rule": {
+        "type": "use_support_hours",
+        "during_support_hours": {"type": "constant", "urgency": "high"},
+        "outside_support_hours": {"type": "constant", "urgency": "low"},
+    },
+    "support_hours": {
+        "type": "fixed_time_per_day",
+        "time_zone": "Europe/Berlin",
+        "days_of_week": [5, 1, 2, 3, 4],
+        "start_time": "08:00:00",
+        "end_time": "16:30:00",
+    },
+}
+
+
+def test_an_imported_service_keeps_its_support_hours_as_they_are() -> None:
+    section = support_hours_section(API_SERVICE)
+    assert section == {
+        "urgency": {"during": "high", "outside": "low"},
+        "supportHours": {
+            "timeZone": "Europe/Berlin",
+            "days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
+            "start": "08:00",
+            "end": "16:30",
+        },
+    }
+    values = site("live", pagerduty={"importId": "PSVC123", **section})
+    hours = parsed(values).pagerduty.paging.support_hours
+    assert hours == SupportHours(
+        days=(1, 2, 3, 4, 5), start="08:00", end="16:30", time_zone="Europe/Berlin"
+    )
+
+
+def test_a_service_with_another_urgency_rule_is_not_read_as_support_hours() -> None:
+    inverted = copy.deepcopy(API_SERVICE)
+    inverted["incident_urgency_rule"]["during_support_hours"]["urgency"] = "low"
+    assert support_hours_section(inverted) is None
+    assert support_hours_section({"incident_urgency_rule": {"type": "constant"}}) is None

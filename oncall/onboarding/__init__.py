@@ -1,0 +1,1 @@
+"""Onboarding: adopting what a PagerDuty account has, and writing new sites."""
