@@ -56,8 +56,8 @@ def build(
         team = TeamOnCall(
             TEAM, team_args(config.team, config.protect), secret.options(TEAM_SOURCES)
         )
-        outputs = _team_outputs(team) | {TIME_ZONE_OUTPUT: config.team.time_zone}
-        return secret.outputs(outputs, TEAM_SOURCES)
+        exported = _team_outputs(team) | {TIME_ZONE_OUTPUT: config.team.time_zone}
+        return secret.outputs(exported, TEAM_SOURCES)
 
     outputs: dict[str, Any] = {}
     escalation_policy_id: pulumi.Input[str]

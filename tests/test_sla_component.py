@@ -25,7 +25,8 @@ def args(**extra: Any) -> NewRelicPagerDutyChannelArgs:
         "policyName": "www.example.com",
         "siteUrl": "https://www.example.com/",
     }
-    return {**base, **extra}  # type: ignore[return-value]
+    base.update(extra)
+    return base  # type: ignore[return-value]
 
 
 BUSINESS_HOURS = {

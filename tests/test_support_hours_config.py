@@ -53,7 +53,7 @@ def refusals(values: dict[str, Any]) -> list[str]:
     return [str(p) for p in raised.value.problems]
 
 
-WEEKDAYS_9_TO_5 = {"days": (1, 2, 3, 4, 5), "start": "09:00", "end": "17:00"}
+WEEKDAYS_9_TO_5: dict[str, Any] = {"days": (1, 2, 3, 4, 5), "start": "09:00", "end": "17:00"}
 
 
 # --- Presets --------------------------------------------------------------------------------------
@@ -303,7 +303,7 @@ def test_unquoted_times_in_a_stack_file_are_times_as_go_yaml_reads_them(tmp_path
 
 # --- Adopting a service that has support hours (`oncall import`) ---------------------------------
 
-API_SERVICE = {
+API_SERVICE: dict[str, Any] = {
     "incident_urgency_rule": {
         "type": "use_support_hours",
         "during_support_hours": {"type": "constant", "urgency": "high"},
