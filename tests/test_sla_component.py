@@ -8,8 +8,8 @@ import pytest
 
 from components.newrelic_channel import NewRelicPagerDutyChannel
 from components.newrelic_channel_args import NewRelicPagerDutyChannelArgs
-from oncall.engine import Run
-from oncall.schemacheck import SchemaSet, check_run
+from oncall.offline.engine import Run
+from oncall.offline.schemacheck import SchemaSet, check_run
 
 from support import T, key, only, problem_lines, run_component
 

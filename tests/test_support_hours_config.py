@@ -11,9 +11,9 @@ import pytest
 
 from components.vocabulary import MonitorPeriod, Urgency
 from oncall.config import StackConfig, parse_stack_config
+from oncall.config.errors import ConfigError
 from oncall.config.presets import CERTIFICATE_MONITOR, CertificateMonitor
 from oncall.config.urgency import Paging, SupportHours, ZoneSource
-from oncall.errors import ConfigError
 from oncall.onboarding.support_hours import support_hours_section
 
 from support import copy_project, run_cli

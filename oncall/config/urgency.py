@@ -36,11 +36,11 @@ from typing import Annotated, Literal, Self
 from pydantic import AfterValidator, Field, PlainValidator, model_validator
 
 from components.vocabulary import Urgency
+from oncall.config.errors import MISSING
 from oncall.config.issues import Issue, fail
 from oncall.config.presets import BUSINESS_HOURS, BusinessHours
 from oncall.config.scalars import Model, TimeZoneName, distinct, or_false
 from oncall.config.schedules import WEEKDAY_NUMBERS, TimeOfDay, Weekday
-from oncall.errors import MISSING
 
 
 class UrgencyPair(Model):

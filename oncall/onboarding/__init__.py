@@ -1,1 +1,1 @@
-"""Onboarding: adopting what a PagerDuty account has, and writing new sites."""
+"""Writing stack files: imported from a PagerDuty account (`oncall import`) or new (`new-site`)."""

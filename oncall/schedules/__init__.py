@@ -1,1 +1,1 @@
-"""Schedules: who is on call when, their checks, calendars, and the hours of high urgency."""
+"""On-call schedules resolved into shifts: the model, its checks (gaps, load) and the calendar."""

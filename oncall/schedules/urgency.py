@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 from components.vocabulary import Urgency
 from oncall.config import StackConfig, TeamStackConfig
 from oncall.config.presets import days_text
+from oncall.config.stackindex import StackIndex
 from oncall.config.urgency import Paging, SupportHours, ZoneSource
-from oncall.schedule import TeamResolution, union
-from oncall.stackindex import StackIndex
+from oncall.schedules.model import TeamResolution, union
 
 Span = tuple[datetime, datetime]
 
