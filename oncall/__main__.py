@@ -9,6 +9,7 @@
     oncall affected --base origin/main --json   # the stacks a change touches (CI)
     oncall check example-live         # schedule gaps, shadowed layers, load
     oncall calendar example-live      # who is on call when (--ics, --svg)
+    oncall fleet-check --sites sites.json --domains domains/   # stacks against Pantheon's sites
 
 Config errors print one line per problem, with the key path and the bad value, and exit 1; so do
 bad arguments (a --project-dir that is not a folder, a --schemas folder without the schemas).
@@ -147,6 +148,12 @@ def _calendar_arguments(parser: argparse.ArgumentParser) -> None:
     schedule_args.calendar_arguments(parser)
 
 
+def _fleet_check_arguments(parser: argparse.ArgumentParser) -> None:
+    from oncall.cli import fleetcheck
+
+    fleetcheck.add_arguments(parser)
+
+
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
     """A command without arguments of its own."""
 
@@ -235,6 +242,10 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], Any]]] = {
         _import_arguments,
     ),
     "diff": ("what the working tree changes against a git ref", _diff_arguments),
+    "fleet-check": (
+        "compare stacks/ with terminus site:list and domain:list (exit 1 on findings)",
+        _fleet_check_arguments,
+    ),
 }
 """Each command: its one-line summary and what adds its arguments (importing its module)."""
 
@@ -270,6 +281,10 @@ def _run(args: argparse.Namespace) -> int:
         from oncall import importer
 
         return importer.main(args)
+    if args.command == "fleet-check":
+        from oncall.cli import fleetcheck
+
+        return fleetcheck.run(args)
     if args.command == "diff":
         from oncall import diff
 

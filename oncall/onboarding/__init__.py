@@ -1,0 +1,1 @@
+"""Bringing sites in: stack files from PagerDuty or terminus; the fleet checked against Pantheon."""
