@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from oncall.onboarding import terminus
 
@@ -424,3 +425,55 @@ def test_no_mutant_of_a_terminus_export_ends_in_a_traceback(
 
     assert outcomes.count(True) > 40  # the mutants do break the file
     assert outcomes.count(False) > 10  # and some stay valid (an extra key, a nasty owner)
+
+
+# --- The saved export, and the nightly run of it -------------------------------------------------
+
+
+FAKE_TERMINUS = """#!/bin/sh
+# terminus as the export script calls it, answering from the fixture's saved files.
+case "$1" in
+  site:list) cat "$FIXTURE/sites.json" ;;
+  domain:list) cat "$FIXTURE/domains/$2.json" 2>/dev/null || { echo "no $2" >&2; exit 1; } ;;
+  *) exit 2 ;;
+esac
+"""
+
+
+def test_the_export_script_saves_what_fleet_check_reads(fleet: Path, tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "terminus").write_text(FAKE_TERMINUS)
+    (bin_dir / "terminus").chmod(0o755)
+    script = support.PROJECT_ROOT / "scripts" / "terminus-export.sh"
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "FIXTURE": str(fleet / "terminus")}
+
+    saved = subprocess.run(
+        [str(script), str(tmp_path / "pantheon")], env=env, capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+
+    assert saved.returncode == 0, saved.stderr
+    domains = sorted(p.name for p in (tmp_path / "pantheon" / "domains").iterdir())
+    assert domains == ["bakery.live.json", "brochure.live.json", "store.live.json"]
+    assert "skipped blog.live: terminus domain:list failed" in saved.stderr
+    assert "skipped campaign" not in saved.stderr  # frozen: not asked
+    export = ("--sites", str(tmp_path / "pantheon" / "sites.json"))
+    result = fleet_check(fleet, *export, "--domains", str(tmp_path / "pantheon" / "domains"))
+    assert {finding_of(line) for line in result.stdout.splitlines()} == PLANTED
+
+
+def test_the_nightly_job_checks_the_export_where_the_script_saves_it() -> None:
+    workflow = support.PROJECT_ROOT / ".github" / "workflows" / "drift.yml"
+    job = yaml.safe_load(workflow.read_text())["jobs"]["fleet-check"]
+    script = (support.PROJECT_ROOT / "scripts" / "terminus-export.sh").read_text()
+
+    assert job["permissions"] == {"contents": "read"}
+    runs = [step["run"] for step in job["steps"] if "fleet-check" in step.get("run", "")]
+    assert len(runs) == 1
+    assert (
+        "venv/bin/oncall fleet-check --sites pantheon/sites.json --domains pantheon/domains"
+        in (runs[0])
+    )
+    assert 'exit "$status"' in runs[0]  # a finding fails the run
+    assert "out=${1:-pantheon}" in script
