@@ -14,9 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from oncall.onboarding import fleetcheck
-from oncall.onboarding.terminus import read_sites
-from oncall.stackindex import index_of
+# The checking modules load only when the command runs: `--help` imports no config or SDK.
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,6 +43,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """`oncall fleet-check` (arguments as add_arguments defines them); 1 on any finding."""
+    from oncall.onboarding import fleetcheck
+    from oncall.onboarding.terminus import read_sites
+    from oncall.stackindex import index_of
+
     index = index_of(args.project_dir)
     sites = read_sites(args.sites)
     report = fleetcheck.run(index, sites, args.domains, args.ignore)
