@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from oncall import plan as planning
-from oncall.newsite import NewSiteOptions, new_site, stack_text
+from oncall.offline import plan as planning
+from oncall.onboarding.newsite import NewSiteOptions, new_site, stack_text
 
 import support
 
@@ -288,7 +288,7 @@ def test_a_stacks_folder_that_cannot_be_made_is_one_message(project: Path) -> No
 def test_no_mutant_of_terminus_json_ends_in_a_traceback(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from oncall import __main__ as cli
+    from oncall import cli
 
     doc = json.loads(terminus_json(project).read_text())
     rng = random.Random(13)
@@ -297,7 +297,7 @@ def test_no_mutant_of_terminus_json_ends_in_a_traceback(
     for _ in range(150):
         sites.write_bytes(support.terminus_mutant(doc, rng, keys=["frozen"]))
         argv = ["--project-dir", str(project), "new-site", "--sites-json", str(sites)]
-        status = cli.main([*argv, "--env", "live", "--team-stack", TEAM_STACK, "--force"])
+        status = cli.run([*argv, "--env", "live", "--team-stack", TEAM_STACK, "--force"])
         err = capsys.readouterr().err
         assert status in (0, 1), err
         assert (status == 1) == err.startswith("error: "), err

@@ -17,7 +17,7 @@ from pathlib import Path
 # The checking modules load only when the command runs: `--help` imports no config or SDK.
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def arguments(parser: argparse.ArgumentParser) -> None:
     """fleet-check's arguments."""
     parser.add_argument(
         "--sites",
@@ -42,10 +42,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """`oncall fleet-check` (arguments as add_arguments defines them); 1 on any finding."""
+    """`oncall fleet-check` (arguments as `arguments` defines them); 1 on any finding."""
+    from oncall.config.stackindex import index_of
     from oncall.onboarding import fleetcheck
     from oncall.onboarding.terminus import read_sites
-    from oncall.stackindex import index_of
 
     index = index_of(args.project_dir)
     sites = read_sites(args.sites)

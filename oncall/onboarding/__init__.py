@@ -1,1 +1,1 @@
-"""Bringing sites in: stack files from PagerDuty or terminus; the fleet checked against Pantheon."""
+"""Writing stack files: imported from a PagerDuty account (`oncall import`) or new (`new-site`)."""

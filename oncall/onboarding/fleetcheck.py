@@ -6,9 +6,9 @@
 
 What it compares comes from two places and is never worked out a second time: the Pantheon side
 from the terminus files (oncall.onboarding.terminus, which cites the terminus source they follow),
-the stack side from the project's one stack index (oncall.stackindex: which site a stack watches,
-whether it pages, whether it has APM conditions) over the parsed config (the ping monitor, the
-host it checks). A finding is one of:
+the stack side from the project's one stack index (oncall.config.stackindex: which site a stack
+watches, whether it pages, whether it has APM conditions) over the parsed config (the ping
+monitor, the host it checks). A finding is one of:
 
 - `no-stack`: a Pantheon site that is not frozen has no site stack (`site.name`);
 - `site-gone`: a site stack watches a site that the site list does not have;
@@ -38,9 +38,9 @@ from pathlib import Path
 from typing import Final
 
 from oncall.config import StackConfig
-from oncall.errors import MISSING, ConfigError, Problem, printable
+from oncall.config.errors import MISSING, ConfigError, Problem, printable
+from oncall.config.stackindex import StackIndex
 from oncall.onboarding.terminus import Domain, PantheonSite, read_domains
-from oncall.stackindex import StackIndex
 
 PLANS_WITHOUT_NEW_RELIC: Final = frozenset({"basic"})
 """Pantheon plan labels (`plan_name`, lowercased) whose sites get no New Relic APM."""

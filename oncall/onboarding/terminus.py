@@ -33,8 +33,8 @@ from typing import Any, Final
 
 from pydantic import TypeAdapter, ValidationError
 
+from oncall.config.errors import MISSING, ConfigError, Problem
 from oncall.config.site import Host, SiteName
-from oncall.errors import MISSING, ConfigError, Problem
 
 MAX_BYTES: Final = 64 * 2**20
 """The largest terminus export read (a site list of 100,000 sites is about 40 MiB)."""

@@ -407,7 +407,7 @@ def test_a_folder_without_a_project_is_one_message(fleet: Path, tmp_path: Path) 
 def test_no_mutant_of_a_terminus_export_ends_in_a_traceback(
     fleet: Path, target: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from oncall import __main__ as cli
+    from oncall import cli
 
     path = fleet / "terminus" / target
     doc = json.loads(path.read_text())
@@ -416,7 +416,7 @@ def test_no_mutant_of_a_terminus_export_ends_in_a_traceback(
     outcomes = []
     for _ in range(120):
         path.write_bytes(support.terminus_mutant(doc, rng))
-        status = cli.main(argv)
+        status = cli.run(argv)
         out, err = capsys.readouterr()
         assert status == 1, out + err  # the planted findings, or the bad file
         assert "Traceback" not in err
