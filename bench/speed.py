@@ -115,7 +115,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; medians:")
-    for command in ("", *COMMANDS):
+    for command in ("", *COMMANDS) if args.runs else ():
         argv = [str(ONCALL), *([command] if command else []), "--help"]
         wall, cpu = medians(argv, args.runs)
         name = f"oncall {command} --help".replace("  ", " ")
