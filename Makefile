@@ -87,8 +87,9 @@ docs: $(VENV)/.dev  ## build the documentation site (mkdocs.yml, docs/) into sit
 reference: $(VENV)/.runtime  ## regenerate docs/reference.md from the config models
 	$(PY) -m oncall.reference > docs/reference.md
 
-pictures: $(VENV)/.runtime  ## redraw docs/oncall-calendar.svg and .png (the PNG with headless Chromium)
-	$(VENV)/bin/oncall --project-dir tests/project calendar guide-live --from 2026-11-30 --weeks 4 --svg docs/oncall-calendar.svg > /dev/null
+pictures: $(VENV)/.dev  ## redraw the docs' calendar picture, plan output and PR comment (docs/examples/; PNGs by headless Chromium)
+	$(PY) scripts/docs_examples.py
+	$(VENV)/bin/oncall calendar example-live --from 2026-11-30 --weeks 4 --svg docs/oncall-calendar.svg > /dev/null
 	chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1 \
 	  --window-size=$$(sed -n 's/.*<svg[^>]* width="\([0-9]*\)" height="\([0-9]*\)".*/\1,\2/p' docs/oncall-calendar.svg) \
 	  --screenshot=docs/oncall-calendar.png file://$(CURDIR)/docs/oncall-calendar.svg 2> /dev/null

@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,10 +130,7 @@ def main() -> int:
         alternating(steps, args.pytest)
     if args.install:
         alternating(
-            {
-                f"fresh: {name}": (lambda c=command: in_fresh_clone(c))
-                for name, command in FRESH.items()
-            },
+            {f"fresh: {name}": partial(in_fresh_clone, command) for name, command in FRESH.items()},
             args.install,
         )
     if args.first_test:
