@@ -77,12 +77,13 @@ FRESH: dict[str, str] = {
 """Each first-time step timed by --install, as a shell command in a fresh clone."""
 
 
-def in_fresh_clone(command: str) -> tuple[float, float]:
-    """Wall and CPU seconds of `command` in a fresh clone of HEAD, with empty pip and uv caches
+def in_fresh_clone(command: str, ref: str = "HEAD") -> tuple[float, float]:
+    """Wall and CPU seconds of `command` in a fresh clone of `ref`, with empty pip and uv caches
     (and no pip cache of the system's Python either)."""
     with tempfile.TemporaryDirectory(prefix="speed-") as tmp:
         clone = Path(tmp) / "clone"
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+        subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", ref], check=True)
         env = {**os.environ, "PIP_CACHE_DIR": f"{tmp}/pip", "UV_CACHE_DIR": f"{tmp}/uv"}
         env.pop("VIRTUAL_ENV", None)
         return timed(["sh", "-c", command], cwd=clone, env=env)
@@ -114,6 +115,11 @@ def main() -> int:
     parser.add_argument(
         "--first-test", type=int, default=0, metavar="N", help="time a fresh clone's `make test`"
     )
+    parser.add_argument(
+        "--baseline",
+        metavar="REF",
+        help="with --install or --first-test: also time the fresh `make` of git revision REF",
+    )
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; medians:")
     for command in ("", *COMMANDS) if args.runs else ():
@@ -129,12 +135,21 @@ def main() -> int:
             steps["pytest -n 0 (warm)"] = lambda: timed(serial)
         alternating(steps, args.pytest)
     if args.install:
-        alternating(
-            {f"fresh: {name}": partial(in_fresh_clone, command) for name, command in FRESH.items()},
-            args.install,
-        )
+        steps = {
+            f"fresh: {name}": partial(in_fresh_clone, command) for name, command in FRESH.items()
+        }
+        if args.baseline:
+            plan = FRESH["make plan"]
+            steps[f"fresh {args.baseline}: make plan"] = partial(
+                in_fresh_clone, plan, args.baseline
+            )
+        alternating(steps, args.install)
     if args.first_test:
-        alternating({"fresh: make test": lambda: in_fresh_clone("make -s test")}, args.first_test)
+        steps = {"fresh: make test": partial(in_fresh_clone, "make -s test")}
+        if args.baseline:
+            old = partial(in_fresh_clone, "make -s test", args.baseline)
+            steps[f"fresh {args.baseline}: make test"] = old
+        alternating(steps, args.first_test)
     return 0
 
 
