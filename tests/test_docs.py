@@ -7,8 +7,6 @@ from pathlib import Path
 
 from oncall.config import presets
 
-from support import run_cli
-
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 CONFIGURATION = (ROOT / "docs" / "configuration.md").read_text()
@@ -73,11 +71,3 @@ def test_the_readme_stays_a_short_front_door_pointing_at_the_site() -> None:
 def test_the_readme_runs_the_project_command_from_the_venv() -> None:
     assert "venv/bin/oncall plan example-live" in README
     assert "python -m oncall" not in README
-
-
-def test_the_plan_the_docs_show_is_the_plan_of_today() -> None:
-    shown = (ROOT / "docs" / "examples" / "plan-guide-test.txt").read_text()
-    run = run_cli("plan", "guide-test")
-    assert run.returncode == 0, run.stderr
-    assert run.stdout == shown, "the plan changed: `make pictures` rewrites docs/examples/"
-    assert '--8<-- "docs/examples/plan-guide-test.txt"' in (ROOT / "docs" / "plan.md").read_text()

@@ -67,7 +67,8 @@ def serve(answers: list[bytes]) -> Iterator[str]:
     thread = threading.Thread(target=loop, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{listener.getsockname()[1]}/v2/enqueue"
-    listener.shutdown(socket.SHUT_RDWR)  # wakes the waiting accept() at once; close() alone does not
+    # shutdown() wakes the waiting accept() at once; close() alone does not.
+    listener.shutdown(socket.SHUT_RDWR)
     listener.close()
     thread.join(timeout=10)
 
