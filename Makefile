@@ -73,9 +73,10 @@ stacks-accept: $(VENV)/.dev  ## like stacks, and accept lost URNs on purpose (th
 
 test: lint typecheck pytest docs  ## lint, type-check, the offline test suite and the documentation site
 
-lint: $(VENV)/.dev  ## ruff: lint and format check
+lint: $(VENV)/.dev  ## ruff (lint, format check), import-linter (the layers in pyproject.toml), zizmor
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/zizmor --offline --no-progress --quiet .github/workflows
 
 typecheck: $(VENV)/.dev  ## mypy
@@ -85,7 +86,7 @@ docs: $(VENV)/.dev  ## build the documentation site (mkdocs.yml, docs/) into sit
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 reference: $(VENV)/.runtime  ## regenerate docs/reference.md from the config models
-	$(PY) -m oncall.reference > docs/reference.md
+	$(PY) -m oncall.config.reference > docs/reference.md
 
 pictures: $(VENV)/.dev  ## redraw the docs' calendar picture, plan output and PR comment (docs/examples/; PNGs by headless Chromium)
 	$(PY) scripts/docs_examples.py
