@@ -1,0 +1,1 @@
+"""What runs after `pulumi up`: the go-live check, the Events API, the Quicksilver hook."""
