@@ -21,7 +21,7 @@ from e2e.doubles.nerdgraph import NerdGraphDouble
 from oncall.__main__ import main
 from oncall.golive import quicksilver
 
-PROJECT = Path(__file__).resolve().parent / "project"
+FIXTURE = Path(__file__).resolve().parent / "project"
 NR_KEY = "NRAK-TESTKEY0123456789ABCDEFGHIJ"
 PD_KEY = "0123456789abcdef0123456789abcdef"
 SITE_ID = "11111111-2222-4333-8444-555555555555"
@@ -88,6 +88,30 @@ class EventsDouble(LocalDouble):
                 },
             )
         return Reply(202, {"status": "success", "message": "Change event processed"})
+
+
+@pytest.fixture(autouse=True)
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project, its guide-* stacks with `pagerduty.changeEvents: true`."""
+    global PROJECT
+    PROJECT = tmp_path_factory.mktemp("project") / "p"
+    shutil.copytree(FIXTURE, PROJECT)
+    for stack in PROJECT.glob("stacks/Pulumi.guide-*.yaml"):
+        text = stack.read_text()
+        if "pantheon-oncall:pagerduty:\n" in text:
+            text = text.replace(
+                "pantheon-oncall:pagerduty:\n",
+                "pantheon-oncall:pagerduty:\n    changeEvents: true\n",
+            )
+        else:
+            text = text.replace(
+                "config:\n", "config:\n  pantheon-oncall:pagerduty: {changeEvents: true}\n", 1
+            )
+        stack.write_text(text)
+    return PROJECT
+
+
+PROJECT = FIXTURE
 
 
 @pytest.fixture
@@ -269,3 +293,21 @@ def test_a_team_stack_is_refused_with_one_line(
         == 1
     )
     assert "team stack" in capsys.readouterr().err
+
+
+def test_the_switch_adds_an_events_api_v2_integration_whose_key_is_a_secret_output() -> None:
+    from oncall import plan as planning
+    from oncall.schemacheck import SchemaSet
+
+    plan = planning.plan_stack(PROJECT, "guide-live", schemas=SchemaSet.load(SCHEMAS))
+    data = json.loads(planning.to_json(plan))
+    text = json.dumps(data)
+    assert '"events_api_v2_inbound_integration"' in text
+    assert "alerts-change-events" in text
+    assert data["outputs"]["changeEventsRoutingKey"] == {"secret": True}
+    assert not plan.violations
+    without = json.loads(planning.to_json(planning.plan_stack(FIXTURE, "guide-live")))
+    assert "events_api_v2_inbound_integration" not in json.dumps(without)
+
+
+SCHEMAS = Path(__file__).resolve().parent / "schemas"

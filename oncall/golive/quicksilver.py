@@ -70,6 +70,8 @@ class Environment:
     nerdgraph_url: str
     events_url: str
     service: str
+    change_events: bool
+    """Whether the stack has the change-events integration (`pagerduty.changeEvents: true`)."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ def load_hook(project_dir: Path, stack: str) -> Hook:
                 nerdgraph_url=_nerdgraph_url(stack_file.values.get("newrelic:region")),
                 events_url=_events_url(stack_file.values.get("pagerduty:serviceRegion")),
                 service=other.pagerduty.service,
+                change_events=other.pagerduty.change_events,
             )
         )
     return Hook(site=site, environments=tuple(sorted(environments, key=_env_order)))
@@ -148,7 +151,9 @@ def render_script(
                     "accountId": e.account_id,
                     "url": nerdgraph_url or e.nerdgraph_url,
                 },
-                "pagerduty": {"service": e.service, "url": events_url or e.events_url},
+                "pagerduty": {"service": e.service, "url": events_url or e.events_url}
+                if e.change_events
+                else None,
             }
             for e in hook.environments
         },
@@ -210,6 +215,9 @@ def secret_commands(hook: Hook) -> str:
         lines.append(f"# {e.env}: the stack {e.stack}")
         if e.app is not None:
             lines.append(f'terminus secret:site:set {target} {NEW_RELIC_SECRET} "$NEW_RELIC_KEY"')
+        if not e.change_events:
+            lines.append(f"# no PagerDuty key: {e.stack} does not set pagerduty.changeEvents")
+            continue
         lines += [
             f"key=$(pulumi stack output {ROUTING_KEY_OUTPUT} --show-secrets --stack {stack})",
             f'terminus secret:site:set {target} {PAGERDUTY_SECRET} "$key"',
