@@ -64,9 +64,10 @@ stacks-accept: $(VENV)/.dev  ## like stacks, and accept lost URNs on purpose (th
 
 test: lint typecheck pytest docs  ## lint, type-check, the offline test suite and the documentation site
 
-lint: $(VENV)/.dev  ## ruff: lint and format check
+lint: $(VENV)/.dev  ## ruff (lint, format check), import-linter (the layers in pyproject.toml), zizmor
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/zizmor --offline --no-progress --quiet .github/workflows
 
 typecheck: $(VENV)/.dev  ## mypy
@@ -76,7 +77,7 @@ docs: $(VENV)/.dev  ## build the documentation site (mkdocs.yml, docs/) into sit
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 reference: $(VENV)/.runtime  ## regenerate docs/reference.md from the config models
-	$(PY) -m oncall.reference > docs/reference.md
+	$(PY) -m oncall.config.reference > docs/reference.md
 
 pictures: $(VENV)/.runtime  ## redraw docs/oncall-calendar.svg and .png (the PNG with headless Chromium)
 	$(VENV)/bin/oncall --project-dir tests/project calendar guide-live --from 2026-11-30 --weeks 4 --svg docs/oncall-calendar.svg > /dev/null

@@ -117,7 +117,7 @@ def timed(args: list[str], runs: int, cwd: Path = ROOT, label: str = "") -> floa
 PER_STACK = """
 import statistics, sys, time
 from pathlib import Path
-from oncall import fleet
+from oncall.offline import fleet
 project, names = Path(sys.argv[1]), sys.argv[2:]
 fleet.plan_one(project, names[0])  # warm up: imports
 times, cpu = [], []
@@ -211,7 +211,7 @@ def main() -> int:
                 f"{took:.2f} s, {CPU['diff']:.2f} s CPU"
             )
     print(
-        "targets (issue 7): one stack <= 1.5x the floor; 300 stacks < 10 s on 2 cores; "
+        "targets: one stack <= 1.5x the floor; 300 stacks < 10 s on 2 cores; "
         "300-stack time <= 11x the 30-stack time; diff of 300 < 25 s"
     )
     return 0

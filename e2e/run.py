@@ -863,9 +863,9 @@ def probe_file(cases_file: Path) -> tuple[str, dict[str, Any]]:
 
 def offline_config(project: Path, stack: str) -> dict[str, str]:
     """The stack's config as the offline loader reads it, in the strings the engine passes to a
-    program (oncall.stackfile's `engine_config`); keys with problems are left out there."""
-    from oncall import stackfile
-    from oncall.errors import ConfigError
+    program (oncall.config.stackfile's `engine_config`); keys with problems are left out there."""
+    from oncall.config import stackfile
+    from oncall.config.errors import ConfigError
 
     try:
         loaded = stackfile.load(project, stack)

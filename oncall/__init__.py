@@ -1,1 +1,1 @@
-"""pantheon-oncall's program: the stack config contract, Pantheon presets, wiring, offline plan."""
+"""pantheon-oncall: the Pulumi program (program.py, wiring.py) and the offline tools around it."""

@@ -8,18 +8,15 @@ half-registered stack: it fails with one message per problem and no traceback.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import pulumi
 from pulumi.runtime import config as runtime_config
 
-from oncall import advice, stackfile, wiring, yamldata
-from oncall.config import StackConfig, TeamStackConfig, parse_stack_config
-from oncall.errors import MISSING, ConfigError, Problem, safe_text
-
-NAMESPACE = "pantheon-oncall"
+from oncall import wiring
+from oncall.config import NAMESPACE, advice
+from oncall.config.errors import MISSING, ConfigError, Problem, safe_text
+from oncall.config.load import parse, top_key
 
 
 def main() -> None:
@@ -44,50 +41,11 @@ def main() -> None:
         pulumi.export(name, value)
 
 
-def parse(values: Mapping[str, Any]) -> StackConfig | TeamStackConfig:
-    """Validate the project namespace's config (keys without the `pantheon-oncall:` prefix).
-
-    Numbers out of the engine's range, recursive or too deeply nested values are refused here
-    too (oncall.yamldata's rules), whichever way the values came in.
-    """
-    problems = yamldata.data_problems(dict(values), NAMESPACE)
-    if problems:
-        raise ConfigError(problems)
-    return parse_stack_config(values, namespace=NAMESPACE)
-
-
-def checked_stack_file(
-    project_dir: Path, stack: str
-) -> tuple[stackfile.StackFile, StackConfig | TeamStackConfig]:
-    """Load a stack file and validate its config: every problem of both in one ConfigError.
-
-    A key the stack file refused is left out of the config check, so its problem is reported
-    once, where it is, and not again as a missing key.
-    """
-    problems: list[Problem] = []
-    try:
-        loaded = stackfile.load(project_dir, stack)
-    except stackfile.StackFileError as e:
-        problems, loaded = e.problems, e.partial
-    refused = {_top_key(p.path) for p in problems}
-    try:
-        config = parse(loaded.namespace(loaded.project))
-    except ConfigError as e:
-        problems += [p for p in e.problems if _top_key(p.path) not in refused]
-    if problems:
-        raise ConfigError(problems)
-    return loaded, config
-
-
-def _top_key(path: str) -> str:
-    return path.split(".", 1)[0].split("[", 1)[0]
-
-
 def _without_secret_values(problems: list[Problem]) -> list[Problem]:
     """Problems under a key set with `--secret` keep their path but not their (decrypted) value."""
     return [
         Problem(p.path, MISSING, p.message)
-        if runtime_config.is_config_secret(_top_key(p.path))
+        if runtime_config.is_config_secret(top_key(p.path))
         else p
         for p in problems
     ]

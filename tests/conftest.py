@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from oncall.schemacheck import SchemaSet, schema_dir_from_env
+from oncall.offline.schemacheck import SchemaSet, schema_dir_from_env
 
 # Property tests run the same examples on every run and machine, so CI cannot fail by luck;
 # `HYPOTHESIS_PROFILE=explore make pytest` searches new examples (and keeps what it finds).

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pulumi
 
-from oncall.engine import Registration, Run, run_program
+from oncall.offline.engine import Registration, Run, run_program
 
 
 class T(StrEnum):
@@ -179,7 +179,7 @@ def run_cli(
 ) -> subprocess.CompletedProcess[str]:
     """`oncall --project-dir cwd ARGS` as a user runs it: its exit status and output captured.
 
-    In this process (`oncall.__main__.main`, with the working folder, environment and stdin the
+    In this process (`oncall.cli.run`, with the working folder, environment and stdin the
     process would have), which saves the interpreter start and the imports of every run; a real
     process started in `run_from` when `process` is set or the code to run is another copy's
     (`run_from` is not this project)."""
@@ -201,7 +201,7 @@ def run_cli(
 def _in_process(
     argv: list[str], run_from: Path, stdin: str | None, env: Mapping[str, str] | None
 ) -> subprocess.CompletedProcess[str]:
-    from oncall.__main__ import main
+    from oncall import cli
 
     out, err = io.StringIO(), io.StringIO()
     saved_env = dict(os.environ)
@@ -215,7 +215,7 @@ def _in_process(
         sys.stdin = io.StringIO(stdin or "")
         sys.stdout, sys.stderr = out, err
         try:
-            status = main(argv)
+            status = cli.run(argv)
         except SystemExit as e:  # argparse: --help (0) and bad arguments (1)
             status = e.code if isinstance(e.code, int) else 1
     finally:

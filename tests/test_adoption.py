@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from oncall import engine, program, stackfile
-from oncall.config import parse_stack_config
-from oncall.errors import ConfigError
+from oncall import program
+from oncall.config import parse_stack_config, stackfile
+from oncall.config.errors import ConfigError
+from oncall.offline import engine
 
 from support import PROJECT, T
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from oncall.__main__ import main
+from oncall import cli
 
 from support import PROJECT, copy_project
 
@@ -33,9 +33,9 @@ def warnings_of(
     """Plan the stack file `text` (by default in place of guide-live); its warnings, checked
     to be the same in text and JSON."""
     (project / "stacks" / f"Pulumi.{stack}.yaml").write_text(text)
-    assert main(["--project-dir", str(project), "plan", stack, "--json"]) == 0
+    assert cli.run(["--project-dir", str(project), "plan", stack, "--json"]) == 0
     found = json.loads(capsys.readouterr().out)["warnings"]
-    assert main(["--project-dir", str(project), "plan", stack]) == 0
+    assert cli.run(["--project-dir", str(project), "plan", stack]) == 0
     text_out = capsys.readouterr().out
     if found:
         shown = text_out.split("\nWarnings:\n", 1)[1].split("\n\n", 1)[0]

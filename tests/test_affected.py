@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from oncall.affected import Affected, Stack, affected, load_stacks
+from oncall.review.affected import Affected, Stack, affected, load_stacks
 
 import support
 from support import PROJECT

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from conftest import schema_folder
 
-from oncall import stackfile
-from oncall.errors import ConfigError
-from oncall.schemacheck import SCHEMA_SUFFIXES, read_schema
+from oncall.config import stackfile
+from oncall.config.errors import ConfigError
+from oncall.offline.schemacheck import SCHEMA_SUFFIXES, read_schema
 
 from support import PROJECT, copy_project, run_cli
 
@@ -67,7 +67,7 @@ def test_plan_json_is_data_with_every_resource() -> None:
     data = json.loads(result.stdout)
     assert data["stack"] == "guide-live"
     assert len(data["resources"]) == 35
-    # Marked structurally: no real value can be mistaken for the marker (issue 8).
+    # Marked structurally: no real value (a string "[secret]", say) can be mistaken for the marker.
     assert data["outputs"]["integrationKey"] == {"secret": True}
 
 

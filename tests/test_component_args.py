@@ -19,7 +19,7 @@ from test_team import guide_team
 from components.newrelic_channel import NewRelicPagerDutyChannel
 from components.slack import SlackExtension
 from components.team import TeamOnCall
-from oncall.engine import run_program
+from oncall.offline.engine import run_program
 
 from support import as_doubles, problem_lines
 

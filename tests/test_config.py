@@ -1,4 +1,4 @@
-"""The stack config contract, without Pulumi: DESIGN.md's example parses into what the wiring
+"""The stack config contract, without Pulumi: the full example parses into what the wiring
 reads, presets fill what a stack leaves out, and every bad input is reported by key path and
 value, all at once."""
 
@@ -34,13 +34,14 @@ from oncall.config import (
     parse_stack_config,
     presets,
 )
+from oncall.config.errors import MISSING, ConfigError, Problem
 from oncall.config.presets import ErrorRate, PingFailure, PingMonitor, ResponseTime
-from oncall.errors import MISSING, ConfigError, Problem
 
 NS = "pantheon-oncall"
 
-# DESIGN.md's stack file, as a user writes it (credentials stand in for the encrypted values).
-DESIGN_EXAMPLE = """
+# A full stack file (every section, an inline team), as a user writes it (credentials stand in
+# for the encrypted values).
+FULL_EXAMPLE = """
 config:
   pagerduty:token: {secure: v1:AAAA}
   pagerduty:userToken: {secure: v1:AAAA}
@@ -88,7 +89,7 @@ config:
     workspaceId: T0123ABCD
     channel: example-alerts
     events: [triggered, acknowledged, resolved, reassigned]
-"""  # noqa: E501 — kept exactly as DESIGN.md writes it
+"""  # noqa: E501 — kept exactly as a user writes it
 
 
 def parse_site(values: Mapping[str, Any]) -> StackConfig:
@@ -122,7 +123,7 @@ def _project_values(stack_yaml: str) -> dict[str, Any]:
     }
 
 
-_EXAMPLE = _project_values(DESIGN_EXAMPLE)
+_EXAMPLE = _project_values(FULL_EXAMPLE)
 
 
 def example() -> dict[str, Any]:
@@ -196,10 +197,10 @@ def problem_at(error: ConfigError, path: str) -> Problem:
     return found[0]
 
 
-# --- DESIGN.md's example --------------------------------------------------------------------------
+# --- the full example --------------------------------------------------------------------------
 
 
-def test_design_example_parses_as_an_inline_team(parsed: StackConfig) -> None:
+def test_full_example_parses_as_an_inline_team(parsed: StackConfig) -> None:
     assert parsed.topology is Topology.INLINE
     assert parsed.team_stack is None
     assert parsed.escalation_policy is None
@@ -671,7 +672,7 @@ PING_FAILURE = "newrelic.conditions.pingFailure"
 
 
 def case(name: str, path: str, value: object, *edits: Edit) -> Any:
-    """Edits to DESIGN.md's example, and where the problem is and the value it names."""
+    """Edits to the full example, and where the problem is and the value it names."""
     return pytest.param(list(edits), path, value, id=name)
 
 

@@ -12,9 +12,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oncall import program
-from oncall.config import StackConfig, TeamStackConfig
-from oncall.errors import SHOWN_LENGTH, ConfigError, Problem
+from oncall.config import StackConfig, TeamStackConfig, load
+from oncall.config.errors import SHOWN_LENGTH, ConfigError, Problem
 
 from support import PROJECT
 
@@ -96,7 +95,7 @@ def test_any_change_to_a_valid_team_is_valid_or_a_config_error(
 def parsed(values: dict[str, Any]) -> StackConfig | TeamStackConfig | ConfigError:
     """The config, or the ConfigError; any other exception propagates and fails the test."""
     try:
-        return program.parse(values)
+        return load.parse(values)
     except ConfigError as error:
         return error
 

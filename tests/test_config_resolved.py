@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from components.vocabulary import is_time_zone
-from oncall import program, stackfile
 from oncall.config import (
     Handoff,
     Notify,
@@ -24,7 +23,9 @@ from oncall.config import (
     ResolvedSchedule,
     ResolvedTeam,
     TeamStackConfig,
+    load,
     parse_stack_config,
+    stackfile,
 )
 
 from support import PROJECT
@@ -75,7 +76,7 @@ def stack_teams() -> list[tuple[str, ResolvedTeam]]:
     teams = []
     for stack in stackfile.stack_names(PROJECT):
         loaded = stackfile.load(PROJECT, stack)
-        config = program.parse(loaded.namespace(loaded.project))
+        config = load.parse(loaded.namespace(loaded.project))
         if config.team is not None:
             teams.append((stack, config.team))
     return teams

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from oncall.__main__ import _COMMANDS
+from oncall.cli import COMMANDS
 
 from support import PROJECT_ROOT
 
@@ -29,18 +29,18 @@ def test_the_venv_has_the_oncall_command_and_it_runs_the_cli() -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: oncall ")
-    for command in _COMMANDS:
+    for command in COMMANDS:
         assert command in result.stdout
 
 
-@pytest.mark.parametrize("command", ["", *_COMMANDS])
+@pytest.mark.parametrize("command", ["", *COMMANDS])
 def test_help_imports_none_of_the_heavy_packages(command: str) -> None:
     argv = [command, "--help"] if command else ["--help"]
     probe = (
         "import sys\n"
-        "from oncall.__main__ import main\n"
+        "from oncall import cli\n"
         "try:\n"
-        f"    main({argv!r})\n"
+        f"    cli.run({argv!r})\n"
         "except SystemExit as e:\n"
         "    assert e.code == 0, e.code\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"

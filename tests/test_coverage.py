@@ -17,9 +17,10 @@ import icalendar
 import pytest
 import yaml
 
-from oncall import calendar, coverage, plan, stackfile
-from oncall.config import ResolvedTeam, StackConfig, TeamStackConfig, parse_stack_config
-from oncall.schedule import resolve_team, team_model
+from oncall.config import ResolvedTeam, StackConfig, TeamStackConfig, parse_stack_config, stackfile
+from oncall.offline import plan
+from oncall.schedules import calendar, checks
+from oncall.schedules.model import resolve_team, team_model
 
 from support import PROJECT, copy_project, run_cli
 
@@ -43,7 +44,7 @@ def team_of(values: dict[str, Any]) -> ResolvedTeam:
     return team
 
 
-def messages(result: coverage.Report) -> list[str]:
+def messages(result: checks.Report) -> list[str]:
     return [str(f) for f in result.findings]
 
 
@@ -51,7 +52,7 @@ def messages(result: coverage.Report) -> list[str]:
 
 
 def test_the_guides_backstop_is_shadowed_once_the_weekly_rotation_starts() -> None:
-    result = coverage.report(team_of(guide_values()), live=True)
+    result = checks.report(team_of(guide_values()), live=True)
 
     assert result.resolution.since == datetime(2026, 12, 7, 14, tzinfo=UTC)  # 09:00 EST
     shadowed = [f for f in result.findings if f.path.endswith("schedules.default.layers[0]")]
@@ -76,7 +77,7 @@ def test_check_on_the_guide_stack_reports_the_shadowed_backstop_and_exits_0() ->
 
 def test_before_the_rotation_starts_every_rule_reaches_only_the_backstop_person() -> None:
     since = datetime(2026, 11, 30, 5, tzinfo=UTC)
-    result = coverage.report(team_of(guide_values()), live=True, since=since, weeks=2)
+    result = checks.report(team_of(guide_values()), live=True, since=since, weeks=2)
 
     found = [f for f in result.findings if f.path == "pantheon-oncall:team.escalation"]
     assert len(found) == 1
@@ -87,7 +88,7 @@ def test_before_the_rotation_starts_every_rule_reaches_only_the_backstop_person(
 
 
 def test_the_plan_shows_coverage_per_schedule_and_the_checks_as_warnings() -> None:
-    lines = coverage.coverage_lines(parsed(guide_values()), live=True)
+    lines = checks.coverage_lines(parsed(guide_values()), live=True)
     assert lines == [
         "schedule default (Default): 100.0 % covered, 0 gap(s) in 4 weeks from "
         "Mon 2026-12-07 09:00 EST"
@@ -121,7 +122,7 @@ def business_hours_only(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_a_gap_in_the_first_rule_of_a_live_environment_is_an_error() -> None:
-    result = coverage.report(team_of(business_hours_only(guide_values())), live=True)
+    result = checks.report(team_of(business_hours_only(guide_values())), live=True)
 
     gaps = [f for f in result.findings if f.path == "pantheon-oncall:team.schedules.default"]
     assert len(gaps) == 1
@@ -132,7 +133,7 @@ def test_a_gap_in_the_first_rule_of_a_live_environment_is_an_error() -> None:
 
 
 def test_a_gap_elsewhere_is_a_warning() -> None:
-    result = coverage.report(team_of(business_hours_only(guide_values())), live=False)
+    result = checks.report(team_of(business_hours_only(guide_values())), live=False)
     gaps = [f for f in result.findings if f.path == "pantheon-oncall:team.schedules.default"]
     assert [g.error for g in gaps] == [False]
 
@@ -140,7 +141,7 @@ def test_a_gap_elsewhere_is_a_warning() -> None:
 def test_a_gap_covered_by_a_user_in_the_first_rule_is_a_warning_even_in_live() -> None:
     values = business_hours_only(guide_values())
     values["team"]["escalation"]["rules"][0]["targets"].append("user:jane")
-    result = coverage.report(team_of(values), live=True)
+    result = checks.report(team_of(values), live=True)
     gaps = [f for f in result.findings if f.path == "pantheon-oncall:team.schedules.default"]
     assert [g.error for g in gaps] == [False]
 
@@ -171,7 +172,7 @@ def test_one_person_in_two_schedules_of_one_rule_is_reported() -> None:
         "layers": [{"name": "Joe", "members": ["joe"], "start": "2026-12-07T09:00:00"}],
     }
     team["escalation"]["rules"][0]["targets"] = ["schedule:default", "schedule:second"]
-    result = coverage.report(team_of(values), live=False)
+    result = checks.report(team_of(values), live=False)
 
     double = [f for f in result.findings if f.path == "pantheon-oncall:team.escalation.rules[0]"]
     assert len(double) == 1
@@ -186,8 +187,8 @@ def test_one_person_covering_a_whole_rule_in_live_has_nobody_to_hand_off_to() ->
     values["team"]["schedules"]["default"]["layers"] = [
         {"name": "Only Joe", "members": ["joe"], "start": "2026-12-07T09:00:00"}
     ]
-    live = messages(coverage.report(team_of(values), live=True))
-    elsewhere = messages(coverage.report(team_of(values), live=False))
+    live = messages(checks.report(team_of(values), live=True))
+    elsewhere = messages(checks.report(team_of(values), live=False))
 
     alone = "Joe Smith (joe) alone covers this rule for all of the 28 days"
     assert any(alone in m and "nobody to hand off to" in m for m in live)
@@ -200,7 +201,7 @@ def test_one_person_covering_a_whole_rule_in_live_has_nobody_to_hand_off_to() ->
 def test_load_counts_on_call_and_after_hours_in_each_persons_own_time_zone() -> None:
     # The business-hours layer is 09-17 New York: inside Joe's working hours, entirely outside
     # Anita's in London (14:00-22:00 there, 5 h after 17:00 each day).
-    result = coverage.report(team_of(business_hours_only(guide_values())), live=False)
+    result = checks.report(team_of(business_hours_only(guide_values())), live=False)
     loads = {load.slug: load for load in result.loads}
 
     assert loads["joe"].hours == loads["anita"].hours == 80  # 10 days of 8 hours each
@@ -211,8 +212,8 @@ def test_load_counts_on_call_and_after_hours_in_each_persons_own_time_zone() -> 
 
 def test_a_share_of_after_hours_above_the_threshold_is_a_warning() -> None:
     team = team_of(business_hours_only(guide_values()))
-    strict = coverage.Thresholds(max_after_hours_share=0.5, max_after_hours_days=31)
-    found = messages(coverage.report(team, live=False, thresholds=strict))
+    strict = checks.Thresholds(max_after_hours_share=0.5, max_after_hours_days=31)
+    found = messages(checks.report(team, live=False, thresholds=strict))
 
     assert any(
         "team.members.anita" in m and "62 % of 80 on-call hours fall outside working hours" in m
@@ -222,7 +223,7 @@ def test_a_share_of_after_hours_above_the_threshold_is_a_warning() -> None:
 
 
 def test_the_guides_two_person_24_7_rotation_exceeds_the_after_hours_days_default() -> None:
-    found = messages(coverage.report(team_of(guide_values()), live=True))
+    found = messages(checks.report(team_of(guide_values()), live=True))
     assert any(
         "team.members.joe" in m
         and "outside working hours on 16 of the 29 dates the 28 days touch in their time zone" in m
@@ -236,7 +237,7 @@ def test_the_after_hours_days_never_outnumber_the_dates_the_horizon_touches() ->
         {"name": "Joe alone", "members": ["joe"], "start": "2026-12-07T09:00:00"}
     ]
 
-    found = messages(coverage.report(team_of(values), live=True))
+    found = messages(checks.report(team_of(values), live=True))
 
     [joe] = [m for m in found if "team.members.joe" in m]
     assert "on 29 of the 29 dates the 28 days touch" in joe
@@ -253,7 +254,7 @@ def with_load(load: object) -> dict[str, Any]:
 
 
 def test_plan_warns_of_the_guides_after_hours_days_under_the_default_load_limits() -> None:
-    found = load_warnings(coverage.plan_lines(parsed(guide_values()), live=True))
+    found = load_warnings(checks.plan_lines(parsed(guide_values()), live=True))
     assert len(found) == 2
     assert all(
         "on 16 of the 29 dates the 28 days touch in their time zone (17 a month; limit 10)" in line
@@ -265,13 +266,13 @@ def test_plan_warns_of_the_guides_after_hours_days_under_the_default_load_limits
     "load", [{"maxAfterHoursDaysPerMonth": 20}, False], ids=["a generous limit", "false"]
 )
 def test_plan_has_no_load_warnings_when_team_load_accepts_the_load(load: object) -> None:
-    lines = coverage.plan_lines(parsed(with_load(load)), live=True)
+    lines = checks.plan_lines(parsed(with_load(load)), live=True)
     assert load_warnings(lines) == []
     assert any("'Backstop' is never on top" in line for line in lines)  # the other checks stay
 
 
 def test_plan_uses_the_teams_after_hours_share_limit() -> None:
-    lines = coverage.plan_lines(parsed(with_load({"maxAfterHoursShare": 0.5})), live=True)
+    lines = checks.plan_lines(parsed(with_load({"maxAfterHoursShare": 0.5})), live=True)
     share = [line for line in load_warnings(lines) if "fall outside working hours" in line]
     assert len(share) == 2
     assert all("76 % of 336 on-call hours" in line and "(limit 50 %)" in line for line in share)
@@ -469,7 +470,7 @@ def test_a_team_without_schedules_says_its_rules_page_people_directly() -> None:
     values = guide_values()
     del values["team"]["schedules"]
     values["team"]["escalation"]["rules"][0]["targets"] = ["user:joe"]
-    assert coverage.coverage_lines(parsed(values), live=True) == [
+    assert checks.coverage_lines(parsed(values), live=True) == [
         "no schedules: the team's escalation rules page people directly"
     ]
 
@@ -478,7 +479,7 @@ def test_a_rule_with_nobody_on_call_is_skipped_so_escalation_reaches_nobody_new(
     # Nights and weekends the business-hours schedule is empty: PagerDuty skips rule 1 and only
     # Jane, rule 2, is ever paged.
     values = business_hours_only(guide_values())
-    result = coverage.report(team_of(values), live=False)
+    result = checks.report(team_of(values), live=False)
     found = [f for f in result.findings if f.path == "pantheon-oncall:team.escalation"]
     assert len(found) == 1
     assert "every rule reaches only Jane Doe (jane) for 512 h" in found[0].message

@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from oncall import diff, diff_changes, diff_report, fleet
+from oncall.offline import fleet
+from oncall.review import diff
+from oncall.review import report as diff_report
+from oncall.review.changes import compare
 
 import support
 from support import PROJECT, copy_project
@@ -148,7 +151,7 @@ def test_a_secret_input_shows_as_secret_on_both_sides() -> None:
     old = {"resources": [_resource(token, "d", {"authToken": "x", "name": "a"})]}
     new = {"resources": [_resource(token, "d", {"authToken": {"secret": True}, "name": "b"})]}
 
-    (change,) = diff_changes.compare(old, new)
+    (change,) = compare(old, new)
 
     assert change.properties == {"authToken": ["x", "[secret]"], "name": ["a", "b"]}
 
@@ -181,7 +184,7 @@ def test_a_property_the_provider_sets_only_on_create_is_a_replace() -> None:
     old = {"resources": [_resource(token, "c", {"type": "static", "name": "x"})]}
     new = {"resources": [_resource(token, "c", {"type": "baseline", "name": "x"})]}
 
-    (change,) = diff_changes.compare(old, new)
+    (change,) = compare(old, new)
 
     assert change.op == "+-"
     assert change.properties == {"type": ["static", "baseline"]}
@@ -195,7 +198,7 @@ def test_a_create_only_property_that_became_secret_is_no_reason_to_replace() -> 
     old = {"resources": [_resource(token, "c", {"type": "PAGERDUTY_SERVICE_INTEGRATION"})]}
     new = {"resources": [_resource(token, "c", {"type": {"secret": True}})]}
 
-    (change,) = diff_changes.compare(old, new)
+    (change,) = compare(old, new)
 
     assert change.op == "~"
     assert change.properties == {"type": ["PAGERDUTY_SERVICE_INTEGRATION", "[secret]"]}
@@ -252,7 +255,7 @@ def test_a_rename_with_an_alias_is_the_same_resource_and_its_references_follow()
         ]
     }
 
-    changes = diff_changes.compare(old, new)
+    changes = compare(old, new)
 
     assert [(c.op, c.name, c.properties) for c in changes] == [
         ("~", "team-joseph", {"(name)": ["team-joe", "team-joseph"]}),

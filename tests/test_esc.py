@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from oncall import plan as planning
-from oncall import stackfile
-from oncall.errors import ConfigError
-from oncall.schemacheck import SchemaSet
+from oncall.config import stackfile
+from oncall.config.errors import ConfigError
+from oncall.offline import plan as planning
+from oncall.offline.schemacheck import SchemaSet
 
 from support import copy_project
 

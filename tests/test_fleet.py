@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from test_cli import run_cli
 
-from oncall import fleet
-from oncall import plan as planning
+from oncall.offline import fleet
+from oncall.offline import plan as planning
 
 from support import PROJECT
 
@@ -121,7 +121,7 @@ def test_a_fleets_file_reads_grow_linearly_with_its_stacks(
     many = reads_to_plan(planning.stackfile.stack_names(project))
 
     # Each stack's own plan reads its files, and the cross-stack warnings read every stack file
-    # once per fleet (oncall.stackindex.indexed), not once per stack planned (quadratic).
+    # once per fleet (oncall.config.stackindex.indexed), not once per stack planned (quadratic).
     assert many <= 2 * few + 2
 
 

@@ -1,11 +1,11 @@
-"""The project's mutation fuzzer (oncall.fuzz) over every fixture stack: a few hundred seeded
+"""The project's mutation fuzzer (tools.fuzz) over every fixture stack: a few hundred seeded
 mutants, each planned in-process; none may end in a traceback, an unclean message or a hang."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from oncall import fuzz
+from tools import fuzz
 
 from support import PROJECT
 

@@ -3,8 +3,8 @@
 The cases are data (tests/data/goyaml_scalars.json) so that the end-to-end lane can check the same
 list against the real CLI (`pulumi config --json` on a stack file holding them inside one
 structured value). Each case names what PyYAML's own safe loader reads, to show that these are the
-scalars where the two YAML libraries disagree; see oncall/goyaml.py for where the rules come from
-(gopkg.in/yaml.v3 v3.0.1 resolve.go, and the CLI's rewriting of what it read).
+scalars where the two YAML libraries disagree; see oncall/config/goyaml.py for where the rules come
+from (gopkg.in/yaml.v3 v3.0.1 resolve.go, and the CLI's rewriting of what it read).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
-from oncall.__main__ import main
-from oncall.errors import ConfigError
-from oncall.yamldata import data_problems, read_yaml
+from oncall import cli
+from oncall.config.errors import ConfigError
+from oncall.config.yamldata import data_problems, read_yaml
 
 from support import copy_project
 
@@ -80,7 +80,7 @@ def test_an_unquoted_time_of_day_plans_like_the_quoted_one(
     outputs = []
     for text in (quoted, quoted.replace('startTime: "08:00"', "startTime: 08:00")):
         stack.write_text(text)
-        status = main(["--project-dir", str(project), "plan", "team-agency"])
+        status = cli.run(["--project-dir", str(project), "plan", "team-agency"])
         outputs.append((status, capsys.readouterr()))
 
     assert outputs[0][0] == 0, outputs[0]

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from test_importer import GUIDE_IMPORT, connect, guide_account, import_in_process, service_then
 
-from oncall.importer import import_stack
-from oncall.pagerduty_account import MAX_REPEATS, ImportFailed
+from oncall.onboarding.account import MAX_REPEATS, ImportFailed
+from oncall.onboarding.importer import import_stack
 
 # The importer tests' fixtures: their HTTPS server, its certificate authority, a project.
 https_server = test_importer.https_server

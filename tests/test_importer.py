@@ -25,18 +25,18 @@ import yaml
 from fake_pagerduty import FakeAccount, ref
 from pytest_httpserver import HTTPServer
 
-from oncall import engine, stackfile
-from oncall import plan as planning
-from oncall.config import StackConfig, parse_stack_config
+from oncall.config import StackConfig, parse_stack_config, stackfile
 from oncall.config import args as component_args
-from oncall.importer import (
+from oncall.offline import engine
+from oncall.offline import plan as planning
+from oncall.offline.schemacheck import SchemaSet
+from oncall.onboarding.importer import (
     Account,
     ImportFailed,
     ImportOptions,
     import_stack,
     token_from_environment,
 )
-from oncall.schemacheck import SchemaSet
 
 from support import PROJECT, T, copy_project, run_cli
 
@@ -688,8 +688,8 @@ def test_cli_a_refused_token_is_one_message_without_the_token(
 
 
 def test_region_eu_reads_the_eu_api(monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
-    from oncall import __main__ as cli
-    from oncall import importer
+    from oncall import cli
+    from oncall.onboarding import importer
 
     seen: list[str] = []
 
@@ -701,8 +701,8 @@ def test_region_eu_reads_the_eu_api(monkeypatch: pytest.MonkeyPatch, project: Pa
     monkeypatch.setenv("PAGERDUTY_TOKEN", TOKEN)
     out = str(project / "stacks" / "Pulumi.x.yaml")
 
-    assert cli.main(["import", "--service", "x", "--region", "eu", "--out", out]) == 1
-    assert cli.main(["import", "--service", "x", "--out", out]) == 1
+    assert cli.run(["import", "--service", "x", "--region", "eu", "--out", out]) == 1
+    assert cli.run(["import", "--service", "x", "--out", out]) == 1
     assert seen == ["https://api.eu.pagerduty.com", "https://api.pagerduty.com"]
 
 
@@ -842,10 +842,10 @@ def import_in_process(
     token: str = TOKEN,
 ) -> tuple[int, str]:
     """`oncall import ARGS` in this process: the exit status and stderr."""
-    from oncall import __main__ as cli
+    from oncall import cli
 
     monkeypatch.setenv("PAGERDUTY_TOKEN", token)
-    status = cli.main(["import", *args])
+    status = cli.run(["import", *args])
     out, err = capsys.readouterr()
     assert "Traceback" not in err
     assert TOKEN not in out + err
@@ -1324,7 +1324,7 @@ def test_an_import_plans_every_adopted_resource_with_exactly_what_exists(
 
 
 def test_a_hand_written_import_id_is_warned_about_with_the_fields_that_must_match() -> None:
-    from oncall import advice
+    from oncall.config import advice
 
     config = config_of(GOLDEN.read_text())
     # What `oncall import` writes needs no adoption warning (the UK test number aside).

@@ -21,20 +21,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
-from test_config import DESIGN_EXAMPLE, example, minimal
+from test_config import FULL_EXAMPLE, example, minimal
 from test_phone_rule import TEAM as ITALIAN_TEAM
 
 from components.newrelic_channel import NewRelicPagerDutyChannel
 from components.slack import SlackExtension
 from components.team import TeamOnCall
 from components.vocabulary import Role
-from oncall import stackfile
-from oncall.config import ROLE_WORDS, StackConfig, TeamStackConfig, parse_stack_config
+from oncall.config import ROLE_WORDS, StackConfig, TeamStackConfig, parse_stack_config, stackfile
 from oncall.config import args as config_args
+from oncall.config.errors import ConfigError
 from oncall.config.issues import leaf_types
 from oncall.config.stack import SECTIONS
-from oncall.engine import run_program
-from oncall.errors import ConfigError
+from oncall.offline.engine import run_program
 
 from support import PROJECT, as_doubles
 
@@ -84,7 +83,7 @@ def test_every_stack_is_accepted_by_the_components(stack: str) -> None:
 
 
 VALID_EXAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
-    "DESIGN.md example": example,
+    "full example": example,
     "live preset with an existing policy": lambda: minimal("live"),
     "test preset": lambda: minimal("test"),
     "dev preset": lambda: minimal("dev"),
@@ -101,7 +100,7 @@ def test_every_valid_example_is_accepted_by_the_components(
 
 
 def test_the_design_example_is_the_one_in_the_tests() -> None:
-    assert "pantheon-oncall:team:" in DESIGN_EXAMPLE
+    assert "pantheon-oncall:team:" in FULL_EXAMPLE
 
 
 # --- Three disagreements the layers once had, settled -------------------------------------------
@@ -148,7 +147,7 @@ def test_for_minutes_written_as_a_double_is_accepted_everywhere() -> None:
 
 
 # --- Generated configs ----------------------------------------------------------------------------
-# Strategies generated from the config models, over every field: each example takes the DESIGN.md
+# Strategies generated from the config models, over every field: each example takes the full
 # example and sets one field, anywhere in the model tree (also one the example leaves out), to a
 # value drawn for the field's type: valid values, and the odd ones (a double, a bool, a word in
 # another case, an empty string, a value out of range) that each layer must judge the same way.
@@ -265,7 +264,7 @@ def _set(values: dict[str, Any], path: tuple[str | int, ...], value: Any) -> Non
 
 @st.composite
 def generated_configs(draw: st.DrawFn) -> dict[str, Any]:
-    """The DESIGN.md example with one field, anywhere, set to a value drawn for its type."""
+    """The full example with one field, anywhere, set to a value drawn for its type."""
     values = example()
     path, annotation = draw(st.sampled_from(FIELDS))
     _set(values, path, draw(value_strategy(annotation)))

@@ -10,8 +10,15 @@ import pytest
 from components.newrelic_channel import NewRelicPagerDutyChannel
 from components.newrelic_channel_args import NewRelicPagerDutyChannelArgs
 from components.newrelic_nrql import error_rate_nrql, ping_failure_nrql, response_time_nrql
-from oncall.engine import COMPUTED, Registration, Run, Secret, default_invoke_results, run_program
-from oncall.schemacheck import SchemaSet, check_run
+from oncall.offline.engine import (
+    COMPUTED,
+    Registration,
+    Run,
+    Secret,
+    default_invoke_results,
+    run_program,
+)
+from oncall.offline.schemacheck import SchemaSet, check_run
 
 from support import T, assert_children, children, key, only, problem_lines, run_component
 
@@ -58,7 +65,8 @@ def dev_args(**overrides: Any) -> NewRelicPagerDutyChannelArgs:
     return args  # type: ignore[return-value]
 
 
-# The GUID the offline lookup of "example (live)" answers (oncall.engine.COMPUTED_INVOKE_RESULTS).
+# The GUID the offline lookup of "example (live)" answers
+# (oncall.offline.engine.COMPUTED_INVOKE_RESULTS).
 APP_GUID = (
     "getentity-domain-apm--ignorenotfound-true--name-example--live---type-application-id-guid"
 )
@@ -166,7 +174,7 @@ def test_service_pages_the_escalation_policy_at_constant_urgency() -> None:
 
 
 def test_service_never_auto_resolves_so_a_long_outage_keeps_paging() -> None:
-    # Issue 5, defect 1: the provider defaults auto_resolve_timeout to "14400" (4 hours;
+    # The provider defaults auto_resolve_timeout to "14400" (4 hours;
     # terraform-provider-pagerduty, pagerduty/resource_pagerduty_service.go) while New Relic keeps
     # its issue open for days without a new trigger. New Relic's CLOSED resolves the incident.
     inputs = only(run(live_args()), T.SERVICE).inputs
@@ -396,7 +404,7 @@ def test_workflow_sends_only_this_policys_issues_to_the_channel() -> None:
 
 
 def test_workflow_pages_on_activated_acknowledges_and_resolves_on_closed() -> None:
-    # Issue 5, defect 2: left unset the API chooses; set explicitly. The provider keeps the saved
+    # Left unset, the API chooses the triggers; set explicitly. The provider keeps the saved
     # order (terraform-provider-newrelic, structures_newrelic_workflow.go, normaliseTriggerList).
     (destination,) = only(run(live_args()), T.WORKFLOW).inputs["destinations"]
     assert destination["notificationTriggers"] == ["ACTIVATED", "ACKNOWLEDGED", "CLOSED"]
@@ -454,7 +462,7 @@ def test_no_condition_quotes_a_name_from_the_args() -> None:
         assert "monitorName" not in query
 
 
-# --- APM application lookup (issue 5, defect 6) ---------------------------------------------------
+# --- APM application lookup ----------------------------------------------------------------------
 
 
 def test_apm_app_is_looked_up_by_name_in_the_apm_domain() -> None:

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 import yaml
 
-from oncall import fuzz
-from oncall import plan as planning
-from oncall.newsite import NewSiteOptions, new_site, stack_text
+from oncall.offline import plan as planning
+from oncall.onboarding.newsite import NewSiteOptions, new_site, stack_text
+from tools import fuzz
 
 import support
 
@@ -310,7 +310,7 @@ def _mutant(doc: dict[str, Any], rng: random.Random) -> bytes:
 def test_no_mutant_of_terminus_json_ends_in_a_traceback(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from oncall import __main__ as cli
+    from oncall import cli
 
     doc = json.loads(terminus_json(project).read_text())
     rng = random.Random(13)
@@ -319,7 +319,7 @@ def test_no_mutant_of_terminus_json_ends_in_a_traceback(
     for _ in range(150):
         sites.write_bytes(_mutant(doc, rng))
         argv = ["--project-dir", str(project), "new-site", "--sites-json", str(sites)]
-        status = cli.main([*argv, "--env", "live", "--team-stack", TEAM_STACK, "--force"])
+        status = cli.run([*argv, "--env", "live", "--team-stack", TEAM_STACK, "--force"])
         err = capsys.readouterr().err
         assert status in (0, 1), err
         assert (status == 1) == err.startswith("error: "), err

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from oncall import secrets
-from oncall.errors import shown
+from oncall.config import secrets
+from oncall.config.errors import shown
 
 import support
 

@@ -15,12 +15,11 @@ from typing import Any
 import pytest
 
 from components.team import TeamOnCall
-from oncall import stackfile
-from oncall.__main__ import main
+from oncall import cli
 from oncall.config import args as component_args
-from oncall.config import parse_stack_config
-from oncall.engine import run_program
-from oncall.errors import ConfigError
+from oncall.config import parse_stack_config, stackfile
+from oncall.config.errors import ConfigError
+from oncall.offline.engine import run_program
 
 from support import PROJECT, T, copy_project
 
@@ -91,7 +90,7 @@ def test_a_twelve_hour_ping_monitor_is_one_clear_problem_in_plan(
     stack = project / "stacks" / "Pulumi.guide-live.yaml"
     stack.write_text(stack.read_text().replace("period: EVERY_5_MINUTES", "period: EVERY_12_HOURS"))
 
-    status = main(["--project-dir", str(project), "plan", "guide-live"])
+    status = cli.run(["--project-dir", str(project), "plan", "guide-live"])
     out, err = capsys.readouterr()
 
     assert status == 1

@@ -663,8 +663,8 @@ def test_the_guide_account_has_what_the_adoption_must_match(pd: PagerDutyDouble)
 def test_the_importer_reads_the_guide_account_from_the_double_over_https(
     tmp_path: Path,
 ) -> None:
-    # The importer only takes https:// (oncall/urls.py, url_problem), so the double serves TLS
-    # with a throwaway CA the importer is told to trust.
+    # The importer only takes https:// (oncall/config/urls.py, url_problem), so the double serves
+    # TLS with a throwaway CA the importer is told to trust.
     ca = trustme.CA()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(context)

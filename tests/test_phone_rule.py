@@ -18,8 +18,8 @@ from components.team_args import TeamOnCallArgs
 from components.vocabulary import TRUNK_PREFIXES, sms_prefix_problem, trunk_prefix_problem
 from oncall.config import Phone, StackConfig, parse_stack_config
 from oncall.config import args as component_args
-from oncall.engine import run_program
-from oncall.errors import ConfigError
+from oncall.config.errors import ConfigError
+from oncall.offline.engine import run_program
 
 from support import T
 

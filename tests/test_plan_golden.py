@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from oncall import plan as planning
-from oncall import stackfile
+from oncall.config import stackfile
+from oncall.offline import plan as planning
 
 from support import PROJECT
 

@@ -1,6 +1,6 @@
 """The policy pack (policy/guardrails.py): each policy's validate function called offline with
 resources it must accept and reject, then the whole pack over every stack's offline plan (the
-policy SDK's view of a plan: oncall.policycheck).
+policy SDK's view of a plan: oncall.offline.policycheck).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import pytest
 from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
 from pulumi_policy.proxy import unknown_checking_proxy
 
-from oncall import stackfile
-from oncall.engine import Computed
-from oncall.plan import plan_stack
-from oncall.policycheck import options, policy_props, policy_view, run_pack
+from oncall.config import stackfile
+from oncall.offline.engine import Computed
+from oncall.offline.plan import plan_stack
+from oncall.offline.policycheck import options, policy_props, policy_view, run_pack
 
 from support import PROJECT, T, copy_project
 

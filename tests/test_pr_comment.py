@@ -201,6 +201,6 @@ def test_the_notice_comes_from_the_api_file_list_not_from_the_artifact(tmp_path:
     members: dict[str, Any] = {**report(), "code-changed": "false"}
     make_zip(tmp_path / "pr-diff.zip", members)
 
-    calls = post(tmp_path, files=["oncall/importer.py"])
+    calls = post(tmp_path, files=["oncall/onboarding/importer.py"])
 
     assert "**Computed by the code under review.**" in calls[0][1]

@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from oncall import plan as planning
-from oncall import preview
-from oncall.__main__ import main
+from oncall import cli
+from oncall.offline import plan as planning
+from oncall.offline import preview
 
 from support import PROJECT, PROJECT_ROOT
 
@@ -24,7 +24,7 @@ def data() -> dict:
 
 
 def plan_output(capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    assert main(["--project-dir", str(PROJECT), "plan", "guide-live", *args]) == 0
+    assert cli.run(["--project-dir", str(PROJECT), "plan", "guide-live", *args]) == 0
     return capsys.readouterr().out
 
 
@@ -116,7 +116,7 @@ def test_details_is_the_tree_with_every_input_and_json_is_the_data(
 def test_the_docs_show_the_preview_the_command_prints(capsys: pytest.CaptureFixture[str]) -> None:
     page = (PROJECT_ROOT / "docs" / "plan.md").read_text()
 
-    assert main(["--project-dir", str(PROJECT), "plan", "guide-test"]) == 0
+    assert cli.run(["--project-dir", str(PROJECT), "plan", "guide-test"]) == 0
     out = capsys.readouterr().out
     assert f"```\n{out}```" in page
     assert " >   pulumi:pulumi:StackReference " in out

@@ -1,4 +1,4 @@
-"""The whole program on what a real `pulumi up` would get wrong (issue 5): secrets inside the
+"""The whole program on what a real `pulumi up` would get wrong: secrets inside the
 project's own config, the service timeouts and the APM switch as the stack config sets them.
 
 Each test runs `oncall.program.main` under the mock engine with the config of a stack file in
@@ -14,9 +14,11 @@ from typing import Any
 
 import yaml
 
-from oncall import engine, program, stackfile
-from oncall.engine import Run, Secret
-from oncall.plan import plan_stack, to_data
+from oncall import program
+from oncall.config import stackfile
+from oncall.offline import engine
+from oncall.offline.engine import Run, Secret
+from oncall.offline.plan import plan_stack, to_data
 
 from support import PROJECT, T, only
 
@@ -52,7 +54,7 @@ def plain_strings(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else []
 
 
-# --- Defect 5: secrets in pantheon-oncall:* -------------------------------------------------------
+# --- secrets in pantheon-oncall:* -----------------------------------------------------------------
 
 
 def test_a_secret_phone_number_stays_secret_in_its_contact_method_and_the_team_exports() -> None:
@@ -119,7 +121,7 @@ def test_a_secure_value_in_a_stack_file_plans_as_secret_in_the_resource(tmp_path
     assert "v1:c2VjcmV0" not in json.dumps(data)
 
 
-# --- Defect 1: service timeouts from pantheon-oncall:pagerduty ------------------------------------
+# --- service timeouts from pantheon-oncall:pagerduty ----------------------------------------------
 
 
 def test_the_stack_service_never_auto_resolves_and_re_pages_an_acknowledgement_after_30() -> None:
@@ -139,7 +141,7 @@ def test_service_timeouts_are_written_in_minutes_and_false_turns_one_off() -> No
     assert service.inputs["acknowledgementTimeout"] == "null"
 
 
-# --- Defect 6: the APM switch ---------------------------------------------------------------------
+# --- the APM switch -------------------------------------------------------------------------------
 
 
 def test_apm_false_leaves_out_the_apm_conditions_and_the_app_lookup() -> None:
@@ -156,7 +158,7 @@ def test_the_apm_conditions_filter_on_the_guid_of_the_app_looked_up_by_name() ->
         assert "WHERE entityGuid = 'getentity-" in condition.inputs["nrql"]["query"]
 
 
-# --- Defect 7: adopted members' contact methods ---------------------------------------------------
+# --- adopted members' contact methods -------------------------------------------------------------
 
 
 def test_an_adopted_member_adopts_its_phone_and_uses_its_email_method_by_id() -> None:

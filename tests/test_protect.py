@@ -18,8 +18,8 @@ from test_team import COMPONENT, NAME, OUTPUTS, guide_team
 from components.team import TeamOnCall
 from components.team_args import TeamOnCallArgs
 from oncall.config import StackConfig, TeamStackConfig, parse_stack_config
-from oncall.errors import ConfigError
-from oncall.plan import plan_stack, to_json
+from oncall.config.errors import ConfigError
+from oncall.offline.plan import plan_stack, to_json
 
 from support import PROJECT, T, all_but, copy_project, run_component
 

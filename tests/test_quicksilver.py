@@ -18,7 +18,7 @@ import pytest
 
 from e2e.doubles._double import LocalDouble, Reply, Request, read_json
 from e2e.doubles.nerdgraph import NerdGraphDouble
-from oncall.__main__ import main
+from oncall.cli import run as main
 from oncall.golive import quicksilver
 
 FIXTURE = Path(__file__).resolve().parent / "project"
@@ -296,8 +296,8 @@ def test_a_team_stack_is_refused_with_one_line(
 
 
 def test_the_switch_adds_an_events_api_v2_integration_whose_key_is_a_secret_output() -> None:
-    from oncall import plan as planning
-    from oncall.schemacheck import SchemaSet
+    from oncall.offline import plan as planning
+    from oncall.offline.schemacheck import SchemaSet
 
     plan = planning.plan_stack(PROJECT, "guide-live", schemas=SchemaSet.load(SCHEMAS))
     data = json.loads(planning.to_json(plan))

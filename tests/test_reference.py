@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from oncall import reference
+from oncall.config import reference
 from oncall.config.stack import SECTIONS
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "reference.md"

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from oncall import plan as planning
-from oncall import render
-from oncall.plan import Plan
+from oncall.offline import plan as planning
+from oncall.offline import render
+from oncall.offline.plan import Plan
 
 from support import PROJECT
 

@@ -14,7 +14,15 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oncall.schedule import Layer, Restriction, Schedule, Shift, instant, layer_shifts, resolve
+from oncall.schedules.model import (
+    Layer,
+    Restriction,
+    Schedule,
+    Shift,
+    instant,
+    layer_shifts,
+    resolve,
+)
 
 DAY, WEEK, HOUR = timedelta(days=1), timedelta(days=7), timedelta(hours=1)
 

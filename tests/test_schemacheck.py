@@ -1,4 +1,5 @@
-"""Tests of oncall.schemacheck: hand-written schemas for every rule, then the real schemas."""
+"""Tests of oncall.offline.schemacheck: hand-written schemas for every rule, then the real
+schemas."""
 
 from __future__ import annotations
 
@@ -13,7 +14,12 @@ from conftest import VENDORED_SCHEMAS, schema_folder
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
-from oncall.schemacheck import REQUIRED_PACKAGES, SchemaError, SchemaSet, schema_dir_from_env
+from oncall.offline.schemacheck import (
+    REQUIRED_PACKAGES,
+    SchemaError,
+    SchemaSet,
+    schema_dir_from_env,
+)
 
 THING = "demo:index/thing:Thing"
 GET_THING = "demo:index/getThing:getThing"

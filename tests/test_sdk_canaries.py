@@ -3,7 +3,8 @@
 Each internal is named in its test's failure message, so an SDK upgrade that changes one fails
 here, saying which, instead of somewhere deep in a plan:
 
-- `pulumi.runtime.resource._get_stack_trace`: oncall/engine.py replaces it while a program runs
+- `pulumi.runtime.resource._get_stack_trace`: oncall/offline/engine.py replaces it while a program
+runs
   offline (the SDK walks the Python stack for every resource, the mocks ignore the result);
 - `pulumi.runtime.config.CONFIG`: oncall/program.py reads every config key the engine passed
   (`pulumi.Config` reads only the keys it is asked for, so a misspelled key would go unnoticed).
@@ -20,14 +21,16 @@ from pulumi.runtime import resource as runtime_resource
 from pulumi.runtime.proto import source_pb2
 
 from oncall import program
-from oncall.engine import run_program
+from oncall.offline.engine import run_program
 
 
 def test_get_stack_trace_is_still_a_function_of_no_arguments_returning_a_stack_trace() -> None:
     internal = "pulumi.runtime.resource._get_stack_trace"
     found = getattr(runtime_resource, "_get_stack_trace", None)
 
-    assert callable(found), f"{internal} is gone: revisit the stack-trace patch in oncall/engine.py"
+    assert callable(found), (
+        f"{internal} is gone: revisit the stack-trace patch in oncall/offline/engine.py"
+    )
     assert not inspect.signature(found).parameters, f"{internal} now takes arguments"
     assert isinstance(found(), source_pb2.StackTrace), f"{internal} no longer returns a StackTrace"
 

@@ -18,9 +18,9 @@ import pulumi
 import pytest
 import yaml
 
-from oncall import engine
+from oncall import cli
 from oncall import program as stack_program
-from oncall.__main__ import main
+from oncall.offline import engine
 
 from support import PROJECT, copy_project
 
@@ -112,7 +112,7 @@ def test_no_planted_secret_appears_in_any_output(
     found, statuses = [], set()
     for index, (where, _) in enumerate(PLANTS):
         name, *options = command
-        statuses.add(main(["--project-dir", str(project), name, f"planted-{index}", *options]))
+        statuses.add(cli.run(["--project-dir", str(project), name, f"planted-{index}", *options]))
         out, err = capsys.readouterr()
         found += [(where, marker) for marker in MARKERS if marker in out + err]
 
@@ -141,7 +141,9 @@ def test_no_planted_secret_appears_in_the_diff(
     stacks = [f"planted-{index}" for index in range(len(PLANTS))]
 
     for options in ([], ["--json"]):
-        status = main(["--project-dir", str(tmp_path), "diff", "--base", "HEAD", *stacks, *options])
+        status = cli.run(
+            ["--project-dir", str(tmp_path), "diff", "--base", "HEAD", *stacks, *options]
+        )
         out, err = capsys.readouterr()
 
         assert [marker for marker in MARKERS if marker in out + err] == []
@@ -157,7 +159,7 @@ def test_no_planted_secret_appears_in_the_diff(
 def test_a_plain_credential_is_refused_naming_its_key(
     project: Path, index: int, where: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status = main(["--project-dir", str(project), "plan", f"planted-{index}"])
+    status = cli.run(["--project-dir", str(project), "plan", f"planted-{index}"])
 
     err = capsys.readouterr().err
     assert status == 1
@@ -189,7 +191,7 @@ def test_a_plain_credential_in_the_project_defaults_is_refused(
     pulumi_yaml["config"] = {"pagerduty:token": {"default": PLAIN}}
     (tmp_path / "Pulumi.yaml").write_text(yaml.safe_dump(pulumi_yaml))
 
-    status = main(["--project-dir", str(tmp_path), "plan", "guide-live"])
+    status = cli.run(["--project-dir", str(tmp_path), "plan", "guide-live"])
 
     err = capsys.readouterr().err
     assert status == 1

@@ -8,8 +8,8 @@ import pulumi
 import pytest
 
 from components.slack import SlackExtension, SlackExtensionArgs
-from oncall.engine import COMPUTED, Registration, Run, Secret, run_program
-from oncall.schemacheck import SchemaSet, check_run
+from oncall.offline.engine import COMPUTED, Registration, Run, Secret, run_program
+from oncall.offline.schemacheck import SchemaSet, check_run
 
 from support import T, assert_children, children, key, only, problem_lines, run_component
 
@@ -127,7 +127,7 @@ def test_created_channel_is_not_archived_on_destroy_either() -> None:
 
 
 def test_adopted_channel_without_topic_keeps_its_topic_and_purpose() -> None:
-    # Issue 5, defect 4: pablovarela/terraform-provider-slack v1.2.2, resource_conversation.go
+    # pablovarela/terraform-provider-slack v1.2.2, resource_conversation.go
     # reads the live topic and purpose and sets them on update when they differ from the inputs.
     conversation = only(run(slack_args()), T.CONVERSATION)
     assert "topic" not in conversation.inputs

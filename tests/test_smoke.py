@@ -21,8 +21,9 @@ import pytest
 import yaml
 from pytest_httpserver import HTTPServer
 
-from oncall import events_api, smoke
-from oncall.errors import ConfigError
+from oncall.cli import smoke as smoke_command
+from oncall.config.errors import ConfigError
+from oncall.golive import events_api, smoke
 
 from support import PROJECT
 
@@ -62,7 +63,7 @@ RESOLVE = {"routing_key": KEY, "event_action": "resolve", "dedup_key": DEDUP}
 def parse(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--project-dir", type=Path, default=PROJECT)
-    smoke.add_arguments(parser)
+    smoke_command.arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -264,8 +265,8 @@ def test_the_key_comes_from_the_environment(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv(smoke.KEY_ENV, KEY)
-    monkeypatch.setenv(smoke.URL_ENV, url)
+    monkeypatch.setenv(events_api.KEY_ENV, KEY)
+    monkeypatch.setenv(events_api.URL_ENV, url)
     httpserver.expect_request("/v2/enqueue").respond_with_json(ACCEPTED, status=202)
     run = Run(capsys, "guide-live")
     assert run.status == 0
@@ -318,7 +319,7 @@ def test_cli_reads_the_key_from_pulumi_stack_output_and_never_prints_it(
 ) -> None:
     httpserver.expect_request("/v2/enqueue").respond_with_json(ACCEPTED, status=202)
     env = {**os.environ, "PATH": f"{fake_pulumi}{os.pathsep}{os.environ['PATH']}"}
-    env.pop(smoke.KEY_ENV, None)
+    env.pop(events_api.KEY_ENV, None)
     result = subprocess.run(
         [
             sys.executable,
@@ -397,7 +398,7 @@ def test_an_eu_stack_pages_the_eu_endpoint(
     stack_file.write_text(yaml.safe_dump(doc))
     run = Run(capsys, "--project-dir", str(tmp_path), "guide-live", "--dry-run")
     assert run.status == 0
-    assert f"POST to {smoke.EU_EVENTS_URL}:" in run.out
+    assert f"POST to {events_api.EU_EVENTS_URL}:" in run.out
 
 
 @pytest.mark.parametrize(
@@ -423,7 +424,7 @@ def test_a_stack_output_without_a_key_says_what_to_do(
     pulumi.write_text(f"#!/bin/sh\n{script}\n")
     pulumi.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.delenv(smoke.KEY_ENV, raising=False)
+    monkeypatch.delenv(events_api.KEY_ENV, raising=False)
     run = Run(capsys, "guide-live")
     assert run.status == 1
     assert message in run.err
@@ -433,7 +434,7 @@ def test_without_the_pulumi_cli_it_asks_for_the_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.delenv(smoke.KEY_ENV, raising=False)
+    monkeypatch.delenv(events_api.KEY_ENV, raising=False)
     run = Run(capsys, "guide-live")
     assert run.status == 1
     assert "the pulumi CLI is not on PATH: pass --integration-key or set" in run.err
@@ -485,10 +486,10 @@ def test_an_events_url_that_is_not_one_is_refused_before_anything_is_sent(
 def test_a_bad_events_url_from_the_environment_names_the_variable(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv(smoke.URL_ENV, "events.pagerduty.com")
+    monkeypatch.setenv(events_api.URL_ENV, "events.pagerduty.com")
     run = Run(capsys, "guide-live", "--integration-key", KEY, "--dry-run")
     assert run.status == 1
-    assert f"error: ${smoke.URL_ENV}: expected an https:// URL" in run.err
+    assert f"error: ${events_api.URL_ENV}: expected an https:// URL" in run.err
 
 
 @pytest.mark.parametrize(
@@ -498,7 +499,11 @@ def test_a_bad_events_url_from_the_environment_names_the_variable(
         (f" {KEY} ", None, "--integration-key: the key has whitespace or control characters"),
         (f"{KEY}\n", None, "--integration-key: the key has whitespace"),
         (f"{KEY[:16]} {KEY[16:]}", None, "--integration-key: the key has whitespace"),
-        (None, f"{KEY}\x07", f"${smoke.KEY_ENV}: the key has whitespace or control characters"),
+        (
+            None,
+            f"{KEY}\x07",
+            f"${events_api.KEY_ENV}: the key has whitespace or control characters",
+        ),
     ],
 )
 def test_a_key_that_is_empty_or_has_whitespace_is_refused_without_showing_it(
@@ -508,9 +513,9 @@ def test_a_key_that_is_empty_or_has_whitespace_is_refused_without_showing_it(
     env: str | None,
     message: str,
 ) -> None:
-    monkeypatch.delenv(smoke.KEY_ENV, raising=False)
+    monkeypatch.delenv(events_api.KEY_ENV, raising=False)
     if env is not None:
-        monkeypatch.setenv(smoke.KEY_ENV, env)
+        monkeypatch.setenv(events_api.KEY_ENV, env)
     key = () if option is None else ("--integration-key", option)
     run = Run(capsys, "guide-live", *key, "--dry-run")
     assert run.status == 1
@@ -545,7 +550,7 @@ def test_a_success_that_is_not_the_events_apis_json_is_not_reported_as_sent(
 def test_a_server_that_never_answers_times_out_and_gives_up_after_the_bounded_tries(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from oncall import events_api
+    from oncall.golive import events_api
 
     monkeypatch.setattr(events_api, "REQUEST_TIMEOUT_SECONDS", 0.05)
     with socket.socket() as silent:  # accepts connections (the backlog) and never answers
@@ -568,7 +573,7 @@ def test_a_stack_output_key_with_whitespace_is_refused_without_showing_it(
     pulumi.write_text(f"#!/bin/sh\necho '{json.dumps({'integrationKey': KEY + ' '})}'\n")
     pulumi.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.delenv(smoke.KEY_ENV, raising=False)
+    monkeypatch.delenv(events_api.KEY_ENV, raising=False)
     run = Run(capsys, "guide-live", "--events-url", "https://events.example.com/")
     assert run.status == 1
     assert "the stack output integrationKey: the key has whitespace" in run.err

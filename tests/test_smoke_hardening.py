@@ -15,7 +15,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from test_smoke import ACCEPTED, DEDUP, KEY, RESOLVE, TRIGGER, Run, parse, sent
 
-from oncall import events_api, smoke
+from oncall.cli import smoke as smoke_command
+from oncall.golive import events_api
 
 GOOD = (
     b"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
@@ -128,7 +129,7 @@ def test_a_key_file_that_is_missing_empty_or_not_one_key_is_one_message(
 
 def test_help_says_how_to_keep_the_key_off_the_command_line() -> None:
     parser = argparse.ArgumentParser()
-    smoke.add_arguments(parser)
+    smoke_command.arguments(parser)
     text = " ".join(parser.format_help().split())
     assert "--integration-key-file PATH" in text
     assert "it stays off the command line" in text

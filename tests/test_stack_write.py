@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from oncall.pagerduty_account import Account
+from oncall.onboarding.account import Account
 
 import support
 
@@ -86,14 +86,14 @@ def test_new_site_still_writes_a_plain_file(project: Path) -> None:
 def import_to(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], project: Path, out: Path
 ) -> tuple[int, str]:
-    from oncall import __main__ as cli
+    from oncall import cli
 
     def no_account(*args: Any, **kwargs: Any) -> Account:
         raise AssertionError("the account was read")
 
     monkeypatch.setattr(Account, "connect", no_account)
     monkeypatch.setenv("PAGERDUTY_TOKEN", TOKEN)
-    status = cli.main(
+    status = cli.run(
         ["--project-dir", str(project), "import", "--service", "x", "--out", str(out), "--force"]
     )
     return status, capsys.readouterr().err

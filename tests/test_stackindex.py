@@ -1,12 +1,13 @@
 """One answer to "is this stack live?" and "which team stack does it page through?", from the
-parsed config of every stack (oncall.stackindex), for plan, check, diff and affected alike."""
+parsed config of every stack (oncall.config.stackindex), for plan, check, diff and affected
+alike."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from oncall import stackindex
-from oncall.affected import load_stacks
+from oncall.config import stackindex
+from oncall.review.affected import load_stacks
 
 from support import PROJECT, copy_project, run_cli
 

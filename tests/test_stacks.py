@@ -16,11 +16,12 @@ import pulumi
 import pulumi_pagerduty as pagerduty
 import pytest
 
-from oncall import plan as planning
-from oncall import stackfile
-from oncall.engine import run_program
-from oncall.plan import Plan, plan_stack
-from oncall.schemacheck import SchemaSet, check_run
+from oncall.config import stackfile
+from oncall.offline import plan as planning
+from oncall.offline import render
+from oncall.offline.engine import run_program
+from oncall.offline.plan import Plan, plan_stack
+from oncall.offline.schemacheck import SchemaSet, check_run
 
 from support import PROJECT, T
 
@@ -54,7 +55,7 @@ def test_planning_a_stack_twice_gives_byte_identical_json(stack: str) -> None:
 
 
 def counts(plan: Plan) -> Counter[str]:
-    return Counter(planning.short_type(r.type) for r in plan.run.resources)
+    return Counter(render.short_type(r.type) for r in plan.run.resources)
 
 
 def test_example_live_is_the_guide_step_for_step(plans: dict[str, Plan]) -> None:
@@ -182,7 +183,8 @@ def test_plan_json_lists_parents_before_children(plans: dict) -> None:
 def test_a_bad_stack_fails_whole_before_registering_anything() -> None:
     from pulumi.runtime.stack import run_pulumi_func
 
-    from oncall import engine, program
+    from oncall import program
+    from oncall.offline import engine
 
     loaded = stackfile.load(PROJECT, "guide-live")
     config = loaded.engine_config()

@@ -12,8 +12,8 @@ from pulumi.provider.experimental.analyzer import Analyzer
 
 from components.team import TeamOnCall
 from components.team_args import TeamOnCallArgs
-from oncall.engine import Registration, Run, run_program
-from oncall.schemacheck import SchemaSet, check_run
+from oncall.offline.engine import Registration, Run, run_program
+from oncall.offline.schemacheck import SchemaSet, check_run
 
 from support import T, all_but, assert_exactly, run_component
 
@@ -484,7 +484,7 @@ def test_adopted_user_is_imported_and_never_deleted_on_destroy() -> None:
 
 
 def test_adopted_users_phone_and_sms_are_imported_with_their_label_and_retained() -> None:
-    # Issue 5, defect 7: creating a contact method the user already has is refused.
+    # Creating a contact method the user already has is refused by PagerDuty.
     args = guide_team()
     jane = args["members"]["jane"]
     jane["importId"] = "PJANE01"
@@ -503,7 +503,7 @@ def test_adopted_users_phone_and_sms_are_imported_with_their_label_and_retained(
 
 
 def test_adopted_users_rules_and_handoff_are_imported_in_the_providers_id_formats() -> None:
-    # Issue 12: the provider's Create posts a rule without looking for an existing one, and
+    # The provider's Create posts a rule without looking for an existing one, and
     # PagerDuty refuses the duplicate. ImportState splits a notification rule's id on ":" and a
     # handoff rule's on "." (terraform-provider-pagerduty, pagerdutyplugin/
     # resource_pagerduty_user_notification_rule.go, …_user_handoff_notification_rule.go).

@@ -25,11 +25,10 @@ from test_team import guide_team
 
 from components.team import TeamOnCall
 from components.team_args import TeamOnCallArgs
-from oncall import stackfile
-from oncall.config import parse_stack_config
-from oncall.engine import Run
-from oncall.errors import ConfigError
-from oncall.plan import plan_stack
+from oncall.config import parse_stack_config, stackfile
+from oncall.config.errors import ConfigError
+from oncall.offline.engine import Run
+from oncall.offline.plan import plan_stack
 
 from support import PROJECT, T, copy_project, run_component
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from oncall.__main__ import main
+from oncall import cli
 
 from support import PROJECT, copy_project
 
@@ -18,7 +18,7 @@ RECORD = Path("stacks") / ".urns.json"
 
 
 def verify(project: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    status = main(["--project-dir", str(project), "verify", *args])
+    status = cli.run(["--project-dir", str(project), "verify", *args])
     out = capsys.readouterr()
     return status, out.out + out.err
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from oncall.affected import Affected
+from oncall.review.affected import Affected
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def arguments(parser: argparse.ArgumentParser) -> None:
     """The `quicksilver` command's arguments."""
     parser.add_argument("stack", help="a site stack, e.g. example-live: its site gets the hook")
     parser.add_argument(

@@ -24,11 +24,11 @@ from components.slack import validate as check_slack
 from components.team_checks import raise_if_invalid as check_team
 from oncall.config.alerts import NewRelicSettings, PagerDutySettings
 from oncall.config.args import alerts_args, slack_args, team_args
+from oncall.config.errors import MISSING
 from oncall.config.issues import Issue, Loc
 from oncall.config.site import Site
 from oncall.config.slack import SlackSettings
 from oncall.config.team import ResolvedTeam
-from oncall.errors import MISSING
 
 PLACEHOLDER_ID: Final = "P000000"
 """What the checks see for an id only known at deploy time (the escalation policy, the service)."""

@@ -20,7 +20,7 @@ from pydantic.alias_generators import to_snake
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from components.vocabulary import Role, SlackEvent
-from oncall.errors import MISSING, ConfigError, Problem, did_you_mean
+from oncall.config.errors import MISSING, ConfigError, Problem, did_you_mean
 
 NAMESPACE: Final = "pantheon-oncall"
 """The Pulumi project name, which prefixes every config key of this program."""

@@ -25,6 +25,7 @@ from components.vocabulary import (
     sms_prefix_problem,
     trunk_prefix_problem,
 )
+from oncall.config.errors import MISSING
 from oncall.config.issues import Issue, Loc, fail
 from oncall.config.scalars import (
     Description,
@@ -39,7 +40,6 @@ from oncall.config.scalars import (
     normalise_word,
     or_false,
 )
-from oncall.errors import MISSING
 
 ROLE_WORDS: Final[dict[str, Role]] = {
     "responder": Role.RESPONDER,

@@ -25,6 +25,7 @@ from components.vocabulary import (
     TargetType,
     Vocabulary,
 )
+from oncall.config.errors import MISSING
 from oncall.config.issues import Issue, fail
 from oncall.config.scalars import (
     Description,
@@ -36,7 +37,6 @@ from oncall.config.scalars import (
     WholeNumber,
     distinct,
 )
-from oncall.errors import MISSING
 
 MAX_TURN_HOURS: Final = MAX_TURN_SECONDS // 3600
 """PagerDuty's longest rotation turn, 365 days (`rotation_turn_length_seconds` ≤ 31536000)."""

@@ -19,9 +19,9 @@ from components.vocabulary import (
     SlackNotificationType,
     Urgency,
 )
+from oncall.config.errors import MISSING
 from oncall.config.issues import Issue, fail
 from oncall.config.scalars import Model, Name, distinct, matching, normalise_word
-from oncall.errors import MISSING
 
 SLACK_EVENT_WORDS: Final[dict[str, SlackEvent]] = {
     event.name.lower(): event for event in SlackEvent

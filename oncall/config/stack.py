@@ -27,12 +27,12 @@ from oncall.config.alerts import (
     resolve_pagerduty,
 )
 from oncall.config.component_check import component_issues
+from oncall.config.errors import MISSING, did_you_mean
 from oncall.config.issues import NAMESPACE, Issue, config_error, fail, issues_from
 from oncall.config.scalars import Flag, Model, Name, PagerDutyId
 from oncall.config.site import EnvKind, Site
 from oncall.config.slack import SlackSettings
 from oncall.config.team import ResolvedTeam, Team, checked_team
-from oncall.errors import MISSING, did_you_mean
 
 
 class Topology(StrEnum):

@@ -18,6 +18,7 @@ from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_snake
 
 from components.vocabulary import OFF_CALL_ROLES, TargetType, Urgency
+from oncall.config.errors import MISSING
 from oncall.config.issues import Issue, Loc, as_written
 from oncall.config.members import Defaults, Member, Notify, NotifyOverride, ResolvedMember
 from oncall.config.scalars import (
@@ -37,8 +38,7 @@ from oncall.config.schedules import (
     ResolvedSchedule,
     Schedule,
 )
-from oncall.errors import MISSING
-from oncall.schedule_args import MAX_AFTER_HOURS_DAYS_PER_MONTH, MAX_AFTER_HOURS_SHARE
+from oncall.defaults import MAX_AFTER_HOURS_DAYS_PER_MONTH, MAX_AFTER_HOURS_SHARE
 
 DAYS_PER_MONTH = 30
 """The month of `maxAfterHoursDaysPerMonth`: after-hours days are scaled from the horizon to 30."""

@@ -1,1 +1,1 @@
-"""What runs after `pulumi up`: the go-live check, the Events API, the Quicksilver hook."""
+"""After `pulumi up`: page the team once through the Events API and resolve it (`oncall smoke`)."""

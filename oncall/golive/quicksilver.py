@@ -25,9 +25,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Final
 
-from oncall import stackfile
-from oncall.errors import ConfigError, Problem
-from oncall.urls import url_problem
+from oncall.config import stackfile
+from oncall.config.errors import ConfigError, Problem
+from oncall.config.urls import url_problem
 
 SCRIPT_NAME: Final = "pantheon_oncall_deploy.php"
 SCRIPT_PATH: Final = f"private/scripts/{SCRIPT_NAME}"

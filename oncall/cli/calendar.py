@@ -1,0 +1,69 @@
+"""`oncall calendar STACK`: who is on call when, as a table, an iCalendar file or an SVG picture.
+
+    oncall calendar example-live --from 2026-12-07
+    oncall calendar example-live --ics oncall.ics --person joe
+    oncall calendar example-live --svg oncall.svg
+
+`calendar` is for people asking "who is on call next?", so its horizon starts today (midnight in
+the team's time zone) unless `--from` says otherwise; it says so in its first line. `--from` and
+`--weeks` are `check`'s.
+
+The config models and the schedules load in `run`, not at the top: `oncall calendar --help`
+imports this module and answers without them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from oncall.cli.check import horizon_arguments
+
+
+def arguments(cal: argparse.ArgumentParser) -> None:
+    """The `calendar` subcommand's arguments."""
+    horizon_arguments(cal, "today")
+    cal.add_argument("--ics", type=Path, help="write an iCalendar file of the shifts")
+    cal.add_argument("--person", help="with --ics: only this member's shifts (a member slug)")
+    cal.add_argument("--schedule", help="with --ics: only this schedule's shifts (a slug)")
+    cal.add_argument("--svg", type=Path, help="write the timeline as an SVG picture")
+
+
+def run(args: argparse.Namespace) -> int:
+    """`oncall calendar STACK`: who is on call when, as text, or as an .ics or .svg file."""
+    from oncall.cli import horizon  # the config models: loaded when the command runs (see above)
+    from oncall.config import stackindex
+    from oncall.config.errors import ConfigError, Problem
+    from oncall.schedules import calendar
+    from oncall.schedules.model import resolve_team, team_model
+
+    config = horizon.load(args.project_dir, args.stack)
+    if config.team is None or not config.team.schedules:
+        print(f"{args.stack}: {stackindex.where_schedules_live(config)}")
+        return 0
+    team = config.team
+    model = team_model(team)
+    since = horizon.since(args.since, team.time_zone)
+    if since is None:
+        # A person asking "who is on call" means from today: the one place that reads the clock.
+        today = datetime.now(ZoneInfo(team.time_zone)).date()
+        since = datetime.combine(today, datetime.min.time(), ZoneInfo(team.time_zone))
+        print(f"(from today, {today}; --from to choose another start)")
+    for option, value, known in (
+        ("--person", args.person, team.members),
+        ("--schedule", args.schedule, team.schedules),
+    ):
+        if value is not None and value not in known:
+            message = f"unknown; expected one of {', '.join(known)}"
+            raise ConfigError([Problem(option, value, message)])
+    res = resolve_team(model, since, since + timedelta(weeks=horizon.weeks(args.weeks)))
+    sys.stdout.write(calendar.text(res))
+    if args.ics:
+        ics = calendar.ics(res, stack=args.stack, person=args.person, schedule=args.schedule)
+        horizon.write("--ics", args.ics, ics)
+    if args.svg:
+        horizon.write("--svg", args.svg, calendar.svg(res).encode())
+    return 0

@@ -1,0 +1,24 @@
+"""`oncall diff --base REF`: what the working tree changes in every stack's plan, as Markdown.
+
+Planning loads in `run`, not at the top: `oncall diff --help` imports this module and answers
+without the Pulumi SDK.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def arguments(diff_cmd: argparse.ArgumentParser) -> None:
+    """The `diff` subcommand's arguments."""
+    diff_cmd.add_argument("--base", required=True, help="git revision to compare with")
+    diff_cmd.add_argument("stacks", nargs="*", help="only these stacks (default: every stack)")
+    diff_cmd.add_argument("--json", action="store_true", help="print the report as JSON")
+    diff_cmd.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Plan both sides, print the report (oncall.review.diff); 1 when a stack fails to plan."""
+    from oncall.review import diff  # the SDK and the config models: loaded when it runs
+
+    return diff.command(args.project_dir, args.base, args.stacks, args.json, args.jobs)

@@ -1,0 +1,82 @@
+"""What `oncall check` and `oncall calendar` share once they run: the stack's config, the horizon
+(`--from`, `--weeks`) and the load limits checked, and a file written. Imported when one of them
+runs, never for
+`--help` (it loads the config models)."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from oncall.config import YEARS, LoadLimits, StackConfig, Team, TeamStackConfig
+from oncall.config.errors import ConfigError, Problem
+from oncall.config.issues import issues_from
+from oncall.config.load import checked_stack_file
+from oncall.schedules import checks
+
+
+def load(project_dir: Path, stack: str) -> StackConfig | TeamStackConfig:
+    """The stack's validated config (ConfigError naming every problem of its stack file)."""
+    return checked_stack_file(project_dir, stack)[1]
+
+
+def since(value: str | None, zone: str) -> datetime | None:
+    """`--from` as a moment (in the team's zone unless it has an offset), None when not given."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        message = "expected a date like 2026-12-07 or a date-time like 2026-12-07T09:00"
+        raise ConfigError([Problem("--from", value, message)]) from None
+    if moment.year not in YEARS:
+        message = f"expected a date between the years {YEARS[0]} and {YEARS[-1]}"
+        raise ConfigError([Problem("--from", value, message)])
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return moment.astimezone(UTC)
+
+
+def weeks(count: int) -> int:
+    """`--weeks`, checked."""
+    if not 1 <= count <= 52:
+        raise ConfigError([Problem("--weeks", count, "expected 1 to 52")])
+    return count
+
+
+def write(option: str, path: Path, content: bytes) -> None:
+    """Write the file `option` names; a folder that is not there is a ConfigError."""
+    try:
+        path.write_bytes(content)
+    except OSError as e:
+        raise ConfigError([Problem(option, str(path), f"cannot write it: {e.strerror}")]) from None
+    print(f"wrote {path}")
+
+
+_LOAD_OPTIONS = (
+    ("--max-after-hours-share", "max_after_hours_share", "max_after_hours_share"),
+    ("--max-after-hours-days", "max_after_hours_days", "max_after_hours_days_per_month"),
+)
+"""Each `check` option on load: its name, its `Thresholds` field, its `LoadLimits` field."""
+
+
+def thresholds(args: argparse.Namespace, team: Team) -> checks.Thresholds:
+    """The team's `load` limits, each overridden by its `check` option when given (checked by the
+    same bounds as the stack file's key)."""
+    given = {}
+    for option, field, key in _LOAD_OPTIONS:
+        value = getattr(args, field)
+        if value is None:
+            continue
+        try:
+            LoadLimits.model_validate({key: value})
+        except ValidationError as e:
+            message = issues_from(e, LoadLimits, option)[0].message
+            raise ConfigError([Problem(option, value, message)]) from None
+        given[field] = value
+    return replace(checks.team_thresholds(team), **given)

@@ -1,0 +1,1 @@
+"""The offline plan: a stack's program run under a mock engine, checked and shown, no accounts."""

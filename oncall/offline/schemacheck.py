@@ -1,0 +1,415 @@
+"""Check resource inputs and invoke arguments against the providers' Pulumi package schemas.
+
+The program only runs offline under the SDK's mocks, which accept anything. This module holds
+every registered resource and every invoke to the published schemas instead (required inputs,
+unknown keys, deprecated properties, nested types), so a mistake that would fail `pulumi up`
+fails a test. Values are checked as the mocks deliver them: wire (camelCase) keys, every number a
+float, unknowns as `pulumi.output.Unknown`, secrets wrapped in the RPC secret envelope.
+
+`check_run` applies the schemas to a whole run of the mock engine (oncall.offline.engine.Run): it
+turns the engine's markers back into wire values (`to_wire`) and adds the checks the schemas cannot
+express (replaced resource types, names and descriptions left to the provider).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import gzip
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from pulumi.output import Unknown
+from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
+
+from oncall.offline.engine import Registration, Run
+from oncall.offline.markers import Computed, Ref, Secret
+
+SCHEMA_DIR_ENV = "PULUMI_SCHEMA_DIR"
+"""Environment variable naming the folder that holds the package schemas."""
+
+REQUIRED_PACKAGES = ("newrelic", "pagerduty", "slack")
+"""Packages whose schemas `schema_dir_from_env` insists on (`<name>.json` or `.json.gz` each)."""
+
+SCHEMA_SUFFIXES = (".json", ".json.gz")
+"""A schema file is plain JSON or gzip-compressed JSON (the copies vendored under tests/)."""
+
+_TYPES_REF = "#/types/"
+# Markup the doc generator puts into descriptions and deprecation messages:
+# <span pulumi-lang-nodejs="`x`" ...>`x`</span> -> `x`
+_LANG_SPAN = re.compile(r"<span pulumi-lang-[^>]*>(.*?)</span>", re.DOTALL)
+
+
+class SchemaError(Exception):
+    """The schema folder or a schema file is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class _Package:
+    name: str
+    resources: Mapping[str, Any]
+    functions: Mapping[str, Any]
+    types: Mapping[str, Any]
+
+
+class SchemaSet:
+    """The package schemas of one folder, keyed by package name; checks inputs against them."""
+
+    def __init__(self, packages: Mapping[str, _Package]) -> None:
+        self._packages = dict(packages)
+
+    @classmethod
+    def load(cls, directory: Path) -> SchemaSet:
+        """Read every `*.json` package schema in `directory` (cached per resolved path)."""
+        return _load(Path(directory).resolve())
+
+    @property
+    def package_names(self) -> frozenset[str]:
+        """Names of the loaded packages (the schemas' `name` fields)."""
+        return frozenset(self._packages)
+
+    def resource_inputs(self, type_token: str) -> Mapping[str, Any]:
+        """The `inputProperties` of a resource type (empty for one the schemas do not have)."""
+        package = self._packages.get(type_token.split(":", 1)[0])
+        resource = package.resources.get(type_token) if package else None
+        return (resource or {}).get("inputProperties", {})
+
+    def knows_package(self, token: str) -> bool:
+        """Whether the package of a type or function token (`pkg:module:Name`) is loaded."""
+        return token.split(":", 1)[0] in self._packages
+
+    def check_resource(self, type_token: str, inputs: Mapping[str, Any]) -> list[str]:
+        """Violations of `inputs` against the resource `type_token`; empty when they conform."""
+        package = self._package(type_token)
+        resource = package.resources.get(type_token)
+        if resource is None:
+            return [f"{type_token}: resource type not in the {package.name} schema"]
+        violations = _deprecated(type_token, resource)
+        checker = _Checker(package)
+        checker.check_object(
+            "",
+            inputs,
+            resource.get("inputProperties") or {},
+            resource.get("requiredInputs") or [],
+            type_token,
+        )
+        return violations + checker.violations
+
+    def check_invoke(self, token: str, args: Mapping[str, Any]) -> list[str]:
+        """Violations of invoke `args` against the function `token`; empty when they conform."""
+        package = self._package(token)
+        function = package.functions.get(token)
+        if function is None:
+            return [f"{token}: function not in the {package.name} schema"]
+        violations = _deprecated(token, function)
+        spec = function.get("inputs") or {}
+        checker = _Checker(package)
+        checker.check_object(
+            "", args, spec.get("properties") or {}, spec.get("required") or [], token
+        )
+        return violations + checker.violations
+
+    def _package(self, token: str) -> _Package:
+        name = token.split(":", 1)[0]
+        try:
+            return self._packages[name]
+        except KeyError:
+            known = ", ".join(sorted(self._packages))
+            raise KeyError(
+                f"{token}: package {name!r} not loaded ({known}); check knows_package() first"
+            ) from None
+
+
+def schema_dir_from_env() -> Path | None:
+    """The schema folder named by PULUMI_SCHEMA_DIR; None when unset or empty.
+
+    Raises SchemaError when it is set but not a folder holding the three package schemas.
+    """
+    raw = os.environ.get(SCHEMA_DIR_ENV, "").strip()
+    if not raw:
+        return None
+    return checked_schema_dir(Path(raw).expanduser(), f"{SCHEMA_DIR_ENV}={raw!r}")
+
+
+def checked_schema_dir(directory: Path, named: str) -> Path:
+    """`directory` if it holds every provider's schema; else SchemaError saying what is wrong
+    with what the user `named` (`--schemas x`, `PULUMI_SCHEMA_DIR=x`). A partial folder would
+    check some resources and let the plan claim they all conform."""
+    if not directory.is_dir():
+        raise SchemaError(f"{named} is not a folder")
+    missing = [
+        f"{name}.json"
+        for name in REQUIRED_PACKAGES
+        if not any((directory / f"{name}{suffix}").is_file() for suffix in SCHEMA_SUFFIXES)
+    ]
+    if missing:
+        raise SchemaError(
+            f"{named} lacks {', '.join(missing)}; "
+            "run `make schemas` or point it at a folder with the provider schemas"
+        )
+    return directory
+
+
+def read_schema(file: Path) -> Any:
+    """The JSON document in a schema file, plain (`.json`) or gzip-compressed (`.json.gz`)."""
+    try:
+        opener = gzip.open if file.name.endswith(".gz") else open
+        with opener(file, "rb") as fh:
+            return json.load(fh)
+    except (OSError, EOFError, ValueError) as exc:  # EOFError: a truncated .gz
+        raise SchemaError(f"{file}: not a readable JSON schema: {exc}") from exc
+
+
+@functools.lru_cache(maxsize=8)
+def _load(directory: Path) -> SchemaSet:
+    if not directory.is_dir():
+        raise SchemaError(f"schema folder {directory} does not exist")
+    files = sorted(f for suffix in SCHEMA_SUFFIXES for f in directory.glob(f"*{suffix}"))
+    if not files:
+        raise SchemaError(f"no *.json package schemas in {directory}")
+    packages: dict[str, _Package] = {}
+    for file in files:
+        doc = read_schema(file)
+        name = doc.get("name") if isinstance(doc, dict) else None
+        if not isinstance(name, str) or not name:
+            raise SchemaError(f"{file}: not a Pulumi package schema (no 'name')")
+        if name in packages:
+            raise SchemaError(f"{file}: a second schema for package {name!r}")
+        packages[name] = _Package(
+            name=name,
+            resources=doc.get("resources") or {},
+            functions=doc.get("functions") or {},
+            types=doc.get("types") or {},
+        )
+    return SchemaSet(packages)
+
+
+# Resource types the schemas do not flag but the providers have replaced: each works today and
+# leads a stack into a dead end (a deprecated API, a manual step, an early-access flag).
+FORBIDDEN_TYPES = {
+    "newrelic:index/alertChannel:AlertChannel": "deprecated; use NotificationDestination, "
+    "NotificationChannel and Workflow",
+    "newrelic:index/alertPolicyChannel:AlertPolicyChannel": "deprecated; use a Workflow",
+    "newrelic:index/alertCondition:AlertCondition": "deprecated; use an NRQL condition",
+    "newrelic:synthetics/alertCondition:AlertCondition": "deprecated; use an NRQL condition "
+    "over SyntheticCheck",
+    "pagerduty:index/extension:Extension": "the legacy Slack V1 extension cannot be automated; "
+    "use SlackConnection",
+    "pagerduty:index/schedulev2:Schedulev2": "needs an early-access flag; use Schedule",
+}
+
+
+def check_run(run: Run, schemas: Any) -> list[str]:
+    """Every schema violation of a run, each prefixed with the resource or invoke it is in.
+
+    Beyond the schemas: replaced resource types (FORBIDDEN_TYPES), and a `name` or
+    `description` left to the provider, which would auto-name the resource with a random suffix
+    or describe it as "Managed by Pulumi": a name that changes on every replacement is no
+    name a person can find the object by.
+    """
+    found: list[str] = []
+    for r in run.resources:
+        if r.type in FORBIDDEN_TYPES:
+            found.append(f"{r.type} {r.name}: {FORBIDDEN_TYPES[r.type]}")
+        if r.custom and schemas.knows_package(r.type):
+            for v in schemas.check_resource(r.type, to_wire(r.inputs)):
+                found.append(f"{r.type} {r.name}: {v}")
+            found += [f"{r.type} {r.name}: {v}" for v in _left_to_provider(r, schemas)]
+    for i in run.invokes:
+        if schemas.knows_package(i.token):
+            for v in schemas.check_invoke(i.token, to_wire(i.args)):
+                found.append(f"{i.token}: {v}")
+    return found
+
+
+def _left_to_provider(r: Registration, schemas: Any) -> list[str]:
+    accepted = schemas.resource_inputs(r.type)
+    problems = []
+    if "name" in accepted and not r.inputs.get("name"):
+        problems.append("name: not set; the provider would invent one with a random suffix")
+    description = r.inputs.get("description")
+    # "" is a description written on purpose (none, as an adopted object has it): sent as it is.
+    if "description" in accepted and description in (None, "Managed by Pulumi"):
+        problems.append('description: not set; the provider would say "Managed by Pulumi"')
+    return problems
+
+
+def to_wire(value: Any) -> Any:
+    """Undo oncall.offline.engine's markers for the schema checker: secrets unwrapped, unknowns as
+    the SDK's Unknown (accepted for any type)."""
+    if isinstance(value, Secret):
+        return to_wire(value.value)
+    if isinstance(value, Computed | Ref):
+        return Unknown()
+    if isinstance(value, dict):
+        return {k: to_wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_wire(v) for v in value]
+    return value
+
+
+def _deprecated(path: str, spec: Mapping[str, Any]) -> list[str]:
+    message = spec.get("deprecationMessage")
+    if message is None:
+        return []
+    first_line = _LANG_SPAN.sub(r"\1", str(message)).strip().splitlines() or [""]
+    return [f"{path}: deprecated: {first_line[0].strip()}"]
+
+
+def _got(value: Any) -> str:
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return f"{type(value).__name__} {shown}"
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+class _Checker:
+    """Walks one value against one package's type specs, collecting violations."""
+
+    def __init__(self, package: _Package) -> None:
+        self.package = package
+        self.violations: list[str] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.violations.append(f"{path}: {message}")
+
+    def check_object(
+        self,
+        path: str,
+        value: Mapping[str, Any],
+        properties: Mapping[str, Any],
+        required: Sequence[str],
+        owner: str,
+    ) -> None:
+        present = {key: item for key, item in value.items() if item is not None}
+        for key in required:
+            if key not in present:
+                self.fail(_join(path, key), "required input missing")
+        for key, item in present.items():
+            key_path = _join(path, key)
+            spec = properties.get(key)
+            if spec is None:
+                hint = difflib.get_close_matches(key, list(properties), n=1)
+                suffix = f"; did you mean {hint[0]!r}?" if hint else ""
+                self.fail(key_path, f"unknown property of {owner}{suffix}")
+                continue
+            self.violations.extend(_deprecated(key_path, spec))
+            self.check_value(key_path, item, spec)
+
+    def check_value(self, path: str, value: Any, spec: Mapping[str, Any]) -> None:
+        value = unwrap_rpc_secret(value) if is_rpc_secret(value) else value
+        if value is None or isinstance(value, Unknown):
+            return
+        ref = spec.get("$ref")
+        if isinstance(ref, str):
+            self.check_ref(path, value, unquote(ref))
+        elif "oneOf" in spec:
+            self.check_one_of(path, value, spec["oneOf"])
+        elif "properties" in spec:
+            self.check_object_value(path, value, spec, "object")
+        else:
+            self.check_typed(path, value, spec)
+
+    def check_ref(self, path: str, value: Any, ref: str) -> None:
+        if not ref.startswith(_TYPES_REF):
+            # pulumi.json#/Any|Archive|Asset|Json, #/provider, #/resources/..., other packages:
+            # nothing to hold the value to.
+            return
+        token = ref[len(_TYPES_REF) :]
+        type_spec = self.package.types.get(token)
+        if type_spec is None:
+            self.fail(path, f"schema refers to missing type {token}")
+        elif "enum" in type_spec:
+            self.check_enum(path, value, type_spec, token)
+        else:
+            self.check_object_value(path, value, type_spec, token)
+
+    def check_object_value(
+        self, path: str, value: Any, spec: Mapping[str, Any], owner: str
+    ) -> None:
+        if not isinstance(value, Mapping):
+            self.fail(path, f"expected object {owner}, got {_got(value)}")
+            return
+        self.check_object(
+            path, value, spec.get("properties") or {}, spec.get("required") or [], owner
+        )
+
+    def check_enum(self, path: str, value: Any, spec: Mapping[str, Any], token: str) -> None:
+        before = len(self.violations)
+        self.check_typed(path, value, spec)
+        if len(self.violations) > before:
+            return
+        allowed = [case.get("value") for case in spec.get("enum") or []]
+        if not any(_same(value, case) for case in allowed):
+            shown = ", ".join(repr(case) for case in allowed)
+            self.fail(path, f"expected one of {token} [{shown}], got {_got(value)}")
+
+    def check_one_of(self, path: str, value: Any, options: Sequence[Mapping[str, Any]]) -> None:
+        for option in options:
+            probe = _Checker(self.package)
+            probe.check_value(path, value, option)
+            if not probe.violations:
+                return
+        kinds = ", ".join(str(option.get("$ref") or option.get("type")) for option in options)
+        self.fail(path, f"expected one of ({kinds}), got {_got(value)}")
+
+    def check_typed(self, path: str, value: Any, spec: Mapping[str, Any]) -> None:
+        kind = spec.get("type")
+        if kind == "string":
+            ok = isinstance(value, str)
+        elif kind == "boolean":
+            ok = isinstance(value, bool)
+        elif kind == "integer":
+            # Every number crosses the wire as a protobuf double: 15.0 is an integer, 15.5 is not.
+            ok = _is_number(value) and float(value).is_integer()
+        elif kind == "number":
+            ok = _is_number(value)
+        elif kind == "array":
+            self.check_array(path, value, spec)
+            return
+        elif kind == "object":
+            self.check_map(path, value, spec)
+            return
+        else:
+            # No type (or one this checker does not know): nothing to hold the value to.
+            return
+        if not ok:
+            self.fail(path, f"expected {kind}, got {_got(value)}")
+
+    def check_array(self, path: str, value: Any, spec: Mapping[str, Any]) -> None:
+        """A list (or tuple) whose every item conforms to the spec's `items`."""
+        if not isinstance(value, list | tuple):
+            self.fail(path, f"expected array, got {_got(value)}")
+            return
+        items = spec.get("items") or {}
+        for index, item in enumerate(value):
+            self.check_value(f"{path}[{index}]", item, items)
+
+    def check_map(self, path: str, value: Any, spec: Mapping[str, Any]) -> None:
+        """A mapping whose every value conforms to the spec's `additionalProperties`, if any."""
+        if not isinstance(value, Mapping):
+            self.fail(path, f"expected object, got {_got(value)}")
+            return
+        values = spec.get("additionalProperties")
+        if values:
+            for key, item in value.items():
+                self.check_value(f"{path}[{key!r}]", item, values)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _same(value: Any, case: Any) -> bool:
+    # bool is an int in Python: keep True from matching an enum case of 1 and vice versa.
+    return isinstance(value, bool) == isinstance(case, bool) and value == case

@@ -1,0 +1,1 @@
+"""What a change does: plans compared across a git change, the stacks it touches, URN checks."""

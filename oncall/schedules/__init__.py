@@ -1,0 +1,1 @@
+"""On-call schedules resolved into shifts: the model, its checks (gaps, load) and the calendar."""

@@ -1,0 +1,1 @@
+"""Tools for testing the project (not product code): the fuzzer."""
