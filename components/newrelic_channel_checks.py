@@ -78,6 +78,8 @@ def _check_service(p: Problems, raw: Mapping[str, object]) -> None:
     for key in ("serviceImportId", "vendorName", "vendorId", "appName"):
         if key in raw:
             p.text(key, raw[key])
+    if "changeEvents" in raw and not isinstance(raw["changeEvents"], bool):
+        p.add("changeEvents", f"expected true or false (got {raw['changeEvents']!r})")
     # "" is a description too: an adopted service without one must be sent none.
     if "serviceDescription" in raw:
         p.exact_text("serviceDescription", raw["serviceDescription"])

@@ -10,6 +10,7 @@
     oncall check example-live         # schedule gaps, shadowed layers, load
     oncall calendar example-live      # who is on call when (--ics, --svg)
     oncall fleet-check --sites sites.json --domains domains/   # stacks against Pantheon's sites
+    oncall quicksilver example-live   # the hook marking the site's deploys (New Relic, PagerDuty)
 
 Each command is a module of this package: its `arguments(parser)` and its `run(args)`. Config
 errors print one line per problem, with the key path and the bad value, and exit 1; so do bad
@@ -40,6 +41,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fleet-check": (
         "fleetcheck",
         "compare stacks/ with terminus site:list and domain:list (exit 1 on findings)",
+    ),
+    "quicksilver": (
+        "quicksilver",
+        "write the Quicksilver hook marking a site's deploys in New Relic and PagerDuty",
     ),
 }
 """Each command: its module in this package and its one-line summary."""
