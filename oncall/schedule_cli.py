@@ -29,6 +29,7 @@ from oncall.config import YEARS, LoadLimits, StackConfig, Team, TeamStackConfig
 from oncall.config.issues import issues_from
 from oncall.errors import ConfigError, Problem
 from oncall.schedule import resolve_team, team_model
+from oncall.schedules import holidays
 
 
 def _load(project_dir: Path, stack: str) -> StackConfig | TeamStackConfig:
@@ -113,10 +114,14 @@ def check(args: argparse.Namespace) -> int:
     for line in coverage.summary_lines(result):
         print(f"  {line}")
     print()
+    on_holidays = holidays.holiday_shifts(res, holidays.team_countries(config.team))
     for finding in result.findings:
         print(finding)
-    if result.findings:
+    for shift in on_holidays:
+        print(shift.warning())
+    if result.findings or on_holidays:
         print()
+    holiday_loads = holidays.holiday_loads(on_holidays)
     print(
         f"On-call load over {args.weeks} weeks (final schedules; after hours = outside "
         f"Mon-Fri {thresholds.work_start:%H:%M}-{thresholds.work_end:%H:%M} in the person's "
@@ -128,10 +133,12 @@ def check(args: argparse.Namespace) -> int:
             f"{load.after_hours:5.0f} h after hours ({100 * load.after_hours_share:3.0f} %), "
             f"{load.after_hours_days} after-hours days "
             f"({coverage.per_month(load.after_hours_days, res):.0f} a month)"
+            + (f", {holiday_loads[load.slug].describe()}" if load.slug in holiday_loads else "")
         )
     if not result.loads:
         print("  nobody is on call in this horizon")
-    errors, warnings = len(result.errors), len(result.findings) - len(result.errors)
+    errors = len(result.errors)
+    warnings = len(result.findings) - errors + len(on_holidays)
     print(f"\n{errors} error(s), {warnings} warning(s).")
     return 1 if errors else 0
 
@@ -159,6 +166,11 @@ def calendar_command(args: argparse.Namespace) -> int:
             raise ConfigError([Problem(option, value, message)])
     res = resolve_team(model, since, since + timedelta(weeks=_weeks(args.weeks)))
     sys.stdout.write(calendar.text(res))
+    on_holidays = holidays.holiday_shifts(res, holidays.team_countries(team))
+    if on_holidays:
+        print("\nOn call on a public holiday of their own country:")
+        for shift in on_holidays:
+            print(f"  {shift.message()}")
     if args.ics:
         ics = calendar.ics(res, stack=args.stack, person=args.person, schedule=args.schedule)
         _write("--ics", args.ics, ics)

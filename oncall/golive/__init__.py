@@ -1,0 +1,1 @@
+"""What runs against the live accounts once a stack is up."""
