@@ -9,6 +9,7 @@
     oncall affected --base origin/main --json   # the stacks a change touches (CI)
     oncall check example-live         # schedule gaps, shadowed layers, load
     oncall calendar example-live      # who is on call when (--ics, --svg)
+    oncall override add team-x --who lee --from … --to …   # a vacation or swap, live
 
 Config errors print one line per problem, with the key path and the bad value, and exit 1; so do
 bad arguments (a --project-dir that is not a folder, a --schemas folder without the schemas).
@@ -208,6 +209,12 @@ def _import_arguments(import_cmd: argparse.ArgumentParser) -> None:
     import_cmd.add_argument("--force", action="store_true", help="overwrite --out")
 
 
+def _override_arguments(parser: argparse.ArgumentParser) -> None:
+    from oncall.cli import override
+
+    override.add_arguments(parser)
+
+
 def _diff_arguments(diff_cmd: argparse.ArgumentParser) -> None:
     diff_cmd.add_argument("--base", required=True, help="git revision to compare with")
     diff_cmd.add_argument("stacks", nargs="*", help="only these stacks (default: every stack)")
@@ -235,6 +242,10 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], Any]]] = {
         _import_arguments,
     ),
     "diff": ("what the working tree changes against a git ref", _diff_arguments),
+    "override": (
+        "add, list or delete a schedule override in PagerDuty (vacations, swaps)",
+        _override_arguments,
+    ),
 }
 """Each command: its one-line summary and what adds its arguments (importing its module)."""
 
@@ -270,6 +281,10 @@ def _run(args: argparse.Namespace) -> int:
         from oncall import importer
 
         return importer.main(args)
+    if args.command == "override":
+        from oncall.cli import override
+
+        return override.run(args)
     if args.command == "diff":
         from oncall import diff
 

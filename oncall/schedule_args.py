@@ -18,6 +18,7 @@ MAX_AFTER_HOURS_DAYS_PER_MONTH: Final = 10
 def check_arguments(check: argparse.ArgumentParser) -> None:
     """The `check` subcommand's arguments."""
     _horizon_arguments(check, "the latest layer start")
+    _live_arguments(check)
     check.add_argument(
         "--max-after-hours-share",
         type=float,
@@ -37,10 +38,23 @@ def check_arguments(check: argparse.ArgumentParser) -> None:
 def calendar_arguments(cal: argparse.ArgumentParser) -> None:
     """The `calendar` subcommand's arguments."""
     _horizon_arguments(cal, "today")
+    _live_arguments(cal)
     cal.add_argument("--ics", type=Path, help="write an iCalendar file of the shifts")
     cal.add_argument("--person", help="with --ics: only this member's shifts (a member slug)")
     cal.add_argument("--schedule", help="with --ics: only this schedule's shifts (a slug)")
     cal.add_argument("--svg", type=Path, help="write the timeline as an SVG picture")
+
+
+def _live_arguments(parser: argparse.ArgumentParser) -> None:
+    from oncall.cli.override import connection_arguments
+
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="also read the schedules' overrides from PagerDuty and show them (token as for "
+        "import: $PAGERDUTY_TOKEN, else pagerduty:token; ids from the stack's outputs)",
+    )
+    connection_arguments(parser)
 
 
 def _horizon_arguments(parser: argparse.ArgumentParser, default_from: str) -> None:

@@ -25,10 +25,10 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from oncall import calendar, coverage, stackindex
-from oncall.config import YEARS, LoadLimits, StackConfig, Team, TeamStackConfig
+from oncall.config import YEARS, LoadLimits, ResolvedTeam, StackConfig, Team, TeamStackConfig
 from oncall.config.issues import issues_from
-from oncall.errors import ConfigError, Problem
-from oncall.schedule import resolve_team, team_model
+from oncall.errors import ConfigError, Problem, safe_text
+from oncall.schedule import TeamResolution, resolve_team, team_model
 from oncall.schedules import holidays
 
 
@@ -85,8 +85,27 @@ def _thresholds(args: argparse.Namespace, team: Team) -> coverage.Thresholds:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Dispatch `check` or `calendar`."""
-    return check(args) if args.command == "check" else calendar_command(args)
+    """Dispatch `check` or `calendar`; 1 with one line when PagerDuty cannot be read (--live)."""
+    from oncall.pagerduty_account import ImportFailed
+
+    try:
+        return check(args) if args.command == "check" else calendar_command(args)
+    except ImportFailed as e:
+        print(f"error: {safe_text(str(e))}", file=sys.stderr)
+        return 1
+
+
+def _live(args: argparse.Namespace, team: ResolvedTeam, res: TeamResolution) -> TeamResolution:
+    """With --live: print the overrides PagerDuty has, and `res` with them on top."""
+    if not getattr(args, "live", False):
+        return res
+    from oncall.cli.override import live_lines, live_overrides
+    from oncall.golive.overrides import with_overrides
+
+    found = live_overrides(args, team, res.since, res.until)
+    print("\n".join(live_lines(team, found)))
+    print()
+    return with_overrides(res, found)
 
 
 def check(args: argparse.Namespace) -> int:
@@ -114,7 +133,9 @@ def check(args: argparse.Namespace) -> int:
     for line in coverage.summary_lines(result):
         print(f"  {line}")
     print()
-    on_holidays = holidays.holiday_shifts(res, holidays.team_countries(config.team))
+    on_holidays = holidays.holiday_shifts(
+        _live(args, config.team, res), holidays.team_countries(config.team)
+    )
     for finding in result.findings:
         print(finding)
     for shift in on_holidays:
@@ -164,7 +185,7 @@ def calendar_command(args: argparse.Namespace) -> int:
         if value is not None and value not in known:
             message = f"unknown; expected one of {', '.join(known)}"
             raise ConfigError([Problem(option, value, message)])
-    res = resolve_team(model, since, since + timedelta(weeks=_weeks(args.weeks)))
+    res = _live(args, team, resolve_team(model, since, since + timedelta(weeks=_weeks(args.weeks))))
     sys.stdout.write(calendar.text(res))
     on_holidays = holidays.holiday_shifts(res, holidays.team_countries(team))
     if on_holidays:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -30,22 +30,9 @@ from oncall.schedule import TeamResolution, instant, local_dates, union
 
 if TYPE_CHECKING:
     from oncall.config import ResolvedTeam
+    from oncall.config.members import Member
 
 TEAM_KEY = "pantheon-oncall:team"
-
-
-class _Phone(Protocol):
-    e164: str
-
-
-class _Member(Protocol):
-    """What a country is read from: a member of the config (oncall.config.members.Member)."""
-
-    @property
-    def phone(self) -> _Phone | None: ...
-
-    @property
-    def sms(self) -> _Phone | None: ...
 
 
 @dataclass(frozen=True)
@@ -90,7 +77,7 @@ class HolidayLoad:
         return f"{self.hours:.0f} h on {self.days} public holiday{plural} ({self.country})"
 
 
-def country_of(member: _Member) -> str | None:
+def country_of(member: Member) -> str | None:
     """The member's country: their `country` key, else their phone's region, else their SMS
     number's; None when none of them says."""
     written = getattr(member, "country", None)
