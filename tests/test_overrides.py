@@ -228,7 +228,7 @@ def test_bad_input_is_refused_in_one_line_before_anything_is_sent(
 ) -> None:
     double, ids = pd
 
-    status, out, err = oncall(capsys, double, ca, tmp_path, deployed(ids), *argv)
+    status, _, err = oncall(capsys, double, ca, tmp_path, deployed(ids), *argv)
 
     assert status == 1
     assert err.startswith(expected), err

@@ -80,9 +80,8 @@ class HolidayLoad:
 def country_of(member: Member) -> str | None:
     """The member's country: their `country` key, else their phone's region, else their SMS
     number's; None when none of them says."""
-    written = getattr(member, "country", None)
-    if written:
-        return str(written)
+    if member.country:
+        return member.country
     for number in (member.phone, member.sms):
         if number is None:
             continue
