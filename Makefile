@@ -14,35 +14,44 @@ SCHEMAS := $(if $(PULUMI_SCHEMA_DIR),,--schemas tests/schemas)
 # Every install is from a hash-locked file (requirements.lock, requirements-dev.lock,
 # policy/requirements.lock): exact versions of every distribution, direct or not, each with its
 # sha256, wheels only. The pins in requirements*.txt are the lock's inputs; `make lock` refreshes it.
-PIP_INSTALL = -m pip install --quiet --disable-pip-version-check --require-hashes --only-binary=:all:
-LOCK := $(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 --python-platform linux \
+# uv installs them (from an empty cache about ten times faster than pip: `bench/speed.py
+# --install`), with the same checks. uv itself comes from requirements-uv.lock, its wheels' hashes,
+# installed by the pip of $(PYTHON) into a venv made without pip (0.3 s; ensurepip takes 8 s).
+UV := $(VENV)/bin/uv
+INSTALL = $(UV) pip install --quiet --require-hashes --only-binary=:all:
+LOCK := $(UV) pip compile --quiet --generate-hashes --python-version 3.11 --python-platform linux \
 	--custom-compile-command "make lock"
+
+$(VENV)/.uv: requirements-uv.lock
+	test -x $(PY) || $(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip --python $(PY) install --quiet --disable-pip-version-check --require-hashes --only-binary=:all: -r requirements-uv.lock
+	touch $@
 
 # The locked runtime, then the project itself for venv/bin/oncall: editable, as a path entry
 # (editable_mode=compat: no import hook at every start), built by the venv's own setuptools with
 # nothing downloaded (--no-deps --no-build-isolation --no-index), so nothing unhashed comes in.
-$(VENV)/.runtime: requirements.lock pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) $(PIP_INSTALL) -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-index --no-deps --no-build-isolation --config-settings editable_mode=compat -e .
+$(VENV)/.runtime: $(VENV)/.uv requirements.lock pyproject.toml
+	$(INSTALL) --python $(PY) -r requirements.lock
+	$(UV) pip install --quiet --python $(PY) --no-index --no-deps --no-build-isolation --config-settings editable_mode=compat -e .
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock
-	$(PY) $(PIP_INSTALL) -r requirements-dev.lock
+	$(INSTALL) --python $(PY) -r requirements-dev.lock
 	touch $@
 
 .PHONY: policy-venv lock
 policy-venv: policy/venv/.installed  ## the policy pack's own virtualenv (policy/venv), as Pulumi runs it
 
-policy/venv/.installed: policy/requirements.lock
-	test -x policy/venv/bin/python || $(PYTHON) -m venv policy/venv
-	policy/venv/bin/python $(PIP_INSTALL) -r policy/requirements.lock
+policy/venv/.installed: $(VENV)/.uv policy/requirements.lock
+	test -x policy/venv/bin/python || $(PYTHON) -m venv --without-pip policy/venv
+	$(INSTALL) --python policy/venv/bin/python -r policy/requirements.lock
 	touch $@
 
 # The development lock is resolved first (it holds everything: the runtime and the policy pack's
 # pins too); the other two take its versions, so one package has one version in all three.
 lock: $(VENV)/.dev  ## re-resolve the hash-locked *.lock files from the pins in requirements*.txt
 	$(LOCK) $(LOCK_ARGS) requirements-dev.txt -o requirements-dev.lock
+	$(LOCK) $(LOCK_ARGS) requirements-uv.txt --constraint requirements-dev.lock -o requirements-uv.lock
 	$(LOCK) $(LOCK_ARGS) requirements.txt --constraint requirements-dev.lock -o requirements.lock
 	$(LOCK) $(LOCK_ARGS) policy/requirements.txt --constraint requirements-dev.lock -o policy/requirements.lock
 
@@ -79,14 +88,16 @@ docs: $(VENV)/.dev  ## build the documentation site (mkdocs.yml, docs/) into sit
 reference: $(VENV)/.runtime  ## regenerate docs/reference.md from the config models
 	$(PY) -m oncall.config.reference > docs/reference.md
 
-pictures: $(VENV)/.runtime  ## redraw docs/oncall-calendar.svg and .png (the PNG with headless Chromium)
-	$(VENV)/bin/oncall --project-dir tests/project calendar guide-live --from 2026-11-30 --weeks 4 --svg docs/oncall-calendar.svg > /dev/null
+pictures: $(VENV)/.dev  ## redraw the docs' calendar picture, plan output and PR comment (docs/examples/; PNGs by headless Chromium)
+	$(PY) scripts/docs_examples.py
+	$(VENV)/bin/oncall calendar example-live --from 2026-11-30 --weeks 4 --svg docs/oncall-calendar.svg > /dev/null
 	chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1 \
 	  --window-size=$$(sed -n 's/.*<svg[^>]* width="\([0-9]*\)" height="\([0-9]*\)".*/\1,\2/p' docs/oncall-calendar.svg) \
 	  --screenshot=docs/oncall-calendar.png file://$(CURDIR)/docs/oncall-calendar.svg 2> /dev/null
 
+# A worker per core (pytest-xdist): on 2 cores the suite takes about 60 % of its one-process time.
 pytest: $(VENV)/.dev  ## the offline test suite alone
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 e2e: $(VENV)/.dev  ## the real Pulumi CLI against local doubles (needs `make engine`): every step the engine can run must pass; parts it cannot run are listed as blocked (docs/e2e.md)
 	$(PY) -m e2e.run --allow-blocked

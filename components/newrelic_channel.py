@@ -103,6 +103,9 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
     """Entity GUID of the synthetics ping monitor; absent without a monitor."""
     workflowId: pulumi.Output[str]
     """Id of the New Relic workflow that notifies PagerDuty."""
+    changeEventsRoutingKey: pulumi.Output[str] | None
+    """Routing key of the service's change-events integration (secret); absent without
+    changeEvents."""
 
     def __init__(
         self,
@@ -132,6 +135,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
         self.policyId = policy.id
         self.monitorId = monitor.id if monitor is not None else None
         self.workflowId = workflow.id
+        self.changeEventsRoutingKey = self._create_change_events(service)
         self.register_outputs(
             {
                 "serviceId": self.serviceId,
@@ -140,8 +144,26 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
                 "policyId": self.policyId,
                 "monitorId": self.monitorId,
                 "workflowId": self.workflowId,
+                "changeEventsRoutingKey": self.changeEventsRoutingKey,
             }
         )
+
+    def _create_change_events(self, service: pagerduty.Service) -> pulumi.Output[str] | None:
+        """The Events API v2 integration the Quicksilver hook sends change events to. `type`
+        instead of `vendor`: the provider allows `events_api_v2_inbound_integration` there and
+        refuses both together (terraform-provider-pagerduty,
+        pagerduty/resource_pagerduty_service_integration.go: allowedIntegrationTypes and the
+        ConflictsWith of `type` and `vendor`)."""
+        if not self._args.get("changeEvents"):
+            return None
+        integration = pagerduty.ServiceIntegration(
+            f"{self._name}-change-events",
+            name="Change events (deploy markers)",
+            service=service.id,
+            type="events_api_v2_inbound_integration",
+            opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["integrationKey"]),
+        )
+        return pulumi.Output.secret(integration.integration_key)
 
     def _create_pagerduty_service(self) -> tuple[pagerduty.Service, pulumi.Output[str]]:
         args = self._args

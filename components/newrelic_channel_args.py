@@ -134,6 +134,10 @@ class NewRelicPagerDutyChannelArgs(TypedDict):
     vendorId: NotRequired[str]
     """PagerDuty vendor id to use instead of the lookup by name (whose fallback to partial
     matching can return the wrong vendor)."""
+    changeEvents: NotRequired[bool]
+    """true: also an Events API v2 integration on the service, for change events (deploy
+    markers); its routing key is the output changeEventsRoutingKey. PagerDuty shows change
+    events only with its AIOps add-on. Default false."""
     policyName: str
     """Name of the New Relic alert policy."""
     incidentPreference: NotRequired[str]

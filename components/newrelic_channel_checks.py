@@ -79,6 +79,8 @@ def _check_service(p: Problems, raw: Mapping[str, object]) -> None:
     for key in ("serviceImportId", "vendorName", "vendorId", "appName"):
         if key in raw:
             p.text(key, raw[key])
+    if "changeEvents" in raw and not isinstance(raw["changeEvents"], bool):
+        p.add("changeEvents", f"expected true or false (got {raw['changeEvents']!r})")
     # "" is a description too: an adopted service without one must be sent none.
     if "serviceDescription" in raw:
         p.exact_text("serviceDescription", raw["serviceDescription"])
@@ -86,10 +88,6 @@ def _check_service(p: Problems, raw: Mapping[str, object]) -> None:
         if key in raw:
             _timeout(p, key, raw[key])
     p.one_of("urgency", raw.get("urgency"), Urgency, optional=True)
-    if "urgency" in raw and "supportHours" in raw:
-        # terraform-provider-pagerduty, customizePagerDutyServiceDiff: "general urgency cannot be
-        # set for a use_support_hours incident urgency rule type".
-        p.add("urgency", "not with supportHours (high during them, low outside)")
     p.one_of("incidentPreference", raw.get("incidentPreference"), IncidentPreference, optional=True)
     p.one_of(
         "mutingRulesHandling", raw.get("mutingRulesHandling"), MutingRulesHandling, optional=True

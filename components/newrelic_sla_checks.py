@@ -18,6 +18,10 @@ _TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]:00"
 
 def check_sla(p: Problems, raw: Mapping[str, object]) -> None:
     """`supportHours` and `certificateMonitor`, when given."""
+    if "urgency" in raw and "supportHours" in raw:
+        # terraform-provider-pagerduty, customizePagerDutyServiceDiff: "general urgency cannot be
+        # set for a use_support_hours incident urgency rule type".
+        p.add("urgency", "not with supportHours (high during them, low outside)")
     hours = raw.get("supportHours")
     if hours is not None and p.keys("supportHours", hours, SupportHoursArgs):
         assert isinstance(hours, Mapping)

@@ -97,6 +97,11 @@ def build(
         "integrationKey": alerts.integrationKey,
         "newrelicPolicyId": alerts.policyId,
     }
+    if alerts.changeEventsRoutingKey is not None:
+        # Secret whatever the config: a routing key lets anyone post to the service.
+        alerts_outputs["changeEventsRoutingKey"] = pulumi.Output.secret(
+            alerts.changeEventsRoutingKey
+        )
     outputs |= secret.outputs(alerts_outputs, ALERTS_SOURCES)
     if config.slack is not None:
         slack = SlackExtension(

@@ -8,7 +8,9 @@ component fails a test instead of agreeing with itself.
 from __future__ import annotations
 
 import io
+import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -16,10 +18,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import pulumi
 
 from oncall.offline.engine import Registration, Run, run_program
+from tools import fuzz
 
 
 class T(StrEnum):
@@ -226,3 +230,24 @@ def _in_process(
     return subprocess.CompletedProcess(
         ["oncall", *argv], status, stdout=out.getvalue(), stderr=err.getvalue()
     )
+
+
+def terminus_mutant(doc: Mapping[str, Any], rng: random.Random, keys: Iterable[str] = ()) -> bytes:
+    """`doc` (a terminus export: rows keyed by id) with one thing broken: a value (of a row's key
+    or of one of `keys`) replaced by a nasty one, a key deleted, a row replaced, the whole
+    document replaced, or the text truncated."""
+    copy: dict[str, Any] = json.loads(json.dumps(doc))
+    rows = list(copy.values())
+    kind = rng.choice(["value", "delete", "row", "top", "truncate"])
+    if kind == "value":
+        row = rng.choice(rows)
+        row[rng.choice([*row, *keys])] = rng.choice(fuzz.NASTY_VALUES)
+    elif kind == "delete":
+        row = rng.choice(rows)
+        del row[rng.choice(list(row))]
+    elif kind == "row":
+        copy[rng.choice(list(copy))] = rng.choice(fuzz.NASTY_VALUES)
+    elif kind == "top":
+        return json.dumps(rng.choice([rows, rows[0], fuzz.NASTY_VALUES[:8], None])).encode()
+    text = json.dumps(copy).encode()
+    return text[: rng.randrange(len(text))] if kind == "truncate" else text

@@ -458,11 +458,20 @@ def write_stack(project: Path, name: str, config: dict[str, Any]) -> None:
     (project / "stacks" / f"Pulumi.{name}.yaml").write_text(text)
 
 
-def test_the_readme_calendar_excerpt_and_the_docs_picture_are_what_the_code_draws() -> None:
-    model = team_model(team_of(guide_values()))
+def test_the_docs_calendar_excerpt_and_picture_are_what_the_code_draws() -> None:
+    # The docs show the example stack (`make pictures`), which is the guide's team with the
+    # backstop as the second escalation level only: the fixture without its backstop layer.
+    values = guide_values()
+    layers = values["team"]["schedules"]["default"]["layers"]
+    values["team"]["schedules"]["default"]["layers"] = [
+        layer for layer in layers if layer["name"] != "Backstop"
+    ]
+    model = team_model(team_of(values))
     since = datetime(2026, 11, 30, 5, tzinfo=UTC)
     res = resolve_team(model, since, since + timedelta(weeks=4))
-    assert calendar.text(res) in (ROOT / "docs" / "calendar.md").read_text()
+    shown = ROOT / "docs" / "examples" / "calendar-example-live.txt"
+    assert calendar.text(res) == shown.read_text()
+    assert f'--8<-- "docs/examples/{shown.name}"' in (ROOT / "docs" / "calendar.md").read_text()
     assert calendar.svg(res) == (ROOT / "docs" / "oncall-calendar.svg").read_text()
 
 

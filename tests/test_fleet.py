@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import shutil
 from pathlib import Path
 
@@ -93,8 +94,11 @@ def test_progress_on_a_terminal_is_one_bar_redrawn_in_place() -> None:
         fleet.plan_many([(PROJECT, s) for s in STACKS[:2]], jobs=1, progress=fleet.Progress(stream))
     )
 
-    assert stream.getvalue().count("\n") == 1  # the bar ends with one newline, once
-    assert stream.getvalue().split("\r")[-1].startswith(f"plan [{'#' * 30}] 2/2 {STACKS[1]}")
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", stream.getvalue())
+    assert shown.count("\n") == 1  # the bar ends with one newline, once
+    frames = [frame.strip() for frame in shown.split("\r")]
+    assert frames[-1].startswith(f"plan {'━' * 40} 2/2 {STACKS[1]} 0:00:")
+    assert any(re.fullmatch(rf"plan \S{{40}} 1/2 {STACKS[0]} 0:00:\d\d", f) for f in frames)
 
 
 def test_a_fleets_file_reads_grow_linearly_with_its_stacks(

@@ -17,6 +17,7 @@ LOCKS = {
     "requirements.lock": "requirements.txt",
     "requirements-dev.lock": "requirements-dev.txt",
     "policy/requirements.lock": "policy/requirements.txt",
+    "requirements-uv.lock": "requirements-uv.txt",
 }
 
 
@@ -82,24 +83,27 @@ def test_the_dev_lock_holds_the_runtime_and_the_policy_pack_lock() -> None:
 
 
 def test_make_installs_only_from_the_locks_with_their_hashes() -> None:
-    makefile = (ROOT / "Makefile").read_text()
-    installs = [line.strip() for line in makefile.splitlines() if "$(PIP_INSTALL)" in line]
+    makefile = (ROOT / "Makefile").read_text().replace("\\\n", "")
+    installs = [line.strip() for line in makefile.splitlines() if "$(INSTALL)" in line]
     assert sorted(installs) == sorted(
         [
-            "$(PY) $(PIP_INSTALL) -r requirements.lock",
-            "$(PY) $(PIP_INSTALL) -r requirements-dev.lock",
-            "policy/venv/bin/python $(PIP_INSTALL) -r policy/requirements.lock",
+            "$(INSTALL) --python $(PY) -r requirements.lock",
+            "$(INSTALL) --python $(PY) -r requirements-dev.lock",
+            "$(INSTALL) --python policy/venv/bin/python -r policy/requirements.lock",
         ]
     )
-    [flags] = re.findall(r"^PIP_INSTALL = (.*)$", makefile, re.MULTILINE)
+    [flags] = re.findall(r"^INSTALL = (.*)$", makefile, re.MULTILINE)
+    assert flags.split()[:3] == ["$(UV)", "pip", "install"]
     assert "--require-hashes" in flags.split()
     assert "--only-binary=:all:" in flags.split()
+    # uv itself: installed by pip, from its own lock, with the same checks.
+    [bootstrap] = [line for line in makefile.splitlines() if "-r requirements-uv.lock" in line]
+    assert " -m pip --python $(PY) install " in bootstrap
+    assert {"--require-hashes", "--only-binary=:all:"} <= set(bootstrap.split())
     # The one install without hashes is the project itself, editable, from this folder: it may
     # download nothing (no index, no dependencies, no isolated build environment).
-    own = (
-        "pip install --quiet --disable-pip-version-check --no-index --no-deps --no-build-isolation"
-    )
-    lines = makefile.replace("\\\n", "").replace(own, "OWN").splitlines()
+    own = "$(UV) pip install --quiet --python $(PY) --no-index --no-deps --no-build-isolation"
+    lines = makefile.replace(own, "OWN").splitlines()
     assert any("OWN" in line and line.rstrip().endswith("-e .") for line in lines)
     assert not [line for line in lines if re.search(r"pip install\b(?!.*--require-hashes)", line)]
 

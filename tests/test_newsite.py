@@ -12,14 +12,12 @@ import random
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 from oncall.offline import plan as planning
 from oncall.onboarding.newsite import NewSiteOptions, new_site, stack_text
-from tools import fuzz
 
 import support
 
@@ -290,26 +288,6 @@ def test_a_stacks_folder_that_cannot_be_made_is_one_message(project: Path) -> No
     assert "Traceback" not in result.stderr
 
 
-def _mutant(doc: dict[str, Any], rng: random.Random) -> bytes:
-    """`doc` (terminus JSON) with one thing broken: a value replaced by a nasty one, a key
-    deleted, a row replaced, or the text truncated."""
-    doc = json.loads(json.dumps(doc))
-    rows = list(doc.values())
-    kind = rng.choice(["value", "delete", "row", "top", "truncate"])
-    if kind == "value":
-        row = rng.choice(rows)
-        row[rng.choice([*row, "frozen"])] = rng.choice(fuzz.NASTY_VALUES)
-    elif kind == "delete":
-        row = rng.choice(rows)
-        del row[rng.choice(list(row))]
-    elif kind == "row":
-        doc[rng.choice(list(doc))] = rng.choice(fuzz.NASTY_VALUES)
-    elif kind == "top":
-        return json.dumps(rng.choice([rows, rows[0], fuzz.NASTY_VALUES[:8], None])).encode()
-    text = json.dumps(doc).encode()
-    return text[: rng.randrange(len(text))] if kind == "truncate" else text
-
-
 def test_no_mutant_of_terminus_json_ends_in_a_traceback(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -320,7 +298,7 @@ def test_no_mutant_of_terminus_json_ends_in_a_traceback(
     sites = project / "mutant.json"
     outcomes = []
     for _ in range(150):
-        sites.write_bytes(_mutant(doc, rng))
+        sites.write_bytes(support.terminus_mutant(doc, rng, keys=["frozen"]))
         argv = ["--project-dir", str(project), "new-site", "--sites-json", str(sites)]
         status = cli.run([*argv, "--env", "live", "--team-stack", TEAM_STACK, "--force"])
         err = capsys.readouterr().err

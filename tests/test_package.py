@@ -57,7 +57,15 @@ def test_the_package_publishes_exactly_the_three_components(schema: dict[str, An
         (
             "NewRelicPagerDutyChannel",
             {"serviceName", "escalationPolicyId", "policyName", "siteUrl"},
-            {"serviceId", "serviceUrl", "integrationKey", "policyId", "monitorId", "workflowId"},
+            {
+                "serviceId",
+                "serviceUrl",
+                "integrationKey",
+                "policyId",
+                "monitorId",
+                "workflowId",
+                "changeEventsRoutingKey",
+            },
         ),
         (
             "SlackExtension",

@@ -115,9 +115,11 @@ def test_details_is_the_tree_with_every_input_and_json_is_the_data(
 
 def test_the_docs_show_the_preview_the_command_prints(capsys: pytest.CaptureFixture[str]) -> None:
     page = (PROJECT_ROOT / "docs" / "plan.md").read_text()
+    shown = PROJECT_ROOT / "docs" / "examples" / "plan-guide-test.txt"  # `make pictures` writes it
 
     assert cli.run(["--project-dir", str(PROJECT), "plan", "guide-test"]) == 0
     out = capsys.readouterr().out
-    assert f"```\n{out}```" in page
+    assert '```\n--8<-- "docs/examples/plan-guide-test.txt"\n```' in page
+    assert shown.read_text() == out
     assert " >   pulumi:pulumi:StackReference " in out
     assert "    > 1 to read" in out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -27,6 +28,25 @@ CUT = b'HTTP/1.1 202 Accepted\r\nContent-Length: 500\r\nConnection: close\r\n\r\
 NOT_HTTP = b"\x16\x03\x01 this is not an HTTP answer\r\n\r\n"
 
 
+def _read_request(conn: socket.socket) -> None:
+    """The whole request, headers and body: closing with a part unread would reset the
+    connection, and the client would see a reset instead of the answer under test."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lengths = re.findall(rb"(?im)^content-length:\s*(\d+)", head)
+    missing = int(lengths[0]) - len(body) if lengths else 0
+    while missing > 0:
+        chunk = conn.recv(missing)
+        if not chunk:
+            return
+        missing -= len(chunk)
+
+
 def serve(answers: list[bytes]) -> Iterator[str]:
     """A server answering each connection with the next of `answers` (the last one repeats)."""
     listener = socket.socket()
@@ -42,12 +62,14 @@ def serve(answers: list[bytes]) -> Iterator[str]:
                 return
             with conn:
                 conn.settimeout(5)
-                conn.recv(65536)
+                _read_request(conn)
                 conn.sendall(answers[min(index, len(answers) - 1)])
 
     thread = threading.Thread(target=loop, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{listener.getsockname()[1]}/v2/enqueue"
+    # shutdown() wakes the waiting accept() at once; close() alone does not.
+    listener.shutdown(socket.SHUT_RDWR)
     listener.close()
     thread.join(timeout=10)
 

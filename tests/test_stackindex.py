@@ -62,3 +62,24 @@ def test_a_stack_that_does_not_parse_is_neither_live_nor_a_team_stack(tmp_path: 
     assert index.config("guide-live") is None
     assert index.is_live("guide-live") is False
     assert index.is_team_stack("guide-live") is False
+
+
+def test_which_site_a_stack_watches_and_whether_it_pages_come_from_its_alert_conditions(
+    tmp_path: Path,
+) -> None:
+    project = copy_project(tmp_path)
+    dev = project / "stacks" / "Pulumi.guide-dev.yaml"
+    before = stackindex.StackIndex(project)
+    pages_before = before.pages("guide-dev"), before.watches_apm("guide-dev")
+    # The dev preset has no ping monitor: without APM it has no condition left to page with.
+    dev.write_text(dev.read_text() + "  pantheon-oncall:newrelic:\n    apm: false\n")
+
+    index = stackindex.StackIndex(project)
+
+    assert index.watching("example") == ["guide-dev", "guide-live", "guide-test"]
+    assert index.watching("shop") == ["store-live"]
+    assert index.watching("team-agency") == []
+    assert pages_before == (True, True)
+    assert (index.pages("guide-dev"), index.watches_apm("guide-dev")) == (False, False)
+    assert (index.pages("guide-test"), index.watches_apm("guide-test")) == (True, True)
+    assert (index.pages("team-agency"), index.watches_apm("team-agency")) == (False, False)

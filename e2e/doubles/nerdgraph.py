@@ -159,6 +159,7 @@ class NerdGraphDouble(LocalDouble):
         self.channels: dict[str, dict[str, Any]] = {}
         self.workflows: dict[str, dict[str, Any]] = {}
         self.entities: dict[str, dict[str, Any]] = {}
+        self.deployments: list[dict[str, Any]] = []
         self.null_fields: list[str] = []
 
     # -- seeding and inspection ---------------------------------------------------------------
@@ -306,7 +307,22 @@ class NerdGraphDouble(LocalDouble):
             "aiWorkflowsCreateWorkflow": self._workflow_create,
             "aiWorkflowsUpdateWorkflow": self._workflow_update,
             "aiWorkflowsDeleteWorkflow": self._workflow_delete,
+            "changeTrackingCreateDeployment": self._deployment_create,
         }
+
+    # -- change tracking ----------------------------------------------------------------------
+
+    def _deployment_create(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A deploy marker on a seeded entity; `entityGuid` and `version` are required
+        (ChangeTrackingDeploymentInput, newrelic-client-go pkg/changetracking/types.go)."""
+        given = dict(args.get("deployment") or {})
+        if given.get("entityGuid") not in self.entities:
+            raise RefusalError("Entity not found", NOT_FOUND)
+        if not given.get("version"):
+            raise RefusalError("version can't be blank", NOT_FOUND)
+        deployment = {"deploymentId": f"deployment-{self._next()}", **given}
+        self.deployments.append(deployment)
+        return {"__typename": "ChangeTrackingDeployment", "__lenient__": True, **deployment}
 
     def _account(self, args: dict[str, Any]) -> dict[str, Any]:
         self._check_account(args.get("id"))

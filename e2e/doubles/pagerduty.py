@@ -15,7 +15,10 @@ resources and lookups this project's stacks use, read from the provider's source
   pagerduty/config.go, is not overridable) at /integration-slack/workspaces/{id}/connections.
   The double ignores the Host header, so one double answers both hosts behind the e2e proxy;
 - and what `oncall import --service` reads besides: a service's orchestration,
-  GET /event_orchestrations/services/{id} (empty rules unless seeded with some).
+  GET /event_orchestrations/services/{id} (empty rules unless seeded with some);
+- and what `oncall override` sends: GET/POST /schedules/{id}/overrides and
+  DELETE /schedules/{id}/overrides/{override_id} (the results list of createScheduleOverride,
+  one status per override; deleting one under way truncates it to the double's clock, 200).
 
 Shapes follow PagerDuty's API reference (PagerDuty/api-schema, reference/REST/openapiv3.json):
 index endpoints wrap their items in the plural name with `limit`, `offset`, `more` and `total`
@@ -252,6 +255,7 @@ class _Account:
         self.teams: dict[str, Json] = {}
         self.members: dict[str, dict[str, str]] = {}  # team id -> user id -> role
         self.schedules: dict[str, Json] = {}
+        self.overrides: dict[str, list[Json]] = {}  # schedule id -> its overrides, as created
         self.policies: dict[str, Json] = {}
         self.services: dict[str, Json] = {}
         self.integrations: dict[str, Json] = {}  # id -> integration (with "_service")
@@ -802,6 +806,77 @@ class _Account:
         }
         return schedule
 
+    # -- schedule overrides (openapiv3.json: listScheduleOverrides, createScheduleOverride,
+    # deleteScheduleOverride) -----------------------------------------------------------------
+
+    def create_overrides(self, sid: str, body: Any) -> list[Json]:
+        """One result per override sent: {status, override} or {status: 400, errors, override};
+        the legacy single `override` body is accepted too, as the API still does."""
+        zone = self.schedules[sid]["time_zone"] if sid in self.schedules else None
+        if zone is None:
+            raise not_found()
+        sent = body.get("overrides") if isinstance(body, dict) else None
+        if sent is None and isinstance(body, dict) and isinstance(body.get("override"), dict):
+            sent = [body["override"]]
+        if not isinstance(sent, list) or not sent:
+            raise invalid("overrides is required")
+        results = []
+        for raw in sent:
+            uid = ((raw or {}).get("user") or {}).get("id") if isinstance(raw, dict) else None
+            start, end = _parse_time(_text(raw, "start")), _parse_time(_text(raw, "end"))
+            override: Json = {
+                "start": start.astimezone(ZoneInfo(zone)).isoformat(),
+                "end": end.astimezone(ZoneInfo(zone)).isoformat(),
+                "user": self.ref("user", self.users[uid], "users") if uid in self.users else {},
+            }
+            errors = []
+            if uid not in self.users:
+                errors.append(f"User {uid} not found")
+            if end <= start:
+                errors.append("Override must end after its start")
+            if errors:
+                results.append({"status": 400, "errors": errors, "override": override})
+                continue
+            override = {"id": f"Q{self.new_id()}", **override}
+            self.overrides.setdefault(sid, []).append(override)
+            results.append({"status": 201, "override": copy.deepcopy(override)})
+        return results
+
+    def list_overrides(self, sid: str, query: Query) -> list[Json]:
+        """The overrides meeting [since, until); truncated at the bounds unless overflow=true."""
+        if sid not in self.schedules:
+            raise not_found()
+        if "since" not in query or "until" not in query:
+            raise invalid("since and until are required")
+        since, until = _parse_time(query["since"][0]), _parse_time(query["until"][0])
+        overflow = query.get("overflow", ["false"])[0] == "true"
+        zone = ZoneInfo(self.schedules[sid]["time_zone"])
+        found = []
+        for o in self.overrides.get(sid, []):
+            start, end = _parse_time(o["start"]), _parse_time(o["end"])
+            if start < until and end > since:
+                shown = copy.deepcopy(o)
+                if not overflow:
+                    shown["start"] = max(start, since).astimezone(zone).isoformat()
+                    shown["end"] = min(end, until).astimezone(zone).isoformat()
+                found.append(shown)
+        return found
+
+    def delete_override(self, sid: str, oid: str) -> int:
+        """204 gone; 200 when under way (truncated to the clock); a past one cannot go (400)."""
+        listed = self.overrides.get(sid, [])
+        found = next((o for o in listed if o["id"] == oid), None)
+        if sid not in self.schedules or found is None:
+            raise not_found()
+        now = _parse_time(self.clock)
+        if _parse_time(found["end"]) <= now:
+            raise invalid("Cannot delete a past override")
+        if _parse_time(found["start"]) < now:
+            found["end"] = now.astimezone(ZoneInfo(self.schedules[sid]["time_zone"])).isoformat()
+            return 200
+        listed.remove(found)
+        return 204
+
     def delete_schedule(self, sid: str) -> None:
         if sid not in self.schedules:
             raise not_found()
@@ -1167,6 +1242,7 @@ class _Account:
             "integrations": listed(self.integrations),
             "slack_connections": listed(self.slack_connections),
             "service_orchestrations": [self.show_orchestration(sid) for sid in self.services],
+            "overrides": {sid: copy.deepcopy(found) for sid, found in self.overrides.items()},
         }
 
 
@@ -1513,6 +1589,21 @@ ROUTES: list[tuple[str, str, Handler]] = [
         ),
     ),
     ("DELETE", f"/schedules/{ID}", _deleted(lambda a, c: a.delete_schedule(c.groups[0]))),
+    (
+        "GET",
+        f"/schedules/{ID}/overrides",
+        lambda a, c: (200, {"overrides": a.list_overrides(c.groups[0], c.query)}),
+    ),
+    (
+        "POST",
+        f"/schedules/{ID}/overrides",
+        lambda a, c: (201, a.create_overrides(c.groups[0], c.body)),
+    ),
+    (
+        "DELETE",
+        f"/schedules/{ID}/overrides/{ID}",
+        lambda a, c: (a.delete_override(c.groups[0], c.groups[1]), None),
+    ),
     # escalation policies
     ("GET", "/escalation_policies", _list_policies),
     (

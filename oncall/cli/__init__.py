@@ -9,6 +9,9 @@
     oncall affected --base origin/main --json   # the stacks a change touches (CI)
     oncall check example-live         # schedule gaps, shadowed layers, load
     oncall calendar example-live      # who is on call when (--ics, --svg)
+    oncall fleet-check --sites sites.json --domains domains/   # stacks against Pantheon's sites
+    oncall quicksilver example-live   # the hook marking the site's deploys (New Relic, PagerDuty)
+    oncall override add team-x --who lee --from … --to …   # a vacation or swap, live
 
 Each command is a module of this package: its `arguments(parser)` and its `run(args)`. Config
 errors print one line per problem, with the key path and the bad value, and exit 1; so do bad
@@ -36,6 +39,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "new-site": ("new_site", "write the stack files of Pantheon sites (one per environment)"),
     "import": ("import_", "write a stack file from a PagerDuty account (token: $PAGERDUTY_TOKEN)"),
     "diff": ("diff", "what the working tree changes against a git ref"),
+    "fleet-check": (
+        "fleetcheck",
+        "compare stacks/ with terminus site:list and domain:list (exit 1 on findings)",
+    ),
+    "quicksilver": (
+        "quicksilver",
+        "write the Quicksilver hook marking a site's deploys in New Relic and PagerDuty",
+    ),
+    "override": (
+        "override",
+        "add, list or delete a schedule override in PagerDuty (vacations, swaps)",
+    ),
 }
 """Each command: its module in this package and its one-line summary."""
 

@@ -20,12 +20,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from oncall.cli.check import horizon_arguments
+from oncall.cli.check import horizon_arguments, live_arguments
 
 
 def arguments(cal: argparse.ArgumentParser) -> None:
     """The `calendar` subcommand's arguments."""
     horizon_arguments(cal, "today")
+    live_arguments(cal)
     cal.add_argument("--ics", type=Path, help="write an iCalendar file of the shifts")
     cal.add_argument("--person", help="with --ics: only this member's shifts (a member slug)")
     cal.add_argument("--schedule", help="with --ics: only this schedule's shifts (a slug)")
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from oncall.cli import horizon  # the config models: loaded when the command runs (see above)
     from oncall.config import stackindex
     from oncall.config.errors import ConfigError, Problem
-    from oncall.schedules import calendar, urgency
+    from oncall.schedules import calendar, holidays, urgency
     from oncall.schedules.model import resolve_team, team_model
 
     config = horizon.load(args.project_dir, args.stack)
@@ -61,8 +62,14 @@ def run(args: argparse.Namespace) -> int:
         if value is not None and value not in known:
             message = f"unknown; expected one of {', '.join(known)}"
             raise ConfigError([Problem(option, value, message)])
-    res = resolve_team(model, since, since + timedelta(weeks=horizon.weeks(args.weeks)))
+    until = since + timedelta(weeks=horizon.weeks(args.weeks))
+    res = horizon.live(args, team, resolve_team(model, since, until))
     sys.stdout.write(calendar.text(res))
+    on_holidays = holidays.holiday_shifts(res, holidays.team_countries(team))
+    if on_holidays:
+        print("\nOn call on a public holiday of their own country:")
+        for shift in on_holidays:
+            print(f"  {shift.message()}")
     if services:
         print("\n".join(["", *urgency.lines(services)]))
     if args.ics:

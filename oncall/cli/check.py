@@ -21,6 +21,7 @@ from oncall.defaults import DEFAULT_WEEKS, MAX_AFTER_HOURS_DAYS_PER_MONTH, MAX_A
 def arguments(check: argparse.ArgumentParser) -> None:
     """The `check` subcommand's arguments."""
     horizon_arguments(check, "the latest layer start")
+    live_arguments(check)
     check.add_argument(
         "--max-after-hours-share",
         type=float,
@@ -54,11 +55,24 @@ def horizon_arguments(parser: argparse.ArgumentParser, default_from: str) -> Non
     )
 
 
+def live_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--live` of `check` and `calendar`: PagerDuty's overrides on top of the stack's schedules."""
+    from oncall.cli.override import connection_arguments  # argparse only, light for --help
+
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="also read the schedules' overrides from PagerDuty and show them (token as for "
+        "import: $PAGERDUTY_TOKEN, else pagerduty:token; ids from the stack's outputs)",
+    )
+    connection_arguments(parser)
+
+
 def run(args: argparse.Namespace) -> int:
     """`oncall check STACK`: coverage, gaps and load of the stack's schedules; 1 on an error."""
     from oncall.cli import horizon  # the config models: loaded when the command runs (see above)
     from oncall.config import TeamStackConfig, stackindex
-    from oncall.schedules import checks, urgency
+    from oncall.schedules import checks, holidays, urgency
 
     config = horizon.load(args.project_dir, args.stack)
     services = urgency.services_of(stackindex.index_of(args.project_dir), args.stack)
@@ -85,10 +99,16 @@ def run(args: argparse.Namespace) -> int:
     for line in checks.summary_lines(result):
         print(f"  {line}")
     print()
+    on_holidays = holidays.holiday_shifts(
+        horizon.live(args, config.team, res), holidays.team_countries(config.team)
+    )
     for finding in result.findings:
         print(finding)
-    if result.findings:
+    for shift in on_holidays:
+        print(shift.warning())
+    if result.findings or on_holidays:
         print()
+    holiday_loads = holidays.holiday_loads(on_holidays)
     print(
         f"On-call load over {args.weeks} weeks (final schedules; after hours = outside "
         f"Mon-Fri {thresholds.work_start:%H:%M}-{thresholds.work_end:%H:%M} in the person's "
@@ -107,12 +127,14 @@ def run(args: argparse.Namespace) -> int:
             f"{load.after_hours:5.0f} h after hours ({100 * load.after_hours_share:3.0f} %), "
             f"{load.after_hours_days} after-hours days "
             f"({checks.per_month(load.after_hours_days, res):.0f} a month)"
+            + (f", {holiday_loads[load.slug].describe()}" if load.slug in holiday_loads else "")
         )
     if not result.loads:
         print("  nobody is on call in this horizon")
     if services:
         print()
         print("\n".join(urgency.lines(services)))
-    errors, warnings = len(result.errors), len(result.findings) - len(result.errors)
+    errors = len(result.errors)
+    warnings = len(result.findings) - errors + len(on_holidays)
     print(f"\n{errors} error(s), {warnings} warning(s).")
     return 1 if errors else 0

@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from oncall.config import YEARS, LoadLimits, StackConfig, Team, TeamStackConfig
+from oncall.config import YEARS, LoadLimits, ResolvedTeam, StackConfig, Team, TeamStackConfig
 from oncall.config.errors import ConfigError, Problem
 from oncall.config.issues import issues_from
 from oncall.config.load import checked_stack_file
 from oncall.schedules import checks
+from oncall.schedules.model import TeamResolution
 
 
 def load(project_dir: Path, stack: str) -> StackConfig | TeamStackConfig:
@@ -47,6 +48,23 @@ def weeks(count: int) -> int:
     if not 1 <= count <= 52:
         raise ConfigError([Problem("--weeks", count, "expected 1 to 52")])
     return count
+
+
+def live(args: argparse.Namespace, team: ResolvedTeam, res: TeamResolution) -> TeamResolution:
+    """With --live: print the overrides PagerDuty has, and `res` with them on top."""
+    if not getattr(args, "live", False):
+        return res
+    from oncall.cli.override import live_lines, live_overrides
+    from oncall.golive.overrides import with_overrides
+    from oncall.onboarding.account import ImportFailed
+
+    try:
+        found = live_overrides(args, team, res.since, res.until)
+    except ImportFailed as e:  # the command line prints a ValueError as one line, exit 1
+        raise ValueError(str(e)) from None
+    print("\n".join(live_lines(team, found)))
+    print()
+    return with_overrides(res, found)
 
 
 def write(option: str, path: Path, content: bytes) -> None:

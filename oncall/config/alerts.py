@@ -95,6 +95,10 @@ class PagerDutySection(Model):
     it when its issue closes)."""
     acknowledgement_timeout_minutes: MinutesOrOff | None = None
     """Trigger (page) an acknowledged incident again after this long; absent: 30; false: never."""
+    change_events: bool = False
+    """true: an Events API v2 integration on the service for change events (`oncall
+    quicksilver`); its routing key is the secret output `changeEventsRoutingKey`. PagerDuty shows
+    change events only with its AIOps add-on."""
 
 
 class PingMonitorSection(Model):
@@ -198,6 +202,8 @@ class PagerDutySettings:
     """None: the component's default (never)."""
     acknowledgement_timeout_minutes: int | Literal[False] | None = None
     """None: the component's default (30 minutes)."""
+    change_events: bool = False
+    """An Events API v2 integration for change events (the Quicksilver hook's)."""
 
 
 @dataclass(frozen=True)
@@ -248,6 +254,7 @@ def resolve_pagerduty(
         paging=paging,
         auto_resolve_minutes=section.auto_resolve_minutes,
         acknowledgement_timeout_minutes=section.acknowledgement_timeout_minutes,
+        change_events=section.change_events,
     )
 
 

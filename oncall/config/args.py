@@ -251,6 +251,7 @@ def _add_service(
         args["serviceImportId"] = service.import_id
     if service.vendor_id:
         args["vendorId"] = service.vendor_id
+    args.update({"changeEvents": True} if service.change_events else {})
     if service.auto_resolve_minutes is not None:
         args["autoResolveTimeout"] = _timeout(service.auto_resolve_minutes)
     if service.acknowledgement_timeout_minutes is not None:

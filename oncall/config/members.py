@@ -148,6 +148,18 @@ def _contact_phone(value: object) -> Phone:
 PhoneNumber = Annotated[Phone, PlainValidator(_contact_phone)]
 
 
+def _country(value: str) -> str:
+    from oncall.schedules.holidays import supported
+
+    code = value.strip().upper()
+    if not supported(code):
+        raise ValueError(
+            "expected an ISO 3166-1 alpha-2 country code the holidays package has a calendar "
+            "of, e.g. IN, GB, US"
+        )
+    return code
+
+
 class Step(Model):
     """One notification rule: reach the person `via` this, `afterMinutes` into the incident."""
 
@@ -293,6 +305,10 @@ class Member(Model):
     sms: PhoneNumber | None = None
     """The number PagerDuty texts, in international form; for an adopted member, `{number,
     importId, label}` as for `phone`."""
+    country: Annotated[str, AfterValidator(_country)] | None = None
+    """The country whose public holidays `check` and `calendar` flag when the member is on call
+    (ISO 3166-1 alpha-2, e.g. IN, GB, US); default the region of their phone (else SMS) number.
+    Config only: PagerDuty has no such field."""
     notify: NotifyOverride | None = None
     """The member's own steps, replacing the team's defaults for that urgency."""
     handoff: Annotated[Handoff | Literal[False] | None, or_false(Handoff)] = None

@@ -8,6 +8,10 @@ config (`parse_stack_config`), never from the raw stack file:
 - a site stack is live when its site's environment is (`site.env: live`);
 - a team stack is live when a live site stack pages through it (its people answer live pages);
 - a stack whose files do not load or parse is none of these (its own plan reports why);
+- a site stack pages when at least one of its alert conditions is on (ping failure, error rate,
+  response time): it can open incidents on its PagerDuty service;
+- a site stack watches APM when an APM condition (error rate, response time) is on: it needs the
+  site's New Relic APM app (`newrelic.apm: false` turns both off);
 - a stack without schedules of its own says where they are (`where_schedules_live`).
 
 Parsing is cached per version of a stack's files (Pulumi.yaml and the stack file), so a process
@@ -89,6 +93,23 @@ class StackIndex:
             return bool(self.paged_by_live(name))
         return self._live_site(name)
 
+    def watching(self, site: str) -> list[str]:
+        """The site stacks of the Pantheon site `site` (`site.name`), in name order."""
+        return [name for name in self.names if _site_name(self.site_config(name)) == site]
+
+    def pages(self, name: str) -> bool:
+        """Whether the site stack can open incidents (see the module docstring)."""
+        config = self.site_config(name)
+        if config is None:
+            return False
+        newrelic = config.newrelic
+        return any(c is not None for c in (newrelic.ping_failure, *_apm(config)))
+
+    def watches_apm(self, name: str) -> bool:
+        """Whether the site stack has APM conditions (see the module docstring)."""
+        config = self.site_config(name)
+        return config is not None and any(c is not None for c in _apm(config))
+
     def creating(self, service: str) -> list[str]:
         """The stacks that create (not adopt) the PagerDuty service named `service`, in order."""
         found = []
@@ -102,6 +123,14 @@ class StackIndex:
     def _live_site(self, name: str) -> bool:
         config = self.site_config(name)
         return config is not None and config.site.env_kind is EnvKind.LIVE
+
+
+def _site_name(config: StackConfig | None) -> str | None:
+    return None if config is None else config.site.name
+
+
+def _apm(config: StackConfig) -> tuple[object, object]:
+    return config.newrelic.error_rate, config.newrelic.response_time
 
 
 def where_schedules_live(config: StackConfig | TeamStackConfig) -> str:

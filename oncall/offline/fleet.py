@@ -124,8 +124,9 @@ def _reported(results: Iterator[Outcome], progress: Progress | None) -> Iterator
 
 
 class Progress:
-    """Progress on a stream (stderr): a bar redrawn in place on a terminal, otherwise one plain
-    line per stack, so that CI logs stay readable."""
+    """Progress on a stream (stderr): on a terminal, rich's bar redrawn in place (stacks done of
+    all, the last one's name, the time taken); otherwise one plain line per stack, so that CI logs
+    stay readable."""
 
     def __init__(self, stream: TextIO | None = None, label: str = "plan") -> None:
         """Report on `stream` (default: stderr as it is when the run starts, not as it was when
@@ -135,37 +136,58 @@ class Progress:
         self.tty = self.stream.isatty()
         self.total = 0
         self.done = 0
+        self._bar: Any = None  # rich.progress.Progress, loaded only to draw a bar
 
     def start(self, total: int) -> None:
         """Begin counting `total` stacks."""
         self.total, self.done = total, 0
+        if not (self.tty and total):
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as Bar
+
+        self._bar = Bar(
+            TextColumn(self.label),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=Console(file=self.stream),
+            # Redrawn when a stack is done, by this thread: no refresh thread runs while the
+            # workers fork. The plans on stdout stay on stdout (only stderr goes above the bar).
+            auto_refresh=False,
+            redirect_stdout=False,
+            redirect_stderr=self.stream is sys.stderr,
+        )
+        self._bar.add_task("", total=total)
+        self._bar.start()
+        self._bar.refresh()
 
     def advance(self, outcome: Outcome) -> None:
         """One stack is done: redraw the bar, or write its line."""
         self.done += 1
+        if self._bar is not None:
+            [task] = self._bar.task_ids
+            self._bar.update(task, advance=1, description=outcome.stack, refresh=True)
+            return
         status = "ok" if outcome.ok else "FAILED"
-        if self.tty:
-            width = 30
-            filled = width * self.done // max(self.total, 1)
-            bar = "#" * filled + "-" * (width - filled)
-            self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total} {outcome.stack}")
-            self.stream.write("\x1b[K")  # clear what a longer name left behind
-        else:
-            self.stream.write(
-                f"{self.label} {outcome.stack}: {status} ({self.done}/{self.total})\n"
-            )
+        self.stream.write(f"{self.label} {outcome.stack}: {status} ({self.done}/{self.total})\n")
         self.stream.flush()
 
     def note(self, line: str) -> None:
         """A line of its own (a stack's error), above the bar on a terminal."""
-        self.stream.write(f"\r\x1b[K{line}\n" if self.tty else f"{line}\n")
+        if self._bar is not None:
+            self._bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
+            return
+        self.stream.write(f"{line}\n")
         self.stream.flush()
 
     def finish(self) -> None:
-        """End the bar's line on a terminal."""
-        if self.tty and self.total:
-            self.stream.write("\n")
-            self.stream.flush()
+        """Leave the finished bar on its line, and stop redrawing it."""
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
 
 
 def plan_all_command(

@@ -18,13 +18,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any, Final, TextIO
 
 from oncall.offline import render
 from oncall.offline.plan import credentials_note, findings_lines
 
-COLOURS: Final = {"+": "32", "=": "36", ">": "36", "~": "33", "-": "31", "+-": "35"}
-"""ANSI colours of the markers, as `pulumi preview` has them (green, cyan, yellow, red, magenta)."""
+COLOURS: Final = {
+    "+": "green",
+    "=": "cyan",
+    ">": "cyan",
+    "~": "yellow",
+    "-": "red",
+    "+-": "magenta",
+}
+"""The markers' colours, as `pulumi preview` has them (rich's names of the 8 standard colours)."""
 
 PLANS: Final = {
     "+": "create",
@@ -58,13 +66,25 @@ INFO_WIDTH: Final = 70
 
 
 def use_colour(stream: TextIO) -> bool:
-    """Colour for a terminal, unless NO_COLOR is set to anything (no-color.org)."""
-    return not os.environ.get("NO_COLOR") and stream.isatty()
+    """Colour for a terminal that shows it, as rich decides: not with NO_COLOR set to anything
+    (no-color.org), nor on a TERM=dumb terminal. Off a terminal, never (and rich is not loaded)."""
+    if not stream.isatty() or os.environ.get("NO_COLOR"):
+        return False
+    from rich.console import Console
+
+    console = Console(file=stream)
+    return console.is_terminal and not console.no_color and console.color_system is not None
 
 
+@cache
 def marker(mark: str, colour: bool) -> str:
-    """`mark` coloured, or as it is."""
-    return f"\x1b[{COLOURS[mark]}m{mark}\x1b[0m" if colour else mark
+    """`mark` coloured (an 8-colour ANSI code, which every colour terminal shows), or as it is."""
+    if not colour:
+        return mark
+    from rich.color import ColorSystem
+    from rich.style import Style
+
+    return Style(color=COLOURS[mark]).render(mark, color_system=ColorSystem.STANDARD)
 
 
 def preview_of(data: Mapping[str, Any], colour: bool = False) -> str:

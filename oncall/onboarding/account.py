@@ -1,4 +1,4 @@
-"""Read-only access to a PagerDuty account for `oncall import`.
+"""Access to a PagerDuty account for `oncall import` (read only) and `oncall override`.
 
 Through PagerDuty's official Python client (`pagerduty`, REST API v2): lists are paged with
 `offset`/`more` by the client's `iter_all`; a 429 is retried after the `Retry-After` the API sends
@@ -115,7 +115,8 @@ def _retry_after(header: str | None, attempt: int) -> float:
 
 
 class Account:
-    """Read-only access to one PagerDuty account through the official client."""
+    """One PagerDuty account through the official client: `list` and `get` read (all that
+    `oncall import` does), `post` and `delete` change (`oncall override`)."""
 
     def __init__(self, client: pagerduty.RestApiV2Client) -> None:
         self._client = client
@@ -181,6 +182,29 @@ class Account:
             raise _not_the_api(path, f"{wrapper!r} is not an object")
         return body[wrapper]
 
+    def post(self, path: str, body: Mapping[str, Any]) -> Any:
+        """The JSON answer to POST `path` with `body` (`oncall override add`)."""
+        try:
+            response = self._client.post(path, json=dict(body))
+        except _CLIENT_ERRORS as e:
+            raise _failed("POST", path, e) from None
+        if not response.is_success:
+            raise _failed("POST", path, response.status_code, _errors_of(response))
+        try:
+            return response.json()
+        except (ValueError, RecursionError):
+            raise _not_the_api(path, "not JSON", "POST") from None
+
+    def delete(self, path: str) -> int:
+        """DELETE `path`; its status (PagerDuty answers some deletes 200, others 204)."""
+        try:
+            response = self._client.delete(path)
+        except _CLIENT_ERRORS as e:
+            raise _failed("DELETE", path, e) from None
+        if not response.is_success:
+            raise _failed("DELETE", path, response.status_code, _errors_of(response))
+        return int(response.status_code)
+
 
 _CLIENT_ERRORS: Final = (pagerduty.Error, pagerduty.UrlError, httpx2.HTTPError, httpx2.InvalidURL)
 """What the client raises for an answer it cannot use, a URL it refuses, or no answer at all."""
@@ -189,11 +213,21 @@ _TOO_DEEP: Final = "JSON nested too deeply to read"
 _CHECK_URL: Final = "a proxy's page, or an --api-url that is not PagerDuty's REST API v2?"
 
 
-def _not_the_api(path: str, detail: str) -> ImportFailed:
-    return ImportFailed(f"GET {path}: {_NOT_THE_API} ({detail}); {_CHECK_URL}")
+def _not_the_api(path: str, detail: str, method: str = "GET") -> ImportFailed:
+    return ImportFailed(f"{method} {path}: {_NOT_THE_API} ({detail}); {_CHECK_URL}")
 
 
-def _failed(method: str, path: str, error: Exception | int) -> ImportFailed:
+def _errors_of(response: httpx2.Response) -> str:
+    """What PagerDuty's error answer says was wrong (`error.errors`, else `error.message`)."""
+    try:
+        error = response.json().get("error") or {}
+        said = error.get("errors") or [error.get("message")]
+        return "; ".join(str(e) for e in said if e)
+    except (ValueError, AttributeError, TypeError, RecursionError):
+        return ""
+
+
+def _failed(method: str, path: str, error: Exception | int, said: str = "") -> ImportFailed:
     status = error if isinstance(error, int) else getattr(error, "response", None)
     code = status if isinstance(status, int) else getattr(status, "status_code", None)
     if isinstance(code, int) and 200 <= code < 300:
@@ -203,13 +237,19 @@ def _failed(method: str, path: str, error: Exception | int) -> ImportFailed:
             f"{method} {path}: PagerDuty refused the token (401 Unauthorized): check "
             "PAGERDUTY_TOKEN or pagerduty:token, and --region (eu accounts need --region eu)"
         )
+    if code == 403 and method != "GET":
+        return ImportFailed(
+            f"{method} {path}: the token may not change this (403 Forbidden); use a REST API "
+            "key with write access to schedules"
+        )
     if code == 403:
         return ImportFailed(
             f"{method} {path}: the token may not read this (403 Forbidden); use a REST API "
             "key with read access to users, schedules, escalation policies and services"
         )
     if code is not None or isinstance(error, int):
-        return ImportFailed(f"{method} {path}: PagerDuty answered HTTP {code}")
+        detail = f": {safe_text(said, 300)}" if said else ""
+        return ImportFailed(f"{method} {path}: PagerDuty answered HTTP {code}{detail}")
     return ImportFailed(f"{method} {path}: could not reach PagerDuty: {_cause(error)}")
 
 
@@ -238,14 +278,16 @@ def _cause(error: BaseException) -> str:
 def token_from_environment(
     env: Mapping[str, str] = os.environ,
     run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run,
+    stack: str | None = None,
 ) -> str:
-    """PAGERDUTY_TOKEN, else `pulumi config get pagerduty:token` of the selected stack."""
+    """PAGERDUTY_TOKEN, else `pulumi config get pagerduty:token` of `stack` (default: the
+    selected stack)."""
     token = env.get("PAGERDUTY_TOKEN", "").strip()
     if token:
         return _checked_token(token, "PAGERDUTY_TOKEN")
     try:
         result = run(
-            ["pulumi", "config", "get", "pagerduty:token"],
+            ["pulumi", "config", "get", "pagerduty:token", *(["--stack", stack] if stack else [])],
             capture_output=True,
             text=True,
             check=False,

@@ -36,7 +36,7 @@ def checked_options(args: Any) -> ssl.SSLContext | None:
                 f"--environment {shown(name)}: expected a Pulumi ESC environment name, "
                 "e.g. acme/pagerduty-credentials"
             )
-    return _context(args.ca_file) if args.ca_file else None
+    return ca_context(args.ca_file) if args.ca_file else None
 
 
 def _check_out(out: Path, force: bool, project_dir: Path) -> None:
@@ -78,7 +78,8 @@ def _check_site(site: str | None, env: str | None, domain: str | None, multidev:
         raise ImportFailed(f"{option} {shown(value)}: {message}") from None
 
 
-def _context(ca_file: Path) -> ssl.SSLContext:
+def ca_context(ca_file: Path) -> ssl.SSLContext:
+    """The TLS context that trusts the certificate authorities of --ca-file (a PEM file)."""
     expected = "expected a PEM file of certificate authorities (a TLS proxy's)"
     try:
         return ssl.create_default_context(cafile=str(ca_file))

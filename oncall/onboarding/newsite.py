@@ -16,10 +16,8 @@ Frozen sites are skipped: Pantheon serves nothing from them.
 
 from __future__ import annotations
 
-import json
 import re
 import string
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +39,7 @@ from oncall.config import (
 from oncall.config.errors import MISSING, ConfigError, Problem
 from oncall.config.presets import days_text
 from oncall.config.site import meant_env
+from oncall.onboarding.terminus import SITE_LIST, read_json
 
 DEFAULT_ENVS = ("live", "test", "dev")
 ESC_NAME = r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)?"
@@ -79,7 +78,7 @@ class NewSiteResult:
 def sites_from_terminus(path: Path) -> tuple[list[str], list[str]]:
     """Site machine names from `terminus site:list --format=json` (a file, or `-` for standard
     input), and notes on the sites skipped."""
-    doc = _read_json(path)
+    doc = read_json(path, "--sites-json", SITE_LIST)
     rows: Iterable[Any] = doc.values() if isinstance(doc, dict) else doc
     if not isinstance(doc, dict | list):
         rows = ()
@@ -97,27 +96,6 @@ def sites_from_terminus(path: Path) -> tuple[list[str], list[str]]:
         message = "no sites found; expected the output of terminus site:list --format=json"
         raise ConfigError([Problem(str(path), MISSING, message)])
     return sorted(set(names)), notes
-
-
-def _read_json(path: Path) -> Any:
-    """The JSON document in `path` (`-`: standard input); ConfigError naming the file when it
-    cannot be read or is not JSON."""
-    where = "--sites-json -" if str(path) == "-" else str(path)
-    try:
-        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
-        return json.loads(text)
-    except FileNotFoundError:
-        raise ConfigError([Problem(where, MISSING, "file not found")]) from None
-    except UnicodeDecodeError as e:
-        message = f"not UTF-8 text (byte {e.start}); expected terminus site:list --format=json"
-        raise ConfigError([Problem(where, MISSING, message)]) from None
-    except json.JSONDecodeError as e:
-        message = f"not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})"
-        raise ConfigError([Problem(where, MISSING, message)]) from None
-    except RecursionError:
-        raise ConfigError([Problem(where, MISSING, "not valid JSON: nested too deeply")]) from None
-    except OSError as e:
-        raise ConfigError([Problem(where, MISSING, f"cannot read it: {e.strerror}")]) from None
 
 
 def credentials_comment(environments: Sequence[str]) -> str:
