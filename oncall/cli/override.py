@@ -220,9 +220,9 @@ def team_of(project_dir: Path, stack: str) -> ResolvedTeam:
 def connect(args: argparse.Namespace, env: Mapping[str, str], pulumi: Run) -> Account:
     """The account the options point at, with the token `oncall import` would use."""
     from oncall.config.errors import shown
-    from oncall.onboarding.args import ca_context
-    from oncall.onboarding.account import API_HOSTS, Account, ImportFailed, token_from_environment
     from oncall.config.urls import url_problem
+    from oncall.onboarding.account import API_HOSTS, Account, ImportFailed, token_from_environment
+    from oncall.onboarding.args import ca_context
 
     if args.api_url is not None:
         problem = url_problem(args.api_url, loopback_http=False)
