@@ -149,10 +149,12 @@ PhoneNumber = Annotated[Phone, PlainValidator(_contact_phone)]
 
 
 def _country(value: str) -> str:
-    from oncall.schedules.holidays import supported
+    # Imported only when a stack names a country: the holidays package loads its list of
+    # calendars, which no other stack needs.
+    import holidays
 
     code = value.strip().upper()
-    if not supported(code):
+    if code not in holidays.list_supported_countries():
         raise ValueError(
             "expected an ISO 3166-1 alpha-2 country code the holidays package has a calendar "
             "of, e.g. IN, GB, US"

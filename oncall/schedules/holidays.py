@@ -159,10 +159,3 @@ def _calendar(country: str, years: tuple[int, ...]) -> dict[date, str]:
     except NotImplementedError:
         return {}
     return {day: str(name) for day, name in found.items()}
-
-
-def supported(country: str) -> bool:
-    """Whether the holidays package has a calendar of `country` (an ISO 3166-1 alpha-2 code)."""
-    import holidays
-
-    return country in holidays.list_supported_countries()
