@@ -16,7 +16,7 @@ from typing import Any
 
 import pulumi
 
-from components.vocabulary import SLUG, is_time_zone, real_number, whole_number
+from components.vocabulary import LOCATION, SLUG, is_time_zone, real_number, whole_number
 
 
 def without_none(value: Any) -> Any:
@@ -173,6 +173,26 @@ class Problems:
             else:
                 first[item] = index
         return ok
+
+
+def check_locations(p: Problems, at: str, locations: object) -> int | None:
+    """A non-empty list of distinct public locations; how many when they are usable."""
+    if not isinstance(locations, list) or not locations:
+        p.add(at, f"expected a list of public locations like US_EAST_1 (got {locations!r})")
+        return None
+    ok = True
+    for index, location in enumerate(locations):
+        path = f"{at}[{index}]"
+        if isinstance(location, str) and location.startswith("AWS_"):
+            p.add(
+                path,
+                f"public locations take no AWS_ prefix: write {location.removeprefix('AWS_')!r} "
+                f"(got {location!r})",
+            )
+            ok = False
+        else:
+            ok = p.matches(path, location, LOCATION, "a public location like US_EAST_1") and ok
+    return len(locations) if p.distinct(at, locations) and ok else None
 
 
 def is_one_of(value: object, vocabulary: type[StrEnum] | Iterable[str]) -> bool:

@@ -23,6 +23,7 @@ import pulumi_newrelic as newrelic
 import pulumi_pagerduty as pagerduty
 
 from components import newrelic_nrql as nrql
+from components import newrelic_sla as sla
 from components._args import whole, without_none
 from components.newrelic_channel_args import (
     DEFAULT_PERIOD,
@@ -82,7 +83,8 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
     `vendorId` is given); a New Relic alert policy; optionally a synthetics ping monitor; one NRQL
     condition per configured check; and the notification path: a PAGERDUTY_SERVICE_INTEGRATION
     destination holding the integration key, its channel and a workflow filtered on
-    `labels.policyIds` = this policy. The deprecated alert channels (`AlertChannel`,
+    `labels.policyIds` = this policy; support hours on the service and a certificate check of a
+    custom domain (components.newrelic_sla). The deprecated alert channels (`AlertChannel`,
     `AlertPolicyChannel`, the policy's `channel_ids`) are never used.
 
     The integration key is a secret everywhere: in state, in the component output and in the
@@ -122,6 +124,9 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
         policy = self._create_policy()
         monitor = self._create_monitor()
         self._create_conditions(policy, monitor)
+        sla.create_certificate_check(
+            name, args, self, lambda role, **kw: self._condition(role, policy, **kw)
+        )
         workflow = self._create_notification_path(policy, integration_key)
 
         self.serviceId = service.id
@@ -162,7 +167,6 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
 
     def _create_pagerduty_service(self) -> tuple[pagerduty.Service, pulumi.Output[str]]:
         args = self._args
-        urgency = args.get("urgency")
         auto_resolve = args.get("autoResolveTimeout", DEFAULT_AUTO_RESOLVE_TIMEOUT)
         adopted = "serviceImportId" in args
         service = pagerduty.Service(
@@ -171,9 +175,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
             # "" is sent as "" (none): an adopted service's must equal what exists.
             description=args.get("serviceDescription", f"New Relic alerts for {args['siteUrl']}"),
             escalation_policy=args["escalationPolicyId"],
-            incident_urgency_rule=(
-                {"type": "constant", "urgency": urgency} if urgency is not None else None
-            ),
+            **sla.service_urgency(args),
             auto_resolve_timeout=auto_resolve,
             acknowledgement_timeout=args.get(
                 "acknowledgementTimeout", DEFAULT_ACKNOWLEDGEMENT_TIMEOUT

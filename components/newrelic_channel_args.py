@@ -13,6 +13,7 @@ import pulumi
 from components.vocabulary import MonitorPeriod
 
 DEFAULT_PERIOD = MonitorPeriod.EVERY_5_MINUTES.value
+DEFAULT_CERTIFICATE_PERIOD = MonitorPeriod.EVERY_6_HOURS.value
 # PagerDuty service timeouts, seconds as strings; "null" turns one off. The provider's defaults
 # (terraform-provider-pagerduty, pagerduty/resource_pagerduty_service.go: auto_resolve_timeout
 # Default "14400", acknowledgement_timeout Default "1800") are set when the input is absent; with
@@ -60,6 +61,37 @@ class ResponseTimeConditionArgs(TypedDict):
     """Minutes the average must stay above the threshold (1..1440)."""
 
 
+class SupportHoursArgs(TypedDict):
+    """The service's support hours: incidents are high urgency during them and low outside,
+    and those still open at low urgency turn high when they start."""
+
+    timeZone: pulumi.Input[str]
+    """IANA time zone of the start and end times, e.g. America/Chicago."""
+    daysOfWeek: list[int]
+    """ISO days of the week with support hours, 1 = Monday … 7 = Sunday."""
+    startTime: str
+    """When support hours start each of those days, "HH:MM:SS"."""
+    endTime: str
+    """When they end, "HH:MM:SS", later the same day."""
+
+
+class CertificateMonitorArgs(TypedDict):
+    """A New Relic Synthetics certificate check of the site's domain, and a condition in the
+    policy that pages when it fails (the certificate expires within `daysBeforeExpiry`)."""
+
+    domain: str
+    """The host whose certificate is checked, e.g. www.example.com."""
+    name: NotRequired[str]
+    """Monitor name. Default: "<domain> certificate"."""
+    daysBeforeExpiry: int
+    """Fail the check when the certificate expires in fewer days than this (at least 1)."""
+    period: NotRequired[str]
+    """How often it checks, at most EVERY_6_HOURS (the condition looks at one period). Default
+    EVERY_6_HOURS."""
+    locations: list[str]
+    """Public locations to check from, without the AWS_ prefix (e.g. US_EAST_1)."""
+
+
 class NewRelicConditionsArgs(TypedDict):
     """The alert conditions of the policy; each one absent is not created."""
 
@@ -83,7 +115,9 @@ class NewRelicPagerDutyChannelArgs(TypedDict):
     """Id of the PagerDuty escalation policy the service pages."""
     urgency: NotRequired[str]
     """Constant urgency of the service's incidents: high (pages, escalates) or low. Default:
-    PagerDuty's own (high)."""
+    PagerDuty's own (high). Not with supportHours."""
+    supportHours: NotRequired[SupportHoursArgs]
+    """Support hours: high urgency during them, low outside (instead of `urgency`)."""
     autoResolveTimeout: NotRequired[str]
     """Seconds (as a string, e.g. "14400") after which PagerDuty resolves an incident that is
     still open, or "null" (the default): never; New Relic resolves it when its issue closes. An
@@ -122,3 +156,5 @@ class NewRelicPagerDutyChannelArgs(TypedDict):
     """The synthetics ping monitor; absent: no monitor (dev and multidev environments)."""
     conditions: NotRequired[NewRelicConditionsArgs]
     """The alert conditions; absent: none."""
+    certificateMonitor: NotRequired[CertificateMonitorArgs]
+    """A certificate-expiry check of the site's custom domain and its condition; absent: none."""

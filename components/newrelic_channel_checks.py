@@ -10,7 +10,7 @@ locations than the monitor checks from, or a longer window than New Relic allows
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from components._args import Problems
+from components._args import Problems, check_locations
 from components.newrelic_channel_args import (
     DEFAULT_PERIOD,
     TIMEOUT_OFF,
@@ -21,8 +21,8 @@ from components.newrelic_channel_args import (
     PingMonitorArgs,
     ResponseTimeConditionArgs,
 )
+from components.newrelic_sla_checks import check_sla
 from components.vocabulary import (
-    LOCATION,
     MAX_AGGREGATION_WINDOW,
     MAX_ERROR_PERCENT,
     MAX_FOR_MINUTES,
@@ -65,6 +65,7 @@ def validate(args: NewRelicPagerDutyChannelArgs) -> None:
         _check_error_rate(p, conditions["errorRate"], raw)
     if "responseTime" in usable:
         _check_response_time(p, conditions["responseTime"], raw)
+    check_sla(p, raw)
     p.raise_if_any()
 
 
@@ -170,26 +171,7 @@ def _validate_ping_monitor(p: Problems, ping: PingMonitorArgs) -> int | None:
     p.one_of("pingMonitor.period", raw.get("period"), MonitorPeriod, optional=True)
     if "verifySsl" in raw:
         p.boolean("pingMonitor.verifySsl", raw["verifySsl"])
-    locations = raw.get("locations")
-    if not isinstance(locations, list) or not locations:
-        p.add(
-            "pingMonitor.locations",
-            f"expected a list of public locations like US_EAST_1 (got {locations!r})",
-        )
-        return None
-    ok = True
-    for index, location in enumerate(locations):
-        path = f"pingMonitor.locations[{index}]"
-        if isinstance(location, str) and location.startswith("AWS_"):
-            p.add(
-                path,
-                f"public locations take no AWS_ prefix: write {location.removeprefix('AWS_')!r} "
-                f"(got {location!r})",
-            )
-            ok = False
-        else:
-            ok = p.matches(path, location, LOCATION, "a public location like US_EAST_1") and ok
-    return len(locations) if p.distinct("pingMonitor.locations", locations) and ok else None
+    return check_locations(p, "pingMonitor.locations", raw.get("locations"))
 
 
 def _needs_app(p: Problems, condition: str, raw: Mapping[str, object]) -> None:

@@ -27,7 +27,7 @@ from components.newrelic_channel import NewRelicPagerDutyChannel
 from components.slack import SlackExtension
 from components.team import TeamOnCall
 from oncall.config import StackConfig, TeamStackConfig, Topology
-from oncall.config.args import alerts_args, slack_args, team_args
+from oncall.config.args import TEAM_STACK_ZONE, alerts_args, slack_args, team_args
 
 TEAM = "team"
 ALERTS = "alerts"
@@ -39,6 +39,8 @@ ALERTS_SOURCES = frozenset({"site", "pagerduty", "newrelic", "escalationPolicy"}
 SLACK_SOURCES = frozenset({"slack"})
 TEAM_OUTPUTS = ("escalationPolicyId", "scheduleIds", "userIds", "teamId")
 """What a stack with a team exports, and so what a site stack can read from a team stack."""
+TIME_ZONE_OUTPUT = "timeZone"
+"""A team stack's time zone, exported too: its site stacks' support hours default to it."""
 
 
 def build(
@@ -54,10 +56,12 @@ def build(
         team = TeamOnCall(
             TEAM, team_args(config.team, config.protect), secret.options(TEAM_SOURCES)
         )
-        return secret.outputs(_team_outputs(team), TEAM_SOURCES)
+        exported = _team_outputs(team) | {TIME_ZONE_OUTPUT: config.team.time_zone}
+        return secret.outputs(exported, TEAM_SOURCES)
 
     outputs: dict[str, Any] = {}
     escalation_policy_id: pulumi.Input[str]
+    team_stack_zone: pulumi.Input[str] = TEAM_STACK_ZONE
     if config.topology is Topology.INLINE:
         assert config.team is not None
         team = TeamOnCall(
@@ -70,6 +74,9 @@ def build(
         reference = pulumi.StackReference(config.team_stack)
         escalation_policy_id = reference.require_output("escalationPolicyId")
         outputs["escalationPolicyId"] = escalation_policy_id
+        hours = config.pagerduty.paging.support_hours
+        if hours is not None and hours.time_zone is None:
+            team_stack_zone = reference.require_output(TIME_ZONE_OUTPUT)
     else:
         assert config.escalation_policy is not None
         escalation_policy_id = _existing_policy_id(
@@ -79,7 +86,9 @@ def build(
 
     alerts = NewRelicPagerDutyChannel(
         ALERTS,
-        alerts_args(config.site, config.pagerduty, config.newrelic, escalation_policy_id),
+        alerts_args(
+            config.site, config.pagerduty, config.newrelic, escalation_policy_id, team_stack_zone
+        ),
         secret.options(ALERTS_SOURCES),
     )
     alerts_outputs = {

@@ -66,7 +66,7 @@ def test_plan_json_is_data_with_every_resource() -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["stack"] == "guide-live"
-    assert len(data["resources"]) == 35
+    assert len(data["resources"]) == 37
     # Marked structurally: no real value (a string "[secret]", say) can be mistaken for the marker.
     assert data["outputs"]["integrationKey"] == {"secret": True}
 

@@ -36,6 +36,7 @@ from oncall.config import (
 )
 from oncall.config.errors import MISSING, ConfigError, Problem
 from oncall.config.presets import ErrorRate, PingFailure, PingMonitor, ResponseTime
+from oncall.config.urgency import Paging, SupportHours
 
 NS = "pantheon-oncall"
 
@@ -274,7 +275,7 @@ def test_live_example_pages_at_high_urgency_with_a_three_location_monitor(
     parsed: StackConfig,
 ) -> None:
     assert parsed.pagerduty.service == "New Relic"
-    assert parsed.pagerduty.urgency is Urgency.HIGH
+    assert parsed.pagerduty.paging == Paging(outside=Urgency.HIGH)
     newrelic = parsed.newrelic
     assert newrelic.ping_monitor == PingMonitor(
         MonitorPeriod.EVERY_5_MINUTES, ("US_EAST_1", "US_WEST_1", "EU_WEST_2"), verify_ssl=True
@@ -319,7 +320,7 @@ def test_presets_docstring_shows_the_presets_table() -> None:
 
 def test_live_preset_pages_high_and_pings_every_5_minutes_from_3_locations() -> None:
     config = parse_site(minimal("live"))
-    assert config.pagerduty.urgency is Urgency.HIGH
+    assert config.pagerduty.paging == Paging(outside=Urgency.HIGH)
     assert config.newrelic.ping_monitor == PingMonitor(
         MonitorPeriod.EVERY_5_MINUTES, ("US_EAST_1", "US_WEST_1", "EU_WEST_2"), verify_ssl=True
     )
@@ -328,9 +329,14 @@ def test_live_preset_pages_high_and_pings_every_5_minutes_from_3_locations() -> 
     assert config.newrelic.response_time == ResponseTime(3, 10)
 
 
-def test_test_preset_pages_low_and_pings_every_15_minutes_from_1_location() -> None:
-    config = parse_site(minimal("test"))
-    assert config.pagerduty.urgency is Urgency.LOW
+def test_test_preset_pages_high_in_business_hours_and_pings_from_1_location() -> None:
+    config = parse_site(minimal("test", pagerduty={"supportHours": {"timeZone": "Europe/Paris"}}))
+    assert config.pagerduty.paging == Paging(
+        outside=Urgency.LOW,
+        support_hours=SupportHours(
+            days=(1, 2, 3, 4, 5), start="09:00", end="17:00", time_zone="Europe/Paris"
+        ),
+    )
     assert config.newrelic.ping_monitor == PingMonitor(
         MonitorPeriod.EVERY_15_MINUTES, ("US_EAST_1",), verify_ssl=True
     )
@@ -343,7 +349,7 @@ def test_test_preset_pages_low_and_pings_every_15_minutes_from_1_location() -> N
 def test_dev_and_multidev_presets_page_low_without_a_ping_monitor(env: str) -> None:
     config = parse_site(minimal(env))
     assert config.site.env_kind is (EnvKind.DEV if env == "dev" else EnvKind.MULTIDEV)
-    assert config.pagerduty.urgency is Urgency.LOW
+    assert config.pagerduty.paging == Paging(outside=Urgency.LOW)
     assert config.newrelic.ping_monitor is None
     assert config.newrelic.ping_failure is None
     assert config.newrelic.error_rate == ErrorRate(5, 5)
@@ -363,7 +369,7 @@ def test_stack_overrides_a_preset_key_by_key() -> None:
     values = minimal("live", newrelic={"pingMonitor": {"period": "EVERY_MINUTE"}})
     values["pagerduty"] = {"urgency": "low"}
     config = parse_site(values)
-    assert config.pagerduty.urgency is Urgency.LOW
+    assert config.pagerduty.paging == Paging(outside=Urgency.LOW)
     assert config.newrelic.ping_monitor == PingMonitor(
         MonitorPeriod.EVERY_MINUTE, ("US_EAST_1", "US_WEST_1", "EU_WEST_2"), verify_ssl=True
     )

@@ -185,7 +185,7 @@ def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resource
             assert phone.import_id == methods[f"{via}_contact_method"]["id"], slug
             assert phone.label == methods[f"{via}_contact_method"]["label"], slug
     assert back.pagerduty.service == "New Relic"
-    assert back.pagerduty.urgency == original.pagerduty.urgency
+    assert back.pagerduty.paging == original.pagerduty.paging
     assert back.pagerduty.description == original.pagerduty.description
     assert imported.notes == []
 

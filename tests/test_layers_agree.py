@@ -85,7 +85,22 @@ def test_every_stack_is_accepted_by_the_components(stack: str) -> None:
 VALID_EXAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "full example": example,
     "live preset with an existing policy": lambda: minimal("live"),
-    "test preset": lambda: minimal("test"),
+    "test preset": lambda: minimal("test", pagerduty={"supportHours": {"timeZone": "UTC"}}),
+    "support hours on live": lambda: minimal(
+        "live",
+        pagerduty={
+            "urgency": {"during": "high", "outside": "low"},
+            "supportHours": {
+                "timeZone": "Europe/Paris",
+                "days": ["saturday", "sunday"],
+                "start": "10:00",
+            },
+        },
+    ),
+    "certificate monitor": lambda: {
+        **minimal("live", newrelic={"certificateMonitor": {"days": 30, "period": "EVERY_HOUR"}}),
+        "site": {"name": "example", "env": "live", "domain": "www.example.com"},
+    },
     "dev preset": lambda: minimal("dev"),
     "multidev preset": lambda: minimal("feature-x"),
     "team stack with an Italian number": lambda: {"team": copy.deepcopy(ITALIAN_TEAM)},

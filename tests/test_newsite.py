@@ -105,7 +105,10 @@ def test_each_file_names_its_preset_and_the_live_domain_hint() -> None:
 
     assert "# Preset live: high urgency, a ping every 5 minutes from 3 location(s);" in live
     assert "# domain: www.shop.com" in live
-    assert "# Preset test: low urgency, a ping every 15 minutes from 1 location(s);" in test
+    assert (
+        "# Preset test: high urgency Mon-Fri 09:00-17:00 (the team's time zone), else low, a ping "
+        "every 15 minutes from 1 location(s);"
+    ) in test
     assert "# Preset dev: low urgency, no ping monitor;" in dev
     assert "domain" not in dev
 

@@ -53,7 +53,7 @@ def test_the_counts_come_last(data: dict) -> None:
 
     created = sum(1 for r in data["resources"] if r["custom"])
     assert lines[-3:-1] == ["Resources:", f"    + {created} to create"]
-    assert lines[-1].startswith("    newrelic 8 (")
+    assert lines[-1].startswith("    newrelic 10 (")  # with the certificate check and condition
 
 
 def test_warnings_and_schedules_are_listed_before_the_counts(data: dict) -> None:

@@ -54,7 +54,7 @@ def test_api_words_show_the_stack_files_word_beside_them(live_text: str) -> None
 
 def test_the_plan_ends_with_a_summary_by_provider_and_type(live_text: str) -> None:
     summary = live_text.rstrip().splitlines()[-1]
-    assert summary.startswith("Resources: 32 to create, 0 to import; ")
+    assert summary.startswith("Resources: 34 to create, 0 to import; ")
     assert "pagerduty 23 (1 EscalationPolicy, 1 Schedule," in summary
     assert "3 User, 6 UserContactMethod" in summary
     assert "slack 1 (1 Conversation)" in summary

@@ -74,7 +74,8 @@ def test_example_live_is_the_guide_step_for_step(plans: dict[str, Plan]) -> None
         "pagerduty:ServiceIntegration": 1,
         "newrelic:AlertPolicy": 1,
         "newrelic:synthetics:Monitor": 1,
-        "newrelic:NrqlAlertCondition": 3,
+        "newrelic:synthetics:CertCheckMonitor": 1,  # www.example.com is a custom domain
+        "newrelic:NrqlAlertCondition": 4,
         "newrelic:NotificationDestination": 1,
         "newrelic:NotificationChannel": 1,
         "newrelic:Workflow": 1,
@@ -122,12 +123,19 @@ def test_the_phone_rule_waits_15_minutes_for_every_guide_member(plans: dict) -> 
         assert rule["contactMethod"]["type"] == "phone_contact_method"
 
 
-def test_the_test_preset_pages_low_and_pings_every_15_minutes_from_one_place(plans: dict) -> None:
+def test_the_test_preset_pages_in_business_hours_and_pings_every_15_minutes_from_one_place(
+    plans: dict,
+) -> None:
     run = plans["guide-test"].run
     service = run.get(T.SERVICE, "alerts-service").inputs
     monitor = run.get(T.MONITOR, "alerts-monitor").inputs
 
-    assert service["incidentUrgencyRule"]["urgency"] == "low"
+    assert service["incidentUrgencyRule"]["type"] == "use_support_hours"
+    assert service["supportHours"]["daysOfWeeks"] == [1, 2, 3, 4, 5]
+    assert (service["supportHours"]["startTime"], service["supportHours"]["endTime"]) == (
+        "09:00:00",
+        "17:00:00",
+    )
     assert monitor["period"] == "EVERY_15_MINUTES"
     assert monitor["locationsPublics"] == ["US_EAST_1"]
     assert monitor["uri"] == "https://test-example.pantheonsite.io/"
@@ -159,7 +167,14 @@ def test_site_stacks_of_a_team_stack_create_no_people(plans: dict) -> None:
 def test_the_team_stack_exports_what_site_stacks_read(plans: dict) -> None:
     plan = plans["team-agency"]
 
-    assert set(plan.run.outputs) == {"escalationPolicyId", "scheduleIds", "userIds", "teamId"}
+    assert set(plan.run.outputs) == {
+        "escalationPolicyId",
+        "scheduleIds",
+        "userIds",
+        "teamId",
+        "timeZone",
+    }
+    assert plan.run.outputs["timeZone"] == "America/Chicago"
     assert plan.run.of_type(T.SERVICE) == []
 
 

@@ -38,12 +38,14 @@ def run(args: argparse.Namespace) -> int:
     from oncall.cli import horizon  # the config models: loaded when the command runs (see above)
     from oncall.config import stackindex
     from oncall.config.errors import ConfigError, Problem
-    from oncall.schedules import calendar, holidays
+    from oncall.schedules import calendar, holidays, urgency
     from oncall.schedules.model import resolve_team, team_model
 
     config = horizon.load(args.project_dir, args.stack)
+    services = urgency.services_of(stackindex.index_of(args.project_dir), args.stack)
     if config.team is None or not config.team.schedules:
         print(f"{args.stack}: {stackindex.where_schedules_live(config)}")
+        print("\n".join(urgency.lines(services)))
         return 0
     team = config.team
     model = team_model(team)
@@ -68,9 +70,17 @@ def run(args: argparse.Namespace) -> int:
         print("\nOn call on a public holiday of their own country:")
         for shift in on_holidays:
             print(f"  {shift.message()}")
+    if services:
+        print("\n".join(["", *urgency.lines(services)]))
     if args.ics:
         ics = calendar.ics(res, stack=args.stack, person=args.person, schedule=args.schedule)
         horizon.write("--ics", args.ics, ics)
     if args.svg:
-        horizon.write("--svg", args.svg, calendar.svg(res).encode())
+        bands = [
+            (f"High urgency · {service.stack}", spans)
+            for service in services
+            if service.paging.support_hours
+            and (spans := urgency.high_spans(service, res.since, res.until)) is not None
+        ]
+        horizon.write("--svg", args.svg, calendar.svg(res, bands).encode())
     return 0

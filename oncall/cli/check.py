@@ -72,11 +72,13 @@ def run(args: argparse.Namespace) -> int:
     """`oncall check STACK`: coverage, gaps and load of the stack's schedules; 1 on an error."""
     from oncall.cli import horizon  # the config models: loaded when the command runs (see above)
     from oncall.config import TeamStackConfig, stackindex
-    from oncall.schedules import checks, holidays
+    from oncall.schedules import checks, holidays, urgency
 
     config = horizon.load(args.project_dir, args.stack)
+    services = urgency.services_of(stackindex.index_of(args.project_dir), args.stack)
     if config.team is None or not config.team.schedules:
         print(f"{args.stack}: {stackindex.where_schedules_live(config)}")
+        print("\n".join(urgency.lines(services)))
         return 0
     if isinstance(config, TeamStackConfig):
         pagers = stackindex.index_of(args.project_dir).paged_by_live(args.stack)
@@ -112,9 +114,16 @@ def run(args: argparse.Namespace) -> int:
         f"Mon-Fri {thresholds.work_start:%H:%M}-{thresholds.work_end:%H:%M} in the person's "
         "own time zone):"
     )
+    hours_vary = any(service.paging.support_hours for service in services)
+    high = urgency.high_union(services, res.since, res.until) if hours_vary else None
     for load in result.loads:
+        at_high = (
+            ""
+            if high is None
+            else f", {urgency.person_high_hours(res, load.slug, high):5.0f} h at high urgency"
+        )
         print(
-            f"  {res.team.display(load.slug):<24} {load.hours:6.0f} h on call, "
+            f"  {res.team.display(load.slug):<24} {load.hours:6.0f} h on call{at_high}, "
             f"{load.after_hours:5.0f} h after hours ({100 * load.after_hours_share:3.0f} %), "
             f"{load.after_hours_days} after-hours days "
             f"({checks.per_month(load.after_hours_days, res):.0f} a month)"
@@ -122,6 +131,9 @@ def run(args: argparse.Namespace) -> int:
         )
     if not result.loads:
         print("  nobody is on call in this horizon")
+    if services:
+        print()
+        print("\n".join(urgency.lines(services)))
     errors = len(result.errors)
     warnings = len(result.findings) - errors + len(on_holidays)
     print(f"\n{errors} error(s), {warnings} warning(s).")

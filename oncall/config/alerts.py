@@ -8,7 +8,6 @@ them once, when the stack is parsed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Annotated, Final, Literal, TypeVar
 
@@ -16,19 +15,19 @@ from pydantic import AfterValidator, Field, PlainValidator
 from pydantic.alias_generators import to_camel
 
 from components.vocabulary import (
-    LOCATION,
     MAX_ERROR_PERCENT,
     MAX_FOR_MINUTES,
     MIN_FOR_MINUTES,
     IncidentPreference,
     MonitorPeriod,
-    Urgency,
     whole_number,
 )
+from oncall.config.certificate import CertificateMonitorOrOff, resolve_certificate_monitor
 from oncall.config.issues import Issue, Loc
 from oncall.config.presets import (
     FALLBACK,
     PRESETS,
+    CertificateMonitor,
     ErrorRate,
     PingFailure,
     PingMonitor,
@@ -37,6 +36,7 @@ from oncall.config.presets import (
 )
 from oncall.config.scalars import (
     Description,
+    Location,
     Model,
     Name,
     PagerDutyId,
@@ -46,21 +46,19 @@ from oncall.config.scalars import (
     or_false,
 )
 from oncall.config.site import Site
+from oncall.config.urgency import (
+    Paging,
+    SupportHoursOrOff,
+    TeamZone,
+    UrgencySetting,
+    resolve_paging,
+)
 
 APP_NAME_TEMPLATE: Final = "{name} ({env})"
 """Default New Relic APM app name of a site environment, e.g. "example (live)"."""
 
 SERVICE_DESCRIPTION_TEMPLATE: Final = "New Relic alerts for {url}"
 """Default description of the PagerDuty service."""
-
-
-def _location(location: str) -> str:
-    location = location.upper()
-    if location.startswith("AWS_"):
-        raise ValueError(f"drop the AWS_ prefix: public locations are named like {location[4:]}")
-    if not re.fullmatch(LOCATION, location):
-        raise ValueError("expected a New Relic public location like US_EAST_1")
-    return location
 
 
 def _minutes_or_off(value: object) -> int | Literal[False]:
@@ -72,7 +70,6 @@ def _minutes_or_off(value: object) -> int | Literal[False]:
     return minutes
 
 
-Location = Annotated[str, AfterValidator(_location)]
 MinutesOrOff = Annotated[int | Literal[False], PlainValidator(_minutes_or_off)]
 
 
@@ -87,9 +84,12 @@ class PagerDutySection(Model):
     """Adopt the service PagerDuty already has under this id (retained on destroy)."""
     vendor_id: PagerDutyId | None = None
     """The New Relic vendor's id, when looking it up by name finds the wrong one."""
-    urgency: Urgency | None = None
-    """The urgency of the incidents New Relic opens: `high` or `low`; default the environment's
-    preset."""
+    urgency: UrgencySetting | None = None
+    """The urgency of the incidents New Relic opens: `high` or `low` at all hours, or `{during:
+    high, outside: low}` with support hours; default the environment's preset."""
+    support_hours: SupportHoursOrOff = None
+    """The hours that page at high urgency, `{timeZone, days, start, end}` (low outside them);
+    keys not written are the preset's business hours; `false` for none."""
     auto_resolve_minutes: MinutesOrOff | None = None
     """Resolve an incident still open after this long; absent or false: never (New Relic resolves
     it when its issue closes)."""
@@ -180,6 +180,9 @@ class NewRelicSection(Model):
     environment's preset."""
     conditions: ConditionsSection = ConditionsSection()
     """The alert conditions; each can be overridden key by key, or turned off with `false`."""
+    certificate_monitor: CertificateMonitorOrOff = None
+    """The certificate-expiry check of the site's custom domain (`days`, `period`,
+    `locations`), or `false` for none; default 14 days, every 6 hours, from US_EAST_1."""
 
 
 # --- Resolved sections ----------------------------------------------------------------------------
@@ -193,7 +196,8 @@ class PagerDutySettings:
     description: str
     import_id: str | None
     vendor_id: str | None
-    urgency: Urgency
+    paging: Paging
+    """Which urgency incidents get when (support hours or one urgency at all hours)."""
     auto_resolve_minutes: int | Literal[False] | None = None
     """None: the component's default (never)."""
     acknowledgement_timeout_minutes: int | Literal[False] | None = None
@@ -213,6 +217,8 @@ class NewRelicSettings:
     ping_failure: PingFailure | None
     error_rate: ErrorRate | None
     response_time: ResponseTime | None
+    certificate_monitor: CertificateMonitor | None = None
+    """The certificate check of the custom domain; None without one, or when turned off."""
 
 
 # --- Presets --------------------------------------------------------------------------------------
@@ -225,14 +231,27 @@ def _first(value: _T | None, default: _T) -> _T:
     return default if value is None else value
 
 
-def resolve_pagerduty(section: PagerDutySection, site: Site) -> PagerDutySettings:
-    """The PagerDuty service: the stack's keys, else the site's defaults and preset's urgency."""
+def resolve_pagerduty(
+    section: PagerDutySection, site: Site, team_zone: TeamZone, issues: list[Issue]
+) -> PagerDutySettings:
+    """The PagerDuty service: the stack's keys, else the site's defaults and the preset's urgency
+    and support hours (in `team_zone`); problems added to `issues`."""
+    preset = PRESETS[site.env_kind]
+    paging = resolve_paging(
+        section.urgency,
+        section.support_hours,
+        preset_urgency=preset.urgency,
+        preset_hours=preset.support_hours,
+        adopted=section.import_id is not None,
+        team_zone=team_zone,
+        issues=issues,
+    )
     return PagerDutySettings(
         service=section.service or site.host,
         description=_first(section.description, SERVICE_DESCRIPTION_TEMPLATE.format(url=site.url)),
         import_id=section.import_id,
         vendor_id=section.vendor_id,
-        urgency=section.urgency or PRESETS[site.env_kind].urgency,
+        paging=paging,
         auto_resolve_minutes=section.auto_resolve_minutes,
         acknowledgement_timeout_minutes=section.acknowledgement_timeout_minutes,
         change_events=section.change_events,
@@ -269,6 +288,7 @@ def resolve_newrelic(section: NewRelicSection, site: Site, issues: list[Issue]) 
         response_time=_merged(
             conditions.response_time, preset.response_time, FALLBACK.response_time
         ),
+        certificate_monitor=resolve_certificate_monitor(section.certificate_monitor, site, issues),
     )
 
 

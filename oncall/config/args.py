@@ -9,12 +9,13 @@ the program registers the components with the same args (oncall.wiring).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import pulumi
 
 from components.newrelic_channel_args import (
     TIMEOUT_OFF,
+    CertificateMonitorArgs,
     NewRelicConditionsArgs,
     NewRelicPagerDutyChannelArgs,
     PingMonitorArgs,
@@ -35,6 +36,7 @@ from components.vocabulary import Urgency
 from oncall.config.alerts import NewRelicSettings, PagerDutySettings
 from oncall.config.issues import NAMESPACE
 from oncall.config.members import Phone, ResolvedMember, Step
+from oncall.config.presets import CertificateMonitor
 from oncall.config.schedules import Escalation, ResolvedLayer, ResolvedSchedule
 from oncall.config.site import Site
 from oncall.config.slack import SlackSettings
@@ -186,34 +188,31 @@ def escalation_args(escalation: Escalation) -> EscalationPolicyArgs:
 
 # --- NewRelicPagerDutyChannel ---------------------------------------------------------------------
 
+TEAM_STACK_ZONE: Final = "UTC"
+"""What stands in for the team stack's time zone where the stack does not deploy (the component's
+own check of the args): a valid zone; the team stack checks its own."""
+
 
 def alerts_args(
     site: Site,
     service: PagerDutySettings,
     newrelic: NewRelicSettings,
     escalation_policy_id: pulumi.Input[str],
+    team_stack_zone: pulumi.Input[str] = TEAM_STACK_ZONE,
 ) -> NewRelicPagerDutyChannelArgs:
     """The resolved PagerDuty service and New Relic alerts as `NewRelicPagerDutyChannel` takes
-    them, paging `escalation_policy_id`."""
+    them, paging `escalation_policy_id`; support hours in the team stack's time zone are in
+    `team_stack_zone` (its `timeZone` output when the stack deploys)."""
     args: NewRelicPagerDutyChannelArgs = {
         "serviceName": service.service,
         "serviceDescription": service.description,
         "escalationPolicyId": escalation_policy_id,
-        "urgency": str(service.urgency),
         "policyName": newrelic.policy_name,
         "incidentPreference": str(newrelic.incident_preference),
         "siteUrl": site.url,
         "appName": newrelic.app_name,
     }
-    if service.import_id:
-        args["serviceImportId"] = service.import_id
-    if service.vendor_id:
-        args["vendorId"] = service.vendor_id
-    args.update({"changeEvents": True} if service.change_events else {})
-    if service.auto_resolve_minutes is not None:
-        args["autoResolveTimeout"] = _timeout(service.auto_resolve_minutes)
-    if service.acknowledgement_timeout_minutes is not None:
-        args["acknowledgementTimeout"] = _timeout(service.acknowledgement_timeout_minutes)
+    _add_service(args, service, team_stack_zone)
     if newrelic.ping_monitor is not None:
         monitor = newrelic.ping_monitor
         ping: PingMonitorArgs = {
@@ -238,7 +237,45 @@ def alerts_args(
         }
     if conditions:
         args["conditions"] = conditions
+    if newrelic.certificate_monitor is not None:
+        args["certificateMonitor"] = _certificate(site, newrelic.certificate_monitor)
     return args
+
+
+def _add_service(
+    args: NewRelicPagerDutyChannelArgs, service: PagerDutySettings, zone: pulumi.Input[str]
+) -> None:
+    """The service's optional inputs, and one urgency at all hours or support hours (in `zone`
+    when they name none)."""
+    if service.import_id:
+        args["serviceImportId"] = service.import_id
+    if service.vendor_id:
+        args["vendorId"] = service.vendor_id
+    args.update({"changeEvents": True} if service.change_events else {})
+    if service.auto_resolve_minutes is not None:
+        args["autoResolveTimeout"] = _timeout(service.auto_resolve_minutes)
+    if service.acknowledgement_timeout_minutes is not None:
+        args["acknowledgementTimeout"] = _timeout(service.acknowledgement_timeout_minutes)
+    hours = service.paging.support_hours
+    if hours is None:
+        args["urgency"] = str(service.paging.outside)
+        return
+    args["supportHours"] = {
+        "timeZone": hours.time_zone if hours.time_zone is not None else zone,
+        "daysOfWeek": list(hours.days),
+        "startTime": f"{hours.start}:00",
+        "endTime": f"{hours.end}:00",
+    }
+
+
+def _certificate(site: Site, monitor: CertificateMonitor) -> CertificateMonitorArgs:
+    return {
+        "name": f"{site.host} certificate",
+        "domain": site.host,
+        "daysBeforeExpiry": monitor.days,
+        "period": str(monitor.period),
+        "locations": list(monitor.locations),
+    }
 
 
 def _timeout(minutes: int | Literal[False]) -> str:

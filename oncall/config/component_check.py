@@ -55,6 +55,7 @@ _ALERTS_KEYS: Final[dict[str, Loc]] = {
     "serviceImportId": ("pagerduty", "importId"),
     "vendorId": ("pagerduty", "vendorId"),
     "urgency": ("pagerduty", "urgency"),
+    "supportHours": ("pagerduty", "supportHours"),
     "autoResolveTimeout": ("pagerduty", "autoResolveMinutes"),
     "acknowledgementTimeout": ("pagerduty", "acknowledgementTimeoutMinutes"),
     "escalationPolicyId": ("escalationPolicy",),
@@ -64,6 +65,7 @@ _ALERTS_KEYS: Final[dict[str, Loc]] = {
     "siteUrl": ("site",),
     "pingMonitor": ("newrelic", "pingMonitor"),
     "conditions": ("newrelic", "conditions"),
+    "certificateMonitor": ("newrelic", "certificateMonitor"),
 }
 """Where in the stack file each NewRelicPagerDutyChannel arg comes from."""
 

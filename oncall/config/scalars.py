@@ -22,7 +22,14 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from components.vocabulary import PAGERDUTY_ID, SLUG, is_time_zone, real_number, whole_number
+from components.vocabulary import (
+    LOCATION,
+    PAGERDUTY_ID,
+    SLUG,
+    is_time_zone,
+    real_number,
+    whole_number,
+)
 from oncall.config.issues import Issue, fail
 
 
@@ -97,6 +104,19 @@ def _time_zone(name: str) -> str:
 
 
 TimeZoneName = Annotated[str, AfterValidator(_time_zone)]
+
+
+def _location(location: str) -> str:
+    location = location.upper()
+    if location.startswith("AWS_"):
+        raise ValueError(f"drop the AWS_ prefix: public locations are named like {location[4:]}")
+    if not re.fullmatch(LOCATION, location):
+        raise ValueError("expected a New Relic public location like US_EAST_1")
+    return location
+
+
+Location = Annotated[str, AfterValidator(_location)]
+"""A New Relic public location, e.g. US_EAST_1 (no AWS_ prefix)."""
 
 
 def _flag(value: object) -> bool:

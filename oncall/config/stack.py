@@ -33,6 +33,7 @@ from oncall.config.scalars import Flag, Model, Name, PagerDutyId
 from oncall.config.site import EnvKind, Site
 from oncall.config.slack import SlackSettings
 from oncall.config.team import ResolvedTeam, Team, checked_team
+from oncall.config.urgency import TeamZone, ZoneSource
 
 
 class Topology(StrEnum):
@@ -151,7 +152,8 @@ def parse_stack_config(
     parsed_team: Team | None = _section(values, "team", issues)
     team_stack: str | None = _section(values, "teamStack", issues)
     policy: EscalationPolicyRef | None = _section(values, "escalationPolicy", issues)
-    pagerduty: PagerDutySection = _section(values, "pagerduty", issues) or PagerDutySection()
+    pagerduty_section: PagerDutySection | None = _section(values, "pagerduty", issues)
+    pagerduty = pagerduty_section or PagerDutySection()
     newrelic: NewRelicSection = _section(values, "newrelic", issues) or NewRelicSection()
     slack: SlackSettings | None = _section(values, "slack", issues)
     protect: bool | None = _section(values, "protect", issues)
@@ -160,7 +162,13 @@ def parse_stack_config(
     if site is None:
         raise config_error(namespace, issues)
     resolved_newrelic = resolve_newrelic(newrelic, site, issues)
-    if issues or topology is None:
+    # Support hours are resolved once the keys they read parsed: else a missing time zone would
+    # be reported for a team or section that is only wrong.
+    parsed_keys = pagerduty_section is not None or "pagerduty" not in values
+    resolved_pagerduty: PagerDutySettings | None = None
+    if parsed_keys and topology is not None and (team is not None or "team" not in values):
+        resolved_pagerduty = resolve_pagerduty(pagerduty, site, _team_zone(topology, team), issues)
+    if issues or topology is None or resolved_pagerduty is None:
         raise config_error(namespace, issues)
     config = StackConfig(
         site=site,
@@ -168,7 +176,7 @@ def parse_stack_config(
         team=team,
         team_stack=team_stack,
         escalation_policy=policy,
-        pagerduty=resolve_pagerduty(pagerduty, site),
+        pagerduty=resolved_pagerduty,
         newrelic=resolved_newrelic,
         slack=slack,
         protect=protected(site, protect),
@@ -194,6 +202,15 @@ def _team_stack_config(
     if issues:
         raise config_error(namespace, issues)
     return TeamStackConfig(team=team, protect=protect)
+
+
+def _team_zone(topology: Topology, team: ResolvedTeam | None) -> TeamZone:
+    """Where a site stack's support hours take their time zone from, when they do not say."""
+    if topology is Topology.INLINE and team is not None:
+        return TeamZone(team.time_zone, ZoneSource.TEAM)
+    if topology is Topology.TEAM_STACK:
+        return TeamZone(None, ZoneSource.TEAM_STACK)
+    return TeamZone(None, None)
 
 
 def protected(site: Site | None, protect: bool | None) -> bool:

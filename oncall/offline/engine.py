@@ -52,6 +52,7 @@ COMPUTED_OUTPUTS: dict[str, dict[str, str]] = {
     },
     # The synthetics monitor's id (a UUID), apart from its entity GUID (the resource id).
     "newrelic:synthetics/monitor:Monitor": {"monitorId": "{name}-monitor-id"},
+    "newrelic:synthetics/certCheckMonitor:CertCheckMonitor": {"monitorId": "{name}-monitor-id"},
 }
 # Results of lookups that the program reads beyond `id`, by invoke token: filled from the answer's
 # id, so they are deterministic outside a preview and name the lookup in one.

@@ -39,7 +39,7 @@ from oncall.offline.engine import Registration, Run
 from oncall.offline.markers import Computed, Ref, Secret
 from oncall.offline.schemacheck import check_run
 from oncall.schedules import checks
-from oncall.wiring import TEAM_OUTPUTS
+from oncall.wiring import TEAM_OUTPUTS, TIME_ZONE_OUTPUT
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def plan_stack(
         preview=True,
         config=stack_file.engine_config(),
         secret_keys=sorted(stack_file.secret_keys),
-        references=TEAM_OUTPUTS,
+        references=(*TEAM_OUTPUTS, TIME_ZONE_OUTPUT),
     )
     run.warnings[:] = sorted([*run.warnings, *fleet])
     violations = None if schemas is None else tuple(check_run(run, schemas))

@@ -56,6 +56,7 @@ INFO: Final = {
     "pagerduty:SlackConnection": ("notificationType",),
     "pagerduty:TeamMembership": ("role",),
     "newrelic:synthetics:Monitor": ("name", "period"),
+    "newrelic:synthetics:CertCheckMonitor": ("domain", "certificateExpiration", "period"),
     "slack:Conversation": ("name", "isPrivate"),
 }
 """The inputs that matter, per type, shown on a resource's line (default: `name`)."""

@@ -72,6 +72,7 @@ from oncall.onboarding.args import checked_options
 from oncall.onboarding.file import Flow, FlowList, team_defaults, without_defaults
 from oncall.onboarding.members import MemberMapper
 from oncall.onboarding.schedules import ScheduleMapper
+from oncall.onboarding.support_hours import support_hours_section
 
 _TARGET_OF_TYPE: Final = {api_type: kind for kind, api_type in TARGET_API_TYPES.items()}
 
@@ -379,13 +380,16 @@ class _Importer:
                     "shows the import differ there; set whole minutes in PagerDuty first",
                 )
         rule = service.get("incident_urgency_rule") or {}
+        hours = support_hours_section(service)
         if rule.get("type") == "constant" and rule.get("urgency") in ("high", "low"):
             out["urgency"] = rule["urgency"]
+        elif hours is not None:
+            out |= hours
         elif rule:
             self._note(
                 "pagerduty",
-                f"urgency rule {rule.get('type')!r} (support hours): the contract has one "
-                "urgency; the environment's preset applies",
+                f"urgency rule {rule.get('type')!r}: the contract has one urgency or support "
+                "hours high during and low outside; the environment's preset applies",
             )
         integrations = [i.get("summary", i["id"]) for i in service.get("integrations") or []]
         if integrations:

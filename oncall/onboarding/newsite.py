@@ -30,12 +30,14 @@ from oncall.config import (
     NAMESPACE,
     PRESETS,
     EnvKind,
+    Preset,
     Site,
     parse_stack_config,
     stack_write,
     stackfile,
 )
 from oncall.config.errors import MISSING, ConfigError, Problem
+from oncall.config.presets import days_text
 from oncall.config.site import meant_env
 from oncall.onboarding.terminus import SITE_LIST, read_json
 
@@ -106,6 +108,16 @@ def credentials_comment(environments: Sequence[str]) -> str:
     )
 
 
+def _urgency(preset: Preset) -> str:
+    hours = preset.support_hours
+    if hours is None:
+        return f"{preset.urgency.value} urgency"
+    return (
+        f"high urgency {days_text(hours.days)} {hours.start}-{hours.end} (the team's time zone), "
+        f"else {preset.urgency.value}"
+    )
+
+
 def stack_text(site: str, env: str, options: NewSiteOptions) -> str:
     """The stack file of one site environment."""
     preset = PRESETS[EnvKind.of(env)]
@@ -117,7 +129,7 @@ def stack_text(site: str, env: str, options: NewSiteOptions) -> str:
     )
     header = [
         f"# {site} ({env}), written by `oncall new-site`.",
-        f"# Preset {EnvKind.of(env).value}: {preset.urgency.value} urgency, {monitor};",
+        f"# Preset {EnvKind.of(env).value}: {_urgency(preset)}, {monitor};",
         "# any key below overrides it (README: Pantheon environment presets).",
     ]
     header.append(credentials_comment(options.environments))

@@ -147,6 +147,7 @@ def ics(
 
 # --- SVG ------------------------------------------------------------------------------------------
 
+Span = tuple[datetime, datetime]
 _Bar = tuple[datetime, datetime, str | None, bool]
 """A bar on a timeline row: start, end, who (None: a gap), and whether it is on top."""
 
@@ -207,14 +208,27 @@ def _bar_label(name: str, width: float) -> str:
 
 
 def _svg_legend(
-    root: ET.Element, y: float, colours: Mapping[str, str], display: Callable[[str], str]
+    root: ET.Element,
+    y: float,
+    colours: Mapping[str, str],
+    display: Callable[[str], str],
+    *,
+    urgency: bool = False,
 ) -> None:
     """One swatch per person in their colour, the gaps' red and the faded look of hidden
-    time, in a line at `y`."""
-    legend_x = 10.0
+    time, in a line at `y`; with `urgency` the urgency rows' colours in a line below."""
     entries = [(display(slug), colour, 1.0) for slug, colour in colours.items()]
     entries += [("nobody on call (gap)", GAP, 1.0)]
     entries += [("hidden by a later layer (faded)", PALETTE[0], HIDDEN_OPACITY)]
+    _swatches(root, y, entries)
+    if urgency:
+        entries = [("high urgency: pages and escalates", HIGH_URGENCY, 1.0)]
+        entries += [("low urgency: notifies, no escalation", LOW_URGENCY, 1.0)]
+        _swatches(root, y + 20, entries)
+
+
+def _swatches(root: ET.Element, y: float, entries: list[tuple[str, str, float]]) -> None:
+    legend_x = 10.0
     for text, colour, opacity in entries:
         ET.SubElement(
             root, "rect", x=str(legend_x), y=str(y), width="12", height="12", fill=colour,
@@ -243,9 +257,37 @@ def _svg_days(
             label.text = text
 
 
-def svg(res: TeamResolution) -> str:
+HIGH_URGENCY = "#7b3294"
+LOW_URGENCY = "#eeeeee"
+
+
+def _svg_band(
+    root: ET.Element,
+    y: float,
+    label: str,
+    spans: Sequence[Span],
+    x: Callable[[datetime], float],
+    zone: str,
+) -> None:
+    """A service's urgency row at `y`: low all along, its high-urgency spans over it."""
+    ET.SubElement(root, "text", x="10", y=str(y + ROW / 2 + 4)).text = label
+    width = float(root.get("width", "0"))
+    ET.SubElement(
+        root, "rect", x=str(LEFT), y=str(y), width=str(width - LEFT - RIGHT), height=str(ROW),
+        fill=LOW_URGENCY,
+    )  # fmt: skip
+    for start, end in spans:
+        rect = ET.SubElement(
+            root, "rect", x=str(x(start)), y=str(y), width=str(max(x(end) - x(start), 0.5)),
+            height=str(ROW), fill=HIGH_URGENCY,
+        )  # fmt: skip
+        ET.SubElement(rect, "title").text = f"high urgency: {when(start, zone)} → {when(end, zone)}"
+
+
+def svg(res: TeamResolution, bands: Sequence[tuple[str, Sequence[Span]]] = ()) -> str:
     """A timeline: per schedule one row per layer (dimmed where a later layer hides it) and the
-    final row (gaps in red), then one row per escalation level; days in the team's zone."""
+    final row (gaps in red), then one row per escalation level, then per service with support
+    hours in `bands` its high-urgency spans; days in the team's zone."""
     team, zone = res.team, ZoneInfo(res.team.zone)
     days = list(local_dates(res.since, res.until, zone))
     width = LEFT + DAY_WIDTH * len(days) + RIGHT
@@ -271,7 +313,7 @@ def svg(res: TeamResolution) -> str:
     y += 36
     grid_top = y
     rows = list(_rows(res))
-    grid_bottom = grid_top + len(rows) * (ROW + PAD) - PAD
+    grid_bottom = grid_top + (len(rows) + len(bands)) * (ROW + PAD) - PAD
     # The grid first, so that the bars and the names on them cover it.
     for day in days:
         colour = "#555" if day.isoweekday() == 1 else "#ddd"
@@ -305,9 +347,12 @@ def svg(res: TeamResolution) -> str:
                 )  # fmt: skip
                 name.text = text
         y += ROW + PAD
+    for label_text, spans in bands:
+        _svg_band(root, y, label_text, spans, x, team.zone)
+        y += ROW + PAD
     y += 8
-    _svg_legend(root, y, colours, team.display)
-    y += 24
+    _svg_legend(root, y, colours, team.display, urgency=bool(bands))
+    y += 44 if bands else 24
     root.set("height", str(y))
     root.set("viewBox", f"0 0 {width} {y}")
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
