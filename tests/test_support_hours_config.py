@@ -191,12 +191,21 @@ def test_bad_urgency_or_support_hours_is_refused_at_its_key_path(
     assert problem in refusals(site("test", pagerduty=pagerduty))
 
 
-def test_support_hours_without_a_team_need_a_time_zone() -> None:
-    assert refusals(site("test", "escalationPolicy")) == [
+def test_support_hours_written_without_a_team_need_a_time_zone() -> None:
+    values = site("test", "escalationPolicy", pagerduty={"supportHours": {"days": ["monday"]}})
+    assert refusals(values) == [
         f"{NS}:pagerduty.supportHours.timeZone: required: support hours need a time zone, and "
         "this stack has no team to take it from (it pages an existing escalation policy); or "
         "urgency: low (or high) for one urgency at all hours"
     ]
+
+
+def test_a_test_stack_paging_an_existing_policy_keeps_one_urgency_without_a_zone() -> None:
+    # Valid before support hours existed: the preset's business hours need a zone it cannot
+    # know, so it keeps paging at the preset's one urgency instead of being refused.
+    paging = parsed(site("test", "escalationPolicy")).pagerduty.paging
+    assert paging.support_hours is None
+    assert paging.outside == "low"
 
 
 def test_an_existing_policy_stack_with_a_zone_gets_business_hours() -> None:

@@ -19,7 +19,8 @@ and says where the time zone comes from; `oncall.config.args` hands the result t
 
 The time zone, when `supportHours.timeZone` is not written: the stack's own team's, else the team
 stack's (the site stack reads it from the team stack's `timeZone` output when it deploys), else
-there is none and the key is required.
+there is none: then the key is required when the stack file writes support hours, and the test
+preset's business hours do not apply (the preset's one urgency holds at all hours).
 
 A service adopted with `importId` gets support hours only when its stack file writes
 `supportHours` or a `{during, outside}` urgency: Pulumi's import fails when an input differs from
@@ -172,8 +173,12 @@ def resolve_paging(
             issues.append(Issue(("pagerduty", "urgency"), urgency, message))
         return Paging(outside=preset_urgency)
     written = isinstance(urgency, UrgencyPair) or support_hours is not None
-    if not written and (preset_hours is None or adopted):
-        # A preset never adds support hours to an adopted service: its import would differ.
+    no_zone = team_zone.source is None and team_zone.zone is None
+    if not written and (preset_hours is None or adopted or no_zone):
+        # A preset never adds support hours to an adopted service: its import would differ. Nor
+        # to a stack paging an existing escalation policy, which has no team to take the business
+        # hours' zone from: it keeps the preset's one urgency at all hours (what it paged before
+        # support hours existed) instead of failing a stack file that was valid.
         return Paging(outside=preset_urgency)
     hours = preset_hours or BUSINESS_HOURS
     if support_hours is not None:
