@@ -1,0 +1,1 @@
+"""Reviewing a change: what it does to each stack, and to each person on call."""

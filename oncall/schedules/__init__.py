@@ -1,0 +1,1 @@
+"""Schedules: the model, its checks, the calendar, and roster handovers."""
