@@ -213,6 +213,16 @@ def _diff_arguments(diff_cmd: argparse.ArgumentParser) -> None:
     diff_cmd.add_argument("stacks", nargs="*", help="only these stacks (default: every stack)")
     diff_cmd.add_argument("--json", action="store_true", help="print the report as JSON")
     diff_cmd.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+    diff_cmd.add_argument(
+        "--from",
+        dest="since",
+        metavar="DATE",
+        help="where the roster review looks from, e.g. 2026-12-07T09:00 (UTC unless it has an "
+        "offset; default: the head commit's committer date, never the clock)",
+    )
+    diff_cmd.add_argument(
+        "--weeks", type=int, default=4, help="weeks of the per-person shift diff (default 4)"
+    )
 
 
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], Any]]] = {
@@ -273,7 +283,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "diff":
         from oncall import diff
 
-        return diff.command(args.project_dir, args.base, args.stacks, args.json, args.jobs)
+        return diff.command(
+            args.project_dir, args.base, args.stacks, args.json, args.jobs, args.since, args.weeks
+        )
     return _plan(args)
 
 

@@ -16,12 +16,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from typing import Any
+from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from oncall.schedule import TeamModel, TeamResolution, Timeline, resolve_team, union, wall
+from oncall.schedule import (
+    TeamModel,
+    TeamResolution,
+    Timeline,
+    resolve_team,
+    team_model,
+    union,
+    wall,
+)
+from oncall.schedules import handover
 from oncall.schedules.hours import on_call_time
+
+if TYPE_CHECKING:
+    from oncall.config import ResolvedTeam
 
 Span = tuple[datetime, datetime]
 EN, MINUS = "\N{EN DASH}", "\N{MINUS SIGN}"
@@ -248,3 +260,80 @@ def to_data(diffs: Iterable[TargetDiff], names: Mapping[str, str]) -> list[dict[
         }
         for d in diffs
     ]
+
+
+# --- A stack's roster review ----------------------------------------------------------------------
+
+
+def roster_report(
+    base: ResolvedTeam, head: ResolvedTeam, reference: datetime, weeks: int
+) -> dict[str, Any] | None:
+    """What a change does to the people of a team (base → head) from `reference` on: every layer
+    it reshuffles (with the edit that keeps today's shifts), every handover the head makes, and
+    the per-person shift diff over `weeks`; None when it changes none of that."""
+    old, new = team_model(base), team_model(head)
+    names = {slug: p.name for slug, p in {**old.people, **new.people}.items()}
+    reshuffles = handover.review(old, new, reference)
+    found = handover.handovers(new, reference)
+    diffs = shift_diff(old, new, reference, weeks)
+    if not (reshuffles or diffs):
+        return None
+    return {
+        "reference": reference.astimezone(UTC).isoformat(),
+        "weeks": weeks,
+        "reshuffles": [
+            {
+                "path": f"pantheon-oncall:team.schedules.{c.schedule}.layers[{c.index}]",
+                "schedule": c.schedule,
+                "layer": c.name,
+                "changed": list(c.changed),
+                "gap": c.gap,
+                "handover": c.handover.astimezone(UTC).isoformat(),
+                "rotationVirtualStart": c.anchor.astimezone(UTC).isoformat(),
+                "moved": [m.person for m in c.moved],
+                "message": str(warning := handover.describe(c, new, reference)),
+                "warning": warning.what,
+                "moves": list(warning.moves),
+                "advice": warning.advice,
+                "edit": handover.offered_edit(c, new.schedules[c.schedule].zone),
+            }
+            for c in reshuffles
+        ],
+        "handovers": [handover.describe_handover(h, new) for h in found],
+        "shifts": to_data(diffs, names),
+    }
+
+
+def roster_markdown(data: Mapping[str, Any]) -> list[str]:
+    """The PR comment's part on people: reshuffle warnings with the edit to paste, handovers,
+    then per schedule and escalation level the lines of the people whose shifts change."""
+    lines: list[str] = []
+    for change in data["reshuffles"]:
+        lines += ["> [!WARNING]", f"> `{change['path']}`: {change['warning']}.", ">"]
+        lines += ["> Next shifts that move:", ">"]
+        lines += [f"> - {move}" for move in change["moves"] or ["none"]]
+        lines += [">", f"> {change['advice']}:", ""]
+        lines += ["```yaml", *change["edit"], "```", ""]
+    lines += [f"- {text}" for text in data["handovers"]]
+    if data["handovers"]:
+        lines.append("")
+    if data["shifts"]:
+        since = datetime.fromisoformat(data["reference"])
+        lines += [
+            f"**Who is on call, {data['weeks']} weeks from {since:%Y-%m-%d %H:%M} UTC** (after "
+            "hours: outside Monday to Friday 09:00-17:00 in each person's own time zone):",
+            "",
+        ]
+    shown: dict[str, str] = {}
+    for target in data["shifts"]:
+        lines_of = [person["line"] for person in target["people"]]
+        same = shown.get("\n".join(lines_of))
+        if same is not None:  # a level that pages exactly one schedule's people
+            lines.append(f"- {target['title']}: the same people and shifts as {same}")
+            continue
+        shown["\n".join(lines_of)] = target["title"]
+        lines.append(f"- {target['title']}:")
+        lines += [f"    - {line}" for line in lines_of]
+    if data["shifts"]:
+        lines.append("")
+    return lines

@@ -293,3 +293,78 @@ def offered_edit(change: Reshuffle, zone: str) -> list[str]:
     old = replace(change.old, end=change.handover)
     new = replace(change.new, start=change.handover, virtual_start=None)
     return [layer_text(old, zone, anchor=old.anchor), layer_text(new, zone, anchor=change.anchor)]
+
+
+# --- As a reviewer reads it -----------------------------------------------------------------------
+
+
+def _when(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%a %Y-%m-%d %H:%M %Z")
+
+
+def _short(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%a %b %-d %H:%M")
+
+
+def _next(span: tuple[datetime, datetime] | None, reference: datetime, zone: str) -> str:
+    if span is None:
+        return "none"
+    start = "now" if span[0] <= reference else _short(span[0], zone)
+    return f"{start} until {_short(span[1], zone)}"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A reshuffle as a reviewer reads it: what it does, whose next shifts move, what to do."""
+
+    what: str
+    moves: tuple[str, ...]
+    advice: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.what}. Next shifts that move: {'; '.join(self.moves) or 'none'}. {self.advice}"
+        )
+
+
+def describe(change: Reshuffle, team: TeamModel, reference: datetime) -> Notice:
+    """The warning a reviewer reads: what the change does on the layer, whose next shift moves
+    (times in the schedule's zone), and where the offered edit hands over."""
+    zone = team.schedules[change.schedule].zone
+    where = f"schedule {change.schedule}, layer {change.name!r}"
+    if change.gap:
+        what = (
+            f"{where}: its new version starts {_when(change.new.start, zone)} and PagerDuty keeps "
+            "no earlier version of a layer running until a later start, so this layer has nobody "
+            "on call from the moment this change deploys until then"
+        )
+    else:
+        what = (
+            f"{where}: {RESHUFFLE} (its {', '.join(change.changed)} change, and its start, "
+            f"{_when(change.new.start, zone)}, is not after {_when(reference, zone)})"
+        )
+    moves = tuple(
+        f"{team.display(m.person)}: {_next(m.before, reference, zone)} → "
+        f"{_next(m.after, reference, zone)}"
+        for m in change.moved
+    )
+    advice = (
+        f"To keep today's shifts, hand over at {_when(change.handover, zone)}: write the layer "
+        "as these two (the old version ending there, the new one starting there, anchored so "
+        "that whoever was next goes on)"
+    )
+    return Notice(what, moves, advice)
+
+
+def describe_handover(change: Handover, team: TeamModel) -> str:
+    """`schedule primary, layer 'Weekly': hands over from Tom, Priya to Tom, Priya, Sam at …`."""
+    zone = team.schedules[change.schedule].zone
+
+    def names(layer: Layer) -> str:
+        return ", ".join(team.display(m) for m in layer.members)
+
+    return (
+        f"schedule {change.schedule}, layer {change.name!r}: hands over from its old version "
+        f"({names(change.old)}) to its new one ({names(change.new)}) at "
+        f"{_when(change.at, zone)}; {team.display(change.first)} goes on first"
+    )
