@@ -94,6 +94,8 @@ class StackDiff:
     summary: str = ""
     coverage: list[str] = field(default_factory=list)
     """Per schedule of the new version, its coverage and gaps (`was …` where the base differs)."""
+    roster: dict[str, Any] | None = None
+    """What the change does to the people on call (oncall.review.shifts.roster_report)."""
 
     def counts(self) -> dict[str, int]:
         """How many resources it would add, update, replace and delete."""
@@ -147,7 +149,7 @@ class StackDiff:
             "problems": self.problems,
             "notes": self.notes,
             "coverage": self.coverage,
-        }
+        } | ({"roster": self.roster} if self.roster else {})
 
 
 # --- Comparing two plans --------------------------------------------------------------------------

@@ -27,14 +27,21 @@ import sys
 import tarfile
 import tempfile
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oncall.config import stackfile, stackindex
-from oncall.config.errors import ConfigError
+from oncall.config.errors import ConfigError, Problem
+from oncall.config.load import checked_stack_file
+from oncall.defaults import DEFAULT_WEEKS
 from oncall.offline import fleet
 from oncall.review.changes import StackDiff, stack_report
 from oncall.review.report import markdown, to_data
+from oncall.review.shifts import roster_report
+
+if TYPE_CHECKING:
+    from oncall.config import ResolvedTeam
 
 
 def _git(repo: Path, *args: str) -> bytes:
@@ -113,12 +120,14 @@ def diff_stacks(
     base_plans: Mapping[str, fleet.Outcome] | None = None,
     jobs: int | None = None,
     progress: fleet.Progress | None = None,
+    roster: tuple[datetime, int] | None = None,
 ) -> list[StackDiff]:
     """The report of every stack (or the named ones) from `base_dir` to `project_dir`.
 
     `base_plans`: the base's stacks as the base's own code planned them (see `plan_with_code_at`);
     without it the base is planned by this process's code, and a stack whose files are the same
-    on both sides is planned once."""
+    on both sides is planned once. `roster`: (reference moment, weeks) for what each changed
+    stack does to the people on call (oncall.review.shifts)."""
     old_names, new_names = set(_names(base_dir)), set(_names(project_dir))
     names = sorted(set(stacks) or (old_names | new_names))
     same = set()
@@ -141,8 +150,42 @@ def diff_stacks(
         old = outcomes.get((base_dir, name), new if name in same else None)
         # A change is called out as live when the stack serves live before it or after it.
         live = _is_live(project_dir, name) or _is_live(base_dir, name)
-        reports.append(stack_report(name, old, new, live))
+        report = stack_report(name, old, new, live)
+        if roster is not None and report.status == "changed":
+            report.roster = _roster(base_dir, project_dir, name, *roster)
+        reports.append(report)
     return reports
+
+
+def _team(project_dir: Path, stack: str) -> ResolvedTeam | None:
+    try:
+        return checked_stack_file(project_dir, stack)[1].team
+    except ConfigError:
+        return None
+
+
+def _roster(
+    base_dir: Path, project_dir: Path, stack: str, reference: datetime, weeks: int
+) -> dict[str, Any] | None:
+    """What the change does to a stack's people on call (None: no team on a side, or nothing)."""
+    old, new = _team(base_dir, stack), _team(project_dir, stack)
+    if old is None or new is None or not (old.schedules or new.schedules):
+        return None
+    return roster_report(old, new, reference, weeks)
+
+
+def reference_moment(project_dir: Path, since: str | None) -> datetime:
+    """Where the roster review looks from: `--from` (UTC unless it has an offset), else the head
+    commit's committer date. Never the clock: the same commit reviews the same way every time."""
+    if since is not None:
+        try:
+            moment = datetime.fromisoformat(since)
+        except ValueError:
+            message = "expected a date like 2026-12-07 or a date-time like 2026-12-07T09:00"
+            raise ConfigError([Problem("--from", since, message)]) from None
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    stamp = _git(project_dir, "log", "-1", "--format=%cI", "HEAD").decode().strip()
+    return datetime.fromisoformat(stamp).astimezone(UTC)
 
 
 def code_changes(project_dir: Path, ref: str) -> list[str]:
@@ -179,11 +222,20 @@ def plan_with_code_at(base_dir: Path, jobs: int | None) -> dict[str, fleet.Outco
 
 
 def command(
-    project_dir: Path, base: str, stacks: Sequence[str], as_json: bool, jobs: int | None
+    project_dir: Path,
+    base: str,
+    stacks: Sequence[str],
+    as_json: bool,
+    jobs: int | None,
+    since: str | None = None,
+    weeks: int = DEFAULT_WEEKS,
 ) -> int:
     """`oncall diff`: the report on stdout; exit 1 when a stack's new version does not plan."""
+    if not 1 <= weeks <= 52:
+        raise ConfigError([Problem("--weeks", weeks, "expected 1 to 52")])
     with tempfile.TemporaryDirectory(prefix="oncall-diff-") as tmp:
         try:
+            reference = reference_moment(project_dir, since)
             base_dir = extract(project_dir, base, Path(tmp))
             changed_code = code_changes(project_dir, base)
         except GitError as e:
@@ -197,6 +249,7 @@ def command(
             base_plans=base_plans,
             jobs=jobs,
             progress=fleet.Progress(label="diff"),
+            roster=(reference, weeks),
         )
     data = to_data(base, reports, _planned_by(changed_code, base_plans is not None))
     sys.stdout.write(

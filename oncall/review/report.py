@@ -11,6 +11,7 @@ from typing import Any
 
 from oncall.offline import render
 from oncall.review.changes import StackDiff
+from oncall.review.shifts import roster_markdown
 
 
 def to_data(
@@ -79,6 +80,8 @@ def _stack_markdown(s: Mapping[str, Any]) -> list[str]:
     lines += ["", s["summary"], ""]
     if s.get("coverage") and s["status"] != "removed":
         lines += [*(f"- {line}" for line in s["coverage"]), ""]
+    if s.get("roster"):
+        lines += roster_markdown(s["roster"])
     lines += [f"> {n}" for n in s["notes"]]
     if s["notes"]:
         lines.append("")

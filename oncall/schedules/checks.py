@@ -37,11 +37,11 @@ from oncall.config import (
 )
 from oncall.config.stackindex import where_schedules_live
 from oncall.defaults import DEFAULT_WEEKS
+from oncall.schedules.hours import on_call_time
 from oncall.schedules.model import (
     Level,
     TeamModel,
     TeamResolution,
-    instant,
     local_dates,
     resolve_team,
     team_model,
@@ -341,21 +341,9 @@ def _loads(res: TeamResolution, limits: Thresholds) -> list[Load]:
             for s in r.final.shifts
             if s.who == slug
         )
-        zone = ZoneInfo(person.zone)
-        total, after, days = timedelta(), timedelta(), set()
-        for start, end in spans:
-            total += end - start
-            for day in local_dates(start, end, zone):
-                lo = max(start, instant(datetime.combine(day, time()), zone))
-                hi = min(end, instant(datetime.combine(day + timedelta(days=1), time()), zone))
-                outside = hi - lo
-                if day.isoweekday() <= 5:
-                    w0 = instant(datetime.combine(day, limits.work_start), zone)
-                    w1 = instant(datetime.combine(day, limits.work_end), zone)
-                    outside -= max(timedelta(), min(hi, w1) - max(lo, w0))
-                if outside > timedelta():
-                    after += outside
-                    days.add(day)
+        total, after, days = on_call_time(
+            spans, ZoneInfo(person.zone), limits.work_start, limits.work_end
+        )
         if total:
             loads.append(
                 Load(slug, total / timedelta(hours=1), after / timedelta(hours=1), len(days))

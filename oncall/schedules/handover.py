@@ -1,0 +1,378 @@
+"""Roster changes that keep today's shifts: a layer's new version takes over at a handover.
+
+The trap: a layer's person on call is `members[(t - virtual start) / turn mod n]`, so a change of
+its members, their order, its turn length or its rotation start reshuffles who is on call from
+the moment the change deploys, when nothing says otherwise.
+
+What PagerDuty does with a layer's times, and so what a stack file has to say:
+- The REST API holds one version of a layer: `start` ("The start time of this layer.") and `end`
+  ("The end time of this layer. If `null`, the layer does not end."), PagerDuty/api-schema,
+  reference/REST/openapiv3.json, components.schemas.ScheduleLayer. Nothing there keeps an earlier
+  version of the layer running until a later `start`.
+- A start in the past is moved to the time of the update: terraform-provider-pagerduty's
+  util.SuppressScheduleLayerStartDiff (pagerduty/resource_pagerduty_schedule.go, the layer's
+  `start`) suppresses a change of `start` when the old and the new are both in the past, "as the
+  actual start time will be updated by PagerDuty API to current time". An edit of a layer whose
+  start has passed therefore applies from the deploy on (the past stays as it was: "changes apply
+  only to future dates and times", support.pagerduty.com/main/docs/edit-schedules).
+- The web app's "changes take effect" date is the web app's: the provider offers no such field
+  (`start`, `end`, `rotation_virtual_start`, `rotation_turn_length_seconds`, `users`,
+  `restriction` are all of a layer), and the API reference documents none.
+
+So a change that keeps today's shifts is written with the API's own two fields: the layer as it
+was, ending at the handover (`end`), and its new version as a layer starting there (`start`), with
+the rotation anchored (`rotationVirtualStart`) so that whoever was next under the old version
+takes over. `review` finds a changed layer whose version in effect at the reference moment differs
+between two versions of a team, and offers that edit; `handovers` lists where a stack already
+hands a layer over from one version to the next.
+
+The reference moment is the caller's (a commit's date, or `--from`): never the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from oncall.schedules.model import (
+    Layer,
+    Restriction,
+    Schedule,
+    TeamModel,
+    instant,
+    layer_shifts,
+    wall,
+)
+
+DAY, WEEK = timedelta(days=1), timedelta(days=7)
+RESHUFFLE = "this change reshuffles who is on call from the moment it deploys"
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A person whose next shift on the layer is another one after the change."""
+
+    person: str
+    before: tuple[datetime, datetime] | None
+    after: tuple[datetime, datetime] | None
+
+
+@dataclass(frozen=True)
+class Reshuffle:
+    """A layer whose version in effect at the reference moment changes its rotation."""
+
+    schedule: str
+    index: int
+    """The layer's index in the new version of the schedule."""
+    name: str
+    changed: tuple[str, ...]
+    """What changed: `members`, `order`, `turn length`, `rotation start`."""
+    handover: datetime
+    """Where the offered edit hands over: the old version's first handover after the reference
+    moment, or the new version's own start when it starts later (`gap`)."""
+    anchor: datetime
+    """The offered `rotationVirtualStart` of the new version: whoever was next takes over."""
+    moved: tuple[Moved, ...]
+    old: Layer
+    new: Layer
+    gap: bool = False
+    """The new version starts after the reference moment and no earlier version runs until then:
+    the layer has nobody on call from the deploy until its start."""
+
+
+@dataclass(frozen=True)
+class Handover:
+    """A layer's version ending where its next version (same name) starts."""
+
+    schedule: str
+    name: str
+    at: datetime
+    old: Layer
+    new: Layer
+    first: str
+    """Who the new version has on call at the handover."""
+
+
+# --- Turns ----------------------------------------------------------------------------------------
+
+
+def _bare(layer: Layer, since: datetime) -> Layer:
+    """The layer's rotation alone: no restrictions, no end, started by `since`."""
+    return replace(layer, start=min(layer.start, since), end=None, restrictions=())
+
+
+def next_handover(layer: Layer, zone: str, after: datetime) -> datetime:
+    """The first moment after `after` at which the layer's rotation hands over to the next
+    member (wall-clock in `zone`: a 09:00 handoff stays 09:00 across a DST change)."""
+    bare = _bare(layer, after)
+    turn = layer_shifts(bare, ZoneInfo(zone), after, after + layer.turn + 2 * DAY)[0]
+    return turn.end
+
+
+def _turn_at(layer: Layer, zone: str, moment: datetime) -> str:
+    """Who the layer's rotation has on call at `moment`, restrictions aside."""
+    bare = _bare(layer, moment)
+    return layer_shifts(bare, ZoneInfo(zone), moment, moment + timedelta(seconds=1))[0].who or ""
+
+
+def continuing_anchor(old: Layer, new: Layer, zone: str, at: datetime) -> datetime:
+    """The `rotationVirtualStart` that makes `new` hand over at `at` to whoever `old` would have
+    had on call next (the first of the old order still in the new list), so nobody's turn is
+    skipped or doubled by the change."""
+    z = ZoneInfo(zone)
+    moment, who = at, ""
+    for _ in range(len(old.members)):
+        who = _turn_at(old, zone, moment)
+        if who in new.members:
+            break
+        moment = next_handover(old, zone, moment)
+    position = new.members.index(who) if who in new.members else 0
+    return instant(wall(at, z) - position * new.turn, z)
+
+
+def _rotation(layer: Layer) -> tuple[object, ...]:
+    return (layer.members, layer.turn, layer.anchor)
+
+
+def _what_changed(old: Layer, new: Layer) -> tuple[str, ...]:
+    changed = []
+    if set(old.members) != set(new.members):
+        changed.append("members")
+    elif old.members != new.members:
+        changed.append("order")
+    if old.turn != new.turn:
+        changed.append("turn length")
+    if old.anchor != new.anchor:
+        changed.append("rotation start")
+    return tuple(changed)
+
+
+def _next_shifts(layer: Layer, zone: str, since: datetime) -> dict[str, tuple[datetime, datetime]]:
+    """Each member's first shift on the layer that ends after `since` (restrictions applied)."""
+    until = since + layer.turn * (len(layer.members) + 1) + 2 * DAY
+    found: dict[str, tuple[datetime, datetime]] = {}
+    for shift in layer_shifts(layer, ZoneInfo(zone), since, until):
+        if shift.who and shift.who not in found:
+            found[shift.who] = (shift.start, shift.end)
+    return found
+
+
+def _moved(old: Layer, new: Layer, zone: str, since: datetime) -> tuple[Moved, ...]:
+    before, after = _next_shifts(old, zone, since), _next_shifts(new, zone, since)
+    people = dict.fromkeys([*old.members, *new.members])
+    return tuple(
+        Moved(p, before.get(p), after.get(p)) for p in people if before.get(p) != after.get(p)
+    )
+
+
+# --- Comparing two versions of a team -------------------------------------------------------------
+
+
+def _named(layers: Sequence[Layer]) -> dict[str, list[tuple[int, Layer]]]:
+    by_name: dict[str, list[tuple[int, Layer]]] = {}
+    for index, layer in enumerate(layers):
+        by_name.setdefault(layer.name, []).append((index, layer))
+    return by_name
+
+
+def _in_effect(versions: Iterable[tuple[int, Layer]], moment: datetime) -> tuple[int, Layer] | None:
+    """The last version of a layer that runs at `moment` (started, not ended)."""
+    running = [
+        (i, layer)
+        for i, layer in versions
+        if layer.start <= moment and (layer.end is None or moment < layer.end)
+    ]
+    return running[-1] if running else None
+
+
+def _schedule_review(old: Schedule, new: Schedule, reference: datetime) -> list[Reshuffle]:
+    found = []
+    before, after = _named(old.layers), _named(new.layers)
+    for name, versions in after.items():
+        was = _in_effect(before.get(name, ()), reference)
+        if was is None:
+            continue  # a new layer, or one that had not started: nothing to reshuffle
+        now = _in_effect(versions, reference)
+        if now is not None:
+            index, layer = now
+            if _rotation(layer) == _rotation(was[1]):
+                continue
+            at = next_handover(was[1], new.zone, reference)
+            gap = False
+        else:
+            later = [(i, v) for i, v in versions if v.start > reference]
+            if not later:
+                continue  # the layer ends: that is the change, not a reshuffle
+            index, layer = later[0]
+            at, gap = layer.start, True
+        found.append(
+            Reshuffle(
+                schedule=new.slug,
+                index=index,
+                name=name,
+                changed=_what_changed(was[1], layer) or ("start",),
+                handover=at,
+                anchor=continuing_anchor(was[1], layer, new.zone, at),
+                moved=_moved(was[1], layer, new.zone, reference),
+                old=was[1],
+                new=layer,
+                gap=gap,
+            )
+        )
+    return found
+
+
+def review(base: TeamModel, head: TeamModel, reference: datetime) -> list[Reshuffle]:
+    """Every layer of `head` whose version in effect at `reference` rotates otherwise than the
+    one of `base` (same schedule, same layer name), or that `head` starts later with no earlier
+    version running until then."""
+    reference = reference.astimezone(UTC)
+    return [
+        change
+        for slug, schedule in head.schedules.items()
+        if slug in base.schedules
+        for change in _schedule_review(base.schedules[slug], schedule, reference)
+    ]
+
+
+def handovers(team: TeamModel, since: datetime) -> list[Handover]:
+    """Where a layer's version ends at `since` or later and a later layer of the same name starts
+    at that moment: the old version hands over to the new one."""
+    found = []
+    for slug, schedule in team.schedules.items():
+        for name, versions in _named(schedule.layers).items():
+            for (_, old), (_, new) in pairwise(versions):
+                if old.end is not None and old.end == new.start and old.end >= since:
+                    first = _turn_at(new, schedule.zone, new.start)
+                    found.append(Handover(slug, name, old.end, old, new, first))
+    return sorted(found, key=lambda h: (h.at, h.schedule, h.name))
+
+
+# --- The edit to paste ----------------------------------------------------------------------------
+
+
+def local_text(moment: datetime, zone: str) -> str:
+    """A stack-file date-time in the schedule's zone: local, with the offset only where the local
+    time happens twice (clocks going back) and would not say which."""
+    z = ZoneInfo(zone)
+    naive = wall(moment, z)
+    if naive.replace(tzinfo=z, fold=0).utcoffset() != naive.replace(tzinfo=z, fold=1).utcoffset():
+        return moment.astimezone(z).isoformat()
+    return naive.isoformat()
+
+
+def _restriction_text(r: Restriction) -> str:
+    hours = r.duration / timedelta(hours=1)
+    parts = [f"type: {'daily' if r.start_day is None else 'weekly'}"]
+    parts.append(f'startTime: "{r.start_time:%H:%M}"')
+    parts.append(f"durationHours: {hours:g}")
+    if r.start_day is not None:
+        parts.append(f"startDay: {_WEEKDAYS[r.start_day - 1]}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def layer_text(layer: Layer, zone: str, *, anchor: datetime | None = None) -> str:
+    """The layer as a stack-file flow mapping (one line of `layers:`)."""
+    parts = [f"name: {layer.name}", f"members: [{', '.join(layer.members)}]"]
+    if layer.turn == WEEK:
+        parts.append("rotation: weekly")
+    elif layer.turn == DAY:
+        parts.append("rotation: daily")
+    else:
+        parts.append(f"rotationHours: {layer.turn // timedelta(hours=1)}")
+    parts.append(f'start: "{local_text(layer.start, zone)}"')
+    if anchor is not None and anchor != layer.start:
+        parts.append(f'rotationVirtualStart: "{local_text(anchor, zone)}"')
+    if layer.end is not None:
+        parts.append(f'end: "{local_text(layer.end, zone)}"')
+    if layer.restrictions:
+        restrictions = ", ".join(_restriction_text(r) for r in layer.restrictions)
+        parts.append(f"restrictions: [{restrictions}]")
+    return "- {" + ", ".join(parts) + "}"
+
+
+def offered_edit(change: Reshuffle, zone: str) -> list[str]:
+    """The two layers to write in place of the changed one: the old version ending at the
+    handover, and the new version starting there, anchored so that whoever was next goes on."""
+    old = replace(change.old, end=change.handover)
+    new = replace(change.new, start=change.handover, virtual_start=None)
+    return [layer_text(old, zone, anchor=old.anchor), layer_text(new, zone, anchor=change.anchor)]
+
+
+# --- As a reviewer reads it -----------------------------------------------------------------------
+
+
+def _when(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%a %Y-%m-%d %H:%M %Z")
+
+
+def _short(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%a %b %-d %H:%M")
+
+
+def _next(span: tuple[datetime, datetime] | None, reference: datetime, zone: str) -> str:
+    if span is None:
+        return "none"
+    start = "now" if span[0] <= reference else _short(span[0], zone)
+    return f"{start} until {_short(span[1], zone)}"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A reshuffle as a reviewer reads it: what it does, whose next shifts move, what to do."""
+
+    what: str
+    moves: tuple[str, ...]
+    advice: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.what}. Next shifts that move: {'; '.join(self.moves) or 'none'}. {self.advice}"
+        )
+
+
+def describe(change: Reshuffle, team: TeamModel, reference: datetime) -> Notice:
+    """The warning a reviewer reads: what the change does on the layer, whose next shift moves
+    (times in the schedule's zone), and where the offered edit hands over."""
+    zone = team.schedules[change.schedule].zone
+    where = f"schedule {change.schedule}, layer {change.name!r}"
+    if change.gap:
+        what = (
+            f"{where}: its new version starts {_when(change.new.start, zone)} and PagerDuty keeps "
+            "no earlier version of a layer running until a later start, so this layer has nobody "
+            "on call from the moment this change deploys until then"
+        )
+    else:
+        what = (
+            f"{where}: {RESHUFFLE} (its {', '.join(change.changed)} change, and its start, "
+            f"{_when(change.new.start, zone)}, is not after {_when(reference, zone)})"
+        )
+    moves = tuple(
+        f"{team.display(m.person)}: {_next(m.before, reference, zone)} → "
+        f"{_next(m.after, reference, zone)}"
+        for m in change.moved
+    )
+    advice = (
+        f"To keep today's shifts, hand over at {_when(change.handover, zone)}: write the layer "
+        "as these two (the old version ending there, the new one starting there, anchored so "
+        "that whoever was next goes on)"
+    )
+    return Notice(what, moves, advice)
+
+
+def describe_handover(change: Handover, team: TeamModel) -> str:
+    """`schedule primary, layer 'Weekly': hands over from Tom, Priya to Tom, Priya, Sam at …`."""
+    zone = team.schedules[change.schedule].zone
+
+    def names(layer: Layer) -> str:
+        return ", ".join(team.display(m) for m in layer.members)
+
+    return (
+        f"schedule {change.schedule}, layer {change.name!r}: hands over from its old version "
+        f"({names(change.old)}) to its new one ({names(change.new)}) at "
+        f"{_when(change.at, zone)}; {team.display(change.first)} goes on first"
+    )
