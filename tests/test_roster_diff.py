@@ -150,3 +150,40 @@ def test_a_level_that_pages_one_schedule_says_so_instead_of_repeating_it(repo: P
 
     assert "- escalation level 1: the same people and shifts as schedule Default" in text
     assert text.count("Joe Smith: " + MINUS) == 1
+
+
+def test_the_offered_edit_plans_and_keeps_this_weeks_person_until_the_handover(repo: Path) -> None:
+    # The two layers the warning offers, pasted as they are: the old version ends at the Monday
+    # 09:00 handover, the new one starts there, anchored so that Anita (next under the base) goes
+    # on.
+    offered = (
+        "- "
+        + WEEKLY.replace("2026-12-07", "2026-11-02").replace("}", ', end: "2026-12-07T09:00:00"}')
+        + "\n- "
+        + WEEKLY.replace("anita]", "anita, jane]").replace(
+            "}", ', rotationVirtualStart: "2026-11-30T09:00:00"}'
+        )
+    )
+    change(repo, offered)
+
+    result = diff(repo)
+    planned = support.run_cli("plan", "--json", "guide-live", cwd=repo)
+
+    assert result.returncode == 0, result.stderr
+    assert "reshuffles who is on call" not in result.stdout
+    # Worked by hand. Base [joe, anita] from Nov 2: Nov 30 joe, Dec 7 anita, Dec 14 joe, Dec 21
+    # anita, Dec 28 joe. New [joe, anita, jane] anchored Nov 30, from Dec 7: Dec 7 anita, Dec 14
+    # jane, Dec 21 joe, Dec 28 anita. So Joe keeps this week (nothing before Dec 7 moves).
+    review = result.stdout.split("Who is on call")[-1]
+    assert "Dec 2 12:00" not in review
+    assert f"Jane Doe: +1 shift (Dec 14{EN}21, was Joe Smith)" in review
+    assert f"+1 shift (Dec 21{EN}28, was Anita Rao)" in review
+    layers = next(
+        r["inputs"]["layers"]
+        for r in json.loads(planned.stdout)["resources"]
+        if r["type"] == "pagerduty:index/schedule:Schedule"
+    )
+    assert [layer["rotationVirtualStart"] for layer in layers[-2:]] == [
+        "2026-11-02T09:00:00-05:00",
+        "2026-11-30T09:00:00-05:00",
+    ]

@@ -148,6 +148,8 @@ def layer_args(layer: ResolvedLayer) -> LayerArgs:
     }
     if layer.end is not None:
         args["end"] = layer.end.isoformat()
+    if layer.rotation_virtual_start is not None:
+        args["rotationVirtualStart"] = layer.rotation_virtual_start.isoformat()
     if layer.restrictions:
         args["restrictions"] = [_restriction(r) for r in layer.restrictions]
     return args

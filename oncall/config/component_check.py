@@ -39,7 +39,6 @@ _TEAM_FIELDS: Final = {
     "escalationDelayInMinutes": "escalateAfterMinutes",
     "createTeam": "createPagerdutyTeam",
     "rotationTurnLengthSeconds": "rotation",
-    "rotationVirtualStart": "start",
     "startTimeOfDay": "startTime",
     "durationSeconds": "durationHours",
     "startDayOfWeek": "startDay",

@@ -222,6 +222,10 @@ class Layer(Model):
     earliest of the other layers'). `parse_stack_config` returns `ResolvedLayer`s."""
     end: DateTime | None = None
     """When the layer stops (a fixed date-time); default never."""
+    rotation_virtual_start: DateTime | None = None
+    """The rotation's anchor: the moment the first member's turn starts (a turn boundary), kept
+    apart from `start`, from when this version of the layer applies; default `start`. `oncall
+    diff` offers both when a roster change would otherwise reshuffle shifts at deploy time."""
     restrictions: tuple[Restriction, ...] = ()
     """When the layer is on call at all, e.g. weekday working hours; default always."""
 
@@ -269,6 +273,7 @@ class ResolvedLayer(Layer):
 
     start: datetime
     end: datetime | None = None
+    rotation_virtual_start: datetime | None = None
 
 
 class ResolvedSchedule(Schedule):

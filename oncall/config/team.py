@@ -339,8 +339,8 @@ def _resolved(team: Team) -> ResolvedTeam:
         zone = schedule.time_zone or team.time_zone
         times, _ = _layer_times(schedule.layers, zone)
         layers = tuple(
-            resolved_as(ResolvedLayer, layer, start=start, end=end)
-            for layer, (start, end) in zip(schedule.layers, times, strict=True)
+            resolved_as(ResolvedLayer, layer, start=start, end=end, rotation_virtual_start=anchor)
+            for layer, (start, end, anchor) in zip(schedule.layers, times, strict=True)
         )
         schedules[slug] = resolved_as(ResolvedSchedule, schedule, time_zone=zone, layers=layers)
     return resolved_as(ResolvedTeam, team, members=members, schedules=schedules)
@@ -355,7 +355,8 @@ def _inherited_notify(own: NotifyOverride | None, defaults: Notify) -> Notify:
     )
 
 
-_Times = tuple[datetime | None, datetime | None]
+_Times = tuple[datetime | None, datetime | None, datetime | None]
+"""A layer's start, end and rotation anchor (`rotationVirtualStart`), each with its offset."""
 
 
 def _layer_times(
@@ -367,21 +368,27 @@ def _layer_times(
     takes the earliest start of the schedule's other layers.
     """
     if zone_name is None:
-        return [(None, None)] * len(layers), []
+        return [(None, None, None)] * len(layers), []
     zone, issues = ZoneInfo(zone_name), list[Issue]()
     own = [
         (
             _fixed(layer.start if layer else None, zone, ("layers", index, "start"), issues),
             _fixed(layer.end if layer else None, zone, ("layers", index, "end"), issues),
+            _fixed(
+                layer.rotation_virtual_start if layer else None,
+                zone,
+                ("layers", index, "rotationVirtualStart"),
+                issues,
+            ),
         )
         for index, layer in enumerate(layers)
     ]
-    starts = [start for start, _ in own if start is not None]
+    starts = [start for start, _, _ in own if start is not None]
     if not starts and not issues and all(layer is not None for layer in layers):
         issues.append(Issue(("layers", 0, "start"), MISSING, _NO_START))
     earliest = min(starts, default=None)
-    times = [(start or earliest, end) for start, end in own]
-    for index, (start, end) in enumerate(times):
+    times = [(start or earliest, end, anchor) for start, end, anchor in own]
+    for index, (start, end, _) in enumerate(times):
         if start is not None and end is not None and end <= start:
             message = f"must be after the layer's start, {start.isoformat()}"
             issues.append(Issue(("layers", index, "end"), end.isoformat(), message))

@@ -394,8 +394,12 @@ def team_model(team: ResolvedTeam) -> TeamModel:
                     members=layer.members,
                     start=layer.start.astimezone(UTC),
                     turn=timedelta(seconds=layer.rotation_seconds),
-                    # The program sends rotation_virtual_start = start (oncall.wiring).
-                    virtual_start=None,
+                    # Without rotationVirtualStart the program sends start (components' default).
+                    virtual_start=(
+                        layer.rotation_virtual_start.astimezone(UTC)
+                        if layer.rotation_virtual_start
+                        else None
+                    ),
                     end=layer.end.astimezone(UTC) if layer.end else None,
                     restrictions=tuple(
                         Restriction(
