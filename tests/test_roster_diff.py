@@ -187,3 +187,21 @@ def test_the_offered_edit_plans_and_keeps_this_weeks_person_until_the_handover(r
         "2026-11-02T09:00:00-05:00",
         "2026-11-30T09:00:00-05:00",
     ]
+
+
+def test_check_and_calendar_show_the_handover_of_the_pasted_edit(repo: Path) -> None:
+    offered = (
+        "- "
+        + WEEKLY.replace("2026-12-07", "2026-11-02").replace("}", ', end: "2026-12-07T09:00:00"}')
+        + "\n- "
+        + WEEKLY.replace("anita]", "anita, jane]").replace(
+            "}", ', rotationVirtualStart: "2026-11-30T09:00:00"}'
+        )
+    )
+    change(repo, offered)
+
+    for command in ("check", "calendar"):
+        result = support.run_cli(command, "guide-live", "--from", "2026-12-02T12:00", cwd=repo)
+        assert result.returncode == 0, result.stderr
+        assert "Roster handovers in this horizon:" in result.stdout
+        assert "Weekly rotation" in result.stdout.split("Roster handovers in this horizon:")[1]

@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     until = since + timedelta(weeks=horizon.weeks(args.weeks))
     res = horizon.live(args, team, resolve_team(model, since, until))
     sys.stdout.write(calendar.text(res))
+    horizon.print_handovers(res, before="\n")
     on_holidays = holidays.holiday_shifts(res, holidays.team_countries(team))
     if on_holidays:
         print("\nOn call on a public holiday of their own country:")

@@ -99,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
     for line in checks.summary_lines(result):
         print(f"  {line}")
     print()
+    horizon.print_handovers(res)
     on_holidays = holidays.holiday_shifts(
         horizon.live(args, config.team, res), holidays.team_countries(config.team)
     )

@@ -67,6 +67,19 @@ def live(args: argparse.Namespace, team: ResolvedTeam, res: TeamResolution) -> T
     return with_overrides(res, found)
 
 
+def print_handovers(res: TeamResolution, before: str = "") -> None:
+    """The layers that hand over from one version to the next in the horizon (a roster change
+    written as the old layer ending where the new one starts), one line each."""
+    from oncall.schedules import handover
+
+    found = [h for h in handover.handovers(res.team, res.since) if h.at < res.until]
+    if found:
+        print(f"{before}Roster handovers in this horizon:")
+        for change in found:
+            print(f"  {handover.describe_handover(change, res.team)}")
+        print()
+
+
 def write(option: str, path: Path, content: bytes) -> None:
     """Write the file `option` names; a folder that is not there is a ConfigError."""
     try:
