@@ -26,6 +26,16 @@ WEEKLY = (
     '{name: Weekly rotation, members: [joe, anita], rotation: weekly, start: "2026-12-07T09:00:00"}'
 )
 WEDNESDAY = "2026-12-02T12:00:00-05:00"
+OFFERED = (
+    "- "
+    + WEEKLY.replace("2026-12-07", "2026-11-02").replace("}", ', end: "2026-12-07T09:00:00"}')
+    + "\n- "
+    + WEEKLY.replace("anita]", "anita, jane]").replace(
+        "}", ', rotationVirtualStart: "2026-11-30T09:00:00"}'
+    )
+)
+"""The two layers the warning offers, as pasted: the old version ends at the Monday 09:00
+handover, the new one starts there, anchored so that Anita (next under the base) goes on."""
 
 
 def git(repo: Path, *args: str, date: str = WEDNESDAY) -> None:
@@ -156,15 +166,7 @@ def test_the_offered_edit_plans_and_keeps_this_weeks_person_until_the_handover(r
     # The two layers the warning offers, pasted as they are: the old version ends at the Monday
     # 09:00 handover, the new one starts there, anchored so that Anita (next under the base) goes
     # on.
-    offered = (
-        "- "
-        + WEEKLY.replace("2026-12-07", "2026-11-02").replace("}", ', end: "2026-12-07T09:00:00"}')
-        + "\n- "
-        + WEEKLY.replace("anita]", "anita, jane]").replace(
-            "}", ', rotationVirtualStart: "2026-11-30T09:00:00"}'
-        )
-    )
-    change(repo, offered)
+    change(repo, OFFERED)
 
     result = diff(repo)
     planned = support.run_cli("plan", "--json", "guide-live", cwd=repo)
@@ -190,15 +192,7 @@ def test_the_offered_edit_plans_and_keeps_this_weeks_person_until_the_handover(r
 
 
 def test_check_and_calendar_show_the_handover_of_the_pasted_edit(repo: Path) -> None:
-    offered = (
-        "- "
-        + WEEKLY.replace("2026-12-07", "2026-11-02").replace("}", ', end: "2026-12-07T09:00:00"}')
-        + "\n- "
-        + WEEKLY.replace("anita]", "anita, jane]").replace(
-            "}", ', rotationVirtualStart: "2026-11-30T09:00:00"}'
-        )
-    )
-    change(repo, offered)
+    change(repo, OFFERED)
 
     for command in ("check", "calendar"):
         result = support.run_cli(command, "guide-live", "--from", "2026-12-02T12:00", cwd=repo)
