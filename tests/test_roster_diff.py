@@ -163,9 +163,6 @@ def test_a_level_that_pages_one_schedule_says_so_instead_of_repeating_it(repo: P
 
 
 def test_the_offered_edit_plans_and_keeps_this_weeks_person_until_the_handover(repo: Path) -> None:
-    # The two layers the warning offers, pasted as they are: the old version ends at the Monday
-    # 09:00 handover, the new one starts there, anchored so that Anita (next under the base) goes
-    # on.
     change(repo, OFFERED)
 
     result = diff(repo)
