@@ -59,6 +59,15 @@ def observer_on_a_layer(v: dict[str, Any]) -> None:
     members(v)["jane"]["role"] = "observer"
 
 
+def own_sms_step_without_a_number(v: dict[str, Any]) -> None:
+    del members(v)["joe"]["sms"]
+    members(v)["joe"]["notify"] = {"high": [{"via": "email"}, {"via": "sms"}]}
+
+
+def default_phone_step_without_a_number(v: dict[str, Any]) -> None:
+    del members(v)["joe"]["phone"]
+
+
 CASES: list[tuple[Callable[[dict[str, Any]], None], str]] = [
     (twelve_hour_ping, "pantheon-oncall:newrelic.pingMonitor.period"),
     (formerly_a_present_member, "pantheon-oncall:team.members.jane.formerly[0]"),
@@ -66,6 +75,8 @@ CASES: list[tuple[Callable[[dict[str, Any]], None], str]] = [
     (existing_and_import_id, "pantheon-oncall:team.members.jane.importId"),
     (duplicate_emails, "pantheon-oncall:team.members.joe.email"),
     (observer_on_a_layer, "pantheon-oncall:team.schedules.default.layers[0].members[0]"),
+    (own_sms_step_without_a_number, "pantheon-oncall:team.members.joe.notify.high[1].via"),
+    (default_phone_step_without_a_number, "pantheon-oncall:team.members.joe"),
 ]
 
 
@@ -81,6 +92,38 @@ def test_the_config_refuses_what_the_components_refuse(
 
     paths = [p.path for p in refused.value.problems]
     assert path in paths, str(refused.value)
+
+
+def test_a_default_a_member_cannot_take_is_named_with_the_way_out() -> None:
+    values = copy.deepcopy(live())
+    default_phone_step_without_a_number(values)
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    assert str(refused.value).splitlines() == [
+        "pantheon-oncall:team.members.joe: phone needs members.joe.phone, which is not set (from "
+        "team.defaults.notify.high[2].via, which joe inherits; joe's own notify.high would "
+        "replace it)"
+    ]
+
+
+def test_a_default_handoff_a_member_cannot_take_is_named() -> None:
+    values = copy.deepcopy(live())
+    values["team"]["defaults"]["handoff"]["via"] = "sms"
+    del members(values)["joe"]["sms"]
+    members(values)["joe"]["notify"] = {"high": [{"via": "email"}]}
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    assert [(p.path, p.message) for p in refused.value.problems] == [
+        (
+            "pantheon-oncall:team.members.joe",
+            "sms needs members.joe.sms, which is not set (from team.defaults.handoff.via, "
+            "which joe inherits; joe's own handoff would replace it)",
+        )
+    ]
 
 
 def test_a_twelve_hour_ping_monitor_is_one_clear_problem_in_plan(

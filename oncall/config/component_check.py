@@ -9,7 +9,7 @@ gets as far as a component refusing its input.
 A component's property path is mapped back to the stack file by renaming the fields the config
 spells differently (`rotationTurnLengthSeconds` is `rotation`, `startTimeOfDay` is `startTime`,
 …) and keeping the longest part of the path that the stack file has: a problem in what a member
-inherits from `team.defaults` is reported at the member.
+inherits from `team.defaults` is reported at the member, and says which default it comes from.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from components.team_checks import raise_if_invalid as check_team
 from oncall.config.alerts import NewRelicSettings, PagerDutySettings
 from oncall.config.args import alerts_args, slack_args, team_args
 from oncall.config.errors import MISSING
-from oncall.config.issues import Issue, Loc
+from oncall.config.issues import Issue, Loc, dotted
 from oncall.config.site import Site
 from oncall.config.slack import SlackSettings
 from oncall.config.team import ResolvedTeam
@@ -81,31 +81,55 @@ def component_issues(
     without the namespace)."""
     issues: list[Issue] = []
     if team is not None:
-        found = _refused(check_team, team_args(team, protect), values, _team_loc)
-        issues += [
-            Issue(i.loc, i.value, _TEAM_WORDS.sub(_TEAM_FIELDS["createTeam"], i.message))
-            for i in found
-        ]
+        refused = _refused(check_team, team_args(team, protect), _team_loc)
+        issues += [_team_issue(loc, reason, values) for loc, reason in refused]
     if alerts is not None:
         built = alerts_args(*alerts, PLACEHOLDER_ID)
-        issues += _refused(check_alerts, built, values, _alerts_loc)
+        refused = _refused(check_alerts, built, _alerts_loc)
+        issues += [_issue(loc, reason, values) for loc, reason in refused]
     if slack is not None:
         channel = slack_args(slack, {"service": PLACEHOLDER_ID})
-        issues += _refused(check_slack, channel, values, lambda path: ("slack", *path[:1]))
+        refused = _refused(check_slack, channel, lambda path: ("slack", *path[:1]))
+        issues += [_issue(loc, reason, values) for loc, reason in refused]
     return issues
 
 
 def _refused(
-    check: Callable[[Any], None],
-    args: Any,
-    values: Mapping[str, Any],
-    locate: Callable[[Loc], Loc],
-) -> list[Issue]:
+    check: Callable[[Any], None], args: Any, locate: Callable[[Loc], Loc]
+) -> list[tuple[Loc, str]]:
+    """What `check` refuses in `args`: each problem's stack-file key path (`locate` maps the
+    component's property path) and its reason."""
     try:
         check(args)
     except ComponentArgsError as e:
-        return [_issue(locate(_split(path)), reason, values) for path, reason in e.problems]
+        return [(locate(_split(path)), reason) for path, reason in e.problems]
     return []
+
+
+def _team_issue(loc: Loc, reason: str, values: Mapping[str, Any]) -> Issue:
+    """TeamOnCall's problem at `loc`, its switch named as the stack file spells it, and a problem
+    in what a member inherits from `team.defaults` said to come from there."""
+    issue = _issue(loc, _TEAM_WORDS.sub(_TEAM_FIELDS["createTeam"], reason), values)
+    inherited = _inherited(loc, issue.loc)
+    if inherited is None:
+        return issue
+    return Issue(issue.loc, issue.value, f"{issue.message} ({inherited})")
+
+
+def _inherited(loc: Loc, written: Loc) -> str | None:
+    """Where in `team.defaults` the problem at a member's `loc` comes from, when the member does
+    not write that part of it (`written` is the part the stack file has): their notification
+    steps for an urgency, or their handoff notification (oncall.config.team, `_resolved`)."""
+    if loc[:2] != ("team", "members") or len(loc) < 4 or loc[3] not in ("notify", "handoff"):
+        return None
+    own = loc[3:5] if loc[3] == "notify" else loc[3:4]
+    if len(written) >= 3 + len(own):
+        return None  # the member's own
+    slug = loc[2]
+    return (
+        f"from {dotted(('team', 'defaults', *loc[3:]))}, which {slug} inherits; "
+        f"{slug}'s own {dotted(own)} would replace it"
+    )
 
 
 def _issue(loc: Loc, reason: str, values: Mapping[str, Any]) -> Issue:

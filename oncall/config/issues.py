@@ -84,13 +84,14 @@ def as_written(value: object) -> object:
 def config_error(namespace: str, issues: Iterable[Issue]) -> ConfigError:
     """One error for all the issues, each named by its full key path (`<namespace>:<key>…`)."""
     return ConfigError(
-        Problem(_path(namespace, i.loc), as_written(i.value), i.message) for i in issues
+        Problem(f"{namespace}:{dotted(i.loc)}", as_written(i.value), i.message) for i in issues
     )
 
 
-def _path(namespace: str, loc: Loc) -> str:
+def dotted(loc: Loc) -> str:
+    """`loc` as a key path is written in messages: `team.members.jane.notify.high[0]`."""
     head, *rest = loc
-    return f"{namespace}:{head}" + "".join(
+    return f"{head}" + "".join(
         f"[{part}]" if isinstance(part, int) else f".{part}" for part in rest
     )
 

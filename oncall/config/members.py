@@ -404,10 +404,6 @@ class Member(Model):
         """The role as PagerDuty's API spells it (`limited_user` for a responder)."""
         return self.role.value
 
-    def has_address(self, via: Via) -> bool:
-        """Whether PagerDuty can reach this member `via` a channel (email always)."""
-        return via is Via.EMAIL or (self.sms if via is Via.SMS else self.phone) is not None
-
 
 class ResolvedMember(Member):
     """A member as `parse_stack_config` returns it: what they do not write, the team's."""

@@ -2,7 +2,7 @@
 
 Pydantic checks each part on its own (`members.py`, `schedules.py`); the team-wide rules here run
 over every part that parsed, so one typo does not hide the rest: references between members,
-schedules and escalation rules, contact numbers, schedule starts in their time zone. Then the team
+schedules and escalation rules, schedule starts in their time zone. Then the team
 is resolved (layer starts and ends fixed with their UTC offsets) and TeamOnCall's own rules run on
 it (oncall.config.component_check)."""
 
@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_snake
 
-from components.vocabulary import OFF_CALL_ROLES, TargetType, Urgency
+from components.vocabulary import OFF_CALL_ROLES, TargetType
 from oncall.config.errors import MISSING
 from oncall.config.issues import Issue, Loc, as_written
 from oncall.config.members import Defaults, Member, Notify, NotifyOverride, ResolvedMember
@@ -121,7 +121,6 @@ class _TeamView:
     config when the Team did not parse; a part that did not parse is None (its problems are
     already reported) and rules that need it skip it."""
 
-    defaults: Defaults | None
     members: Mapping[str, Member | None] | None
     """None when `members` itself is not a mapping: references to members go unchecked."""
     schedules: Mapping[str, _ScheduleView] | None
@@ -132,7 +131,6 @@ def checked_team(raw: object, team: Team | None, issues: list[Issue]) -> Resolve
     """Add the team-wide problems to `issues`; return the team resolved (`_resolved`)."""
     view = _view_of(team) if team is not None else _salvaged(raw)
     found = [
-        *_missing_addresses(view),
         *_schedule_members(view),
         *_escalation_targets(view),
         *_schedule_time_issues(view),
@@ -143,7 +141,6 @@ def checked_team(raw: object, team: Team | None, issues: list[Issue]) -> Resolve
 
 def _view_of(team: Team) -> _TeamView:
     return _TeamView(
-        defaults=team.defaults,
         members=team.members,
         schedules={
             slug: _ScheduleView(schedule.time_zone or team.time_zone, schedule.layers)
@@ -158,7 +155,6 @@ def _salvaged(raw: object) -> _TeamView:
     zone = _quiet(TimeZoneName, _get(team, "timeZone"))
     members, schedules = _get(team, "members"), _get(team, "schedules", {})
     return _TeamView(
-        defaults=_quiet(Defaults, _get(team, "defaults", {})),
         members=(
             {str(slug): _quiet(Member, m) for slug, m in members.items()}
             if isinstance(members, Mapping)
@@ -202,59 +198,6 @@ def _list(value: object) -> list[Any]:
 def _get(raw: Mapping[Any, Any], key: str, default: object = None) -> Any:
     """A raw config value by its camelCase key (or the snake_case name pydantic also accepts)."""
     return raw.get(key, raw.get(to_snake(key), default))
-
-
-def _missing_addresses(view: _TeamView) -> list[Issue]:
-    """Every sms or phone step, and the handoff, needs the member's number for that channel."""
-    issues = []
-    for slug, member in (view.members or {}).items():
-        if member is None or member.existing:
-            continue
-        for urgency in Urgency:
-            issues += _unreachable_steps(slug, member, urgency, view.defaults)
-        issues += _unreachable_handoff(slug, member, view.defaults)
-    return issues
-
-
-def _unreachable_steps(
-    slug: str, member: Member, urgency: Urgency, defaults: Defaults | None
-) -> list[Issue]:
-    own = member.notify.get(urgency) if member.notify else None
-    if own is not None:
-        return [
-            Issue(
-                ("members", slug, "notify", urgency.value, index, "via"),
-                step.via.value,
-                f"{slug} has no {step.via.value} number: add {step.via.value} to the member",
-            )
-            for index, step in enumerate(own)
-            if not member.has_address(step.via)
-        ]
-    steps = defaults.notify.get(urgency) if defaults else ()
-    return [
-        Issue(
-            ("members", slug),
-            MISSING,
-            f"defaults.notify.{urgency.value}[{index}] notifies via {step.via.value}, but {slug} "
-            f"has no {step.via.value} number: add {step.via.value}, or give {slug} its own "
-            f"notify.{urgency.value}",
-        )
-        for index, step in enumerate(steps)
-        if not member.has_address(step.via)
-    ]
-
-
-def _unreachable_handoff(slug: str, member: Member, defaults: Defaults | None) -> list[Issue]:
-    own = member.handoff is not None
-    handoff = member.handoff if own else (defaults.handoff if defaults else False)
-    if not handoff or member.has_address(handoff.via):
-        return []
-    via = handoff.via.value
-    if own:
-        message = f"{slug} has no {via} number: add {via} to the member"
-        return [Issue(("members", slug, "handoff", "via"), via, message)]
-    message = f"defaults.handoff notifies via {via}, but {slug} has no {via} number: add {via}"
-    return [Issue(("members", slug), MISSING, message)]
 
 
 def _on_call_issue(view: _TeamView, slug: str) -> str | None:
