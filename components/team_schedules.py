@@ -29,7 +29,9 @@ from components.vocabulary import (
     MIN_TURN_SECONDS,
     OFF_CALL_ROLES,
     RestrictionType,
+    Role,
     TargetType,
+    role_word,
 )
 
 _TIME_OF_DAY = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]:00$")
@@ -178,7 +180,13 @@ def _on_call_member(p: Problems, path: str, slug: object, roles: Mapping[str, st
         known = ", ".join(sorted(roles)) or "none"
         p.add(path, f"no member {slug!r} (members: {known})")
     elif roles[slug] in OFF_CALL_ROLES:
-        p.add(path, f"{slug!r} is {roles[slug]}, a role PagerDuty never puts on call")
+        role = Role(roles[slug])
+        word = role_word(role)
+        named = role.value if word == role.value else f"{role.value} ({word})"
+        p.add(
+            path,
+            f"{slug!r} is {named}, a role PagerDuty never puts on call: change members.{slug}.role",
+        )
 
 
 def _timestamp(p: Problems, path: str, value: object) -> datetime | None:

@@ -45,6 +45,13 @@ least that can be on call (PagerDuty's own default, `user`, would make everyone 
 OFF_CALL_ROLES: Final = frozenset({Role.OBSERVER, Role.STAKEHOLDER, Role.LIMITED_STAKEHOLDER})
 """Roles PagerDuty never puts on call: not on schedule layers, not escalation targets."""
 
+
+def role_word(role: Role) -> str:
+    """The role as PagerDuty's UI names it (`limited stakeholder` for read_only_limited_user):
+    the word a stack file writes, and problem messages show."""
+    return role.name.lower().replace("_", " ")
+
+
 TEAM_ROLES: Final[dict[Role, str]] = {
     Role.ADMIN: "manager",
     Role.MANAGER: "manager",

@@ -59,6 +59,11 @@ def observer_on_a_layer(v: dict[str, Any]) -> None:
     members(v)["jane"]["role"] = "observer"
 
 
+def limited_stakeholder_as_a_target(v: dict[str, Any]) -> None:
+    members(v)["anita"]["role"] = "limited stakeholder"
+    v["team"]["escalation"]["rules"][1]["targets"] = ["user:anita"]
+
+
 def own_sms_step_without_a_number(v: dict[str, Any]) -> None:
     del members(v)["joe"]["sms"]
     members(v)["joe"]["notify"] = {"high": [{"via": "email"}, {"via": "sms"}]}
@@ -75,6 +80,7 @@ CASES: list[tuple[Callable[[dict[str, Any]], None], str]] = [
     (existing_and_import_id, "pantheon-oncall:team.members.jane.importId"),
     (duplicate_emails, "pantheon-oncall:team.members.joe.email"),
     (observer_on_a_layer, "pantheon-oncall:team.schedules.default.layers[0].members[0]"),
+    (limited_stakeholder_as_a_target, "pantheon-oncall:team.escalation.rules[1].targets[0]"),
     (own_sms_step_without_a_number, "pantheon-oncall:team.members.joe.notify.high[1].via"),
     (default_phone_step_without_a_number, "pantheon-oncall:team.members.joe"),
 ]
@@ -92,6 +98,29 @@ def test_the_config_refuses_what_the_components_refuse(
 
     paths = [p.path for p in refused.value.problems]
     assert path in paths, str(refused.value)
+
+
+def test_a_member_who_cannot_be_on_call_is_told_their_role_in_the_stack_files_words() -> None:
+    values = copy.deepcopy(live())
+    limited_stakeholder_as_a_target(values)
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    assert [(p.path, p.value, p.message) for p in refused.value.problems] == [
+        (
+            "pantheon-oncall:team.schedules.default.layers[1].members[1]",
+            "anita",
+            "'anita' is read_only_limited_user (limited stakeholder), a role PagerDuty never puts "
+            "on call: change members.anita.role",
+        ),
+        (
+            "pantheon-oncall:team.escalation.rules[1].targets[0]",
+            "user:anita",
+            "'anita' is read_only_limited_user (limited stakeholder), a role PagerDuty never puts "
+            "on call: change members.anita.role",
+        ),
+    ]
 
 
 def test_a_default_a_member_cannot_take_is_named_with_the_way_out() -> None:

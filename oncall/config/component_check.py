@@ -164,6 +164,8 @@ def _split(path: str) -> Loc:
 def _team_loc(path: Loc) -> Loc:
     if path[:1] == ("protect",):
         return ("protect",)
+    if len(path) > 2 and path[-3] == "targets" and path[-1] in ("type", "ref"):
+        path = path[:-1]  # the stack file writes a target's type and ref as one, `user:<slug>`
     return ("team", *(_TEAM_FIELDS.get(p, p) if isinstance(p, str) else p for p in path))
 
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_snake
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from components.vocabulary import Role, SlackEvent
+from components.vocabulary import Role, SlackEvent, role_word
 from oncall.config.errors import MISSING, ConfigError, Problem, did_you_mean
 
 NAMESPACE: Final = "pantheon-oncall"
@@ -63,7 +63,7 @@ def as_written(value: object) -> object:
     if written is not None:
         return written()
     if isinstance(value, Role):
-        return value.name.lower().replace("_", " ")
+        return role_word(value)
     if isinstance(value, SlackEvent):
         return value.name.lower()
     if isinstance(value, StrEnum):

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_snake
 
-from components.vocabulary import OFF_CALL_ROLES, TargetType
+from components.vocabulary import TargetType
 from oncall.config.errors import MISSING
-from oncall.config.issues import Issue, Loc, as_written
+from oncall.config.issues import Issue, Loc
 from oncall.config.members import Defaults, Member, Notify, NotifyOverride, ResolvedMember
 from oncall.config.scalars import (
     Model,
@@ -200,18 +200,13 @@ def _get(raw: Mapping[Any, Any], key: str, default: object = None) -> Any:
     return raw.get(key, raw.get(to_snake(key), default))
 
 
-def _on_call_issue(view: _TeamView, slug: str) -> str | None:
-    """Why member `slug` cannot be on call, or None when they can (or we cannot tell)."""
-    if view.members is None:
+def _unknown_member(view: _TeamView, slug: str) -> str | None:
+    """Why `slug` names no member, or None when it does (or we cannot tell). Whether the member
+    can be on call is TeamOnCall's rule (components/team_schedules.py `_on_call_member`)."""
+    if view.members is None or slug in view.members:
         return None
-    if slug not in view.members:
-        known = ", ".join(sorted(view.members)) or "none"
-        return f"unknown member; members are: {known}"
-    member = view.members[slug]
-    if member is None or member.existing or member.role not in OFF_CALL_ROLES:
-        return None
-    role = as_written(member.role)
-    return f"{slug} is a {role}, and PagerDuty does not put a {role} on call; change their role"
+    known = ", ".join(sorted(view.members)) or "none"
+    return f"unknown member; members are: {known}"
 
 
 def _schedule_members(view: _TeamView) -> list[Issue]:
@@ -219,7 +214,7 @@ def _schedule_members(view: _TeamView) -> list[Issue]:
     for schedule_slug, schedule in (view.schedules or {}).items():
         for layer_index, layer in enumerate(schedule.layers):
             for index, slug in enumerate(layer.members if layer else ()):
-                message = _on_call_issue(view, slug)
+                message = _unknown_member(view, slug)
                 loc = ("schedules", schedule_slug, "layers", layer_index, "members", index)
                 if message:
                     issues.append(Issue(loc, slug, message))
@@ -231,7 +226,7 @@ def _escalation_targets(view: _TeamView) -> list[Issue]:
     for rule_index, rule in enumerate(view.rules):
         for index, target in enumerate(rule.targets if rule else ()):
             if target.kind is TargetType.USER:
-                message = _on_call_issue(view, target.slug)
+                message = _unknown_member(view, target.slug)
             elif view.schedules is not None and target.slug not in view.schedules:
                 known = ", ".join(sorted(view.schedules)) or "none"
                 message = f"unknown schedule; schedules are: {known}"
