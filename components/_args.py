@@ -16,7 +16,14 @@ from typing import Any
 
 import pulumi
 
-from components.vocabulary import LOCATION, SLUG, is_time_zone, real_number, whole_number
+from components.vocabulary import (
+    LOCATION,
+    SLUG,
+    SLUG_RULE,
+    is_time_zone,
+    real_number,
+    whole_number,
+)
 
 
 def without_none(value: Any) -> Any:
@@ -144,12 +151,9 @@ class Problems:
         return True
 
     def slug(self, path: str, key: object) -> None:
-        """`key` (of a member, a schedule) is a slug."""
+        """`key` (of a member, a schedule, a service) is a slug."""
         if not isinstance(key, str) or not re.fullmatch(SLUG, key):
-            self.add(
-                path,
-                f"key {key!r} must be a slug (lower-case letters, digits and -, not at either end)",
-            )
+            self.add(path, f"key {key!r} must be a slug ({SLUG_RULE})")
 
     def time_zone(self, path: str, value: object) -> None:
         if not is_time_zone(value):

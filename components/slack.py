@@ -6,7 +6,6 @@ service. The channel is either named by id (preferred: no Slack resource, no rat
 or managed with pulumi-slack: adopted when it already exists, and never archived on destroy.
 """
 
-import re
 from collections.abc import Mapping
 from typing import NotRequired, TypedDict, cast
 
@@ -20,7 +19,6 @@ from components.vocabulary import (
     SLACK_CHANNEL_ID,
     SLACK_CHANNEL_NAME,
     SLACK_WORKSPACE_ID,
-    SLUG,
     SlackEvent,
     SlackNotificationType,
     Urgency,
@@ -229,11 +227,7 @@ def _validate_services(p: Problems, services: object) -> None:
         )
         services = {}
     for slug, service_id in services.items():
-        if not isinstance(slug, str) or not re.fullmatch(SLUG, slug):
-            p.add(
-                "services",
-                f"key {slug!r} is not a slug (lower-case letters, digits and -, not at either end)",
-            )
+        p.slug("services", slug)
         if service_id is None or service_id == "":
             p.add(f"services.{slug}", f"expected a PagerDuty service id (got {service_id!r})")
 

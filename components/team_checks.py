@@ -128,10 +128,9 @@ def _member(p: Problems, path: str, member: Mapping[str, Any]) -> str:
             _adopted_contact(p, f"{path}.{via}", member[via], "importId" in member)
     if "emailContactMethodId" in member:
         p.text(f"{path}.emailContactMethodId", member["emailContactMethodId"])
-    _notify(p, path, member)
-    handoff = member.get("handoff")
-    if handoff is not None and p.keys(f"{path}.handoff", handoff, HandoffArgs):
-        _handoff(p, path, member, handoff)
+    adopted: dict[str, str] = {}
+    _notify(p, path, member, adopted)
+    _handoff(p, path, member, adopted)
     return role
 
 
@@ -154,7 +153,11 @@ def _account(p: Problems, path: str, member: Mapping[str, Any]) -> str:
     if "importId" in member:
         p.text(f"{path}.importId", member["importId"])
         if existing:
-            p.add(path, "existing and importId exclude each other (existing creates nothing)")
+            p.add(
+                f"{path}.importId",
+                "existing and importId exclude each other: existing only looks the user up, "
+                f"importId adopts it into this stack (got {member['importId']!r})",
+            )
     return str(role)
 
 
@@ -168,8 +171,9 @@ def _reachable(
         p.add(f"{step_path}.via", f"{via} needs {path}.{via}, which is not set")
 
 
-def _notify(p: Problems, path: str, member: Mapping[str, Any]) -> None:
-    """The member's notification steps per urgency: reachable, and no two alike."""
+def _notify(p: Problems, path: str, member: Mapping[str, Any], adopted: dict[str, str]) -> None:
+    """The member's notification steps per urgency: reachable, and no two alike (`adopted`: the
+    rule ids adopted so far, by where)."""
     notify = member.get("notify", {})
     if not isinstance(notify, Mapping):
         p.add(f"{path}.notify", f"expected a map of urgency to steps (got {notify!r})")
@@ -190,12 +194,12 @@ def _notify(p: Problems, path: str, member: Mapping[str, Any]) -> None:
             _reachable(p, path, member, spath, step["via"])
             delay = step.get("afterMinutes", 0)
             p.integer(f"{spath}.afterMinutes", delay, 0, None)
-            _adopted_rule(p, spath, step, member)
+            _adopted_rule(p, spath, step, member, adopted)
             if "importId" in step and is_pagerduty_default_rule(step["via"], delay):
                 p.add(
                     f"{spath}.importId",
-                    "email at 0 minutes is PagerDuty's own rule, never created nor adopted "
-                    f"(got {step['importId']!r})",
+                    "email at 0 minutes is PagerDuty's own rule, which the stack never creates "
+                    f"nor adopts: drop importId (got {step['importId']!r})",
                 )
             key = (step["via"], delay)
             if key in seen:
@@ -203,30 +207,46 @@ def _notify(p: Problems, path: str, member: Mapping[str, Any]) -> None:
             seen[key] = i
 
 
-def _handoff(p: Problems, path: str, member: Mapping[str, Any], handoff: Mapping[str, Any]) -> None:
-    """The member's handoff notification: reachable, a lead time, a known kind."""
+def _handoff(p: Problems, path: str, member: Mapping[str, Any], adopted: dict[str, str]) -> None:
+    """The member's handoff notification, if any: reachable, a lead time, a known kind."""
+    handoff = member.get("handoff")
+    if handoff is None or not p.keys(f"{path}.handoff", handoff, HandoffArgs):
+        return
     _reachable(p, path, member, f"{path}.handoff", handoff["via"])
     minutes = handoff.get("beforeMinutes", DEFAULT_HANDOFF_MINUTES)
     p.integer(f"{path}.handoff.beforeMinutes", minutes, 0, None)
     kind = handoff.get("type", DEFAULT_HANDOFF_TYPE)
     if not is_one_of(kind, HandoffType):
         p.add(f"{path}.handoff.type", f"expected oncall, offcall or both (got {kind!r})")
-    _adopted_rule(p, f"{path}.handoff", handoff, member)
+    _adopted_rule(p, f"{path}.handoff", handoff, member, adopted)
 
 
 def _adopted_rule(
-    p: Problems, path: str, rule: Mapping[str, Any], member: Mapping[str, Any]
+    p: Problems,
+    path: str,
+    rule: Mapping[str, Any],
+    member: Mapping[str, Any],
+    adopted: dict[str, str],
 ) -> None:
-    """A notification step's or the handoff's importId: only on an adopted user's rules."""
+    """A notification step's or the handoff's importId: only on an adopted user's rules, and
+    each rule adopted once (`adopted`: the ids adopted so far, by where)."""
     if "importId" not in rule:
         return
-    p.text(f"{path}.importId", rule["importId"])
+    rule_id = rule["importId"]
+    if not p.text(f"{path}.importId", rule_id):
+        return
     if "importId" not in member:
         p.add(
             f"{path}.importId",
-            "only an adopted user (importId on the member) has rules to adopt "
-            f"(got {rule['importId']!r})",
+            "only an adopted user has rules to adopt: give the member's importId too, or drop "
+            f"this one, a user this stack creates has none yet (got {rule_id!r})",
         )
+    elif rule_id in adopted:
+        p.add(
+            f"{path}.importId",
+            f"the same rule as {adopted[rule_id]}: one rule is adopted once (got {rule_id!r})",
+        )
+    adopted.setdefault(rule_id, path)
 
 
 def _former_slugs(p: Problems, members: Mapping[str, Any]) -> None:
@@ -279,6 +299,6 @@ def _adopted_contact(p: Problems, path: str, phone: Mapping[str, Any], user_adop
     if "importId" in phone and not user_adopted:
         p.add(
             f"{path}.importId",
-            "only an adopted user (importId on the member) has contact methods to adopt "
-            f"(got {phone['importId']!r})",
+            "only an adopted user has contact methods to adopt: give the member's importId too, "
+            f"or drop this one, a user this stack creates has none yet (got {phone['importId']!r})",
         )

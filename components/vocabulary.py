@@ -132,8 +132,9 @@ TARGET_API_TYPES: Final[dict[TargetType, str]] = {
 # file, so a value the config accepts is one the components accept.
 
 SLUG: Final = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
-"""A key that names members, schedules and services in resource names: lower-case letters, digits
-and hyphens, starting and ending with a letter or digit."""
+"""A key that names members, schedules and services in resource names (`SLUG_RULE`)."""
+SLUG_RULE: Final = "lower-case letters, digits and hyphens, not starting or ending with a hyphen"
+"""`SLUG` in words, for the problems that refuse a key."""
 
 PAGERDUTY_ID: Final = r"P[A-Z0-9]+"
 """A PagerDuty object id (users, schedules, policies, services, vendors), e.g. PABC123."""

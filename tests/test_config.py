@@ -422,11 +422,6 @@ def test_an_adopted_member_adopts_its_rules_in_order_and_inherits_the_other_urge
     assert [(s.via, s.import_id) for s in notify[Urgency.LOW]] == [(Via.EMAIL, None)]
     assert member.handoff
     assert (member.handoff.before_minutes, member.handoff.import_id) == (1440, "PRULEHO")
-    assert member.rule_import_ids() == [
-        (("notify", "high", 1), "PRULEHS"),
-        (("notify", "high", 2), "PRULEHP"),
-        (("handoff",), "PRULEHO"),
-    ]
 
 
 def test_apm_false_turns_both_apm_conditions_off_and_keeps_the_ping() -> None:

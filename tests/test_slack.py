@@ -248,7 +248,7 @@ def test_none_is_taken_as_absent() -> None:
         ),
         ({"workspaceId": "example"}, r"^workspaceId: "),
         ({"services": {}}, r"^services: "),
-        ({"services": {"Live Site": "PSVC1"}}, r"^services: key 'Live Site' is not a slug"),
+        ({"services": {"Live Site": "PSVC1"}}, r"^services: key 'Live Site' must be a slug"),
         ({"services": {"live": ""}}, r"^services\.live: "),
         (
             {"notificationType": "everyone"},

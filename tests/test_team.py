@@ -789,7 +789,16 @@ BAD_ARGS: dict[str, tuple[Mutation, str]] = {
     ),
     "existing and importId together": (
         _both(_set("members.joe.existing", True), _set("members.joe.importId", "PJOE001")),
-        r"members\.joe: existing and importId exclude each other",
+        r"members\.joe\.importId: existing and importId exclude each other",
+    ),
+    "one rule adopted by a step and the handoff": (
+        _both(
+            _set("members.joe.importId", "PJOE001"),
+            _set("members.joe.notify.high.1.importId", "PRULE01"),
+            _set("members.joe.handoff", {"via": "email", "importId": "PRULE01"}),
+        ),
+        r"members\.joe\.handoff\.importId: the same rule as members\.joe\.notify\.high\[1\]: "
+        "one rule is adopted once",
     ),
 }
 

@@ -134,14 +134,17 @@ def _inherited(loc: Loc, written: Loc) -> str | None:
 
 def _issue(loc: Loc, reason: str, values: Mapping[str, Any]) -> Issue:
     """The problem at the longest part of `loc` the stack file has, with the value written there
-    when the whole of `loc` is in it."""
+    when the whole of `loc` is in it, or when it is one value the component splits (a phone
+    number written as one string is the args' `countryCode` and `number`, a target `user:<slug>`
+    their `type` and `ref`)."""
     found: Any = values
     for depth, part in enumerate(loc):
         inside = found.get(part) if isinstance(found, Mapping) and isinstance(part, str) else None
         if isinstance(found, list) and isinstance(part, int) and 0 <= part < len(found):
             inside = found[part]
         if inside is None:
-            return Issue(loc[: max(depth, 1)], MISSING, _without_got(reason))
+            written = MISSING if depth == 0 or isinstance(found, Mapping | list) else found
+            return Issue(loc[: max(depth, 1)], written, _without_got(reason))
         found = inside
     return Issue(loc, found, _without_got(reason))
 
@@ -164,8 +167,6 @@ def _split(path: str) -> Loc:
 def _team_loc(path: Loc) -> Loc:
     if path[:1] == ("protect",):
         return ("protect",)
-    if len(path) > 2 and path[-3] == "targets" and path[-1] in ("type", "ref"):
-        path = path[:-1]  # the stack file writes a target's type and ref as one, `user:<slug>`
     return ("team", *(_TEAM_FIELDS.get(p, p) if isinstance(p, str) else p for p in path))
 
 

@@ -22,11 +22,10 @@ from components.vocabulary import (
     Urgency,
     Via,
     is_pagerduty_default_rule,
-    sms_prefix_problem,
     trunk_prefix_problem,
 )
 from oncall.config.errors import MISSING
-from oncall.config.issues import Issue, Loc, fail
+from oncall.config.issues import Issue, fail
 from oncall.config.scalars import (
     Description,
     Email,
@@ -184,12 +183,6 @@ class Step(Model):
         """E-mail at once: the rule PagerDuty itself gives every user (components.team_rules)."""
         return is_pagerduty_default_rule(self.via, self.after_minutes)
 
-    @model_validator(mode="after")
-    def _adopts_only_a_rule_the_stack_manages(self) -> Self:
-        if self.import_id is not None and self.is_pagerduty_default:
-            fail(Issue(("importId",), self.import_id, _DEFAULT_RULE_IMPORT))
-        return self
-
 
 def _distinct_steps(steps: tuple[Step, ...]) -> tuple[Step, ...]:
     """No two steps with the same channel and delay (PagerDuty refuses the second rule)."""
@@ -328,6 +321,8 @@ class Member(Model):
 
     @model_validator(mode="after")
     def _existing_or_managed(self) -> Self:
+        """An existing member is only looked up (oncall.config.args gives TeamOnCall their email
+        alone), so a key that would manage them, importId too, is refused rather than dropped."""
         issues = []
         if self.existing:
             for field in (
@@ -341,63 +336,15 @@ class Member(Model):
                 "notify",
                 "handoff",
                 "email_contact_method_id",
+                "import_id",
             ):
                 if field in self.model_fields_set:
                     issues.append(Issue((to_camel(field),), getattr(self, field), _EXISTING))
-            if self.import_id is not None:
-                issues.append(Issue(("importId",), self.import_id, _EXISTING_AND_IMPORT))
         elif self.name is None:
             issues.append(Issue(("name",), MISSING, "required (unless existing: true)"))
         if issues:
             fail(*issues)
         return self
-
-    @model_validator(mode="after")
-    def _sms_number_pagerduty_takes(self) -> Self:
-        if self.sms is not None:
-            problem = sms_prefix_problem(self.sms.country_code, self.sms.national_number)
-            if problem is not None:
-                fail(Issue(("sms",), self.sms.e164, problem))
-        return self
-
-    @model_validator(mode="after")
-    def _adopts_contact_methods_only_with_the_user(self) -> Self:
-        issues = [
-            Issue((field, "importId"), phone.import_id, _CONTACT_IMPORT_WITHOUT_USER)
-            for field, phone in (("phone", self.phone), ("sms", self.sms))
-            if phone is not None and phone.import_id is not None and self.import_id is None
-        ]
-        if issues:
-            fail(*issues)
-        return self
-
-    @model_validator(mode="after")
-    def _adopts_rules_only_with_the_user(self) -> Self:
-        first: dict[str, Loc] = {}
-        issues = []
-        for loc, rule_id in self.rule_import_ids():
-            if self.import_id is None:
-                issues.append(Issue((*loc, "importId"), rule_id, _RULE_IMPORT_WITHOUT_USER))
-            elif rule_id in first:
-                where = ".".join(str(part) for part in first[rule_id])
-                message = f"the same rule as {where}: one rule is adopted once"
-                issues.append(Issue((*loc, "importId"), rule_id, message))
-            first.setdefault(rule_id, loc)
-        if issues:
-            fail(*issues)
-        return self
-
-    def rule_import_ids(self) -> list[tuple[Loc, str]]:
-        """The member's own notify steps and handoff that adopt an existing rule: where, its id."""
-        adopted: list[tuple[Loc, str]] = [
-            (("notify", urgency.value, index), step.import_id)
-            for urgency in Urgency
-            for index, step in enumerate((self.notify.get(urgency) if self.notify else None) or ())
-            if step.import_id is not None
-        ]
-        if self.handoff and self.handoff.import_id is not None:
-            adopted.append((("handoff",), self.handoff.import_id))
-        return adopted
 
     @property
     def api_role(self) -> str:
@@ -419,23 +366,7 @@ _EXISTING = (
     "an existing user is looked up by email and left as it is: remove this key, "
     "or drop existing: true to manage the user here"
 )
-_CONTACT_IMPORT_WITHOUT_USER = (
-    "only an adopted user has contact methods to adopt: give the member's importId too, or drop "
-    "this one (a user this stack creates has none yet)"
-)
-_RULE_IMPORT_WITHOUT_USER = (
-    "only an adopted user has rules to adopt: give the member's importId too, or drop this one "
-    "(a user this stack creates has none yet)"
-)
 _RULE_IN_DEFAULTS = (
     "an existing rule belongs to one member, and every member gets the defaults: move this step "
     "with its importId to the member's own notify (or handoff)"
-)
-_DEFAULT_RULE_IMPORT = (
-    "email at 0 minutes is PagerDuty's own rule, which the stack never creates nor manages: "
-    "drop importId"
-)
-_EXISTING_AND_IMPORT = (
-    "existing and importId exclude each other: existing only looks the user up, "
-    "importId adopts it into this stack"
 )

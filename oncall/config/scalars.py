@@ -26,6 +26,7 @@ from components.vocabulary import (
     LOCATION,
     PAGERDUTY_ID,
     SLUG,
+    SLUG_RULE,
     is_time_zone,
     real_number,
     whole_number,
@@ -59,12 +60,7 @@ def _one_line(value: str) -> str:
 Name = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_one_line)
 ]
-Slug = Annotated[
-    str,
-    matching(
-        SLUG, "a slug: lowercase letters, digits and hyphens, not starting or ending with a hyphen"
-    ),
-]
+Slug = Annotated[str, matching(SLUG, f"a slug: {SLUG_RULE}")]
 PagerDutyId = Annotated[str, matching(PAGERDUTY_ID, "a PagerDuty id like PABC123")]
 
 
