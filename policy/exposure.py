@@ -7,7 +7,9 @@ Self-contained like the rest of the pack: Pulumi runs this folder in its own vir
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Final
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs
@@ -25,23 +27,15 @@ schemas mark them (or the fields inside them) `secret`, so the engine encrypts t
 reads secrets unwrapped and cannot tell them from plain text, so these are not scanned; a test
 keeps the table in step with the vendored schemas."""
 
-TOKEN_SHAPES: Final = {
-    "a Pulumi access token": r"\bpul-[0-9a-f]{40}\b",
-    "a GitHub token": r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b",
-    "a New Relic key": r"\bNR(?:AK|AA|II|JS)-[A-Za-z0-9]{8,}|\b[A-Za-z0-9]{36}NRAL\b",
-    "a Slack token or webhook": r"\bxox[a-z]-[A-Za-z0-9-]{6,}|\bxapp-[A-Za-z0-9-]{6,}|"
-    r"hooks\.slack\.com/services/[A-Za-z0-9/]+",
-    "a PagerDuty user API key": r"(?<![A-Za-z0-9_+-])u\+[A-Za-z0-9_+-]{18}(?![A-Za-z0-9_+-])",
-    "a PagerDuty routing key": r"(?<![A-Za-z0-9])R0[0-9A-Z]{30}(?![A-Za-z0-9])",
-    "a 32- or 40-hex key (a PagerDuty integration key, a New Relic license key)": (
-        r"(?<![A-Za-z0-9])(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{32})(?![A-Za-z0-9])"
-    ),
-    "a private key": r"-----BEGIN [A-Z ]*PRIVATE KEY-----",
-}
-"""Credential shapes, from the secret scanners' rules (gitleaks/gitleaks cmd/generate/config/rules:
-pulumi.go, github.go, newrelic.go, slack.go, privatekey.go) and the providers' key formats."""
+SHAPES_FILE: Final = Path(__file__).with_name("credential_shapes.toml")
+"""The credential shapes, each a name (as a report gives it) and its patterns: one list, in this
+folder so that the pack stays self-contained; the program reads it too (oncall.config.secrets),
+to refuse and hide the same values in the stack file."""
 
-_SHAPES: Final = [(what, re.compile(pattern)) for what, pattern in TOKEN_SHAPES.items()]
+_SHAPES: Final = [
+    (what, re.compile("|".join(f"(?:{p})" for p in patterns)))
+    for what, patterns in tomllib.loads(SHAPES_FILE.read_text())["shapes"].items()
+]
 _MAX_DEPTH: Final = 32
 _HIGH: Final = frozenset({"high", "severity_based"})
 

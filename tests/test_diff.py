@@ -209,8 +209,10 @@ def _resource(type_: str, name: str, inputs: dict) -> dict:
 
 
 def test_a_code_change_is_shown_with_the_base_planned_by_its_own_code(tmp_path: Path) -> None:
-    for part in ("oncall", "components"):
-        shutil.copytree(ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
+    for part in ("oncall", "components", "policy"):
+        shutil.copytree(
+            ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__", "venv")
+        )
     shutil.copytree(PROJECT / "stacks", tmp_path / "stacks")
     for part in ("Pulumi.yaml", "__main__.py"):
         shutil.copy(ROOT / part, tmp_path / part)
