@@ -37,17 +37,16 @@ from oncall.config.members import (
     BUILTIN_HIGH,
     BUILTIN_LOW,
     ROLE_WORDS,
-    AdoptedPhone,
     Defaults,
     Handoff,
     Member,
     Notify,
     NotifyOverride,
-    Phone,
     ResolvedMember,
     Step,
     role_from_word,
 )
+from oncall.config.phones import AdoptedPhone, Phone
 from oncall.config.presets import PRESETS, Preset
 from oncall.config.schedules import (
     MAX_TURN_HOURS,

@@ -35,7 +35,8 @@ from components.team_args import (
 from components.vocabulary import Urgency
 from oncall.config.alerts import NewRelicSettings, PagerDutySettings
 from oncall.config.issues import NAMESPACE
-from oncall.config.members import Phone, ResolvedMember, Step
+from oncall.config.members import ResolvedMember, Step
+from oncall.config.phones import Phone
 from oncall.config.presets import CertificateMonitor
 from oncall.config.schedules import Escalation, ResolvedLayer, ResolvedSchedule
 from oncall.config.site import Site
