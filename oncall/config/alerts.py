@@ -15,9 +15,6 @@ from pydantic import AfterValidator, Field, PlainValidator
 from pydantic.alias_generators import to_camel
 
 from components.vocabulary import (
-    MAX_ERROR_PERCENT,
-    MAX_FOR_MINUTES,
-    MIN_FOR_MINUTES,
     IncidentPreference,
     MonitorPeriod,
     whole_number,
@@ -117,25 +114,25 @@ class PingMonitorSection(Model):
 class PingFailureSection(Model):
     """`newrelic.conditions.pingFailure`: page when the check fails from this many locations."""
 
-    failing_locations: WholeNumber | None = Field(default=None, ge=1)
+    failing_locations: WholeNumber | None = None
     """How many locations must fail at the same time."""
 
 
 class ErrorRateSection(Model):
     """`newrelic.conditions.errorRate`: page when errors stay above `percent` for a while."""
 
-    percent: RealNumber | None = Field(default=None, gt=0, le=MAX_ERROR_PERCENT)
+    percent: RealNumber | None = None
     """The error rate, in percent of requests, above which it alerts."""
-    for_minutes: WholeNumber | None = Field(default=None, ge=MIN_FOR_MINUTES, le=MAX_FOR_MINUTES)
+    for_minutes: WholeNumber | None = None
     """For how many minutes the rate must stay above it."""
 
 
 class ResponseTimeSection(Model):
     """`newrelic.conditions.responseTime`: page when responses stay slower than `seconds`."""
 
-    seconds: RealNumber | None = Field(default=None, gt=0)
+    seconds: RealNumber | None = None
     """The response time, in seconds, above which it alerts."""
-    for_minutes: WholeNumber | None = Field(default=None, ge=MIN_FOR_MINUTES, le=MAX_FOR_MINUTES)
+    for_minutes: WholeNumber | None = None
     """For how many minutes it must stay above it."""
 
 
@@ -321,7 +318,4 @@ def _ping_failure(
     base = preset.ping_failure or FALLBACK.ping_failure
     if override is None or override.failing_locations is None:
         return replace(base, failing_locations=min(base.failing_locations, len(monitor.locations)))
-    if override.failing_locations > len(monitor.locations):
-        message = f"cannot exceed the ping monitor's {len(monitor.locations)} locations"
-        issues.append(Issue((*loc, "failingLocations"), override.failing_locations, message))
     return PingFailure(failing_locations=override.failing_locations)

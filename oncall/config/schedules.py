@@ -15,10 +15,8 @@ from pydantic import AfterValidator, Field, PlainSerializer, PlainValidator, mod
 
 from components.vocabulary import (
     MAX_DAILY_RESTRICTION_SECONDS,
-    MAX_NUM_LOOPS,
     MAX_TURN_SECONDS,
     MAX_WEEKLY_RESTRICTION_SECONDS,
-    MIN_ESCALATION_DELAY_MINUTES,
     SLUG,
     TARGET_API_TYPES,
     RestrictionType,
@@ -324,7 +322,7 @@ class EscalationRule(Model):
         AfterValidator(distinct),
     ]
     """Who this level pages: `schedule:<slug>` (whoever is on call) or `user:<slug>`."""
-    escalate_after_minutes: WholeNumber = Field(default=30, ge=MIN_ESCALATION_DELAY_MINUTES)
+    escalate_after_minutes: WholeNumber = 30
     """Minutes without an acknowledgement before the next level is paged."""
 
 
@@ -333,7 +331,7 @@ class Escalation(Model):
 
     name: Name
     """The escalation policy's name in PagerDuty."""
-    loops: WholeNumber = Field(default=0, ge=0, le=MAX_NUM_LOOPS)
+    loops: WholeNumber = 0
     """How many more times the rules repeat when nobody acknowledges (0-9)."""
     description: Description | None = None
     """Absent: the stack's own; "" for none (an adopted policy's must be what exists)."""
