@@ -197,7 +197,10 @@ def validate(args: SlackExtensionArgs) -> None:
     raw: Mapping[str, object] = args
     p.unknown_keys("", raw, SlackExtensionArgs)
     p.matches(
-        "workspaceId", raw.get("workspaceId"), SLACK_WORKSPACE_ID, "a Slack team id like T0123ABCD"
+        "workspaceId",
+        raw.get("workspaceId"),
+        SLACK_WORKSPACE_ID,
+        "a Slack workspace id like T0123ABCD",
     )
     _validate_channel(p, raw.get("channel"))
     _validate_services(p, raw.get("services"))
@@ -264,12 +267,13 @@ def _validate_channel(p: Problems, channel: object) -> None:
     if name is None:
         p.add("channel", "an id (preferred) or a name is required")
     else:
-        p.matches(
-            "channel.name",
-            name,
-            SLACK_CHANNEL_NAME,
-            "a Slack channel name (lowercase letters, digits, '-' and '_', at most 80, no '#')",
+        expected = (
+            "a Slack channel name (lowercase letters, digits, '-' and '_', at most 80 "
+            "characters; no '#', spaces or dots)"
         )
+        if isinstance(name, str) and name.startswith("#"):
+            expected = f"a Slack channel name without '#': {name[1:]!r}"
+        p.matches("channel.name", name, SLACK_CHANNEL_NAME, expected)
     for key in ("adoptExisting", "private"):
         if key in channel:
             p.boolean(f"channel.{key}", channel[key])

@@ -66,7 +66,7 @@ BAD: dict[str, tuple[Callable[[], tuple[type, dict[str, Any]]], list[str]]] = {
     "SlackExtension": (
         _bad_slack,
         [
-            "workspaceId: expected a Slack team id like T0123ABCD (got 'workspace')",
+            "workspaceId: expected a Slack workspace id like T0123ABCD (got 'workspace')",
             "events[1]: duplicate of events[0] (got 'incident.resolved')",
             "events: must include 'incident.triggered' (PagerDuty requires it)",
         ],

@@ -68,6 +68,10 @@ _ALERTS_KEYS: Final[dict[str, Loc]] = {
 }
 """Where in the stack file each NewRelicPagerDutyChannel arg comes from."""
 
+_SLACK_CHANNEL_KEYS: Final = {"id": "channelId", "name": "channel"}
+"""SlackExtension's `channel.*` args that `pantheon-oncall:slack` spells differently (its
+`adoptExisting` and `private` are the same keys, one level up)."""
+
 
 def component_issues(
     values: Mapping[str, Any],
@@ -89,7 +93,7 @@ def component_issues(
         issues += [_issue(loc, reason, values) for loc, reason in refused]
     if slack is not None:
         channel = slack_args(slack, {"service": PLACEHOLDER_ID})
-        refused = _refused(check_slack, channel, lambda path: ("slack", *path[:1]))
+        refused = _refused(check_slack, channel, _slack_loc)
         issues += [_issue(loc, reason, values) for loc, reason in refused]
     return issues
 
@@ -168,6 +172,12 @@ def _team_loc(path: Loc) -> Loc:
     if path[:1] == ("protect",):
         return ("protect",)
     return ("team", *(_TEAM_FIELDS.get(p, p) if isinstance(p, str) else p for p in path))
+
+
+def _slack_loc(path: Loc) -> Loc:
+    if path[:1] == ("channel",) and len(path) > 1 and isinstance(path[1], str):
+        return ("slack", _SLACK_CHANNEL_KEYS.get(path[1], path[1]))
+    return ("slack", *path[:2])
 
 
 def _alerts_loc(path: Loc) -> Loc:

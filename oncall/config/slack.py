@@ -1,27 +1,21 @@
 """`pantheon-oncall:slack`: the channel PagerDuty posts a service's incidents to, and which ones.
 
 Events take the words PagerDuty's UI shows (`triggered`, `responder_added`; `SLACK_EVENT_WORDS`)
-over the one event list, `components.vocabulary.SlackEvent`.
+over the one event list, `components.vocabulary.SlackEvent`. What PagerDuty and Slack take (ids,
+channel names, the events a connection needs) is SlackExtension's check (components/slack.py
+`validate`), run on the args these settings make (oncall.config.component_check).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Final, Self
 
-from pydantic import AfterValidator, PlainValidator, model_validator
+from pydantic import PlainValidator, model_validator
 
-from components.vocabulary import (
-    SLACK_CHANNEL_ID,
-    SLACK_CHANNEL_NAME,
-    SLACK_WORKSPACE_ID,
-    SlackEvent,
-    SlackNotificationType,
-    Urgency,
-)
+from components.vocabulary import SlackEvent, SlackNotificationType, Urgency
 from oncall.config.errors import MISSING
 from oncall.config.issues import Issue, fail
-from oncall.config.scalars import Model, Name, distinct, matching, normalise_word
+from oncall.config.scalars import Model, Name, normalise_word
 
 SLACK_EVENT_WORDS: Final[dict[str, SlackEvent]] = {
     event.name.lower(): event for event in SlackEvent
@@ -49,22 +43,6 @@ def _slack_event(value: object) -> SlackEvent:
     return slack_event_from_word(value)
 
 
-def _channel_name(name: str) -> str:
-    if name.startswith("#"):
-        raise ValueError(f"write the channel name without '#': {name[1:]}")
-    if not re.fullmatch(SLACK_CHANNEL_NAME, name):
-        raise ValueError(
-            "expected a Slack channel name: lowercase letters, digits, '-' and '_', "
-            "at most 80 characters, no spaces or dots"
-        )
-    return name
-
-
-SlackTeamId = Annotated[str, matching(SLACK_WORKSPACE_ID, "a Slack workspace id like T0123ABCD")]
-SlackChannelId = Annotated[str, matching(SLACK_CHANNEL_ID, "a Slack channel id like C0123ABCD")]
-ChannelName = Annotated[str, AfterValidator(_channel_name)]
-
-
 DEFAULT_SLACK_EVENTS: Final = (
     SlackEvent.TRIGGERED,
     SlackEvent.ACKNOWLEDGED,
@@ -73,30 +51,20 @@ DEFAULT_SLACK_EVENTS: Final = (
 )
 
 
-def _includes_triggered(events: tuple[SlackEvent, ...]) -> tuple[SlackEvent, ...]:
-    if SlackEvent.TRIGGERED not in events:
-        fail(Issue((), events, "must include triggered: PagerDuty requires it"))
-    return events
-
-
 class SlackSettings(Model):
     """`pantheon-oncall:slack` — where PagerDuty posts this service's incidents."""
 
-    workspace_id: SlackTeamId
+    workspace_id: str
     """The Slack workspace's id (`T…`), connected to PagerDuty once by hand."""
-    channel: ChannelName | None = None
+    channel: str | None = None
     """The channel's name without `#`; created if it does not exist."""
-    channel_id: SlackChannelId | None = None
+    channel_id: str | None = None
     """Preferred over `channel`: looking a channel up by name is rate-limited."""
     adopt_existing: bool = True
     """Use the channel if it exists and never archive it; false creates it (and owns it)."""
     private: bool = False
     """Create the channel as private (invite the PagerDuty app to it)."""
-    events: Annotated[
-        tuple[Annotated[SlackEvent, PlainValidator(_slack_event)], ...],
-        AfterValidator(distinct),
-        AfterValidator(_includes_triggered),
-    ] = DEFAULT_SLACK_EVENTS
+    events: tuple[Annotated[SlackEvent, PlainValidator(_slack_event)], ...] = DEFAULT_SLACK_EVENTS
     """Which incident events PagerDuty posts, e.g. `triggered`, `acknowledged`, `resolved`,
     `reassigned`."""
     notification_type: SlackNotificationType = SlackNotificationType.RESPONDER
