@@ -116,7 +116,7 @@ def _check_ping_failure(
             condition.get("failingLocations"),
             1,
             locations,
-            f"(the monitor checks from {locations} locations)",
+            f"(the monitor checks from {locations} location{'' if locations == 1 else 's'})",
         )
     period = ping.get("period", DEFAULT_PERIOD) if ping is not None else DEFAULT_PERIOD
     if period in PERIOD_SECONDS and PERIOD_SECONDS[MonitorPeriod(period)] > MAX_AGGREGATION_WINDOW:

@@ -65,6 +65,7 @@ def _check_certificate(p: Problems, cert: Mapping[str, object]) -> None:
     ):
         p.add(
             "certificateMonitor.period",
-            f"{period} is longer than the 6-hour window of the condition on its failures",
+            f"{period} is longer than the 6-hour window of the condition on its failures: "
+            "EVERY_6_HOURS or shorter",
         )
     check_locations(p, "certificateMonitor.locations", cert["locations"])

@@ -164,7 +164,7 @@ def test_no_certificate_monitor_no_certificate_resources() -> None:
         (
             {"certificateMonitor": {**CERTIFICATE, "period": "EVERY_DAY"}},
             "certificateMonitor.period: EVERY_DAY is longer than the 6-hour window of the "
-            "condition on its failures",
+            "condition on its failures: EVERY_6_HOURS or shorter",
         ),
         (
             {"certificateMonitor": {**CERTIFICATE, "daysBeforeExpiry": 0}},

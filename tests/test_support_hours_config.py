@@ -259,20 +259,20 @@ def test_certificate_keys_replace_the_defaults_one_by_one() -> None:
         (
             "www.example.com",
             {"period": "EVERY_12_HOURS"},
-            f"{NS}:newrelic.certificateMonitor.period: the condition on the check's failures "
-            "looks at one period, and an alert condition's window is at most 6 hours: "
-            "EVERY_6_HOURS or shorter (got 'EVERY_12_HOURS')",
+            f"{NS}:newrelic.certificateMonitor.period: EVERY_12_HOURS is longer than the 6-hour "
+            "window of the condition on its failures: EVERY_6_HOURS or shorter "
+            "(got 'EVERY_12_HOURS')",
         ),
         (
             "www.example.com",
             {"days": 0},
-            f"{NS}:newrelic.certificateMonitor.days: must be greater than or equal to 1 (got 0)",
+            f"{NS}:newrelic.certificateMonitor.days: must be at least 1 (got 0)",
         ),
         (
             "www.example.com",
             {"locations": ["AWS_US_EAST_1"]},
-            f"{NS}:newrelic.certificateMonitor.locations[0]: drop the AWS_ prefix: public "
-            "locations are named like US_EAST_1 (got 'AWS_US_EAST_1')",
+            f"{NS}:newrelic.certificateMonitor.locations[0]: public locations take no AWS_ "
+            "prefix: write 'US_EAST_1' (got 'AWS_US_EAST_1')",
         ),
     ],
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Annotated, Final, Literal, TypeVar
 
-from pydantic import AfterValidator, Field, PlainValidator
+from pydantic import PlainValidator
 from pydantic.alias_generators import to_camel
 
 from components.vocabulary import (
@@ -39,7 +39,6 @@ from oncall.config.scalars import (
     PagerDutyId,
     RealNumber,
     WholeNumber,
-    distinct,
     or_false,
 )
 from oncall.config.site import Site
@@ -103,9 +102,7 @@ class PingMonitorSection(Model):
 
     period: MonitorPeriod | None = None
     """How often it pings, e.g. `EVERY_5_MINUTES`."""
-    locations: (
-        Annotated[tuple[Location, ...], Field(min_length=1), AfterValidator(distinct)] | None
-    ) = None
+    locations: tuple[Location, ...] | None = None
     """The New Relic public locations it pings from, e.g. `US_EAST_1`."""
     verify_ssl: bool | None = None
     """Whether a bad TLS certificate fails the ping."""

@@ -12,37 +12,24 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
-
-from components.vocabulary import MAX_AGGREGATION_WINDOW, PERIOD_SECONDS, MonitorPeriod
+from components.vocabulary import MonitorPeriod
 from oncall.config.issues import Issue
 from oncall.config.presets import CERTIFICATE_MONITOR, CertificateMonitor
-from oncall.config.scalars import Location, Model, WholeNumber, distinct, or_false
+from oncall.config.scalars import Location, Model, WholeNumber, or_false
 from oncall.config.site import Site
 
 PANTHEON_DOMAIN = ".pantheonsite.io"
 """Pantheon's own domains, whose certificates Pantheon renews: no certificate monitor."""
 
 
-def _period(period: MonitorPeriod) -> MonitorPeriod:
-    if PERIOD_SECONDS[period] > MAX_AGGREGATION_WINDOW:
-        raise ValueError(
-            "the condition on the check's failures looks at one period, and an alert condition's "
-            "window is at most 6 hours: EVERY_6_HOURS or shorter"
-        )
-    return period
-
-
 class CertificateMonitorSection(Model):
     """`newrelic.certificateMonitor`: keys written here replace the default's (`false`: none)."""
 
-    days: WholeNumber | None = Field(default=None, ge=1)
+    days: WholeNumber | None = None
     """Page when the certificate expires in fewer days than this; default 14."""
-    period: Annotated[MonitorPeriod, AfterValidator(_period)] | None = None
+    period: MonitorPeriod | None = None
     """How often it checks; default `EVERY_6_HOURS` (at most that)."""
-    locations: (
-        Annotated[tuple[Location, ...], Field(min_length=1), AfterValidator(distinct)] | None
-    ) = None
+    locations: tuple[Location, ...] | None = None
     """The New Relic public locations it checks from; default `[US_EAST_1]`."""
 
 

@@ -68,6 +68,9 @@ _ALERTS_KEYS: Final[dict[str, Loc]] = {
 }
 """Where in the stack file each NewRelicPagerDutyChannel arg comes from."""
 
+_ALERTS_FIELDS: Final[dict[str | int, str | int]] = {"daysBeforeExpiry": "days"}
+"""NewRelicPagerDutyChannel's field names inside those that the stack file spells differently."""
+
 _SLACK_CHANNEL_KEYS: Final = {"id": "channelId", "name": "channel"}
 """SlackExtension's `channel.*` args that `pantheon-oncall:slack` spells differently (its
 `adoptExisting` and `private` are the same keys, one level up)."""
@@ -183,4 +186,4 @@ def _slack_loc(path: Loc) -> Loc:
 def _alerts_loc(path: Loc) -> Loc:
     if not path or not isinstance(path[0], str) or path[0] not in _ALERTS_KEYS:
         return ("newrelic",)
-    return (*_ALERTS_KEYS[path[0]], *path[1:])
+    return (*_ALERTS_KEYS[path[0]], *(_ALERTS_FIELDS.get(p, p) for p in path[1:]))

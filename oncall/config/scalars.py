@@ -23,7 +23,6 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from components.vocabulary import (
-    LOCATION,
     PAGERDUTY_ID,
     SLUG,
     SLUG_RULE,
@@ -102,17 +101,9 @@ def _time_zone(name: str) -> str:
 TimeZoneName = Annotated[str, AfterValidator(_time_zone)]
 
 
-def _location(location: str) -> str:
-    location = location.upper()
-    if location.startswith("AWS_"):
-        raise ValueError(f"drop the AWS_ prefix: public locations are named like {location[4:]}")
-    if not re.fullmatch(LOCATION, location):
-        raise ValueError("expected a New Relic public location like US_EAST_1")
-    return location
-
-
-Location = Annotated[str, AfterValidator(_location)]
-"""A New Relic public location, e.g. US_EAST_1 (no AWS_ prefix)."""
+Location = Annotated[str, AfterValidator(str.upper)]
+"""A New Relic public location, e.g. US_EAST_1, in any case; which ones New Relic has is
+NewRelicPagerDutyChannel's check (components._args `check_locations`)."""
 
 
 def _flag(value: object) -> bool:
