@@ -45,7 +45,7 @@ def test_a_team_stack_file_moves_the_team_and_the_sites_that_page_it() -> None:
 @pytest.mark.parametrize(
     "path",
     [
-        "components/team.py",
+        "components/team/component.py",
         "components/requirements.txt",
         "oncall/wiring.py",
         "__main__.py",

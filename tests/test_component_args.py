@@ -16,9 +16,9 @@ from test_newrelic_channel import live_args
 from test_slack import slack_args
 from test_team import guide_team
 
-from components.newrelic_channel import NewRelicPagerDutyChannel
-from components.slack import SlackExtension
-from components.team import TeamOnCall
+from components.newrelic.channel import NewRelicPagerDutyChannel
+from components.slack.component import SlackExtension
+from components.team.component import TeamOnCall
 from oncall.offline.engine import run_program
 
 from support import as_doubles, problem_lines

@@ -217,7 +217,7 @@ def test_a_code_change_is_shown_with_the_base_planned_by_its_own_code(tmp_path: 
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "base")
-    edit(tmp_path / "components" / "team.py", '"On-call member of ', '"Member of ')
+    edit(tmp_path / "components" / "team" / "component.py", '"On-call member of ', '"Member of ')
 
     result = diff_cli(tmp_path, cwd=tmp_path)
 

@@ -24,9 +24,9 @@ from pydantic import BaseModel
 from test_config import FULL_EXAMPLE, example, minimal
 from test_phone_rule import TEAM as ITALIAN_TEAM
 
-from components.newrelic_channel import NewRelicPagerDutyChannel
-from components.slack import SlackExtension
-from components.team import TeamOnCall
+from components.newrelic.channel import NewRelicPagerDutyChannel
+from components.slack.component import SlackExtension
+from components.team.component import TeamOnCall
 from components.vocabulary import Role
 from oncall.config import ROLE_WORDS, StackConfig, TeamStackConfig, parse_stack_config, stackfile
 from oncall.config import args as config_args

@@ -7,9 +7,9 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.newrelic_channel import NewRelicPagerDutyChannel
-from components.newrelic_channel_args import NewRelicPagerDutyChannelArgs
-from components.newrelic_nrql import error_rate_nrql, ping_failure_nrql, response_time_nrql
+from components.newrelic.args import NewRelicPagerDutyChannelArgs
+from components.newrelic.channel import NewRelicPagerDutyChannel
+from components.newrelic.nrql import error_rate_nrql, ping_failure_nrql, response_time_nrql
 from oncall.offline.engine import (
     COMPUTED,
     Registration,

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from components.team import TeamOnCall
+from components.team.component import TeamOnCall
 from oncall import cli
 from oncall.config import args as component_args
 from oncall.config import parse_stack_config, stackfile

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from components.team import TeamOnCall
-from components.team_args import TeamOnCallArgs
+from components.team.args import TeamOnCallArgs
+from components.team.component import TeamOnCall
 from components.vocabulary import TRUNK_PREFIXES, sms_prefix_problem, trunk_prefix_problem
 from oncall.config import Phone, StackConfig, parse_stack_config
 from oncall.config import args as component_args

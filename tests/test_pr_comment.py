@@ -182,7 +182,12 @@ def test_a_missing_member_fails_the_job_with_one_message(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(
     "changed",
-    ["oncall/wiring.py", "components/team.py", "policy/guardrails.py", "requirements.lock"],
+    [
+        "oncall/wiring.py",
+        "components/team/component.py",
+        "policy/guardrails.py",
+        "requirements.lock",
+    ],
 )
 def test_a_change_to_the_program_says_the_diff_was_computed_by_the_code_under_review(
     tmp_path: Path, changed: str

@@ -15,8 +15,8 @@ import yaml
 from test_config import example
 from test_team import COMPONENT, NAME, OUTPUTS, guide_team
 
-from components.team import TeamOnCall
-from components.team_args import TeamOnCallArgs
+from components.team.args import TeamOnCallArgs
+from components.team.component import TeamOnCall
 from oncall.config import StackConfig, TeamStackConfig, parse_stack_config
 from oncall.config.errors import ConfigError
 from oncall.offline.plan import plan_stack, to_json

@@ -6,8 +6,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.newrelic_channel import NewRelicPagerDutyChannel
-from components.newrelic_channel_args import NewRelicPagerDutyChannelArgs
+from components.newrelic.args import NewRelicPagerDutyChannelArgs
+from components.newrelic.channel import NewRelicPagerDutyChannel
 from oncall.offline.engine import Run
 from oncall.offline.schemacheck import SchemaSet, check_run
 

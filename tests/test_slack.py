@@ -7,7 +7,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.slack import SlackExtension, SlackExtensionArgs
+from components.slack.component import SlackExtension, SlackExtensionArgs
 from oncall.offline.engine import COMPUTED, Registration, Run, Secret, run_program
 from oncall.offline.schemacheck import SchemaSet, check_run
 

@@ -10,8 +10,8 @@ from typing import Any, cast
 import pytest
 from pulumi.provider.experimental.analyzer import Analyzer
 
-from components.team import TeamOnCall
-from components.team_args import TeamOnCallArgs
+from components.team.args import TeamOnCallArgs
+from components.team.component import TeamOnCall
 from oncall.offline.engine import Registration, Run, run_program
 from oncall.offline.schemacheck import SchemaSet, check_run
 

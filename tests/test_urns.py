@@ -23,8 +23,8 @@ import yaml
 from test_config import example
 from test_team import guide_team
 
-from components.team import TeamOnCall
-from components.team_args import TeamOnCallArgs
+from components.team.args import TeamOnCallArgs
+from components.team.component import TeamOnCall
 from oncall.config import parse_stack_config, stackfile
 from oncall.config.errors import ConfigError
 from oncall.offline.engine import Run

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from components._args import Problems, check_locations
-from components.newrelic_channel_args import (
+from components.newrelic.args import (
     DEFAULT_PERIOD,
     TIMEOUT_OFF,
     ErrorRateConditionArgs,
@@ -21,7 +21,7 @@ from components.newrelic_channel_args import (
     PingMonitorArgs,
     ResponseTimeConditionArgs,
 )
-from components.newrelic_sla_checks import check_sla
+from components.newrelic.sla_checks import check_sla
 from components.vocabulary import (
     MAX_AGGREGATION_WINDOW,
     MAX_ERROR_PERCENT,

@@ -2,7 +2,7 @@
 
 The SDK's analyzer (pulumi.provider.experimental) reads these classes, their annotations and the
 docstrings under their fields to publish TeamOnCall's schema for other Pulumi languages; the
-component (components.team) and its input checks (components.team_checks) share them.
+component (components.team.component) and its input checks (components.team.checks) share them.
 """
 
 from typing import Final, NotRequired, TypedDict

@@ -2,11 +2,11 @@
 
 What the guide "Integrate PagerDuty on Pantheon" clicks through under "Add users", "Create
 Schedule" and "Create Escalation policy", as one Pulumi component. Its Args (TypedDicts the SDK's
-analyzer publishes for other Pulumi languages) are in components.team_args, its input checks in
-components.team_checks.
+analyzer publishes for other Pulumi languages) are in components.team.args, its input checks in
+components.team.checks.
 
 What PagerDuty itself gives a new user (a login-email contact method and two rules on it), and
-so which notify steps become resources, is decided in components.team_rules.
+so which notify steps become resources, is decided in components.team.rules.
 """
 
 from collections.abc import Mapping
@@ -16,15 +16,15 @@ import pulumi
 import pulumi_pagerduty as pagerduty
 
 from components._args import whole
-from components.team_args import (
+from components.team.args import (
     DEFAULT_HANDOFF_MINUTES,
     DEFAULT_HANDOFF_TYPE,
     HandoffArgs,
     MemberArgs,
     TeamOnCallArgs,
 )
-from components.team_checks import raise_if_invalid
-from components.team_rules import (
+from components.team.checks import raise_if_invalid
+from components.team.rules import (
     contact_import_id,
     defaults_kept,
     handoff_import_id,
@@ -32,7 +32,7 @@ from components.team_rules import (
     rules_to_create,
     uses_login_email,
 )
-from components.team_schedules import provider_layer, schedule_teams
+from components.team.schedules import provider_layer, schedule_teams
 from components.vocabulary import (
     CONTACT_METHOD_LABELS,
     CONTACT_METHOD_TYPES,

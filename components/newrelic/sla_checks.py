@@ -1,11 +1,11 @@
 """NewRelicPagerDutyChannel's checks of its service-level inputs: support hours and the
-certificate check (components.newrelic_sla builds them)."""
+certificate check (components.newrelic.sla builds them)."""
 
 import re
 from collections.abc import Mapping
 
 from components._args import Problems, check_locations
-from components.newrelic_channel_args import (
+from components.newrelic.args import (
     DEFAULT_CERTIFICATE_PERIOD,
     CertificateMonitorArgs,
     SupportHoursArgs,

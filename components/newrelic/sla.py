@@ -34,7 +34,7 @@ from typing import Any, Final
 import pulumi
 import pulumi_newrelic as newrelic
 
-from components.newrelic_channel_args import (
+from components.newrelic.args import (
     DEFAULT_CERTIFICATE_PERIOD,
     NewRelicPagerDutyChannelArgs,
     SupportHoursArgs,

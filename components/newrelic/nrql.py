@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pulumi
 
-from components.newrelic_channel_args import PingMonitorArgs
+from components.newrelic.args import PingMonitorArgs
 
 # The APM application the APM conditions watch (newrelic.get_entity's domain and type).
 APM_DOMAIN = "APM"

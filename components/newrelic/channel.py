@@ -7,10 +7,10 @@ from N locations, APM error rate, APM response time), and the notification path 
 deprecated alert channels: a PagerDuty destination holding the integration key, a channel (the
 message template), and a workflow that sends this policy's issues, and only those, to it.
 
-Its Args (TypedDicts the SDK's analyzer publishes) are in components.newrelic_channel_args, its
-input checks in components.newrelic_channel_checks.
+Its Args (TypedDicts the SDK's analyzer publishes) are in components.newrelic.args, its
+input checks in components.newrelic.checks.
 
-The NRQL strings are built in components.newrelic_nrql. They filter on ids, never on names: the
+The NRQL strings are built in components.newrelic.nrql. They filter on ids, never on names: the
 ping condition on the monitor's id, the APM conditions on the GUID of the APM application, which
 is looked up by name (`newrelic.get_entity`) so that a wrong name fails the preview instead of
 leaving two conditions silent forever. No user text goes into NRQL.
@@ -22,10 +22,9 @@ import pulumi
 import pulumi_newrelic as newrelic
 import pulumi_pagerduty as pagerduty
 
-from components import newrelic_nrql as nrql
-from components import newrelic_sla as sla
 from components._args import whole, without_none
-from components.newrelic_channel_args import (
+from components.newrelic import nrql, sla
+from components.newrelic.args import (
     DEFAULT_PERIOD,
     TIMEOUT_OFF,
     ErrorRateConditionArgs,
@@ -33,7 +32,7 @@ from components.newrelic_channel_args import (
     PingFailureConditionArgs,
     ResponseTimeConditionArgs,
 )
-from components.newrelic_channel_checks import validate
+from components.newrelic.checks import validate
 from components.vocabulary import (
     PERIOD_SECONDS,
     IncidentPreference,
@@ -84,7 +83,7 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
     condition per configured check; and the notification path: a PAGERDUTY_SERVICE_INTEGRATION
     destination holding the integration key, its channel and a workflow filtered on
     `labels.policyIds` = this policy; support hours on the service and a certificate check of a
-    custom domain (components.newrelic_sla). The deprecated alert channels (`AlertChannel`,
+    custom domain (components.newrelic.sla). The deprecated alert channels (`AlertChannel`,
     `AlertPolicyChannel`, the policy's `channel_ids`) are never used.
 
     The integration key is a secret everywhere: in state, in the component output and in the

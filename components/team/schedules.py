@@ -14,7 +14,7 @@ import pulumi
 import pulumi_pagerduty as pagerduty
 
 from components._args import Problems, is_one_of, whole
-from components.team_args import (
+from components.team.args import (
     EscalationRuleArgs,
     LayerArgs,
     RestrictionArgs,

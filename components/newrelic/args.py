@@ -2,7 +2,7 @@
 
 The SDK's analyzer (pulumi.provider.experimental) reads these classes, their annotations and the
 docstrings under their fields to publish the component's schema for other Pulumi languages; the
-component (components.newrelic_channel) and its input checks (components.newrelic_channel_checks)
+component (components.newrelic.channel) and its input checks (components.newrelic.checks)
 share them, with the defaults the docstrings state that both need.
 """
 

@@ -21,7 +21,7 @@ Two facts about PagerDuty shape what TeamOnCall creates for a new user
 from typing import NamedTuple
 
 from components._args import whole
-from components.team_args import HandoffArgs, MemberArgs, PhoneArgs
+from components.team.args import HandoffArgs, MemberArgs, PhoneArgs
 from components.vocabulary import Urgency, Via, is_pagerduty_default_rule
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from components._args import Problems, is_one_of
-from components.team_args import (
+from components.team.args import (
     DEFAULT_HANDOFF_MINUTES,
     DEFAULT_HANDOFF_TYPE,
     EscalationPolicyArgs,
@@ -23,7 +23,7 @@ from components.team_args import (
     ScheduleArgs,
     TeamOnCallArgs,
 )
-from components.team_schedules import check_policy, check_schedule
+from components.team.schedules import check_policy, check_schedule
 from components.vocabulary import (
     DEFAULT_ROLE,
     MAX_PHONE_ADDRESS_LENGTH,
