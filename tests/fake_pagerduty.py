@@ -21,8 +21,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from oncall.offline.engine import Run
-
-from support import T
+from tests.support import T
 
 
 def ref(kind: str, obj: dict[str, Any]) -> dict[str, Any]:
