@@ -254,6 +254,26 @@ def test_an_environment_without_a_stack_or_without_keys_sends_nothing(
     assert events.requests == []
 
 
+def test_an_environment_without_apm_marks_no_deployment_but_still_sends_the_change_event(
+    tmp_path: Path, doubles
+) -> None:
+    nerdgraph, events = doubles
+    stack = PROJECT / "stacks" / "Pulumi.guide-test.yaml"
+    stack.write_text(
+        stack.read_text().replace(
+            "config:\n", "config:\n  pantheon-oncall:newrelic: {apm: false}\n", 1
+        )
+    )
+    hook = quicksilver.load_hook(PROJECT, "guide-live")
+    apps = {env.env: env.app for env in hook.environments}
+    assert apps["test"] is None
+    assert apps["live"] == "example (live)"
+    result = _run(tmp_path, _script(nerdgraph, events), {**POST, "environment": "test"}, KEYS)
+    assert result.returncode == 0
+    assert nerdgraph.requests == []
+    assert len(events.events) == 1
+
+
 def test_the_cli_writes_the_files_and_prints_commands_that_read_the_keys_at_run_time(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
