@@ -152,10 +152,12 @@ def shift_diff(
     """Per schedule and escalation level whose people change, each changed person's diff over
     `weeks` from `since`; after hours in each person's own zone (`head`'s, else `base`'s)."""
     until = since + timedelta(weeks=weeks)
-    before, after = (
-        _targets(resolve_team(base, since, until)),
-        _targets(resolve_team(head, since, until)),
-    )
+    renamed = _renamed(base, head)
+    before = {
+        key: (title, {renamed.get(who, who): spans for who, spans in people.items()})
+        for key, (title, people) in _targets(resolve_team(base, since, until)).items()
+    }
+    after = _targets(resolve_team(head, since, until))
     found = []
     for key in dict.fromkeys([*after, *before]):
         title, old = before.get(key, (after[key][0], {}))
@@ -170,6 +172,20 @@ def shift_diff(
         if people:
             found.append(TargetDiff(key, title, zone, tuple(people)))
     return found
+
+
+def _renamed(base: TeamModel, head: TeamModel) -> dict[str, str]:
+    """Members whose key changed and nothing else that tells people apart: a base-only key and a
+    head-only key with the same name, where the name is on no other key. Their shifts are one
+    person's (the diff's resource part says how to keep their PagerDuty user: `formerly`)."""
+    gone = [slug for slug in base.people if slug not in head.people]
+    new = [slug for slug in head.people if slug not in base.people]
+    pairs = {}
+    for old in gone:
+        same = [slug for slug in new if head.people[slug].name == base.people[old].name]
+        if len(same) == 1 and [base.people[o].name for o in gone].count(base.people[old].name) == 1:
+            pairs[old] = same[0]
+    return pairs
 
 
 def _target_zone(key: str, base: TeamModel, head: TeamModel) -> str:

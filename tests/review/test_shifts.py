@@ -129,3 +129,20 @@ def test_the_json_carries_every_number_and_the_line() -> None:
         "others": ["priya"],
     }
     assert tom["line"].startswith(f"Tom Becker: {MINUS}2 shifts")
+
+
+def test_a_member_whose_key_alone_changes_keeps_their_shifts() -> None:
+    # `tom` becomes `thomas`, the same Tom Becker: the resource diff says how to keep the PagerDuty
+    # user (`formerly`); nobody's shifts move, so no person is listed.
+    renamed = {"thomas": "Tom Becker", "priya": "Priya Nair"}
+    head = team(LONDON, replace(OLD, members=("thomas", "priya")), people=renamed)
+    assert shifts.shift_diff(team(LONDON, OLD), head, WEDNESDAY, 4) == []
+
+
+def test_two_people_of_one_name_are_never_taken_for_a_rename() -> None:
+    base_people = {"tom": "Tom Becker", "tomb": "Tom Becker", "priya": "Priya Nair"}
+    head_people = {"thomas": "Tom Becker", "priya": "Priya Nair"}
+    base = team(LONDON, replace(OLD, members=("tom", "priya")), people=base_people)
+    head = team(LONDON, replace(OLD, members=("thomas", "priya")), people=head_people)
+    people = by_person(shifts.shift_diff(base, head, WEDNESDAY, 4), "schedule:primary")
+    assert set(people) == {"tom", "thomas"}

@@ -382,6 +382,26 @@ def test_the_svg_draws_the_grid_under_the_bars_days_on_two_lines_and_a_faded_leg
     assert "hidden by a later layer (faded)" in texts
 
 
+def test_the_legend_explains_only_what_the_picture_shows() -> None:
+    ns = "{http://www.w3.org/2000/svg}"
+    values = guide_values()
+    layers = values["team"]["schedules"]["default"]["layers"]
+    del layers[1:]
+    layers[0].pop("restrictions", None)
+    model = team_model(team_of(values))
+    since = datetime(2026, 12, 7, 14, tzinfo=UTC)
+    one_layer = calendar.svg(resolve_team(model, since, since + timedelta(weeks=1)))
+    texts = [t.text for t in ET.fromstring(one_layer.encode()).iter(f"{ns}text")]
+    assert "hidden by a later layer (faded)" not in texts
+    assert "nobody on call (gap)" not in texts
+
+    model = team_model(team_of(business_hours_only(guide_values())))
+    days_only = calendar.svg(resolve_team(model, since, since + timedelta(weeks=1)))
+    texts = [t.text for t in ET.fromstring(days_only.encode()).iter(f"{ns}text")]
+    assert "nobody on call (gap)" in texts
+    assert "hidden by a later layer (faded)" not in texts
+
+
 @pytest.mark.parametrize(
     ("width", "label"), [(200, "Joe Smith"), (40, "JS"), (10, "")], ids=["fits", "sliver", "hair"]
 )
@@ -457,7 +477,7 @@ def write_stack(project: Path, name: str, config: dict[str, Any]) -> None:
     (project / "stacks" / f"Pulumi.{name}.yaml").write_text(text)
 
 
-def test_the_docs_calendar_excerpt_and_picture_are_what_the_code_draws() -> None:
+def test_the_docs_calendar_excerpt_and_picture_are_what_the_code_draws(tmp_path: Path) -> None:
     # The docs show the example stack (`make pictures`), which is the guide's team with the
     # backstop as the second escalation level only: the fixture without its backstop layer.
     values = guide_values()
@@ -469,7 +489,16 @@ def test_the_docs_calendar_excerpt_and_picture_are_what_the_code_draws() -> None
     since = datetime(2026, 11, 30, 5, tzinfo=UTC)
     res = resolve_team(model, since, since + timedelta(weeks=4))
     shown = ROOT / "docs" / "examples" / "calendar-example-live.txt"
-    assert calendar.text(res) == shown.read_text()
+    # The excerpt is the whole command's output: the table, then the holiday and urgency notes.
+    project = copy_project(tmp_path)
+    live = project / "stacks" / "Pulumi.guide-live.yaml"
+    live.write_text(
+        "".join(line for line in live.read_text().splitlines(True) if "Backstop" not in line)
+    )
+    result = run_cli("calendar", "guide-live", "--from", "2026-11-30", "--weeks", "4", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == shown.read_text()
+    assert result.stdout.startswith(calendar.text(res))
     assert f'--8<-- "docs/examples/{shown.name}"' in (ROOT / "docs" / "calendar.md").read_text()
     assert calendar.svg(res) == (ROOT / "docs" / "oncall-calendar.svg").read_text()
 
