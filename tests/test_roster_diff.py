@@ -196,3 +196,41 @@ def test_check_and_calendar_show_the_handover_of_the_pasted_edit(repo: Path) -> 
         assert result.returncode == 0, result.stderr
         assert "Roster handovers in this horizon:" in result.stdout
         assert "Weekly rotation" in result.stdout.split("Roster handovers in this horizon:")[1]
+
+
+DOUBLED = (
+    "- "
+    + WEEKLY.replace("2026-12-07", "2026-11-02").replace("}", ', end: "2026-12-07T09:00:00"}')
+    + "\n- "
+    + WEEKLY.replace("anita]", "anita, jane]")
+)
+"""The two-layer edit with the new version anchored at its own start (no rotationVirtualStart):
+it starts with Joe, who has the week before it (week 4 since Nov 2) too."""
+
+JOE_DOUBLED = (
+    "layer 'Weekly rotation': Joe Smith (joe) is on call when its old version ends and goes on "
+    "first in its new one at Mon 2026-12-07 09:00 EST, so their turn is doubled: on call on this "
+    "layer from Mon 2026-11-30 09:00 EST to Mon 2026-12-14 09:00 EST, 2 weeks in a row. If that "
+    "is not meant, anchor the new version where the next person goes on: "
+    'rotationVirtualStart: "2026-11-30T09:00:00"'
+)
+
+
+def test_a_handover_that_doubles_joes_week_is_a_warning_of_check_and_of_the_diff(
+    repo: Path,
+) -> None:
+    change(repo, DOUBLED)
+
+    checked = support.run_cli("check", "guide-live", "--from", "2026-12-02T12:00", cwd=repo)
+    reviewed = diff(repo)
+
+    assert checked.returncode == 0, checked.stderr
+    assert (
+        f"warning: pantheon-oncall:team.schedules.default.layers[2]: {JOE_DOUBLED}\n"
+        in checked.stdout
+    )
+    assert reviewed.returncode == 0, reviewed.stderr
+    assert "reshuffles who is on call" not in reviewed.stdout
+    assert f"> `pantheon-oncall:team.schedules.default.layers[2]`: {JOE_DOUBLED}.\n" in (
+        reviewed.stdout
+    )

@@ -99,15 +99,15 @@ def run(args: argparse.Namespace) -> int:
     for line in checks.summary_lines(result):
         print(f"  {line}")
     print()
-    horizon.print_handovers(res)
+    on_roster = horizon.roster_findings(res, horizon.print_handovers(res))
     on_holidays = holidays.holiday_shifts(
         horizon.live(args, config.team, res), holidays.team_countries(config.team)
     )
-    for finding in result.findings:
+    for finding in [*result.findings, *on_roster]:
         print(finding)
     for shift in on_holidays:
         print(shift.warning())
-    if result.findings or on_holidays:
+    if result.findings or on_roster or on_holidays:
         print()
     holiday_loads = holidays.holiday_loads(on_holidays)
     print(
@@ -136,6 +136,6 @@ def run(args: argparse.Namespace) -> int:
         print()
         print("\n".join(urgency.lines(services)))
     errors = len(result.errors)
-    warnings = len(result.findings) - errors + len(on_holidays)
+    warnings = len(result.findings) - errors + len(on_roster) + len(on_holidays)
     print(f"\n{errors} error(s), {warnings} warning(s).")
     return 1 if errors else 0

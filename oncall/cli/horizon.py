@@ -17,7 +17,7 @@ from oncall.config import YEARS, LoadLimits, ResolvedTeam, StackConfig, Team, Te
 from oncall.config.errors import ConfigError, Problem
 from oncall.config.issues import issues_from
 from oncall.config.load import checked_stack_file
-from oncall.schedules import checks
+from oncall.schedules import checks, handover, roster
 from oncall.schedules.model import TeamResolution
 
 
@@ -67,17 +67,25 @@ def live(args: argparse.Namespace, team: ResolvedTeam, res: TeamResolution) -> T
     return with_overrides(res, found)
 
 
-def print_handovers(res: TeamResolution, before: str = "") -> None:
+def print_handovers(res: TeamResolution, before: str = "") -> list[handover.Handover]:
     """The layers that hand over from one version to the next in the horizon (a roster change
-    written as the old layer ending where the new one starts), one line each."""
-    from oncall.schedules import handover
-
+    written as the old layer ending where the new one starts), one line each; returns them."""
     found = [h for h in handover.handovers(res.team, res.since) if h.at < res.until]
     if found:
         print(f"{before}Roster handovers in this horizon:")
         for change in found:
             print(f"  {handover.describe_handover(change, res.team)}")
         print()
+    return found
+
+
+def roster_findings(res: TeamResolution, found: list[handover.Handover]) -> list[checks.Finding]:
+    """`check`'s warnings on the roster: layers that ended before the horizon starts, and the
+    handovers in `found` that double someone's turn."""
+    doubled = roster.doubled_turns(res.team, found)
+    return [
+        *(roster.doubled_finding(d, res.team) for d in doubled),
+    ]
 
 
 def write(option: str, path: Path, content: bytes) -> None:
