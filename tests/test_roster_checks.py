@@ -93,3 +93,28 @@ def test_across_the_new_york_spring_forward_the_stretch_is_wall_clock_weeks() ->
     assert doubled.end - doubled.start == timedelta(hours=335)
     message = roster.doubled_finding(doubled, model).message
     assert "from Mon 2027-03-08 09:00 EST to Mon 2027-03-22 09:00 EDT, 2 weeks in a row" in message
+
+
+# --- Ended layers ---------------------------------------------------------------------------------
+
+
+def test_a_layer_that_ended_before_the_reference_moment_is_to_be_deleted() -> None:
+    model = team(LONDON, *pasted(OLD, NEW, DOUBLED_AT, at(LONDON, 2026, 11, 30, 9)))
+
+    [finding] = roster.ended_layers(model, at(LONDON, 2026, 12, 8))
+
+    assert not finding.error
+    assert finding.path == "pantheon-oncall:team.schedules.primary.layers[0]"
+    assert finding.message.startswith(
+        "layer 'Weekly rotation' ended at Mon 2026-12-07 09:00 GMT, before Tue 2026-12-08 00:00 "
+        "GMT; delete it from the stack file"
+    )
+
+
+def test_a_layer_ending_at_the_reference_moment_or_later_is_still_read_back() -> None:
+    # The provider skips a layer only when now is after its end (flattenScheduleLayers).
+    model = team(LONDON, *pasted(OLD, NEW, DOUBLED_AT, at(LONDON, 2026, 11, 30, 9)))
+
+    assert roster.ended_layers(model, DOUBLED_AT) == []
+    assert roster.ended_layers(model, WEDNESDAY) == []
+    assert roster.ended_layers(team(LONDON, OLD), at(LONDON, 2030, 1, 1)) == []

@@ -234,3 +234,22 @@ def test_a_handover_that_doubles_joes_week_is_a_warning_of_check_and_of_the_diff
     assert f"> `pantheon-oncall:team.schedules.default.layers[2]`: {JOE_DOUBLED}.\n" in (
         reviewed.stdout
     )
+
+
+def test_check_from_after_the_handover_says_to_delete_the_ended_layer(repo: Path) -> None:
+    change(repo, OFFERED)
+
+    later = support.run_cli("check", "guide-live", "--from", "2026-12-08", cwd=repo)
+    default = support.run_cli("check", "guide-live", cwd=repo)
+
+    assert later.returncode == 0, later.stderr
+    assert (
+        "warning: pantheon-oncall:team.schedules.default.layers[1]: layer 'Weekly rotation' "
+        "ended at Mon 2026-12-07 09:00 EST, before Tue 2026-12-08 00:00 EST; delete it from the "
+        "stack file"
+    ) in later.stdout
+    # By default the horizon starts at the latest layer start, the new version's: Dec 7 09:00,
+    # the moment the old one ends, which has not ended before it.
+    assert default.returncode == 0, default.stderr
+    assert "from Mon 2026-12-07 09:00 EST" in default.stdout
+    assert "delete it from the stack file" not in default.stdout

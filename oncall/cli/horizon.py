@@ -84,6 +84,7 @@ def roster_findings(res: TeamResolution, found: list[handover.Handover]) -> list
     handovers in `found` that double someone's turn."""
     doubled = roster.doubled_turns(res.team, found)
     return [
+        *roster.ended_layers(res.team, res.since),
         *(roster.doubled_finding(d, res.team) for d in doubled),
     ]
 
