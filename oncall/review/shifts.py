@@ -20,7 +20,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from oncall.schedules import handover
+from oncall.schedules import handover, roster
 from oncall.schedules.hours import on_call_time
 from oncall.schedules.model import (
     TeamModel,
@@ -285,8 +285,9 @@ def roster_report(
     base: ResolvedTeam, head: ResolvedTeam, reference: datetime, weeks: int
 ) -> dict[str, Any] | None:
     """What a change does to the people of a team (base → head) from `reference` on: every layer
-    it reshuffles (with the edit that keeps today's shifts), every handover the head makes, and
-    the per-person shift diff over `weeks`; None when it changes none of that."""
+    it reshuffles (with the edit that keeps today's shifts), every handover the head makes (and
+    those that double someone's turn), and the per-person shift diff over `weeks`; None when it
+    changes none of that."""
     old, new = team_model(base), team_model(head)
     names = {slug: p.name for slug, p in {**old.people, **new.people}.items()}
     reshuffles = handover.review(old, new, reference)
@@ -316,6 +317,10 @@ def roster_report(
             for c in reshuffles
         ],
         "handovers": [handover.describe_handover(h, new) for h in found],
+        "doubled": [
+            {"path": w.path, "warning": w.message}
+            for w in (roster.doubled_finding(d, new) for d in roster.doubled_turns(new, found))
+        ],
         "shifts": to_data(diffs, names),
     }
 
@@ -330,6 +335,8 @@ def roster_markdown(data: Mapping[str, Any]) -> list[str]:
         lines += [f"> - {move}" for move in change["moves"] or ["none"]]
         lines += [">", f"> {change['advice']}:", ""]
         lines += ["```yaml", *change["edit"], "```", ""]
+    for doubled in data["doubled"]:
+        lines += ["> [!WARNING]", f"> `{doubled['path']}`: {doubled['warning']}.", ""]
     lines += [f"- {text}" for text in data["handovers"]]
     if data["handovers"]:
         lines.append("")

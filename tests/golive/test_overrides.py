@@ -300,3 +300,56 @@ def test_calendar_and_check_live_show_the_override_and_put_it_on_top(
     assert "Priya Natarajan is on call on 2026-12-25 (Christmas Day, US)" in out
     assert "Marco Bianchi is on call on 2026-12-25" not in out
     assert "Marco Bianchi is on call on 2026-12-25" in offline[1]
+
+
+def test_a_post_whose_answer_is_lost_is_not_sent_again_and_the_list_shows_it_was_created(
+    pd: Any, ca: trustme.CA, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    double, ids = pd
+    double.hang_up["POST"] = "after"  # the double creates the override, then drops the line
+
+    status, out, err = oncall(capsys, double, ca, tmp_path, deployed(ids), *ADD, *XMAS)
+
+    assert status == 0, err
+    [stored] = double.state()["overrides"][ids["schedule"]]  # one, not one per retry
+    assert [r["method"] for r in double.requests if "overrides" in r["path"]] == ["POST", "GET"]
+    listing = double.requests[-1]["query"]
+    assert (listing["since"], listing["until"]) == (
+        ["2026-12-24T09:00:00-06:00"],
+        ["2026-12-26T09:00:00-06:00"],
+    )
+    assert f"POST /schedules/{ids['schedule']}/overrides got no answer (" in out
+    assert "so it was not sent again; the schedule's overrides show PagerDuty created it" in out
+    assert f"created override {stored['id']} on schedule primary" in out
+
+
+def test_a_post_lost_before_pagerduty_created_it_says_so_and_creates_nothing(
+    pd: Any, ca: trustme.CA, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    double, ids = pd
+    double.hang_up["POST"] = "before"
+
+    status, out, err = oncall(capsys, double, ca, tmp_path, deployed(ids), *ADD, *XMAS)
+
+    assert status == 1
+    assert double.state()["overrides"].get(ids["schedule"], []) == []
+    assert [r["method"] for r in double.requests if "overrides" in r["path"]] == ["POST", "GET"]
+    assert err.startswith(f"error: POST /schedules/{ids['schedule']}/overrides: no answer from ")
+    assert err.strip().endswith("so PagerDuty did not create it: run the command again")
+    assert len(err.strip().splitlines()) == 1
+    assert "created override" not in out
+
+
+def test_a_lost_answer_names_an_earlier_override_like_it_too(
+    pd: Any, ca: trustme.CA, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    double, ids = pd
+    for hang_up in ("", "after"):  # the first sent as usual; the second's answer is lost
+        if hang_up:
+            double.hang_up["POST"] = hang_up
+        status, out, err = oncall(capsys, double, ca, tmp_path, deployed(ids), *ADD, *XMAS)
+
+    assert status == 0, err
+    first, second = double.state()["overrides"][ids["schedule"]]
+    assert f"created override {second['id']} on schedule primary" in out
+    assert f"(the schedule has 1 more like it, from an earlier run: {first['id']};" in out

@@ -196,3 +196,138 @@ def test_check_and_calendar_show_the_handover_of_the_pasted_edit(repo: Path) -> 
         assert result.returncode == 0, result.stderr
         assert "Roster handovers in this horizon:" in result.stdout
         assert "Weekly rotation" in result.stdout.split("Roster handovers in this horizon:")[1]
+
+
+DOUBLED = (
+    "- "
+    + WEEKLY.replace("2026-12-07", "2026-11-02").replace("}", ', end: "2026-12-07T09:00:00"}')
+    + "\n- "
+    + WEEKLY.replace("anita]", "anita, jane]")
+)
+"""The two-layer edit with the new version anchored at its own start (no rotationVirtualStart):
+it starts with Joe, who has the week before it (week 4 since Nov 2) too."""
+
+JOE_DOUBLED = (
+    "layer 'Weekly rotation': Joe Smith (joe) is on call when its old version ends and goes on "
+    "first in its new one at Mon 2026-12-07 09:00 EST, so their turn is doubled: on call on this "
+    "layer from Mon 2026-11-30 09:00 EST to Mon 2026-12-14 09:00 EST, 2 weeks in a row. If that "
+    "is not meant, anchor the new version where the next person goes on: "
+    'rotationVirtualStart: "2026-11-30T09:00:00"'
+)
+
+
+def test_a_handover_that_doubles_joes_week_is_a_warning_of_check_and_of_the_diff(
+    repo: Path,
+) -> None:
+    change(repo, DOUBLED)
+
+    checked = support.run_cli("check", "guide-live", "--from", "2026-12-02T12:00", cwd=repo)
+    reviewed = diff(repo)
+
+    assert checked.returncode == 0, checked.stderr
+    assert (
+        f"warning: pantheon-oncall:team.schedules.default.layers[2]: {JOE_DOUBLED}\n"
+        in checked.stdout
+    )
+    assert reviewed.returncode == 0, reviewed.stderr
+    assert "reshuffles who is on call" not in reviewed.stdout
+    assert f"> `pantheon-oncall:team.schedules.default.layers[2]`: {JOE_DOUBLED}.\n" in (
+        reviewed.stdout
+    )
+
+
+def test_check_from_after_the_handover_says_to_delete_the_ended_layer(repo: Path) -> None:
+    change(repo, OFFERED)
+
+    later = support.run_cli("check", "guide-live", "--from", "2026-12-08", cwd=repo)
+    default = support.run_cli("check", "guide-live", cwd=repo)
+
+    assert later.returncode == 0, later.stderr
+    assert (
+        "warning: pantheon-oncall:team.schedules.default.layers[1]: layer 'Weekly rotation' "
+        "ended at Mon 2026-12-07 09:00 EST, before Tue 2026-12-08 00:00 EST; delete it from the "
+        "stack file"
+    ) in later.stdout
+    # By default the horizon starts at the latest layer start, the new version's: Dec 7 09:00,
+    # the moment the old one ends, which has not ended before it.
+    assert default.returncode == 0, default.stderr
+    assert "from Mon 2026-12-07 09:00 EST" in default.stdout
+    assert "delete it from the stack file" not in default.stdout
+
+
+# --- check --base and calendar --base -------------------------------------------------------------
+
+IN_PLACE = "- " + WEEKLY.replace("2026-12-07", "2026-11-02").replace("anita]", "anita, jane]")
+
+
+def warnings(text: str) -> int:
+    return int(text.rsplit(" error(s), ", 1)[1].split(" warning")[0])
+
+
+def test_check_base_gives_the_diffs_reshuffle_warning_and_edit_from_the_head_commits_date(
+    repo: Path,
+) -> None:
+    change(repo, IN_PLACE)
+
+    reviewed = support.run_cli("check", "guide-live", "--base", "HEAD~1", cwd=repo)
+    plain = support.run_cli("check", "guide-live", cwd=repo)
+
+    assert reviewed.returncode == 0, reviewed.stderr
+    text = reviewed.stdout
+    assert (
+        "Roster against HEAD~1, from Wed 2026-12-02 12:00 EST (the head commit's date; --from to "
+        "choose):\n  warning: pantheon-oncall:team.schedules.default.layers[1]: schedule default, "
+        "layer 'Weekly rotation': this change reshuffles who is on call from the moment it deploys"
+    ) in text
+    assert "Joe Smith: now until Mon Dec 7 09:00 → Mon Dec 14 09:00 until Mon Dec 21 09:00" in text
+    assert "hand over at Mon 2026-12-07 09:00 EST" in text
+    assert "\n".join("      " + line for line in OFFERED.split("\n")) + "\n" in text
+    assert "Roster against" not in plain.stdout
+    assert warnings(text) == warnings(plain.stdout) + 1
+
+
+def test_calendar_base_looks_from_from_in_the_teams_zone(repo: Path) -> None:
+    change(repo, IN_PLACE)
+
+    result = support.run_cli(
+        "calendar", "guide-live", "--base", "HEAD~1", "--from", "2026-12-08T12:00", cwd=repo
+    )
+
+    # Tuesday Dec 8 12:00 EST: week 5, Anita's under the base; the next handover is Monday 14th.
+    assert result.returncode == 0, result.stderr
+    assert "Roster against HEAD~1, from Tue 2026-12-08 12:00 EST (--from):" in result.stdout
+    assert "hand over at Mon 2026-12-14 09:00 EST" in result.stdout
+
+
+def test_check_base_of_the_pasted_edit_lists_its_handover_and_warns_of_nothing(
+    repo: Path,
+) -> None:
+    change(repo, OFFERED)
+
+    result = support.run_cli("check", "guide-live", "--base", "HEAD~1", cwd=repo)
+
+    assert result.returncode == 0, result.stderr
+    review = result.stdout.split("Roster against HEAD~1")[1].split("\n\n")[0]
+    assert review.splitlines()[1:] == [
+        "  schedule default, layer 'Weekly rotation': hands over from its old version (Joe Smith, "
+        "Anita Rao) to its new one (Joe Smith, Anita Rao, Jane Doe) at Mon 2026-12-07 09:00 EST; "
+        "Anita Rao goes on first"
+    ]
+
+
+def test_check_base_with_nothing_changed_says_so(repo: Path) -> None:
+    result = support.run_cli("check", "guide-live", "--base", "HEAD", cwd=repo)
+
+    assert result.returncode == 0, result.stderr
+    assert "  no schedule's layers change since HEAD\n" in result.stdout
+
+
+def test_a_base_git_cannot_produce_is_one_line_naming_the_option(repo: Path) -> None:
+    for command in ("check", "calendar"):
+        result = support.run_cli(command, "guide-live", "--base", "no-such-ref", cwd=repo)
+
+        assert result.returncode == 1
+        assert result.stdout == ""
+        assert "--base" in result.stderr
+        assert "no-such-ref" in result.stderr
+        assert "Traceback" not in result.stderr
