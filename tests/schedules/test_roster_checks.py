@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from test_handover import LONDON, NEW, OLD, WEDNESDAY, at, team
-
 from oncall.schedules import handover, roster
 from oncall.schedules.model import Layer
+from tests.schedules.test_handover import LONDON, NEW, OLD, WEDNESDAY, at, team
 
 DOUBLED_AT = at(LONDON, 2026, 12, 7, 9)
 
