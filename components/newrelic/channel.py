@@ -10,10 +10,8 @@ message template), and a workflow that sends this policy's issues, and only thos
 Its Args (TypedDicts the SDK's analyzer publishes) are in components.newrelic.args, its
 input checks in components.newrelic.checks.
 
-The NRQL strings are built in components.newrelic.nrql. They filter on ids, never on names: the
-ping condition on the monitor's id, the APM conditions on the GUID of the APM application, which
-is looked up by name (`newrelic.get_entity`) so that a wrong name fails the preview instead of
-leaving two conditions silent forever. No user text goes into NRQL.
+The conditions are built in components.newrelic.conditions, their NRQL strings in
+components.newrelic.nrql: they filter on ids, never on names, and no user text goes into NRQL.
 """
 
 from typing import Final, cast
@@ -22,21 +20,16 @@ import pulumi
 import pulumi_newrelic as newrelic
 import pulumi_pagerduty as pagerduty
 
-from components._args import whole, without_none
-from components.newrelic import nrql, sla
+from components._args import without_none
+from components.newrelic import conditions, nrql, sla
 from components.newrelic.args import (
     DEFAULT_PERIOD,
     TIMEOUT_OFF,
-    ErrorRateConditionArgs,
     NewRelicPagerDutyChannelArgs,
-    PingFailureConditionArgs,
-    ResponseTimeConditionArgs,
 )
 from components.newrelic.checks import validate
 from components.vocabulary import (
-    PERIOD_SECONDS,
     IncidentPreference,
-    MonitorPeriod,
     MutingRulesHandling,
 )
 
@@ -122,10 +115,8 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
         service, integration_key = self._create_pagerduty_service()
         policy = self._create_policy()
         monitor = self._create_monitor()
-        self._create_conditions(policy, monitor)
-        sla.create_certificate_check(
-            name, args, self, lambda role, **kw: self._condition(role, policy, **kw)
-        )
+        conditions.create_conditions(self, name, args, policy, monitor)
+        sla.create_certificate_check(name, args, self, policy)
         workflow = self._create_notification_path(policy, integration_key)
 
         self.serviceId = service.id
@@ -232,154 +223,6 @@ class NewRelicPagerDutyChannel(pulumi.ComponentResource):
             period=ping.get("period", DEFAULT_PERIOD),
             locations_publics=list(ping["locations"]),
             verify_ssl=ping.get("verifySsl", True),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-
-    def _app_guid(self) -> pulumi.Output[str]:
-        """The GUID of the APM application named `appName`; the preview fails when there is none.
-
-        The lookup matches the name exactly within the provider's account
-        (terraform-provider-newrelic, newrelic/data_source_newrelic_entity.go). `ignore_not_found`
-        turns the provider's generic "no entities found" error into a warning, so that the error
-        the user sees is this one, naming the app.
-        """
-        app = self._args["appName"]
-        entity = newrelic.get_entity_output(
-            name=app,
-            domain=nrql.APM_DOMAIN,
-            type=nrql.APM_TYPE,
-            ignore_not_found=True,
-            opts=pulumi.InvokeOutputOptions(parent=self),
-        )
-        return entity.guid.apply(lambda guid: nrql.found_app(app, guid))
-
-    def _create_conditions(
-        self, policy: newrelic.AlertPolicy, monitor: newrelic.synthetics.Monitor | None
-    ) -> None:
-        """One NRQL condition per configured check whose signal exists (a monitor to ping, an
-        APM application to watch)."""
-        conditions = self._args.get("conditions") or {}
-        ping_failure = conditions.get("pingFailure")
-        if ping_failure is not None and monitor is not None:
-            self._create_ping_failure(policy, monitor, ping_failure)
-        error_rate = conditions.get("errorRate")
-        response_time = conditions.get("responseTime")
-        app_guid = self._app_guid() if error_rate or response_time else None
-        if error_rate is not None and app_guid is not None:
-            self._create_error_rate(policy, app_guid, error_rate)
-        if response_time is not None and app_guid is not None:
-            self._create_response_time(policy, app_guid, response_time)
-
-    def _create_ping_failure(
-        self,
-        policy: newrelic.AlertPolicy,
-        monitor: newrelic.synthetics.Monitor,
-        condition: PingFailureConditionArgs,
-    ) -> None:
-        """Pages when the ping fails from `failingLocations` or more within one monitor period."""
-        ping = self._args["pingMonitor"]  # validate made sure it is there
-        period = ping.get("period", DEFAULT_PERIOD)
-        window = PERIOD_SECONDS[MonitorPeriod(period)]
-        failing = whole(condition["failingLocations"])
-        self._condition(
-            "ping-failure",
-            policy,
-            name=f"{self._args['policyName']}: ping failing from {failing}+ locations",
-            description=(
-                f"{self._args['siteUrl']} failed its ping check from at least {failing} of "
-                f"{len(ping['locations'])} locations within one period ({period})."
-            ),
-            query=monitor.monitor_id.apply(nrql.ping_failure_nrql),
-            operator="above_or_equals",
-            threshold=failing,
-            window=window,
-            duration=window,
-            occurrences="AT_LEAST_ONCE",
-        )
-
-    def _create_error_rate(
-        self,
-        policy: newrelic.AlertPolicy,
-        app_guid: pulumi.Output[str],
-        condition: ErrorRateConditionArgs,
-    ) -> None:
-        """Pages when the APM error rate stays above `percent` for `forMinutes`."""
-        minutes = whole(condition["forMinutes"])
-        percent = nrql.number_text(condition["percent"])
-        self._condition(
-            "error-rate",
-            policy,
-            name=f"{self._args['policyName']}: error rate above {percent}%",
-            description=(
-                f"More than {percent}% of the web transactions of "
-                f"{self._args['appName']} failed for {minutes} minutes."
-            ),
-            query=app_guid.apply(nrql.error_rate_nrql),
-            operator="above",
-            threshold=condition["percent"],
-            window=nrql.APM_AGGREGATION_WINDOW,
-            duration=minutes * 60,
-            occurrences="ALL",
-        )
-
-    def _create_response_time(
-        self,
-        policy: newrelic.AlertPolicy,
-        app_guid: pulumi.Output[str],
-        condition: ResponseTimeConditionArgs,
-    ) -> None:
-        """Pages when the average web transaction takes longer than `seconds` for `forMinutes`."""
-        minutes = whole(condition["forMinutes"])
-        seconds = nrql.number_text(condition["seconds"])
-        self._condition(
-            "response-time",
-            policy,
-            name=f"{self._args['policyName']}: response time above {seconds} s",
-            description=(
-                f"The average web transaction of {self._args['appName']} took more than "
-                f"{seconds} s for {minutes} minutes."
-            ),
-            query=app_guid.apply(nrql.response_time_nrql),
-            operator="above",
-            threshold=condition["seconds"],
-            window=nrql.APM_AGGREGATION_WINDOW,
-            duration=minutes * 60,
-            occurrences="ALL",
-        )
-
-    def _condition(
-        self,
-        role: str,
-        policy: newrelic.AlertPolicy,
-        *,
-        name: str,
-        description: str,
-        query: pulumi.Output[str],
-        operator: str,
-        threshold: float,
-        window: int,
-        duration: int,
-        occurrences: str,
-    ) -> newrelic.NrqlAlertCondition:
-        return newrelic.NrqlAlertCondition(
-            f"{self._name}-{role}",
-            policy_id=policy.id,
-            type="static",
-            name=name,
-            description=description,
-            enabled=True,
-            nrql={"query": query},
-            critical={
-                "operator": operator,
-                "threshold": threshold,
-                "threshold_duration": duration,
-                "threshold_occurrences": occurrences,
-            },
-            aggregation_window=window,
-            aggregation_method="event_flow",
-            aggregation_delay=nrql.AGGREGATION_DELAY_SECONDS,
-            fill_option="none",
-            violation_time_limit_seconds=nrql.VIOLATION_TIME_LIMIT_SECONDS,
             opts=pulumi.ResourceOptions(parent=self),
         )
 

@@ -28,7 +28,6 @@ replacing the deprecated synthetics alert condition writes it
 (website/docs/guides/migration_guide_alert_conditions.html.markdown).
 """
 
-from collections.abc import Callable
 from typing import Any, Final
 
 import pulumi
@@ -39,6 +38,7 @@ from components.newrelic.args import (
     NewRelicPagerDutyChannelArgs,
     SupportHoursArgs,
 )
+from components.newrelic.conditions import condition_of
 from components.vocabulary import PERIOD_SECONDS, MonitorPeriod, Urgency
 
 SUPPORT_HOURS_TYPE: Final = "fixed_time_per_day"
@@ -91,10 +91,10 @@ def create_certificate_check(
     name: str,
     args: NewRelicPagerDutyChannelArgs,
     parent: pulumi.Resource,
-    condition: Callable[..., newrelic.NrqlAlertCondition],
+    policy: newrelic.AlertPolicy,
 ) -> newrelic.synthetics.CertCheckMonitor | None:
-    """The certificate check of `certificateMonitor` and, through `condition` (the component's
-    NRQL condition in its policy), the condition that pages when a check fails."""
+    """The certificate check of `certificateMonitor` and the NRQL condition in `policy` that pages
+    when a check fails."""
     cert = args.get("certificateMonitor")
     if cert is None:
         return None
@@ -113,9 +113,12 @@ def create_certificate_check(
         opts=pulumi.ResourceOptions(parent=parent),
     )
     window = PERIOD_SECONDS[MonitorPeriod(period)]
-    condition(
+    condition_of(
+        parent,
+        name,
         "certificate-expiry",
-        name=f"{args['policyName']}: certificate expires within {days} days",
+        policy,
+        name_text=f"{args['policyName']}: certificate expires within {days} days",
         description=(
             f"The TLS certificate of {cert['domain']} expires in fewer than {days} days (or "
             "could not be checked): renew it, or find out why Pantheon's renewal failed."
