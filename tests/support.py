@@ -23,7 +23,7 @@ from typing import Any
 import pulumi
 
 from oncall.offline.engine import Registration, Run, run_program
-from oncall.offline.schemacheck import schema_dir_from_env
+from oncall.offline.schemas import schema_dir_from_env
 from tools import fuzz
 
 

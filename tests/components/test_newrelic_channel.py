@@ -18,7 +18,8 @@ from oncall.offline.engine import (
     default_invoke_results,
     run_program,
 )
-from oncall.offline.schemacheck import SchemaSet, check_run
+from oncall.offline.schemacheck import check_run
+from oncall.offline.schemas import SchemaSet
 from tests.support import T, assert_children, children, key, only, problem_lines, run_component
 
 NAME = "site"

@@ -9,7 +9,8 @@ import pytest
 
 from components.slack.component import SlackExtension, SlackExtensionArgs
 from oncall.offline.engine import COMPUTED, Registration, Run, Secret, run_program
-from oncall.offline.schemacheck import SchemaSet, check_run
+from oncall.offline.schemacheck import check_run
+from oncall.offline.schemas import SchemaSet
 from tests.support import T, assert_children, children, key, only, problem_lines, run_component
 
 NAME = "slack"

@@ -28,7 +28,7 @@ from oncall.config import StackConfig, parse_stack_config, stackfile
 from oncall.config import args as component_args
 from oncall.offline import engine
 from oncall.offline import plan as planning
-from oncall.offline.schemacheck import SchemaSet
+from oncall.offline.schemas import SchemaSet
 from oncall.onboarding.importer import (
     Account,
     ImportFailed,
