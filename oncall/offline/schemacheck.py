@@ -7,7 +7,7 @@ unknown keys, deprecated properties, nested types), so a mistake that would fail
 fails a test. Values are checked as the mocks deliver them: wire (camelCase) keys, every number a
 float, unknowns as `pulumi.output.Unknown`, secrets wrapped in the RPC secret envelope.
 
-`check_run` applies the schemas to a whole run of the mock engine (oncall.offline.engine.Run): it
+`check_run` applies the schemas to a whole run of the mock engine (oncall.offline.recorded.Run): it
 turns the engine's markers back into wire values (`to_wire`) and adds the checks the schemas cannot
 express (replaced resource types, names and descriptions left to the provider).
 """
@@ -23,8 +23,8 @@ from urllib.parse import unquote
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 
-from oncall.offline.engine import Registration, Run
 from oncall.offline.markers import Computed, Ref, Secret
+from oncall.offline.recorded import Registration, Run
 from oncall.offline.schemas import Package, SchemaSet
 
 _TYPES_REF = "#/types/"
