@@ -12,7 +12,7 @@ import os
 import pytest
 from hypothesis import settings
 
-from oncall.offline.schemacheck import SchemaSet
+from oncall.offline.schemas import SchemaSet
 from tests.support import schema_folder
 
 # Property tests run the same examples on every run and machine, so CI cannot fail by luck;

@@ -20,7 +20,7 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from oncall.offline.engine import Run
+from oncall.offline.recorded import Run
 from tests.support import T
 
 

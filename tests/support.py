@@ -22,8 +22,9 @@ from typing import Any
 
 import pulumi
 
-from oncall.offline.engine import Registration, Run, run_program
-from oncall.offline.schemacheck import schema_dir_from_env
+from oncall.offline.engine import run_program
+from oncall.offline.recorded import Registration, Run
+from oncall.offline.schemas import schema_dir_from_env
 from tools import fuzz
 
 

@@ -39,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
     from oncall.config import stackindex
     from oncall.config.errors import ConfigError, Problem
     from oncall.schedules import calendar, holidays, urgency
-    from oncall.schedules.model import resolve_team, team_model
+    from oncall.schedules.from_config import team_model
+    from oncall.schedules.model import resolve_team
 
     config = horizon.load(args.project_dir, args.stack)
     services = urgency.services_of(stackindex.index_of(args.project_dir), args.stack)

@@ -25,7 +25,8 @@ from oncall.defaults import DEFAULT_WEEKS
 from oncall.review import diff
 from oncall.review.shifts import roster_report
 from oncall.schedules import checks, handover
-from oncall.schedules.model import TeamModel, team_model
+from oncall.schedules.from_config import team_model
+from oncall.schedules.model import TeamModel
 
 
 def _base_team(project_dir: Path, ref: str, stack: str) -> tuple[ResolvedTeam | None, str]:

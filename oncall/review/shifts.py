@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from oncall.schedules import handover, roster
+from oncall.schedules.from_config import team_model
 from oncall.schedules.hours import on_call_time
 from oncall.schedules.model import (
     TeamModel,
     TeamResolution,
     Timeline,
     resolve_team,
-    team_model,
     union,
     wall,
 )

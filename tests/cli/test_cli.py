@@ -14,7 +14,7 @@ import yaml
 
 from oncall.config import stackfile
 from oncall.config.errors import ConfigError
-from oncall.offline.schemacheck import SCHEMA_SUFFIXES, read_schema
+from oncall.offline.schemas import SCHEMA_SUFFIXES, read_schema
 from tests.support import PROJECT, copy_project, run_cli, schema_folder
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,15 +10,11 @@ import pytest
 from components.newrelic.args import NewRelicPagerDutyChannelArgs
 from components.newrelic.channel import NewRelicPagerDutyChannel
 from components.newrelic.nrql import error_rate_nrql, ping_failure_nrql, response_time_nrql
-from oncall.offline.engine import (
-    COMPUTED,
-    Registration,
-    Run,
-    Secret,
-    default_invoke_results,
-    run_program,
-)
-from oncall.offline.schemacheck import SchemaSet, check_run
+from oncall.offline.engine import default_invoke_results, run_program
+from oncall.offline.markers import COMPUTED, Secret
+from oncall.offline.recorded import Registration, Run
+from oncall.offline.schemacheck import check_run
+from oncall.offline.schemas import SchemaSet
 from tests.support import T, assert_children, children, key, only, problem_lines, run_component
 
 NAME = "site"

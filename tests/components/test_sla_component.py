@@ -8,8 +8,9 @@ import pytest
 
 from components.newrelic.args import NewRelicPagerDutyChannelArgs
 from components.newrelic.channel import NewRelicPagerDutyChannel
-from oncall.offline.engine import Run
-from oncall.offline.schemacheck import SchemaSet, check_run
+from oncall.offline.recorded import Run
+from oncall.offline.schemacheck import check_run
+from oncall.offline.schemas import SchemaSet
 from tests.support import T, key, only, problem_lines, run_component
 
 NAME = "site"

@@ -8,8 +8,11 @@ import pulumi
 import pytest
 
 from components.slack.component import SlackExtension, SlackExtensionArgs
-from oncall.offline.engine import COMPUTED, Registration, Run, Secret, run_program
-from oncall.offline.schemacheck import SchemaSet, check_run
+from oncall.offline.engine import run_program
+from oncall.offline.markers import COMPUTED, Secret
+from oncall.offline.recorded import Registration, Run
+from oncall.offline.schemacheck import check_run
+from oncall.offline.schemas import SchemaSet
 from tests.support import T, assert_children, children, key, only, problem_lines, run_component
 
 NAME = "slack"

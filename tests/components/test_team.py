@@ -12,8 +12,10 @@ from pulumi.provider.experimental.analyzer import Analyzer
 
 from components.team.args import TeamOnCallArgs
 from components.team.component import TeamOnCall
-from oncall.offline.engine import Registration, Run, run_program
-from oncall.offline.schemacheck import SchemaSet, check_run
+from oncall.offline.engine import run_program
+from oncall.offline.recorded import Registration, Run
+from oncall.offline.schemacheck import check_run
+from oncall.offline.schemas import SchemaSet
 from tests.support import T, all_but, assert_exactly, run_component
 
 # --- Vocabulary -----------------------------------------------------------------------------------

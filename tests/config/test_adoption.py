@@ -19,6 +19,7 @@ from oncall import program
 from oncall.config import parse_stack_config, stackfile
 from oncall.config.errors import ConfigError
 from oncall.offline import engine
+from oncall.offline.recorded import Run
 from tests.support import PROJECT, T
 
 
@@ -35,7 +36,7 @@ def team_stack(**changes: Any) -> dict[str, Any]:
     return team
 
 
-def run_team(team: dict[str, Any]) -> engine.Run:
+def run_team(team: dict[str, Any]) -> Run:
     config = stackfile.load(PROJECT, "team-agency").engine_config()
     config["pantheon-oncall:team"] = json.dumps(team)
     return engine.run_program(program.main, config=config)

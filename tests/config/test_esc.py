@@ -16,7 +16,7 @@ import yaml
 from oncall.config import stackfile
 from oncall.config.errors import ConfigError
 from oncall.offline import plan as planning
-from oncall.offline.schemacheck import SchemaSet
+from oncall.offline.schemas import SchemaSet
 from tests.support import copy_project
 
 ROOT = Path(__file__).resolve().parents[2]

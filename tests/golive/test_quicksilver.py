@@ -318,7 +318,7 @@ def test_a_team_stack_is_refused_with_one_line(
 
 def test_the_switch_adds_an_events_api_v2_integration_whose_key_is_a_secret_output() -> None:
     from oncall.offline import plan as planning
-    from oncall.offline.schemacheck import SchemaSet
+    from oncall.offline.schemas import SchemaSet
 
     plan = planning.plan_stack(PROJECT, "guide-live", schemas=SchemaSet.load(SCHEMAS))
     data = json.loads(planning.to_json(plan))

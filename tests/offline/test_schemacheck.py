@@ -1,5 +1,5 @@
-"""Tests of oncall.offline.schemacheck: hand-written schemas for every rule, then the real
-schemas."""
+"""Tests of oncall.offline.schemas and oncall.offline.schemacheck: hand-written schemas for every
+rule, then the real schemas."""
 
 from __future__ import annotations
 
@@ -13,12 +13,8 @@ import pytest
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
-from oncall.offline.schemacheck import (
-    REQUIRED_PACKAGES,
-    SchemaError,
-    SchemaSet,
-    schema_dir_from_env,
-)
+from oncall.offline.schemacheck import check_invoke, check_resource
+from oncall.offline.schemas import REQUIRED_PACKAGES, SchemaError, SchemaSet, schema_dir_from_env
 from tests.support import VENDORED_SCHEMAS, schema_folder
 
 THING = "demo:index/thing:Thing"
@@ -170,23 +166,23 @@ def test_tokens_of_loaded_packages_are_known(demo: SchemaSet) -> None:
 
 def test_checking_a_token_of_an_unknown_package_raises(demo: SchemaSet) -> None:
     with pytest.raises(KeyError, match="check knows_package"):
-        demo.check_resource("pulumi:pulumi:StackReference", {})
+        check_resource(demo, "pulumi:pulumi:StackReference", {})
 
 
 def test_resource_type_missing_from_a_known_package_is_a_violation(demo: SchemaSet) -> None:
-    assert demo.check_resource("demo:index/nope:Nope", {}) == [
+    assert check_resource(demo, "demo:index/nope:Nope", {}) == [
         "demo:index/nope:Nope: resource type not in the demo schema"
     ]
 
 
 def test_function_missing_from_a_known_package_is_a_violation(demo: SchemaSet) -> None:
-    assert demo.check_invoke("demo:index/getNope:getNope", {}) == [
+    assert check_invoke(demo, "demo:index/getNope:getNope", {}) == [
         "demo:index/getNope:getNope: function not in the demo schema"
     ]
 
 
 def test_deprecated_resource_is_a_violation(demo: SchemaSet) -> None:
-    assert demo.check_resource("demo:index/legacy:Legacy", {}) == [
+    assert check_resource(demo, "demo:index/legacy:Legacy", {}) == [
         "demo:index/legacy:Legacy: deprecated: Use demo.Thing instead."
     ]
 
@@ -208,23 +204,23 @@ def test_conforming_inputs_have_no_violations(demo: SchemaSet) -> None:
         level=2.0,
         size="10Gi",
     )
-    assert demo.check_resource(THING, inputs) == []
+    assert check_resource(demo, THING, inputs) == []
 
 
 def test_missing_required_input_is_a_violation(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, {}) == ["name: required input missing"]
+    assert check_resource(demo, THING, {}) == ["name: required input missing"]
 
 
 def test_required_input_set_to_none_counts_as_missing(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, {"name": None}) == ["name: required input missing"]
+    assert check_resource(demo, THING, {"name": None}) == ["name: required input missing"]
 
 
 def test_keys_set_to_none_are_treated_as_absent(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(count=None, oldName=None, bogus=None)) == []
+    assert check_resource(demo, THING, thing(count=None, oldName=None, bogus=None)) == []
 
 
 def test_unknown_key_is_a_violation_with_a_suggestion(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(old_name="x")) == [
+    assert check_resource(demo, THING, thing(old_name="x")) == [
         f"old_name: unknown property of {THING}; did you mean 'oldName'?"
     ]
 
@@ -236,7 +232,7 @@ def test_unknown_nested_key_is_named_with_its_path(demo: SchemaSet) -> None:
             {"start": "s", "restrictions": [{"durationSeconds": 1.0, "days": []}]},
         ]
     )
-    assert demo.check_resource(THING, inputs) == [
+    assert check_resource(demo, THING, inputs) == [
         "layers[1].restrictions[0].days: unknown property of "
         "demo:index/ThingLayerRestriction:ThingLayerRestriction"
     ]
@@ -244,14 +240,14 @@ def test_unknown_nested_key_is_named_with_its_path(demo: SchemaSet) -> None:
 
 def test_missing_nested_required_input_is_named_with_its_path(demo: SchemaSet) -> None:
     inputs = thing(layers=[{"start": "s", "restrictions": [{"startDayOfWeek": 1.0}]}])
-    assert demo.check_resource(THING, inputs) == [
+    assert check_resource(demo, THING, inputs) == [
         "layers[0].restrictions[0].durationSeconds: required input missing"
     ]
 
 
 def test_deprecated_property_is_a_violation(demo: SchemaSet) -> None:
     # First line only, with the docs generator's per-language <span> markup stripped.
-    assert demo.check_resource(THING, thing(oldName="x")) == [
+    assert check_resource(demo, THING, thing(oldName="x")) == [
         "oldName: deprecated: Use `name` instead."
     ]
 
@@ -260,7 +256,7 @@ def test_deprecated_nested_property_is_a_violation(demo: SchemaSet) -> None:
     inputs = thing(
         layers=[{"start": "s", "restrictions": [{"durationSeconds": 1.0, "weekly": True}]}]
     )
-    assert demo.check_resource(THING, inputs) == [
+    assert check_resource(demo, THING, inputs) == [
         "layers[0].restrictions[0].weekly: deprecated: Use startDayOfWeek."
     ]
 
@@ -269,15 +265,15 @@ def test_deprecated_nested_property_is_a_violation(demo: SchemaSet) -> None:
 
 
 def test_integer_accepts_integral_float_from_the_wire(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(count=15.0)) == []
+    assert check_resource(demo, THING, thing(count=15.0)) == []
 
 
 def test_integer_accepts_python_int(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(count=15)) == []
+    assert check_resource(demo, THING, thing(count=15)) == []
 
 
 def test_integer_rejects_fractional_float(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(count=15.5)) == [
+    assert check_resource(demo, THING, thing(count=15.5)) == [
         "count: expected integer, got float 15.5"
     ]
 
@@ -286,7 +282,7 @@ def test_integer_rejects_a_numeric_string_naming_the_nested_path(demo: SchemaSet
     inputs = thing(
         layers=[{"start": "s", "restrictions": [{"durationSeconds": 1.0, "startDayOfWeek": "1"}]}]
     )
-    assert demo.check_resource(THING, inputs) == [
+    assert check_resource(demo, THING, inputs) == [
         "layers[0].restrictions[0].startDayOfWeek: expected integer, got str '1'"
     ]
 
@@ -294,86 +290,86 @@ def test_integer_rejects_a_numeric_string_naming_the_nested_path(demo: SchemaSet
 @pytest.mark.parametrize("key", ["count", "ratio"])
 def test_bool_is_not_a_number(demo: SchemaSet, key: str) -> None:
     kind = "integer" if key == "count" else "number"
-    assert demo.check_resource(THING, thing(**{key: True})) == [
+    assert check_resource(demo, THING, thing(**{key: True})) == [
         f"{key}: expected {kind}, got bool True"
     ]
 
 
 def test_number_accepts_ints_and_floats(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(ratio=2)) == []
-    assert demo.check_resource(THING, thing(ratio=2.5)) == []
+    assert check_resource(demo, THING, thing(ratio=2)) == []
+    assert check_resource(demo, THING, thing(ratio=2.5)) == []
 
 
 def test_number_rejects_a_string(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(ratio="2.5")) == [
+    assert check_resource(demo, THING, thing(ratio="2.5")) == [
         "ratio: expected number, got str '2.5'"
     ]
 
 
 def test_boolean_rejects_a_string(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(enabled="true")) == [
+    assert check_resource(demo, THING, thing(enabled="true")) == [
         "enabled: expected boolean, got str 'true'"
     ]
 
 
 def test_boolean_rejects_a_number(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(enabled=1.0)) == [
+    assert check_resource(demo, THING, thing(enabled=1.0)) == [
         "enabled: expected boolean, got float 1.0"
     ]
 
 
 def test_string_rejects_a_number(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, {"name": 7.0}) == ["name: expected string, got float 7.0"]
+    assert check_resource(demo, THING, {"name": 7.0}) == ["name: expected string, got float 7.0"]
 
 
 # --- containers, refs, enums, oneOf --------------------------------------------------------------
 
 
 def test_array_rejects_a_scalar(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(tags="a")) == ["tags: expected array, got str 'a'"]
+    assert check_resource(demo, THING, thing(tags="a")) == ["tags: expected array, got str 'a'"]
 
 
 def test_array_items_are_checked_with_their_index(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(tags=["a", 2.0])) == [
+    assert check_resource(demo, THING, thing(tags=["a", 2.0])) == [
         "tags[1]: expected string, got float 2.0"
     ]
 
 
 def test_map_values_are_checked_against_additional_properties(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(labels={"ok": 1.0, "bad": "x"})) == [
+    assert check_resource(demo, THING, thing(labels={"ok": 1.0, "bad": "x"})) == [
         "labels['bad']: expected integer, got str 'x'"
     ]
 
 
 def test_map_rejects_a_list(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(labels=[])) == ["labels: expected object, got list []"]
+    assert check_resource(demo, THING, thing(labels=[])) == ["labels: expected object, got list []"]
 
 
 def test_object_type_rejects_a_non_mapping(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(layers=["s"])) == [
+    assert check_resource(demo, THING, thing(layers=["s"])) == [
         "layers[0]: expected object demo:index/ThingLayer:ThingLayer, got str 's'"
     ]
 
 
 def test_string_enum_accepts_a_listed_value(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(color="red")) == []
+    assert check_resource(demo, THING, thing(color="red")) == []
 
 
 def test_string_enum_rejects_an_unlisted_value(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(color="Blue")) == [
+    assert check_resource(demo, THING, thing(color="Blue")) == [
         "color: expected one of demo:index/Color:Color ['red', 'blue'], got str 'Blue'"
     ]
 
 
 def test_integer_enum_accepts_a_listed_value_as_a_wire_float(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(level=1.0)) == []
+    assert check_resource(demo, THING, thing(level=1.0)) == []
 
 
 def test_integer_enum_rejects_an_unlisted_value_and_a_bool(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(level=3.0)) == [
+    assert check_resource(demo, THING, thing(level=3.0)) == [
         "level: expected one of demo:index/Level:Level [1, 2], got float 3.0"
     ]
-    assert demo.check_resource(THING, thing(level=True)) == [
+    assert check_resource(demo, THING, thing(level=True)) == [
         "level: expected integer, got bool True"
     ]
 
@@ -381,16 +377,16 @@ def test_integer_enum_rejects_an_unlisted_value_and_a_bool(demo: SchemaSet) -> N
 @pytest.mark.parametrize("key", ["payload", "code", "file"])
 @pytest.mark.parametrize("value", ["text", 1.5, {"any": ["thing"]}, [1.0, "x"]])
 def test_any_archive_and_asset_refs_accept_anything(demo: SchemaSet, key: str, value: Any) -> None:
-    assert demo.check_resource(THING, thing(**{key: value})) == []
+    assert check_resource(demo, THING, thing(**{key: value})) == []
 
 
 @pytest.mark.parametrize("value", [4.0, "4Gi"])
 def test_one_of_accepts_any_alternative(demo: SchemaSet, value: Any) -> None:
-    assert demo.check_resource(THING, thing(size=value)) == []
+    assert check_resource(demo, THING, thing(size=value)) == []
 
 
 def test_one_of_rejects_a_value_matching_no_alternative(demo: SchemaSet) -> None:
-    assert demo.check_resource(THING, thing(size=4.5)) == [
+    assert check_resource(demo, THING, thing(size=4.5)) == [
         "size: expected one of (integer, string), got float 4.5"
     ]
 
@@ -402,18 +398,18 @@ def test_one_of_rejects_a_value_matching_no_alternative(demo: SchemaSet) -> None
     "key", ["name", "count", "ratio", "enabled", "tags", "labels", "layers", "color", "size"]
 )
 def test_unknown_values_are_accepted_for_any_type(demo: SchemaSet, key: str) -> None:
-    assert demo.check_resource(THING, thing(**{key: Unknown()})) == []
+    assert check_resource(demo, THING, thing(**{key: Unknown()})) == []
 
 
 def test_unknown_values_are_accepted_in_nested_positions(demo: SchemaSet) -> None:
     inputs = thing(tags=[Unknown()], layers=[{"start": Unknown(), "restrictions": Unknown()}])
-    assert demo.check_resource(THING, inputs) == []
+    assert check_resource(demo, THING, inputs) == []
 
 
 def test_secret_values_are_unwrapped_and_checked(demo: SchemaSet) -> None:
     secret = rpc.wrap_rpc_secret
-    assert demo.check_resource(THING, {"name": secret("s"), "count": secret(2.0)}) == []
-    assert demo.check_resource(THING, thing(count=secret("2"))) == [
+    assert check_resource(demo, THING, {"name": secret("s"), "count": secret(2.0)}) == []
+    assert check_resource(demo, THING, thing(count=secret("2"))) == [
         "count: expected integer, got str '2'"
     ]
 
@@ -435,7 +431,7 @@ def test_inputs_decoded_from_the_wire_are_checked_like_the_mocks_see_them(
     inputs = rpc.deserialize_properties(wire, keep_unknowns=True)
     assert inputs["count"] == 15.0
     assert isinstance(inputs["count"], float)
-    assert demo.check_resource(THING, inputs) == [
+    assert check_resource(demo, THING, inputs) == [
         "layers[0].restrictions[0].startDayOfWeek: expected integer, got str '1'"
     ]
 
@@ -444,11 +440,11 @@ def test_inputs_decoded_from_the_wire_are_checked_like_the_mocks_see_them(
 
 
 def test_invoke_with_conforming_args_has_no_violations(demo: SchemaSet) -> None:
-    assert demo.check_invoke(GET_THING, {"name": "x", "limit": 5.0}) == []
+    assert check_invoke(demo, GET_THING, {"name": "x", "limit": 5.0}) == []
 
 
 def test_invoke_checks_required_unknown_and_typed_args(demo: SchemaSet) -> None:
-    assert demo.check_invoke(GET_THING, {"limit": "5", "nmae": "x"}) == [
+    assert check_invoke(demo, GET_THING, {"limit": "5", "nmae": "x"}) == [
         "name: required input missing",
         "limit: expected integer, got str '5'",
         f"nmae: unknown property of {GET_THING}; did you mean 'name'?",
@@ -456,8 +452,8 @@ def test_invoke_checks_required_unknown_and_typed_args(demo: SchemaSet) -> None:
 
 
 def test_invoke_without_inputs_rejects_any_arg(demo: SchemaSet) -> None:
-    assert demo.check_invoke("demo:index/getAll:getAll", {}) == []
-    assert demo.check_invoke("demo:index/getAll:getAll", {"x": "y"}) == [
+    assert check_invoke(demo, "demo:index/getAll:getAll", {}) == []
+    assert check_invoke(demo, "demo:index/getAll:getAll", {"x": "y"}) == [
         "x: unknown property of demo:index/getAll:getAll"
     ]
 
@@ -560,7 +556,7 @@ def test_schema_dir_with_the_three_schemas_is_returned(
 
 
 def violations(schemas: SchemaSet, token: str, inputs: Mapping[str, Any]) -> list[str]:
-    return schemas.check_resource(token, inputs)
+    return check_resource(schemas, token, inputs)
 
 
 def test_real_schemas_are_the_three_providers(schemas: SchemaSet) -> None:
@@ -639,8 +635,8 @@ def test_real_schedule_layer_needs_turn_length_and_integer_restrictions(schemas:
 
 
 def test_real_get_vendor_invoke_with_name_conforms(schemas: SchemaSet) -> None:
-    assert schemas.check_invoke("pagerduty:index/getVendor:getVendor", {"name": "New Relic"}) == []
-    assert schemas.check_invoke("pagerduty:index/getVendor:getVendor", {}) == [
+    assert check_invoke(schemas, "pagerduty:index/getVendor:getVendor", {"name": "New Relic"}) == []
+    assert check_invoke(schemas, "pagerduty:index/getVendor:getVendor", {}) == [
         "name: required input missing"
     ]
 

@@ -28,14 +28,9 @@ from oncall.config import StackConfig, parse_stack_config, stackfile
 from oncall.config import args as component_args
 from oncall.offline import engine
 from oncall.offline import plan as planning
-from oncall.offline.schemacheck import SchemaSet
-from oncall.onboarding.importer import (
-    Account,
-    ImportFailed,
-    ImportOptions,
-    import_stack,
-    token_from_environment,
-)
+from oncall.offline.schemas import SchemaSet
+from oncall.onboarding.account import Account, ImportFailed, token_from_environment
+from oncall.onboarding.importer import ImportOptions, import_stack
 from tests.fake_pagerduty import FakeAccount, ref
 from tests.support import PROJECT, TESTS, T, copy_project, run_cli
 
@@ -688,7 +683,6 @@ def test_cli_a_refused_token_is_one_message_without_the_token(
 
 def test_region_eu_reads_the_eu_api(monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
     from oncall import cli
-    from oncall.onboarding import importer
 
     seen: list[str] = []
 
@@ -696,7 +690,7 @@ def test_region_eu_reads_the_eu_api(monkeypatch: pytest.MonkeyPatch, project: Pa
         seen.append(base_url)
         raise ImportFailed("stop here")
 
-    monkeypatch.setattr(importer.Account, "connect", connect)
+    monkeypatch.setattr(Account, "connect", connect)
     monkeypatch.setenv("PAGERDUTY_TOKEN", TOKEN)
     out = str(project / "stacks" / "Pulumi.x.yaml")
 

@@ -15,7 +15,7 @@ from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidatio
 from pulumi_policy.proxy import unknown_checking_proxy
 
 from oncall.config import stackfile
-from oncall.offline.engine import Computed
+from oncall.offline.markers import Computed
 from oncall.offline.plan import plan_stack
 from oncall.offline.policycheck import options, policy_props, policy_view, run_pack
 from tests.support import PROJECT, T, copy_project

@@ -17,8 +17,9 @@ import yaml
 from oncall import program
 from oncall.config import stackfile
 from oncall.offline import engine
-from oncall.offline.engine import Run, Secret
+from oncall.offline.markers import Secret
 from oncall.offline.plan import plan_stack, to_data
+from oncall.offline.recorded import Run
 from tests.support import PROJECT, T, only
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -21,7 +21,8 @@ from oncall.offline import plan as planning
 from oncall.offline import render
 from oncall.offline.engine import run_program
 from oncall.offline.plan import Plan, plan_stack
-from oncall.offline.schemacheck import SchemaSet, check_run
+from oncall.offline.schemacheck import check_run
+from oncall.offline.schemas import SchemaSet
 from tests.support import PROJECT, T
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -25,8 +25,8 @@ from components.team.args import TeamOnCallArgs
 from components.team.component import TeamOnCall
 from oncall.config import parse_stack_config, stackfile
 from oncall.config.errors import ConfigError
-from oncall.offline.engine import Run
 from oncall.offline.plan import plan_stack
+from oncall.offline.recorded import Run
 from tests.components.test_team import guide_team
 from tests.config.test_config import example
 from tests.support import PROJECT, TESTS, T, copy_project, run_component

@@ -20,7 +20,8 @@ import yaml
 from oncall.config import ResolvedTeam, StackConfig, TeamStackConfig, parse_stack_config, stackfile
 from oncall.offline import plan
 from oncall.schedules import calendar, checks
-from oncall.schedules.model import resolve_team, team_model
+from oncall.schedules.from_config import team_model
+from oncall.schedules.model import resolve_team
 from tests.support import PROJECT, copy_project, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]

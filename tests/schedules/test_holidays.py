@@ -25,7 +25,8 @@ import pytest
 from oncall.config import parse_stack_config
 from oncall.config.errors import ConfigError
 from oncall.schedules import holidays
-from oncall.schedules.model import resolve_team, team_model
+from oncall.schedules.from_config import team_model
+from oncall.schedules.model import resolve_team
 
 
 def team_values(**priya: Any) -> dict[str, Any]:
