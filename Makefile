@@ -118,4 +118,4 @@ help:  ## list the targets (the default)
 	@awk -F ':.*## ' '/^[a-zA-Z][a-zA-Z0-9_-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 urns: $(VENV)/.dev  ## rewrite tests/urns.json, the pinned URNs of the fixture stacks (review its diff)
-	UPDATE_URN_SNAPSHOT=1 $(PY) -m pytest -q tests/test_urns.py
+	UPDATE_URN_SNAPSHOT=1 $(PY) -m pytest -q tests/program/test_urns.py

@@ -13,9 +13,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from components.newrelic_channel import NewRelicPagerDutyChannel
-    from components.slack import SlackExtension
-    from components.team import TeamOnCall
+    from components.newrelic.channel import NewRelicPagerDutyChannel
+    from components.slack.component import SlackExtension
+    from components.team.component import TeamOnCall
 
 PACKAGE_NAME = "pantheon-oncall"
 VERSION = "0.1.0"
@@ -24,9 +24,9 @@ VERSION = "0.1.0"
 # the light modules of the package (components.vocabulary) are read by every command, `--help`
 # included.
 _LAZY = {
-    "NewRelicPagerDutyChannel": "components.newrelic_channel",
-    "SlackExtension": "components.slack",
-    "TeamOnCall": "components.team",
+    "NewRelicPagerDutyChannel": "components.newrelic.channel",
+    "SlackExtension": "components.slack.component",
+    "TeamOnCall": "components.team.component",
 }
 
 

@@ -7,7 +7,7 @@ This is `component_provider_host` (pulumi.provider.experimental) with one change
 `ComponentProvider.construct` wraps every exception a component raises in `ComponentInitError`,
 which the provider server reports as a message with a Python traceback appended, even for a
 `pulumi.InputPropertiesError`. Unwrapped, that error reaches the engine as it is meant to: one
-property path and reason per bad input (tests/test_provider_host.py checks it over gRPC).
+property path and reason per bad input (tests/components/test_provider_host.py checks it over gRPC).
 """
 
 import sys

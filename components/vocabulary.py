@@ -88,7 +88,7 @@ LOGIN_EMAIL_LABEL: Final = "Default"
 
 def is_pagerduty_default_rule(via: str, delay: int) -> bool:
     """Email at 0 minutes: the notification rule PagerDuty gives every new user, for both
-    urgencies, on the login email; never created, nor adopted (components.team_rules)."""
+    urgencies, on the login email; never created, nor adopted (components.team.rules)."""
     return via == Via.EMAIL and delay == 0
 
 

@@ -23,9 +23,9 @@ from typing import Any
 import pulumi
 import pulumi_pagerduty as pagerduty
 
-from components.newrelic_channel import NewRelicPagerDutyChannel
-from components.slack import SlackExtension
-from components.team import TeamOnCall
+from components.newrelic.channel import NewRelicPagerDutyChannel
+from components.slack.component import SlackExtension
+from components.team.component import TeamOnCall
 from oncall.config import StackConfig, TeamStackConfig, Topology
 from oncall.config.args import TEAM_STACK_ZONE, alerts_args, slack_args, team_args
 

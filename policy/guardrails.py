@@ -1,8 +1,8 @@
 """pantheon-oncall's guardrails: the policies of the Pulumi policy pack in this folder.
 
 `pulumi preview --policy-pack policy` (and `pulumi up`) runs them against what the program is
-about to do; `make test` runs them over every stack's offline plan (tests/test_policy.py). Each
-policy is mandatory (the update stops) or advisory (a warning), as `POLICIES` says; a team can
+about to do; `make test` runs them over every stack's offline plan (tests/policy/test_policy.py).
+Each policy is mandatory (the update stops) or advisory (a warning), as `POLICIES` says; a team can
 change a level with `--policy-pack-config`.
 
 The pack reads resources as the engine hands them to a policy: inputs under their wire (camelCase)

@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "examples"
 ONCALL = [sys.executable, "-m", "oncall"]
 FIXTURES = ROOT / "tests" / "project"
+FROM = "2026-12-02T12:00"
+"""Where the example PR comment's roster review looks from: a Wednesday, mid-rotation."""
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><style>
 body {{ margin: 0; background: #fff; }}
@@ -104,7 +106,9 @@ def pr_comment() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         project = changed_project(Path(tmp))
         report = subprocess.run(
-            [*ONCALL, "--project-dir", str(project), "diff", "--base", "HEAD"],
+            # The roster review looks from a fixed moment, so the page is the same on every run
+            # (by default it is the head commit's date, and this repository is made anew).
+            [*ONCALL, "--project-dir", str(project), "diff", "--base", "HEAD", "--from", FROM],
             cwd=ROOT,
             capture_output=True,
             text=True,

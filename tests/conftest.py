@@ -8,29 +8,18 @@ for one run; `make schemas` refreshes them with the Pulumi CLI.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
-from oncall.offline.schemacheck import SchemaSet, schema_dir_from_env
+from oncall.offline.schemas import SchemaSet
+from tests.support import schema_folder
 
 # Property tests run the same examples on every run and machine, so CI cannot fail by luck;
 # `HYPOTHESIS_PROFILE=explore make pytest` searches new examples (and keeps what it finds).
 settings.register_profile("repeatable", derandomize=True, database=None)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
-
-# Show pytest's detailed comparison for the shared assertion helpers too.
-pytest.register_assert_rewrite("support")
-
-VENDORED_SCHEMAS = Path(__file__).resolve().parent / "schemas"
-"""The providers' schemas committed with the tests (`make schemas` refreshes them)."""
-
-
-def schema_folder() -> Path:
-    """$PULUMI_SCHEMA_DIR when set (checked: it must hold the three schemas), else the vendored."""
-    return schema_dir_from_env() or VENDORED_SCHEMAS
 
 
 @pytest.fixture(scope="session")

@@ -20,9 +20,8 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from oncall.offline.engine import Run
-
-from support import T
+from oncall.offline.recorded import Run
+from tests.support import T
 
 
 def ref(kind: str, obj: dict[str, Any]) -> dict[str, Any]:

@@ -22,7 +22,9 @@ from typing import Any
 
 import pulumi
 
-from oncall.offline.engine import Registration, Run, run_program
+from oncall.offline.engine import run_program
+from oncall.offline.recorded import Registration, Run
+from oncall.offline.schemas import schema_dir_from_env
 from tools import fuzz
 
 
@@ -154,10 +156,21 @@ def as_doubles(value: object) -> object:
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-PROJECT = Path(__file__).resolve().parent / "project"
+TESTS = Path(__file__).resolve().parent
+"""The tests' root: each area's tests are in a folder of their own; their data stay here."""
+
+PROJECT = TESTS / "project"
 """The tests' own project folder: a Pulumi.yaml like the project's and fixture stacks in
 tests/project/stacks/. The tests plan these, never the user's stacks/, so that adding, renaming or
 deleting a stack there cannot fail a test (`make stacks` checks those)."""
+
+VENDORED_SCHEMAS = TESTS / "schemas"
+"""The providers' schemas committed with the tests (`make schemas` refreshes them)."""
+
+
+def schema_folder() -> Path:
+    """$PULUMI_SCHEMA_DIR when set (checked: it must hold the three schemas), else the vendored."""
+    return schema_dir_from_env() or VENDORED_SCHEMAS
 
 
 def copy_project(dest: Path, *, stacks: bool = True) -> Path:

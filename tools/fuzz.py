@@ -12,7 +12,8 @@ also given to `check` (the schedule model), where only a crash or a hang counts.
     python -m tools.fuzz                     # 300 mutants of every stack, seed 8
     python -m tools.fuzz --count 2000 --seed 1
 
-The same seed gives the same mutants. tests/test_fuzz.py runs it and asserts no crash, no hang.
+The same seed gives the same mutants. tests/tools/test_fuzz.py runs it and asserts no crash, no
+hang.
 """
 
 from __future__ import annotations

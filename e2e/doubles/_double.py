@@ -58,6 +58,11 @@ class LocalDouble:
     def __init__(self, *, ssl_context: ssl.SSLContext | None = None) -> None:
         self.requests: list[dict[str, Any]] = []
         self.unimplemented: list[dict[str, Any]] = []
+        self.hang_up: dict[str, str] = {}
+        """Method → `before` or `after`: a request with that method gets no answer, the
+        connection closes, as when a network fails; `after` carries the request out first
+        (the server did it, the client never hears), `before` does not. Recorded either way,
+        with `hung_up` set."""
         self._lock = threading.RLock()
         self._ssl_context = ssl_context
         self._server: ThreadingHTTPServer | None = None
@@ -185,6 +190,16 @@ class _Handler(BaseHTTPRequestHandler):
         except _BadRequestError as error:
             self.close_connection = True  # what is left of the body is not read
             self._send(self.double.refuse_body(request, str(error)))
+            return
+        hang_up = self.double.hang_up.get(request.method)
+        if hang_up is not None:
+            with self.double._lock:
+                if hang_up == "after":
+                    self.double._serve(request)
+                else:
+                    self.double.record(request, Reply(0, None))
+                self.double.requests[-1]["hung_up"] = hang_up
+            self.close_connection = True  # no answer at all: the client sees the line drop
             return
         self._send(self.double._serve(request))
 

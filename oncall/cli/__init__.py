@@ -73,7 +73,7 @@ def run(argv: list[str] | None = None) -> int:
         import pulumi
 
         from oncall.config.errors import ConfigError, safe_text
-        from oncall.offline.schemacheck import SchemaError
+        from oncall.offline.schemas import SchemaError
     except ModuleNotFoundError as e:  # run by a Python without the project's dependencies
         print(
             f"error: the Python at {sys.executable} lacks the package {e.name!r}: run the "

@@ -39,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
     from oncall.config import stackindex
     from oncall.config.errors import ConfigError, Problem
     from oncall.schedules import calendar, holidays, urgency
-    from oncall.schedules.model import resolve_team, team_model
+    from oncall.schedules.from_config import team_model
+    from oncall.schedules.model import resolve_team
 
     config = horizon.load(args.project_dir, args.stack)
     services = urgency.services_of(stackindex.index_of(args.project_dir), args.stack)
@@ -50,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     team = config.team
     model = team_model(team)
     since = horizon.since(args.since, team.time_zone)
+    base = horizon.base(args, since)
     if since is None:
         # A person asking "who is on call" means from today: the one place that reads the clock.
         today = datetime.now(ZoneInfo(team.time_zone)).date()
@@ -65,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     until = since + timedelta(weeks=horizon.weeks(args.weeks))
     res = horizon.live(args, team, resolve_team(model, since, until))
     sys.stdout.write(calendar.text(res))
-    horizon.print_handovers(res, before="\n")
+    shown = horizon.print_handovers(res, before="\n")
+    horizon.print_base_review(args, team, base, before="" if shown else "\n")
     on_holidays = holidays.holiday_shifts(res, holidays.team_countries(team))
     if on_holidays:
         print("\nOn call on a public holiday of their own country:")

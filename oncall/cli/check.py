@@ -5,7 +5,9 @@
 `check` is part of planning and never reads the clock: by default its horizon starts at the
 latest layer start (the first moment every layer is in effect). `--from` takes a date
 (`2026-12-07`, midnight in the team's zone) or a date-time (`2026-12-07T09:00`, the team's zone
-unless it has an offset); `--weeks N` (default 4) is its length. `calendar` takes the same two.
+unless it has an offset); `--weeks N` (default 4) is its length. `calendar` takes the same two,
+and `--base REF`: the roster against a git revision, as `oncall diff` reviews it
+(oncall.cli.roster_base).
 
 The config models and the schedule checks load in `run`, not at the top: `oncall check --help`
 imports this module and answers without them.
@@ -53,6 +55,13 @@ def horizon_arguments(parser: argparse.ArgumentParser, default_from: str) -> Non
         metavar="DATE",
         help=f"start of the horizon, e.g. 2026-12-07 or 2026-12-07T09:00 (default: {default_from})",
     )
+    parser.add_argument(
+        "--base",
+        metavar="REF",
+        help="also review the roster against this git revision, as `oncall diff` does: the "
+        "layers the working tree reshuffles and its handovers, from --from, else the head "
+        "commit's committer date",
+    )
 
 
 def live_arguments(parser: argparse.ArgumentParser) -> None:
@@ -89,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
         context = f"{config.site.env} environment"
     thresholds = horizon.thresholds(args, config.team)
     since = horizon.since(args.since, config.team.time_zone)
+    base = horizon.base(args, since)
     result = checks.report(
         config.team, live=live, since=since, weeks=horizon.weeks(args.weeks), thresholds=thresholds
     )
@@ -99,15 +109,16 @@ def run(args: argparse.Namespace) -> int:
     for line in checks.summary_lines(result):
         print(f"  {line}")
     print()
-    horizon.print_handovers(res)
+    on_roster = horizon.roster_findings(res, horizon.print_handovers(res))
+    reviewed = horizon.print_base_review(args, config.team, base)
     on_holidays = holidays.holiday_shifts(
         horizon.live(args, config.team, res), holidays.team_countries(config.team)
     )
-    for finding in result.findings:
+    for finding in [*result.findings, *on_roster]:
         print(finding)
     for shift in on_holidays:
         print(shift.warning())
-    if result.findings or on_holidays:
+    if result.findings or on_roster or on_holidays:
         print()
     holiday_loads = holidays.holiday_loads(on_holidays)
     print(
@@ -136,6 +147,6 @@ def run(args: argparse.Namespace) -> int:
         print()
         print("\n".join(urgency.lines(services)))
     errors = len(result.errors)
-    warnings = len(result.findings) - errors + len(on_holidays)
+    warnings = len(result.findings) - errors + len(on_roster) + reviewed + len(on_holidays)
     print(f"\n{errors} error(s), {warnings} warning(s).")
     return 1 if errors else 0

@@ -9,6 +9,7 @@ import argparse
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -17,8 +18,11 @@ from oncall.config import YEARS, LoadLimits, ResolvedTeam, StackConfig, Team, Te
 from oncall.config.errors import ConfigError, Problem
 from oncall.config.issues import issues_from
 from oncall.config.load import checked_stack_file
-from oncall.schedules import checks
+from oncall.schedules import checks, handover, roster
 from oncall.schedules.model import TeamResolution
+
+if TYPE_CHECKING:
+    from oncall.cli import roster_base
 
 
 def load(project_dir: Path, stack: str) -> StackConfig | TeamStackConfig:
@@ -67,17 +71,46 @@ def live(args: argparse.Namespace, team: ResolvedTeam, res: TeamResolution) -> T
     return with_overrides(res, found)
 
 
-def print_handovers(res: TeamResolution, before: str = "") -> None:
+def print_handovers(res: TeamResolution, before: str = "") -> list[handover.Handover]:
     """The layers that hand over from one version to the next in the horizon (a roster change
-    written as the old layer ending where the new one starts), one line each."""
-    from oncall.schedules import handover
-
+    written as the old layer ending where the new one starts), one line each; returns them."""
     found = [h for h in handover.handovers(res.team, res.since) if h.at < res.until]
     if found:
         print(f"{before}Roster handovers in this horizon:")
         for change in found:
             print(f"  {handover.describe_handover(change, res.team)}")
         print()
+    return found
+
+
+def roster_findings(res: TeamResolution, found: list[handover.Handover]) -> list[checks.Finding]:
+    """`check`'s warnings on the roster: layers that ended before the horizon starts, and the
+    handovers in `found` that double someone's turn."""
+    doubled = roster.doubled_turns(res.team, found)
+    return [
+        *roster.ended_layers(res.team, res.since),
+        *(roster.doubled_finding(d, res.team) for d in doubled),
+    ]
+
+
+def base(args: argparse.Namespace, given: datetime | None) -> roster_base.Base | None:
+    """With `--base REF`: the stack at REF to review the roster against (oncall.cli.roster_base),
+    from `--from` (`given`) or the head commit's date; None without `--base`. Read before
+    anything is printed, so that a REF git cannot produce is the one line of a ConfigError."""
+    if args.base is None:
+        return None
+    from oncall.cli import roster_base  # the diff's module loads the program: only with --base
+
+    return roster_base.load_base(args.project_dir, args.stack, args.base, given)
+
+
+def print_base_review(
+    args: argparse.Namespace, team: ResolvedTeam, found: roster_base.Base | None, before: str = ""
+) -> int:
+    """The roster review against `found` (see `base`); how many warnings it printed."""
+    if found is None:
+        return 0
+    return found.print_review(team, weeks(args.weeks), before)
 
 
 def write(option: str, path: Path, content: bytes) -> None:

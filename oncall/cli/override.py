@@ -157,11 +157,22 @@ class _Override:
             print(f"would POST {path} (dry run: nothing sent):")
             print(json.dumps(body, indent=2))
             return 0
-        created = ov.create(account or connect(args, self.env, self.pulumi), schedule, body)
+        done = ov.create(account or connect(args, self.env, self.pulumi), schedule, body)
+        if done.lost:
+            print(
+                f"POST {path} got no answer ({done.lost}), so it was not sent again; the "
+                "schedule's overrides show PagerDuty created it:"
+            )
+        created = done.override
         print(
             f"created override {created.id} on schedule {self.slug} ({schedule}): "
             f"{member.name or member.email} on call {_span(created.start, created.end, team)}"
         )
+        if done.alike:
+            print(
+                f"(the schedule has {len(done.alike)} more like it, from an earlier run: "
+                f"{', '.join(done.alike)}; `oncall override delete` removes one)"
+            )
         return 0
 
     def _list(self, ids: Any, schedule: str) -> int:

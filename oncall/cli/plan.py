@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
+from oncall.cli.schemas_option import add_schemas_option
 from oncall.cli.usage import UsageError
 
 
@@ -24,12 +24,7 @@ def arguments(plan_cmd: argparse.ArgumentParser) -> None:
     )
     plan_cmd.add_argument("--all", action="store_true", help="plan every stack in one process")
     plan_cmd.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
-    plan_cmd.add_argument(
-        "--schemas",
-        type=Path,
-        help="check every resource against the provider schemas in this folder "
-        "(default: $PULUMI_SCHEMA_DIR when set)",
-    )
+    add_schemas_option(plan_cmd, "check")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,17 +34,12 @@ def run(args: argparse.Namespace) -> int:
     # The SDK and the config models: loaded when the command runs (see above).
     from oncall.offline import fleet, preview
     from oncall.offline import plan as planning
-    from oncall.offline.schemacheck import SchemaSet, checked_schema_dir, schema_dir_from_env
+    from oncall.offline.schemas import schemas_chosen
 
     project = str(args.project_dir.resolve())
     if project not in sys.path:  # planned again in one process (tools.fuzz)
         sys.path.insert(0, project)
-    schema_dir: Path | None
-    if args.schemas is not None:
-        schema_dir = checked_schema_dir(args.schemas, f"--schemas {str(args.schemas)!r}")
-    else:
-        schema_dir = schema_dir_from_env()
-    schemas = SchemaSet.load(schema_dir) if schema_dir else None
+    schemas = schemas_chosen(args.schemas)
     if args.all:
         return fleet.plan_all_command(
             args.project_dir, [], as_json=args.json, schemas=schemas, jobs=args.jobs

@@ -7,7 +7,8 @@ answers without the Pulumi SDK.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+
+from oncall.cli.schemas_option import add_schemas_option
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,12 +18,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="record the current URNs even where some were lost (those resources are replaced)",
     )
-    parser.add_argument(
-        "--schemas",
-        type=Path,
-        help="also check every resource against the provider schemas in this folder "
-        "(default: $PULUMI_SCHEMA_DIR when set)",
-    )
+    add_schemas_option(parser, "also check")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -213,6 +213,9 @@ class NewRelicSettings:
     response_time: ResponseTime | None
     certificate_monitor: CertificateMonitor | None = None
     """The certificate check of the custom domain; None without one, or when turned off."""
+    apm: bool = True
+    """Whether the environment has a New Relic APM app (`newrelic.apm`); without one there are no
+    APM conditions, and the Quicksilver hook marks no deployment."""
 
 
 # --- Presets --------------------------------------------------------------------------------------
@@ -283,6 +286,7 @@ def resolve_newrelic(section: NewRelicSection, site: Site, issues: list[Issue]) 
             conditions.response_time, preset.response_time, FALLBACK.response_time
         ),
         certificate_monitor=resolve_certificate_monitor(section.certificate_monitor, site, issues),
+        apm=section.apm,
     )
 
 

@@ -13,15 +13,15 @@ from typing import Any, Final, Literal
 
 import pulumi
 
-from components.newrelic_channel_args import (
+from components.newrelic.args import (
     TIMEOUT_OFF,
     CertificateMonitorArgs,
     NewRelicConditionsArgs,
     NewRelicPagerDutyChannelArgs,
     PingMonitorArgs,
 )
-from components.slack import SlackChannelArgs, SlackExtensionArgs
-from components.team_args import (
+from components.slack.component import SlackChannelArgs, SlackExtensionArgs
+from components.team.args import (
     EscalationPolicyArgs,
     HandoffArgs,
     LayerArgs,

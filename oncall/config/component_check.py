@@ -1,9 +1,10 @@
 """The components' own checks, run on the args the config builds, reported at stack-file keys.
 
-A rule about component args lives with the component (components/*_checks.py, components/slack.py)
-and is written once: the config layer does not repeat it. Instead it builds the args exactly as
-the program will (oncall.config.args) and hands them to the same checks, so a stack file the
-components would refuse is refused here, at the key path the user wrote, and `plan` or `up` never
+A rule about component args lives with the component (components/team/checks.py,
+components/newrelic/checks.py, components/slack/component.py) and is written once: the config
+layer does not repeat it. Instead it builds the args exactly as the program will
+(oncall.config.args) and hands them to the same checks, so a stack file the components would
+refuse is refused here, at the key path the user wrote, and `plan` or `up` never
 gets as far as a component refusing its input.
 
 A component's property path is mapped back to the stack file by renaming the fields the config
@@ -19,9 +20,9 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from components._args import ComponentArgsError
-from components.newrelic_channel_checks import validate as check_alerts
-from components.slack import validate as check_slack
-from components.team_checks import raise_if_invalid as check_team
+from components.newrelic.checks import validate as check_alerts
+from components.slack.component import validate as check_slack
+from components.team.checks import raise_if_invalid as check_team
 from oncall.config.alerts import NewRelicSettings, PagerDutySettings
 from oncall.config.args import alerts_args, slack_args, team_args
 from oncall.config.errors import MISSING

@@ -107,7 +107,7 @@ class Step(Model):
 
     @property
     def is_pagerduty_default(self) -> bool:
-        """E-mail at once: the rule PagerDuty itself gives every user (components.team_rules)."""
+        """E-mail at once: the rule PagerDuty itself gives every user (components.team.rules)."""
         return is_pagerduty_default_rule(self.via, self.after_minutes)
 
 

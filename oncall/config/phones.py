@@ -1,7 +1,7 @@
 """Phone numbers as `team.members` writes them: international ("+1 415 555 0100"), or as
 `{number, importId, label}` to adopt a contact method the user already has, split the way PagerDuty
 stores them (a country code and the national number). Whether PagerDuty takes the number for a
-phone or an SMS is TeamOnCall's rule (components/team_checks.py), run on what this splits.
+phone or an SMS is TeamOnCall's rule (components/team/checks.py), run on what this splits.
 """
 
 from __future__ import annotations

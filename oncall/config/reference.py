@@ -4,8 +4,8 @@
 
 Every key of a stack file's `pantheon-oncall:` sections, with its type, default, whether it is
 required, and its description: the docstring under the field in its model (oncall.config), the
-one written source. tests/test_reference.py fails when a key has no description or the page is
-not the generated one.
+one written source. tests/config/test_reference.py fails when a key has no description or the
+page is not the generated one.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Events take the words PagerDuty's UI shows (`triggered`, `responder_added`; `SLACK_EVENT_WORDS`)
 over the one event list, `components.vocabulary.SlackEvent`. What PagerDuty and Slack take (ids,
-channel names, the events a connection needs) is SlackExtension's check (components/slack.py
-`validate`), run on the args these settings make (oncall.config.component_check).
+channel names, the events a connection needs) is SlackExtension's check
+(components/slack/component.py `validate`), run on the args these settings make
+(oncall.config.component_check).
 """
 
 from __future__ import annotations

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_snake
 
 from components.vocabulary import TargetType
-from oncall.config.errors import MISSING
-from oncall.config.issues import Issue, Loc
+from oncall.config.issues import Issue
+from oncall.config.layer_times import layer_times
 from oncall.config.members import Defaults, Member, Notify, NotifyOverride, ResolvedMember
 from oncall.config.scalars import (
     Model,
@@ -202,7 +200,7 @@ def _get(raw: Mapping[Any, Any], key: str, default: object = None) -> Any:
 
 def _unknown_member(view: _TeamView, slug: str) -> str | None:
     """Why `slug` names no member, or None when it does (or we cannot tell). Whether the member
-    can be on call is TeamOnCall's rule (components/team_schedules.py `_on_call_member`)."""
+    can be on call is TeamOnCall's rule (components/team/schedules.py `_on_call_member`)."""
     if view.members is None or slug in view.members:
         return None
     known = ", ".join(sorted(view.members)) or "none"
@@ -240,17 +238,12 @@ def _escalation_targets(view: _TeamView) -> list[Issue]:
 
 # --- Schedule times -------------------------------------------------------------------------------
 
-_NO_START = (
-    "required: a fixed start on at least one layer (layers without one take the earliest); "
-    "nothing here reads the clock"
-)
-
 
 def _schedule_time_issues(view: _TeamView) -> list[Issue]:
     return [
         issue.under("schedules", slug)
         for slug, schedule in (view.schedules or {}).items()
-        for issue in _layer_times(schedule.layers, schedule.zone)[1]
+        for issue in layer_times(schedule.layers, schedule.zone)[1]
     ]
 
 
@@ -259,7 +252,7 @@ def _resolved(team: Team) -> ResolvedTeam:
 
     Members and schedules without a `timeZone` take the team's; a member's notification rules for
     an urgency they did not write, and their handoff notification, are `team.defaults`'; every
-    layer start and end gets its UTC offset (`_layer_times`).
+    layer start and end gets its UTC offset (oncall.config.layer_times).
     """
     defaults = team.defaults
     members = {
@@ -275,7 +268,7 @@ def _resolved(team: Team) -> ResolvedTeam:
     schedules = {}
     for slug, schedule in team.schedules.items():
         zone = schedule.time_zone or team.time_zone
-        times, _ = _layer_times(schedule.layers, zone)
+        times, _ = layer_times(schedule.layers, zone)
         layers = tuple(
             resolved_as(ResolvedLayer, layer, start=start, end=end, rotation_virtual_start=anchor)
             for layer, (start, end, anchor) in zip(schedule.layers, times, strict=True)
@@ -291,71 +284,3 @@ def _inherited_notify(own: NotifyOverride | None, defaults: Notify) -> Notify:
         high=defaults.high if own.high is None else own.high,
         low=defaults.low if own.low is None else own.low,
     )
-
-
-_Times = tuple[datetime | None, datetime | None, datetime | None]
-"""A layer's start, end and rotation anchor (`rotationVirtualStart`), each with its offset."""
-
-
-def _layer_times(
-    layers: Sequence[Layer | None], zone_name: str | None
-) -> tuple[list[_Times], list[Issue]]:
-    """Each layer's start and end with an offset, and the problems found fixing them.
-
-    A start without an offset is local time in the schedule's time zone; a layer without a start
-    takes the earliest start of the schedule's other layers.
-    """
-    if zone_name is None:
-        return [(None, None, None)] * len(layers), []
-    zone, issues = ZoneInfo(zone_name), list[Issue]()
-    own = [
-        (
-            _fixed(layer.start if layer else None, zone, ("layers", index, "start"), issues),
-            _fixed(layer.end if layer else None, zone, ("layers", index, "end"), issues),
-            _fixed(
-                layer.rotation_virtual_start if layer else None,
-                zone,
-                ("layers", index, "rotationVirtualStart"),
-                issues,
-            ),
-        )
-        for index, layer in enumerate(layers)
-    ]
-    starts = [start for start, _, _ in own if start is not None]
-    if not starts and not issues and all(layer is not None for layer in layers):
-        issues.append(Issue(("layers", 0, "start"), MISSING, _NO_START))
-    earliest = min(starts, default=None)
-    times = [(start or earliest, end, anchor) for start, end, anchor in own]
-    for index, (start, end, _) in enumerate(times):
-        if start is not None and end is not None and end <= start:
-            message = f"must be after the layer's start, {start.isoformat()}"
-            issues.append(Issue(("layers", index, "end"), end.isoformat(), message))
-    return times, issues
-
-
-def _fixed(
-    moment: datetime | None, zone: ZoneInfo, loc: Loc, issues: list[Issue]
-) -> datetime | None:
-    """`moment` with a fixed UTC offset: its own, or its zone's at that instant."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    earlier, later = moment.replace(tzinfo=zone, fold=0), moment.replace(tzinfo=zone, fold=1)
-    if earlier.utcoffset() == later.utcoffset():
-        return _with_offset(earlier)
-    if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == moment:
-        message = (
-            f"happens twice in {zone.key} (clocks go back): write it with an offset, "
-            f"{_with_offset(earlier).isoformat()} or {_with_offset(later).isoformat()}"
-        )
-    else:
-        message = (
-            f"does not exist in {zone.key} (clocks skip it): write it with an offset, e.g. "
-            f"{_with_offset(earlier.astimezone(UTC).astimezone(zone)).isoformat()}"
-        )
-    issues.append(Issue(loc, moment.isoformat(), message))
-    return None
-
-
-def _with_offset(moment: datetime) -> datetime:
-    offset = moment.utcoffset() or timedelta(0)
-    return moment.astimezone(timezone(offset))

@@ -8,7 +8,8 @@ shapes are those of PagerDuty's API reference (PagerDuty/api-schema, reference/R
 - createScheduleOverride, `POST /schedules/{id}/overrides` with `{"overrides": [{start, end,
   user: {id, type: "user_reference"}, time_zone}]}`; it answers 201 with a list, one
   `{status, errors?, override}` per override sent, each with its own status (a 400 in it means
-  that override was refused, e.g. "Override must end after its start");
+  that override was refused, e.g. "Override must end after its start"). It is sent once: a
+  POST whose answer is lost is looked for in the list below, never sent again (`create`);
 - listScheduleOverrides, `GET /schedules/{id}/overrides?since=…&until=…` (both required) with
   `{"overrides": [{id, start, end, user}]}`; `overflow=true` keeps the overrides that cross the
   range whole instead of truncating them at its bounds;
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from oncall.config.errors import safe_text, shown
-from oncall.onboarding.account import Account, ImportFailed
+from oncall.onboarding.account import Account, ImportFailed, NoAnswer
 from oncall.schedules.model import Resolved, Shift, TeamResolution, Timeline, rule_levels
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
@@ -189,10 +190,29 @@ def request_body(user: str, start: datetime, end: datetime, zone: str) -> dict[s
     return {"overrides": [override]}
 
 
-def create(account: Account, schedule: str, body: Mapping[str, Any]) -> LiveOverride:
-    """POST the override; the one PagerDuty created, or OverrideRefused with its reasons."""
+@dataclass(frozen=True)
+class Created:
+    """The override PagerDuty created."""
+
+    override: LiveOverride
+    lost: str = ""
+    """Why the POST got no answer, when it was found in the schedule's list instead."""
+    alike: tuple[str, ...] = ()
+    """The ids of other overrides the list has for the same person and times (an earlier run's)."""
+
+
+def create(account: Account, schedule: str, body: Mapping[str, Any]) -> Created:
+    """POST the override once; the one PagerDuty created, or OverrideRefused with its reasons.
+
+    A POST is never sent again (Account.post): when its answer is lost, the schedule's overrides
+    over the override's own times say whether PagerDuty created it (`Created.lost` says why the
+    answer did not come); ImportFailed, naming what to do, when it has not or that cannot be
+    told."""
     path = f"/schedules/{schedule}/overrides"
-    answer = account.post(path, body)
+    try:
+        answer = account.post(path, body)
+    except NoAnswer as e:
+        return _found_after(account, schedule, body, e)
     if not isinstance(answer, list) or len(answer) != 1 or not isinstance(answer[0], dict):
         raise ImportFailed(f"POST {path}: the answer is not one result per override sent")
     result = answer[0]
@@ -200,7 +220,33 @@ def create(account: Account, schedule: str, body: Mapping[str, Any]) -> LiveOver
     if status not in (200, 201) or not isinstance(result.get("override"), dict):
         said = "; ".join(str(e) for e in result.get("errors") or []) or f"status {status}"
         raise OverrideRefused(f"PagerDuty refused the override: {safe_text(said, 300)}")
-    return _live(result["override"], {})
+    return Created(_live(result["override"], {}))
+
+
+def _found_after(
+    account: Account, schedule: str, body: Mapping[str, Any], lost: NoAnswer
+) -> Created:
+    """The override the lost POST asked for, if the schedule's list has it: same user, same
+    start and end (as instants)."""
+    sent = body["overrides"][0]
+    start, end = datetime.fromisoformat(sent["start"]), datetime.fromisoformat(sent["end"])
+    try:
+        found = listed(account, schedule, start, end)
+    except ImportFailed as e:
+        raise ImportFailed(
+            f"{lost}; and the schedule's overrides could not be listed to see whether PagerDuty "
+            f"created it ({e}): `oncall override list` with --from {start.isoformat()} --to "
+            f"{end.isoformat()} shows it before you add it again"
+        ) from None
+    same = [
+        o for o in found if o.user_id == sent["user"]["id"] and (o.start, o.end) == (start, end)
+    ]
+    if not same:
+        raise ImportFailed(
+            f"{lost}; the schedule has no such override ({start.isoformat()} to "
+            f"{end.isoformat()}), so PagerDuty did not create it: run the command again"
+        )
+    return Created(same[-1], lost.cause, tuple(o.id for o in same[:-1]))
 
 
 def listed(

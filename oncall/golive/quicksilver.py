@@ -98,8 +98,6 @@ def load_hook(project_dir: Path, stack: str) -> Hook:
         other = parse_stack_config(stack_file.namespace("pantheon-oncall"))
         if isinstance(other, TeamStackConfig) or other.site.name != site:
             continue
-        raw_newrelic = stack_file.namespace("pantheon-oncall").get("newrelic") or {}
-        apm = not (isinstance(raw_newrelic, dict) and raw_newrelic.get("apm") is False)
         account = stack_file.values.get("newrelic:accountId")
         environments.append(
             Environment(
@@ -107,7 +105,7 @@ def load_hook(project_dir: Path, stack: str) -> Hook:
                 stack=name,
                 url=other.site.url,
                 host=other.site.host,
-                app=other.newrelic.app_name if apm else None,
+                app=other.newrelic.app_name if other.newrelic.apm else None,
                 account_id=None if account is None else str(account),
                 nerdgraph_url=_nerdgraph_url(stack_file.values.get("newrelic:region")),
                 events_url=_events_url(stack_file.values.get("pagerduty:serviceRegion")),

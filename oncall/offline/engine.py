@@ -3,8 +3,8 @@
 This is the engine behind `oncall plan` and the test suite. `pulumi preview` needs the
 CLI, the provider plugins and real tokens; this needs none of them. It records every resource
 (type, name, parent, inputs as the provider would receive them, resource options that matter)
-and every invoke, so that the plan can be printed and every registration checked against the
-providers' published schemas.
+and every invoke (a `Run`, oncall.offline.recorded), so that the plan can be printed and every
+registration checked against the providers' published schemas.
 
 Three modes:
 - ``preview=True``: ids and outputs of new resources are unknown, exactly as in
@@ -26,7 +26,6 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -36,10 +35,7 @@ from pulumi.runtime import resource as runtime_resource
 from pulumi.runtime.proto import source_pb2
 
 from oncall.offline.markers import COMPUTED, Secret, decode, decode_ref, has_ref, ref_id
-from oncall.offline.markers import (
-    Computed as Computed,  # the markers live in oncall.offline.markers
-)
-from oncall.offline.markers import Ref as Ref
+from oncall.offline.recorded import Invocation, Registration, Run
 
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
 
@@ -59,68 +55,6 @@ COMPUTED_OUTPUTS: dict[str, dict[str, str]] = {
 COMPUTED_INVOKE_RESULTS: dict[str, dict[str, str]] = {
     "newrelic:index/getEntity:getEntity": {"guid": "{id}-guid"},
 }
-
-
-@dataclass(frozen=True)
-class Registration:
-    """One resource the program registered, as the engine received it."""
-
-    type: str
-    name: str
-    urn: str
-    parent_urn: str
-    inputs: dict[str, Any]
-    custom: bool
-    import_id: str | None = None
-    protect: bool = False
-    retain_on_delete: bool = False
-    additional_secret_outputs: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()
-    """URNs the resource had before (Pulumi aliases), as the engine resolves them."""
-    property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """URNs of the resources each input was computed from (what a policy pack follows)."""
-    ignore_changes: tuple[str, ...] = ()
-
-    @property
-    def parent(self) -> str:
-        """``type::name`` of the parent, or "" for children of the stack."""
-        return _short(self.parent_urn)
-
-    @property
-    def key(self) -> str:
-        """``type::name``: unique within a stack."""
-        return f"{self.type}::{self.name}"
-
-
-@dataclass(frozen=True)
-class Invocation:
-    """One invoke (data source lookup) the program called."""
-
-    token: str
-    args: dict[str, Any]
-
-
-@dataclass
-class Run:
-    """Everything one program run registered, in a stable order."""
-
-    resources: list[Registration] = field(default_factory=list)
-    invokes: list[Invocation] = field(default_factory=list)
-    outputs: dict[str, Any] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    """What the program logged at warning level (`pulumi.log.warn`), as `pulumi preview` shows."""
-
-    def of_type(self, type_: str) -> list[Registration]:
-        """The resources of one type, in registration order."""
-        return [r for r in self.resources if r.type == type_]
-
-    def get(self, type_: str, name: str) -> Registration:
-        """The resource of `type_` named `name`; KeyError naming the ones there are."""
-        for r in self.resources:
-            if r.type == type_ and r.name == name:
-                return r
-        known = sorted(r.name for r in self.resources if r.type == type_)
-        raise KeyError(f"no {type_} named {name!r}; registered: {known}")
 
 
 InvokeHandler = Callable[[str, Mapping[str, Any]], dict[str, Any]]
@@ -417,13 +351,6 @@ async def resolve(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [await resolve(v) for v in value]
     return value
-
-
-def _short(urn: str) -> str:
-    if not urn:
-        return ""
-    parts = urn.split("::")
-    return f"{parts[-2].split('$')[-1]}::{parts[-1]}"
 
 
 def _slug(text: str) -> str:

@@ -35,8 +35,8 @@ from typing import Any
 from oncall.config import advice, stackfile, stackindex
 from oncall.config.load import checked_stack_file
 from oncall.offline import engine, render
-from oncall.offline.engine import Registration, Run
 from oncall.offline.markers import Computed, Ref, Secret
+from oncall.offline.recorded import Registration, Run
 from oncall.offline.schemacheck import check_run
 from oncall.schedules import checks
 from oncall.wiring import TEAM_OUTPUTS, TIME_ZONE_OUTPUT

@@ -27,7 +27,8 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
-from oncall.offline.engine import Computed, Registration, Run, Secret
+from oncall.offline.markers import Computed, Secret
+from oncall.offline.recorded import Registration, Run
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policy"
 """The pack's folder (PulumiPolicy.yaml, guardrails.py), beside the program's code."""

@@ -1,4 +1,5 @@
-"""Check resource inputs and invoke arguments against the providers' Pulumi package schemas.
+"""Check resource inputs and invoke arguments against the providers' Pulumi package schemas
+(found, read and indexed by oncall.offline.schemas).
 
 The program only runs offline under the SDK's mocks, which accept anything. This module holds
 every registered resource and every invoke to the published schemas instead (required inputs,
@@ -6,7 +7,7 @@ unknown keys, deprecated properties, nested types), so a mistake that would fail
 fails a test. Values are checked as the mocks deliver them: wire (camelCase) keys, every number a
 float, unknowns as `pulumi.output.Unknown`, secrets wrapped in the RPC secret envelope.
 
-`check_run` applies the schemas to a whole run of the mock engine (oncall.offline.engine.Run): it
+`check_run` applies the schemas to a whole run of the mock engine (oncall.offline.recorded.Run): it
 turns the engine's markers back into wire values (`to_wire`) and adds the checks the schemas cannot
 express (replaced resource types, names and descriptions left to the provider).
 """
@@ -14,31 +15,17 @@ express (replaced resource types, names and descriptions left to the provider).
 from __future__ import annotations
 
 import difflib
-import functools
-import gzip
-import json
-import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 
-from oncall.offline.engine import Registration, Run
 from oncall.offline.markers import Computed, Ref, Secret
-
-SCHEMA_DIR_ENV = "PULUMI_SCHEMA_DIR"
-"""Environment variable naming the folder that holds the package schemas."""
-
-REQUIRED_PACKAGES = ("newrelic", "pagerduty", "slack")
-"""Packages whose schemas `schema_dir_from_env` insists on (`<name>.json` or `.json.gz` each)."""
-
-SCHEMA_SUFFIXES = (".json", ".json.gz")
-"""A schema file is plain JSON or gzip-compressed JSON (the copies vendored under tests/)."""
+from oncall.offline.recorded import Registration, Run
+from oncall.offline.schemas import Package, SchemaSet
 
 _TYPES_REF = "#/types/"
 # Markup the doc generator puts into descriptions and deprecation messages:
@@ -46,148 +33,41 @@ _TYPES_REF = "#/types/"
 _LANG_SPAN = re.compile(r"<span pulumi-lang-[^>]*>(.*?)</span>", re.DOTALL)
 
 
-class SchemaError(Exception):
-    """The schema folder or a schema file is missing or malformed."""
+def check_resource(schemas: SchemaSet, type_token: str, inputs: Mapping[str, Any]) -> list[str]:
+    """Violations of `inputs` against the resource `type_token`; empty when they conform."""
+    package = schemas.package(type_token)
+    resource = package.resources.get(type_token)
+    if resource is None:
+        return [f"{type_token}: resource type not in the {package.name} schema"]
+    spec = {
+        "properties": resource.get("inputProperties"),
+        "required": resource.get("requiredInputs"),
+    }
+    return _held_to(package, type_token, resource, spec, inputs)
 
 
-@dataclass(frozen=True)
-class _Package:
-    name: str
-    resources: Mapping[str, Any]
-    functions: Mapping[str, Any]
-    types: Mapping[str, Any]
+def check_invoke(schemas: SchemaSet, token: str, args: Mapping[str, Any]) -> list[str]:
+    """Violations of invoke `args` against the function `token`; empty when they conform."""
+    package = schemas.package(token)
+    function = package.functions.get(token)
+    if function is None:
+        return [f"{token}: function not in the {package.name} schema"]
+    return _held_to(package, token, function, function.get("inputs") or {}, args)
 
 
-class SchemaSet:
-    """The package schemas of one folder, keyed by package name; checks inputs against them."""
-
-    def __init__(self, packages: Mapping[str, _Package]) -> None:
-        self._packages = dict(packages)
-
-    @classmethod
-    def load(cls, directory: Path) -> SchemaSet:
-        """Read every `*.json` package schema in `directory` (cached per resolved path)."""
-        return _load(Path(directory).resolve())
-
-    @property
-    def package_names(self) -> frozenset[str]:
-        """Names of the loaded packages (the schemas' `name` fields)."""
-        return frozenset(self._packages)
-
-    def resource_inputs(self, type_token: str) -> Mapping[str, Any]:
-        """The `inputProperties` of a resource type (empty for one the schemas do not have)."""
-        package = self._packages.get(type_token.split(":", 1)[0])
-        resource = package.resources.get(type_token) if package else None
-        return (resource or {}).get("inputProperties", {})
-
-    def knows_package(self, token: str) -> bool:
-        """Whether the package of a type or function token (`pkg:module:Name`) is loaded."""
-        return token.split(":", 1)[0] in self._packages
-
-    def check_resource(self, type_token: str, inputs: Mapping[str, Any]) -> list[str]:
-        """Violations of `inputs` against the resource `type_token`; empty when they conform."""
-        package = self._package(type_token)
-        resource = package.resources.get(type_token)
-        if resource is None:
-            return [f"{type_token}: resource type not in the {package.name} schema"]
-        violations = _deprecated(type_token, resource)
-        checker = _Checker(package)
-        checker.check_object(
-            "",
-            inputs,
-            resource.get("inputProperties") or {},
-            resource.get("requiredInputs") or [],
-            type_token,
-        )
-        return violations + checker.violations
-
-    def check_invoke(self, token: str, args: Mapping[str, Any]) -> list[str]:
-        """Violations of invoke `args` against the function `token`; empty when they conform."""
-        package = self._package(token)
-        function = package.functions.get(token)
-        if function is None:
-            return [f"{token}: function not in the {package.name} schema"]
-        violations = _deprecated(token, function)
-        spec = function.get("inputs") or {}
-        checker = _Checker(package)
-        checker.check_object(
-            "", args, spec.get("properties") or {}, spec.get("required") or [], token
-        )
-        return violations + checker.violations
-
-    def _package(self, token: str) -> _Package:
-        name = token.split(":", 1)[0]
-        try:
-            return self._packages[name]
-        except KeyError:
-            known = ", ".join(sorted(self._packages))
-            raise KeyError(
-                f"{token}: package {name!r} not loaded ({known}); check knows_package() first"
-            ) from None
-
-
-def schema_dir_from_env() -> Path | None:
-    """The schema folder named by PULUMI_SCHEMA_DIR; None when unset or empty.
-
-    Raises SchemaError when it is set but not a folder holding the three package schemas.
-    """
-    raw = os.environ.get(SCHEMA_DIR_ENV, "").strip()
-    if not raw:
-        return None
-    return checked_schema_dir(Path(raw).expanduser(), f"{SCHEMA_DIR_ENV}={raw!r}")
-
-
-def checked_schema_dir(directory: Path, named: str) -> Path:
-    """`directory` if it holds every provider's schema; else SchemaError saying what is wrong
-    with what the user `named` (`--schemas x`, `PULUMI_SCHEMA_DIR=x`). A partial folder would
-    check some resources and let the plan claim they all conform."""
-    if not directory.is_dir():
-        raise SchemaError(f"{named} is not a folder")
-    missing = [
-        f"{name}.json"
-        for name in REQUIRED_PACKAGES
-        if not any((directory / f"{name}{suffix}").is_file() for suffix in SCHEMA_SUFFIXES)
-    ]
-    if missing:
-        raise SchemaError(
-            f"{named} lacks {', '.join(missing)}; "
-            "run `make schemas` or point it at a folder with the provider schemas"
-        )
-    return directory
-
-
-def read_schema(file: Path) -> Any:
-    """The JSON document in a schema file, plain (`.json`) or gzip-compressed (`.json.gz`)."""
-    try:
-        opener = gzip.open if file.name.endswith(".gz") else open
-        with opener(file, "rb") as fh:
-            return json.load(fh)
-    except (OSError, EOFError, ValueError) as exc:  # EOFError: a truncated .gz
-        raise SchemaError(f"{file}: not a readable JSON schema: {exc}") from exc
-
-
-@functools.lru_cache(maxsize=8)
-def _load(directory: Path) -> SchemaSet:
-    if not directory.is_dir():
-        raise SchemaError(f"schema folder {directory} does not exist")
-    files = sorted(f for suffix in SCHEMA_SUFFIXES for f in directory.glob(f"*{suffix}"))
-    if not files:
-        raise SchemaError(f"no *.json package schemas in {directory}")
-    packages: dict[str, _Package] = {}
-    for file in files:
-        doc = read_schema(file)
-        name = doc.get("name") if isinstance(doc, dict) else None
-        if not isinstance(name, str) or not name:
-            raise SchemaError(f"{file}: not a Pulumi package schema (no 'name')")
-        if name in packages:
-            raise SchemaError(f"{file}: a second schema for package {name!r}")
-        packages[name] = _Package(
-            name=name,
-            resources=doc.get("resources") or {},
-            functions=doc.get("functions") or {},
-            types=doc.get("types") or {},
-        )
-    return SchemaSet(packages)
+def _held_to(
+    package: Package,
+    token: str,
+    declared: Mapping[str, Any],
+    spec: Mapping[str, Any],
+    value: Mapping[str, Any],
+) -> list[str]:
+    """The violations of a resource's inputs or an invoke's args: the resource type or function
+    `declared` deprecated, then the value against the object `spec` of its inputs."""
+    checker = _Checker(package)
+    properties, required = spec.get("properties") or {}, spec.get("required") or []
+    checker.check_object("", value, properties, required, token)
+    return _deprecated(token, declared) + checker.violations
 
 
 # Resource types the schemas do not flag but the providers have replaced: each works today and
@@ -205,7 +85,7 @@ FORBIDDEN_TYPES = {
 }
 
 
-def check_run(run: Run, schemas: Any) -> list[str]:
+def check_run(run: Run, schemas: SchemaSet) -> list[str]:
     """Every schema violation of a run, each prefixed with the resource or invoke it is in.
 
     Beyond the schemas: replaced resource types (FORBIDDEN_TYPES), and a `name` or
@@ -218,17 +98,17 @@ def check_run(run: Run, schemas: Any) -> list[str]:
         if r.type in FORBIDDEN_TYPES:
             found.append(f"{r.type} {r.name}: {FORBIDDEN_TYPES[r.type]}")
         if r.custom and schemas.knows_package(r.type):
-            for v in schemas.check_resource(r.type, to_wire(r.inputs)):
+            for v in check_resource(schemas, r.type, to_wire(r.inputs)):
                 found.append(f"{r.type} {r.name}: {v}")
             found += [f"{r.type} {r.name}: {v}" for v in _left_to_provider(r, schemas)]
     for i in run.invokes:
         if schemas.knows_package(i.token):
-            for v in schemas.check_invoke(i.token, to_wire(i.args)):
+            for v in check_invoke(schemas, i.token, to_wire(i.args)):
                 found.append(f"{i.token}: {v}")
     return found
 
 
-def _left_to_provider(r: Registration, schemas: Any) -> list[str]:
+def _left_to_provider(r: Registration, schemas: SchemaSet) -> list[str]:
     accepted = schemas.resource_inputs(r.type)
     problems = []
     if "name" in accepted and not r.inputs.get("name"):
@@ -276,7 +156,7 @@ def _join(path: str, key: str) -> str:
 class _Checker:
     """Walks one value against one package's type specs, collecting violations."""
 
-    def __init__(self, package: _Package) -> None:
+    def __init__(self, package: Package) -> None:
         self.package = package
         self.violations: list[str] = []
 

@@ -42,6 +42,15 @@ class ImportFailed(Exception):  # noqa: N818 (a refusal to go on, named as calle
     """The import cannot go on: one clear message (never the token), exit 1."""
 
 
+class NoAnswer(ImportFailed):
+    """A POST that got no answer (the connection failed, or timed out): PagerDuty may or may not
+    have carried it out. `cause` says what went wrong, in one line."""
+
+    def __init__(self, message: str, cause: str) -> None:
+        super().__init__(message)
+        self.cause = cause
+
+
 class RetryAfterTransport(httpx2.BaseTransport):
     """Retries a request answered 429 after the seconds its `Retry-After` header asks for.
 
@@ -183,11 +192,27 @@ class Account:
         return body[wrapper]
 
     def post(self, path: str, body: Mapping[str, Any]) -> Any:
-        """The JSON answer to POST `path` with `body` (`oncall override add`)."""
+        """The JSON answer to POST `path` with `body` (`oncall override add`), sent once.
+
+        The official client sends a request again after a network error, whatever its method,
+        up to `max_network_attempts` (3) times (pagerduty 7.2.0, pagerduty/api_client.py,
+        `ApiClient.max_network_attempts` and `ApiClient.request`, its `except TransportError`):
+        a POST that PagerDuty carried out but whose answer was lost would create a second
+        override. With `max_network_attempts` 0 the first network error raises instead
+        (`network_attempts > self.max_network_attempts`), and becomes NoAnswer: the caller
+        finds out what PagerDuty did. A 429 is still retried (RetryAfterTransport): PagerDuty
+        carries out no request it answers 429."""
+        attempts = self._client.max_network_attempts
+        self._client.max_network_attempts = 0
         try:
             response = self._client.post(path, json=dict(body))
         except _CLIENT_ERRORS as e:
+            if isinstance(e.__cause__, httpx2.TransportError):
+                cause = _cause(e)
+                raise NoAnswer(f"POST {path}: no answer from PagerDuty: {cause}", cause) from None
             raise _failed("POST", path, e) from None
+        finally:
+            self._client.max_network_attempts = attempts
         if not response.is_success:
             raise _failed("POST", path, response.status_code, _errors_of(response))
         try:

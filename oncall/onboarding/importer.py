@@ -37,9 +37,11 @@ first; the contract (like terraform-provider-pagerduty's flattenScheduleLayers i
 pagerduty/resource_pagerduty_schedule.go) lists them the other way round, so they are reversed;
 layers that have ended are skipped, as the provider does.
 
-This module decides what to read and maps the policy and the service; the rest has a module each:
-reading the account (paging, 429s, errors, the token) oncall.onboarding.account, users to members
-oncall.onboarding.members, schedules oncall.onboarding.schedules, and laying out, heading and
+This module puts the stack file together from what the options name; the rest has a module each:
+reading the account (paging, 429s, errors, the token) oncall.onboarding.account, finding what the
+options name and reading each person oncall.onboarding.lookup, users to members
+oncall.onboarding.members, schedules oncall.onboarding.schedules, the escalation policy
+oncall.onboarding.policy, the service oncall.onboarding.service, and laying out, heading and
 checking the file oncall.onboarding.file.
 """
 
@@ -55,7 +57,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 from components.vocabulary import TARGET_API_TYPES, TargetType
 from oncall.config import NAMESPACE, stack_write, stackfile
@@ -69,13 +71,12 @@ from oncall.onboarding.account import (
     unexpected_answer,
 )
 from oncall.onboarding.args import checked_options
-from oncall.onboarding.file import Flow, FlowList, team_defaults, without_defaults
+from oncall.onboarding.file import Flow, team_defaults, without_defaults
+from oncall.onboarding.lookup import find, read_policy, read_user, schedule_ids
 from oncall.onboarding.members import MemberMapper
+from oncall.onboarding.policy import escalation_section
 from oncall.onboarding.schedules import ScheduleMapper
-from oncall.onboarding.support_hours import support_hours_section
-
-_TARGET_OF_TYPE: Final = {api_type: kind for kind, api_type in TARGET_API_TYPES.items()}
-
+from oncall.onboarding.service import service_section
 
 # --- What to import -------------------------------------------------------------------------------
 
@@ -135,9 +136,11 @@ class _Importer:
             raise ImportFailed("--site and --env go together (a site stack), or neither")
         service = self._service() if self.options.service else None
         pd_team = self._team() if self.options.team else None
-        policy = self._policy(service, pd_team)
-        schedule_ids = self._schedule_ids(policy)
-        schedules = [self.account.get(f"/schedules/{sid}", "schedule") for sid in schedule_ids]
+        policy = read_policy(self.account, self.options.escalation_policy, service, pd_team)
+        schedules = [
+            self.account.get(f"/schedules/{sid}", "schedule")
+            for sid in schedule_ids(self.account, policy, self.options.schedules)
+        ]
         taken: set[str] = set()
         for schedule in schedules:
             self.schedule_slugs[schedule["id"]] = _unique(_slug(schedule["name"]), taken)
@@ -173,7 +176,9 @@ class _Importer:
             )
             for s in schedules
         }
-        team["escalation"] = self._escalation(policy)
+        team["escalation"] = escalation_section(
+            policy, self.schedule_slugs, self.user_slugs, self._note
+        )
         config = self._config(team, service)
         source = f"escalation policy {policy['name']!r}"
         if service is not None:
@@ -186,105 +191,20 @@ class _Importer:
         )
         return Imported(text, self.notes, summary)
 
-    # -- finding things ----------------------------------------------------------------------------
-
-    def _find(self, path: str, wrapper: str, what: str, name_or_id: str) -> dict[str, Any]:
-        if re.fullmatch(r"P[A-Z0-9]{5,}", name_or_id):
-            found: dict[str, Any] | None = self.account.get(
-                f"{path}/{name_or_id}", wrapper, missing_ok=True
-            )
-            if found is not None:
-                return found
-        candidates = self.account.list(path, {"query": name_or_id})
-        exact = [c for c in candidates if c.get("name") == name_or_id] or [
-            c for c in candidates if str(c.get("name", "")).lower() == name_or_id.lower()
-        ]
-        if len(exact) == 1:
-            return exact[0]
-        if not exact:
-            seen = ", ".join(sorted(str(c.get("name")) for c in candidates)) or "none"
-            raise ImportFailed(f"no {what} named {name_or_id!r} (similar names: {seen})")
-        ids = ", ".join(c["id"] for c in exact)
-        raise ImportFailed(f"several {what}s are named {name_or_id!r} ({ids}): pass the id")
+    # -- reading the account -----------------------------------------------------------------------
 
     def _service(self) -> dict[str, Any]:
         assert self.options.service is not None
-        return self._find("/services", "service", "service", self.options.service)
+        return find(self.account, "/services", "service", "service", self.options.service)
 
     def _team(self) -> dict[str, Any]:
         assert self.options.team is not None
-        return self._find("/teams", "team", "team", self.options.team)
-
-    def _policy(
-        self, service: dict[str, Any] | None, pd_team: dict[str, Any] | None
-    ) -> dict[str, Any]:
-        if self.options.escalation_policy:
-            found = self._find(
-                "/escalation_policies",
-                "escalation_policy",
-                "escalation policy",
-                self.options.escalation_policy,
-            )
-            policy_id = found["id"]
-        elif service is not None:
-            policy_id = service["escalation_policy"]["id"]
-        elif pd_team is not None:
-            policies = self.account.list("/escalation_policies", {"team_ids[]": [pd_team["id"]]})
-            if len(policies) != 1:
-                names = ", ".join(p["name"] for p in policies) or "none"
-                raise ImportFailed(
-                    f"team {pd_team['name']!r} has {len(policies)} escalation policies "
-                    f"({names}): pick one with --escalation-policy"
-                )
-            policy_id = policies[0]["id"]
-        else:
-            raise ImportFailed(
-                "name what to import: --service NAME (its escalation policy), "
-                "--escalation-policy NAME or --team NAME"
-            )
-        # As the provider reads a policy (terraform-provider-pagerduty,
-        # pagerduty/resource_pagerduty_escalation_policy.go, fetchEscalationPolicy): with each
-        # rule's assignment strategy, so that a round-robin rule is noticed; an account without
-        # the entitlement answers 403 to that, and the provider then reads it without.
-        path = f"/escalation_policies/{policy_id}"
-        include = {"include[]": ["escalation_rule_assignment_strategies"]}
-        policy: dict[str, Any] | None = self.account.get(
-            path, "escalation_policy", params=include, forbidden_ok=True
-        )
-        if policy is None:
-            return dict(self.account.get(path, "escalation_policy"))
-        return policy
-
-    def _schedule_ids(self, policy: dict[str, Any]) -> list[str]:
-        ids = [
-            target["id"]
-            for rule in policy.get("escalation_rules") or []
-            for target in rule.get("targets") or []
-            if target.get("type") == TARGET_API_TYPES[TargetType.SCHEDULE]
-        ]
-        for wanted in self.options.schedules:
-            ids.append(self._find("/schedules", "schedule", "schedule", wanted)["id"])
-        return list(dict.fromkeys(ids))
+        return find(self.account, "/teams", "team", "team", self.options.team)
 
     def _adopt_users(self, ids: Iterator[str] | Sequence[str]) -> None:
         for uid in ids:
             if uid not in self.users:
-                self.users[uid] = self._read_user(uid)
-
-    def _read_user(self, uid: str) -> dict[str, Any]:
-        user: dict[str, Any] = self.account.get(f"/users/{uid}", "user")
-        base = f"/users/{uid}"
-        user["_contact_methods"] = self.account.get(f"{base}/contact_methods", "contact_methods")
-        # The API answers only high-urgency rules unless asked for `urgency=all` (PagerDuty/
-        # api-schema, reference/REST/openapiv3.json, getUserNotificationRules: high, low, all;
-        # default high): low-urgency rules must be adopted too, or a low step is posted again.
-        user["_notification_rules"] = self.account.get(
-            f"{base}/notification_rules", "notification_rules", params={"urgency": "all"}
-        )
-        user["_handoff_rules"] = self.account.get(
-            f"{base}/oncall_handoff_notification_rules", "oncall_handoff_notification_rules"
-        )
-        return user
+                self.users[uid] = read_user(self.account, uid)
 
     def _slugs(self) -> list[tuple[str, str]]:
         if not self.user_slugs:
@@ -308,111 +228,6 @@ class _Importer:
     def _note(self, where: str, message: str) -> None:
         self.notes.append(f"{where}: {message}")
 
-    # -- the policy --------------------------------------------------------------------------------
-
-    def _escalation(self, policy: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": policy["name"], "loops": int(policy.get("num_loops") or 0)}
-        # Read back as PagerDuty has it, "" for none, and so are the teams (pagerduty/
-        # resource_pagerduty_escalation_policy.go, setResourceEPProps): the import must match.
-        out["description"] = str(policy.get("description") or "")
-        teams = [str(t["id"]) for t in policy.get("teams") or []]
-        if teams:
-            out["team"] = teams[0]
-        out["importId"] = policy["id"]
-        rules = []
-        for index, rule in enumerate(policy.get("escalation_rules") or []):
-            where = f"escalation.rules[{index}]"
-            targets = []
-            for target in rule.get("targets") or []:
-                kind = _TARGET_OF_TYPE.get(str(target.get("type")))
-                if kind is TargetType.SCHEDULE:
-                    targets.append(f"schedule:{self.schedule_slugs[target['id']]}")
-                elif kind is TargetType.USER:
-                    targets.append(f"user:{self.user_slugs[target['id']]}")
-                else:
-                    self._note(where, f"targets a {target.get('type')}: not in the contract")
-            # The provider's escalation_rule_assignment_strategy is Optional and Computed
-            # (pagerduty/resource_pagerduty_escalation_policy.go): unset, it keeps what it read,
-            # so the import matches and the strategy stays; only the contract cannot show it.
-            strategy = rule.get("escalation_rule_assignment_strategy") or {}
-            if isinstance(strategy, dict) and strategy.get("type") == "round_robin":
-                self._note(
-                    where,
-                    "assigns round robin, which the contract cannot write: the stack leaves the "
-                    "strategy as PagerDuty has it (reordering the rules may move it)",
-                )
-            if not targets:
-                self._note(where, "has no target the contract can express: left out")
-                continue
-            rules.append(
-                Flow(
-                    targets=FlowList(targets),
-                    escalateAfterMinutes=int(rule["escalation_delay_in_minutes"]),
-                )
-            )
-        if not rules:
-            raise ImportFailed(f"escalation policy {policy['name']!r} has no rule to import")
-        out["rules"] = rules
-        if policy.get("on_call_handoff_notifications") not in (None, "if_has_services"):
-            self._note(
-                "escalation",
-                f"on-call handoff notifications: {policy['on_call_handoff_notifications']}",
-            )
-        return out
-
-    # -- the service -------------------------------------------------------------------------------
-
-    def _service_section(self, service: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {"service": service["name"]}
-        out["description"] = str(service.get("description") or "")
-        out["importId"] = service["id"]
-        # The timeouts as they are (seconds to minutes; null: off): the import must match.
-        for key, api_key in (
-            ("autoResolveMinutes", "auto_resolve_timeout"),
-            ("acknowledgementTimeoutMinutes", "acknowledgement_timeout"),
-        ):
-            seconds = service.get(api_key)
-            out[key] = _minutes_or_off(seconds)
-            if isinstance(seconds, int) and seconds % 60:
-                self._note(
-                    f"pagerduty.{key}",
-                    f"PagerDuty has {seconds} s, not whole minutes: rounded, so `pulumi preview` "
-                    "shows the import differ there; set whole minutes in PagerDuty first",
-                )
-        rule = service.get("incident_urgency_rule") or {}
-        hours = support_hours_section(service)
-        if rule.get("type") == "constant" and rule.get("urgency") in ("high", "low"):
-            out["urgency"] = rule["urgency"]
-        elif hours is not None:
-            out |= hours
-        elif rule:
-            self._note(
-                "pagerduty",
-                f"urgency rule {rule.get('type')!r}: the contract has one urgency or support "
-                "hours high during and low outside; the environment's preset applies",
-            )
-        integrations = [i.get("summary", i["id"]) for i in service.get("integrations") or []]
-        if integrations:
-            self._note(
-                "pagerduty",
-                f"the service's integrations ({', '.join(integrations)}) stay; the stack adds "
-                "its own New Relic integration: move New Relic to it, then delete the old one",
-            )
-        orchestration = self.account.get(
-            f"/event_orchestrations/services/{service['id']}",
-            "orchestration_path",
-            missing_ok=True,
-        )
-        sets = (orchestration or {}).get("sets") or []
-        rule_count = sum(len(s.get("rules") or []) for s in sets)
-        if rule_count:
-            self._note(
-                "pagerduty",
-                f"an event orchestration with {rule_count} rule(s) routes this service's "
-                "events; the contract cannot express it: it stays as it is",
-            )
-        return out
-
     # -- the file ----------------------------------------------------------------------------------
 
     def _config(self, team: dict[str, Any], service: dict[str, Any] | None) -> dict[str, Any]:
@@ -424,7 +239,7 @@ class _Importer:
             config[f"{NAMESPACE}:site"] = site
         config[f"{NAMESPACE}:team"] = team
         if service is not None and self.options.site:
-            config[f"{NAMESPACE}:pagerduty"] = self._service_section(service)
+            config[f"{NAMESPACE}:pagerduty"] = service_section(service, self.account, self._note)
         elif service is not None:
             self.notes.append(
                 f"pagerduty: the service {service['name']!r} belongs in a site stack: add "
@@ -441,13 +256,6 @@ def _slug(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     return slug or "x"
-
-
-def _minutes_or_off(seconds: object) -> int | bool:
-    """A service timeout as the contract writes it: whole minutes, or false when off."""
-    if seconds is None or seconds == "null":
-        return False
-    return max(1, round(int(str(seconds)) / 60))
 
 
 def _unique(slug: str, taken: set[str]) -> str:

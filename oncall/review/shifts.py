@@ -20,14 +20,14 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from oncall.schedules import handover
+from oncall.schedules import handover, roster
+from oncall.schedules.from_config import team_model
 from oncall.schedules.hours import on_call_time
 from oncall.schedules.model import (
     TeamModel,
     TeamResolution,
     Timeline,
     resolve_team,
-    team_model,
     union,
     wall,
 )
@@ -152,10 +152,12 @@ def shift_diff(
     """Per schedule and escalation level whose people change, each changed person's diff over
     `weeks` from `since`; after hours in each person's own zone (`head`'s, else `base`'s)."""
     until = since + timedelta(weeks=weeks)
-    before, after = (
-        _targets(resolve_team(base, since, until)),
-        _targets(resolve_team(head, since, until)),
-    )
+    renamed = _renamed(base, head)
+    before = {
+        key: (title, {renamed.get(who, who): spans for who, spans in people.items()})
+        for key, (title, people) in _targets(resolve_team(base, since, until)).items()
+    }
+    after = _targets(resolve_team(head, since, until))
     found = []
     for key in dict.fromkeys([*after, *before]):
         title, old = before.get(key, (after[key][0], {}))
@@ -170,6 +172,20 @@ def shift_diff(
         if people:
             found.append(TargetDiff(key, title, zone, tuple(people)))
     return found
+
+
+def _renamed(base: TeamModel, head: TeamModel) -> dict[str, str]:
+    """Members whose key changed and nothing else that tells people apart: a base-only key and a
+    head-only key with the same name, where the name is on no other key. Their shifts are one
+    person's (the diff's resource part says how to keep their PagerDuty user: `formerly`)."""
+    gone = [slug for slug in base.people if slug not in head.people]
+    new = [slug for slug in head.people if slug not in base.people]
+    pairs = {}
+    for old in gone:
+        same = [slug for slug in new if head.people[slug].name == base.people[old].name]
+        if len(same) == 1 and [base.people[o].name for o in gone].count(base.people[old].name) == 1:
+            pairs[old] = same[0]
+    return pairs
 
 
 def _target_zone(key: str, base: TeamModel, head: TeamModel) -> str:
@@ -269,8 +285,9 @@ def roster_report(
     base: ResolvedTeam, head: ResolvedTeam, reference: datetime, weeks: int
 ) -> dict[str, Any] | None:
     """What a change does to the people of a team (base → head) from `reference` on: every layer
-    it reshuffles (with the edit that keeps today's shifts), every handover the head makes, and
-    the per-person shift diff over `weeks`; None when it changes none of that."""
+    it reshuffles (with the edit that keeps today's shifts), every handover the head makes (and
+    those that double someone's turn), and the per-person shift diff over `weeks`; None when it
+    changes none of that."""
     old, new = team_model(base), team_model(head)
     names = {slug: p.name for slug, p in {**old.people, **new.people}.items()}
     reshuffles = handover.review(old, new, reference)
@@ -300,6 +317,10 @@ def roster_report(
             for c in reshuffles
         ],
         "handovers": [handover.describe_handover(h, new) for h in found],
+        "doubled": [
+            {"path": w.path, "warning": w.message}
+            for w in (roster.doubled_finding(d, new) for d in roster.doubled_turns(new, found))
+        ],
         "shifts": to_data(diffs, names),
     }
 
@@ -314,6 +335,8 @@ def roster_markdown(data: Mapping[str, Any]) -> list[str]:
         lines += [f"> - {move}" for move in change["moves"] or ["none"]]
         lines += [">", f"> {change['advice']}:", ""]
         lines += ["```yaml", *change["edit"], "```", ""]
+    for doubled in data["doubled"]:
+        lines += ["> [!WARNING]", f"> `{doubled['path']}`: {doubled['warning']}.", ""]
     lines += [f"- {text}" for text in data["handovers"]]
     if data["handovers"]:
         lines.append("")

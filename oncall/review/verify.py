@@ -28,6 +28,7 @@ from typing import Any
 
 from oncall.config import stackfile
 from oncall.config.errors import ConfigError
+from oncall.offline.schemas import schemas_chosen
 
 RECORD = ".urns.json"
 """The URN record's file name, in the stack files' folder."""
@@ -104,15 +105,8 @@ def check_stack(
 
 def run(args: argparse.Namespace) -> int:
     """Check every stack; print one block per stack; exit 1 when any failed."""
-    from oncall.offline.schemacheck import SchemaSet, checked_schema_dir, schema_dir_from_env
-
     project_dir: Path = args.project_dir
-    schema_dir = (
-        checked_schema_dir(args.schemas, f"--schemas {str(args.schemas)!r}")
-        if args.schemas is not None
-        else schema_dir_from_env()
-    )
-    schemas = SchemaSet.load(schema_dir) if schema_dir else None
+    schemas = schemas_chosen(args.schemas)
     _, stacks_dir = stackfile.project_name(project_dir)
     record_path = stacks_dir / RECORD
     record = _read_record(record_path)

@@ -213,13 +213,18 @@ def _svg_legend(
     colours: Mapping[str, str],
     display: Callable[[str], str],
     *,
+    gaps: bool,
+    hidden: bool,
     urgency: bool = False,
 ) -> None:
-    """One swatch per person in their colour, the gaps' red and the faded look of hidden
-    time, in a line at `y`; with `urgency` the urgency rows' colours in a line below."""
+    """One swatch per person in their colour, then the gaps' red and the faded look of hidden
+    time where the picture has any, in a line at `y`; with `urgency` the urgency rows' colours in
+    a line below."""
     entries = [(display(slug), colour, 1.0) for slug, colour in colours.items()]
-    entries += [("nobody on call (gap)", GAP, 1.0)]
-    entries += [("hidden by a later layer (faded)", PALETTE[0], HIDDEN_OPACITY)]
+    if gaps:
+        entries += [("nobody on call (gap)", GAP, 1.0)]
+    if hidden:
+        entries += [("hidden by a later layer (faded)", PALETTE[0], HIDDEN_OPACITY)]
     _swatches(root, y, entries)
     if urgency:
         entries = [("high urgency: pages and escalates", HIGH_URGENCY, 1.0)]
@@ -351,7 +356,16 @@ def svg(res: TeamResolution, bands: Sequence[tuple[str, Sequence[Span]]] = ()) -
         _svg_band(root, y, label_text, spans, x, team.zone)
         y += ROW + PAD
     y += 8
-    _svg_legend(root, y, colours, team.display, urgency=bool(bands))
+    drawn = [(who, top) for _, bars, strong in rows for *_, who, top in bars if strong or who]
+    _svg_legend(
+        root,
+        y,
+        colours,
+        team.display,
+        gaps=any(who is None for who, _ in drawn),
+        hidden=any(who is not None and not top for who, top in drawn),
+        urgency=bool(bands),
+    )
     y += 44 if bands else 24
     root.set("height", str(y))
     root.set("viewBox", f"0 0 {width} {y}")

@@ -37,6 +37,7 @@ from oncall.config import (
 )
 from oncall.config.stackindex import where_schedules_live
 from oncall.defaults import DEFAULT_WEEKS
+from oncall.schedules.from_config import team_model
 from oncall.schedules.hours import on_call_time
 from oncall.schedules.model import (
     Level,
@@ -44,7 +45,6 @@ from oncall.schedules.model import (
     TeamResolution,
     local_dates,
     resolve_team,
-    team_model,
     union,
 )
 

@@ -25,7 +25,8 @@ An escalation policy's rules sit on top: rule k reaches its users and whoever is
 schedules; when nobody is, PagerDuty escalates to the next rule at once ("Scheduling Gaps",
 support.pagerduty.com/hc/en-us/articles/202830180). `loops` repeats the rules.
 
-Pure: no clock, no config parsing, no Pulumi. `team_model` builds the model from a parsed Team.
+Pure: no clock, no config parsing, no Pulumi. oncall.schedules.from_config builds the model from a
+parsed team.
 """
 
 from __future__ import annotations
@@ -35,13 +36,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from components.vocabulary import TargetType
-
-if TYPE_CHECKING:
-    from oncall.config import ResolvedTeam
 
 WEEK = timedelta(days=7)
 
@@ -168,6 +163,14 @@ def instant(local: datetime, zone: ZoneInfo) -> datetime:
 def wall(moment: datetime, zone: ZoneInfo) -> datetime:
     """The naive wall-clock time in `zone` at `moment`."""
     return moment.astimezone(zone).replace(tzinfo=None)
+
+
+def local_dates(since: datetime, until: datetime, zone: ZoneInfo) -> Iterable[date]:
+    """Every local date in `zone` that [since, until) touches."""
+    day, last = wall(since, zone).date(), wall(until - timedelta(microseconds=1), zone).date()
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
 
 
 # --- One layer ------------------------------------------------------------------------------------
@@ -376,66 +379,3 @@ def resolve_team(team: TeamModel, since: datetime, until: datetime) -> TeamResol
     finals = {slug: r.final for slug, r in schedules.items()}
     levels = tuple(tuple(rule_levels(rule, finals, since, until)) for rule in team.policy.rules)
     return TeamResolution(team, since, until, schedules, levels)
-
-
-# --- From the config ------------------------------------------------------------------------------
-
-
-def team_model(team: ResolvedTeam) -> TeamModel:
-    """The model of a parsed team (`oncall.config.parse_stack_config` resolved it: layer starts
-    fixed, time zones inherited)."""
-    schedules = {}
-    for slug, schedule in team.schedules.items():
-        layers = []
-        for layer in schedule.layers:
-            layers.append(
-                Layer(
-                    name=layer.name,
-                    members=layer.members,
-                    start=layer.start.astimezone(UTC),
-                    turn=timedelta(seconds=layer.rotation_seconds),
-                    # Without rotationVirtualStart the program sends start (components' default).
-                    virtual_start=(
-                        layer.rotation_virtual_start.astimezone(UTC)
-                        if layer.rotation_virtual_start
-                        else None
-                    ),
-                    end=layer.end.astimezone(UTC) if layer.end else None,
-                    restrictions=tuple(
-                        Restriction(
-                            start_time=time.fromisoformat(r.start_time),
-                            duration=timedelta(seconds=r.duration_seconds),
-                            start_day=r.start_day_of_week,
-                        )
-                        for r in layer.restrictions
-                    ),
-                )
-            )
-        schedules[slug] = Schedule(slug, schedule.name, schedule.time_zone, tuple(layers))
-    rules = tuple(
-        Rule(
-            schedules=tuple(t.slug for t in rule.targets if t.kind is TargetType.SCHEDULE),
-            users=tuple(t.slug for t in rule.targets if t.kind is TargetType.USER),
-            delay_minutes=rule.escalate_after_minutes,
-        )
-        for rule in team.escalation.rules
-    )
-    people = {
-        slug: Person(member.name or member.email, member.time_zone)
-        for slug, member in team.members.items()
-    }
-    return TeamModel(
-        team.name,
-        team.time_zone,
-        people,
-        schedules,
-        Policy(team.escalation.name, rules, team.escalation.loops),
-    )
-
-
-def local_dates(since: datetime, until: datetime, zone: ZoneInfo) -> Iterable[date]:
-    """Every local date in `zone` that [since, until) touches."""
-    day, last = wall(since, zone).date(), wall(until - timedelta(microseconds=1), zone).date()
-    while day <= last:
-        yield day
-        day += timedelta(days=1)

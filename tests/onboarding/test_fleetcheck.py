@@ -27,8 +27,7 @@ import pytest
 import yaml
 
 from oncall.onboarding import terminus
-
-import support
+from tests import support
 
 FLEET = Path(__file__).resolve().parent / "fleet"
 PLANTED = {

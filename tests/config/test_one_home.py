@@ -1,0 +1,192 @@
+"""A stack file the components would refuse is refused by the config, at the key path written.
+
+The config layer hands the component args it builds to the components' own checks (one home per
+rule), so `plan` and `up` never end in "a component refused its input". Each case here is a pair
+of rules that used to disagree: the config passed the stack file and the component refused it.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components.team.component import TeamOnCall
+from oncall import cli
+from oncall.config import args as component_args
+from oncall.config import parse_stack_config, stackfile
+from oncall.config.errors import ConfigError
+from oncall.offline.engine import run_program
+from tests.support import PROJECT, T, copy_project
+
+
+def live() -> dict[str, Any]:
+    """guide-live's pantheon-oncall:* values (without the namespace)."""
+    return stackfile.load(PROJECT, "guide-live").namespace("pantheon-oncall")
+
+
+def members(values: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = values["team"]["members"]
+    return found
+
+
+def twelve_hour_ping(v: dict[str, Any]) -> None:
+    v["newrelic"]["pingMonitor"]["period"] = "EVERY_12_HOURS"
+
+
+def formerly_a_present_member(v: dict[str, Any]) -> None:
+    members(v)["jane"]["formerly"] = ["joe"]
+
+
+def adopted_email_at_zero(v: dict[str, Any]) -> None:
+    members(v)["jane"]["importId"] = "PJANE01"
+    members(v)["jane"]["notify"] = {"low": [{"via": "email", "importId": "PRULE01"}]}
+
+
+def existing_and_import_id(v: dict[str, Any]) -> None:
+    members(v)["jane"] |= {"existing": True, "importId": "PJANE01"}
+
+
+def duplicate_emails(v: dict[str, Any]) -> None:
+    members(v)["joe"]["email"] = "jane@example.com"
+
+
+def observer_on_a_layer(v: dict[str, Any]) -> None:
+    members(v)["jane"]["role"] = "observer"
+
+
+def limited_stakeholder_as_a_target(v: dict[str, Any]) -> None:
+    members(v)["anita"]["role"] = "limited stakeholder"
+    v["team"]["escalation"]["rules"][1]["targets"] = ["user:anita"]
+
+
+def own_sms_step_without_a_number(v: dict[str, Any]) -> None:
+    del members(v)["joe"]["sms"]
+    members(v)["joe"]["notify"] = {"high": [{"via": "email"}, {"via": "sms"}]}
+
+
+def default_phone_step_without_a_number(v: dict[str, Any]) -> None:
+    del members(v)["joe"]["phone"]
+
+
+CASES: list[tuple[Callable[[dict[str, Any]], None], str]] = [
+    (twelve_hour_ping, "pantheon-oncall:newrelic.pingMonitor.period"),
+    (formerly_a_present_member, "pantheon-oncall:team.members.jane.formerly[0]"),
+    (adopted_email_at_zero, "pantheon-oncall:team.members.jane.notify.low[0].importId"),
+    (existing_and_import_id, "pantheon-oncall:team.members.jane.importId"),
+    (duplicate_emails, "pantheon-oncall:team.members.joe.email"),
+    (observer_on_a_layer, "pantheon-oncall:team.schedules.default.layers[0].members[0]"),
+    (limited_stakeholder_as_a_target, "pantheon-oncall:team.escalation.rules[1].targets[0]"),
+    (own_sms_step_without_a_number, "pantheon-oncall:team.members.joe.notify.high[1].via"),
+    (default_phone_step_without_a_number, "pantheon-oncall:team.members.joe"),
+]
+
+
+@pytest.mark.parametrize(("change", "path"), CASES, ids=[c.__name__ for c, _ in CASES])
+def test_the_config_refuses_what_the_components_refuse(
+    change: Callable[[dict[str, Any]], None], path: str
+) -> None:
+    values = copy.deepcopy(live())
+    change(values)
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    paths = [p.path for p in refused.value.problems]
+    assert path in paths, str(refused.value)
+
+
+def test_a_member_who_cannot_be_on_call_is_told_their_role_in_the_stack_files_words() -> None:
+    values = copy.deepcopy(live())
+    limited_stakeholder_as_a_target(values)
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    assert [(p.path, p.value, p.message) for p in refused.value.problems] == [
+        (
+            "pantheon-oncall:team.schedules.default.layers[1].members[1]",
+            "anita",
+            "'anita' is read_only_limited_user (limited stakeholder), a role PagerDuty never puts "
+            "on call: change members.anita.role",
+        ),
+        (
+            "pantheon-oncall:team.escalation.rules[1].targets[0]",
+            "user:anita",
+            "'anita' is read_only_limited_user (limited stakeholder), a role PagerDuty never puts "
+            "on call: change members.anita.role",
+        ),
+    ]
+
+
+def test_a_default_a_member_cannot_take_is_named_with_the_way_out() -> None:
+    values = copy.deepcopy(live())
+    default_phone_step_without_a_number(values)
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    assert str(refused.value).splitlines() == [
+        "pantheon-oncall:team.members.joe: phone needs members.joe.phone, which is not set (from "
+        "team.defaults.notify.high[2].via, which joe inherits; joe's own notify.high would "
+        "replace it)"
+    ]
+
+
+def test_a_default_handoff_a_member_cannot_take_is_named() -> None:
+    values = copy.deepcopy(live())
+    values["team"]["defaults"]["handoff"]["via"] = "sms"
+    del members(values)["joe"]["sms"]
+    members(values)["joe"]["notify"] = {"high": [{"via": "email"}]}
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    assert [(p.path, p.message) for p in refused.value.problems] == [
+        (
+            "pantheon-oncall:team.members.joe",
+            "sms needs members.joe.sms, which is not set (from team.defaults.handoff.via, "
+            "which joe inherits; joe's own handoff would replace it)",
+        )
+    ]
+
+
+def test_a_twelve_hour_ping_monitor_is_one_clear_problem_in_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy_project(tmp_path)
+    stack = project / "stacks" / "Pulumi.guide-live.yaml"
+    stack.write_text(stack.read_text().replace("period: EVERY_5_MINUTES", "period: EVERY_12_HOURS"))
+
+    status = cli.run(["--project-dir", str(project), "plan", "guide-live"])
+    out, err = capsys.readouterr()
+
+    assert status == 1
+    assert "refused its input" not in out + err
+    assert "\\n" not in out + err
+    line = next(line for line in err.splitlines() if "pingMonitor.period" in line)
+    assert line.lstrip().startswith("pantheon-oncall:newrelic.pingMonitor.period: "), err
+    assert "EVERY_12_HOURS" in line, line
+    assert "6-hour" in line, line
+
+
+def test_a_member_without_a_role_gets_the_same_role_from_the_config_and_the_component() -> None:
+    values = copy.deepcopy(live())
+    del members(values)["jane"]["role"]
+    config = parse_stack_config(values)
+    assert config.team is not None
+    args = component_args.team_args(config.team)
+    del args["members"]["jane"]["role"]  # as a program in another language may leave it out
+
+    from_config = component_args.team_args(config.team)["members"]["jane"].get("role")
+
+    def program() -> None:
+        TeamOnCall("team", args)
+
+    run = run_program(program)
+    from_component = run.get(T.USER, "team-jane").inputs["role"]
+
+    assert from_config == from_component == "limited_user"
