@@ -8,8 +8,10 @@ the shifts they gain, with whom each was; their on-call hours before → after; 
 outside working hours (Monday to Friday 09:00-17:00, or the team's `load` hours, in the person's
 own time zone) before → after. People whose shifts stay the same are not listed.
 
-A shift is a stretch of time one person is on call without a break, cut to the horizon: a shift
-that only changes its end is lost in one form and gained in the other.
+What is compared is time: a person loses the stretches they had and no longer have, and gains
+those they have and had not, each cut to the horizon. A shift that only gets longer gains just the
+added stretch, and a turn doubled at a handover gains its second week, never "loses" its first to
+nobody.
 """
 
 from __future__ import annotations
@@ -112,6 +114,22 @@ def _others(spans: Mapping[str, Sequence[Span]], start: datetime, end: datetime)
     return tuple(sorted((w for w, t in overlap.items() if t), key=lambda w: (-overlap[w], w)))
 
 
+def _minus(spans: Sequence[Span], other: Sequence[Span]) -> list[Span]:
+    """The stretches of `spans` that `other` does not cover (both sorted and disjoint)."""
+    left: list[Span] = []
+    for start, end in spans:
+        at = start
+        for o_start, o_end in other:
+            if o_end <= at or o_start >= end:
+                continue
+            if o_start > at:
+                left.append((at, o_start))
+            at = max(at, o_end)
+        if at < end:
+            left.append((at, end))
+    return left
+
+
 def _hours(spans: Iterable[Span], zone: str, work: tuple[time, time]) -> tuple[float, float]:
     total, after, _ = on_call_time(spans, ZoneInfo(zone), *work)
     return total / timedelta(hours=1), after / timedelta(hours=1)
@@ -129,13 +147,11 @@ def _person(
         return None
     lost = tuple(
         Moved(s, e, tuple(w for w in _others(after, s, e) if w != slug))
-        for s, e in old
-        if (s, e) not in new
+        for s, e in _minus(old, new)
     )
     gained = tuple(
         Moved(s, e, tuple(w for w in _others(before, s, e) if w != slug))
-        for s, e in new
-        if (s, e) not in old
+        for s, e in _minus(new, old)
     )
     h0, a0 = _hours(old, zone, work)
     h1, a1 = _hours(new, zone, work)

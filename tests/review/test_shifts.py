@@ -146,3 +146,32 @@ def test_two_people_of_one_name_are_never_taken_for_a_rename() -> None:
     head = team(LONDON, replace(OLD, members=("thomas", "priya")), people=head_people)
     people = by_person(shifts.shift_diff(base, head, WEDNESDAY, 4), "schedule:primary")
     assert set(people) == {"tom", "thomas"}
+
+
+def test_a_turn_doubled_at_a_handover_gains_the_second_week_and_loses_nothing_to_nobody() -> None:
+    # The old version ends Monday 7th 09:00 with Tom on call; the new one starts there, anchored
+    # there, so Tom goes first again: Nov 30-Dec 14 is his. Before: Tom Wed 2nd-7th, 14th-21st,
+    # 28th-30th; Priya 7th-14th, 21st-28th. After: Tom Wed 2nd-14th, 28th-30th; Priya 14th-21st;
+    # Sam 21st-28th.
+    monday = at(LONDON, 2026, 12, 7, 9)
+    head = team(LONDON, replace(OLD, end=monday), replace(NEW, start=monday))
+    people = by_person(shifts.shift_diff(team(LONDON, OLD), head, WEDNESDAY, 4), "schedule:primary")
+
+    tom = people["tom"]
+    assert [(m.start, m.end, m.others) for m in tom.lost] == [
+        (at(LONDON, 2026, 12, 14, 9), at(LONDON, 2026, 12, 21, 9), ("priya",))
+    ]
+    assert [(m.start, m.end, m.others) for m in tom.gained] == [
+        (monday, at(LONDON, 2026, 12, 14, 9), ("priya",))
+    ]
+    # 117 h (Wed 12:00-Mon 09:00) + 168 h + 51 h (Mon 28th 09:00-Wed 30th 12:00), either way.
+    assert tom.hours == (336, 336)
+    assert shifts.person_line(tom, NAMES, LONDON) == (
+        f"Tom Becker: {MINUS}1 shift (Dec 14{EN}21 moves to Priya Nair), "
+        f"+1 shift (Dec 7{EN}14, was Priya Nair), on call 336 h → 336 h, "
+        "after hours 256 h → 256 h"
+    )
+    assert [(m.start, m.others) for m in people["priya"].lost] == [
+        (monday, ("tom",)),
+        (at(LONDON, 2026, 12, 21, 9), ("sam",)),
+    ]
