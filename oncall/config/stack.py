@@ -169,6 +169,8 @@ def parse_stack_config(
     if parsed_keys and topology is not None and (team is not None or "team" not in values):
         resolved_pagerduty = resolve_pagerduty(pagerduty, site, _team_zone(topology, team), issues)
     if issues or topology is None or resolved_pagerduty is None:
+        # What resolved is checked by the components too, so that one run lists everything.
+        issues += component_issues(values, team, protected(site, protect), slack=slack)
         raise config_error(namespace, issues)
     config = StackConfig(
         site=site,
@@ -197,6 +199,7 @@ def _team_stack_config(
     team = checked_team(values["team"], parsed_team, issues)
     protect = protected(None, _section(values, "protect", issues))
     if issues or team is None:
+        issues += component_issues(values, team, protect)  # the same: everything in one run
         raise config_error(namespace, issues)
     issues = component_issues(values, team, protect)
     if issues:

@@ -99,6 +99,27 @@ def test_the_config_refuses_what_the_components_refuse(
     assert path in paths, str(refused.value)
 
 
+@pytest.mark.parametrize(
+    ("stack", "observer", "layer"),
+    [("guide-live", "jane", "default"), ("team-agency", "priya", "primary")],
+)
+def test_a_component_rule_is_reported_in_the_same_run_as_a_problem_of_the_stack_file(
+    stack: str, observer: str, layer: str
+) -> None:
+    # An unknown section is the config's; an observer on a layer the component's. One run lists
+    # both, so a user fixes everything at once instead of meeting the second after the first.
+    values = copy.deepcopy(stackfile.load(PROJECT, stack).namespace("pantheon-oncall"))
+    values["bogus"] = 1
+    members(values)[observer]["role"] = "observer"
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    paths = [p.path for p in refused.value.problems]
+    assert "pantheon-oncall:bogus" in paths
+    assert f"pantheon-oncall:team.schedules.{layer}.layers[0].members[0]" in paths, paths
+
+
 def test_a_member_who_cannot_be_on_call_is_told_their_role_in_the_stack_files_words() -> None:
     values = copy.deepcopy(live())
     limited_stakeholder_as_a_target(values)
