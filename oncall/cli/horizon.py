@@ -18,7 +18,7 @@ from oncall.config import YEARS, LoadLimits, ResolvedTeam, StackConfig, Team, Te
 from oncall.config.errors import ConfigError, Problem
 from oncall.config.issues import issues_from
 from oncall.config.load import checked_stack_file
-from oncall.schedules import checks, handover, roster
+from oncall.schedules import checks, handover, handover_text, roster
 from oncall.schedules.model import TeamResolution
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def print_handovers(res: TeamResolution, before: str = "") -> list[handover.Hand
     if found:
         print(f"{before}Roster handovers in this horizon:")
         for change in found:
-            print(f"  {handover.describe_handover(change, res.team)}")
+            print(f"  {handover_text.describe_handover(change, res.team)}")
         print()
     return found
 

@@ -24,7 +24,7 @@ from oncall.config.load import checked_stack_file
 from oncall.defaults import DEFAULT_WEEKS
 from oncall.review import diff
 from oncall.review.shifts import roster_report
-from oncall.schedules import checks, handover
+from oncall.schedules import checks, handover, handover_text
 from oncall.schedules.from_config import team_model
 from oncall.schedules.model import TeamModel
 
@@ -101,7 +101,7 @@ class Base:
             print("\n".join(f"      {line}" for line in change["edit"]))
         found = [h for h in handover.handovers(new, self.moment) if h.schedule in changed]
         for change in found:
-            print(f"  {handover.describe_handover(change, new)}")
+            print(f"  {handover_text.describe_handover(change, new)}")
         if not reshuffles and not found:
             print(
                 f"  {', '.join(changed)}: changed, with no reshuffle and no handover from then on"

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from oncall.schedules import handover, roster
+from oncall.schedules import handover, handover_text, roster
 from oncall.schedules.from_config import team_model
 from oncall.schedules.hours import on_call_time
 from oncall.schedules.model import (
@@ -324,15 +324,15 @@ def roster_report(
                 "handover": c.handover.astimezone(UTC).isoformat(),
                 "rotationVirtualStart": c.anchor.astimezone(UTC).isoformat(),
                 "moved": [m.person for m in c.moved],
-                "message": str(warning := handover.describe(c, new, reference)),
+                "message": str(warning := handover_text.describe(c, new, reference)),
                 "warning": warning.what,
                 "moves": list(warning.moves),
                 "advice": warning.advice,
-                "edit": handover.offered_edit(c, new.schedules[c.schedule].zone),
+                "edit": handover_text.offered_edit(c, new.schedules[c.schedule].zone),
             }
             for c in reshuffles
         ],
-        "handovers": [handover.describe_handover(h, new) for h in found],
+        "handovers": [handover_text.describe_handover(h, new) for h in found],
         "doubled": [
             {"path": w.path, "warning": w.message}
             for w in (roster.doubled_finding(d, new) for d in roster.doubled_turns(new, found))

@@ -39,7 +39,6 @@ from zoneinfo import ZoneInfo
 
 from oncall.schedules.model import (
     Layer,
-    Restriction,
     Schedule,
     TeamModel,
     instant,
@@ -48,8 +47,6 @@ from oncall.schedules.model import (
 )
 
 DAY, WEEK = timedelta(days=1), timedelta(days=7)
-RESHUFFLE = "this change reshuffles who is on call from the moment it deploys"
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -82,6 +79,9 @@ class Reshuffle:
     gap: bool = False
     """The new version starts after the reference moment and no earlier version runs until then:
     the layer has nobody on call from the deploy until its start."""
+    early: bool = False
+    """The old version was still to start (at `handover`) and the new one has started: the layer
+    goes on call from the deploy, rotating otherwise; the edit keeps the planned start."""
 
 
 @dataclass(frozen=True)
@@ -194,9 +194,12 @@ def _schedule_review(old: Schedule, new: Schedule, reference: datetime) -> list[
     before, after = _named(old.layers), _named(new.layers)
     for name, versions in after.items():
         was = _in_effect(before.get(name, ()), reference)
-        if was is None:
-            continue  # a new layer, or one that had not started: nothing to reshuffle
         now = _in_effect(versions, reference)
+        if was is None:
+            planned = [v for _, v in before.get(name, ()) if v.start > reference]
+            if planned and now is not None:
+                found.append(_early(new, name, planned[0], now, reference))
+            continue  # a new layer, or one that had not started and still has not: no reshuffle
         if now is not None:
             index, layer = now
             if _rotation(layer) == _rotation(was[1]):
@@ -226,6 +229,25 @@ def _schedule_review(old: Schedule, new: Schedule, reference: datetime) -> list[
     return found
 
 
+def _early(
+    new: Schedule, name: str, planned: Layer, now: tuple[int, Layer], reference: datetime
+) -> Reshuffle:
+    """A layer the base was to start at `planned.start` that the head has on call already."""
+    index, layer = now
+    return Reshuffle(
+        schedule=new.slug,
+        index=index,
+        name=name,
+        changed=_what_changed(planned, layer) or ("start",),
+        handover=planned.start,
+        anchor=continuing_anchor(planned, layer, new.zone, planned.start),
+        moved=_moved(planned, layer, new.zone, reference),
+        old=planned,
+        new=layer,
+        early=True,
+    )
+
+
 def review(base: TeamModel, head: TeamModel, reference: datetime) -> list[Reshuffle]:
     """Every layer of `head` whose version in effect at `reference` rotates otherwise than the
     one of `base` (same schedule, same layer name), or that `head` starts later with no earlier
@@ -250,129 +272,3 @@ def handovers(team: TeamModel, since: datetime) -> list[Handover]:
                     first = _turn_at(new, schedule.zone, new.start)
                     found.append(Handover(slug, name, old.end, old, new, first))
     return sorted(found, key=lambda h: (h.at, h.schedule, h.name))
-
-
-# --- The edit to paste ----------------------------------------------------------------------------
-
-
-def local_text(moment: datetime, zone: str) -> str:
-    """A stack-file date-time in the schedule's zone: local, with the offset only where the local
-    time happens twice (clocks going back) and would not say which."""
-    z = ZoneInfo(zone)
-    naive = wall(moment, z)
-    if naive.replace(tzinfo=z, fold=0).utcoffset() != naive.replace(tzinfo=z, fold=1).utcoffset():
-        return moment.astimezone(z).isoformat()
-    return naive.isoformat()
-
-
-def _restriction_text(r: Restriction) -> str:
-    hours = r.duration / timedelta(hours=1)
-    parts = [f"type: {'daily' if r.start_day is None else 'weekly'}"]
-    parts.append(f'startTime: "{r.start_time:%H:%M}"')
-    parts.append(f"durationHours: {hours:g}")
-    if r.start_day is not None:
-        parts.append(f"startDay: {_WEEKDAYS[r.start_day - 1]}")
-    return "{" + ", ".join(parts) + "}"
-
-
-def layer_text(layer: Layer, zone: str, *, anchor: datetime | None = None) -> str:
-    """The layer as a stack-file flow mapping (one line of `layers:`)."""
-    parts = [f"name: {layer.name}", f"members: [{', '.join(layer.members)}]"]
-    if layer.turn == WEEK:
-        parts.append("rotation: weekly")
-    elif layer.turn == DAY:
-        parts.append("rotation: daily")
-    else:
-        parts.append(f"rotationHours: {layer.turn // timedelta(hours=1)}")
-    parts.append(f'start: "{local_text(layer.start, zone)}"')
-    if anchor is not None and anchor != layer.start:
-        parts.append(f'rotationVirtualStart: "{local_text(anchor, zone)}"')
-    if layer.end is not None:
-        parts.append(f'end: "{local_text(layer.end, zone)}"')
-    if layer.restrictions:
-        restrictions = ", ".join(_restriction_text(r) for r in layer.restrictions)
-        parts.append(f"restrictions: [{restrictions}]")
-    return "- {" + ", ".join(parts) + "}"
-
-
-def offered_edit(change: Reshuffle, zone: str) -> list[str]:
-    """The two layers to write in place of the changed one: the old version ending at the
-    handover, and the new version starting there, anchored so that whoever was next goes on."""
-    old = replace(change.old, end=change.handover)
-    new = replace(change.new, start=change.handover, virtual_start=None)
-    return [layer_text(old, zone, anchor=old.anchor), layer_text(new, zone, anchor=change.anchor)]
-
-
-# --- As a reviewer reads it -----------------------------------------------------------------------
-
-
-def _when(moment: datetime, zone: str) -> str:
-    return moment.astimezone(ZoneInfo(zone)).strftime("%a %Y-%m-%d %H:%M %Z")
-
-
-def _short(moment: datetime, zone: str) -> str:
-    return moment.astimezone(ZoneInfo(zone)).strftime("%a %b %-d %H:%M")
-
-
-def _next(span: tuple[datetime, datetime] | None, reference: datetime, zone: str) -> str:
-    if span is None:
-        return "none"
-    start = "now" if span[0] <= reference else _short(span[0], zone)
-    return f"{start} until {_short(span[1], zone)}"
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A reshuffle as a reviewer reads it: what it does, whose next shifts move, what to do."""
-
-    what: str
-    moves: tuple[str, ...]
-    advice: str
-
-    def __str__(self) -> str:
-        return (
-            f"{self.what}. Next shifts that move: {'; '.join(self.moves) or 'none'}. {self.advice}"
-        )
-
-
-def describe(change: Reshuffle, team: TeamModel, reference: datetime) -> Notice:
-    """The warning a reviewer reads: what the change does on the layer, whose next shift moves
-    (times in the schedule's zone), and where the offered edit hands over."""
-    zone = team.schedules[change.schedule].zone
-    where = f"schedule {change.schedule}, layer {change.name!r}"
-    if change.gap:
-        what = (
-            f"{where}: its new version starts {_when(change.new.start, zone)} and PagerDuty keeps "
-            "no earlier version of a layer running until a later start, so this layer has nobody "
-            "on call from the moment this change deploys until then"
-        )
-    else:
-        what = (
-            f"{where}: {RESHUFFLE} (its {', '.join(change.changed)} change, and its start, "
-            f"{_when(change.new.start, zone)}, is not after {_when(reference, zone)})"
-        )
-    moves = tuple(
-        f"{team.display(m.person)}: {_next(m.before, reference, zone)} → "
-        f"{_next(m.after, reference, zone)}"
-        for m in change.moved
-    )
-    advice = (
-        f"To keep today's shifts, hand over at {_when(change.handover, zone)}: write the layer "
-        "as these two (the old version ending there, the new one starting there, anchored so "
-        "that whoever was next goes on)"
-    )
-    return Notice(what, moves, advice)
-
-
-def describe_handover(change: Handover, team: TeamModel) -> str:
-    """`schedule primary, layer 'Weekly': hands over from Tom, Priya to Tom, Priya, Sam at …`."""
-    zone = team.schedules[change.schedule].zone
-
-    def names(layer: Layer) -> str:
-        return ", ".join(team.display(m) for m in layer.members)
-
-    return (
-        f"schedule {change.schedule}, layer {change.name!r}: hands over from its old version "
-        f"({names(change.old)}) to its new one ({names(change.new)}) at "
-        f"{_when(change.at, zone)}; {team.display(change.first)} goes on first"
-    )

@@ -24,7 +24,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from oncall.schedules.checks import TEAM_KEY, Finding, when
-from oncall.schedules.handover import DAY, Handover, continuing_anchor, local_text
+from oncall.schedules.handover import DAY, Handover, continuing_anchor
+from oncall.schedules.handover_text import local_text
 from oncall.schedules.model import Layer, Shift, TeamModel, layer_shifts, wall
 
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from oncall.schedules import handover
+from oncall.schedules import handover, handover_text
 from oncall.schedules.model import Layer, Person, Policy, Rule, Schedule, TeamModel, resolve
 
 WEEK = timedelta(days=7)
@@ -73,7 +73,7 @@ def test_adding_a_person_in_place_reshuffles_from_the_deploy_and_the_diff_offers
         ),
         "sam": (None, (at(LONDON, 2026, 12, 7, 9), at(LONDON, 2026, 12, 14, 9))),
     }
-    assert handover.offered_edit(change, LONDON) == [
+    assert handover_text.offered_edit(change, LONDON) == [
         "- {name: Weekly rotation, members: [tom, priya], rotation: weekly, "
         'start: "2026-11-02T09:00:00", end: "2026-12-07T09:00:00"}',
         "- {name: Weekly rotation, members: [tom, priya, sam], rotation: weekly, "
@@ -112,6 +112,39 @@ def test_a_future_start_on_the_edited_layer_itself_leaves_nobody_until_then() ->
     assert change.anchor == at(LONDON, 2026, 11, 30, 9)
 
 
+def test_a_layer_still_to_start_that_the_change_starts_in_the_past_is_on_call_from_the_deploy() -> (
+    None
+):
+    # Base: Tom and Priya from Monday 7th 09:00 (not started on Wednesday 2nd). Head: Sam added,
+    # and the start moved back to Nov 2: from the deploy, week 4 mod 3 = 1 has Priya on call,
+    # and the layer that was to start with Tom on the 7th never does.
+    monday = at(LONDON, 2026, 12, 7, 9)
+    base = team(LONDON, replace(OLD, start=monday))
+    head = team(LONDON, NEW)
+    assert on_call(base, WEDNESDAY) is None
+    assert on_call(head, WEDNESDAY) == "priya"
+
+    [change] = handover.review(base, head, WEDNESDAY)
+
+    assert change.early
+    assert not change.gap
+    assert change.handover == monday
+    assert change.changed == ("members", "rotation start")
+    notice = handover_text.describe(change, head, WEDNESDAY)
+    assert "is on call from the moment this change deploys" in notice.what
+    assert "where the old one was to start Mon 2026-12-07 09:00 GMT" in notice.what
+    # The edit is one layer, the planned start kept; Tom goes on first, as the base had him.
+    [edit] = handover_text.offered_edit(change, LONDON)
+    assert edit == (
+        "- {name: Weekly rotation, members: [tom, priya, sam], rotation: weekly, "
+        'start: "2026-12-07T09:00:00"}'
+    )
+    fixed = team(LONDON, replace(NEW, start=monday))
+    assert handover.review(base, fixed, WEDNESDAY) == []
+    weeks = [on_call(fixed, at(LONDON, 2026, 12, day, 10)) for day in (2, 7, 14, 21, 28)]
+    assert weeks == [None, "tom", "priya", "sam", "tom"]
+
+
 def test_a_change_that_keeps_the_rotation_is_no_reshuffle() -> None:
     renamed_people_only = team(LONDON, OLD, people={"tom": "Thomas Becker", "priya": "Priya N"})
     assert handover.review(team(LONDON, OLD), renamed_people_only, WEDNESDAY) == []
@@ -145,7 +178,7 @@ def test_new_york_spring_forward_the_handover_is_0900_edt_one_hour_earlier_in_ut
 
     assert change.handover == datetime(2027, 3, 15, 13, tzinfo=UTC)  # 09:00 EDT, not 14:00 UTC
     assert change.anchor == change.handover  # next is Ann (week 6), first in the new list
-    assert handover.offered_edit(change, zone)[1] == (
+    assert handover_text.offered_edit(change, zone)[1] == (
         '- {name: Weekly, members: [ann, bob, cat], rotation: weekly, start: "2027-03-15T09:00:00"}'
     )
     head = team(zone, *edited(old, new, change), people=people)
@@ -164,7 +197,10 @@ def test_london_spring_forward_the_anchor_a_week_back_is_0900_gmt() -> None:
     assert change.handover == datetime(2027, 3, 29, 8, tzinfo=UTC)  # Monday 09:00 BST
     # Next is Priya (week 3), second in the list: one week back, wall-clock, is 09:00 GMT.
     assert change.anchor == datetime(2027, 3, 22, 9, tzinfo=UTC)
-    assert 'rotationVirtualStart: "2027-03-22T09:00:00"' in handover.offered_edit(change, LONDON)[1]
+    assert (
+        'rotationVirtualStart: "2027-03-22T09:00:00"'
+        in handover_text.offered_edit(change, LONDON)[1]
+    )
     head = team(LONDON, *edited(old, new, change))
     weeks = [
         on_call(head, at(LONDON, 2027, m, d, 10)) for m, d in ((3, 24), (3, 29), (4, 5), (4, 12))
@@ -174,5 +210,5 @@ def test_london_spring_forward_the_anchor_a_week_back_is_0900_gmt() -> None:
 
 def test_a_local_time_that_happens_twice_is_written_with_its_offset() -> None:
     first = datetime(2027, 10, 31, 0, 30, tzinfo=UTC)  # 01:30 BST; 01:30 GMT comes an hour later
-    assert handover.local_text(first, LONDON) == "2027-10-31T01:30:00+01:00"
-    assert handover.local_text(at(LONDON, 2026, 12, 7, 9), LONDON) == "2026-12-07T09:00:00"
+    assert handover_text.local_text(first, LONDON) == "2027-10-31T01:30:00+01:00"
+    assert handover_text.local_text(at(LONDON, 2026, 12, 7, 9), LONDON) == "2026-12-07T09:00:00"
