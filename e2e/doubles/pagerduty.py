@@ -955,7 +955,8 @@ class _Account:
             "self": self.api(f"escalation_policies/{pid}"),
             "html_url": self.web(f"escalation_policies/{pid}"),
         }
-        return self.show_policy(pid, ["escalation_rule_assignment_strategies"])
+        strategies = "escalation_rule_assignment_strategies"
+        return self.show_policy(pid, [strategies] if strategies in self.abilities else [])
 
     def show_policy(self, pid: str, include: list[str]) -> Json:
         if pid not in self.policies:

@@ -30,6 +30,19 @@ ESCALATION_POLICY: Final = "pagerduty:index/escalationPolicy:EscalationPolicy"
 SERVICE: Final = "pagerduty:index/service:Service"
 
 
+# A user's rules: where the seed spec lists them, each field under its input's name.
+_RULE_FIELDS: Final = {
+    NOTIFICATION_RULE: (
+        "notification_rules",
+        {"urgency": "urgency", "start_delay_in_minutes": "startDelayInMinutes"},
+    ),
+    HANDOFF_RULE: (
+        "handoff_rules",
+        {"handoff_type": "handoffType", "notify_advance_in_minutes": "notifyAdvanceInMinutes"},
+    ),
+}
+
+
 def account_from_run(run: Run) -> dict[str, Any]:
     """The seed spec (see PagerDutyDouble.seed) of the account a deploy of `run` leaves."""
     emails = {_id(r): r.inputs["email"] for r in run.of_type(USER)}
@@ -56,24 +69,12 @@ def account_from_run(run: Run) -> dict[str, Any]:
                 "country_code": i.get("countryCode", 1),
             }
         )
-    for r in run.of_type(NOTIFICATION_RULE):
-        i = r.inputs
-        users[i["userId"]]["notification_rules"].append(
-            {
-                "urgency": i["urgency"],
-                "start_delay_in_minutes": i["startDelayInMinutes"],
-                "contact_method": method(i),
-            }
-        )
-    for r in run.of_type(HANDOFF_RULE):
-        i = r.inputs
-        users[i["userId"]]["handoff_rules"].append(
-            {
-                "handoff_type": i["handoffType"],
-                "notify_advance_in_minutes": i["notifyAdvanceInMinutes"],
-                "contact_method": method(i),
-            }
-        )
+    for token, (collection, fields) in _RULE_FIELDS.items():
+        for r in run.of_type(token):
+            rule = {field: r.inputs[name] for field, name in fields.items()}
+            users[r.inputs["userId"]][collection].append(
+                rule | {"contact_method": method(r.inputs)}
+            )
     members: dict[str, dict[str, str]] = {tid: {} for tid in teams}
     for r in run.of_type(MEMBERSHIP):
         members[r.inputs["teamId"]][emails[r.inputs["userId"]]] = r.inputs.get("role", "manager")
