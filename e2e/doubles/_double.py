@@ -11,6 +11,7 @@ test's own instead of the double's: a 429 with its Retry-After, a proxy's HTML p
 is not JSON or is nested too deeply to read, an index that never ends).
 """
 
+import dataclasses
 import gzip
 import io
 import json
@@ -101,8 +102,8 @@ class LocalDouble:
     def plan(self, method: str, path: str, answer: Planned) -> None:
         """Answer `method path` (any query) with `answer`, after those planned before it, instead
         of what the double would answer; recorded with `planned` set."""
-        with self._lock:
-            self.planned.setdefault((method, path), []).append(answer)
+        with self._lock:  # a copy: `times` counts down on it, not on the caller's
+            self.planned.setdefault((method, path), []).append(dataclasses.replace(answer))
 
     def _planned(self, request: Request) -> Planned | None:
         queue = self.planned.get((request.method, request.path), [])

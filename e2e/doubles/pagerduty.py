@@ -66,6 +66,8 @@ Use::
         pd.state()["users"]      # what exists now
         pd.requests              # every request: method, path, query, status, host, authorized
         pd.unimplemented         # those answered 501
+        pd.plan("GET", "/services", Planned(429, "{}", headers={"Retry-After": "7"}))
+                                 # a fault of the test's instead of the next answer (_double.py)
 
 Nothing reads the clock: timestamps the API returns (`created_at`) come from the `clock` given
 to the constructor. Ids are deterministic (`P000001`, `P000002`, … in creation order).
