@@ -5,11 +5,17 @@ A double binds 127.0.0.1 on a free port (HTTPS with an ssl_context), answers eve
 adds). Credentials are never recorded: a subclass names the headers and form fields that carry
 them, and the log only says whether one was present. Bodies (sized, chunked, or gzipped) are read
 up to the double's `max_body` bytes; anything larger, or malformed, is refused (`refuse_body`).
+
+Faults a test plans, for any double: `hang_up` (no answer at all) and `plan` (an answer of the
+test's own instead of the double's: a 429 with its Retry-After, a proxy's HTML page, a body that
+is not JSON or is nested too deeply to read, an index that never ends).
 """
 
+import dataclasses
 import gzip
 import io
 import json
+import socket
 import ssl
 import threading
 from collections.abc import Mapping
@@ -36,12 +42,25 @@ class Request:
 
 
 @dataclass
+class Planned:
+    """An answer a test plans for a method and path (`LocalDouble.plan`), sent as it is."""
+
+    status: int
+    text: str = ""
+    content_type: str = "application/json"
+    headers: Mapping[str, str] = field(default_factory=dict)
+    times: int | None = 1
+    """How many requests get it (then the double answers again); None: every one."""
+
+
+@dataclass
 class Reply:
     """What `handle` returns: status, JSON body, and extra fields for the request log."""
 
     status: int
     body: Any  # None: an empty body without a Content-Type
     record: dict[str, Any] = field(default_factory=dict)
+    planned: Planned | None = None  # sent instead of `body`, as it is
 
 
 class LocalDouble:
@@ -63,6 +82,8 @@ class LocalDouble:
         connection closes, as when a network fails; `after` carries the request out first
         (the server did it, the client never hears), `before` does not. Recorded either way,
         with `hung_up` set."""
+        self.planned: dict[tuple[str, str], list[Planned]] = {}
+        """(method, path) → answers planned for it, the first first (see `plan`)."""
         self._lock = threading.RLock()
         self._ssl_context = ssl_context
         self._server: ThreadingHTTPServer | None = None
@@ -72,6 +93,28 @@ class LocalDouble:
     def handle(self, request: Request) -> Reply:
         """Answer one request."""
         raise NotImplementedError
+
+    def describe(self, request: Request) -> dict[str, Any]:
+        """What the request log adds to a planned answer's entry (a double's own fields, such as
+        whether a token came); nothing by default."""
+        return {}
+
+    def plan(self, method: str, path: str, answer: Planned) -> None:
+        """Answer `method path` (any query) with `answer`, after those planned before it, instead
+        of what the double would answer; recorded with `planned` set."""
+        with self._lock:  # a copy: `times` counts down on it, not on the caller's
+            self.planned.setdefault((method, path), []).append(dataclasses.replace(answer))
+
+    def _planned(self, request: Request) -> Planned | None:
+        queue = self.planned.get((request.method, request.path), [])
+        if not queue:
+            return None
+        answer = queue[0]
+        if answer.times is not None:
+            answer.times -= 1
+            if answer.times <= 0:
+                queue.pop(0)
+        return answer
 
     def refuse_body(self, request: Request, message: str) -> Reply:
         """The answer to a body that cannot be read (too large, bad chunking, bad gzip); the
@@ -132,6 +175,10 @@ class LocalDouble:
 
     def _serve(self, request: Request) -> Reply:
         with self._lock:
+            planned = self._planned(request)
+            if planned is not None:
+                record = {**self.describe(request), "planned": True}
+                return self.record(request, Reply(planned.status, None, record, planned))
             try:
                 reply = self.handle(request)
             except _BadRequestError as error:
@@ -175,6 +222,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     double: LocalDouble
+
+    def setup(self) -> None:
+        """No Nagle delay: an answer goes out as two writes (headers, body), and a client that
+        delays its ACK would hold the second one back some 40 ms, at every request."""
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def _any(self) -> None:
         split = urlsplit(self.path)
@@ -241,9 +294,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, reply: Reply) -> None:
         data = b"" if reply.body is None else json.dumps(reply.body).encode()
+        content_type = None if reply.body is None else self.double.content_type
+        headers: Mapping[str, str] = {}
+        if reply.planned is not None:
+            data, content_type = reply.planned.text.encode(), reply.planned.content_type
+            headers = reply.planned.headers
         self.send_response(reply.status)
-        if reply.body is not None:
-            self.send_header("Content-Type", self.double.content_type)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if content_type is not None:
+            self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if self.command != "HEAD":

@@ -45,14 +45,17 @@ deleting a user an escalation policy targets, and an escalation policy a service
 refused (400, wording of the double); the team-member refusal counts direct user targets only;
 GET /oncalls lists direct user targets only (rendering schedules needs a clock); a new phone or
 SMS contact method gets no notification rules of PagerDuty's own; rules and handoff rules show
-their contact method with the plain type (`sms_contact_method`), as the provider reads them
-back (the API reference's examples write `…_reference` there).
+their contact method with the plain type (`sms_contact_method`), as the provider says the API
+answers (pagerdutyplugin/resource_pagerduty_user_handoff_notification_rule.go,
+convertContactMethodDependencyType) and reads them back into its state (the API reference's
+ContactMethodReference and examples write `…_reference` there).
 
 PagerDuty's own side effects are modelled: a new user gets a "Default" e-mail contact method for
 the login address and an e-mail-at-0-minutes notification rule for each urgency; deleting a
 contact method deletes its rules; `GET /users/{id}/notification_rules` returns high-urgency rules
 unless `urgency=low|all` is asked for; an escalation policy's rule assignment strategy only comes
-with `include[]=escalation_rule_assignment_strategies`; schedules list their layers last-added
+with `include[]=escalation_rule_assignment_strategies`, which an account without that ability
+answers 403; schedules list their layers last-added
 first, with times in the schedule's time zone.
 
 Use::
@@ -63,6 +66,8 @@ Use::
         pd.state()["users"]      # what exists now
         pd.requests              # every request: method, path, query, status, host, authorized
         pd.unimplemented         # those answered 501
+        pd.plan("GET", "/services", Planned(429, "{}", headers={"Retry-After": "7"}))
+                                 # a fault of the test's instead of the next answer (_double.py)
 
 Nothing reads the clock: timestamps the API returns (`created_at`) come from the `clock` given
 to the constructor. Ids are deterministic (`P000001`, `P000002`, … in creation order).
@@ -248,6 +253,9 @@ class _Account:
         self.abilities = list(abilities)
         self.slack_workspaces = None if slack_workspaces is None else set(slack_workspaces)
         self.counter = 0
+        self.chosen_ids: dict[str, str] = {}
+        """Kind ("user", "contact_method", …) → the id the next new object of that kind gets,
+        instead of the counter's: seeding an account whose ids are known. Popped when used."""
         self.users: dict[str, Json] = {}
         self.contact_methods: dict[str, Json] = {}  # id -> method (with "_user")
         self.notification_rules: dict[str, Json] = {}
@@ -295,7 +303,10 @@ class _Account:
 
     # -- ids and references ------------------------------------------------------------------------
 
-    def new_id(self) -> str:
+    def new_id(self, kind: str = "") -> str:
+        chosen = self.chosen_ids.pop(kind, None)
+        if chosen is not None:
+            return chosen
         self.counter += 1
         return f"P{self.counter:06d}"
 
@@ -353,7 +364,7 @@ class _Account:
             raise invalid("Email is invalid")
         if self.email_taken(email):
             raise invalid("Email has already been taken")
-        uid = self.new_id()
+        uid = self.new_id("user")
         user: Json = {
             "id": uid,
             "type": "user",
@@ -493,7 +504,7 @@ class _Account:
         fields = self.method_fields(body, kind)
         if self.method_taken(uid, kind, fields, None):
             raise invalid("User Contact method must be unique")
-        mid = self.new_id()
+        mid = self.new_id("contact_method")
         self.contact_methods[mid] = {
             "id": mid,
             "type": kind,
@@ -578,7 +589,7 @@ class _Account:
     def create_rule(self, uid: str, body: Json) -> Json:
         self.user(uid)
         fields = self.rule_fields(uid, body, None)
-        rid = self.new_id()
+        rid = self.new_id("notification_rule")
         self.notification_rules[rid] = {
             "id": rid,
             "type": "assignment_notification_rule",
@@ -621,7 +632,7 @@ class _Account:
     def create_handoff(self, uid: str, body: Json) -> Json:
         self.user(uid)
         fields = self.handoff_fields(uid, body)
-        rid = self.new_id()
+        rid = self.new_id("handoff_rule")
         self.handoff_rules[rid] = {
             "id": rid,
             "type": "oncall_handoff_notification_rule",
@@ -650,7 +661,7 @@ class _Account:
         if parent and (not isinstance(parent, dict) or parent.get("id") not in self.teams):
             raise invalid("Parent team not found")
         if tid is None:
-            tid = self.new_id()
+            tid = self.new_id("team")
             self.teams[tid] = {
                 "id": tid,
                 "type": "team",
@@ -760,7 +771,7 @@ class _Account:
         else:
             layers = old["_layers"]
         teams = self.team_refs(body["teams"]) if "teams" in body else old.get("teams", [])
-        sid = sid or self.new_id()
+        sid = sid or self.new_id("schedule")
         self.schedules[sid] = {
             "id": sid,
             "type": "schedule",
@@ -929,7 +940,7 @@ class _Account:
             rules = [self.escalation_rule(r, old_rules) for r in sent]
         else:
             rules = old["escalation_rules"]
-        pid = pid or self.new_id()
+        pid = pid or self.new_id("escalation_policy")
         self.policies[pid] = {
             "id": pid,
             "type": "escalation_policy",
@@ -946,13 +957,20 @@ class _Account:
             "self": self.api(f"escalation_policies/{pid}"),
             "html_url": self.web(f"escalation_policies/{pid}"),
         }
-        return self.show_policy(pid, ["escalation_rule_assignment_strategies"])
+        strategies = "escalation_rule_assignment_strategies"
+        return self.show_policy(pid, [strategies] if strategies in self.abilities else [])
 
     def show_policy(self, pid: str, include: list[str]) -> Json:
         if pid not in self.policies:
             raise not_found()
+        strategies = "escalation_rule_assignment_strategies"
+        if strategies in include and strategies not in self.abilities:
+            # An account without the entitlement refuses the include; the provider then reads
+            # the policy without it (pagerduty/resource_pagerduty_escalation_policy.go,
+            # fetchEscalationPolicy: isErrCode(err, http.StatusForbidden)).
+            raise ApiError(403, "Forbidden", 2010)
         policy = self.public(self.policies[pid])
-        if "escalation_rule_assignment_strategies" not in include:
+        if strategies not in include:
             for rule in policy["escalation_rules"]:
                 rule.pop("escalation_rule_assignment_strategy", None)
         policy["services"] = [
@@ -982,7 +1000,7 @@ class _Account:
         pid = policy_ref.get("id") if isinstance(policy_ref, dict) else None
         if pid not in self.policies:
             raise invalid("Escalation policy must be specified and exist")
-        sid = sid or self.new_id()
+        sid = sid or self.new_id("service")
         service: Json = {
             # The API's defaults for a service created without them (openapiv3.json, Service).
             "auto_resolve_timeout": 14400,
@@ -1078,8 +1096,10 @@ class _Account:
         service = self.public(self.services[sid])
         if "auto_pause_notifications_parameters" not in include:
             service.pop("auto_pause_notifications_parameters")
+        # References typed after the integration: `generic_email_inbound_integration_reference`
+        # (openapiv3.json, getService's example).
         service["integrations"] = [
-            self.ref("integration", i, f"services/{sid}/integrations")
+            self.ref(i["type"], i, f"services/{sid}/integrations")
             for i in self.integrations.values()
             if i["_service"] == sid
         ]
@@ -1116,7 +1136,7 @@ class _Account:
         kind = body.get("type") or old.get("type") or "generic_events_api_inbound_integration"
         if vendor is None and not body.get("type") and not old:
             raise invalid("Type or vendor must be specified")
-        iid = iid or self.new_id()
+        iid = iid or self.new_id("integration")
         name = body.get("name") or old.get("name") or (vendor or {}).get("name") or kind
         self.integrations[iid] = {
             "id": iid,
@@ -1254,10 +1274,13 @@ Handler = Callable[[_Account, "Call"], tuple[int, Any]]
 class Call:
     """One request, parsed: the path's captured ids, the query and the JSON body."""
 
-    def __init__(self, groups: tuple[str, ...], query: Query, body: Any) -> None:
+    def __init__(
+        self, groups: tuple[str, ...], query: Query, body: Any, page_size: int = MAX_LIMIT
+    ) -> None:
         self.groups = groups
         self.query = query
         self.body = body
+        self.page_size = page_size
 
     @property
     def include(self) -> list[str]:
@@ -1273,7 +1296,7 @@ class Call:
             raise invalid("limit and offset must be integers") from error
         if limit < 1 or offset < 0:
             raise invalid("limit must be positive and offset not negative")
-        limit = min(limit, MAX_LIMIT)
+        limit = min(limit, self.page_size)
         chunk = items[offset : offset + limit]
         total = len(items) if self.query.get("total", ["false"])[0] == "true" else None
         return 200, {
@@ -1446,7 +1469,8 @@ def _delete_integration(a: _Account, c: Call) -> None:
     del a.integrations[c.groups[1]]
 
 
-ID = r"([A-Za-z0-9_-]+)"
+# Any path segment: an id that does not exist (a name, say) is the API's 404, not a 501.
+ID = r"([^/]+)"
 U = f"/users/{ID}"
 SLACK = f"/integration-slack/workspaces/{ID}/connections"
 
@@ -1743,12 +1767,6 @@ ROUTES: list[tuple[str, str, Handler]] = [
 COMPILED = [(m, re.compile(p + "/?"), h) for m, p, h in ROUTES]
 
 
-def _record(request: Request) -> Json:
-    """What the request log adds for PagerDuty: the Host, and whether a token came (not which)."""
-    authorized = bool(re.fullmatch(r"Token token=\S+", request.headers.get("authorization", "")))
-    return {"host": request.headers.get("host", ""), "authorized": authorized}
-
-
 def route(method: str, path: str) -> tuple[Handler, tuple[str, ...]]:
     """The handler of `method path` and the ids captured from the path."""
     for wanted, pattern, handler in COMPILED:
@@ -1769,7 +1787,11 @@ class PagerDutyDouble(LocalDouble):
     - `slack_workspaces`: the Slack workspace ids the account is connected to; a connection in
       another answers 404 as the API does; None accepts any workspace;
     - `ssl_context`: serve HTTPS with it (a trustme server context, say) for clients that
-      refuse plain HTTP.
+      refuse plain HTTP;
+    - `token`: the only API key the account accepts (another one is answered 401, as a refused
+      key is); None accepts any;
+    - `page_size`: the most items a page of an index holds (the API's is 100); a smaller one
+      makes a client page through short lists (`page_size` may be changed while serving).
 
     `requests` lists every request (method, path, query, status, host, authorized), in order;
     `unimplemented` those answered 501. `seed(account)` creates objects as the API would and
@@ -1788,15 +1810,29 @@ class PagerDutyDouble(LocalDouble):
         abilities: Iterable[str] = DEFAULT_ABILITIES,
         slack_workspaces: Iterable[str] | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        token: str | None = None,
+        page_size: int = MAX_LIMIT,
     ) -> None:
         super().__init__(ssl_context=ssl_context)
         self.account = _Account(clock, subdomain, time_zone, abilities, slack_workspaces)
+        self.token = token
+        self.page_size = page_size
+
+    def describe(self, request: Request) -> Json:
+        """What the request log adds for PagerDuty: the Host, and whether an accepted token came
+        (not which)."""
+        sent = request.headers.get("authorization", "")
+        if self.token is None:
+            authorized = bool(re.fullmatch(r"Token token=\S+", sent))
+        else:
+            authorized = sent == f"Token token={self.token}"
+        return {"host": request.headers.get("host", ""), "authorized": authorized}
 
     # -- HTTP --------------------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Reply:
         """Route, check the token, decode the JSON body and answer from the account."""
-        record = _record(request)
+        record = self.describe(request)
         try:
             handler, groups = route(request.method, request.path.rstrip("/") or "/")
         except UnimplementedError:
@@ -1810,7 +1846,8 @@ class PagerDutyDouble(LocalDouble):
         except ValueError:
             return Reply(400, {"error": {"message": "Invalid JSON", "code": 2001}}, record)
         try:
-            status, answer = handler(self.account, Call(groups, request.query, payload))
+            call = Call(groups, request.query, payload, self.page_size)
+            status, answer = handler(self.account, call)
         except ApiError as error:
             status, answer = error.status, error.body
         except (AttributeError, KeyError, TypeError, ValueError) as error:
@@ -1823,7 +1860,7 @@ class PagerDutyDouble(LocalDouble):
     def refuse_body(self, request: Request, message: str) -> Reply:
         """A body over MAX_BODY, or malformed chunking: 413, recorded like any request."""
         refusal = {"error": {"message": "Request body too large", "code": 2001}}
-        return self.record(request, Reply(413, refusal, _record(request)))
+        return self.record(request, Reply(413, refusal, self.describe(request)))
 
     # -- the account -------------------------------------------------------------------------------
 
@@ -1855,8 +1892,11 @@ class PagerDutyDouble(LocalDouble):
         targets: [{user: email} | {schedule: name}]}]}], `services` [{name, description,
         escalation_policy: name, auto_resolve_timeout, acknowledgement_timeout,
         incident_urgency_rule, integrations: [{name, vendor: name}], orchestration: {sets:
-        [{id, rules}], catch_all}}]. Raises ApiError on what
-        the API would refuse."""
+        [{id, rules}], catch_all}}]. A policy's rule may have its escalation_rule_assignment_
+        strategy. Each user, contact method, rule, handoff rule, team, schedule, policy, service
+        and integration may have its `id` (an account whose ids are known; otherwise the
+        counter's), a user the `login_method_id` of the e-mail contact method PagerDuty gives it.
+        Raises ApiError on what the API would refuse."""
         with self._lock:
             return _Seeder(self.account).run(account)
 
@@ -1887,12 +1927,19 @@ class _Seeder:
             self.ids[kind] = next(v for k, v in self.ids.items() if k.startswith(f"{kind}:"))
         return dict(self.ids)
 
+    def chosen(self, kind: str, spec: Mapping[str, Any], key: str = "id") -> None:
+        """The next `kind` made gets the spec's id, if it has one."""
+        if key in spec:
+            self.a.chosen_ids[kind] = str(spec[key])
+
     def method_id(self, email: str, reference: Mapping[str, Any]) -> Json:
         key = f"contact_method:{email}:{reference['type']}:{reference['address']}"
         return {"id": self.ids[key], "type": reference["type"]}
 
     def user(self, spec: Mapping[str, Any]) -> None:
         fields = ("name", "email", "role", "time_zone", "description", "job_title")
+        self.chosen("user", spec)
+        self.chosen("contact_method", spec, "login_method_id")
         created = self.a.create_user({k: spec[k] for k in fields if k in spec})
         email, uid = spec["email"], created["id"]
         self.ids[f"user:{email}"] = uid
@@ -1904,14 +1951,17 @@ class _Seeder:
             if rule["_user"] == uid:
                 self.ids[self.rule_key(email, rule)] = rule["id"]
         for method in spec.get("contact_methods", []):
+            self.chosen("contact_method", method)
             made = self.a.create_contact_method(uid, dict(method))
             self.ids[f"contact_method:{email}:{made['type']}:{made['address']}"] = made["id"]
         for rule in spec.get("notification_rules", []):
             body = {**rule, "contact_method": self.method_id(email, rule["contact_method"])}
+            self.chosen("notification_rule", rule)
             made = self.a.create_rule(uid, body)
             self.ids[self.rule_key(email, made)] = made["id"]
         for rule in spec.get("handoff_rules", []):
             body = {**rule, "contact_method": self.method_id(email, rule["contact_method"])}
+            self.chosen("handoff_rule", rule)
             self.ids[f"handoff_rule:{email}"] = self.a.create_handoff(uid, body)["id"]
 
     def rule_key(self, email: str, rule: Mapping[str, Any]) -> str:
@@ -1921,6 +1971,7 @@ class _Seeder:
 
     def team(self, spec: Mapping[str, Any]) -> None:
         body = {"name": spec["name"], "description": spec.get("description")}
+        self.chosen("team", spec)
         tid = self.a.save_team(body, None)["id"]
         self.ids[f"team:{spec['name']}"] = tid
         for email, role in spec.get("members", {}).items():
@@ -1948,6 +1999,7 @@ class _Seeder:
             "schedule_layers": layers,
             "teams": self.teams(spec.get("teams", [])),
         }
+        self.chosen("schedule", spec)
         self.ids[f"schedule:{spec['name']}"] = self.a.save_schedule(body, None)["id"]
 
     def target(self, spec: Mapping[str, str]) -> Json:
@@ -1965,19 +2017,24 @@ class _Seeder:
                 {
                     "escalation_delay_in_minutes": rule["escalation_delay_in_minutes"],
                     "targets": [self.target(t) for t in rule["targets"]],
+                    "escalation_rule_assignment_strategy": rule.get(
+                        "escalation_rule_assignment_strategy"
+                    ),
                 }
                 for rule in spec["rules"]
             ],
         }
+        self.chosen("escalation_policy", spec)
         self.ids[f"escalation_policy:{spec['name']}"] = self.a.save_policy(body, None)["id"]
 
     def service(self, spec: Mapping[str, Any]) -> None:
-        extra = ("escalation_policy", "integrations", "orchestration")
+        extra = ("id", "escalation_policy", "integrations", "orchestration")
         body = {k: v for k, v in spec.items() if k not in extra}
         body["escalation_policy"] = {
             "id": self.ids[f"escalation_policy:{spec['escalation_policy']}"],
             "type": "escalation_policy_reference",
         }
+        self.chosen("service", spec)
         sid = self.a.save_service(body, None)["id"]
         self.ids[f"service:{spec['name']}"] = sid
         if "orchestration" in spec:
@@ -1985,6 +2042,7 @@ class _Seeder:
             self.a.set_orchestration(sid, orchestration["sets"], orchestration.get("catch_all"))
         for integration in spec.get("integrations", []):
             vendor = {"id": self.ids[f"vendor:{integration['vendor']}"], "type": "vendor"}
+            self.chosen("integration", integration)
             made = self.a.save_integration(
                 sid, {"name": integration["name"], "vendor": vendor}, None
             )

@@ -20,6 +20,7 @@ import pytest
 import trustme
 import yaml
 
+from e2e.doubles._double import Planned
 from e2e.doubles.pagerduty import PagerDutyDouble, guide_account
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -992,3 +993,114 @@ def test_a_body_of_an_unexpected_shape_is_a_500_that_says_so(api: Client) -> Non
 
     assert status == 500
     assert answer["error"]["message"].startswith("PagerDuty double failed: AttributeError")
+
+
+def raw_get(url: str, token: str = TOKEN) -> tuple[int, str, str, str]:
+    """GET `url`: status, Content-Type, Retry-After and the body as text, whatever it is."""
+    request = urllib.request.Request(url, headers={"Authorization": f"Token token={token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return (
+                response.status,
+                response.headers["Content-Type"],
+                response.headers.get("Retry-After", ""),
+                response.read().decode(),
+            )
+    except urllib.error.HTTPError as error:
+        return (
+            error.code,
+            error.headers["Content-Type"],
+            error.headers.get("Retry-After", ""),
+            error.read().decode(),
+        )
+
+
+def test_a_planned_answer_replaces_the_doubles_own_as_often_as_planned(pd: PagerDutyDouble) -> None:
+    once = Planned(429, "{}", headers={"Retry-After": "7"})
+    pd.plan("GET", "/users", once)
+    html = Planned(200, "<html>Sign in</html>", "text/html", times=None)
+    pd.plan("GET", "/services", html)
+
+    throttled, answered = raw_get(f"{pd.url}/users?limit=5"), raw_get(f"{pd.url}/users")
+    pages = [raw_get(f"{pd.url}/services?offset={n}") for n in range(3)]
+
+    assert throttled == (429, "application/json", "7", "{}")
+    assert answered[0] == 200
+    assert json.loads(answered[3])["users"] == []
+    assert pages == [(200, "text/html", "", "<html>Sign in</html>")] * 3
+    assert once.times == 1  # the caller's answer is not used up: the double's copy is
+    assert [(r["path"], r["status"], r.get("planned"), r["authorized"]) for r in pd.requests] == [
+        ("/users", 429, True, True),
+        ("/users", 200, None, True),
+        *[("/services", 200, True, True)] * 3,
+    ]
+
+
+def test_an_account_with_a_token_refuses_another_and_pages_at_its_page_size() -> None:
+    with PagerDutyDouble(token=TOKEN, page_size=1) as pd:
+        pd.seed(guide_account())
+        refused = Client(pd.url, token="another-accounts-key").call("GET", "/users")
+        first = Client(pd.url).ok("GET", "/users?limit=100")
+        second = Client(pd.url).ok("GET", f"/users?limit={first['limit']}&offset=1")
+
+    assert refused == (401, {"error": {"message": "Unauthorized", "code": 2006}})
+    assert (len(first["users"]), first["limit"], first["more"]) == (1, 1, True)
+    assert (len(second["users"]), second["more"]) == (1, False)
+    assert [r["authorized"] for r in pd.requests] == [False, True, True]
+
+
+@pytest.mark.parametrize("entitled", [True, False])
+def test_the_assignment_strategies_come_only_to_an_account_with_the_ability(
+    entitled: bool,
+) -> None:
+    abilities = ["teams", "urgencies"] + ["escalation_rule_assignment_strategies"] * entitled
+    with PagerDutyDouble(abilities=abilities) as pd:
+        pid = pd.seed(guide_account())["escalation_policy"]
+        api = Client(pd.url)
+        status, asked = api.call(
+            "GET", f"/escalation_policies/{pid}?include[]=escalation_rule_assignment_strategies"
+        )
+        plain = api.ok("GET", f"/escalation_policies/{pid}")["escalation_policy"]
+
+    # As the provider expects (pagerduty/resource_pagerduty_escalation_policy.go,
+    # fetchEscalationPolicy): 403 without the entitlement, and then it reads without.
+    assert status == (200 if entitled else 403)
+    if entitled:
+        rules = asked["escalation_policy"]["escalation_rules"]
+        assert [r["escalation_rule_assignment_strategy"] for r in rules] == [
+            {"type": "assign_to_everyone"}
+        ] * 2
+    else:
+        assert asked == {"error": {"message": "Forbidden", "code": 2010}}
+    assert all("escalation_rule_assignment_strategy" not in r for r in plain["escalation_rules"])
+
+
+def test_seeded_objects_keep_the_ids_they_are_given_and_a_name_for_an_id_is_404(
+    pd: PagerDutyDouble, api: Client
+) -> None:
+    account = guide_account()
+    priya = account["users"][0]
+    priya |= {"id": "PPRIYA1", "login_method_id": "PPRIYAE"}
+    priya["contact_methods"][1]["id"] = "PPRIYAS"
+    priya["notification_rules"][0]["id"] = "PPRIYHS"
+    priya["handoff_rules"][0]["id"] = "PPRIYHO"
+    account["schedules"][0]["id"] = "PSCHED1"
+    account["services"][0]["integrations"][0]["id"] = "PINTEG1"
+    account["services"][0]["id"] = "PSERV01"
+
+    ids = pd.seed(account)
+    service = api.ok("GET", "/services/PSERV01")["service"]
+    methods = api.ok("GET", "/users/PPRIYA1/contact_methods")["contact_methods"]
+
+    assert ids["user:priya@agency.example"] == "PPRIYA1"
+    assert ids["contact_method:priya@agency.example:sms_contact_method:3125550142"] == "PPRIYAS"
+    assert ids["notification_rule:priya@agency.example:high:sms_contact_method:0"] == "PPRIYHS"
+    assert (ids["handoff_rule:priya@agency.example"], ids["schedule"]) == ("PPRIYHO", "PSCHED1")
+    assert {m["id"] for m in methods if m["label"] == "Default"} == {"PPRIYAE"}
+    # An integration's reference is typed after it (openapiv3.json, getService's example).
+    assert [(i["id"], i["type"]) for i in service["integrations"]] == [
+        ("PINTEG1", "generic_events_api_inbound_integration_reference")
+    ]
+    # The rest are the counter's, as without ids: Marco's come next.
+    assert ids["user:marco@agency.example"].startswith("P0000")
+    assert api.call("GET", "/services/Example%20Service")[0] == 404

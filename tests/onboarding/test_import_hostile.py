@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+import ssl
 from pathlib import Path
 from typing import Any
 
@@ -16,22 +16,27 @@ import trustme
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pytest_httpserver import HTTPServer
 
+from e2e.doubles.pagerduty import PagerDutyDouble
 from oncall.onboarding.account import MAX_REPEATS, ImportFailed
 from oncall.onboarding.importer import import_stack
 from tests.onboarding import test_importer
 from tests.onboarding.test_importer import (
     GUIDE_IMPORT,
+    JSON,
     connect,
+    double,
     guide_account,
     import_in_process,
+    serve,
     service_then,
 )
 
-# The importer tests' fixtures: their HTTPS server, its certificate authority, a project.
-https_server = test_importer.https_server
+# The importer tests' fixtures: the double's HTTPS, its certificate authority, a double, a
+# project.
+server_context = test_importer.server_context
 test_ca = test_importer.test_ca
+pd = test_importer.pd
 project = test_importer.project
 ca_file = test_importer.ca_file
 
@@ -66,34 +71,34 @@ hostile_text = st.lists(
 ).map("".join)
 
 
-@pytest.fixture
-def server(https_server: HTTPServer) -> Iterator[HTTPServer]:
-    yield https_server
-    https_server.clear()
-
-
-def hostile_account(text: str) -> Any:
-    """The guide's account with `text` in every name, summary and label the import reads."""
-    account = guide_account()
-    account.throttled.clear()
-    account.teams["PTEAM01"]["name"] = text
-    for obj in (*account.schedules.values(), *account.policies.values()):
+def team_summaries(pd: PagerDutyDouble, summary: str) -> None:
+    """Every team reference of the guide's schedule and policy summarised as `summary`."""
+    for obj in (pd.account.schedules["PSCHED1"], pd.account.policies["PPOLICY"]):
         for team in obj["teams"]:
-            team["summary"] = text
-    schedule = account.schedules["PSCHED1"]
+            team["summary"] = summary
+
+
+def hostile_account(pd: PagerDutyDouble, text: str) -> str:
+    """The guide's account with `text` in every name, summary and label the import reads; the
+    URL to read it at. Text the API's own checks would refuse (blank, say) is written into the
+    double's objects as they are stored, after seeding."""
+    url = serve(pd, guide_account(), page_size=1)
+    a = pd.account
+    a.teams["PTEAM01"]["name"] = text
+    team_summaries(pd, text)
+    schedule = a.schedules["PSCHED1"]
     schedule["name"] = schedule["summary"] = text
     schedule["description"] = text
-    for layer in schedule["schedule_layers"]:
+    for layer in schedule["_layers"]:
         layer["name"] = text
-    account.policies["PPOLICY"]["name"] = text
-    service = account.services["PSERV01"]
-    service["description"] = text
-    service["integrations"][0]["summary"] = text
-    for rule in account.orchestrations["PSERV01"]["sets"][0]["rules"]:
+    a.policies["PPOLICY"]["name"] = text
+    a.services["PSERV01"]["description"] = text
+    a.integrations["PINTEG1"]["summary"] = text
+    for rule in a.orchestrations["PSERV01"]["sets"][0]["rules"]:
         rule["label"] = text
-    for user in account.users.values():
+    for user in a.users.values():
         user["name"] = user["summary"] = f"{user['name']} {text}"
-    return account
+    return url
 
 
 BENIGN_KEYS = ["config"]
@@ -104,15 +109,14 @@ BENIGN_KEYS = ["config"]
 )
 @given(text=hostile_text)
 def test_hostile_api_text_is_data_or_one_comment_line_never_a_key(
-    server: HTTPServer, test_ca: trustme.CA, text: str
+    server_context: ssl.SSLContext, test_ca: trustme.CA, text: str
 ) -> None:
-    server.clear()
-    url = hostile_account(text).serve(server)
-
-    try:
-        imported = import_stack(connect(url, test_ca), GUIDE_IMPORT)
-    except ImportFailed:  # a name the contract refuses: one message, nothing written
-        return
+    with double(server_context) as pd:
+        url = hostile_account(pd, text)
+        try:
+            imported = import_stack(connect(url, test_ca), GUIDE_IMPORT)
+        except ImportFailed:  # a name the contract refuses: one message, nothing written
+            return
 
     lines = imported.text.split("\n")
     header = lines[: next(i for i, line in enumerate(lines) if not line.startswith("#"))]
@@ -131,15 +135,10 @@ def test_hostile_api_text_is_data_or_one_comment_line_never_a_key(
 
 
 def test_the_reported_injection_stays_in_its_comment(
-    server: HTTPServer, test_ca: trustme.CA
+    pd: PagerDutyDouble, test_ca: trustme.CA
 ) -> None:
-    account = guide_account()
-    account.throttled.clear()
-    summary = "Web Team\nsecretsprovider: awskms://alias/x\n#"
-    for obj in (*account.schedules.values(), *account.policies.values()):
-        for team in obj["teams"]:
-            team["summary"] = summary
-    url = account.serve(server)
+    url = serve(pd, guide_account(), page_size=1)
+    team_summaries(pd, "Web Team\nsecretsprovider: awskms://alias/x\n#")
 
     options = dataclasses.replace(GUIDE_IMPORT, team_name="Web Team")
     text = import_stack(connect(url, test_ca), options).text
@@ -156,12 +155,10 @@ def test_the_reported_injection_stays_in_its_comment(
 
 
 def test_a_control_character_in_an_integration_summary_is_escaped_not_a_reader_error(
-    server: HTTPServer, test_ca: trustme.CA
+    pd: PagerDutyDouble, test_ca: trustme.CA
 ) -> None:
-    account = guide_account()
-    account.throttled.clear()
-    account.services["PSERV01"]["integrations"][0]["summary"] = "New\x07Relic\x00"
-    url = account.serve(server)
+    url = serve(pd, guide_account(), page_size=1)
+    pd.account.integrations["PINTEG1"]["summary"] = "New\x07Relic\x00"
 
     text = import_stack(connect(url, test_ca), GUIDE_IMPORT).text
 
@@ -169,17 +166,9 @@ def test_a_control_character_in_an_integration_summary_is_escaped_not_a_reader_e
     assert yaml.safe_load(text)["config"]
 
 
-EMPTY_FOREVER = (
-    '{"services": [], "more": true, "limit": 100, "offset": 0}',
-    200,
-    "application/json",
-)
-DEEP = ('{"services": ' + "[" * 100_000 + "]" * 100_000 + "}", 200, "application/json")
-DEEP_OBJECT = (
-    '{"escalation_policy": ' + "[" * 100_000 + "]" * 100_000 + "}",
-    200,
-    "application/json",
-)
+EMPTY_FOREVER = ('{"services": [], "more": true, "limit": 100, "offset": 0}', 200, JSON)
+DEEP = ('{"services": ' + "[" * 100_000 + "]" * 100_000 + "}", 200, JSON)
+DEEP_OBJECT = ('{"escalation_policy": ' + "[" * 100_000 + "]" * 100_000 + "}", 200, JSON)
 
 
 @pytest.mark.parametrize(
@@ -187,19 +176,19 @@ DEEP_OBJECT = (
     [
         (
             "x",
-            service_then(services=EMPTY_FOREVER),
+            service_then(answers={"/services": EMPTY_FOREVER}),
             f"error: GET /services: PagerDuty answered the same page {MAX_REPEATS} times with "
             "`more: true` and nothing new on it; the list would never end",
         ),
         (
             "x",
-            service_then(services=DEEP),
+            service_then(answers={"/services": DEEP}),
             "error: GET /services: the answer is not PagerDuty's REST API v2 JSON (JSON nested "
             "too deeply to read)",
         ),
         (
             "PS00001",
-            service_then(escalation_policies_PEP0001=DEEP_OBJECT),
+            service_then(answers={"/escalation_policies/PEP0001": DEEP_OBJECT}),
             "error: GET /escalation_policies/PEP0001: the answer is not PagerDuty's REST API v2 "
             "JSON (JSON nested too deeply to read)",
         ),
@@ -208,19 +197,19 @@ DEEP_OBJECT = (
 def test_a_broken_api_answer_is_one_message_and_a_bounded_number_of_requests(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    server: HTTPServer,
+    pd: PagerDutyDouble,
     project: Path,
     ca_file: Path,
     service: str,
     handler: Any,
     message: str,
 ) -> None:
-    server.expect_request(re.compile(".*")).respond_with_handler(handler)
+    handler(pd)
     out = project / "stacks" / "Pulumi.shop-live.yaml"
 
     status, err = import_in_process(
         monkeypatch, capsys, "--service", service, "--site", "shop", "--env", "live",
-        "--out", str(out), "--api-url", server.url_for("").rstrip("/"),
+        "--out", str(out), "--api-url", pd.url,
         "--ca-file", str(ca_file),
     )  # fmt: skip
 
@@ -228,4 +217,4 @@ def test_a_broken_api_answer_is_one_message_and_a_bounded_number_of_requests(
     assert err.count("\n") == 1
     assert err.startswith(message)
     assert not out.exists()
-    assert len(server.log) <= MAX_REPEATS + 2
+    assert len(pd.requests) <= MAX_REPEATS + 2

@@ -1,13 +1,12 @@
 """`oncall import`: a PagerDuty account, read over real HTTP, becomes a stack file.
 
-The account is served by pytest-httpserver on 127.0.0.1 in the API reference's shapes
-(tests/fake_pagerduty.py), through PagerDuty's official client, with pagination and a 429.
+The account is the end-to-end lane's PagerDuty double (e2e/doubles/pagerduty.py) over HTTPS on
+127.0.0.1, read through PagerDuty's official client, with short pages and a planned 429.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import runpy
 import socket
 import ssl
@@ -22,8 +21,10 @@ from typing import Any
 import pytest
 import trustme
 import yaml
-from pytest_httpserver import HTTPServer
 
+from e2e.doubles._double import Planned
+from e2e.doubles.pagerduty import PagerDutyDouble
+from e2e.doubles.pagerduty_run import account_from_run
 from oncall.config import StackConfig, parse_stack_config, stackfile
 from oncall.config import args as component_args
 from oncall.offline import engine
@@ -31,7 +32,6 @@ from oncall.offline import plan as planning
 from oncall.offline.schemas import SchemaSet
 from oncall.onboarding.account import Account, ImportFailed, token_from_environment
 from oncall.onboarding.importer import ImportOptions, import_stack
-from tests.fake_pagerduty import FakeAccount, ref
 from tests.support import PROJECT, TESTS, T, copy_project, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,24 +52,48 @@ def test_ca() -> trustme.CA:
 
 
 @pytest.fixture(scope="module")
-def https_server(test_ca: trustme.CA) -> Iterator[HTTPServer]:
-    """pytest-httpserver over HTTPS: PagerDuty's client refuses a base URL without https://.
-    Its own (plain HTTP, session-wide) server stays as it is for the other test modules."""
+def server_context(test_ca: trustme.CA) -> ssl.SSLContext:
+    """The double's HTTPS: PagerDuty's client refuses a base URL without https://."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     test_ca.issue_cert("localhost", "127.0.0.1").configure_cert(context)
-    server = HTTPServer(ssl_context=context)
-    server.start()
-    yield server
-    server.clear()
-    if server.is_running():
-        server.stop()
+    return context
+
+
+def double(server_context: ssl.SSLContext) -> PagerDutyDouble:
+    """An empty account that accepts TOKEN alone (start it: `with double(...) as pd`)."""
+    return PagerDutyDouble(ssl_context=server_context, token=TOKEN)
 
 
 @pytest.fixture
-def httpserver(https_server: HTTPServer) -> Iterator[HTTPServer]:
-    """This module's tests get the HTTPS server under the plugin's usual fixture name."""
-    yield https_server
-    https_server.clear()
+def pd(server_context: ssl.SSLContext) -> Iterator[PagerDutyDouble]:
+    with double(server_context) as started:
+        yield started
+
+
+def serve(pd: PagerDutyDouble, account: dict[str, Any], page_size: int) -> str:
+    """Seed `account` (the double's seed spec), page by `page_size`; the URL for the client."""
+    pd.seed(account)
+    pd.page_size = page_size
+    return pd.url
+
+
+def asked(pd: PagerDutyDouble) -> list[str]:
+    """The requests the double answered, as `METHOD /path?key=value&…` (sorted query)."""
+    return [
+        f"{r['method']} {r['path']}?"
+        + "&".join(f"{k}={v}" for k, v in sorted((k, v) for k in r["query"] for v in r["query"][k]))
+        for r in pd.requests
+    ]
+
+
+def objects(pd: PagerDutyDouble, kind: str) -> dict[str, dict[str, Any]]:
+    """The account's objects of `kind` (a collection of PagerDutyDouble.state()) by id."""
+    return {o["id"]: o for o in pd.state()[kind]}
+
+
+def of_user(pd: PagerDutyDouble, kind: str, uid: str) -> list[dict[str, Any]]:
+    """The user's contact methods, notification rules or handoff rules, in creation order."""
+    return [o for o in pd.state()[kind] if o["_user"] == uid]
 
 
 def connect(
@@ -81,7 +105,7 @@ def connect(
     return Account.connect(TOKEN, url, sleep=sleep, verify=context)
 
 
-def deployed(stack: str) -> FakeAccount:
+def deployed(stack: str) -> dict[str, Any]:
     """The account a deploy of `stack` leaves: its program run under the mocks, not a preview."""
     stack_file = stackfile.load(PROJECT, stack)
 
@@ -96,7 +120,7 @@ def deployed(stack: str) -> FakeAccount:
         config=stack_file.engine_config(),
         secret_keys=sorted(stack_file.secret_keys),
     )
-    return FakeAccount.from_run(run)
+    return account_from_run(run)
 
 
 def config_of(text: str) -> StackConfig:
@@ -144,11 +168,9 @@ def pagerduty_inputs(plan: planning.Plan, known: Iterable[str] = ()) -> dict[tup
 
 
 def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resources(
-    httpserver: HTTPServer, project: Path, schemas: SchemaSet, test_ca: trustme.CA
+    pd: PagerDutyDouble, project: Path, schemas: SchemaSet, test_ca: trustme.CA
 ) -> None:
-    account = deployed("guide-live")
-    account.page_size = 1  # every index endpoint pages
-    url = account.serve(httpserver)
+    url = serve(pd, deployed("guide-live"), page_size=1)  # every index endpoint pages
     options = ImportOptions(
         service="New Relic",
         site="example",
@@ -170,8 +192,8 @@ def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resource
     )
     # Every member adopts the contact methods the deploy left: numbers, labels, login e-mail.
     for slug, member in back.team.members.items():
-        uid = account_id(account.users, str(member.name))
-        methods = {m["type"]: m for m in account.contact_methods[uid]}
+        uid = account_id(objects(pd, "users"), str(member.name))
+        methods = {m["type"]: m for m in of_user(pd, "contact_methods", uid)}
         assert member.import_id == uid
         assert member.email_contact_method_id == methods["email_contact_method"]["id"], slug
         for via, phone in (("phone", member.phone), ("sms", member.sms)):
@@ -187,53 +209,49 @@ def test_round_trip_the_guide_stack_imports_back_to_the_same_config_and_resource
     (project / "stacks" / "Pulumi.guide-live.yaml").write_text(imported.text)
     plan = planning.plan_stack(project, "guide-live", schemas=schemas)
     assert plan.violations == ()
-    login_emails = {
-        m["id"]
-        for methods in account.contact_methods.values()
-        for m in methods
-        if m["label"] == "Default"
-    }
+    login_emails = {m["id"] for m in pd.state()["contact_methods"] if m["label"] == "Default"}
     assert pagerduty_inputs(plan, login_emails) == pagerduty_inputs(
         planning.plan_stack(PROJECT, "guide-live")
     )
     imports = {r.name: r.import_id for r in plan.run.resources if r.import_id}
-    users = {slug: account_id(account.users, name) for slug, name in MEMBERS.items()}
+    users = {slug: account_id(objects(pd, "users"), name) for slug, name in MEMBERS.items()}
     contact_methods = {
         f"team-{slug}-{via}": f"{uid}:{method['id']}"
         for slug, uid in users.items()
         for via in ("phone", "sms")
-        for method in account.contact_methods[uid]
+        for method in of_user(pd, "contact_methods", uid)
         if method["type"] == f"{via}_contact_method"
     }
     assert len(contact_methods) == 6
     # Every rule the deploy left is adopted, in the provider's import id formats, but PagerDuty's
     # own e-mail-at-once rules, which the stack never manages.
-    rules = rule_imports(account, users)
+    rules = rule_imports(pd, users)
     assert len(rules) == 9
     assert imports == {
         **{f"team-{slug}": uid for slug, uid in users.items()},
         **contact_methods,
         **rules,
-        "team-default": account_id(account.schedules, "Default"),
-        "team-escalation": account_id(account.policies, "Default"),
-        "alerts-service": account_id(account.services, "New Relic"),
+        "team-default": account_id(objects(pd, "schedules"), "Default"),
+        "team-escalation": account_id(objects(pd, "escalation_policies"), "Default"),
+        "alerts-service": account_id(objects(pd, "services"), "New Relic"),
     }
 
 
 MEMBERS = {"jane": "Jane Doe", "joe": "Joe Smith", "anita": "Anita Rao"}
 
 
-def rule_imports(account: FakeAccount, users: dict[str, str]) -> dict[str, str]:
+def rule_imports(pd: PagerDutyDouble, users: dict[str, str]) -> dict[str, str]:
     """By resource name, the import id of every rule the account's users have (notification
     rules "<user>:<rule>", handoff rules "<user>.<rule>"), but PagerDuty's own e-mail at once."""
     imports = {}
     for slug, uid in users.items():
-        for rule in account.notification_rules[uid]:
-            kind = rule["contact_method"]["type"].removesuffix("_contact_method_reference")
+        for rule in of_user(pd, "notification_rules", uid):
+            method_type = rule["contact_method"]["type"].removesuffix("_reference")
+            kind = method_type.removesuffix("_contact_method")
             delay = rule["start_delay_in_minutes"]
             if (kind, delay) != ("email", 0):
                 imports[f"team-{slug}-{rule['urgency']}-{kind}-{delay}m"] = f"{uid}:{rule['id']}"
-        for rule in account.handoff_rules[uid]:
+        for rule in of_user(pd, "handoff_rules", uid):
             imports[f"team-{slug}-handoff"] = f"{uid}.{rule['id']}"
     return imports
 
@@ -247,10 +265,9 @@ def account_id(objects: dict[str, dict[str, Any]], name: str) -> str:
 
 
 def test_round_trip_the_team_stack_with_restrictions(
-    httpserver: HTTPServer, project: Path, schemas: SchemaSet, test_ca: trustme.CA
+    pd: PagerDutyDouble, project: Path, schemas: SchemaSet, test_ca: trustme.CA
 ) -> None:
-    account = deployed("team-agency")
-    url = account.serve(httpserver)
+    url = serve(pd, deployed("team-agency"), page_size=100)
     options = ImportOptions(
         escalation_policy="Agency escalation", team_name="Example Agency On-Call", now=NOW
     )
@@ -263,15 +280,18 @@ def test_round_trip_the_team_stack_with_restrictions(
     original = planning.plan_stack(PROJECT, "team-agency")
     # The team stack creates a PagerDuty team; an import cannot adopt one (no importId for it),
     # but keeps the schedule's and the policy's assignment to it, by id, as it exists.
-    (team_id,) = {t["id"] for s in account.schedules.values() for t in s["teams"]}
+    (team_id,) = {t["id"] for s in pd.state()["schedules"] for t in s["teams"]}
     assert plan.run.get(T.SCHEDULE, "team-agency-primary").inputs["teams"] == [team_id]
     assert plan.run.get(T.ESCALATION_POLICY, "team-escalation").inputs["teams"] == team_id
     # The schedule's slug comes from its name ("agency-primary", not "primary"): compare what is
     # sent, not the resource names.
     # References name the resource they point at: the schedule's differs by that slug alone.
+    # The login e-mail methods the file names (emailContactMethodId) show as unknown, as the
+    # guide stack looks them up.
+    logins = {m["id"] for m in pd.state()["contact_methods"] if m["label"] == "Default"}
     renamed = [
         s.replace('"team-agency-primary"', '"team-primary"')
-        for s in sent(without(pagerduty_inputs(plan), {"teams"}))
+        for s in sent(without(pagerduty_inputs(plan, logins), {"teams"}))
     ]
     assert renamed == sent(
         {
@@ -294,60 +314,87 @@ def config_text_keys(text: str) -> list[str]:
 # --- an account clicked together by hand ----------------------------------------------------------
 
 
-def guide_account() -> FakeAccount:
-    """What following the guide by hand leaves, plus what the contract cannot express."""
-    account = FakeAccount(page_size=1)
-    team = {"id": "PTEAM01", "name": "Web Team"}
-    account.teams["PTEAM01"] = team
-    jane = account.add_user("PJANE01", "Jane Doe", "Jane@Example.com", "user", "America/New_York")
-    joe = account.add_user(
-        "PJOE001", "Joe Smith", "joe@example.com", "limited_user", "America/New_York"
-    )
-    anita = account.add_user(
-        "PANITA1", "Anita Rao", "anita@example.com", "limited_user", "Europe/London"
-    )
-    owner = account.add_user(
-        "POWNER1", "Olivia Owner", "olivia@example.com", "owner", "America/New_York"
-    )
+def guide_account() -> dict[str, Any]:
+    """What following the guide by hand leaves, plus what the contract cannot express (the
+    double's seed spec, with the ids of an account that exists)."""
+    people = [
+        ("PJANE01", "Jane Doe", "Jane@Example.com", "user", "America/New_York"),
+        ("PJOE001", "Joe Smith", "joe@example.com", "limited_user", "America/New_York"),
+        ("PANITA1", "Anita Rao", "anita@example.com", "limited_user", "Europe/London"),
+    ]
     numbers = {
         "PJANE01": (1, "4155550100", "4155550100"),
         "PJOE001": (1, "4155550101", "4155550101"),
         "PANITA1": (44, "2079460958", "7700900123"),
     }
-    for uid, (country, phone_number, sms_number) in numbers.items():
-        email = account.contact_methods[uid][0]
-        phone = account.add_contact_method(
-            uid, f"{uid}P", "phone_contact_method", phone_number, "Mobile", country
+    users: list[dict[str, Any]] = []
+    for uid, name, email, role, zone in people:
+        country, phone_number, sms_number = numbers[uid]
+        phone = {"type": "phone_contact_method", "address": phone_number}
+        sms = {"type": "sms_contact_method", "address": sms_number}
+        login = {"type": "email_contact_method", "address": email}
+        handoff = (
+            {"handoff_type": "both", "notify_advance_in_minutes": 60, "contact_method": sms}
+            if uid == "PANITA1"
+            else {
+                "handoff_type": "oncall",
+                "notify_advance_in_minutes": 1440,
+                "contact_method": login,
+            }
         )
-        sms = account.add_contact_method(
-            uid, f"{uid}S", "sms_contact_method", sms_number, "Mobile", country
-        )
-        account.add_rule(uid, f"{uid}HS", "high", 0, sms)
-        account.add_rule(uid, f"{uid}HP", "high", 15, phone)
-        if uid == "PANITA1":
-            account.add_handoff(uid, f"{uid}HO", "both", 60, sms)
-        else:
-            account.add_handoff(uid, f"{uid}HO", "oncall", 1440, email)
-    push = account.add_contact_method(
-        "PJOE001", "PJOEPSH", "push_notification_contact_method", "iPhone", "iPhone"
+        users.append(
+            {
+                "id": uid, "login_method_id": f"{uid}E",
+                "name": name, "email": email, "role": role, "time_zone": zone,
+                "contact_methods": [
+                    {"id": f"{uid}P", **phone, "label": "Mobile", "country_code": country},
+                    {"id": f"{uid}S", **sms, "label": "Mobile", "country_code": country},
+                ],
+                "notification_rules": [
+                    {"id": f"{uid}HS", "urgency": "high", "start_delay_in_minutes": 0,
+                     "contact_method": sms},
+                    {"id": f"{uid}HP", "urgency": "high", "start_delay_in_minutes": 15,
+                     "contact_method": phone},
+                ],
+                "handoff_rules": [{"id": f"{uid}HO", **handoff}],
+            }
+        )  # fmt: skip
+    push = {"type": "push_notification_contact_method", "address": "iPhone"}
+    users[1]["contact_methods"].append({"id": "PJOEPSH", **push, "label": "iPhone"})
+    users[1]["notification_rules"].append(
+        {"id": "PJOEHPU", "urgency": "high", "start_delay_in_minutes": 5, "contact_method": push}
     )
-    account.add_rule("PJOE001", "PJOEHPU", "high", 5, push)
+    users.append(
+        {
+            "id": "POWNER1", "login_method_id": "POWNER1E", "name": "Olivia Owner",
+            "email": "olivia@example.com", "role": "owner", "time_zone": "America/New_York",
+        }
+    )  # fmt: skip
     schedule = {
         "id": "PSCHED1",
-        "type": "schedule",
-        "summary": "Default",
         "name": "Default",
         "time_zone": "America/New_York",
         "description": "Who is on call for the site",
-        "schedule_layers": [  # the API's order: the winning layer first
+        "teams": ["Web Team"],
+        "layers": [  # in the order sent: the API lists the last one (the one that wins) first
             {
-                "id": "PLAYER3",
+                "name": "Backstop",
+                "start": "2026-11-02T00:00:00-05:00",
+                "rotation_turn_length_seconds": 604800,
+                "users": ["Jane@Example.com"],
+            },
+            {
+                "name": "Old nights",
+                "start": "2026-01-05T20:00:00-05:00",
+                "end": "2026-06-01T00:00:00-04:00",
+                "rotation_turn_length_seconds": 86400,
+                "users": ["joe@example.com"],
+            },
+            {
                 "name": "Weekly rotation",
                 "start": "2026-12-07T09:00:00-05:00",
-                "end": None,
-                "rotation_virtual_start": "2026-12-07T09:00:00-05:00",
                 "rotation_turn_length_seconds": 604800,
-                "users": [{"user": ref("user", joe)}, {"user": ref("user", anita)}],
+                "users": ["joe@example.com", "anita@example.com"],
                 "restrictions": [
                     {
                         "type": "daily_restriction",
@@ -356,83 +403,43 @@ def guide_account() -> FakeAccount:
                     },
                 ],
             },
-            {
-                "id": "PLAYER2",
-                "name": "Old nights",
-                "start": "2026-01-05T20:00:00-05:00",
-                "end": "2026-06-01T00:00:00-04:00",
-                "rotation_virtual_start": "2026-01-05T20:00:00-05:00",
-                "rotation_turn_length_seconds": 86400,
-                "users": [{"user": ref("user", joe)}],
-                "restrictions": [],
-            },
-            {
-                "id": "PLAYER1",
-                "name": "Backstop",
-                "start": "2026-11-02T00:00:00-05:00",
-                "end": None,
-                "rotation_virtual_start": "2026-11-02T00:00:00-05:00",
-                "rotation_turn_length_seconds": 604800,
-                "users": [{"user": ref("user", jane)}],
-                "restrictions": [],
-            },
         ],
-        "teams": [ref("team", team)],
     }
-    account.schedules["PSCHED1"] = schedule
     policy = {
         "id": "PPOLICY",
-        "type": "escalation_policy",
-        "summary": "Default",
         "name": "Default",
         "description": "",
         "num_loops": 1,
-        "on_call_handoff_notifications": "if_has_services",
-        "escalation_rules": [
+        "teams": ["Web Team"],
+        "rules": [
+            {"escalation_delay_in_minutes": 15, "targets": [{"schedule": "Default"}]},
             {
-                "id": "PRULE01",
-                "escalation_delay_in_minutes": 15,
-                "targets": [ref("schedule", schedule)],
-            },
-            {
-                "id": "PRULE02",
                 "escalation_delay_in_minutes": 30,
-                "targets": [ref("user", jane), ref("user", owner)],
+                "targets": [{"user": "Jane@Example.com"}, {"user": "olivia@example.com"}],
             },
         ],
-        "services": [],
-        "teams": [ref("team", team)],
     }
-    account.policies["PPOLICY"] = policy
-    for sid, name in (
-        ("PSTAGE1", "New Relic (staging)"),
-        ("PSERV01", "New Relic"),
-        ("PEU0001", "New Relic EU"),
-    ):
-        account.services[sid] = {
+    services = [
+        {
             "id": sid,
-            "type": "service",
-            "summary": name,
             "name": name,
             "description": f"{name} alerts",
-            "status": "active",
-            "escalation_policy": ref("escalation_policy", policy),
+            "escalation_policy": "Default",
             "incident_urgency_rule": {"type": "constant", "urgency": "high"},
             # PagerDuty's defaults for a service created in the web UI: 4 h and 30 min.
             "auto_resolve_timeout": 14400,
             "acknowledgement_timeout": 1800,
-            "integrations": [
-                {
-                    "id": "PINTEG1",
-                    "type": "generic_events_api_inbound_integration_reference",
-                    "summary": "New Relic",
-                }
-            ],
-            "teams": [],
+            "integrations": [{"id": f"PINTEG{index}", "name": "New Relic", "vendor": "New Relic"}],
         }
-    account.orchestrations["PSERV01"] = {
-        "type": "service",
-        "parent": ref("service", account.services["PSERV01"]),
+        for index, (sid, name) in enumerate(
+            (
+                ("PSTAGE1", "New Relic (staging)"),
+                ("PSERV01", "New Relic"),
+                ("PEU0001", "New Relic EU"),
+            )
+        )
+    ]
+    services[1]["orchestration"] = {
         "sets": [
             {
                 "id": "start",
@@ -441,8 +448,18 @@ def guide_account() -> FakeAccount:
         ],
         "catch_all": {"actions": {}},
     }
-    account.throttled.add("/escalation_policies/PPOLICY")
-    return account
+    return {
+        "users": users,
+        "teams": [{"id": "PTEAM01", "name": "Web Team"}],
+        "schedules": [schedule],
+        "escalation_policies": [policy],
+        "services": services,
+    }
+
+
+def throttle(pd: PagerDutyDouble) -> None:
+    """The guide policy's first read is answered 429 with Retry-After: 7."""
+    pd.plan("GET", "/escalation_policies/PPOLICY", Planned(429, "{}", headers={"Retry-After": "7"}))
 
 
 GOLDEN = TESTS / "golden" / "Pulumi.imported-guide-live.yaml"
@@ -450,17 +467,17 @@ GUIDE_IMPORT = ImportOptions(service="New Relic", site="example", env="live", no
 
 
 def test_import_writes_the_exact_stack_file_paging_and_retrying_after_429(
-    httpserver: HTTPServer, test_ca: trustme.CA
+    pd: PagerDutyDouble, test_ca: trustme.CA
 ) -> None:
-    account = guide_account()
-    url = account.serve(httpserver)
+    url = serve(pd, guide_account(), page_size=1)
+    throttle(pd)
     sleeps: list[float] = []
 
     imported = import_stack(connect(url, test_ca, sleep=sleeps.append), GUIDE_IMPORT)
 
     assert imported.text == GOLDEN.read_text()
     # Three services match the query, one per page: the client follows `more` with `offset`.
-    assert [r for r in account.requests if r.startswith("GET /services")] == [
+    assert [r for r in asked(pd) if r.startswith("GET /services")] == [
         "GET /services?limit=100&offset=0&query=New Relic&total=false",
         "GET /services?limit=1&offset=1&query=New Relic&total=false",
         "GET /services?limit=1&offset=2&query=New Relic&total=false",
@@ -468,13 +485,14 @@ def test_import_writes_the_exact_stack_file_paging_and_retrying_after_429(
     # The policy answered 429 with Retry-After: 7 once; the import waited 7 s and asked again.
     assert sleeps == [7.0]
     policy = "GET /escalation_policies/PPOLICY?include[]=escalation_rule_assignment_strategies"
-    assert account.requests.count(policy) == 2
-    assert account.authorizations == {f"Token token={TOKEN}"}
+    assert asked(pd).count(policy) == 2
+    # Every request carried TOKEN: the double accepts no other.
+    assert {r["authorized"] for r in pd.requests} == {True}
     assert len(imported.notes) == 5
 
 
 def test_the_imported_file_plans_offline_with_its_import_ids(
-    httpserver: HTTPServer, project: Path, schemas: SchemaSet, test_ca: trustme.CA
+    project: Path, schemas: SchemaSet
 ) -> None:
     (project / "stacks" / "Pulumi.guide-live.yaml").write_text(GOLDEN.read_text())
 
@@ -533,16 +551,11 @@ def test_the_imported_file_plans_offline_with_its_import_ids(
 
 
 def test_team_picks_its_escalation_policy_and_schedule_adds_one(
-    httpserver: HTTPServer, test_ca: trustme.CA
+    pd: PagerDutyDouble, test_ca: trustme.CA
 ) -> None:
     account = guide_account()
-    account.schedules["PNIGHTS"] = {
-        **account.schedules["PSCHED1"],
-        "id": "PNIGHTS",
-        "name": "Nights",
-        "summary": "Nights",
-    }
-    url = account.serve(httpserver)
+    account["schedules"].append({**account["schedules"][0], "id": "PNIGHTS", "name": "Nights"})
+    url = serve(pd, account, page_size=1)
     options = ImportOptions(team="Web Team", schedules=("Nights",), now=NOW)
 
     imported = import_stack(connect(url, test_ca), options)
@@ -555,22 +568,20 @@ def test_team_picks_its_escalation_policy_and_schedule_adds_one(
         "nights": "PNIGHTS",
     }
     assert "GET /escalation_policies?limit=100&offset=0&team_ids[]=PTEAM01&total=false" in (
-        account.requests
+        asked(pd)
     )
     # Without --site this is a team stack: the service is named in a note, not in the config.
     assert "pantheon-oncall:pagerduty" not in yaml.safe_load(imported.text)["config"]
 
 
 def test_a_429_that_never_ends_fails_with_a_message(
-    httpserver: HTTPServer, test_ca: trustme.CA
+    pd: PagerDutyDouble, test_ca: trustme.CA
 ) -> None:
-    httpserver.expect_request("/services").respond_with_data(
-        "{}", status=429, headers={"Retry-After": "1"}
-    )
+    pd.plan("GET", "/services", Planned(429, "{}", headers={"Retry-After": "1"}, times=None))
     sleeps: list[float] = []
 
     with pytest.raises(ImportFailed, match="429 Too Many Requests 6 times to GET /services"):
-        import_stack(connect(httpserver.url_for(""), test_ca, sleeps.append), GUIDE_IMPORT)
+        import_stack(connect(pd.url, test_ca, sleeps.append), GUIDE_IMPORT)
 
     assert sleeps == [1.0] * 5
 
@@ -633,11 +644,9 @@ def ca_file(tmp_path: Path, test_ca: trustme.CA) -> Path:
 
 
 def test_cli_writes_the_file_warns_on_stderr_and_never_prints_the_token(
-    httpserver: HTTPServer, project: Path, ca_file: Path
+    pd: PagerDutyDouble, project: Path, ca_file: Path
 ) -> None:
-    account = guide_account()
-    account.throttled.clear()
-    url = account.serve(httpserver)
+    url = serve(pd, guide_account(), page_size=1)
     out = project / "stacks" / "Pulumi.guide-live.yaml"
     args = ("--service", "New Relic", "--site", "example", "--env", "live", "--out", str(out))
 
@@ -662,16 +671,12 @@ def test_cli_writes_the_file_warns_on_stderr_and_never_prints_the_token(
 
 
 def test_cli_a_refused_token_is_one_message_without_the_token(
-    httpserver: HTTPServer, project: Path, ca_file: Path
+    pd: PagerDutyDouble, project: Path, ca_file: Path
 ) -> None:
-    httpserver.expect_request("/services").respond_with_json(
-        {"error": {"message": "Unauthorized", "code": 2006}}, status=401
-    )
+    pd.token = "u+another-accounts-key-0000"  # the account refuses TOKEN: 401
     out = project / "stacks" / "Pulumi.x-live.yaml"
 
-    result = run_import(
-        project, httpserver.url_for(""), ca_file, "--service", "x", "--out", str(out)
-    )
+    result = run_import(project, pd.url, ca_file, "--service", "x", "--out", str(out))
 
     assert result.returncode == 1
     assert "error: GET /services: PagerDuty refused the token (401 Unauthorized)" in result.stderr
@@ -721,16 +726,15 @@ def test_site_without_env_is_refused_before_anything_is_read() -> None:
 
 
 def test_a_turn_in_whole_hours_is_rotation_hours_and_an_ambiguous_start_keeps_its_offset(
-    httpserver: HTTPServer, test_ca: trustme.CA
+    pd: PagerDutyDouble, test_ca: trustme.CA
 ) -> None:
     account = guide_account()
-    account.throttled.clear()
-    backstop = account.schedules["PSCHED1"]["schedule_layers"][-1]
+    backstop = account["schedules"][0]["layers"][0]
     # 12-hour turns, first handoff at 01:30 on the night New York's clocks go back (it happens
     # twice): only the offset says which.
     backstop["rotation_turn_length_seconds"] = 43200
     backstop["rotation_virtual_start"] = backstop["start"] = "2026-11-01T01:30:00-05:00"
-    url = account.serve(httpserver)
+    url = serve(pd, account, page_size=1)
 
     imported = import_stack(connect(url, test_ca), GUIDE_IMPORT)
 
@@ -745,11 +749,9 @@ def test_a_turn_in_whole_hours_is_rotation_hours_and_an_ambiguous_start_keeps_it
 
 
 def test_an_esc_environment_is_written_and_the_credentials_comment_names_it(
-    httpserver: HTTPServer, test_ca: trustme.CA
+    pd: PagerDutyDouble, test_ca: trustme.CA
 ) -> None:
-    account = guide_account()
-    account.throttled.clear()
-    url = account.serve(httpserver)
+    url = serve(pd, guide_account(), page_size=1)
     options = ImportOptions(
         escalation_policy="PPOLICY", environments=("acme/pagerduty-credentials",), now=NOW
     )
@@ -762,20 +764,20 @@ def test_an_esc_environment_is_written_and_the_credentials_comment_names_it(
 
 
 def test_a_member_without_a_login_email_method_or_with_a_number_split_otherwise_is_noted(
-    httpserver: HTTPServer, test_ca: trustme.CA
+    pd: PagerDutyDouble, test_ca: trustme.CA
 ) -> None:
     account = guide_account()
-    account.throttled.clear()
-    # Joe's login e-mail method was deleted by hand; Anita's UK number was stored with its trunk
-    # 0, which the stack (splitting "+44 20 7946 0958") never sends.
-    account.contact_methods["PJOE001"] = [
-        m for m in account.contact_methods["PJOE001"] if m["type"] != "email_contact_method"
-    ]
-    anita_phone = next(
-        m for m in account.contact_methods["PANITA1"] if m["type"] == "phone_contact_method"
-    )
+    # Joe's login e-mail method was deleted by hand (and with it, as PagerDuty does, the rules
+    # that used it); Anita's UK number was stored with its trunk 0, which the stack (splitting
+    # "+44 20 7946 0958") never sends.
+    anita_phone = account["users"][2]["contact_methods"][0]
+    assert anita_phone["type"] == "phone_contact_method"
     anita_phone["address"] = "02079460958"
-    url = account.serve(httpserver)
+    for rule in account["users"][2]["notification_rules"]:
+        if rule["contact_method"]["type"] == "phone_contact_method":
+            rule["contact_method"] = anita_phone
+    url = serve(pd, account, page_size=1)
+    pd.account.delete_contact_method("PJOE001", "PJOE001E")
 
     imported = import_stack(connect(url, test_ca), GUIDE_IMPORT)
 
@@ -798,17 +800,18 @@ def test_a_member_without_a_login_email_method_or_with_a_number_split_otherwise_
 
 
 def test_a_rule_on_a_contact_method_the_member_does_not_adopt_is_noted_and_left_as_it_is(
-    httpserver: HTTPServer, test_ca: trustme.CA
+    pd: PagerDutyDouble, test_ca: trustme.CA
 ) -> None:
     # The contract holds one SMS number per member; adopted as an sms step, a rule texting
     # another number would point at the adopted one, and the import would differ.
     account = guide_account()
-    account.throttled.clear()
-    work = account.add_contact_method(
-        "PJANE01", "PJANE02S", "sms_contact_method", "4155550199", "Work"
+    jane = account["users"][0]
+    work = {"type": "sms_contact_method", "address": "4155550199"}
+    jane["contact_methods"].append({"id": "PJANE02S", **work, "label": "Work"})
+    jane["notification_rules"].append(
+        {"id": "PJANE01W", "urgency": "high", "start_delay_in_minutes": 5, "contact_method": work}
     )
-    account.add_rule("PJANE01", "PJANE01W", "high", 5, work)
-    url = account.serve(httpserver)
+    url = serve(pd, account, page_size=1)
 
     imported = import_stack(connect(url, test_ca), GUIDE_IMPORT)
 
@@ -917,26 +920,25 @@ def test_a_token_a_header_cannot_carry_is_refused_without_showing_it(
     assert TOKEN[:12] not in err
 
 
-def service_then(policy: dict[str, Any] | None = None, **answers: Any) -> Callable[..., Any]:
-    """A handler: the service PS00001 whose policy is PEP0001, then the given answers by path."""
-    from werkzeug import Request, Response
-
+def service_then(
+    policy: dict[str, Any] | None = None, answers: dict[str, tuple[str, int, str]] | None = None
+) -> Callable[[PagerDutyDouble], None]:
+    """Plans on a double: the service PS00001 whose policy is PEP0001, then `answers` (body,
+    status, content type) by path; every other path is the (empty) account's own answer."""
     service = {"id": "PS00001", "name": "Shop", "escalation_policy": {"id": "PEP0001"}}
+    planned = {"/services/PS00001": (json.dumps({"service": service}), 200, "application/json")}
+    if policy is not None:
+        body = json.dumps({"escalation_policy": policy})
+        planned["/escalation_policies/PEP0001"] = (body, 200, "application/json")
 
-    def handle(request: Request) -> Response:
-        if request.path == "/services/PS00001":
-            return Response(json.dumps({"service": service}), content_type="application/json")
-        if request.path == "/escalation_policies/PEP0001" and policy is not None:
-            body = json.dumps({"escalation_policy": policy})
-            return Response(body, content_type="application/json")
-        body, status, content_type = answers.get(
-            request.path.strip("/").replace("/", "_"), ('{"error": {}}', 404, "application/json")
-        )
-        return Response(body, status=status, content_type=content_type)
+    def plan(pd: PagerDutyDouble) -> None:
+        for path, (text, status, content_type) in (planned | (answers or {})).items():
+            pd.plan("GET", path, Planned(status, text, content_type, times=None))
 
-    return handle
+    return plan
 
 
+JSON = "application/json"
 HTML = ("<html><body>Sign in to the proxy</body></html>", 200, "text/html")
 USER_TARGET = {"type": "user_reference", "id": "PU00001"}
 
@@ -944,21 +946,25 @@ USER_TARGET = {"type": "user_reference", "id": "PU00001"}
 @pytest.mark.parametrize(
     ("service", "handler", "message"),
     [
-        ("x", service_then(services=HTML), "GET /services: HTTP 200, but the answer is not"),
-        ("x", service_then(services=("{not json", 200, "application/json")), "HTTP 200, but"),
-        ("x", service_then(services=("[1, 2]", 200, "application/json")), "HTTP 200, but"),
-        ("x", service_then(services=("", 200, "text/plain")), "HTTP 200, but"),
+        ("x", service_then(answers={"/services": HTML}), "GET /services: HTTP 200, but the"),
+        ("x", service_then(answers={"/services": ("{not json", 200, JSON)}), "HTTP 200, but"),
+        ("x", service_then(answers={"/services": ("[1, 2]", 200, JSON)}), "HTTP 200, but"),
+        ("x", service_then(answers={"/services": ("", 200, "text/plain")}), "HTTP 200, but"),
         (
             "x",
-            service_then(services=('{"services": 5, "more": false}', 200, "application/json")),
+            service_then(answers={"/services": ('{"services": 5, "more": false}', 200, JSON)}),
             "GET /services: the answer is not PagerDuty's REST API v2 JSON (not a page of a list)",
         ),
         (
             "x",
-            service_then(services=('{"services": ["a"], "more": false}', 200, "application/json")),
+            service_then(answers={"/services": ('{"services": ["a"], "more": false}', 200, JSON)}),
             "(a list item without an id)",
         ),
-        ("x", service_then(services=("<h1>Bad gateway</h1>", 502, "text/html")), "HTTP 502"),
+        (
+            "x",
+            service_then(answers={"/services": ("<h1>Bad gateway</h1>", 502, "text/html")}),
+            "HTTP 502",
+        ),
         (
             "PS00001",
             service_then(),
@@ -966,14 +972,14 @@ USER_TARGET = {"type": "user_reference", "id": "PU00001"}
         ),
         (
             "PS00001",
-            service_then(escalation_policies_PEP0001=HTML),
+            service_then(answers={"/escalation_policies/PEP0001": HTML}),
             "GET /escalation_policies/PEP0001: the answer is not PagerDuty's REST API v2 JSON "
             "(not JSON)",
         ),
         (
             "PS00001",
             service_then(
-                escalation_policies_PEP0001=('{"escalation_policy": null}', 200, "application/json")
+                answers={"/escalation_policies/PEP0001": ('{"escalation_policy": null}', 200, JSON)}
             ),
             "('escalation_policy' is not an object)",
         ),
@@ -998,18 +1004,16 @@ USER_TARGET = {"type": "user_reference", "id": "PU00001"}
                     "name": "P",
                     "escalation_rules": [{"targets": [USER_TARGET]}],
                 },
-                users_PU00001=('{"user": {"id": "PU00001"}}', 200, "application/json"),
-                users_PU00001_contact_methods=('{"contact_methods": []}', 200, "application/json"),
-                users_PU00001_notification_rules=(
-                    '{"notification_rules": []}',
-                    200,
-                    "application/json",
-                ),
-                users_PU00001_oncall_handoff_notification_rules=(
-                    '{"oncall_handoff_notification_rules": []}',
-                    200,
-                    "application/json",
-                ),
+                answers={
+                    "/users/PU00001": ('{"user": {"id": "PU00001"}}', 200, JSON),
+                    "/users/PU00001/contact_methods": ('{"contact_methods": []}', 200, JSON),
+                    "/users/PU00001/notification_rules": ('{"notification_rules": []}', 200, JSON),
+                    "/users/PU00001/oncall_handoff_notification_rules": (
+                        '{"oncall_handoff_notification_rules": []}',
+                        200,
+                        JSON,
+                    ),
+                },
             ),
             "an answer from PagerDuty has no 'email'",
         ),
@@ -1018,19 +1022,19 @@ USER_TARGET = {"type": "user_reference", "id": "PU00001"}
 def test_an_answer_that_is_not_the_apis_is_one_message_and_nothing_is_written(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    httpserver: HTTPServer,
+    pd: PagerDutyDouble,
     project: Path,
     ca_file: Path,
     service: str,
-    handler: Callable[..., Any],
+    handler: Callable[[PagerDutyDouble], None],
     message: str,
 ) -> None:
-    httpserver.expect_request(re.compile(".*")).respond_with_handler(handler)
+    handler(pd)
     out = project / "stacks" / "Pulumi.store-live.yaml"
 
     status, err = import_in_process(
         monkeypatch, capsys, "--service", service, "--site", "shop", "--env", "live",
-        "--out", str(out), "--api-url", httpserver.url_for("").rstrip("/"),
+        "--out", str(out), "--api-url", pd.url,
         "--ca-file", str(ca_file),
     )  # fmt: skip
 
@@ -1043,7 +1047,7 @@ def test_an_answer_that_is_not_the_apis_is_one_message_and_nothing_is_written(
 def test_no_answer_at_all_says_why_and_a_certificate_failure_points_at_ca_file(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    httpserver: HTTPServer,
+    pd: PagerDutyDouble,
     project: Path,
 ) -> None:
     import pagerduty
@@ -1061,7 +1065,7 @@ def test_no_answer_at_all_says_why_and_a_certificate_failure_points_at_ca_file(
     # The test server's certificate authority is not trusted without --ca-file.
     untrusted = import_in_process(
         monkeypatch, capsys, "--service", "x", "--out", out,
-        "--api-url", httpserver.url_for("").rstrip("/"),
+        "--api-url", pd.url,
     )  # fmt: skip
 
     assert timed_out[0] == untrusted[0] == 1
@@ -1074,102 +1078,109 @@ def test_no_answer_at_all_says_why_and_a_certificate_failure_points_at_ca_file(
 # --- adoption: every imported resource sends exactly what exists -------------------------------
 
 
-def adoption_account() -> FakeAccount:
+def adoption_account() -> dict[str, Any]:
     """An account clicked together by hand with what an import most often got wrong: users with
     and without a description and a job title, rules of both urgencies (a low one on the same
     channel and delay as a high one) and handoffs, two schedules and a policy assigned to a team
     (one schedule without a description), and a service with PagerDuty's own timeouts."""
-    account = FakeAccount(page_size=2)
-    team = {"id": "PTEAMAD", "type": "team", "name": "Web Team", "summary": "Web Team"}
-    account.teams[team["id"]] = team
-    mia = account.add_user(
-        "PMIA001",
-        "Mia Wong",
-        "mia@example.com",
-        "user",
-        "America/New_York",
-        description="Runs the web team\nsince 2019",
-        job_title="Lead engineer",
-    )
-    ben = account.add_user("PBEN001", "Ben Ode", "ben@example.com", "limited_user", "Europe/Paris")
-    for user, number in ((mia, "4155550188"), (ben, "4155550199")):
-        uid = user["id"]
-        login = account.contact_methods[uid][0]
-        sms = account.add_contact_method(uid, f"{uid}S", "sms_contact_method", number, "Mobile")
-        phone = account.add_contact_method(uid, f"{uid}P", "phone_contact_method", number, "Desk")
-        account.add_rule(uid, f"{uid}HS", "high", 0, sms)
-        account.add_rule(uid, f"{uid}HP", "high", 10, phone)
-        account.add_rule(uid, f"{uid}LS", "low", 0, sms)  # equal to a high one but its urgency
-        account.add_handoff(uid, f"{uid}HO", "both", 60, login)
+    users = []
+    for uid, name, email, role, zone, number in (
+        ("PMIA001", "Mia Wong", "mia@example.com", "user", "America/New_York", "4155550188"),
+        ("PBEN001", "Ben Ode", "ben@example.com", "limited_user", "Europe/Paris", "4155550199"),
+    ):
+        sms = {"type": "sms_contact_method", "address": number}
+        phone = {"type": "phone_contact_method", "address": number}
+        login = {"type": "email_contact_method", "address": email}
+        users.append(
+            {
+                "id": uid,
+                "login_method_id": f"{uid}E",
+                "name": name,
+                "email": email,
+                "role": role,
+                "time_zone": zone,
+                "contact_methods": [
+                    {"id": f"{uid}S", **sms, "label": "Mobile"},
+                    {"id": f"{uid}P", **phone, "label": "Desk"},
+                ],
+                "notification_rules": [
+                    {
+                        "id": f"{uid}HS",
+                        "urgency": "high",
+                        "start_delay_in_minutes": 0,
+                        "contact_method": sms,
+                    },
+                    {
+                        "id": f"{uid}HP",
+                        "urgency": "high",
+                        "start_delay_in_minutes": 10,
+                        "contact_method": phone,
+                    },
+                    # Equal to a high one but its urgency.
+                    {
+                        "id": f"{uid}LS",
+                        "urgency": "low",
+                        "start_delay_in_minutes": 0,
+                        "contact_method": sms,
+                    },
+                ],
+                "handoff_rules": [
+                    {
+                        "id": f"{uid}HO",
+                        "handoff_type": "both",
+                        "notify_advance_in_minutes": 60,
+                        "contact_method": login,
+                    },
+                ],
+            }
+        )
+    users[0] |= {"description": "Runs the web team\nsince 2019", "job_title": "Lead engineer"}
     layer = {
-        "id": "PLAYER1",
         "name": "Weekly",
         "start": "2026-11-02T09:00:00-05:00",
-        "end": None,
-        "rotation_virtual_start": "2026-11-02T09:00:00-05:00",
         "rotation_turn_length_seconds": 604800,
-        "users": [{"user": ref("user", mia)}, {"user": ref("user", ben)}],
-        "restrictions": [],
+        "users": ["mia@example.com", "ben@example.com"],
     }
-    account.schedules["PSCHEDA"] = {
-        "id": "PSCHEDA",
-        "type": "schedule",
-        "name": "Primary",
-        "summary": "Primary",
-        "time_zone": "America/New_York",
-        "description": "Business hours first",
-        "schedule_layers": [layer],
-        "teams": [ref("team", team)],
-    }
-    account.schedules["PSCHEDB"] = {
-        "id": "PSCHEDB",
-        "type": "schedule",
-        "name": "Backup",
-        "summary": "Backup",
-        "time_zone": "America/New_York",
-        "description": None,
-        "schedule_layers": [{**layer, "id": "PLAYER2", "users": [{"user": ref("user", ben)}]}],
-        "teams": [ref("team", team)],
-    }
-    policy = {
-        "id": "PPOLADO",
-        "type": "escalation_policy",
-        "name": "Web",
-        "summary": "Web",
-        "description": None,
-        "num_loops": 2,
-        "on_call_handoff_notifications": "if_has_services",
-        "escalation_rules": [
+    return {
+        "users": users,
+        "teams": [{"id": "PTEAMAD", "name": "Web Team"}],
+        "schedules": [
             {
-                "id": "PRULE1",
-                "escalation_delay_in_minutes": 10,
-                "escalation_rule_assignment_strategy": {"type": "assign_to_everyone"},
-                "targets": [ref("schedule", account.schedules["PSCHEDA"])],
+                "id": "PSCHEDA", "name": "Primary", "time_zone": "America/New_York",
+                "description": "Business hours first", "layers": [layer], "teams": ["Web Team"],
             },
             {
-                "id": "PRULE2",
-                "escalation_delay_in_minutes": 20,
-                "targets": [ref("schedule", account.schedules["PSCHEDB"]), ref("user", mia)],
+                "id": "PSCHEDB", "name": "Backup", "time_zone": "America/New_York",
+                "description": None, "layers": [{**layer, "users": ["ben@example.com"]}],
+                "teams": ["Web Team"],
             },
         ],
-        "teams": [ref("team", team)],
-    }
-    account.policies["PPOLADO"] = policy
-    account.services["PSERVAD"] = {
-        "id": "PSERVAD",
-        "type": "service",
-        "name": "New Relic",
-        "summary": "New Relic",
-        "description": None,
-        "status": "active",
-        "escalation_policy": ref("escalation_policy", policy),
-        "incident_urgency_rule": {"type": "constant", "urgency": "high"},
-        "auto_resolve_timeout": 14400,
-        "acknowledgement_timeout": 1800,
-        "integrations": [],
-        "teams": [],
-    }
-    return account  # fmt: skip
+        "escalation_policies": [
+            {
+                "id": "PPOLADO", "name": "Web", "description": None, "num_loops": 2,
+                "teams": ["Web Team"],
+                "rules": [
+                    {
+                        "escalation_delay_in_minutes": 10,
+                        "escalation_rule_assignment_strategy": {"type": "assign_to_everyone"},
+                        "targets": [{"schedule": "Primary"}],
+                    },
+                    {
+                        "escalation_delay_in_minutes": 20,
+                        "targets": [{"schedule": "Backup"}, {"user": "mia@example.com"}],
+                    },
+                ],
+            }
+        ],
+        "services": [
+            {
+                "id": "PSERVAD", "name": "New Relic", "description": None,
+                "escalation_policy": "Web",
+                "incident_urgency_rule": {"type": "constant", "urgency": "high"},
+                "auto_resolve_timeout": 14400, "acknowledgement_timeout": 1800,
+            }
+        ],
+    }  # fmt: skip
 
 
 def resolved(value: Any, by_ref: dict[tuple[str, str], dict[str, Any]]) -> Any:
@@ -1186,13 +1197,13 @@ def resolved(value: Any, by_ref: dict[tuple[str, str], dict[str, Any]]) -> Any:
     return value
 
 
-def account_view(account: FakeAccount, resource: dict[str, Any]) -> dict[str, Any]:
+def account_view(pd: PagerDutyDouble, resource: dict[str, Any]) -> dict[str, Any]:
     """What the provider reads for the object `resource` adopts, under the input names (the
     Pulumi schema's), as the provider's Read stores it: "" for no description, [] or "" for no
     team, timeouts in seconds or "null", a layer's times as instants."""
     kind, import_id = resource["type"], str(resource["import"])
     if kind == T.USER:
-        user = account.users[import_id]
+        user = objects(pd, "users")[import_id]
         return {
             "name": user["name"], "email": user["email"], "role": user["role"],
             "timeZone": user["time_zone"], "description": user.get("description") or "",
@@ -1200,14 +1211,14 @@ def account_view(account: FakeAccount, resource: dict[str, Any]) -> dict[str, An
         }  # fmt: skip
     if kind == T.CONTACT_METHOD:
         uid, mid = import_id.split(":")
-        (method,) = [m for m in account.contact_methods[uid] if m["id"] == mid]
+        (method,) = [m for m in of_user(pd, "contact_methods", uid) if m["id"] == mid]
         return {
             "userId": uid, "type": method["type"], "address": method["address"],
             "countryCode": method["country_code"], "label": method["label"],
         }  # fmt: skip
     if kind == T.NOTIFICATION_RULE:
         uid, rid = import_id.split(":")
-        (rule,) = [r for r in account.notification_rules[uid] if r["id"] == rid]
+        (rule,) = [r for r in of_user(pd, "notification_rules", uid) if r["id"] == rid]
         return {
             "userId": uid, "urgency": rule["urgency"],
             "startDelayInMinutes": rule["start_delay_in_minutes"],
@@ -1216,7 +1227,7 @@ def account_view(account: FakeAccount, resource: dict[str, Any]) -> dict[str, An
         }  # fmt: skip
     if kind == T.HANDOFF_RULE:
         uid, rid = import_id.split(".")
-        (rule,) = [r for r in account.handoff_rules[uid] if r["id"] == rid]
+        (rule,) = [r for r in of_user(pd, "handoff_rules", uid) if r["id"] == rid]
         return {
             "userId": uid, "handoffType": rule["handoff_type"],
             "notifyAdvanceInMinutes": rule["notify_advance_in_minutes"],
@@ -1224,7 +1235,7 @@ def account_view(account: FakeAccount, resource: dict[str, Any]) -> dict[str, An
                               "type": rule["contact_method"]["type"].removesuffix("_reference")},
         }  # fmt: skip
     if kind == T.SCHEDULE:
-        schedule = account.schedules[import_id]
+        schedule = objects(pd, "schedules")[import_id]
         return {
             "name": schedule["name"], "timeZone": schedule["time_zone"],
             "description": schedule.get("description") or "",
@@ -1234,11 +1245,11 @@ def account_view(account: FakeAccount, resource: dict[str, Any]) -> dict[str, An
                  "rotationVirtualStart": instant(layer["rotation_virtual_start"]),
                  "rotationTurnLengthSeconds": layer["rotation_turn_length_seconds"],
                  "users": [u["user"]["id"] for u in layer["users"]]}
-                for layer in reversed(schedule["schedule_layers"])
+                for layer in schedule["schedule_layers"]  # the state's: in the order sent
             ],
         }  # fmt: skip
     if kind == T.ESCALATION_POLICY:
-        policy = account.policies[import_id]
+        policy = objects(pd, "escalation_policies")[import_id]
         return {
             "name": policy["name"], "description": policy.get("description") or "",
             "numLoops": policy["num_loops"],
@@ -1250,7 +1261,7 @@ def account_view(account: FakeAccount, resource: dict[str, Any]) -> dict[str, An
             ],
         }  # fmt: skip
     assert kind == T.SERVICE, kind
-    service = account.services[import_id]
+    service = objects(pd, "services")[import_id]
     seconds = {
         key: "null" if service[field] is None else str(service[field])
         for key, field in (
@@ -1270,10 +1281,9 @@ def instant(value: str) -> str:
 
 
 def test_an_import_plans_every_adopted_resource_with_exactly_what_exists(
-    httpserver: HTTPServer, project: Path, ca_file: Path
+    pd: PagerDutyDouble, project: Path, ca_file: Path
 ) -> None:
-    account = adoption_account()
-    url = account.serve(httpserver)
+    url = serve(pd, adoption_account(), page_size=2)
     out = project / "stacks" / "Pulumi.web-live.yaml"
     args = ("--service", "New Relic", "--site", "web", "--env", "live", "--out", str(out))
 
@@ -1286,8 +1296,8 @@ def test_an_import_plans_every_adopted_resource_with_exactly_what_exists(
     plan = json.loads(planned.stdout)
     assert plan["schemaViolations"] == []
     # Low-urgency rules were read (urgency=all), the policy with its assignment strategies.
-    assert "GET /users/PMIA001/notification_rules?urgency=all" in account.requests
-    assert any("include[]=escalation_rule_assignment_strategies" in r for r in account.requests)
+    assert "GET /users/PMIA001/notification_rules?urgency=all" in asked(pd)
+    assert any("include[]=escalation_rule_assignment_strategies" in r for r in asked(pd))
     by_ref = {(r["type"], r["name"]): r for r in plan["resources"]}
     adopted = [r for r in plan["resources"] if r["import"]]
     for resource in adopted:
@@ -1295,7 +1305,7 @@ def test_an_import_plans_every_adopted_resource_with_exactly_what_exists(
         if resource["type"] == T.SCHEDULE:
             for layer in inputs["layers"]:
                 layer |= {k: instant(layer[k]) for k in ("start", "rotationVirtualStart")}
-        exists = account_view(account, resource)
+        exists = account_view(pd, resource)
         # A field the program ignores while it adopts counts as equal, whatever it sends.
         for field in resource.get("ignoreChanges", []):
             inputs[field] = exists[field]
@@ -1342,17 +1352,21 @@ def test_a_hand_written_import_id_is_warned_about_with_the_fields_that_must_matc
 
 @pytest.mark.parametrize("entitled", [True, False])
 def test_a_round_robin_rule_is_noticed_and_an_account_without_it_is_read_without(
-    httpserver: HTTPServer, test_ca: trustme.CA, entitled: bool
+    server_context: ssl.SSLContext, test_ca: trustme.CA, entitled: bool
 ) -> None:
     account = adoption_account()
-    account.strategies_entitled = entitled
-    rule = account.policies["PPOLADO"]["escalation_rules"][0]
+    rule = account["escalation_policies"][0]["rules"][0]
     rule["escalation_rule_assignment_strategy"] = {"type": "round_robin"}
-    url = account.serve(httpserver)
+    abilities = ["teams", "urgencies"] + (["escalation_rule_assignment_strategies"] * entitled)
+    pd = PagerDutyDouble(ssl_context=server_context, token=TOKEN, abilities=abilities)
+    with pd:
+        url = serve(pd, account, page_size=2)
 
-    imported = import_stack(connect(url, test_ca), ImportOptions(escalation_policy="Web", now=NOW))
+        imported = import_stack(
+            connect(url, test_ca), ImportOptions(escalation_policy="Web", now=NOW)
+        )
 
-    policy_reads = [r for r in account.requests if r.startswith("GET /escalation_policies/PPOLADO")]
+    policy_reads = [r for r in asked(pd) if r.startswith("GET /escalation_policies/PPOLADO")]
     include = "GET /escalation_policies/PPOLADO?include[]=escalation_rule_assignment_strategies"
     # As the provider does: with the strategies, and without them where the account refuses.
     without = "GET /escalation_policies/PPOLADO?"
