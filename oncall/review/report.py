@@ -95,7 +95,9 @@ def _stack_markdown(s: Mapping[str, Any]) -> list[str]:
             for path, values in c.get("properties", {}).items():
                 lines.append(_property_line(c["op"], path, values["old"], values["new"]))
         if c.get("renamedTo"):
-            lines.append(f"    renamed to {c['renamedTo']}: an alias keeps it ({c['alias']})")
+            # A code block shows backticks as they are: the hint is plain text there.
+            hint = c["alias"].replace("`", "")
+            lines.append(f"    renamed to {c['renamedTo']}: an alias keeps it ({hint})")
     lines += ["```", ""]
     return lines
 

@@ -119,6 +119,12 @@ def test_diff_names_exactly_the_changes_of_the_commit_with_the_rename_as_delete_
     callout = text.split("\n\n")[1]
     assert "`team-agency` deletes user `team-marco`" in callout
     assert "add `formerly: [marco]` to `pantheon-oncall:team.members.marcus`" in callout
+    # Inside the diff block nothing is Markdown: the alias hint is plain text there.
+    blocks = [b.split("```", 1)[0] for b in text.split("```diff\n")[1:]]
+    assert "    renamed to team-marcus: an alias keeps it (add formerly: [marco] to " in "".join(
+        blocks
+    )
+    assert all("`" not in block for block in blocks)
     assert 'the alias `pulumi.Alias(name="team-marco")`' in callout
     assert "pulumi state rename -s team-agency" in callout
     assert "### `blog-test`: new stack" in text
