@@ -17,8 +17,9 @@ from typing import Any, cast
 import pytest
 from graphql import IntrospectionQuery, build_client_schema, graphql_sync
 
+from components.newrelic.channel import NewRelicPagerDutyChannel
 from e2e.doubles.nerdgraph import NerdGraphDouble
-from tests.support import TESTS
+from tests.support import TESTS, run_component
 
 QUERIES: dict[str, str] = json.loads(
     (TESTS / "data" / "newrelic_client_go_queries.json").read_text()
@@ -499,6 +500,46 @@ def test_cert_check_monitor_update_keeps_what_it_leaves_out_and_delete_removes_i
     assert data["syntheticsDeleteMonitor"]["deletedGuid"] == guid
     # The provider's read then finds no entity and forgets the monitor.
     assert ok(nerdgraph, "getEntityQuery", {"guid": guid})["actor"]["entity"] is None
+
+
+def test_the_components_certificate_check_is_accepted_as_the_provider_sends_it(
+    nerdgraph: NerdGraphDouble,
+) -> None:
+    channel = run_component(
+        lambda: NewRelicPagerDutyChannel(
+            "site",
+            {
+                "serviceName": "www.example.com",
+                "escalationPolicyId": "PESC123",
+                "policyName": "www.example.com",
+                "siteUrl": "https://www.example.com/",
+                "certificateMonitor": {
+                    "domain": "www.example.com",
+                    "daysBeforeExpiry": 14,
+                    "locations": ["US_EAST_1"],
+                },
+            },
+        ),
+        ["serviceId"],
+    )
+    (registered,) = channel.of_type("newrelic:synthetics/certCheckMonitor:CertCheckMonitor")
+    inputs = registered.inputs
+    # buildSyntheticsCertCheckMonitorCreateInput: the bridge's input names to the input type's.
+    monitor = {
+        "domain": inputs["domain"],
+        "locations": {"public": inputs["locationsPublics"]},
+        "name": inputs["name"],
+        "numberDaysToFailBeforeCertExpires": inputs["certificateExpiration"],
+        "period": inputs["period"],
+        "runtime": {
+            "runtimeType": inputs["runtimeType"],
+            "runtimeTypeVersion": inputs["runtimeTypeVersion"],
+        },
+        "status": inputs["status"],
+    }
+    created = create_cert_check(nerdgraph, monitor)
+    assert created["errors"] == []
+    assert created["monitor"]["runtime"] == monitor["runtime"]
 
 
 @pytest.mark.parametrize(
