@@ -14,6 +14,9 @@ entities_api_.go, pkg/notifications/notifications_api.go, pkg/workflows/workflow
   resource_newrelic_synthetics_monitor.go calls `SyntheticsCreateSimpleMonitor`):
   `syntheticsCreateSimpleMonitor`, `syntheticsUpdateSimpleMonitor`, `syntheticsDeleteMonitor`,
   read back as an entity (`actor.entity`);
+* the certificate check monitor (resource_newrelic_synthetics_cert_check_monitor.go):
+  `syntheticsCreateCertCheckMonitor`, `syntheticsUpdateCertCheckMonitor`, the same delete and
+  entity read (its input checks and entity tags: e2e/doubles/nerdgraph_synthetics.py);
 * notification destinations and channels (`aiNotifications*`, `actor.account.aiNotifications`),
   workflows (`aiWorkflows*`, `actor.account.aiWorkflows.workflows`);
 * `actor.entitySearch(query:)` as `newrelic.get_entity` builds it
@@ -31,12 +34,13 @@ kept in `unimplemented`. The client does not retry 501 (internal/http/retry.go r
 BAD_USER_INPUT, which the client turns into NotFound; invalid input) are GraphQL errors, or the
 payload `errors` list where the API puts them there (synthetics, notifications, workflows).
 
-State (all plain dicts, shaped as NerdGraph answers): `policies`, `conditions`, `monitors`,
-`destinations`, `channels`, `workflows` keyed by id (monitors by GUID), `entities` (seeded APM
-applications). `state()` returns a deep copy. `seed_apm_application(name, ...)` adds an APM
-application entity that `get_entity` finds. A destination's secret token is never kept: only its
-SHA-256 (`tokenSha256`). The request log records that an `Api-Key` header was present, never its
-value. Ids are counters and GUIDs are derived from them; timestamps come from `clock`.
+State (all plain dicts, shaped as NerdGraph answers): `policies`, `conditions`, `monitors` (each
+with its `monitorType`, SIMPLE or CERT_CHECK), `destinations`, `channels`, `workflows` keyed by id
+(monitors by GUID), `entities` (seeded APM applications). `state()` returns a deep copy.
+`seed_apm_application(name, ...)` adds an APM application entity that `get_entity` finds. A
+destination's secret token is never kept: only its SHA-256 (`tokenSha256`). The request log records
+that an `Api-Key` header was present, never its value. Ids are counters and GUIDs are derived from
+them; timestamps come from `clock`.
 """
 
 import base64
@@ -56,49 +60,22 @@ from e2e.doubles.graphql_exec import (
     parse_operation,
     top_level_fields,
 )
+from e2e.doubles.nerdgraph_synthetics import (
+    PERIOD_MINUTES,
+    PUBLIC_LOCATIONS,
+    cert_check_entity_tags,
+    cert_check_problems,
+    cert_check_result,
+    common_problems,
+    locations,
+    new_cert_check,
+    problem,
+    updated_cert_check,
+)
 
 DEFAULT_ACCOUNT_ID = 1234567
 NOT_FOUND = {"code": "BAD_USER_INPUT", "errorClass": "BAD_USER_INPUT"}
 INCIDENT_PREFERENCES = {"PER_POLICY", "PER_CONDITION", "PER_CONDITION_AND_TARGET"}
-# SyntheticsMonitorPeriod (newrelic-client-go pkg/synthetics/types.go) and its minutes, as the
-# monitor entity reports `period` (terraform-provider-newrelic helpers_synthetics.go).
-PERIOD_MINUTES = {
-    "EVERY_MINUTE": 1,
-    "EVERY_5_MINUTES": 5,
-    "EVERY_10_MINUTES": 10,
-    "EVERY_15_MINUTES": 15,
-    "EVERY_30_MINUTES": 30,
-    "EVERY_HOUR": 60,
-    "EVERY_6_HOURS": 360,
-    "EVERY_12_HOURS": 720,
-    "EVERY_DAY": 1440,
-}
-# Public location codes and the labels the monitor entity's `publicLocation` tag holds; the
-# provider maps them back (terraform-provider-newrelic helpers_synthetics.go,
-# syntheticsPublicLocationsMap).
-PUBLIC_LOCATIONS = {
-    "US_EAST_2": "Columbus, OH, USA",
-    "CA_CENTRAL_1": "Montreal, Québec, CA",
-    "US_WEST_2": "Portland, OR, USA",
-    "US_WEST_1": "San Francisco, CA, USA",
-    "US_EAST_1": "Washington, DC, USA",
-    "SA_EAST_1": "São Paulo, BR",
-    "AP_EAST_1": "Hong Kong, HK",
-    "ME_SOUTH_1": "Manama, BH",
-    "AP_SOUTH_1": "Mumbai, IN",
-    "AP_NORTHEAST_2": "Seoul, KR",
-    "AP_SOUTHEAST_1": "Singapore, SG",
-    "AP_NORTHEAST_1": "Tokyo, JP",
-    "EU_WEST_1": "Dublin, IE",
-    "EU_CENTRAL_1": "Frankfurt, DE",
-    "EU_WEST_2": "London, England, UK",
-    "EU_SOUTH_1": "Milan, IT",
-    "EU_WEST_3": "Paris, FR",
-    "EU_NORTH_1": "Stockholm, SE",
-    "AP_SOUTHEAST_2": "Sydney, AU",
-    "AF_SOUTH_1": "Cape Town, ZA",
-}
-MONITOR_STATUSES = {"ENABLED", "DISABLED", "MUTED"}
 DESTINATION_TYPES = {
     "EMAIL",
     "EVENT_BRIDGE",
@@ -297,6 +274,8 @@ class NerdGraphDouble(LocalDouble):
             "alertsConditionDelete": self._condition_delete,
             "syntheticsCreateSimpleMonitor": self._monitor_create,
             "syntheticsUpdateSimpleMonitor": self._monitor_update,
+            "syntheticsCreateCertCheckMonitor": self._cert_check_create,
+            "syntheticsUpdateCertCheckMonitor": self._cert_check_update,
             "syntheticsDeleteMonitor": self._monitor_delete,
             "aiNotificationsCreateDestination": self._destination_create,
             "aiNotificationsUpdateDestination": self._destination_update,
@@ -463,11 +442,12 @@ class NerdGraphDouble(LocalDouble):
         self.monitors[guid] = {
             "guid": guid,
             "id": monitor_id,
+            "monitorType": "SIMPLE",
             "name": given["name"],
             "period": given["period"],
             "status": given["status"],
             "uri": given["uri"],
-            "locations": _locations(given.get("locations")),
+            "locations": locations(given.get("locations")),
             "advancedOptions": _advanced_options(options),
             "tags": list(given.get("tags") or []),
             "createdAt": self._now_millis(),
@@ -477,7 +457,7 @@ class NerdGraphDouble(LocalDouble):
 
     def _monitor_update(self, args: dict[str, Any]) -> dict[str, Any]:
         monitor = self.monitors.get(str(args.get("guid")))
-        if monitor is None:
+        if monitor is None or monitor["monitorType"] != "SIMPLE":
             return _monitor_result(
                 None, [{"type": "NOT_FOUND", "description": "Monitor not found"}]
             )
@@ -486,7 +466,7 @@ class NerdGraphDouble(LocalDouble):
         problems = _monitor_problems(merged)
         if problems:
             return _monitor_result(None, problems)
-        merged["locations"] = _locations(merged.get("locations"))
+        merged["locations"] = locations(merged.get("locations"))
         if given.get("advancedOptions") is not None:
             merged["advancedOptions"] = _advanced_options(given["advancedOptions"])
         merged["modifiedAt"] = self._now_millis()
@@ -499,6 +479,33 @@ class NerdGraphDouble(LocalDouble):
             raise RefusalError(f"Monitor {guid} not found", {"errorClass": "NOT_FOUND"})
         del self.monitors[guid]
         return {"__typename": "SyntheticsMonitorDeleteMutationResult", "deletedGuid": guid}
+
+    # -- synthetics certificate check monitor (e2e/doubles/nerdgraph_synthetics.py) -----------
+
+    def _cert_check_create(self, args: dict[str, Any]) -> dict[str, Any]:
+        self._check_account(args.get("accountId"))
+        given = args.get("monitor") or {}
+        problems = cert_check_problems(given)
+        if problems:
+            return cert_check_result(None, problems)
+        monitor_id = _uuid(1, self._next())
+        guid = _guid(self.account_id, "SYNTH", "MONITOR", monitor_id)
+        self.monitors[guid] = new_cert_check(given, guid, monitor_id, self._now_millis())
+        return cert_check_result(self.monitors[guid], [])
+
+    def _cert_check_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        monitor = self.monitors.get(str(args.get("guid")))
+        if monitor is None or monitor["monitorType"] != "CERT_CHECK":
+            return cert_check_result(
+                None, [{"type": "NOT_FOUND", "description": "Monitor not found"}]
+            )
+        merged, problems = updated_cert_check(
+            monitor, args.get("monitor") or {}, self._now_millis()
+        )
+        if problems:
+            return cert_check_result(None, problems)
+        self.monitors[monitor["guid"]] = merged
+        return cert_check_result(merged, [])
 
     # -- entities -----------------------------------------------------------------------------
 
@@ -519,14 +526,21 @@ class NerdGraphDouble(LocalDouble):
                 "values": [PUBLIC_LOCATIONS[code] for code in monitor["locations"]["public"]],
             }
         ]
-        options = monitor["advancedOptions"]
-        tags.append(
-            {"key": "useTlsValidation", "values": [str(options["useTlsValidation"]).lower()]}
-        )
-        if options.get("responseValidationText"):
+        kind = monitor["monitorType"]
+        if kind == "CERT_CHECK":
+            tags.extend(cert_check_entity_tags(monitor))
+        else:
+            options = monitor["advancedOptions"]
             tags.append(
-                {"key": "responseValidationText", "values": [options["responseValidationText"]]}
+                {"key": "useTlsValidation", "values": [str(options["useTlsValidation"]).lower()]}
             )
+            if options.get("responseValidationText"):
+                tags.append(
+                    {
+                        "key": "responseValidationText",
+                        "values": [options["responseValidationText"]],
+                    }
+                )
         tags.extend({"key": t["key"], "values": list(t["values"])} for t in monitor["tags"])
         return {
             "__typename": "SyntheticMonitorEntity",
@@ -539,8 +553,9 @@ class NerdGraphDouble(LocalDouble):
             "type": "MONITOR",
             "entityType": "SYNTHETIC_MONITOR_ENTITY",
             "monitorId": monitor["id"],
-            "monitorType": "SIMPLE",
-            "monitoredUrl": monitor["uri"],
+            "monitorType": kind,
+            # A certificate check has no URL; NerdGraph's field is nullable.
+            "monitoredUrl": monitor.get("uri"),
             "period": PERIOD_MINUTES[monitor["period"]],
             "monitorSummary": {"__lenient__": True, "status": monitor["status"]},
             "reporting": True,
@@ -1059,31 +1074,11 @@ def _condition_node(condition: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _monitor_problems(monitor: Mapping[str, Any]) -> list[dict[str, str]]:
-    problems = []
-    if not monitor.get("name"):
-        problems.append({"type": "BAD_REQUEST", "description": "name must not be blank"})
+    problems = common_problems(monitor)
     uri = monitor.get("uri") or ""
     if not re.match(r"https?://[^/\s]+", uri):
-        problems.append({"type": "BAD_REQUEST", "description": f"uri {uri!r} is not a URL"})
-    if monitor.get("period") not in PERIOD_MINUTES:
-        problems.append({"type": "BAD_REQUEST", "description": f"period {monitor.get('period')!r}"})
-    if monitor.get("status") not in MONITOR_STATUSES:
-        problems.append({"type": "BAD_REQUEST", "description": f"status {monitor.get('status')!r}"})
-    public = (monitor.get("locations") or {}).get("public") or []
-    private = (monitor.get("locations") or {}).get("private") or []
-    if not public and not private:
-        problems.append({"type": "BAD_REQUEST", "description": "at least one location is required"})
-    unknown = [code for code in public if code not in PUBLIC_LOCATIONS]
-    if unknown:
-        problems.append({"type": "BAD_REQUEST", "description": f"unknown locations {unknown}"})
+        problems.insert(0 if monitor.get("name") else 1, problem(f"uri {uri!r} is not a URL"))
     return problems
-
-
-def _locations(given: Mapping[str, Any] | None) -> dict[str, list[str]]:
-    return {
-        "public": list((given or {}).get("public") or []),
-        "private": list((given or {}).get("private") or []),
-    }
 
 
 def _advanced_options(options: Mapping[str, Any]) -> dict[str, Any]:

@@ -37,8 +37,9 @@ deleting a schedule an escalation policy uses ("Schedule can't be deleted if it'
 escalation policies", the text resource_pagerduty_schedule.go matches), removing a team member an
 escalation policy of the team targets ("User cannot be removed as they belong to an escalation
 policy on this team", matched by pagerdutyplugin/resource_pagerduty_team_membership.go),
-references to objects that do not exist, and any request without an `Authorization: Token
-token=…` header (401).
+references to objects that do not exist, a service's urgency rule, support hours or scheduled
+actions the API or the provider would refuse (e2e/doubles/pagerduty_support_hours.py), and any
+request without an `Authorization: Token token=…` header (401).
 
 Assumptions of the double's own (neither the provider nor the API reference settles them):
 deleting a user an escalation policy targets, and an escalation policy a service uses, are
@@ -86,6 +87,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from e2e.doubles._double import LocalDouble, Reply, Request
+from e2e.doubles.pagerduty_support_hours import ABILITY, stored_urgency, urgency_problems
 
 Json = dict[str, Any]
 Query = dict[str, list[str]]
@@ -117,13 +119,15 @@ TEAM_ROLES = ("observer", "responder", "manager")
 URGENCIES = ("high", "low")
 HANDOFF_TYPES = ("both", "oncall", "offcall")
 # What the account can do (GET /abilities): "teams" lets escalation policies and schedules have
-# teams, "urgencies" allows low-urgency rules (a low-urgency rule is refused without it).
+# teams, "urgencies" allows low-urgency rules (a low-urgency rule is refused without it),
+# "service_support_hours" support hours on a service (e2e/doubles/pagerduty_support_hours.py).
 DEFAULT_ABILITIES = (
     "teams",
     "urgencies",
     "read_only_users",
     "team_responders",
     "escalation_rule_assignment_strategies",
+    ABILITY,
 )
 # A few of PagerDuty's vendors (GET /vendors), New Relic included: the stacks look it up by
 # name (pagerduty.get_vendor), and the provider pages through all of them.
@@ -1033,6 +1037,16 @@ class _Account:
         for field in ("auto_resolve_timeout", "acknowledgement_timeout"):
             if service[field] is not None:
                 service[field] = _int(service[field], field, 0, 2_147_483_647)
+        rule = service["incident_urgency_rule"]
+        hours_wanted = body.get("support_hours") is not None or (
+            isinstance(rule, dict) and rule.get("type") == "use_support_hours"
+        )
+        if hours_wanted and ABILITY not in self.abilities:
+            raise no_ability()
+        problems = urgency_problems(service, body)
+        if problems:
+            raise invalid(*problems)
+        service.update(stored_urgency(service))
         policy = self.policies[pid]
         service.update(
             id=sid,
@@ -1891,12 +1905,12 @@ class PagerDutyDouble(LocalDouble):
         [{name, description, num_loops, teams: [name], rules: [{escalation_delay_in_minutes,
         targets: [{user: email} | {schedule: name}]}]}], `services` [{name, description,
         escalation_policy: name, auto_resolve_timeout, acknowledgement_timeout,
-        incident_urgency_rule, integrations: [{name, vendor: name}], orchestration: {sets:
-        [{id, rules}], catch_all}}]. A policy's rule may have its escalation_rule_assignment_
-        strategy. Each user, contact method, rule, handoff rule, team, schedule, policy, service
-        and integration may have its `id` (an account whose ids are known; otherwise the
-        counter's), a user the `login_method_id` of the e-mail contact method PagerDuty gives it.
-        Raises ApiError on what the API would refuse."""
+        incident_urgency_rule, support_hours, scheduled_actions, integrations: [{name, vendor:
+        name}], orchestration: {sets: [{id, rules}], catch_all}}]. A policy's rule may have its
+        escalation_rule_assignment_strategy. Each user, contact method, rule, handoff rule, team,
+        schedule, policy, service and integration may have its `id` (an account whose ids are
+        known; otherwise the counter's), a user the `login_method_id` of the e-mail contact
+        method PagerDuty gives it. Raises ApiError on what the API would refuse."""
         with self._lock:
             return _Seeder(self.account).run(account)
 

@@ -14,6 +14,7 @@ Left out: the services' integrations and Slack connections (the account is read 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -176,13 +177,38 @@ def _policy(
 
 
 def _service(inputs: Mapping[str, Any], policies: Mapping[str, str]) -> dict[str, Any]:
-    return {
+    service = {
         "name": inputs["name"],
         "description": inputs["description"],
         "escalation_policy": policies[inputs["escalationPolicy"]],
-        "incident_urgency_rule": inputs["incidentUrgencyRule"],
+        "incident_urgency_rule": _api_names(inputs["incidentUrgencyRule"]),
         "auto_resolve_timeout": _timeout(inputs.get("autoResolveTimeout")),
         "acknowledgement_timeout": _timeout(inputs.get("acknowledgementTimeout")),
+    }
+    # Support hours and their actions under the API's names; the bridge's lists of one are
+    # the provider's blocks (`ats` is the one `at`, pulumi-pagerduty's ServiceScheduledAction).
+    if inputs.get("supportHours") is not None:
+        service["support_hours"] = _api_names(inputs["supportHours"])
+    if inputs.get("scheduledActions"):
+        service["scheduled_actions"] = [
+            _api_names({k: v for k, v in a.items() if k != "ats"}) | {"at": _api_names(a["ats"][0])}
+            for a in inputs["scheduledActions"]
+        ]
+    return service
+
+
+# The bridge's input names whose API name is not their snake case (pulumi-pagerduty's
+# ServiceSupportHours pluralizes the list).
+_RENAMED: Final = {"daysOfWeeks": "days_of_week"}
+
+
+def _api_names(value: Mapping[str, Any]) -> dict[str, Any]:
+    """An input object (and the objects in it) with the REST API's field names."""
+    return {
+        _RENAMED.get(key) or re.sub(r"(?<!^)([A-Z])", r"_\1", key).lower(): (
+            _api_names(item) if isinstance(item, Mapping) else item
+        )
+        for key, item in value.items()
     }
 
 

@@ -12,12 +12,14 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from graphql import IntrospectionQuery, build_client_schema, graphql_sync
 
+from components.newrelic.channel import NewRelicPagerDutyChannel
 from e2e.doubles.nerdgraph import NerdGraphDouble
-from tests.support import TESTS
+from tests.support import TESTS, run_component
 
 QUERIES: dict[str, str] = json.loads(
     (TESTS / "data" / "newrelic_client_go_queries.json").read_text()
@@ -323,6 +325,294 @@ def test_ping_monitor_with_unknown_location_is_refused_in_the_payload(
     assert result["monitor"] is None
     assert "AWS_US_EAST_1" in result["errors"][0]["description"]
     assert nerdgraph.monitors == {}
+
+
+def _introspection(cut: dict[str, Any]) -> IntrospectionQuery:
+    """newrelic-client-go's schema.json (tutone's form, which leaves out empty and default
+    entries) as the standard introspection result graphql-core builds a schema from."""
+
+    def ref(type_ref: dict[str, Any]) -> dict[str, Any]:
+        inner = type_ref.get("ofType")
+        return {
+            "kind": type_ref["kind"],
+            "name": type_ref.get("name"),
+            "ofType": ref(inner) if inner else None,
+        }
+
+    def value(entry: dict[str, Any]) -> dict[str, Any]:
+        return {**entry, "type": ref(entry["type"]), "defaultValue": entry.get("defaultValue")}
+
+    def field(entry: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **entry,
+            "type": ref(entry["type"]),
+            "args": [value(a) for a in entry.get("args") or []],
+            "isDeprecated": entry.get("isDeprecated", False),
+            "deprecationReason": entry.get("deprecationReason"),
+        }
+
+    def named(entry: dict[str, Any]) -> dict[str, Any]:
+        kind = entry["kind"]
+        return {
+            **entry,
+            "description": entry.get("description"),
+            "fields": [field(f) for f in entry.get("fields") or []]
+            if kind in ("OBJECT", "INTERFACE")
+            else None,
+            "inputFields": [value(f) for f in entry.get("inputFields") or []]
+            if kind == "INPUT_OBJECT"
+            else None,
+            "interfaces": list(entry.get("interfaces") or []) if kind == "OBJECT" else None,
+            "enumValues": entry.get("enumValues") if kind == "ENUM" else None,
+            "possibleTypes": entry.get("possibleTypes"),
+        }
+
+    roots = [cut["queryType"], cut["mutationType"]]
+    introspection = {
+        "__schema": {
+            "queryType": {"name": cut["queryType"]["name"]},
+            "mutationType": {"name": cut["mutationType"]["name"]},
+            "subscriptionType": None,
+            "types": [named(t) for t in [*roots, *cut["types"]]],
+            "directives": [],
+        }
+    }
+    return cast(IntrospectionQuery, introspection)
+
+
+# The part of NerdGraph's schema the certificate check's mutations use, cut from
+# newrelic-client-go's schema.json (its `_source`; scripts/nerdgraph_schema_slice.py).
+NERDGRAPH_SCHEMA = build_client_schema(
+    _introspection(json.loads((TESTS / "data" / "nerdgraph_schema_slice.json").read_text()))
+)
+
+
+def schema_checked(name: str, variables: dict[str, Any], data: dict[str, Any]) -> None:
+    """The client's query is valid in NerdGraph's schema, the variables the provider sends
+    coerce to its input types, and the double's answer is one the schema allows (executing the
+    query over the answer gives the answer back, every enum, number and non-null as typed)."""
+    result = graphql_sync(NERDGRAPH_SCHEMA, QUERIES[name], data, variable_values=variables)
+    assert result.errors is None, result.errors
+    assert result.data == data
+
+
+# SyntheticsCreateCertCheckMonitorInput as buildSyntheticsCertCheckMonitorCreateInput fills it
+# (terraform-provider-newrelic resource_newrelic_synthetics_cert_check_monitor.go) for the
+# project's NewRelicPagerDutyChannel, marshalled as pkg/synthetics/types.go tags it (apdexTarget
+# and tags omitempty; locations a struct, always sent).
+CERT_CHECK = {
+    "domain": "www.example.com",
+    "locations": {"public": ["US_EAST_1", "EU_WEST_2"]},
+    "name": "www.example.com certificate",
+    "numberDaysToFailBeforeCertExpires": 30,
+    "period": "EVERY_6_HOURS",
+    "runtime": {"runtimeType": "NODE_API", "runtimeTypeVersion": "22.20.0"},
+    "status": "ENABLED",
+}
+
+
+def create_cert_check(double: NerdGraphDouble, monitor: dict[str, Any]) -> dict[str, Any]:
+    variables = {"accountId": double.account_id, "monitor": monitor}
+    data = ok(double, "SyntheticsCreateCertCheckMonitorMutation", variables)
+    schema_checked("SyntheticsCreateCertCheckMonitorMutation", variables, data)
+    result: dict[str, Any] = data["syntheticsCreateCertCheckMonitor"]
+    return result
+
+
+def test_cert_check_monitor_answers_what_the_provider_sets_from_it(
+    nerdgraph: NerdGraphDouble,
+) -> None:
+    created = create_cert_check(nerdgraph, CERT_CHECK)
+    assert created["errors"] == []
+    monitor = created["monitor"]
+    # The create sets these attributes from the answer (monitor_id feeds the NRQL condition).
+    assert monitor == {
+        "createdAt": monitor["createdAt"],
+        "domain": "www.example.com",
+        "guid": monitor["guid"],
+        "id": monitor["id"],
+        "locations": {"private": [], "public": ["US_EAST_1", "EU_WEST_2"]},
+        "modifiedAt": monitor["modifiedAt"],
+        "name": "www.example.com certificate",
+        "numberDaysToFailBeforeCertExpires": 30,
+        "period": "EVERY_6_HOURS",
+        "runtime": {"runtimeType": "NODE_API", "runtimeTypeVersion": "22.20.0"},
+        "status": "ENABLED",
+    }
+    assert nerdgraph.monitors[monitor["guid"]]["monitorType"] == "CERT_CHECK"
+
+
+def test_cert_check_monitor_reads_back_from_the_entity_tags_the_provider_maps(
+    nerdgraph: NerdGraphDouble,
+) -> None:
+    monitor = create_cert_check(
+        nerdgraph, {**CERT_CHECK, "tags": [{"key": "site", "values": ["example"]}]}
+    )["monitor"]
+    entity = ok(nerdgraph, "getEntityQuery", {"guid": monitor["guid"]})["actor"]["entity"]
+    assert entity["__typename"] == "SyntheticMonitorEntity"
+    assert entity["monitorType"] == "CERT_CHECK"
+    assert entity["monitorId"] == monitor["id"]
+    assert entity["period"] == 360  # period_in_minutes, and EVERY_6_HOURS back
+    assert entity["monitorSummary"]["status"] == "ENABLED"
+    tags = {t["key"]: t["values"] for t in entity["tags"]}
+    # getPublicLocationsFromEntityTags, getRuntimeValuesFromEntityTags and
+    # getCertCheckMonitorValuesFromEntityTags (helpers_synthetics.go) read exactly these.
+    assert tags["publicLocation"] == ["Washington, DC, USA", "London, England, UK"]
+    assert tags["runtimeType"] == ["NODE_API"]
+    assert tags["runtimeTypeVersion"] == ["22.20.0"]
+    assert tags["domain"] == ["www.example.com"]
+    assert tags["daysUntilExpiration"] == ["30"]
+    assert tags["site"] == ["example"]
+    found = ok(
+        nerdgraph,
+        "getEntitySearchByQuery",
+        {"query": "name = 'www.example.com certificate' AND domain = 'SYNTH' AND type = 'MONITOR'"},
+    )["actor"]["entitySearch"]
+    assert [e["guid"] for e in found["results"]["entities"]] == [monitor["guid"]]
+
+
+def test_cert_check_monitor_update_keeps_what_it_leaves_out_and_delete_removes_it(
+    nerdgraph: NerdGraphDouble,
+) -> None:
+    guid = create_cert_check(nerdgraph, CERT_CHECK)["monitor"]["guid"]
+    # buildSyntheticsCertCheckMonitorUpdateInput sends the whole configuration again.
+    update = {**CERT_CHECK, "numberDaysToFailBeforeCertExpires": 14, "period": "EVERY_12_HOURS"}
+    variables = {"guid": guid, "monitor": update}
+    data = ok(nerdgraph, "SyntheticsUpdateCertCheckMonitorMutation", variables)
+    schema_checked("SyntheticsUpdateCertCheckMonitorMutation", variables, data)
+    updated = data["syntheticsUpdateCertCheckMonitor"]
+    assert updated["errors"] == []
+    assert updated["monitor"]["numberDaysToFailBeforeCertExpires"] == 14
+    assert updated["monitor"]["period"] == "EVERY_12_HOURS"
+    # SyntheticsUpdateCertCheckMonitorInput's fields are omitempty but `locations`, a struct:
+    # `{}` when no list is set (pkg/synthetics/types.go). What is left out stays.
+    variables = {"guid": guid, "monitor": {"locations": {}, "status": "DISABLED"}}
+    data = ok(nerdgraph, "SyntheticsUpdateCertCheckMonitorMutation", variables)
+    schema_checked("SyntheticsUpdateCertCheckMonitorMutation", variables, data)
+    kept = data["syntheticsUpdateCertCheckMonitor"]["monitor"]
+    assert kept["status"] == "DISABLED"
+    assert kept["locations"]["public"] == ["US_EAST_1", "EU_WEST_2"]
+    assert kept["domain"] == "www.example.com"
+    entity = ok(nerdgraph, "getEntityQuery", {"guid": guid})["actor"]["entity"]
+    assert {t["key"]: t["values"] for t in entity["tags"]}["daysUntilExpiration"] == ["14"]
+    data = ok(nerdgraph, "SyntheticsDeleteMonitorMutation", {"guid": guid})
+    schema_checked("SyntheticsDeleteMonitorMutation", {"guid": guid}, data)
+    assert data["syntheticsDeleteMonitor"]["deletedGuid"] == guid
+    # The provider's read then finds no entity and forgets the monitor.
+    assert ok(nerdgraph, "getEntityQuery", {"guid": guid})["actor"]["entity"] is None
+
+
+def test_the_components_certificate_check_is_accepted_as_the_provider_sends_it(
+    nerdgraph: NerdGraphDouble,
+) -> None:
+    channel = run_component(
+        lambda: NewRelicPagerDutyChannel(
+            "site",
+            {
+                "serviceName": "www.example.com",
+                "escalationPolicyId": "PESC123",
+                "policyName": "www.example.com",
+                "siteUrl": "https://www.example.com/",
+                "certificateMonitor": {
+                    "domain": "www.example.com",
+                    "daysBeforeExpiry": 14,
+                    "locations": ["US_EAST_1"],
+                },
+            },
+        ),
+        ["serviceId"],
+    )
+    (registered,) = channel.of_type("newrelic:synthetics/certCheckMonitor:CertCheckMonitor")
+    inputs = registered.inputs
+    # buildSyntheticsCertCheckMonitorCreateInput: the bridge's input names to the input type's.
+    monitor = {
+        "domain": inputs["domain"],
+        "locations": {"public": inputs["locationsPublics"]},
+        "name": inputs["name"],
+        "numberDaysToFailBeforeCertExpires": inputs["certificateExpiration"],
+        "period": inputs["period"],
+        "runtime": {
+            "runtimeType": inputs["runtimeType"],
+            "runtimeTypeVersion": inputs["runtimeTypeVersion"],
+        },
+        "status": inputs["status"],
+    }
+    created = create_cert_check(nerdgraph, monitor)
+    assert created["errors"] == []
+    assert created["monitor"]["runtime"] == monitor["runtime"]
+
+
+@pytest.mark.parametrize(
+    ("change", "description"),
+    [
+        # No runtime_type configured: the provider still sends two empty strings (legacy).
+        (
+            {"runtime": {"runtimeType": "", "runtimeTypeVersion": ""}},
+            "Runtime values are invalid combination.",
+        ),
+        # TestSyntheticsCertCheckMonitor_IncorrectRuntimeError (synthetics_api_integration_test.go).
+        (
+            {
+                "runtime": {
+                    "runtimeType": "INVALID_RUNTIME",
+                    "runtimeTypeVersion": "INVALID_RUNTIME",
+                }
+            },
+            "Runtime values are invalid combination.",
+        ),
+        (
+            {"runtime": {"runtimeType": "NODE_API", "runtimeTypeVersion": "10"}},
+            "Runtime values are invalid combination.",
+        ),
+        ({"domain": "https://www.example.com"}, "invalid domain 'https://www.example.com'"),
+        ({"numberDaysToFailBeforeCertExpires": 0}, "numberDaysToFailBeforeCertExpires 0"),
+        ({"locations": {"public": ["AWS_US_EAST_1"]}}, "unknown locations ['AWS_US_EAST_1']"),
+    ],
+)
+def test_cert_check_monitor_refusals_are_payload_errors_the_provider_prints(
+    nerdgraph: NerdGraphDouble, change: dict[str, Any], description: str
+) -> None:
+    result = create_cert_check(nerdgraph, {**CERT_CHECK, **change})
+    assert result["monitor"] is None
+    assert result["errors"] == [{"description": description, "type": "BAD_REQUEST"}]
+    assert nerdgraph.monitors == {}
+
+
+def test_cert_check_period_outside_the_schemas_enum_is_refused(nerdgraph: NerdGraphDouble) -> None:
+    monitor = {**CERT_CHECK, "period": "EVERY_2_HOURS"}
+    variables = {"accountId": nerdgraph.account_id, "monitor": monitor}
+    # NerdGraph refuses it while coercing the variables (SyntheticsMonitorPeriod), before the
+    # mutation runs; the double, without the schema, answers it as a payload error.
+    assert graphql_sync(
+        NERDGRAPH_SCHEMA,
+        QUERIES["SyntheticsCreateCertCheckMonitorMutation"],
+        {},
+        variable_values=variables,
+    ).errors
+    result = ok(nerdgraph, "SyntheticsCreateCertCheckMonitorMutation", variables)
+    assert result["syntheticsCreateCertCheckMonitor"]["errors"] == [
+        {"description": "period 'EVERY_2_HOURS'", "type": "BAD_REQUEST"}
+    ]
+    assert nerdgraph.monitors == {}
+
+
+def test_cert_check_update_of_a_missing_or_ping_monitor_is_not_found(
+    nerdgraph: NerdGraphDouble,
+) -> None:
+    ping = ok(
+        nerdgraph,
+        "SyntheticsCreateSimpleMonitorMutation",
+        {"accountId": nerdgraph.account_id, "monitor": MONITOR},
+    )["syntheticsCreateSimpleMonitor"]["monitor"]["guid"]
+    for guid in (ping, "MTIzfFNZTlRIfE1PTklUT1J8bm9uZQ"):
+        variables = {"guid": guid, "monitor": {"locations": {}, "status": "DISABLED"}}
+        data = ok(nerdgraph, "SyntheticsUpdateCertCheckMonitorMutation", variables)
+        schema_checked("SyntheticsUpdateCertCheckMonitorMutation", variables, data)
+        assert data["syntheticsUpdateCertCheckMonitor"] == {
+            "errors": [{"description": "Monitor not found", "type": "NOT_FOUND"}],
+            "monitor": None,
+        }
+    assert nerdgraph.monitors[ping]["status"] == "ENABLED"
 
 
 def test_entity_search_finds_the_seeded_apm_app_by_exact_name(nerdgraph: NerdGraphDouble) -> None:
