@@ -144,13 +144,17 @@ def _issue(loc: Loc, reason: str, values: Mapping[str, Any]) -> Issue:
     """The problem at the longest part of `loc` the stack file has, with the value written there
     when the whole of `loc` is in it, or when it is one value the component splits (a phone
     number written as one string is the args' `countryCode` and `number`, a target `user:<slug>`
-    their `type` and `ref`)."""
+    their `type` and `ref`). A key the component says is required, in a mapping the stack file
+    writes, is reported at that key: there is where the user adds it."""
     found: Any = values
     for depth, part in enumerate(loc):
         inside = found.get(part) if isinstance(found, Mapping) and isinstance(part, str) else None
         if isinstance(found, list) and isinstance(part, int) and 0 <= part < len(found):
             inside = found[part]
         if inside is None:
+            last = depth == len(loc) - 1
+            if last and isinstance(found, Mapping) and reason.startswith("required"):
+                return Issue(loc, MISSING, _without_got(reason))
             written = MISSING if depth == 0 or isinstance(found, Mapping | list) else found
             return Issue(loc[: max(depth, 1)], written, _without_got(reason))
         found = inside

@@ -18,7 +18,7 @@ from components.team.component import TeamOnCall
 from oncall import cli
 from oncall.config import args as component_args
 from oncall.config import parse_stack_config, stackfile
-from oncall.config.errors import ConfigError
+from oncall.config.errors import MISSING, ConfigError
 from oncall.offline.engine import run_program
 from tests.support import PROJECT, T, copy_project
 
@@ -172,6 +172,61 @@ def test_a_default_handoff_a_member_cannot_take_is_named() -> None:
             "sms needs members.joe.sms, which is not set (from team.defaults.handoff.via, "
             "which joe inherits; joe's own handoff would replace it)",
         )
+    ]
+
+
+RESTRICTION = "pantheon-oncall:team.schedules.default.layers[1].restrictions[0]"
+
+
+@pytest.mark.parametrize(
+    ("restriction", "key", "value", "message"),
+    [
+        (
+            {"type": "weekly", "durationHours": 8},
+            "startDay",
+            MISSING,
+            "required for a weekly restriction: the day it opens",
+        ),
+        (
+            {"type": "daily", "durationHours": 8, "startDay": "Monday"},
+            "startDay",
+            "Monday",
+            "only a weekly restriction has a start day; a daily one repeats every day",
+        ),
+        (
+            {"type": "daily", "durationHours": 24},
+            "durationHours",
+            24,
+            "a daily restriction lasts less than 24 hours (1 to 86399 seconds)",
+        ),
+        (
+            {"type": "weekly", "durationHours": 168, "startDay": "friday"},
+            "durationHours",
+            168,
+            "a weekly restriction lasts less than 168 hours (1 to 604799 seconds)",
+        ),
+        (
+            {"type": "daily", "durationHours": 0.0001},
+            "durationHours",
+            0.0001,
+            "a daily restriction lasts at least a second (1 to 86399 seconds)",
+        ),
+    ],
+)
+def test_a_restriction_is_told_its_rules_at_the_key_written_in_hours_too(
+    restriction: dict[str, Any], key: str, value: object, message: str
+) -> None:
+    # TeamOnCall's rule (components/team/schedules.py), checked on the seconds the config
+    # converts the hours to, and reported at the stack file's key.
+    values = copy.deepcopy(live())
+    layer = values["team"]["schedules"]["default"]["layers"][1]
+    layer["restrictions"] = [{"startTime": "09:00", **restriction}]
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    assert [(p.path, p.value, p.message) for p in refused.value.problems] == [
+        (f"{RESTRICTION}.{key}", value, message)
     ]
 
 
