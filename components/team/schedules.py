@@ -88,7 +88,8 @@ def _layer_problems(
     if "end" in layer:
         end = _timestamp(p, f"{path}.end", layer["end"])
         if start is not None and end is not None and end <= start:
-            p.add(f"{path}.end", f"must be after start (got {layer['end']!r})")
+            message = f"must be after the layer's start, {start.isoformat()}"
+            p.add(f"{path}.end", f"{message} (got {layer['end']!r})")
     p.integer(
         f"{path}.rotationTurnLengthSeconds",
         layer["rotationTurnLengthSeconds"],

@@ -764,7 +764,8 @@ BAD_ARGS: dict[str, tuple[Mutation, str]] = {
     ),
     "end before start": (
         _set("schedules.default.layers.1.end", "2026-12-01T09:00:00-05:00"),
-        r"schedules\.default\.layers\[1\]\.end: must be after start",
+        r"schedules\.default\.layers\[1\]\.end: must be after the layer's start, "
+        r"2026-12-07T09:00:00-05:00 \(got '2026-12-01T09:00:00-05:00'\)",
     ),
     "a phone importId on a user this stack creates": (
         _set("members.joe.phone.importId", "PCMPHONE"),

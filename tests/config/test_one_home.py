@@ -230,6 +230,36 @@ def test_a_restriction_is_told_its_rules_at_the_key_written_in_hours_too(
     ]
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "fixed_start"),
+    [
+        ("2026-12-07T09:00:00", "2026-12-01T09:00:00", "2026-12-07T09:00:00-05:00"),
+        # Without a start of its own, the layer starts at the earliest of the others'.
+        (None, "2026-11-01T00:00:00-05:00", "2026-11-02T00:00:00-05:00"),
+    ],
+)
+def test_a_layer_ending_before_it_starts_is_told_the_start_it_ends_before(
+    start: str | None, end: str, fixed_start: str
+) -> None:
+    # TeamOnCall's rule (components/team/schedules.py), on the times the config fixed.
+    values = copy.deepcopy(live())
+    layer = values["team"]["schedules"]["default"]["layers"][1]
+    if start is None:
+        del layer["start"]
+    layer["end"] = end
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    assert [(p.path, p.value, p.message) for p in refused.value.problems] == [
+        (
+            "pantheon-oncall:team.schedules.default.layers[1].end",
+            end,
+            f"must be after the layer's start, {fixed_start}",
+        )
+    ]
+
+
 def test_a_twelve_hour_ping_monitor_is_one_clear_problem_in_plan(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
