@@ -10,7 +10,9 @@ gets as far as a component refusing its input.
 A component's property path is mapped back to the stack file by renaming the fields the config
 spells differently (`rotationTurnLengthSeconds` is `rotation`, `startTimeOfDay` is `startTime`,
 …) and keeping the longest part of the path that the stack file has: a problem in what a member
-inherits from `team.defaults` is reported at the member, and says which default it comes from.
+inherits from `team.defaults` is reported at the member, and says which default it comes from;
+one that every member who inherits the default has alike, about the default alone (two steps
+alike), is reported once, at the default.
 """
 
 from __future__ import annotations
@@ -89,8 +91,7 @@ def component_issues(
     without the namespace)."""
     issues: list[Issue] = []
     if team is not None:
-        refused = _refused(check_team, team_args(team, protect), _team_loc)
-        issues += [_team_issue(loc, reason, values) for loc, reason in refused]
+        issues += _team_issues(_refused(check_team, team_args(team, protect), _team_loc), values)
     if alerts is not None:
         built = alerts_args(*alerts, PLACEHOLDER_ID)
         refused = _refused(check_alerts, built, _alerts_loc)
@@ -114,30 +115,90 @@ def _refused(
     return []
 
 
+def _team_issues(refused: list[tuple[Loc, str]], values: Mapping[str, Any]) -> list[Issue]:
+    """TeamOnCall's problems at their stack-file keys (`_team_issue`), in the component's order.
+    One that every member who inherits a part of `team.defaults` has alike, and that is about that
+    part alone (it names no member once the part is called the default's), is reported once, at
+    the default: a duplicate step in `team.defaults.notify`, say, rather than at every member."""
+    order: list[Issue | tuple[Loc, str]] = []
+    alike: dict[tuple[Loc, str], dict[str, Issue]] = {}
+    for loc, reason in refused:
+        issue = _team_issue(loc, reason, values)
+        own = _inherited(loc, issue.loc)
+        general = None if own is None else _as_the_defaults(reason, str(loc[2]), own)
+        if general is None:
+            order.append(issue)
+            continue
+        if (loc[3:], general) not in alike:
+            order.append((loc[3:], general))
+        alike.setdefault((loc[3:], general), {})[str(loc[2])] = issue
+    issues: list[Issue] = []
+    for entry in order:
+        if isinstance(entry, Issue):
+            issues.append(entry)
+        elif set(alike[entry]) == _heirs_of(entry[0], values):
+            issues.append(_issue(("team", "defaults", *entry[0]), entry[1], values))
+        else:
+            issues += alike[entry].values()
+    return issues
+
+
+def _as_the_defaults(reason: str, slug: str, own: Loc) -> str | None:
+    """`reason`, about the `own` part that member `slug` inherits, said of `team.defaults`; None
+    when it names the member otherwise (a number of theirs, say: then the problem is theirs)."""
+    general = reason.replace(f"members.{slug}.{dotted(own)}", f"defaults.{dotted(own)}")
+    return None if f"members.{slug}." in general else general
+
+
+def _heirs_of(part: Loc, values: Mapping[str, Any]) -> set[str]:
+    """The members who inherit `part` of `team.defaults` (`notify.<urgency>…`, `handoff…`): those
+    managed here (not `existing`) who do not write it (oncall.config.team, `_resolved`)."""
+    members = values.get("team", {}).get("members", {})
+    own = part[:2] if part[0] == "notify" else part[:1]
+    return {
+        str(slug)
+        for slug, member in members.items()
+        if isinstance(member, Mapping)
+        and member.get("existing") is not True
+        and not _writes(member, own)
+    }
+
+
+def _writes(found: Any, part: Loc) -> bool:
+    """Whether the mapping `found` has the key path `part`."""
+    for key in part:
+        if not isinstance(found, Mapping) or found.get(key) is None:
+            return False
+        found = found[key]
+    return True
+
+
 def _team_issue(loc: Loc, reason: str, values: Mapping[str, Any]) -> Issue:
     """TeamOnCall's problem at `loc`, its switch named as the stack file spells it, and a problem
     in what a member inherits from `team.defaults` said to come from there."""
     issue = _issue(loc, _TEAM_WORDS.sub(_TEAM_FIELDS["createTeam"], reason), values)
-    inherited = _inherited(loc, issue.loc)
-    if inherited is None:
+    own = _inherited(loc, issue.loc)
+    if own is None:
         return issue
+    slug = loc[2]
+    inherited = (
+        f"from {dotted(('team', 'defaults', *loc[3:]))}, which {slug} inherits; "
+        f"{slug}'s own {dotted(own)} would replace it"
+    )
     return Issue(issue.loc, issue.value, f"{issue.message} ({inherited})")
 
 
-def _inherited(loc: Loc, written: Loc) -> str | None:
-    """Where in `team.defaults` the problem at a member's `loc` comes from, when the member does
-    not write that part of it (`written` is the part the stack file has): their notification
-    steps for an urgency, or their handoff notification (oncall.config.team, `_resolved`)."""
+def _inherited(loc: Loc, written: Loc) -> Loc | None:
+    """The part of `team.defaults` the problem at a member's `loc` comes from (`notify.<urgency>`
+    or `handoff`), when the member does not write it (`written` is the part the stack file has):
+    their notification steps for an urgency, or their handoff notification (oncall.config.team,
+    `_resolved`)."""
     if loc[:2] != ("team", "members") or len(loc) < 4 or loc[3] not in ("notify", "handoff"):
         return None
     own = loc[3:5] if loc[3] == "notify" else loc[3:4]
     if len(written) >= 3 + len(own):
         return None  # the member's own
-    slug = loc[2]
-    return (
-        f"from {dotted(('team', 'defaults', *loc[3:]))}, which {slug} inherits; "
-        f"{slug}'s own {dotted(own)} would replace it"
-    )
+    return own
 
 
 def _issue(loc: Loc, reason: str, values: Mapping[str, Any]) -> Issue:

@@ -260,6 +260,59 @@ def test_a_layer_ending_before_it_starts_is_told_the_start_it_ends_before(
     ]
 
 
+SAME_EMAIL_TWICE = [{"via": "email"}, {"via": "email", "afterMinutes": 0}]
+ALIKE = "same via and afterMinutes as {}: PagerDuty refuses a second rule alike"
+
+
+def a_default_step_twice(v: dict[str, Any]) -> None:
+    v["team"]["defaults"]["notify"]["low"] = copy.deepcopy(SAME_EMAIL_TWICE)
+
+
+def and_joe_writes_his_own(v: dict[str, Any]) -> None:
+    a_default_step_twice(v)
+    members(v)["joe"]["notify"] = {"low": [{"via": "sms"}]}
+
+
+def and_joe_is_existing(v: dict[str, Any]) -> None:
+    a_default_step_twice(v)
+    members(v)["joe"] = {"email": "joe@example.com", "existing": True}
+    v["team"]["schedules"]["default"]["layers"][1]["members"] = ["anita"]
+
+
+def a_step_of_his_own_twice(v: dict[str, Any]) -> None:
+    members(v)["joe"]["notify"] = {"low": copy.deepcopy(SAME_EMAIL_TWICE)}
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "message"),
+    [
+        (a_default_step_twice, "defaults.notify.low[1]", ALIKE.format("defaults.notify.low[0]")),
+        (and_joe_writes_his_own, "defaults.notify.low[1]", ALIKE.format("defaults.notify.low[0]")),
+        (and_joe_is_existing, "defaults.notify.low[1]", ALIKE.format("defaults.notify.low[0]")),
+        (
+            a_step_of_his_own_twice,
+            "members.joe.notify.low[1]",
+            ALIKE.format("members.joe.notify.low[0]"),
+        ),
+    ],
+    ids=lambda c: c.__name__ if callable(c) else None,
+)
+def test_two_steps_alike_are_one_problem_where_they_are_written(
+    change: Callable[[dict[str, Any]], None], path: str, message: str
+) -> None:
+    # TeamOnCall's rule (components/team/checks.py), found on every member who inherits the
+    # default and reported once, at the default, as a member's own at the member.
+    values = copy.deepcopy(live())
+    change(values)
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    assert [(p.path, p.value, p.message) for p in refused.value.problems] == [
+        (f"pantheon-oncall:team.{path}", {"via": "email", "afterMinutes": 0}, message)
+    ]
+
+
 def test_a_twelve_hour_ping_monitor_is_one_clear_problem_in_plan(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
