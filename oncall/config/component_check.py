@@ -71,7 +71,11 @@ _ALERTS_KEYS: Final[dict[str, Loc]] = {
 }
 """Where in the stack file each NewRelicPagerDutyChannel arg comes from."""
 
-_ALERTS_FIELDS: Final[dict[str | int, str | int]] = {"daysBeforeExpiry": "days"}
+_ALERTS_FIELDS: Final[dict[str | int, str | int]] = {
+    "daysBeforeExpiry": "days",
+    "startTime": "start",
+    "endTime": "end",
+}
 """NewRelicPagerDutyChannel's field names inside those that the stack file spells differently."""
 
 _SLACK_CHANNEL_KEYS: Final = {"id": "channelId", "name": "channel"}
@@ -95,7 +99,7 @@ def component_issues(
     if alerts is not None:
         built = alerts_args(*alerts, PLACEHOLDER_ID)
         refused = _refused(check_alerts, built, _alerts_loc)
-        issues += [_issue(loc, reason, values) for loc, reason in refused]
+        issues += [_issue(_written_time(loc, values), reason, values) for loc, reason in refused]
     if slack is not None:
         channel = slack_args(slack, {"service": PLACEHOLDER_ID})
         refused = _refused(check_slack, channel, _slack_loc)
@@ -241,6 +245,18 @@ def _team_loc(path: Loc) -> Loc:
     if path[:1] == ("protect",):
         return ("protect",)
     return ("team", *(_TEAM_FIELDS.get(p, p) if isinstance(p, str) else p for p in path))
+
+
+def _written_time(loc: Loc, values: Mapping[str, Any]) -> Loc:
+    """Support hours that end before they start are reported at `end`, or at `start` when the
+    stack file writes only that: the other time is the preset's (oncall.config.urgency merges
+    them), and the one to change is the one written."""
+    if loc != ("pagerduty", "supportHours", "end"):
+        return loc
+    hours = values.get("pagerduty", {}).get("supportHours")
+    if isinstance(hours, Mapping) and "end" not in hours and "start" in hours:
+        return ("pagerduty", "supportHours", "start")
+    return loc
 
 
 def _slack_loc(path: Loc) -> Loc:

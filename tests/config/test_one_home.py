@@ -313,6 +313,53 @@ def test_two_steps_alike_are_one_problem_where_they_are_written(
     ]
 
 
+OVERNIGHT = (
+    "support hours end after they start, the same day (from {} to {}); PagerDuty has one window "
+    "per day, so overnight support cannot be written"
+)
+
+
+@pytest.mark.parametrize(
+    ("hours", "key", "message"),
+    [
+        ({"start": "09:00", "end": "08:00"}, "end", OVERNIGHT.format("09:00", "08:00")),
+        ({"end": "09:00"}, "end", OVERNIGHT.format("09:00", "09:00")),
+        # The end is the business hours' (17:00): the time to change is the one written.
+        ({"start": "18:00"}, "start", OVERNIGHT.format("18:00", "17:00")),
+    ],
+)
+def test_support_hours_ending_before_they_start_are_told_at_the_time_written(
+    hours: dict[str, str], key: str, message: str
+) -> None:
+    # NewRelicPagerDutyChannel's rule (components/newrelic/sla_checks.py), on the hours the
+    # config merged with the business hours.
+    values = copy.deepcopy(live())
+    values["pagerduty"]["supportHours"] = hours
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    assert [(p.path, p.value, p.message) for p in refused.value.problems] == [
+        (f"pantheon-oncall:pagerduty.supportHours.{key}", hours[key], message)
+    ]
+
+
+def test_an_alerts_rule_is_reported_in_the_same_run_as_a_problem_of_another_section() -> None:
+    values = copy.deepcopy(live())
+    values["bogus"] = 1
+    values["pagerduty"]["supportHours"] = {"start": "18:00"}
+    twelve_hour_ping(values)
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    assert [p.path for p in refused.value.problems] == [
+        "pantheon-oncall:bogus",
+        "pantheon-oncall:newrelic.pingMonitor.period",
+        "pantheon-oncall:pagerduty.supportHours.start",
+    ]
+
+
 def test_a_twelve_hour_ping_monitor_is_one_clear_problem_in_plan(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
