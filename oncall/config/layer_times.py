@@ -35,7 +35,8 @@ def layer_times(
     A start without an offset is local time in the schedule's time zone; a layer without a start
     takes the earliest start of the schedule's other layers. An end after the start is
     TeamOnCall's rule (components/team/schedules.py `_layer_problems`), checked on the times
-    fixed here: nothing before it reads them in order.
+    fixed here (oncall.config.component_check); nothing the config does with a layer before that
+    check relies on it.
     """
     if zone_name is None:
         return [(None, None, None)] * len(layers), []
