@@ -47,7 +47,13 @@ def _check_support_hours(p: Problems, hours: Mapping[str, object]) -> None:
     ok = p.matches("supportHours.startTime", start, _TIME, 'a time like "09:00:00"')
     ok = p.matches("supportHours.endTime", end, _TIME, 'a time like "17:00:00"') and ok
     if ok and str(start) >= str(end):
-        p.add("supportHours.endTime", f"must be after startTime {start!r} (got {end!r})")
+        # Both are "HH:MM:00": said as HH:MM, as people (and the stack file) write them.
+        p.add(
+            "supportHours.endTime",
+            f"support hours end after they start, the same day (from {str(start)[:5]} to "
+            f"{str(end)[:5]}); PagerDuty has one window per day, so overnight support cannot be "
+            f"written (got {end!r})",
+        )
 
 
 def _check_certificate(p: Problems, cert: Mapping[str, object]) -> None:

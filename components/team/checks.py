@@ -203,7 +203,11 @@ def _notify(p: Problems, path: str, member: Mapping[str, Any], adopted: dict[str
                 )
             key = (step["via"], delay)
             if key in seen:
-                p.add(spath, f"same via and afterMinutes as {upath}[{seen[key]}]")
+                p.add(
+                    spath,
+                    f"same via and afterMinutes as {upath}[{seen[key]}]: PagerDuty refuses a "
+                    "second rule alike",
+                )
             seen[key] = i
 
 

@@ -32,6 +32,7 @@ from components.vocabulary import (
     Role,
     TargetType,
     role_word,
+    whole_number,
 )
 
 _TIME_OF_DAY = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]:00$")
@@ -87,7 +88,8 @@ def _layer_problems(
     if "end" in layer:
         end = _timestamp(p, f"{path}.end", layer["end"])
         if start is not None and end is not None and end <= start:
-            p.add(f"{path}.end", f"must be after start (got {layer['end']!r})")
+            message = f"must be after the layer's start, {start.isoformat()}"
+            p.add(f"{path}.end", f"{message} (got {layer['end']!r})")
     p.integer(
         f"{path}.rotationTurnLengthSeconds",
         layer["rotationTurnLengthSeconds"],
@@ -112,19 +114,29 @@ def _restriction_problems(p: Problems, path: str, restriction: Mapping[str, Any]
     start = restriction["startTimeOfDay"]
     if not isinstance(start, str) or not _TIME_OF_DAY.match(start):
         p.add(f"{path}.startTimeOfDay", f"expected HH:MM:00 (got {start!r})")
-    limit = (
-        MAX_DAILY_RESTRICTION_SECONDS
-        if kind == RestrictionType.DAILY
-        else MAX_WEEKLY_RESTRICTION_SECONDS
-    )
-    p.integer(f"{path}.durationSeconds", restriction["durationSeconds"], 1, limit)
+    _duration(p, f"{path}.durationSeconds", kind, restriction["durationSeconds"])
     if kind == RestrictionType.WEEKLY:
         if "startDayOfWeek" not in restriction:
-            p.add(f"{path}.startDayOfWeek", "required for a weekly restriction (1 = Monday)")
+            p.add(f"{path}.startDayOfWeek", "required for a weekly restriction: the day it opens")
         else:
             p.integer(f"{path}.startDayOfWeek", restriction["startDayOfWeek"], 1, 7)
     elif "startDayOfWeek" in restriction:
-        p.add(f"{path}.startDayOfWeek", "only weekly restrictions have a start day")
+        message = "only a weekly restriction has a start day; a daily one repeats every day"
+        p.add(f"{path}.startDayOfWeek", f"{message} (got {restriction['startDayOfWeek']!r})")
+
+
+def _duration(p: Problems, path: str, kind: str, seconds: object) -> None:
+    """A restriction's `durationSeconds`: shorter than a day (daily) or a week (weekly), said in
+    hours too (the unit people think of restrictions in, and the one the stack file writes)."""
+    daily = kind == RestrictionType.DAILY
+    limit = MAX_DAILY_RESTRICTION_SECONDS if daily else MAX_WEEKLY_RESTRICTION_SECONDS
+    number = whole_number(seconds)
+    if number is None:
+        p.add(path, f"expected a whole number of seconds (got {seconds!r})")
+    elif not 1 <= number <= limit:
+        word, hours = "daily" if daily else "weekly", (limit + 1) // 3600
+        bound = "at least a second" if number < 1 else f"less than {hours} hours"
+        p.add(path, f"a {word} restriction lasts {bound} (1 to {limit} seconds) (got {seconds!r})")
 
 
 def check_policy(

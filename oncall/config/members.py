@@ -32,7 +32,6 @@ from oncall.config.scalars import (
     Slug,
     TimeZoneName,
     WholeNumber,
-    distinct,
     normalise_word,
     or_false,
 )
@@ -101,22 +100,15 @@ class Step(Model):
     instead of posting a duplicate, which PagerDuty refuses. A member's own notify only."""
 
     @property
-    def timing(self) -> tuple[Via, int]:
-        """What makes a rule unique for PagerDuty: the channel and the delay."""
-        return (self.via, self.after_minutes)
-
-    @property
     def is_pagerduty_default(self) -> bool:
         """E-mail at once: the rule PagerDuty itself gives every user (components.team.rules)."""
         return is_pagerduty_default_rule(self.via, self.after_minutes)
 
 
-def _distinct_steps(steps: tuple[Step, ...]) -> tuple[Step, ...]:
-    """No two steps with the same channel and delay (PagerDuty refuses the second rule)."""
-    return distinct(steps, key=lambda step: step.timing)
-
-
-Steps = Annotated[tuple[Step, ...], AfterValidator(_distinct_steps)]
+Steps = tuple[Step, ...]
+"""Notification steps, in order. No two alike (the same channel and delay) is TeamOnCall's rule
+(components/team/checks.py `_notify`): a duplicate in `team.defaults` is reported once, there
+(oncall.config.component_check)."""
 
 BUILTIN_HIGH: Final = (
     Step(via=Via.EMAIL),

@@ -14,16 +14,13 @@ from typing import Annotated, Final, Self
 from pydantic import AfterValidator, Field, PlainSerializer, PlainValidator, model_validator
 
 from components.vocabulary import (
-    MAX_DAILY_RESTRICTION_SECONDS,
     MAX_TURN_SECONDS,
-    MAX_WEEKLY_RESTRICTION_SECONDS,
     SLUG,
     TARGET_API_TYPES,
     RestrictionType,
     TargetType,
     Vocabulary,
 )
-from oncall.config.errors import MISSING
 from oncall.config.issues import Issue, fail
 from oncall.config.scalars import (
     Description,
@@ -35,6 +32,7 @@ from oncall.config.scalars import (
     WholeNumber,
     distinct,
 )
+from oncall.config.yamldata import number_problem
 
 MAX_TURN_HOURS: Final = MAX_TURN_SECONDS // 3600
 """PagerDuty's longest rotation turn, 365 days (`rotation_turn_length_seconds` ≤ 31536000)."""
@@ -148,40 +146,31 @@ RotationWord = Annotated[Rotation, PlainValidator(_rotation)]
 TurnHours = Annotated[WholeNumber, AfterValidator(_turn_hours)]
 
 
+def _hours(hours: float) -> float:
+    """A number of hours the config can convert to whole seconds (`duration_seconds`): the
+    conversion is the config's, so guarding it is too (1e308 hours, written as text, would
+    overflow). How long a restriction may last is TeamOnCall's rule, checked on the seconds
+    (components/team/schedules.py `_duration`)."""
+    problem = number_problem(hours)
+    if problem is not None:
+        raise ValueError(problem)
+    return hours
+
+
 class Restriction(Model):
-    """When a layer is on call: a daily window, or a weekly one starting on `startDay`."""
+    """When a layer is on call: a daily window, or a weekly one starting on `startDay`.
+
+    Which type takes a `startDay` and how long each may last are TeamOnCall's rules
+    (components/team/schedules.py `_restriction_problems`), reported here at these keys."""
 
     type: RestrictionWord
     """`daily` (the same hours every day) or `weekly` (from a start day and time)."""
     start_time: TimeOfDay
     """The time of day the window opens, `HH:MM`, in the schedule's time zone."""
-    duration_hours: float = Field(gt=0)
+    duration_hours: Annotated[float, AfterValidator(_hours)]
     """How many hours the window stays open."""
     start_day: Weekday | None = None
     """For a weekly window: the day it opens (`monday` … `sunday`)."""
-
-    @model_validator(mode="after")
-    def _fits_its_type(self) -> Self:
-        issues = []
-        weekly = self.type is RestrictionType.WEEKLY
-        if weekly and self.start_day is None:
-            issues.append(Issue(("startDay",), MISSING, "required for a weekly restriction"))
-        if not weekly and self.start_day is not None:
-            message = "only a weekly restriction has a startDay; a daily one repeats every day"
-            issues.append(Issue(("startDay",), self.start_day.value, message))
-        longest = MAX_WEEKLY_RESTRICTION_SECONDS if weekly else MAX_DAILY_RESTRICTION_SECONDS
-        # Compared in hours first: a huge number of hours would overflow the rounding to seconds.
-        if (
-            not self.duration_hours <= longest / 3600 + 1
-            or not 1 <= self.duration_seconds <= longest
-        ):
-            limit = "less than 168 hours" if weekly else "less than 24 hours"
-            word = restriction_word(self.type)
-            message = f"a {word} restriction lasts {limit} (1 to {longest} seconds)"
-            issues.append(Issue(("durationHours",), self.duration_hours, message))
-        if issues:
-            fail(*issues)
-        return self
 
     @property
     def api_type(self) -> str:

@@ -128,6 +128,8 @@ SECTIONS: Final[dict[str, Any]] = {  # the type of each `pantheon-oncall:<key>`
     "slack": SlackSettings,
     "protect": Flag,
 }
+_ALERTS: Final = frozenset({"site", "pagerduty", "newrelic"})
+"""The sections NewRelicPagerDutyChannel's args are built from (oncall.config.args)."""
 _TOPOLOGIES: Final = {
     "team": Topology.INLINE,
     "teamStack": Topology.TEAM_STACK,
@@ -169,8 +171,12 @@ def parse_stack_config(
     if parsed_keys and topology is not None and (team is not None or "team" not in values):
         resolved_pagerduty = resolve_pagerduty(pagerduty, site, _team_zone(topology, team), issues)
     if issues or topology is None or resolved_pagerduty is None:
-        # What resolved is checked by the components too, so that one run lists everything.
-        issues += component_issues(values, team, protected(site, protect), slack=slack)
+        # What resolved is checked by the components too, so that one run lists everything: the
+        # alerts once the sections they are built from have no problem of their own.
+        alerts = None
+        if resolved_pagerduty is not None and not {i.loc[0] for i in issues if i.loc} & _ALERTS:
+            alerts = (site, resolved_pagerduty, resolved_newrelic)
+        issues += component_issues(values, team, protected(site, protect), alerts, slack)
         raise config_error(namespace, issues)
     config = StackConfig(
         site=site,

@@ -182,14 +182,9 @@ def resolve_paging(
         return Paging(outside=preset_urgency)
     hours = preset_hours or BUSINESS_HOURS
     if support_hours is not None:
+        # Merged, they may end before they start: NewRelicPagerDutyChannel's rule, reported at
+        # the time the stack file writes (oncall.config.component_check, `_written_time`).
         hours = _merged(hours, support_hours)
-    if hours.start >= hours.end:
-        message = (
-            f"support hours end after they start, the same day (start {hours.start}); PagerDuty "
-            "has one window per day, so overnight support cannot be written"
-        )
-        key = "end" if support_hours is not None and support_hours.end else "start"
-        issues.append(Issue(("pagerduty", "supportHours", key), getattr(hours, key), message))
     zone = support_hours.time_zone if support_hours is not None else None
     if zone is not None:
         located = SupportHours(**vars(hours), time_zone=zone, zone_source=ZoneSource.STACK)

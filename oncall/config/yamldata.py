@@ -28,6 +28,15 @@ MAX_NUMBER: Final = 2**53
 """The largest number the engine carries exactly: config numbers travel as JSON and doubles."""
 
 
+def number_problem(value: float) -> str | None:
+    """Why the engine cannot carry the number `value` exactly; None when it can."""
+    if not math.isfinite(value):
+        return "not a finite number"
+    if abs(value) > MAX_NUMBER:
+        return f"too large: numbers go up to 2^53 ({MAX_NUMBER})"
+    return None
+
+
 class Budget:
     """How many more values a file may hold after expanding aliases (MAX_NODES), and the problems
     found so far."""
@@ -68,12 +77,9 @@ def _walk(value: Any, path: str, budget: Budget, depth: int, parents: tuple[int,
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return
     if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            budget.problems.append(Problem(path, value, "not a finite number"))
-        elif abs(value) > MAX_NUMBER:
-            budget.problems.append(
-                Problem(path, value, f"too large: numbers go up to 2^53 ({MAX_NUMBER})")
-            )
+        problem = number_problem(value)
+        if problem is not None:
+            budget.problems.append(Problem(path, value, problem))
         return
     budget.problems.append(Problem(path, MISSING, f"{kind(value)} is not a config value"))
 

@@ -102,7 +102,8 @@ REJECTED: list[tuple[str, Callable[[], str | bytes], str]] = [
             ROTATION_START + ', restrictions: [{type: daily, startTime: "09:00", '
             'durationHours: "1e308"}]',
         ),
-        "restrictions[0].durationHours: a daily restriction lasts less than 24 hours",
+        # The config's guard of its conversion to seconds, as for the number 1.0e+308 above.
+        "restrictions[0].durationHours: too large: numbers go up to 2^53",
     ),
     (
         "a zone that is a folder",

@@ -146,7 +146,9 @@ def test_no_certificate_monitor_no_certificate_resources() -> None:
         ),
         (
             {"supportHours": {**BUSINESS_HOURS, "endTime": "08:00:00"}},
-            "supportHours.endTime: must be after startTime '09:00:00' (got '08:00:00')",
+            "supportHours.endTime: support hours end after they start, the same day (from 09:00 "
+            "to 08:00); PagerDuty has one window per day, so overnight support cannot be written "
+            "(got '08:00:00')",
         ),
         (
             {"supportHours": {**BUSINESS_HOURS, "daysOfWeek": [1, 8]}},

@@ -732,7 +732,7 @@ BAD_ARGS: dict[str, tuple[Mutation, str]] = {
                 }
             ],
         ),
-        r"schedules\.default\.layers\[1\]\.restrictions\[0\]\.startDayOfWeek: only weekly",
+        r"schedules\.default\.layers\[1\]\.restrictions\[0\]\.startDayOfWeek: only a weekly",
     ),
     "restriction time with seconds": (
         _set(
@@ -752,7 +752,8 @@ BAD_ARGS: dict[str, tuple[Mutation, str]] = {
                 }
             ],
         ),
-        r"restrictions\[0\]\.durationSeconds: must be 1\.\.86399",
+        r"restrictions\[0\]\.durationSeconds: a daily restriction lasts less than 24 hours "
+        r"\(1 to 86399 seconds\)",
     ),
     "weekly restriction without a start day": (
         _set(
@@ -763,7 +764,8 @@ BAD_ARGS: dict[str, tuple[Mutation, str]] = {
     ),
     "end before start": (
         _set("schedules.default.layers.1.end", "2026-12-01T09:00:00-05:00"),
-        r"schedules\.default\.layers\[1\]\.end: must be after start",
+        r"schedules\.default\.layers\[1\]\.end: must be after the layer's start, "
+        r"2026-12-07T09:00:00-05:00 \(got '2026-12-01T09:00:00-05:00'\)",
     ),
     "a phone importId on a user this stack creates": (
         _set("members.joe.phone.importId", "PCMPHONE"),

@@ -779,7 +779,7 @@ BAD_INPUTS = [
     case(
         "end before start",
         f"{LAYER}.end",
-        "2026-12-01T09:00:00-05:00",
+        "2026-12-01T09:00:00",
         put(f"{LAYER}.end", "2026-12-01T09:00:00"),
     ),
     case(

@@ -18,7 +18,7 @@ from components.team.component import TeamOnCall
 from oncall import cli
 from oncall.config import args as component_args
 from oncall.config import parse_stack_config, stackfile
-from oncall.config.errors import ConfigError
+from oncall.config.errors import MISSING, ConfigError
 from oncall.offline.engine import run_program
 from tests.support import PROJECT, T, copy_project
 
@@ -172,6 +172,191 @@ def test_a_default_handoff_a_member_cannot_take_is_named() -> None:
             "sms needs members.joe.sms, which is not set (from team.defaults.handoff.via, "
             "which joe inherits; joe's own handoff would replace it)",
         )
+    ]
+
+
+RESTRICTION = "pantheon-oncall:team.schedules.default.layers[1].restrictions[0]"
+
+
+@pytest.mark.parametrize(
+    ("restriction", "key", "value", "message"),
+    [
+        (
+            {"type": "weekly", "durationHours": 8},
+            "startDay",
+            MISSING,
+            "required for a weekly restriction: the day it opens",
+        ),
+        (
+            {"type": "daily", "durationHours": 8, "startDay": "Monday"},
+            "startDay",
+            "Monday",
+            "only a weekly restriction has a start day; a daily one repeats every day",
+        ),
+        (
+            {"type": "daily", "durationHours": 24},
+            "durationHours",
+            24,
+            "a daily restriction lasts less than 24 hours (1 to 86399 seconds)",
+        ),
+        (
+            {"type": "weekly", "durationHours": 168, "startDay": "friday"},
+            "durationHours",
+            168,
+            "a weekly restriction lasts less than 168 hours (1 to 604799 seconds)",
+        ),
+        (
+            {"type": "daily", "durationHours": 0.0001},
+            "durationHours",
+            0.0001,
+            "a daily restriction lasts at least a second (1 to 86399 seconds)",
+        ),
+    ],
+)
+def test_a_restriction_is_told_its_rules_at_the_key_written_in_hours_too(
+    restriction: dict[str, Any], key: str, value: object, message: str
+) -> None:
+    # TeamOnCall's rule (components/team/schedules.py), checked on the seconds the config
+    # converts the hours to, and reported at the stack file's key.
+    values = copy.deepcopy(live())
+    layer = values["team"]["schedules"]["default"]["layers"][1]
+    layer["restrictions"] = [{"startTime": "09:00", **restriction}]
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    assert [(p.path, p.value, p.message) for p in refused.value.problems] == [
+        (f"{RESTRICTION}.{key}", value, message)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "fixed_start"),
+    [
+        ("2026-12-07T09:00:00", "2026-12-01T09:00:00", "2026-12-07T09:00:00-05:00"),
+        # Without a start of its own, the layer starts at the earliest of the others'.
+        (None, "2026-11-01T00:00:00-05:00", "2026-11-02T00:00:00-05:00"),
+    ],
+)
+def test_a_layer_ending_before_it_starts_is_told_the_start_it_ends_before(
+    start: str | None, end: str, fixed_start: str
+) -> None:
+    # TeamOnCall's rule (components/team/schedules.py), on the times the config fixed.
+    values = copy.deepcopy(live())
+    layer = values["team"]["schedules"]["default"]["layers"][1]
+    if start is None:
+        del layer["start"]
+    layer["end"] = end
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    assert [(p.path, p.value, p.message) for p in refused.value.problems] == [
+        (
+            "pantheon-oncall:team.schedules.default.layers[1].end",
+            end,
+            f"must be after the layer's start, {fixed_start}",
+        )
+    ]
+
+
+SAME_EMAIL_TWICE = [{"via": "email"}, {"via": "email", "afterMinutes": 0}]
+ALIKE = "same via and afterMinutes as {}: PagerDuty refuses a second rule alike"
+
+
+def a_default_step_twice(v: dict[str, Any]) -> None:
+    v["team"]["defaults"]["notify"]["low"] = copy.deepcopy(SAME_EMAIL_TWICE)
+
+
+def and_joe_writes_his_own(v: dict[str, Any]) -> None:
+    a_default_step_twice(v)
+    members(v)["joe"]["notify"] = {"low": [{"via": "sms"}]}
+
+
+def and_joe_is_existing(v: dict[str, Any]) -> None:
+    a_default_step_twice(v)
+    members(v)["joe"] = {"email": "joe@example.com", "existing": True}
+    v["team"]["schedules"]["default"]["layers"][1]["members"] = ["anita"]
+
+
+def a_step_of_his_own_twice(v: dict[str, Any]) -> None:
+    members(v)["joe"]["notify"] = {"low": copy.deepcopy(SAME_EMAIL_TWICE)}
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "message"),
+    [
+        (a_default_step_twice, "defaults.notify.low[1]", ALIKE.format("defaults.notify.low[0]")),
+        (and_joe_writes_his_own, "defaults.notify.low[1]", ALIKE.format("defaults.notify.low[0]")),
+        (and_joe_is_existing, "defaults.notify.low[1]", ALIKE.format("defaults.notify.low[0]")),
+        (
+            a_step_of_his_own_twice,
+            "members.joe.notify.low[1]",
+            ALIKE.format("members.joe.notify.low[0]"),
+        ),
+    ],
+    ids=lambda c: c.__name__ if callable(c) else None,
+)
+def test_two_steps_alike_are_one_problem_where_they_are_written(
+    change: Callable[[dict[str, Any]], None], path: str, message: str
+) -> None:
+    # TeamOnCall's rule (components/team/checks.py), found on every member who inherits the
+    # default and reported once, at the default, as a member's own at the member.
+    values = copy.deepcopy(live())
+    change(values)
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    assert [(p.path, p.value, p.message) for p in refused.value.problems] == [
+        (f"pantheon-oncall:team.{path}", {"via": "email", "afterMinutes": 0}, message)
+    ]
+
+
+OVERNIGHT = (
+    "support hours end after they start, the same day (from {} to {}); PagerDuty has one window "
+    "per day, so overnight support cannot be written"
+)
+
+
+@pytest.mark.parametrize(
+    ("hours", "key", "message"),
+    [
+        ({"start": "09:00", "end": "08:00"}, "end", OVERNIGHT.format("09:00", "08:00")),
+        ({"end": "09:00"}, "end", OVERNIGHT.format("09:00", "09:00")),
+        # The end is the business hours' (17:00): the time to change is the one written.
+        ({"start": "18:00"}, "start", OVERNIGHT.format("18:00", "17:00")),
+    ],
+)
+def test_support_hours_ending_before_they_start_are_told_at_the_time_written(
+    hours: dict[str, str], key: str, message: str
+) -> None:
+    # NewRelicPagerDutyChannel's rule (components/newrelic/sla_checks.py), on the hours the
+    # config merged with the business hours.
+    values = copy.deepcopy(live())
+    values["pagerduty"]["supportHours"] = hours
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    assert [(p.path, p.value, p.message) for p in refused.value.problems] == [
+        (f"pantheon-oncall:pagerduty.supportHours.{key}", hours[key], message)
+    ]
+
+
+def test_an_alerts_rule_is_reported_in_the_same_run_as_a_problem_of_another_section() -> None:
+    values = copy.deepcopy(live())
+    values["bogus"] = 1
+    values["pagerduty"]["supportHours"] = {"start": "18:00"}
+    twelve_hour_ping(values)
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    assert [p.path for p in refused.value.problems] == [
+        "pantheon-oncall:bogus",
+        "pantheon-oncall:newrelic.pingMonitor.period",
+        "pantheon-oncall:pagerduty.supportHours.start",
     ]
 
 

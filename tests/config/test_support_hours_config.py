@@ -159,8 +159,8 @@ def test_an_adopted_service_gets_the_support_hours_its_stack_file_writes() -> No
         (
             {"supportHours": {"start": "18:00"}},
             f"{NS}:pagerduty.supportHours.start: support hours end after they start, the same "
-            "day (start 18:00); PagerDuty has one window per day, so overnight support cannot "
-            "be written (got '18:00')",
+            "day (from 18:00 to 17:00); PagerDuty has one window per day, so overnight support "
+            "cannot be written (got '18:00')",
         ),
         (
             {"supportHours": {"start": 1080}},
