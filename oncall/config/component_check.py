@@ -25,6 +25,7 @@ from components._args import ComponentArgsError
 from components.newrelic.checks import validate as check_alerts
 from components.slack.component import validate as check_slack
 from components.team.checks import raise_if_invalid as check_team
+from components.vocabulary import SlackEvent
 from oncall.config.alerts import NewRelicSettings, PagerDutySettings
 from oncall.config.args import alerts_args, slack_args, team_args
 from oncall.config.errors import MISSING
@@ -78,6 +79,12 @@ _ALERTS_FIELDS: Final[dict[str | int, str | int]] = {
 }
 """NewRelicPagerDutyChannel's field names inside those that the stack file spells differently."""
 
+_SLACK_EVENTS: Final = re.compile(
+    "|".join(re.escape(e.value) for e in sorted(SlackEvent, key=lambda e: -len(e.value)))
+)
+"""PagerDuty's event types named in a SlackExtension reason; the stack file writes `triggered`
+(`oncall.config.slack.SLACK_EVENT_WORDS`: the member's name, lower-cased)."""
+
 _SLACK_CHANNEL_KEYS: Final = {"id": "channelId", "name": "channel"}
 """SlackExtension's `channel.*` args that `pantheon-oncall:slack` spells differently (its
 `adoptExisting` and `private` are the same keys, one level up)."""
@@ -103,8 +110,13 @@ def component_issues(
     if slack is not None:
         channel = slack_args(slack, {"service": PLACEHOLDER_ID})
         refused = _refused(check_slack, channel, _slack_loc)
-        issues += [_issue(loc, reason, values) for loc, reason in refused]
+        issues += [_issue(loc, _slack_words(reason), values) for loc, reason in refused]
     return issues
+
+
+def _slack_words(reason: str) -> str:
+    """`reason` with PagerDuty's event types as the stack file writes them."""
+    return _SLACK_EVENTS.sub(lambda m: SlackEvent(m[0]).name.lower(), reason)
 
 
 def _refused(

@@ -396,3 +396,17 @@ def test_a_member_without_a_role_gets_the_same_role_from_the_config_and_the_comp
     from_component = run.get(T.USER, "team-jane").inputs["role"]
 
     assert from_config == from_component == "limited_user"
+
+
+def test_slacks_rule_speaks_the_stack_files_event_words() -> None:
+    # SlackExtension checks PagerDuty's event types (incident.triggered); the stack file writes
+    # the UI's words, and the message uses them.
+    values = copy.deepcopy(live())
+    values["slack"]["events"] = ["acknowledged", "resolved"]
+
+    with pytest.raises(ConfigError) as refused:
+        parse_stack_config(values)
+
+    assert [(p.path, p.message) for p in refused.value.problems] == [
+        ("pantheon-oncall:slack.events", "must include 'triggered' (PagerDuty requires it)")
+    ]
