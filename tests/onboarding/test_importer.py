@@ -7,6 +7,7 @@ The account is the end-to-end lane's PagerDuty double (e2e/doubles/pagerduty.py)
 from __future__ import annotations
 
 import json
+import re
 import runpy
 import socket
 import ssl
@@ -1269,11 +1270,30 @@ def account_view(pd: PagerDutyDouble, resource: dict[str, Any]) -> dict[str, Any
             ("acknowledgementTimeout", "acknowledgement_timeout"),
         )
     }
-    return {
+    view = {
         "name": service["name"], "description": service.get("description") or "",
         "escalationPolicy": service["escalation_policy"]["id"],
-        "incidentUrgencyRule": service["incident_urgency_rule"], **seconds,
+        "incidentUrgencyRule": camel(service["incident_urgency_rule"]), **seconds,
     }  # fmt: skip
+    hours = service.get("support_hours")
+    if hours:  # under the Pulumi schema's names: days_of_week is `daysOfWeeks`, `at` is `ats`
+        view["supportHours"] = {**camel(hours), "daysOfWeeks": hours["days_of_week"]}
+        del view["supportHours"]["daysOfWeek"]
+        view["scheduledActions"] = [
+            {"type": a["type"], "toUrgency": a["to_urgency"], "ats": [camel(a["at"])]}
+            for a in service["scheduled_actions"]
+        ]
+    return view
+
+
+def camel(value: Any) -> Any:
+    """An API object's keys as the Pulumi schema spells them (`during_support_hours` →
+    `duringSupportHours`), all the way down."""
+    if isinstance(value, dict):
+        return {re.sub(r"_([a-z])", lambda m: m[1].upper(), k): camel(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [camel(v) for v in value]
+    return value
 
 
 def instant(value: str) -> str:
@@ -1324,6 +1344,58 @@ def test_an_import_plans_every_adopted_resource_with_exactly_what_exists(
     service = by_ref[(T.SERVICE, "alerts-service")]
     assert service["inputs"]["autoResolveTimeout"] == "14400"
     assert service["ignoreChanges"] == ["autoResolveTimeout"]
+
+
+def test_a_service_with_support_hours_is_adopted_with_exactly_its_hours_and_urgencies(
+    pd: PagerDutyDouble, project: Path, ca_file: Path
+) -> None:
+    # A service set up in PagerDuty's UI with support hours: high urgency on weekdays 08:30-18:00
+    # in London, low outside, and the scheduled action that raises the urgency of open incidents
+    # when support hours start. Pulumi's import fails on any input that differs from this.
+    account = adoption_account()
+    account["services"][0] |= {
+        "incident_urgency_rule": {
+            "type": "use_support_hours",
+            "during_support_hours": {"type": "constant", "urgency": "high"},
+            "outside_support_hours": {"type": "constant", "urgency": "low"},
+        },
+        "support_hours": {
+            "type": "fixed_time_per_day", "time_zone": "Europe/London",
+            "days_of_week": [1, 2, 3, 4, 5], "start_time": "08:30:00", "end_time": "18:00:00",
+        },
+        "scheduled_actions": [
+            {
+                "type": "urgency_change", "to_urgency": "high",
+                "at": {"type": "named_time", "name": "support_hours_start"},
+            }
+        ],
+    }  # fmt: skip
+    url = serve(pd, account, page_size=25)
+    out = project / "stacks" / "Pulumi.web-live.yaml"
+    args = ("--service", "New Relic", "--site", "web", "--env", "live", "--out", str(out))
+
+    assert run_import(project, url, ca_file, *args).returncode == 0
+    written = yaml.safe_load(out.read_text())["config"]["pantheon-oncall:pagerduty"]
+    assert written["urgency"] == {"during": "high", "outside": "low"}
+    assert written["supportHours"] == {
+        "timeZone": "Europe/London",
+        "days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
+        "start": "08:30",
+        "end": "18:00",
+    }
+    planned = run_cli(
+        "plan", "--json", "web-live", "--schemas", str(ROOT / "tests" / "schemas"), cwd=project
+    )
+    assert planned.returncode == 0, planned.stderr
+    plan = json.loads(planned.stdout)
+    assert plan["schemaViolations"] == []
+    by_ref = {(r["type"], r["name"]): r for r in plan["resources"]}
+    service = by_ref[(T.SERVICE, "alerts-service")]
+    inputs = resolved(service["inputs"], by_ref)
+    exists = account_view(pd, service)
+    for field in service.get("ignoreChanges", []):
+        inputs[field] = exists[field]
+    assert {k: v for k, v in inputs.items() if v is not None} == exists
 
 
 def test_a_hand_written_import_id_is_warned_about_with_the_fields_that_must_match() -> None:
