@@ -189,9 +189,25 @@ def _in_effect(versions: Iterable[tuple[int, Layer]], moment: datetime) -> tuple
     return running[-1] if running else None
 
 
+def _renamed(
+    old: Sequence[Layer], new: Sequence[Layer], before: dict[str, list[tuple[int, Layer]]]
+) -> dict[str, list[tuple[int, Layer]]]:
+    """`before` with a layer renamed in place under its new name: a head layer whose name the
+    base lacks, at the index of a base layer whose name the head lacks, is that layer edited (in
+    PagerDuty the same layer, so an edit of its rotation reshuffles the same)."""
+    names = {layer.name for layer in new}
+    renamed = dict(before)
+    for index, layer in enumerate(new):
+        if layer.name in before or index >= len(old) or old[index].name in names:
+            continue
+        renamed[layer.name] = renamed.pop(old[index].name, [])
+    return renamed
+
+
 def _schedule_review(old: Schedule, new: Schedule, reference: datetime) -> list[Reshuffle]:
     found = []
     before, after = _named(old.layers), _named(new.layers)
+    before = _renamed(old.layers, new.layers, before)
     for name, versions in after.items():
         was = _in_effect(before.get(name, ()), reference)
         now = _in_effect(versions, reference)

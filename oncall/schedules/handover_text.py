@@ -67,7 +67,7 @@ def offered_edit(change: Reshuffle, zone: str) -> list[str]:
     new = replace(change.new, start=change.handover, virtual_start=None)
     if change.early:  # nothing ran before: the new version alone, from the planned start
         return [layer_text(new, zone, anchor=change.anchor)]
-    old = replace(change.old, end=change.handover)
+    old = replace(change.old, name=change.name, end=change.handover)  # a renamed one: its new name
     return [layer_text(old, zone, anchor=old.anchor), layer_text(new, zone, anchor=change.anchor)]
 
 

@@ -145,6 +145,24 @@ def test_a_layer_still_to_start_that_the_change_starts_in_the_past_is_on_call_fr
     assert weeks == [None, "tom", "priya", "sam", "tom"]
 
 
+def test_a_layer_renamed_and_edited_in_place_is_the_same_layer_and_reshuffles_as_much() -> None:
+    # In PagerDuty a layer edited in place stays one layer whatever its name: renaming it in the
+    # same change does not hide the reshuffle. The offered edit gives both versions the new name,
+    # so that they hand over to each other.
+    head = team(LONDON, replace(NEW, name="Weekly"))
+
+    [change] = handover.review(team(LONDON, OLD), head, WEDNESDAY)
+
+    assert (change.name, change.changed) == ("Weekly", ("members",))
+    assert change.handover == at(LONDON, 2026, 12, 7, 9)
+    old, new = handover_text.offered_edit(change, LONDON)
+    assert old.startswith("- {name: Weekly, members: [tom, priya]")
+    assert 'end: "2026-12-07T09:00:00"' in old
+    assert new.startswith("- {name: Weekly, members: [tom, priya, sam]")
+    renamed_only = team(LONDON, replace(OLD, name="Weekly"))
+    assert handover.review(team(LONDON, OLD), renamed_only, WEDNESDAY) == []
+
+
 def test_a_change_that_keeps_the_rotation_is_no_reshuffle() -> None:
     renamed_people_only = team(LONDON, OLD, people={"tom": "Thomas Becker", "priya": "Priya N"})
     assert handover.review(team(LONDON, OLD), renamed_people_only, WEDNESDAY) == []
