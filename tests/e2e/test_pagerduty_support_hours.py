@@ -15,11 +15,11 @@ import pytest
 
 from components.newrelic.channel import NewRelicPagerDutyChannel
 from e2e.doubles.pagerduty import PagerDutyDouble
-from e2e.doubles.pagerduty_run import ESCALATION_POLICY, SERVICE, USER, account_from_run
 from e2e.doubles.pagerduty_support_hours import GENERAL_URGENCY, NEEDS_HOURS
 from oncall.offline.recorded import Registration, Run
 from tests.e2e.test_pagerduty_double import Client, new_user
-from tests.support import TESTS, run_component
+from tests.pagerduty_run import account_from_run
+from tests.support import TESTS, T, run_component
 
 SCHEMA: dict[str, Any] = json.loads(
     (TESTS / "data" / "pagerduty_service_urgency_schema.json").read_text()
@@ -310,9 +310,9 @@ def test_a_mock_engine_run_with_support_hours_seeds_them_under_the_apis_names() 
     policy = {"name": "Escalation", "rules": [{"escalationDelayInMinutes": 5, "targets": target}]}
     run = Run(
         resources=[
-            Registration(USER, "jane", "urn:jane", "", user, True),
-            Registration(ESCALATION_POLICY, "escalation", "urn:escalation", "", policy, True),
-            *channel.of_type(SERVICE),
+            Registration(T.USER, "jane", "urn:jane", "", user, True),
+            Registration(T.ESCALATION_POLICY, "escalation", "urn:escalation", "", policy, True),
+            *channel.of_type(T.SERVICE),
         ]
     )
     with PagerDutyDouble() as double:

@@ -25,7 +25,6 @@ import yaml
 
 from e2e.doubles._double import Planned
 from e2e.doubles.pagerduty import PagerDutyDouble
-from e2e.doubles.pagerduty_run import account_from_run
 from oncall.config import StackConfig, parse_stack_config, stackfile
 from oncall.config import args as component_args
 from oncall.offline import engine
@@ -33,6 +32,7 @@ from oncall.offline import plan as planning
 from oncall.offline.schemas import SchemaSet
 from oncall.onboarding.account import Account, ImportFailed, token_from_environment
 from oncall.onboarding.importer import ImportOptions, import_stack
+from tests.pagerduty_run import account_from_run
 from tests.support import PROJECT, TESTS, T, copy_project, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,4 +1,4 @@
-"""The PagerDuty account a deploy of a program run leaves, as `PagerDutyDouble.seed` takes it.
+"""The PagerDuty account a deploy of a program run leaves, as the e2e PagerDutyDouble seeds it.
 
 `account_from_run` reads what the program registered under the mock engine
 (oncall.offline.recorded.Run, preview=False) and describes the objects the provider would have
@@ -19,25 +19,15 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from oncall.offline.recorded import Registration, Run
-
-USER: Final = "pagerduty:index/user:User"
-CONTACT_METHOD: Final = "pagerduty:index/userContactMethod:UserContactMethod"
-NOTIFICATION_RULE: Final = "pagerduty:index/userNotificationRule:UserNotificationRule"
-HANDOFF_RULE: Final = "pagerduty:index/userHandoffNotificationRule:UserHandoffNotificationRule"
-TEAM: Final = "pagerduty:index/team:Team"
-MEMBERSHIP: Final = "pagerduty:index/teamMembership:TeamMembership"
-SCHEDULE: Final = "pagerduty:index/schedule:Schedule"
-ESCALATION_POLICY: Final = "pagerduty:index/escalationPolicy:EscalationPolicy"
-SERVICE: Final = "pagerduty:index/service:Service"
-
+from tests.support import T
 
 # A user's rules: where the seed spec lists them, each field under its input's name.
 _RULE_FIELDS: Final = {
-    NOTIFICATION_RULE: (
+    T.NOTIFICATION_RULE: (
         "notification_rules",
         {"urgency": "urgency", "start_delay_in_minutes": "startDelayInMinutes"},
     ),
-    HANDOFF_RULE: (
+    T.HANDOFF_RULE: (
         "handoff_rules",
         {"handoff_type": "handoffType", "notify_advance_in_minutes": "notifyAdvanceInMinutes"},
     ),
@@ -46,21 +36,21 @@ _RULE_FIELDS: Final = {
 
 def account_from_run(run: Run) -> dict[str, Any]:
     """The seed spec (see PagerDutyDouble.seed) of the account a deploy of `run` leaves."""
-    emails = {_id(r): r.inputs["email"] for r in run.of_type(USER)}
-    teams = {_id(r): r.inputs["name"] for r in run.of_type(TEAM)}
-    schedules = {_id(r): r.inputs["name"] for r in run.of_type(SCHEDULE)}
-    policies = {_id(r): r.inputs["name"] for r in run.of_type(ESCALATION_POLICY)}
+    emails = {_id(r): r.inputs["email"] for r in run.of_type(T.USER)}
+    teams = {_id(r): r.inputs["name"] for r in run.of_type(T.TEAM)}
+    schedules = {_id(r): r.inputs["name"] for r in run.of_type(T.SCHEDULE)}
+    policies = {_id(r): r.inputs["name"] for r in run.of_type(T.ESCALATION_POLICY)}
     # Where a user's rules point: their one contact method of each type, the login e-mail's.
     addresses = {(uid, "email_contact_method"): email for uid, email in emails.items()}
-    for r in run.of_type(CONTACT_METHOD):
+    for r in run.of_type(T.CONTACT_METHOD):
         addresses[(r.inputs["userId"], r.inputs["type"])] = r.inputs["address"]
 
     def method(inputs: Mapping[str, Any]) -> dict[str, str]:
         kind = str(inputs["contactMethod"]["type"]).removesuffix("_reference")
         return {"type": kind, "address": addresses[(inputs["userId"], kind)]}
 
-    users = {uid: _user(r) for uid, r in ((_id(r), r) for r in run.of_type(USER))}
-    for r in run.of_type(CONTACT_METHOD):
+    users = {uid: _user(r) for uid, r in ((_id(r), r) for r in run.of_type(T.USER))}
+    for r in run.of_type(T.CONTACT_METHOD):
         i = r.inputs
         users[i["userId"]]["contact_methods"].append(
             {
@@ -77,20 +67,20 @@ def account_from_run(run: Run) -> dict[str, Any]:
                 rule | {"contact_method": method(r.inputs)}
             )
     members: dict[str, dict[str, str]] = {tid: {} for tid in teams}
-    for r in run.of_type(MEMBERSHIP):
+    for r in run.of_type(T.MEMBERSHIP):
         members[r.inputs["teamId"]][emails[r.inputs["userId"]]] = r.inputs.get("role", "manager")
     return {
         "users": list(users.values()),
         "teams": [
             {"name": r.inputs["name"], "description": r.inputs.get("description")}
             | {"members": members[_id(r)]}
-            for r in run.of_type(TEAM)
+            for r in run.of_type(T.TEAM)
         ],
-        "schedules": [_schedule(r.inputs, emails, teams) for r in run.of_type(SCHEDULE)],
+        "schedules": [_schedule(r.inputs, emails, teams) for r in run.of_type(T.SCHEDULE)],
         "escalation_policies": [
-            _policy(r.inputs, emails, teams, schedules) for r in run.of_type(ESCALATION_POLICY)
+            _policy(r.inputs, emails, teams, schedules) for r in run.of_type(T.ESCALATION_POLICY)
         ],
-        "services": [_service(r.inputs, policies) for r in run.of_type(SERVICE)],
+        "services": [_service(r.inputs, policies) for r in run.of_type(T.SERVICE)],
     }
 
 
