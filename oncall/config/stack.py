@@ -170,15 +170,15 @@ def parse_stack_config(
     resolved_pagerduty: PagerDutySettings | None = None
     if parsed_keys and topology is not None and (team is not None or "team" not in values):
         resolved_pagerduty = resolve_pagerduty(pagerduty, site, _team_zone(topology, team), issues)
+    # What resolved is checked by the components too, so that one run lists everything: the
+    # alerts once the sections they are built from have no problem of their own.
+    alerts = None
+    if resolved_pagerduty is not None and not {i.loc[0] for i in issues if i.loc} & _ALERTS:
+        alerts = (site, resolved_pagerduty, resolved_newrelic)
+    issues += component_issues(values, team, protected(site, protect), alerts, slack)
     if issues or topology is None or resolved_pagerduty is None:
-        # What resolved is checked by the components too, so that one run lists everything: the
-        # alerts once the sections they are built from have no problem of their own.
-        alerts = None
-        if resolved_pagerduty is not None and not {i.loc[0] for i in issues if i.loc} & _ALERTS:
-            alerts = (site, resolved_pagerduty, resolved_newrelic)
-        issues += component_issues(values, team, protected(site, protect), alerts, slack)
         raise config_error(namespace, issues)
-    config = StackConfig(
+    return StackConfig(
         site=site,
         topology=topology,
         team=team,
@@ -189,11 +189,6 @@ def parse_stack_config(
         slack=slack,
         protect=protected(site, protect),
     )
-    alerts = (config.site, config.pagerduty, config.newrelic)
-    issues = component_issues(values, config.team, config.protect, alerts, config.slack)
-    if issues:
-        raise config_error(namespace, issues)
-    return config
 
 
 def _team_stack_config(
@@ -204,11 +199,8 @@ def _team_stack_config(
     parsed_team: Team | None = _section(values, "team", issues)
     team = checked_team(values["team"], parsed_team, issues)
     protect = protected(None, _section(values, "protect", issues))
+    issues += component_issues(values, team, protect)  # the same: everything in one run
     if issues or team is None:
-        issues += component_issues(values, team, protect)  # the same: everything in one run
-        raise config_error(namespace, issues)
-    issues = component_issues(values, team, protect)
-    if issues:
         raise config_error(namespace, issues)
     return TeamStackConfig(team=team, protect=protect)
 
