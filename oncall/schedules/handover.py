@@ -214,53 +214,54 @@ def _schedule_review(old: Schedule, new: Schedule, reference: datetime) -> list[
         if was is None:
             planned = [v for _, v in before.get(name, ()) if v.start > reference]
             if planned and now is not None:
-                found.append(_early(new, name, planned[0], now, reference))
+                # The base was to start it later; the head has it on call already.
+                found.append(
+                    _reshuffle(new, name, planned[0], now, planned[0].start, reference, early=True)
+                )
             continue  # a new layer, or one that had not started and still has not: no reshuffle
         if now is not None:
-            index, layer = now
-            if _rotation(layer) == _rotation(was[1]):
+            if _rotation(now[1]) == _rotation(was[1]):
                 continue
-            at = next_handover(was[1], new.zone, reference)
-            gap = False
-        else:
-            later = [(i, v) for i, v in versions if v.start > reference]
-            if not later:
-                continue  # the layer ends: that is the change, not a reshuffle
-            index, layer = later[0]
-            at, gap = layer.start, True
-        found.append(
-            Reshuffle(
-                schedule=new.slug,
-                index=index,
-                name=name,
-                changed=_what_changed(was[1], layer) or ("start",),
-                handover=at,
-                anchor=continuing_anchor(was[1], layer, new.zone, at),
-                moved=_moved(was[1], layer, new.zone, reference),
-                old=was[1],
-                new=layer,
-                gap=gap,
+            found.append(
+                _reshuffle(
+                    new, name, was[1], now, next_handover(was[1], new.zone, reference), reference
+                )
             )
-        )
+            continue
+        later = [(i, v) for i, v in versions if v.start > reference]
+        if later:  # else the layer ends: that is the change, not a reshuffle
+            found.append(
+                _reshuffle(new, name, was[1], later[0], later[0][1].start, reference, gap=True)
+            )
     return found
 
 
-def _early(
-    new: Schedule, name: str, planned: Layer, now: tuple[int, Layer], reference: datetime
+def _reshuffle(
+    new: Schedule,
+    name: str,
+    old: Layer,
+    version: tuple[int, Layer],
+    at: datetime,
+    reference: datetime,
+    *,
+    gap: bool = False,
+    early: bool = False,
 ) -> Reshuffle:
-    """A layer the base was to start at `planned.start` that the head has on call already."""
-    index, layer = now
+    """The change from `old` to the head's `version` (index, layer) of layer `name`, handed over
+    at `at`: what changed, the anchor that continues the rotation, whose next shifts move."""
+    index, layer = version
     return Reshuffle(
         schedule=new.slug,
         index=index,
         name=name,
-        changed=_what_changed(planned, layer) or ("start",),
-        handover=planned.start,
-        anchor=continuing_anchor(planned, layer, new.zone, planned.start),
-        moved=_moved(planned, layer, new.zone, reference),
-        old=planned,
+        changed=_what_changed(old, layer) or ("start",),
+        handover=at,
+        anchor=continuing_anchor(old, layer, new.zone, at),
+        moved=_moved(old, layer, new.zone, reference),
+        old=old,
         new=layer,
-        early=True,
+        gap=gap,
+        early=early,
     )
 
 
