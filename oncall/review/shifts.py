@@ -29,6 +29,7 @@ from oncall.schedules.model import (
     TeamModel,
     TeamResolution,
     Timeline,
+    minus,
     resolve_team,
     union,
     wall,
@@ -114,22 +115,6 @@ def _others(spans: Mapping[str, Sequence[Span]], start: datetime, end: datetime)
     return tuple(sorted((w for w, t in overlap.items() if t), key=lambda w: (-overlap[w], w)))
 
 
-def _minus(spans: Sequence[Span], other: Sequence[Span]) -> list[Span]:
-    """The stretches of `spans` that `other` does not cover (both sorted and disjoint)."""
-    left: list[Span] = []
-    for start, end in spans:
-        at = start
-        for o_start, o_end in other:
-            if o_end <= at or o_start >= end:
-                continue
-            if o_start > at:
-                left.append((at, o_start))
-            at = max(at, o_end)
-        if at < end:
-            left.append((at, end))
-    return left
-
-
 def _hours(spans: Iterable[Span], zone: str, work: tuple[time, time]) -> tuple[float, float]:
     total, after, _ = on_call_time(spans, ZoneInfo(zone), *work)
     return total / timedelta(hours=1), after / timedelta(hours=1)
@@ -146,12 +131,11 @@ def _person(
     if old == new:
         return None
     lost = tuple(
-        Moved(s, e, tuple(w for w in _others(after, s, e) if w != slug))
-        for s, e in _minus(old, new)
+        Moved(s, e, tuple(w for w in _others(after, s, e) if w != slug)) for s, e in minus(old, new)
     )
     gained = tuple(
         Moved(s, e, tuple(w for w in _others(before, s, e) if w != slug))
-        for s, e in _minus(new, old)
+        for s, e in minus(new, old)
     )
     h0, a0 = _hours(old, zone, work)
     h1, a1 = _hours(new, zone, work)

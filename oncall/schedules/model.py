@@ -228,6 +228,24 @@ def union(spans: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, da
     return merged
 
 
+def minus(
+    spans: Sequence[tuple[datetime, datetime]], other: Sequence[tuple[datetime, datetime]]
+) -> list[tuple[datetime, datetime]]:
+    """The stretches of `spans` that `other` does not cover (both sorted and disjoint)."""
+    left: list[tuple[datetime, datetime]] = []
+    for start, end in spans:
+        at = start
+        for o_start, o_end in other:
+            if o_end <= at or o_start >= end:
+                continue
+            if o_start > at:
+                left.append((at, o_start))
+            at = max(at, o_end)
+        if at < end:
+            left.append((at, end))
+    return left
+
+
 def layer_shifts(layer: Layer, zone: ZoneInfo, since: datetime, until: datetime) -> list[Shift]:
     """Who the layer has on call in [since, until), sorted, without gaps between entries."""
     turns = list(_turns(layer, zone, since, until))
